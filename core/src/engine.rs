@@ -1,0 +1,251 @@
+//! The engine: a policy compiled once, answering questions about (membership, date) as pure functions.
+
+use std::collections::HashMap;
+
+use time::Date;
+
+use crate::error::Error;
+use crate::period::add_days;
+use crate::plan::{Plan, PlanId};
+use crate::policy::{Policy, PolicyError};
+use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
+use crate::status::{status_on, LifecycleError, MemberStatus, Membership};
+use crate::term::{JoinTerm, Term};
+
+/// A policy compiled for answering questions. Immutable; share it across threads freely
+/// (`Engine` is `Send + Sync`, and every method takes `&self`).
+///
+/// ```
+/// use amscore::{Engine, Policy, Status};
+/// use time::macros::date;
+/// let engine = Engine::new(Policy::preset("amscore")?)?;
+/// let join = engine.join_term(&"individual".into(), date!(2025-01-15))?;
+/// assert_eq!(join.term.end, Some(date!(2026-01-14)));
+/// let m = amscore::Membership {
+///     member_id: "M-1".into(), plan: "individual".into(), member_since: join.member_since,
+///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+/// };
+/// assert_eq!(engine.status_on(&m, date!(2026-01-14))?.status, Status::Active);
+/// assert_eq!(engine.status_on(&m, date!(2026-01-15))?.status, Status::Grace);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    policy: Policy,
+    plans: HashMap<PlanId, usize>,
+}
+
+impl Engine {
+    /// Compiles a policy (validating it first).
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the path of the first problem.
+    pub fn new(policy: Policy) -> Result<Engine, PolicyError> {
+        policy.validate()?;
+        let plans = policy
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        Ok(Engine { policy, plans })
+    }
+
+    /// Compiles a policy from JSON text.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the path of the first problem.
+    pub fn from_json(text: &str) -> Result<Engine, PolicyError> {
+        Engine::new(Policy::from_json(text)?)
+    }
+
+    /// Compiles a preset shipped with the crate.
+    ///
+    /// # Errors
+    /// [`PolicyError::UnknownPreset`].
+    pub fn from_preset(name: &str) -> Result<Engine, PolicyError> {
+        Engine::new(Policy::preset(name)?)
+    }
+
+    /// The policy this engine was compiled from.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// A plan by id.
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`].
+    pub fn plan(&self, id: &PlanId) -> Result<&Plan, LifecycleError> {
+        self.plans
+            .get(id)
+            .map(|&i| &self.policy.plans[i])
+            .ok_or_else(|| LifecycleError::UnknownPlan {
+                plan: id.to_string(),
+            })
+    }
+
+    /// The first term of a member joining a plan on a date (one term).
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`], or a date out of range.
+    pub fn join_term(&self, plan: &PlanId, join_date: Date) -> Result<JoinTerm, Error> {
+        self.join_terms(plan, join_date, 1)
+    }
+
+    /// The first term of a member joining a plan on a date, buying `terms` terms at once.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let j = engine.join_terms(&"individual".into(), date!(2025-03-01), 2)?;
+    /// assert_eq!(j.term.end, Some(date!(2027-02-28)));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`], [`RenewalError::InvalidTermCount`], or a date out of range.
+    pub fn join_terms(
+        &self,
+        plan: &PlanId,
+        join_date: Date,
+        terms: u32,
+    ) -> Result<JoinTerm, Error> {
+        let plan = self.plan(plan)?;
+        check_terms(plan, terms)?;
+        Ok(plan
+            .term
+            .first_term(join_date, terms, self.policy.settings.month_end)?)
+    }
+
+    /// The status of a membership on a date.
+    ///
+    /// # Errors
+    /// [`LifecycleError`]: an unknown plan, inconsistent facts, a date before the member joined.
+    pub fn status_on(&self, membership: &Membership, date: Date) -> Result<MemberStatus, Error> {
+        let plan = self.plan(&membership.plan)?;
+        Ok(status_on(
+            membership,
+            plan,
+            &self.policy.status_rules,
+            date,
+            self.policy.settings.month_end,
+        )?)
+    }
+
+    /// The new term if the member renews on `date`, buying `terms` terms.
+    ///
+    /// A current member (active or in grace) extends from the current term's end, once the
+    /// renewal window is open; a lapsed member reinstates (back-dated or restarted, per the
+    /// policy's `settings.reinstatement`); after the reinstatement window it is a rejoin.
+    ///
+    /// ```
+    /// use amscore::RenewalKind;
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let m = amscore::Membership {
+    ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
+    ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    /// };
+    /// let r = engine.renewal_term(&m, date!(2026-01-20), 1)?;
+    /// assert_eq!(r.kind, RenewalKind::Extend);
+    /// assert_eq!((r.term.start, r.term.end), (date!(2026-01-15), Some(date!(2027-01-14))));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RenewalError::WindowNotOpen`] before the window opens, [`RenewalError::LifetimeNotRenewable`],
+    /// [`RenewalError::NotRenewable`] for pending, cancelled, suspended or deceased members,
+    /// [`RenewalError::InvalidTermCount`], [`RenewalError::BackdateTooShort`], and the errors of
+    /// [`Engine::status_on`].
+    pub fn renewal_term(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+    ) -> Result<RenewalTerm, Error> {
+        let plan = self.plan(&membership.plan)?;
+        let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
+            return Err(RenewalError::LifetimeNotRenewable.into());
+        };
+        let status = self.status_on(membership, date)?;
+        let kind = renewal_kind(&status)?;
+        let rule = self.policy.settings.month_end;
+        let next_plan = match (&plan.renew_to, kind) {
+            (Some(to), RenewalKind::Extend | RenewalKind::Reinstate) => self.plan(to)?,
+            _ => plan,
+        };
+        check_terms(next_plan, terms)?;
+        let continued = |start_after: Date| -> Result<Term, Error> {
+            Ok(next_plan
+                .term
+                .next_term(start_after, terms, rule)?
+                .map_or_else(|| add_days(start_after, 1).map(Term::lifetime), Ok)?)
+        };
+        let (term, member_since) = match kind {
+            RenewalKind::Extend => {
+                if let Some(days) = plan.windows.renewal_opens_days {
+                    let opens_on = add_days(end, -i64::from(days))?;
+                    if date < opens_on {
+                        return Err(RenewalError::WindowNotOpen { opens_on }.into());
+                    }
+                }
+                (continued(end)?, membership.member_since)
+            }
+            RenewalKind::Reinstate => {
+                let term = match self.policy.settings.reinstatement {
+                    ReinstatementStart::Backdate => {
+                        let term = continued(end)?;
+                        if let Some(new_end) = term.end.filter(|e| *e < date) {
+                            return Err(RenewalError::BackdateTooShort {
+                                start: term.start,
+                                end: new_end,
+                                date,
+                                terms,
+                            }
+                            .into());
+                        }
+                        term
+                    }
+                    ReinstatementStart::Restart => next_plan
+                        .term
+                        .restart_term(date, terms, rule)?
+                        .unwrap_or_else(|| Term::lifetime(date)),
+                };
+                (term, membership.member_since)
+            }
+            RenewalKind::Rejoin => (plan.term.first_term(date, terms, rule)?.term, date),
+        };
+        Ok(RenewalTerm {
+            kind,
+            status_before: status.status,
+            plan: next_plan.id.clone(),
+            term,
+            terms,
+            member_since,
+        })
+    }
+}
+
+fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
+    if terms == 0 || terms > plan.max_terms {
+        Err(RenewalError::InvalidTermCount {
+            terms,
+            max: plan.max_terms,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+}

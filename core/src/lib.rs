@@ -1,0 +1,53 @@
+//! amscore: the membership rules of an association management system, as pure functions of
+//! (policy, member facts, date).
+//!
+//! An association sells *plans* (membership types). A plan's *term rule* lays out *terms*
+//! (rolling, calendar or lifetime); a member's *status* on any date follows from the facts and an
+//! ordered table of *status rules*; a *renewal* extends, reinstates or rejoins. The whole rule set
+//! is one JSON *policy* document, compiled once into an [`Engine`].
+//!
+//! Dates are calendar dates with no time zone: the caller says what "today" is. Month arithmetic
+//! clamps to the end of the month by default (Jan 31 + 1 month = Feb 28 or 29); the PHP-style
+//! overflow rule (Jan 31 + 1 month = Mar 3) is selectable with `settings.month_end` for
+//! compatibility presets. See [`MonthEndRule`].
+//!
+//! ```
+//! use amscore::{Engine, Status};
+//! use time::macros::date;
+//! let engine = Engine::from_preset("amscore")?;
+//! let join = engine.join_term(&"individual".into(), date!(2024-02-29))?;
+//! // Feb 29 + 1 year clamps to Feb 28; the inclusive end is the day before.
+//! assert_eq!(join.term.end, Some(date!(2025-02-27)));
+//! # Ok::<(), amscore::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod engine;
+mod error;
+mod money;
+mod period;
+mod plan;
+mod policy;
+mod renewal;
+mod roster;
+mod status;
+mod term;
+
+pub use engine::Engine;
+pub use error::{error_table, Error, ErrorCode, ErrorInfo};
+pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
+pub use period::{
+    add_days, add_months, parse_date, DateError, Length, MonthDay, MonthEndRule, Offset, Unit,
+};
+pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
+pub use policy::{Policy, PolicyError, Settings, POLICY_VERSION, PRESETS};
+pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
+pub use roster::RosterError;
+pub use status::{
+    default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership,
+    Status, StatusOverride, StatusRule,
+};
+pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
+
+/// The crate's version, from Cargo.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

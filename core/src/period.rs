@@ -1,0 +1,540 @@
+//! Calendar arithmetic: lengths of N days, months or years, signed offsets, month-days, and the
+//! month-end rule that decides what Jan 31 + 1 month is.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, Duration, Month};
+
+use crate::error::error_codes;
+
+/// An error in date arithmetic or in a written date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DateError {
+    /// The result of the arithmetic falls outside the supported range (years -9999 to 9999).
+    #[error("date out of range: {what}")]
+    OutOfRange {
+        /// What was being computed.
+        what: String,
+    },
+    /// A month-day that does not exist, such as `02-30` or `13-01`.
+    #[error("invalid month-day `{text}`: {reason}")]
+    InvalidMonthDay {
+        /// The text or values that were given.
+        text: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A date that cannot be read as an ISO 8601 calendar date (`YYYY-MM-DD`) or does not exist.
+    #[error("invalid date `{text}`: expected YYYY-MM-DD")]
+    InvalidDate {
+        /// The text that was given.
+        text: String,
+    },
+}
+
+error_codes!(DateError, "date", DATE_ERRORS, {
+    DateError::OutOfRange { .. } => 1101, "date_out_of_range";
+    DateError::InvalidMonthDay { .. } => 1102, "invalid_month_day";
+    DateError::InvalidDate { .. } => 1103, "invalid_date";
+});
+
+/// What adding months does when the day does not exist in the target month.
+///
+/// amscore's default is [`MonthEndRule::Clamp`]: Jan 31 + 1 month = Feb 28 (Feb 29 in a leap
+/// year), and Feb 29 + 1 year = Feb 28. [`MonthEndRule::Overflow`] reproduces PHP's
+/// `mktime`/`strtotime` (and so CiviCRM and other PHP systems): the surplus days spill into the
+/// next month, Jan 31 + 1 month = Mar 3 (Mar 2 in a leap year), Feb 29 + 1 year = Mar 1.
+///
+/// ```
+/// use amscore::{add_months, MonthEndRule};
+/// use time::macros::date;
+/// assert_eq!(add_months(date!(2025-01-31), 1, MonthEndRule::Clamp)?, date!(2025-02-28));
+/// assert_eq!(add_months(date!(2024-01-31), 1, MonthEndRule::Clamp)?, date!(2024-02-29));
+/// assert_eq!(add_months(date!(2025-01-31), 1, MonthEndRule::Overflow)?, date!(2025-03-03));
+/// assert_eq!(add_months(date!(2024-01-31), 1, MonthEndRule::Overflow)?, date!(2024-03-02));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthEndRule {
+    /// Clamp to the last day of the target month. The default.
+    #[default]
+    Clamp,
+    /// Spill the surplus days into the following month, as PHP's `mktime` does.
+    Overflow,
+}
+
+fn out_of_range(what: impl fmt::Display) -> DateError {
+    DateError::OutOfRange {
+        what: what.to_string(),
+    }
+}
+
+/// The number of days in a month of a year.
+pub(crate) fn days_in_month(year: i32, month: Month) -> u8 {
+    month.length(year)
+}
+
+/// The month `months` after (or before, if negative) `(year, month)`.
+fn shift_month(year: i32, month: Month, months: i64) -> Option<(i32, Month)> {
+    let index = i64::from(year) * 12 + i64::from(u8::from(month)) - 1 + months;
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
+    Some((year, month))
+}
+
+/// Adds a number of months (negative to go back) to a date, with the given month-end rule.
+///
+/// ```
+/// use amscore::{add_months, MonthEndRule};
+/// use time::macros::date;
+/// assert_eq!(add_months(date!(2025-03-31), -1, MonthEndRule::Clamp)?, date!(2025-02-28));
+/// assert_eq!(add_months(date!(2025-03-31), -1, MonthEndRule::Overflow)?, date!(2025-03-03));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+///
+/// # Errors
+/// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
+pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
+    let err = || out_of_range(format_args!("{date} + {months} months"));
+    let (year, month) = shift_month(date.year(), date.month(), months).ok_or_else(err)?;
+    let last = days_in_month(year, month);
+    match rule {
+        MonthEndRule::Clamp => {
+            Date::from_calendar_date(year, month, date.day().min(last)).map_err(|_| err())
+        }
+        MonthEndRule::Overflow => {
+            let first = Date::from_calendar_date(year, month, 1).map_err(|_| err())?;
+            first
+                .checked_add(Duration::days(i64::from(date.day()) - 1))
+                .ok_or_else(err)
+        }
+    }
+}
+
+/// Adds a number of days (negative to go back) to a date.
+///
+/// # Errors
+/// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
+///
+/// ```
+/// use time::macros::date;
+/// assert_eq!(amscore::add_days(date!(2024-12-31), 1)?, date!(2025-01-01));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
+    date.checked_add(Duration::days(days))
+        .ok_or_else(|| out_of_range(format_args!("{date} + {days} days")))
+}
+
+/// The unit of a [`Length`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Calendar days.
+    Day,
+    /// Calendar months (subject to the month-end rule).
+    Month,
+    /// Calendar years (twelve months; Feb 29 is subject to the month-end rule).
+    Year,
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unit::Day => "day",
+            Unit::Month => "month",
+            Unit::Year => "year",
+        })
+    }
+}
+
+/// A positive length of time: N days, months or years. Written `{"count": 1, "unit": "year"}`.
+///
+/// ```
+/// use amscore::{Length, MonthEndRule, Unit};
+/// use time::macros::date;
+/// let year = Length::new(1, Unit::Year);
+/// assert_eq!(year.after(date!(2025-01-15), MonthEndRule::Clamp)?, date!(2026-01-15));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Length {
+    /// How many units.
+    pub count: u32,
+    /// Which unit.
+    pub unit: Unit,
+}
+
+impl Length {
+    /// A length of `count` units.
+    pub const fn new(count: u32, unit: Unit) -> Length {
+        Length { count, unit }
+    }
+
+    /// The length in months, if the unit is months or years.
+    pub fn months(&self) -> Option<i64> {
+        match self.unit {
+            Unit::Day => None,
+            Unit::Month => Some(i64::from(self.count)),
+            Unit::Year => Some(i64::from(self.count) * 12),
+        }
+    }
+
+    /// The date this length after `date`.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`].
+    pub fn after(&self, date: Date, rule: MonthEndRule) -> Result<Date, DateError> {
+        self.times_after(date, 1, rule)
+    }
+
+    /// The date `n` times this length after `date`, computed in one step from `date` (so that
+    /// clamping at a month end happens once, not at every step).
+    ///
+    /// ```
+    /// use amscore::{Length, MonthEndRule, Unit};
+    /// use time::macros::date;
+    /// let month = Length::new(1, Unit::Month);
+    /// assert_eq!(month.times_after(date!(2025-01-31), 2, MonthEndRule::Clamp)?, date!(2025-03-31));
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`].
+    pub fn times_after(&self, date: Date, n: u32, rule: MonthEndRule) -> Result<Date, DateError> {
+        let total = i64::from(self.count) * i64::from(n);
+        match self.months() {
+            Some(m) => add_months(date, m * i64::from(n), rule),
+            None => add_days(date, total),
+        }
+    }
+}
+
+impl fmt::Display for Length {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.count == 1 { "" } else { "s" };
+        write!(f, "{} {}{}", self.count, self.unit, plural)
+    }
+}
+
+/// A signed offset from a date: years, then months, then days. Written
+/// `{"months": 3, "days": -1}`; absent fields are zero.
+///
+/// ```
+/// use amscore::{MonthEndRule, Offset};
+/// use time::macros::date;
+/// let off = Offset { years: 0, months: 3, days: -1 };
+/// assert_eq!(off.apply(date!(2025-01-15), MonthEndRule::Clamp)?, date!(2025-04-14));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Offset {
+    /// Whole years (applied first).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub years: i32,
+    /// Whole months (applied second, with the month-end rule).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub months: i32,
+    /// Days (applied last).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub days: i32,
+}
+
+fn is_zero(v: &i32) -> bool {
+    *v == 0
+}
+
+impl Offset {
+    /// An offset of whole days.
+    pub const fn days(days: i32) -> Offset {
+        Offset {
+            years: 0,
+            months: 0,
+            days,
+        }
+    }
+
+    /// An offset of whole months.
+    pub const fn months(months: i32) -> Offset {
+        Offset {
+            years: 0,
+            months,
+            days: 0,
+        }
+    }
+
+    /// Whether the offset is zero.
+    pub fn is_zero(&self) -> bool {
+        self.years == 0 && self.months == 0 && self.days == 0
+    }
+
+    /// The date this offset away from `date`. Years and months are applied together as months,
+    /// with the month-end rule, then days.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`].
+    pub fn apply(&self, date: Date, rule: MonthEndRule) -> Result<Date, DateError> {
+        let months = i64::from(self.years) * 12 + i64::from(self.months);
+        let shifted = if months == 0 {
+            date
+        } else {
+            add_months(date, months, rule)?
+        };
+        if self.days == 0 {
+            Ok(shifted)
+        } else {
+            add_days(shifted, i64::from(self.days))
+        }
+    }
+}
+
+impl From<Length> for Offset {
+    fn from(len: Length) -> Offset {
+        let count = i32::try_from(len.count).unwrap_or(i32::MAX);
+        match len.unit {
+            Unit::Day => Offset::days(count),
+            Unit::Month => Offset::months(count),
+            Unit::Year => Offset {
+                years: count,
+                months: 0,
+                days: 0,
+            },
+        }
+    }
+}
+
+/// A day of the year without a year: the anchor of a calendar period or a rollover day.
+/// Written `"MM-DD"` (ISO 8601's `--MM-DD` is accepted too).
+///
+/// Feb 29 is refused: an anchor that exists only one year in four would make the period length
+/// depend on the year.
+///
+/// ```
+/// use amscore::MonthDay;
+/// use time::macros::date;
+/// let fiscal: MonthDay = "07-01".parse()?;
+/// assert_eq!(fiscal.in_year(2025)?, date!(2025-07-01));
+/// assert!("02-29".parse::<MonthDay>().is_err());
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MonthDay {
+    month: Month,
+    day: u8,
+}
+
+impl MonthDay {
+    /// January 1.
+    pub const JAN_1: MonthDay = MonthDay {
+        month: Month::January,
+        day: 1,
+    };
+
+    /// A month-day from numbers.
+    ///
+    /// # Errors
+    /// [`DateError::InvalidMonthDay`] for a month outside 1..=12, a day the month never has, or Feb 29.
+    pub fn new(month: u8, day: u8) -> Result<MonthDay, DateError> {
+        let invalid = |reason: &str| DateError::InvalidMonthDay {
+            text: format!("{month:02}-{day:02}"),
+            reason: reason.to_owned(),
+        };
+        let m = Month::try_from(month).map_err(|_| invalid("month must be 1..12"))?;
+        if m == Month::February && day == 29 {
+            return Err(invalid(
+                "February 29 exists only in leap years; use 02-28 or 03-01",
+            ));
+        }
+        // 2023 is a common year: its month lengths are the ones every year has.
+        if day == 0 || day > days_in_month(2023, m) {
+            return Err(invalid("no such day in that month"));
+        }
+        Ok(MonthDay { month: m, day })
+    }
+
+    /// The month.
+    pub fn month(&self) -> Month {
+        self.month
+    }
+
+    /// The day of the month.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+
+    /// This month-day in a given year.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] for a year outside -9999..=9999.
+    pub fn in_year(&self, year: i32) -> Result<Date, DateError> {
+        Date::from_calendar_date(year, self.month, self.day)
+            .map_err(|_| out_of_range(format_args!("{self} in {year}")))
+    }
+
+    /// The latest date on or before `date` that falls on this month-day.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the supported range.
+    pub fn on_or_before(&self, date: Date) -> Result<Date, DateError> {
+        let this_year = self.in_year(date.year())?;
+        if this_year <= date {
+            Ok(this_year)
+        } else {
+            self.in_year(date.year() - 1)
+        }
+    }
+}
+
+impl fmt::Display for MonthDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", u8::from(self.month), self.day)
+    }
+}
+
+impl FromStr for MonthDay {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || DateError::InvalidMonthDay {
+            text: s.to_owned(),
+            reason: "expected MM-DD".to_owned(),
+        };
+        let body = s.strip_prefix("--").unwrap_or(s);
+        let (m, d) = body.split_once('-').ok_or_else(invalid)?;
+        if m.len() != 2 || d.len() != 2 {
+            return Err(invalid());
+        }
+        MonthDay::new(
+            m.parse().map_err(|_| invalid())?,
+            d.parse().map_err(|_| invalid())?,
+        )
+    }
+}
+
+impl Serialize for MonthDay {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for MonthDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads an ISO 8601 calendar date (`YYYY-MM-DD`).
+///
+/// ```
+/// use time::macros::date;
+/// assert_eq!(amscore::parse_date("2024-02-29")?, date!(2024-02-29));
+/// assert!(amscore::parse_date("2025-02-29").is_err());
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+///
+/// # Errors
+/// [`DateError::InvalidDate`] for anything else, including dates that do not exist.
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|_| DateError::InvalidDate {
+        text: text.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn clamp_and_overflow_agree_when_the_day_exists() {
+        for rule in [MonthEndRule::Clamp, MonthEndRule::Overflow] {
+            assert_eq!(
+                add_months(date!(2025 - 01 - 15), 1, rule),
+                Ok(date!(2025 - 02 - 15))
+            );
+            assert_eq!(
+                add_months(date!(2025 - 12 - 15), 1, rule),
+                Ok(date!(2026 - 01 - 15))
+            );
+            assert_eq!(
+                add_months(date!(2025 - 01 - 15), -13, rule),
+                Ok(date!(2023 - 12 - 15))
+            );
+        }
+    }
+
+    #[test]
+    fn feb_29_plus_a_year() {
+        let year = Length::new(1, Unit::Year);
+        assert_eq!(
+            year.after(date!(2024 - 02 - 29), MonthEndRule::Clamp),
+            Ok(date!(2025 - 02 - 28))
+        );
+        assert_eq!(
+            year.after(date!(2024 - 02 - 29), MonthEndRule::Overflow),
+            Ok(date!(2025 - 03 - 01))
+        );
+        assert_eq!(
+            Length::new(4, Unit::Year).after(date!(2024 - 02 - 29), MonthEndRule::Clamp),
+            Ok(date!(2028 - 02 - 29))
+        );
+    }
+
+    #[test]
+    fn overflow_of_a_31st_into_short_months() {
+        assert_eq!(
+            add_months(date!(2025 - 03 - 31), 1, MonthEndRule::Overflow),
+            Ok(date!(2025 - 05 - 01))
+        );
+        assert_eq!(
+            add_months(date!(2025 - 03 - 31), 1, MonthEndRule::Clamp),
+            Ok(date!(2025 - 04 - 30))
+        );
+    }
+
+    #[test]
+    fn arithmetic_out_of_range_is_an_error_not_a_panic() {
+        assert!(matches!(
+            add_months(date!(9999 - 12 - 01), 1, MonthEndRule::Clamp),
+            Err(DateError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            add_days(date!(9999 - 12 - 31), 1),
+            Err(DateError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            add_months(date!(2025 - 01 - 01), i64::MAX / 2, MonthEndRule::Clamp),
+            Err(DateError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            Length::new(u32::MAX, Unit::Year).after(date!(2025 - 01 - 01), MonthEndRule::Clamp),
+            Err(DateError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn month_days_parse_and_refuse() {
+        assert_eq!(
+            "--10-01".parse::<MonthDay>().map(|m| m.to_string()),
+            Ok("10-01".into())
+        );
+        for bad in ["13-01", "00-10", "04-31", "02-29", "1-1", "10/01", ""] {
+            assert!(bad.parse::<MonthDay>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 09 - 30))),
+            Ok(date!(2024 - 10 - 01))
+        );
+        assert_eq!(
+            MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 10 - 01))),
+            Ok(date!(2025 - 10 - 01))
+        );
+    }
+}

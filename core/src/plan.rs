@@ -1,0 +1,228 @@
+//! Plans (membership types): the term rule, prices, windows, flags and seats a member buys.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{decimal_text, opt_decimal_text, Currency, Money};
+use crate::period::Length;
+use crate::term::TermRule;
+
+/// A plan's identifier, as the association writes it (`"individual"`, `"student-y1"`).
+///
+/// ```
+/// let id = amscore::PlanId::from("individual");
+/// assert_eq!(id.as_str(), "individual");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlanId(String);
+
+impl PlanId {
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for PlanId {
+    fn from(s: &str) -> PlanId {
+        PlanId(s.to_owned())
+    }
+}
+
+impl From<String> for PlanId {
+    fn from(s: String) -> PlanId {
+        PlanId(s)
+    }
+}
+
+impl fmt::Display for PlanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a plan costs, in one currency. Amounts are exact decimals written as strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    /// The plan's currency; every amount below is in it.
+    pub currency: Currency,
+    /// Dues for one term.
+    #[serde(with = "decimal_text")]
+    pub dues: Decimal,
+    /// Dues for one renewal term, if different from `dues`.
+    #[serde(
+        default,
+        with = "opt_decimal_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub renewal: Option<Decimal>,
+    /// A one-time join (admin) fee charged on joining and rejoining.
+    #[serde(
+        default,
+        with = "opt_decimal_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub join_fee: Option<Decimal>,
+    /// A fee charged on reinstatement (renewing while lapsed).
+    #[serde(
+        default,
+        with = "opt_decimal_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reinstatement_fee: Option<Decimal>,
+    /// A fee charged on renewing during grace.
+    #[serde(
+        default,
+        with = "opt_decimal_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub late_fee: Option<Decimal>,
+}
+
+impl Prices {
+    /// Dues for one term on joining.
+    pub fn join_dues(&self) -> Money {
+        Money::new(self.dues, self.currency)
+    }
+
+    /// Dues for one renewal term (the renewal price, or the dues).
+    pub fn renewal_dues(&self) -> Money {
+        Money::new(self.renewal.unwrap_or(self.dues), self.currency)
+    }
+
+    /// A fee as money, zero when the plan has none.
+    pub fn fee(&self, fee: Option<Decimal>) -> Money {
+        fee.map_or_else(
+            || Money::zero(self.currency),
+            |f| Money::new(f, self.currency),
+        )
+    }
+}
+
+/// The windows around a term's end: when renewal opens, how long grace lasts, how long a
+/// lapsed member may still reinstate.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Windows {
+    /// Renewal opens this many days before the term's end; `None` means renewal is always open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal_opens_days: Option<u32>,
+    /// Grace after the term's end (still treated as a member). `None` means no grace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace: Option<Length>,
+    /// After grace, how long a lapsed member may reinstate before having to rejoin. `None`
+    /// means no reinstatement window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reinstatement: Option<Length>,
+}
+
+/// Who may do what with a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Flags {
+    /// The website may sell this plan to new members.
+    pub sold_online: bool,
+    /// Members may renew this plan online.
+    pub renewable_online: bool,
+    /// Joining needs staff approval (credentials, proof of student status).
+    pub join_needs_approval: bool,
+    /// Renewing needs staff approval.
+    pub renewal_needs_approval: bool,
+    /// Only staff may sell or change this plan.
+    pub staff_only: bool,
+    /// The plan cannot be joined, only renewed (a grandfathered or progression plan).
+    pub renewal_only: bool,
+}
+
+impl Default for Flags {
+    fn default() -> Flags {
+        Flags {
+            sold_online: true,
+            renewable_online: true,
+            join_needs_approval: false,
+            renewal_needs_approval: false,
+            staff_only: false,
+            renewal_only: false,
+        }
+    }
+}
+
+/// Seats on an organisational plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seats {
+    /// The fewest seats the plan may be bought with.
+    #[serde(default)]
+    pub min: u32,
+    /// The most seats, if capped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// Seats included in the dues.
+    #[serde(default)]
+    pub included: u32,
+    /// The price of each seat beyond the included ones, per term.
+    #[serde(
+        default,
+        with = "opt_decimal_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub price_per_seat: Option<Decimal>,
+}
+
+/// A plan (membership type): what a member buys.
+///
+/// ```
+/// let plan: amscore::Plan = serde_json::from_str(r#"{
+///     "id": "individual", "name": "Individual",
+///     "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+///     "prices": {"currency": "USD", "dues": "200.00"}
+/// }"#)?;
+/// assert_eq!(plan.prices.renewal_dues().to_string(), "200.00 USD");
+/// assert!(plan.flags.sold_online);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The identifier, unique in the policy.
+    pub id: PlanId,
+    /// The name members see.
+    pub name: String,
+    /// A category the association groups plans by (`"student"`, `"retired"`, `"organisation"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// How terms are laid out in time.
+    pub term: TermRule,
+    /// What it costs.
+    pub prices: Prices,
+    /// Renewal, grace and reinstatement windows.
+    #[serde(default)]
+    pub windows: Windows,
+    /// Who may do what.
+    #[serde(default)]
+    pub flags: Flags,
+    /// The most terms a member may buy at once (renew for 1, 2 or 3 terms). Default 3.
+    #[serde(default = "three")]
+    pub max_terms: u32,
+    /// On renewal, the member moves to this plan (Student year 1 → year 2 → Individual).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renew_to: Option<PlanId>,
+    /// Seats, for organisational plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Seats>,
+}
+
+fn three() -> u32 {
+    3
+}
+
+impl Plan {
+    /// Whether the plan is a lifetime plan.
+    pub fn is_lifetime(&self) -> bool {
+        matches!(self.term, TermRule::Lifetime)
+    }
+}

@@ -1,0 +1,561 @@
+//! The policy document: plans, status rules and settings as one JSON document, validated with
+//! path-precise errors; and the presets shipped with the crate.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::error_codes;
+use crate::money::{Currency, Rounding};
+use crate::period::MonthEndRule;
+use crate::plan::{Plan, PlanId};
+use crate::renewal::ReinstatementStart;
+use crate::status::{default_status_rules, StatusRule};
+use crate::term::{CalendarPeriod, TermRule};
+
+/// An error in a policy document. Every variant names where (`plans[2].term.length.count`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The document is not valid JSON, or a value has the wrong type.
+    #[error("{path}: {message}")]
+    Syntax {
+        /// Where.
+        path: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// A field the policy format does not have (a typo, or a field of a newer version).
+    #[error("{path}: unknown field `{field}`")]
+    UnknownField {
+        /// Where.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// A required field is missing.
+    #[error("{path}: missing field `{field}`")]
+    MissingField {
+        /// Where.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// The document's `version` is not one this amscore reads.
+    #[error("{path}: unsupported policy version {version} (this amscore reads version 1)")]
+    UnsupportedVersion {
+        /// Where.
+        path: String,
+        /// The version given.
+        version: u32,
+    },
+    /// A value that is well-formed but not allowed.
+    #[error("{path}: {message}")]
+    InvalidValue {
+        /// Where.
+        path: String,
+        /// What is wrong, and what is allowed.
+        message: String,
+    },
+    /// Two plans share an id.
+    #[error("{path}: duplicate plan id `{plan}`")]
+    DuplicatePlan {
+        /// Where.
+        path: String,
+        /// The id.
+        plan: String,
+    },
+    /// A reference to a plan the policy does not have.
+    #[error("{path}: unknown plan `{plan}`")]
+    UnknownPlanReference {
+        /// Where.
+        path: String,
+        /// The id referred to.
+        plan: String,
+    },
+    /// A rollover day that is not inside the period (it must differ from the period's start).
+    #[error("{path}: {message}")]
+    RolloverOutsidePeriod {
+        /// Where.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A plan whose currency differs from the policy's or from a plan it is linked to.
+    #[error("{path}: currency {found} does not match {expected}")]
+    CurrencyMismatch {
+        /// Where.
+        path: String,
+        /// The currency expected.
+        expected: Currency,
+        /// The currency found.
+        found: Currency,
+    },
+    /// A preset name amscore does not ship.
+    #[error("{path}: unknown preset `{name}` (known: amscore, civicrm, tendenci)")]
+    UnknownPreset {
+        /// Where.
+        path: String,
+        /// The name given.
+        name: String,
+    },
+}
+
+error_codes!(PolicyError, "policy", POLICY_ERRORS, {
+    PolicyError::Syntax { .. } => 1201, "policy_syntax";
+    PolicyError::UnknownField { .. } => 1202, "unknown_field";
+    PolicyError::MissingField { .. } => 1203, "missing_field";
+    PolicyError::UnsupportedVersion { .. } => 1204, "unsupported_version";
+    PolicyError::InvalidValue { .. } => 1205, "invalid_value";
+    PolicyError::DuplicatePlan { .. } => 1206, "duplicate_plan";
+    PolicyError::UnknownPlanReference { .. } => 1207, "unknown_plan_reference";
+    PolicyError::RolloverOutsidePeriod { .. } => 1208, "rollover_outside_period";
+    PolicyError::CurrencyMismatch { .. } => 1209, "plan_currency_mismatch";
+    PolicyError::UnknownPreset { .. } => 1210, "unknown_preset";
+});
+
+impl PolicyError {
+    /// Where in the document the error is (`""` for the whole document).
+    ///
+    /// ```
+    /// let err = amscore::Policy::from_json(r#"{"version": 2, "plans": []}"#).unwrap_err();
+    /// assert_eq!(err.path(), "version");
+    /// ```
+    pub fn path(&self) -> &str {
+        match self {
+            PolicyError::Syntax { path, .. }
+            | PolicyError::UnknownField { path, .. }
+            | PolicyError::MissingField { path, .. }
+            | PolicyError::UnsupportedVersion { path, .. }
+            | PolicyError::InvalidValue { path, .. }
+            | PolicyError::DuplicatePlan { path, .. }
+            | PolicyError::UnknownPlanReference { path, .. }
+            | PolicyError::RolloverOutsidePeriod { path, .. }
+            | PolicyError::CurrencyMismatch { path, .. }
+            | PolicyError::UnknownPreset { path, .. } => path,
+        }
+    }
+
+    /// Turns a serde error at a path into the narrowest policy error.
+    pub(crate) fn from_serde(path: &str, err: &serde_json::Error) -> PolicyError {
+        let message = err.to_string();
+        let text = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        let quoted = |t: &str| t.split('`').nth(1).unwrap_or_default().to_owned();
+        if text.starts_with("unknown field") {
+            let field = quoted(&text);
+            let parent = path
+                .strip_suffix(&field)
+                .unwrap_or(path)
+                .trim_end_matches('.');
+            PolicyError::UnknownField {
+                path: parent.to_owned(),
+                field,
+            }
+        } else if text.starts_with("missing field") {
+            PolicyError::MissingField {
+                path: path.to_owned(),
+                field: quoted(&text),
+            }
+        } else {
+            PolicyError::Syntax {
+                path: path.to_owned(),
+                message: text,
+            }
+        }
+    }
+}
+
+/// Settings that apply to the whole policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// What Jan 31 + 1 month is: `clamp` (Feb 28/29, the default) or `overflow` (Mar 3, PHP style).
+    pub month_end: MonthEndRule,
+    /// Where a lapsed member's reinstatement term starts: `backdate` (default) or `restart`.
+    pub reinstatement: ReinstatementStart,
+    /// How amounts are rounded to the currency's minor unit. Default half away from zero.
+    pub rounding: Rounding,
+    /// The association's currency: if set, every plan must be priced in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            month_end: MonthEndRule::Clamp,
+            reinstatement: ReinstatementStart::Backdate,
+            rounding: Rounding::HalfAwayFromZero,
+            currency: None,
+        }
+    }
+}
+
+/// The current policy format version.
+pub const POLICY_VERSION: u32 = 1;
+
+/// A policy document: what an association's membership rules are.
+///
+/// A document may name a `preset`: the settings and status rules it leaves out are then the
+/// preset's (and its plans too, if it has none).
+///
+/// ```
+/// let policy = amscore::Policy::from_json(r#"{
+///     "version": 1,
+///     "preset": "civicrm",
+///     "plans": [{"id": "general", "name": "General",
+///                "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+///                "prices": {"currency": "USD", "dues": "100"}}]
+/// }"#)?;
+/// assert_eq!(policy.settings.month_end, amscore::MonthEndRule::Overflow);
+/// # Ok::<(), amscore::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The format version; this amscore reads version 1.
+    pub version: u32,
+    /// The preset this document builds on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// A name for the policy (the association's, or the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Policy-wide settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// The ordered status table (first match wins). Default: [`default_status_rules`].
+    #[serde(default = "default_status_rules")]
+    pub status_rules: Vec<StatusRule>,
+    /// The plans.
+    pub plans: Vec<Plan>,
+}
+
+/// The presets amscore ships, by name, as policy documents.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("amscore", include_str!("../presets/amscore.json")),
+    ("civicrm", include_str!("../presets/civicrm.json")),
+    ("tendenci", include_str!("../presets/tendenci.json")),
+];
+
+impl Policy {
+    /// Reads and validates a policy document from JSON text.
+    ///
+    /// ```
+    /// let err = amscore::Policy::from_json(r#"{"version": 1, "plans": [{"id": "x", "name": "X",
+    ///     "term": {"kind": "rolling", "length": {"count": 0, "unit": "year"}},
+    ///     "prices": {"currency": "USD", "dues": "1"}}]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "plans[0].term.length.count: must be > 0");
+    /// ```
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the path of the first problem.
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| PolicyError::from_serde("", &e))?;
+        Policy::from_value(value)
+    }
+
+    /// Reads and validates a policy document from a parsed JSON value.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the path of the first problem.
+    pub fn from_value(mut value: serde_json::Value) -> Result<Policy, PolicyError> {
+        if let Some(obj) = value.as_object_mut() {
+            if let Some(name) = obj.get("preset").cloned() {
+                let name = name.as_str().ok_or_else(|| PolicyError::InvalidValue {
+                    path: "preset".into(),
+                    message: "must be a preset name".into(),
+                })?;
+                let preset: serde_json::Value = serde_json::from_str(preset_text(name, "preset")?)
+                    .map_err(|e| PolicyError::from_serde("", &e))?;
+                for key in ["settings", "status_rules", "plans", "name"] {
+                    if !obj.contains_key(key) {
+                        if let Some(v) = preset.get(key) {
+                            obj.insert(key.to_owned(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let policy: Policy = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            PolicyError::from_serde(&path, e.inner())
+        })?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// A preset shipped with the crate: `amscore`, `civicrm` or `tendenci`.
+    ///
+    /// ```
+    /// let p = amscore::Policy::preset("tendenci")?;
+    /// assert!(!p.plans.is_empty());
+    /// assert!(amscore::Policy::preset("wordpress").is_err());
+    /// # Ok::<(), amscore::PolicyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PolicyError::UnknownPreset`].
+    pub fn preset(name: &str) -> Result<Policy, PolicyError> {
+        Policy::from_json(preset_text(name, "")?)
+    }
+
+    /// The policy as JSON text.
+    ///
+    /// # Errors
+    /// Never in practice; serde's error is passed on.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(self)
+    }
+
+    /// Checks everything serde cannot: ranges, references, currencies, rollover days.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the path of the first problem.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let invalid = |path: String, message: &str| PolicyError::InvalidValue {
+            path,
+            message: message.to_owned(),
+        };
+        if self.version != POLICY_VERSION {
+            return Err(PolicyError::UnsupportedVersion {
+                path: "version".into(),
+                version: self.version,
+            });
+        }
+        if let Some(name) = &self.preset {
+            preset_text(name, "preset")?;
+        }
+        if self.plans.is_empty() {
+            return Err(invalid("plans".into(), "must list at least one plan"));
+        }
+        if self.status_rules.is_empty() {
+            return Err(invalid(
+                "status_rules".into(),
+                "must list at least one rule",
+            ));
+        }
+        for (i, r) in self.status_rules.iter().enumerate() {
+            if r.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+                return Err(invalid(
+                    format!("status_rules[{i}].label"),
+                    "must not be empty",
+                ));
+            }
+        }
+        let mut seen: HashMap<&PlanId, usize> = HashMap::new();
+        for (i, plan) in self.plans.iter().enumerate() {
+            let at = |field: &str| format!("plans[{i}].{field}");
+            if plan.id.as_str().trim().is_empty() {
+                return Err(invalid(at("id"), "must not be empty"));
+            }
+            if seen.insert(&plan.id, i).is_some() {
+                return Err(PolicyError::DuplicatePlan {
+                    path: at("id"),
+                    plan: plan.id.to_string(),
+                });
+            }
+            if plan.name.trim().is_empty() {
+                return Err(invalid(at("name"), "must not be empty"));
+            }
+            if let Some(expected) = self.settings.currency {
+                if plan.prices.currency != expected {
+                    return Err(PolicyError::CurrencyMismatch {
+                        path: at("prices.currency"),
+                        expected,
+                        found: plan.prices.currency,
+                    });
+                }
+            }
+            validate_term(&plan.term, &at("term"))?;
+            let p = &plan.prices;
+            for (name, amount) in [
+                ("dues", Some(p.dues)),
+                ("renewal", p.renewal),
+                ("join_fee", p.join_fee),
+                ("reinstatement_fee", p.reinstatement_fee),
+                ("late_fee", p.late_fee),
+            ] {
+                if let Some(a) = amount {
+                    validate_amount(a, p.currency, &at(&format!("prices.{name}")))?;
+                }
+            }
+            if plan.max_terms == 0 {
+                return Err(invalid(at("max_terms"), "must be > 0"));
+            }
+            if plan.is_lifetime() && plan.renew_to.is_some() {
+                return Err(invalid(at("renew_to"), "a lifetime plan is never renewed"));
+            }
+            if let Some(s) = &plan.seats {
+                if s.max.is_some_and(|m| m < s.min) {
+                    return Err(invalid(at("seats.max"), "must be >= seats.min"));
+                }
+                if s.max.is_some_and(|m| m < s.included) {
+                    return Err(invalid(at("seats.included"), "must be <= seats.max"));
+                }
+                if let Some(price) = s.price_per_seat {
+                    validate_amount(price, p.currency, &at("seats.price_per_seat"))?;
+                }
+            }
+        }
+        for (i, plan) in self.plans.iter().enumerate() {
+            let Some(target) = &plan.renew_to else {
+                continue;
+            };
+            let path = format!("plans[{i}].renew_to");
+            let Some(&j) = seen.get(target) else {
+                return Err(PolicyError::UnknownPlanReference {
+                    path,
+                    plan: target.to_string(),
+                });
+            };
+            let to = &self.plans[j];
+            if to.prices.currency != plan.prices.currency {
+                return Err(PolicyError::CurrencyMismatch {
+                    path,
+                    expected: plan.prices.currency,
+                    found: to.prices.currency,
+                });
+            }
+            let mut visited = HashSet::from([&plan.id]);
+            let mut next = Some(target);
+            while let Some(id) = next {
+                if !visited.insert(id) {
+                    return Err(invalid(path, "the renew_to chain loops back on itself"));
+                }
+                next = seen.get(id).and_then(|&k| self.plans[k].renew_to.as_ref());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
+    PRESETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| PolicyError::UnknownPreset {
+            path: path.to_owned(),
+            name: name.to_owned(),
+        })
+}
+
+fn validate_amount(
+    amount: rust_decimal::Decimal,
+    currency: Currency,
+    path: &str,
+) -> Result<(), PolicyError> {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(PolicyError::InvalidValue {
+            path: path.to_owned(),
+            message: "must not be negative".into(),
+        });
+    }
+    if amount.normalize().scale() > currency.minor_units() {
+        return Err(PolicyError::InvalidValue {
+            path: path.to_owned(),
+            message: format!(
+                "{amount} has more decimals than {currency} allows ({})",
+                currency.minor_units()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
+    let invalid = |field: &str, message: &str| PolicyError::InvalidValue {
+        path: format!("{path}.{field}"),
+        message: message.to_owned(),
+    };
+    match term {
+        TermRule::Rolling { length } => {
+            if length.count == 0 {
+                return Err(invalid("length.count", "must be > 0"));
+            }
+            if length.count > 1200 {
+                return Err(invalid("length.count", "must be at most 1200"));
+            }
+        }
+        TermRule::Calendar {
+            period,
+            anchor,
+            anchor_day,
+            periods,
+            rollover,
+            rollover_day,
+            ..
+        } => {
+            if *periods == 0 {
+                return Err(invalid("periods", "must be > 0"));
+            }
+            if *periods > 100 {
+                return Err(invalid("periods", "must be at most 100"));
+            }
+            match period {
+                CalendarPeriod::Year => {
+                    if anchor_day.is_some() {
+                        return Err(invalid(
+                            "anchor_day",
+                            "is for monthly periods; a yearly period uses `anchor` (MM-DD)",
+                        ));
+                    }
+                    if rollover_day.is_some() {
+                        return Err(invalid(
+                            "rollover_day",
+                            "is for monthly periods; a yearly period uses `rollover` (MM-DD)",
+                        ));
+                    }
+                    if let (Some(r), a) =
+                        (rollover, anchor.unwrap_or(crate::period::MonthDay::JAN_1))
+                    {
+                        if *r == a {
+                            return Err(PolicyError::RolloverOutsidePeriod {
+                                path: format!("{path}.rollover"),
+                                message: format!("rollover {r} is the period's first day; it must fall inside the period"),
+                            });
+                        }
+                    }
+                }
+                CalendarPeriod::Month => {
+                    if anchor.is_some() {
+                        return Err(invalid(
+                            "anchor",
+                            "is for yearly periods; a monthly period uses `anchor_day` (1-28)",
+                        ));
+                    }
+                    if rollover.is_some() {
+                        return Err(invalid(
+                            "rollover",
+                            "is for yearly periods; a monthly period uses `rollover_day` (1-28)",
+                        ));
+                    }
+                    let a = anchor_day.unwrap_or(1);
+                    if !(1..=28).contains(&a) {
+                        return Err(invalid(
+                            "anchor_day",
+                            "must be 1 to 28 (every month has it)",
+                        ));
+                    }
+                    if let Some(r) = rollover_day {
+                        if !(1..=28).contains(r) || *r == a {
+                            return Err(PolicyError::RolloverOutsidePeriod {
+                                path: format!("{path}.rollover_day"),
+                                message: format!("rollover day {r} must be 1 to 28 and differ from the anchor day {a}"),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        TermRule::Lifetime => {}
+    }
+    Ok(())
+}

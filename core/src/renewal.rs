@@ -1,0 +1,119 @@
+//! Renewal dates: extending a current member, reinstating a lapsed one, or a rejoin.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::error::error_codes;
+use crate::plan::PlanId;
+use crate::status::{MemberStatus, Status};
+use crate::term::Term;
+
+/// A renewal that cannot be done as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenewalError {
+    /// The renewal window has not opened yet.
+    #[error("renewal not open until {opens_on}")]
+    WindowNotOpen {
+        /// The first day renewal is open.
+        opens_on: Date,
+    },
+    /// Lifetime memberships are never renewed.
+    #[error("lifetime memberships are not renewed")]
+    LifetimeNotRenewable,
+    /// The member's status does not allow renewal (pending, cancelled, suspended, deceased).
+    #[error("a {status} membership cannot be renewed")]
+    NotRenewable {
+        /// The member's status on the renewal date.
+        status: Status,
+    },
+    /// The number of terms is zero or above the plan's maximum.
+    #[error("cannot buy {terms} terms at once: must be 1 to {max}")]
+    InvalidTermCount {
+        /// The number asked for.
+        terms: u32,
+        /// The plan's maximum.
+        max: u32,
+    },
+    /// A back-dated reinstatement would end before the renewal date: the gap is longer than the
+    /// terms bought.
+    #[error("a back-dated reinstatement of {terms} term(s) from {start} would end on {end}, before {date}")]
+    BackdateTooShort {
+        /// The back-dated start.
+        start: Date,
+        /// Where the back-dated term would end.
+        end: Date,
+        /// The renewal date.
+        date: Date,
+        /// The number of terms asked for.
+        terms: u32,
+    },
+}
+
+error_codes!(RenewalError, "renewal", RENEWAL_ERRORS, {
+    RenewalError::WindowNotOpen { .. } => 1401, "renewal_window_not_open";
+    RenewalError::LifetimeNotRenewable => 1402, "lifetime_not_renewable";
+    RenewalError::NotRenewable { .. } => 1403, "status_not_renewable";
+    RenewalError::InvalidTermCount { .. } => 1404, "invalid_term_count";
+    RenewalError::BackdateTooShort { .. } => 1405, "backdate_too_short";
+});
+
+/// How a lapsed member's reinstatement term is placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReinstatementStart {
+    /// The new term starts the day after the old one ended, closing the gap (the default):
+    /// terms stay contiguous and the member pays for the lapsed days.
+    #[default]
+    Backdate,
+    /// The new term starts on the renewal date (for calendar plans: the period containing it);
+    /// the gap stays unpaid and member-since is kept.
+    Restart,
+}
+
+/// Which path a renewal takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalKind {
+    /// A current member (active, new or in grace) extends from the current term's end.
+    Extend,
+    /// A lapsed member renews within the reinstatement window, keeping member-since.
+    Reinstate,
+    /// The reinstatement window has closed: a new join; member-since resets.
+    Rejoin,
+}
+
+/// The outcome of a renewal on a date: which path, the new plan (after a renew-to progression),
+/// the new term, and member-since afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalTerm {
+    /// Extend, reinstate or rejoin.
+    pub kind: RenewalKind,
+    /// The member's status on the renewal date.
+    pub status_before: Status,
+    /// The plan of the new term (the renew-to plan for progressions).
+    pub plan: PlanId,
+    /// The new term, covering all terms bought.
+    pub term: Term,
+    /// How many terms were bought.
+    pub terms: u32,
+    /// Member-since after the renewal.
+    pub member_since: Date,
+}
+
+/// The renewal path for a status, or why there is none.
+pub(crate) fn renewal_kind(status: &MemberStatus) -> Result<RenewalKind, RenewalError> {
+    match (status.renewable, status.counts_as_member) {
+        (true, true) => Ok(RenewalKind::Extend),
+        (true, false) => Ok(RenewalKind::Reinstate),
+        (false, _) => match status.status {
+            Status::Pending | Status::Cancelled | Status::Suspended | Status::Deceased => {
+                Err(RenewalError::NotRenewable {
+                    status: status.status,
+                })
+            }
+            _ => Ok(RenewalKind::Rejoin),
+        },
+    }
+}

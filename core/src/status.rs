@@ -1,0 +1,471 @@
+//! Membership facts and the lifecycle status on any date, computed by an ordered list of status rules.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::error::error_codes;
+use crate::period::{DateError, MonthEndRule, Offset};
+use crate::plan::{Plan, PlanId};
+use crate::term::Term;
+
+/// An error in a member's facts, or in a question about them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LifecycleError {
+    /// The membership names a plan the policy does not have.
+    #[error("unknown plan `{plan}`")]
+    UnknownPlan {
+        /// The plan id that was given.
+        plan: String,
+    },
+    /// The question is about a date before the member joined.
+    #[error("{date} is before the member joined on {member_since}")]
+    DateBeforeJoin {
+        /// The date asked about.
+        date: Date,
+        /// The member's join date.
+        member_since: Date,
+    },
+    /// A term whose end is before its start.
+    #[error("term ends on {end}, before it starts on {start}")]
+    TermEndsBeforeStart {
+        /// The term's start.
+        start: Date,
+        /// The term's end.
+        end: Date,
+    },
+    /// No status rule matched the date (the policy's rule list has a hole).
+    #[error("no status rule matches {date}")]
+    NoStatusRuleMatched {
+        /// The date asked about.
+        date: Date,
+    },
+    /// A date arithmetic error while evaluating the rules.
+    #[error("{0}")]
+    Date(#[from] DateError),
+    /// The member's join date is after the current term's end: the facts contradict each other.
+    #[error("member since {member_since} is after the term's end {term_end}")]
+    JoinedAfterTermEnd {
+        /// The member's join date.
+        member_since: Date,
+        /// The term's end.
+        term_end: Date,
+    },
+}
+
+error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
+    LifecycleError::UnknownPlan { .. } => 1301, "unknown_plan";
+    LifecycleError::DateBeforeJoin { .. } => 1302, "date_before_join";
+    LifecycleError::TermEndsBeforeStart { .. } => 1303, "term_ends_before_start";
+    LifecycleError::NoStatusRuleMatched { .. } => 1304, "no_status_rule_matched";
+    LifecycleError::Date(_) => 1305, "status_date_out_of_range";
+    LifecycleError::JoinedAfterTermEnd { .. } => 1306, "joined_after_term_end";
+});
+
+/// A member's identifier, as the association's database writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MemberId(pub String);
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for MemberId {
+    fn from(s: &str) -> MemberId {
+        MemberId(s.to_owned())
+    }
+}
+
+/// A lifecycle status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Applied, awaiting payment or approval.
+    Pending,
+    /// Within the first months of membership.
+    New,
+    /// Within a paid term.
+    Active,
+    /// The term has ended, but the member is still treated as a member for a while.
+    Grace,
+    /// No longer a member, but may still reinstate.
+    Lapsed,
+    /// Must rejoin.
+    Expired,
+    /// Cancelled by the member or the association.
+    Cancelled,
+    /// Held by staff.
+    Suspended,
+    /// The member has died.
+    Deceased,
+}
+
+impl Status {
+    /// The status's snake_case name (`"grace"`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::New => "new",
+            Status::Active => "active",
+            Status::Grace => "grace",
+            Status::Lapsed => "lapsed",
+            Status::Expired => "expired",
+            Status::Cancelled => "cancelled",
+            Status::Suspended => "suspended",
+            Status::Deceased => "deceased",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A staff override of the computed status, optionally until a date (inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusOverride {
+    /// The status staff set.
+    pub status: Status,
+    /// The last day the override holds; `None` for indefinitely.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Date>,
+}
+
+/// What the AMS knows about one membership: the facts every status and renewal is computed from.
+///
+/// ```
+/// let m: amscore::Membership = serde_json::from_str(r#"{
+///     "member_id": "M-1", "plan": "individual", "member_since": "2020-03-01",
+///     "term": {"start": "2025-03-01", "end": "2026-02-28"}
+/// }"#)?;
+/// assert!(!m.pending);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    /// The member.
+    pub member_id: MemberId,
+    /// The plan of the current term.
+    pub plan: PlanId,
+    /// The member's join date; survives renewals and reinstatements, resets on a rejoin.
+    pub member_since: Date,
+    /// The current (latest paid or applied-for) term.
+    pub term: Term,
+    /// Applied, awaiting payment or approval.
+    #[serde(default)]
+    pub pending: bool,
+    /// The day the membership was cancelled, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_on: Option<Date>,
+    /// A staff override of the status.
+    #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
+    pub status_override: Option<StatusOverride>,
+    /// The day the member died, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deceased_on: Option<Date>,
+}
+
+impl Membership {
+    /// Checks the facts' own consistency (not the plan): the term and the join date.
+    ///
+    /// # Errors
+    /// [`LifecycleError::TermEndsBeforeStart`], [`LifecycleError::JoinedAfterTermEnd`].
+    pub fn check(&self) -> Result<(), LifecycleError> {
+        if let Some(end) = self.term.end {
+            if end < self.term.start {
+                return Err(LifecycleError::TermEndsBeforeStart {
+                    start: self.term.start,
+                    end,
+                });
+            }
+            if self.member_since > end {
+                return Err(LifecycleError::JoinedAfterTermEnd {
+                    member_since: self.member_since,
+                    term_end: end,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The event a status-rule boundary is measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The member's join date (member-since).
+    Join,
+    /// The current term's first day.
+    TermStart,
+    /// The current term's last day (never, for a lifetime term).
+    TermEnd,
+    /// The last day of grace: the term's end plus the plan's grace window.
+    GraceEnd,
+    /// The last day a lapsed member may reinstate: grace end plus the plan's reinstatement window.
+    ReinstatementEnd,
+}
+
+/// A date relative to an event: `{"event": "term_end", "offset": {"months": 1}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Boundary {
+    /// The event.
+    pub event: Event,
+    /// The offset from it (default zero).
+    #[serde(default, skip_serializing_if = "Offset::is_zero")]
+    pub offset: Offset,
+}
+
+/// One row of the ordered status table: on dates inside its window, a membership has its status.
+///
+/// The window is `from ≤ date ≤ to`, both inclusive. `from` is the latest of its boundaries and
+/// `to` the earliest of its boundaries; an empty list leaves that side open. A boundary on an
+/// event that never happens (the end of a lifetime term) is never reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRule {
+    /// The status this rule gives.
+    pub status: Status,
+    /// The association's own name for it (`"Current"` for active in CiviCRM), if different.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The window opens on the latest of these dates (inclusive); empty means open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<Boundary>,
+    /// The window closes on the earliest of these dates (inclusive); empty means open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Boundary>,
+    /// Whether a member in this status counts as a member (member pricing, voting, directory).
+    pub counts_as_member: bool,
+    /// Whether a member in this status may renew (extend, or reinstate when not counted as a member).
+    pub renewable: bool,
+}
+
+/// A membership's status on a date, with what it allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberStatus {
+    /// The status.
+    pub status: Status,
+    /// The association's name for it.
+    pub label: String,
+    /// Whether the member counts as a member.
+    pub counts_as_member: bool,
+    /// Whether the member may renew.
+    pub renewable: bool,
+}
+
+impl MemberStatus {
+    fn from_fact(status: Status) -> MemberStatus {
+        MemberStatus {
+            status,
+            label: status.as_str().to_owned(),
+            counts_as_member: false,
+            renewable: false,
+        }
+    }
+}
+
+/// The dates the status rules are measured from, for one membership on one plan.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventDates {
+    join: Date,
+    term_start: Date,
+    term_end: Option<Date>,
+    grace_end: Option<Date>,
+    reinstatement_end: Option<Date>,
+}
+
+impl EventDates {
+    pub(crate) fn new(
+        m: &Membership,
+        plan: &Plan,
+        rule: MonthEndRule,
+    ) -> Result<EventDates, DateError> {
+        let grace_end = match (m.term.end, plan.windows.grace) {
+            (Some(end), Some(g)) => Some(Offset::from(g).apply(end, rule)?),
+            (end, None) => end,
+            (None, Some(_)) => None,
+        };
+        let reinstatement_end = match (grace_end, plan.windows.reinstatement) {
+            (Some(g), Some(r)) => Some(Offset::from(r).apply(g, rule)?),
+            (g, None) => g,
+            (None, Some(_)) => None,
+        };
+        Ok(EventDates {
+            join: m.member_since,
+            term_start: m.term.start,
+            term_end: m.term.end,
+            grace_end,
+            reinstatement_end,
+        })
+    }
+
+    /// The date of a boundary, or `None` if its event never happens.
+    fn resolve(&self, b: &Boundary, rule: MonthEndRule) -> Result<Option<Date>, DateError> {
+        let base = match b.event {
+            Event::Join => Some(self.join),
+            Event::TermStart => Some(self.term_start),
+            Event::TermEnd => self.term_end,
+            Event::GraceEnd => self.grace_end,
+            Event::ReinstatementEnd => self.reinstatement_end,
+        };
+        base.map(|d| b.offset.apply(d, rule)).transpose()
+    }
+}
+
+impl StatusRule {
+    fn matches(
+        &self,
+        date: Date,
+        events: &EventDates,
+        rule: MonthEndRule,
+    ) -> Result<bool, DateError> {
+        for b in &self.from {
+            match events.resolve(b, rule)? {
+                Some(d) if date >= d => {}
+                _ => return Ok(false),
+            }
+        }
+        for b in &self.to {
+            if let Some(d) = events.resolve(b, rule)? {
+                if date > d {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Computes the status of a membership on a date: facts first (deceased, a staff override,
+/// cancelled, pending), then the first matching status rule.
+pub(crate) fn status_on(
+    m: &Membership,
+    plan: &Plan,
+    rules: &[StatusRule],
+    date: Date,
+    month_end: MonthEndRule,
+) -> Result<MemberStatus, LifecycleError> {
+    m.check()?;
+    if date < m.member_since {
+        return Err(LifecycleError::DateBeforeJoin {
+            date,
+            member_since: m.member_since,
+        });
+    }
+    if m.deceased_on.is_some_and(|d| d <= date) {
+        return Ok(MemberStatus::from_fact(Status::Deceased));
+    }
+    if let Some(o) = &m.status_override {
+        if o.until.is_none_or(|u| date <= u) {
+            return Ok(rules
+                .iter()
+                .find(|r| r.status == o.status)
+                .map(|r| status_of_rule(r))
+                .unwrap_or_else(|| MemberStatus::from_fact(o.status)));
+        }
+    }
+    if m.cancelled_on.is_some_and(|d| d <= date) {
+        return Ok(MemberStatus::from_fact(Status::Cancelled));
+    }
+    if m.pending {
+        return Ok(MemberStatus::from_fact(Status::Pending));
+    }
+    let events = EventDates::new(m, plan, month_end)?;
+    for r in rules {
+        if r.matches(date, &events, month_end)? {
+            return Ok(status_of_rule(r));
+        }
+    }
+    Err(LifecycleError::NoStatusRuleMatched { date })
+}
+
+fn status_of_rule(r: &StatusRule) -> MemberStatus {
+    MemberStatus {
+        status: r.status,
+        label: r
+            .label
+            .clone()
+            .unwrap_or_else(|| r.status.as_str().to_owned()),
+        counts_as_member: r.counts_as_member,
+        renewable: r.renewable,
+    }
+}
+
+/// amscore's default status rules: `new` for the first three months of the first term, `active`
+/// to the term's end, `grace` to the end of the plan's grace, `lapsed` to the end of the plan's
+/// reinstatement window, then `expired`.
+///
+/// ```
+/// let rules = amscore::default_status_rules();
+/// assert_eq!(rules.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(),
+///            ["new", "active", "grace", "lapsed", "expired"]);
+/// ```
+pub fn default_status_rules() -> Vec<StatusRule> {
+    let at = |event| Boundary {
+        event,
+        offset: Offset::default(),
+    };
+    vec![
+        StatusRule {
+            status: Status::New,
+            label: None,
+            from: vec![at(Event::Join)],
+            to: vec![
+                Boundary {
+                    event: Event::Join,
+                    offset: Offset {
+                        years: 0,
+                        months: 3,
+                        days: -1,
+                    },
+                },
+                at(Event::TermEnd),
+            ],
+            counts_as_member: true,
+            renewable: true,
+        },
+        StatusRule {
+            status: Status::Active,
+            label: None,
+            from: vec![],
+            to: vec![at(Event::TermEnd)],
+            counts_as_member: true,
+            renewable: true,
+        },
+        StatusRule {
+            status: Status::Grace,
+            label: None,
+            from: vec![],
+            to: vec![at(Event::GraceEnd)],
+            counts_as_member: true,
+            renewable: true,
+        },
+        StatusRule {
+            status: Status::Lapsed,
+            label: None,
+            from: vec![],
+            to: vec![at(Event::ReinstatementEnd)],
+            counts_as_member: false,
+            renewable: true,
+        },
+        StatusRule {
+            status: Status::Expired,
+            label: None,
+            from: vec![],
+            to: vec![],
+            counts_as_member: false,
+            renewable: false,
+        },
+    ]
+}

@@ -1,0 +1,409 @@
+//! Terms (a paid span of membership with an inclusive end) and the rules that produce them:
+//! rolling, calendar and lifetime.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::period::{add_days, add_months, DateError, Length, MonthDay, MonthEndRule};
+
+/// A span of paid membership. The end date is inclusive; a lifetime term has no end.
+///
+/// A 1-year rolling term that starts 2025-01-15 ends 2026-01-14.
+///
+/// ```
+/// use amscore::Term;
+/// use time::macros::date;
+/// let t = Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?;
+/// assert!(t.contains(date!(2026-01-14)));
+/// assert!(!t.contains(date!(2026-01-15)));
+/// assert_eq!(t.days(), Some(365));
+/// # Ok::<(), amscore::LifecycleError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// The first day of the term.
+    pub start: Date,
+    /// The last day of the term (inclusive), or `None` for a lifetime term.
+    pub end: Option<Date>,
+}
+
+impl Term {
+    /// A term from its first and last day.
+    ///
+    /// # Errors
+    /// [`crate::LifecycleError::TermEndsBeforeStart`] if `end < start`.
+    pub fn new(start: Date, end: Option<Date>) -> Result<Term, crate::LifecycleError> {
+        match end {
+            Some(e) if e < start => {
+                Err(crate::LifecycleError::TermEndsBeforeStart { start, end: e })
+            }
+            _ => Ok(Term { start, end }),
+        }
+    }
+
+    /// A lifetime term from its first day.
+    pub fn lifetime(start: Date) -> Term {
+        Term { start, end: None }
+    }
+
+    /// Whether the term never ends.
+    pub fn is_lifetime(&self) -> bool {
+        self.end.is_none()
+    }
+
+    /// Whether a date falls inside the term (both ends included).
+    pub fn contains(&self, date: Date) -> bool {
+        date >= self.start && self.end.is_none_or(|e| date <= e)
+    }
+
+    /// The number of days in the term, both ends counted; `None` for a lifetime term.
+    pub fn days(&self) -> Option<i64> {
+        self.end.map(|e| (e - self.start).whole_days() + 1)
+    }
+
+    /// Whether two terms share at least one day.
+    ///
+    /// ```
+    /// use amscore::Term;
+    /// use time::macros::date;
+    /// let a = Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?;
+    /// let b = Term::new(date!(2025-12-31), Some(date!(2026-12-30)))?;
+    /// assert!(a.overlaps(&b));
+    /// # Ok::<(), amscore::LifecycleError>(())
+    /// ```
+    pub fn overlaps(&self, other: &Term) -> bool {
+        let a_before_b = self.end.is_some_and(|e| e < other.start);
+        let b_before_a = other.end.is_some_and(|e| e < self.start);
+        !a_before_b && !b_before_a
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.end {
+            Some(e) => write!(f, "{}..={}", self.start, e),
+            None => write!(f, "{}..(lifetime)", self.start),
+        }
+    }
+}
+
+/// The length of one calendar period: a year or a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarPeriod {
+    /// A year from the anchor month-day (Jan 1 – Dec 31, or a fiscal year such as Jul 1 – Jun 30).
+    Year,
+    /// A month from the anchor day of the month.
+    Month,
+}
+
+/// Where a first term on a calendar plan starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarJoinStart {
+    /// The term is back-dated to the start of the period the member joins in (the default);
+    /// the actual join date is reported separately as member-since.
+    #[default]
+    PeriodStart,
+    /// The term starts on the join date and ends with the period (as CiviCRM records it).
+    JoinDate,
+}
+
+/// How a plan's terms are laid out in time.
+///
+/// Written as a tagged object, for example `{"kind": "rolling", "length": {"count": 1, "unit": "year"}}`,
+/// `{"kind": "calendar", "period": "year", "anchor": "01-01", "rollover": "10-01"}` or
+/// `{"kind": "lifetime"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TermRule {
+    /// Anniversary terms: a term starts on the join (or renewal) date and runs for a length.
+    Rolling {
+        /// The length of one term (multi-year terms are simply longer lengths).
+        length: Length,
+    },
+    /// Fixed-period terms: every member's term follows the same calendar.
+    Calendar {
+        /// A year or a month.
+        period: CalendarPeriod,
+        /// For yearly periods: the month-day each period starts on (default Jan 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anchor: Option<MonthDay>,
+        /// For monthly periods: the day of the month each period starts on, 1 to 28 (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anchor_day: Option<u8>,
+        /// How many periods one term covers (2 for a two-year term on an annual calendar). Default 1.
+        #[serde(default = "one")]
+        periods: u32,
+        /// For yearly periods: joining on or after this month-day (within the period) gives the
+        /// rest of this period plus the next one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rollover: Option<MonthDay>,
+        /// For monthly periods: joining on or after this day of the month gives the rest of this
+        /// month plus the next one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rollover_day: Option<u8>,
+        /// Where a first term starts: back-dated to the period start (default) or on the join date.
+        #[serde(default)]
+        join_start: CalendarJoinStart,
+    },
+    /// Lifetime membership: one term with no end.
+    Lifetime,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A computed first term: the term, and the member's actual join date (member-since), which
+/// differs from the term's start when a calendar plan back-dates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinTerm {
+    /// The member's actual join date (member-since).
+    pub member_since: Date,
+    /// The first term.
+    pub term: Term,
+    /// Whether the join fell on or after the rollover day, so the term also covers the next period.
+    pub rolled_over: bool,
+}
+
+impl TermRule {
+    /// The first term for a member joining on `join_date`, for `terms` terms at once.
+    ///
+    /// ```
+    /// use amscore::{MonthEndRule, TermRule, CalendarPeriod, CalendarJoinStart, MonthDay};
+    /// use time::macros::date;
+    /// let rule = TermRule::Calendar {
+    ///     period: CalendarPeriod::Year, anchor: None, anchor_day: None, periods: 1,
+    ///     rollover: Some(MonthDay::new(10, 1)?), rollover_day: None,
+    ///     join_start: CalendarJoinStart::PeriodStart,
+    /// };
+    /// let j = rule.first_term(date!(2025-10-01), 1, MonthEndRule::Clamp)?;
+    /// assert_eq!((j.term.start, j.term.end), (date!(2025-01-01), Some(date!(2026-12-31))));
+    /// assert!(j.rolled_over);
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar.
+    pub fn first_term(
+        &self,
+        join_date: Date,
+        terms: u32,
+        rule: MonthEndRule,
+    ) -> Result<JoinTerm, DateError> {
+        match self {
+            TermRule::Rolling { length } => Ok(JoinTerm {
+                member_since: join_date,
+                term: Term {
+                    start: join_date,
+                    end: Some(rolling_end(join_date, *length, terms, rule)?),
+                },
+                rolled_over: false,
+            }),
+            TermRule::Calendar {
+                rollover,
+                rollover_day,
+                join_start,
+                ..
+            } => {
+                let start = self.period_start(join_date)?;
+                let rolled_over = match (rollover, rollover_day) {
+                    (Some(md), _) => join_date >= month_day_on_or_after(*md, start)?,
+                    (None, Some(day)) => join_date >= day_on_or_after(*day, start)?,
+                    (None, None) => false,
+                };
+                let periods = self
+                    .periods_per_term()
+                    .saturating_mul(terms)
+                    .saturating_add(u32::from(rolled_over));
+                let end = self.periods_end(start, periods)?;
+                let start = match join_start {
+                    CalendarJoinStart::PeriodStart => start,
+                    CalendarJoinStart::JoinDate => join_date,
+                };
+                Ok(JoinTerm {
+                    member_since: join_date,
+                    term: Term {
+                        start,
+                        end: Some(end),
+                    },
+                    rolled_over,
+                })
+            }
+            TermRule::Lifetime => Ok(JoinTerm {
+                member_since: join_date,
+                term: Term::lifetime(join_date),
+                rolled_over: false,
+            }),
+        }
+    }
+
+    /// The next `terms` terms after a term that ends on `previous_end`: contiguous, starting the
+    /// day after.
+    ///
+    /// ```
+    /// use amscore::{Length, MonthEndRule, TermRule, Unit};
+    /// use time::macros::date;
+    /// let rule = TermRule::Rolling { length: Length::new(1, Unit::Year) };
+    /// let next = rule.next_term(date!(2026-01-14), 2, MonthEndRule::Clamp)?.expect("not lifetime");
+    /// assert_eq!((next.start, next.end), (date!(2026-01-15), Some(date!(2028-01-14))));
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar. Returns `Ok(None)` for a lifetime rule.
+    pub fn next_term(
+        &self,
+        previous_end: Date,
+        terms: u32,
+        rule: MonthEndRule,
+    ) -> Result<Option<Term>, DateError> {
+        let start = add_days(previous_end, 1)?;
+        match self {
+            TermRule::Rolling { length } => Ok(Some(Term {
+                start,
+                end: Some(rolling_end(start, *length, terms, rule)?),
+            })),
+            TermRule::Calendar { .. } => {
+                let period_start = self.period_start(start)?;
+                let periods = self.periods_per_term().saturating_mul(terms);
+                Ok(Some(Term {
+                    start,
+                    end: Some(self.periods_end(period_start, periods)?),
+                }))
+            }
+            TermRule::Lifetime => Ok(None),
+        }
+    }
+
+    /// A term of `terms` terms starting afresh on `date` (a restart or rejoin): rolling terms start
+    /// on the date; calendar terms cover the period containing the date, as a join does but
+    /// without rollover.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`]. Returns `Ok(None)` for a lifetime rule.
+    pub fn restart_term(
+        &self,
+        date: Date,
+        terms: u32,
+        rule: MonthEndRule,
+    ) -> Result<Option<Term>, DateError> {
+        match self {
+            TermRule::Lifetime => Ok(None),
+            TermRule::Rolling { length } => Ok(Some(Term {
+                start: date,
+                end: Some(rolling_end(date, *length, terms, rule)?),
+            })),
+            TermRule::Calendar { join_start, .. } => {
+                let period_start = self.period_start(date)?;
+                let end =
+                    self.periods_end(period_start, self.periods_per_term().saturating_mul(terms))?;
+                let start = match join_start {
+                    CalendarJoinStart::PeriodStart => period_start,
+                    CalendarJoinStart::JoinDate => date,
+                };
+                Ok(Some(Term {
+                    start,
+                    end: Some(end),
+                }))
+            }
+        }
+    }
+
+    /// For a calendar rule, the first day of the period containing `date`; for other rules, `date`.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar.
+    pub fn period_start(&self, date: Date) -> Result<Date, DateError> {
+        match self {
+            TermRule::Calendar {
+                period: CalendarPeriod::Year,
+                anchor,
+                ..
+            } => anchor.unwrap_or(MonthDay::JAN_1).on_or_before(date),
+            TermRule::Calendar {
+                period: CalendarPeriod::Month,
+                anchor_day,
+                ..
+            } => day_on_or_before(anchor_day.unwrap_or(1), date),
+            _ => Ok(date),
+        }
+    }
+
+    /// The number of periods one term covers (1 for non-calendar rules).
+    pub fn periods_per_term(&self) -> u32 {
+        match self {
+            TermRule::Calendar { periods, .. } => *periods,
+            _ => 1,
+        }
+    }
+
+    /// The last day of `periods` calendar periods starting at `period_start`.
+    fn periods_end(&self, period_start: Date, periods: u32) -> Result<Date, DateError> {
+        let months = match self {
+            TermRule::Calendar {
+                period: CalendarPeriod::Year,
+                ..
+            } => i64::from(periods) * 12,
+            _ => i64::from(periods),
+        };
+        // Calendar anchors never fall on a day some month lacks (anchor days are 1..=28 and
+        // Feb 29 is refused), so the month-end rule cannot matter here.
+        add_days(add_months(period_start, months, MonthEndRule::Clamp)?, -1)
+    }
+}
+
+/// The inclusive end of `terms` rolling terms of `length` starting on `start`.
+fn rolling_end(
+    start: Date,
+    length: Length,
+    terms: u32,
+    rule: MonthEndRule,
+) -> Result<Date, DateError> {
+    add_days(length.times_after(start, terms, rule)?, -1)
+}
+
+/// The first date on or after `from` that falls on the month-day.
+fn month_day_on_or_after(md: MonthDay, from: Date) -> Result<Date, DateError> {
+    let this_year = md.in_year(from.year())?;
+    if this_year >= from {
+        Ok(this_year)
+    } else {
+        md.in_year(from.year() + 1)
+    }
+}
+
+/// The latest date on or before `date` whose day of the month is `day` (1..=28).
+fn day_on_or_before(day: u8, date: Date) -> Result<Date, DateError> {
+    let this_month = Date::from_calendar_date(date.year(), date.month(), day).map_err(|_| {
+        DateError::InvalidMonthDay {
+            text: day.to_string(),
+            reason: "anchor day must be 1..=28".into(),
+        }
+    })?;
+    if this_month <= date {
+        Ok(this_month)
+    } else {
+        add_months(this_month, -1, MonthEndRule::Clamp)
+    }
+}
+
+/// The first date on or after `from` whose day of the month is `day` (1..=28).
+fn day_on_or_after(day: u8, from: Date) -> Result<Date, DateError> {
+    let this_month = Date::from_calendar_date(from.year(), from.month(), day).map_err(|_| {
+        DateError::InvalidMonthDay {
+            text: day.to_string(),
+            reason: "rollover day must be 1..=28".into(),
+        }
+    })?;
+    if this_month >= from {
+        Ok(this_month)
+    } else {
+        add_months(this_month, 1, MonthEndRule::Clamp)
+    }
+}

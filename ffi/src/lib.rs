@@ -1,0 +1,1 @@
+//! The C API of amscore (built out in the C API issue).

@@ -1,0 +1,1 @@
+//! The Python module of amscore (built out in the Python issue).
