@@ -42,12 +42,7 @@ impl Engine {
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn new(policy: Policy) -> Result<Engine, PolicyError> {
         policy.validate()?;
-        let plans = policy
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        let plans = policy.plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         Ok(Engine { policy, plans })
     }
 
@@ -80,9 +75,7 @@ impl Engine {
         self.plans
             .get(id)
             .map(|&i| &self.policy.plans[i])
-            .ok_or_else(|| LifecycleError::UnknownPlan {
-                plan: id.to_string(),
-            })
+            .ok_or_else(|| LifecycleError::UnknownPlan { plan: id.to_string() })
     }
 
     /// The first term of a member joining a plan on a date (one term).
@@ -105,17 +98,10 @@ impl Engine {
     ///
     /// # Errors
     /// [`LifecycleError::UnknownPlan`], [`RenewalError::InvalidTermCount`], or a date out of range.
-    pub fn join_terms(
-        &self,
-        plan: &PlanId,
-        join_date: Date,
-        terms: u32,
-    ) -> Result<JoinTerm, Error> {
+    pub fn join_terms(&self, plan: &PlanId, join_date: Date, terms: u32) -> Result<JoinTerm, Error> {
         let plan = self.plan(plan)?;
         check_terms(plan, terms)?;
-        Ok(plan
-            .term
-            .first_term(join_date, terms, self.policy.settings.month_end)?)
+        Ok(plan.term.first_term(join_date, terms, self.policy.settings.date_rules())?)
     }
 
     /// The status of a membership on a date.
@@ -124,13 +110,7 @@ impl Engine {
     /// [`LifecycleError`]: an unknown plan, inconsistent facts, a date before the member joined.
     pub fn status_on(&self, membership: &Membership, date: Date) -> Result<MemberStatus, Error> {
         let plan = self.plan(&membership.plan)?;
-        Ok(status_on(
-            membership,
-            plan,
-            &self.policy.status_rules,
-            date,
-            self.policy.settings.month_end,
-        )?)
+        Ok(status_on(membership, plan, &self.policy.status_rules, date, self.policy.settings.month_end)?)
     }
 
     /// The new term if the member renews on `date`, buying `terms` terms.
@@ -159,19 +139,14 @@ impl Engine {
     /// [`RenewalError::NotRenewable`] for pending, cancelled, suspended or deceased members,
     /// [`RenewalError::InvalidTermCount`], [`RenewalError::BackdateTooShort`], and the errors of
     /// [`Engine::status_on`].
-    pub fn renewal_term(
-        &self,
-        membership: &Membership,
-        date: Date,
-        terms: u32,
-    ) -> Result<RenewalTerm, Error> {
+    pub fn renewal_term(&self, membership: &Membership, date: Date, terms: u32) -> Result<RenewalTerm, Error> {
         let plan = self.plan(&membership.plan)?;
         let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
             return Err(RenewalError::LifetimeNotRenewable.into());
         };
         let status = self.status_on(membership, date)?;
         let kind = renewal_kind(&status)?;
-        let rule = self.policy.settings.month_end;
+        let rules = self.policy.settings.date_rules();
         let next_plan = match (&plan.renew_to, kind) {
             (Some(to), RenewalKind::Extend | RenewalKind::Reinstate) => self.plan(to)?,
             _ => plan,
@@ -180,7 +155,7 @@ impl Engine {
         let continued = |start_after: Date| -> Result<Term, Error> {
             Ok(next_plan
                 .term
-                .next_term(start_after, terms, rule)?
+                .next_term(start_after, terms, rules)?
                 .map_or_else(|| add_days(start_after, 1).map(Term::lifetime), Ok)?)
         };
         let (term, member_since) = match kind {
@@ -208,32 +183,19 @@ impl Engine {
                         }
                         term
                     }
-                    ReinstatementStart::Restart => next_plan
-                        .term
-                        .restart_term(date, terms, rule)?
-                        .unwrap_or_else(|| Term::lifetime(date)),
+                    ReinstatementStart::Restart => next_plan.term.first_term(date, terms, rules)?.term,
                 };
                 (term, membership.member_since)
             }
-            RenewalKind::Rejoin => (plan.term.first_term(date, terms, rule)?.term, date),
+            RenewalKind::Rejoin => (plan.term.first_term(date, terms, rules)?.term, date),
         };
-        Ok(RenewalTerm {
-            kind,
-            status_before: status.status,
-            plan: next_plan.id.clone(),
-            term,
-            terms,
-            member_since,
-        })
+        Ok(RenewalTerm { kind, status_before: status.status, plan: next_plan.id.clone(), term, terms, member_since })
     }
 }
 
 fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
     if terms == 0 || terms > plan.max_terms {
-        Err(RenewalError::InvalidTermCount {
-            terms,
-            max: plan.max_terms,
-        })
+        Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
     } else {
         Ok(())
     }

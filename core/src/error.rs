@@ -57,6 +57,15 @@ macro_rules! error_codes {
 }
 pub(crate) use error_codes;
 
+/// The `path: ` prefix of an error message, or nothing for the document's root.
+pub(crate) fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
 /// Every error amscore can return, by concern.
 ///
 /// Each concern has its own enum; this wrapper lets one operation that touches several concerns
@@ -111,7 +120,7 @@ impl ErrorCode for Error {
 /// Every error code amscore defines, in code order.
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
-/// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster.
+/// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -125,6 +134,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::status::LIFECYCLE_ERRORS,
         crate::renewal::RENEWAL_ERRORS,
         crate::roster::ROSTER_ERRORS,
+        crate::gateway::REQUEST_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -153,12 +163,10 @@ mod tests {
                 "lifecycle" => 1300,
                 "renewal" => 1400,
                 "roster" => 1500,
+                "request" => 1600,
                 other => panic!("unknown family {other}"),
             };
-            assert!(
-                (block..block + 100).contains(&e.code),
-                "{e:?} outside its block"
-            );
+            assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");
         }
     }
 }

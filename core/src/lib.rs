@@ -24,6 +24,7 @@
 
 mod engine;
 mod error;
+pub mod gateway;
 mod money;
 mod period;
 mod plan;
@@ -37,15 +38,16 @@ pub use engine::Engine;
 pub use error::{error_table, Error, ErrorCode, ErrorInfo};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
-    add_days, add_months, parse_date, DateError, Length, MonthDay, MonthEndRule, Offset, Unit,
+    add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
+    RollingEnd, Unit,
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
 pub use policy::{Policy, PolicyError, Settings, POLICY_VERSION, PRESETS};
 pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
 pub use roster::RosterError;
 pub use status::{
-    default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership,
-    Status, StatusOverride, StatusRule,
+    default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,
+    StatusRule,
 };
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
 

@@ -117,30 +117,15 @@ const CURRENCIES: &[(&str, u8)] = &[
 
 impl Currency {
     /// United States dollar (2 decimals).
-    pub const USD: Currency = Currency {
-        code: *b"USD",
-        minor_units: 2,
-    };
+    pub const USD: Currency = Currency { code: *b"USD", minor_units: 2 };
     /// Euro (2 decimals).
-    pub const EUR: Currency = Currency {
-        code: *b"EUR",
-        minor_units: 2,
-    };
+    pub const EUR: Currency = Currency { code: *b"EUR", minor_units: 2 };
     /// Pound sterling (2 decimals).
-    pub const GBP: Currency = Currency {
-        code: *b"GBP",
-        minor_units: 2,
-    };
+    pub const GBP: Currency = Currency { code: *b"GBP", minor_units: 2 };
     /// Japanese yen (0 decimals).
-    pub const JPY: Currency = Currency {
-        code: *b"JPY",
-        minor_units: 0,
-    };
+    pub const JPY: Currency = Currency { code: *b"JPY", minor_units: 0 };
     /// Kuwaiti dinar (3 decimals).
-    pub const KWD: Currency = Currency {
-        code: *b"KWD",
-        minor_units: 3,
-    };
+    pub const KWD: Currency = Currency { code: *b"KWD", minor_units: 3 };
 
     /// Looks up a currency by its ISO 4217 code (upper case, as ISO writes it).
     ///
@@ -157,14 +142,9 @@ impl Currency {
             .map(|i| {
                 let (c, minor_units) = CURRENCIES[i];
                 let b = c.as_bytes();
-                Currency {
-                    code: [b[0], b[1], b[2]],
-                    minor_units,
-                }
+                Currency { code: [b[0], b[1], b[2]], minor_units }
             })
-            .map_err(|_| MoneyError::UnknownCurrency {
-                code: code.to_owned(),
-            })
+            .map_err(|_| MoneyError::UnknownCurrency { code: code.to_owned() })
     }
 
     /// The three-letter ISO 4217 code.
@@ -192,9 +172,7 @@ impl Currency {
     /// assert!(amscore::Currency::all().any(|c| c.code() == "CHF"));
     /// ```
     pub fn all() -> impl Iterator<Item = Currency> {
-        CURRENCIES
-            .iter()
-            .filter_map(|(c, _)| Currency::from_code(c).ok())
+        CURRENCIES.iter().filter_map(|(c, _)| Currency::from_code(c).ok())
     }
 }
 
@@ -314,10 +292,7 @@ impl Money {
     /// assert_eq!(amscore::Money::zero(amscore::Currency::KWD).to_string(), "0.000 KWD");
     /// ```
     pub fn zero(currency: Currency) -> Money {
-        Money {
-            amount: Decimal::new(0, currency.minor_units()),
-            currency,
-        }
+        Money { amount: Decimal::new(0, currency.minor_units()), currency }
     }
 
     /// Reads an amount written as a decimal string (`"12.50"`, `"-3"`).
@@ -370,10 +345,7 @@ impl Money {
         let dp = self.currency.minor_units();
         let mut amount = self.amount.round_dp_with_strategy(dp, rounding.strategy());
         amount.rescale(dp);
-        Money {
-            amount,
-            currency: self.currency,
-        }
+        Money { amount, currency: self.currency }
     }
 
     /// Whether the amount has no more decimals than the currency's minor unit.
@@ -396,10 +368,7 @@ impl Money {
         self.same_currency(other)?;
         self.amount
             .checked_add(other.amount)
-            .map(|amount| Money {
-                amount,
-                currency: self.currency,
-            })
+            .map(|amount| Money { amount, currency: self.currency })
             .ok_or(MoneyError::Overflow)
     }
 
@@ -418,10 +387,7 @@ impl Money {
         self.same_currency(other)?;
         self.amount
             .checked_sub(other.amount)
-            .map(|amount| Money {
-                amount,
-                currency: self.currency,
-            })
+            .map(|amount| Money { amount, currency: self.currency })
             .ok_or(MoneyError::Overflow)
     }
 
@@ -432,19 +398,13 @@ impl Money {
     pub fn checked_mul(&self, factor: Decimal) -> Result<Money, MoneyError> {
         self.amount
             .checked_mul(factor)
-            .map(|amount| Money {
-                amount,
-                currency: self.currency,
-            })
+            .map(|amount| Money { amount, currency: self.currency })
             .ok_or(MoneyError::Overflow)
     }
 
     /// The amount with its sign flipped (a charge becomes a credit).
     pub fn negated(&self) -> Money {
-        Money {
-            amount: -self.amount,
-            currency: self.currency,
-        }
+        Money { amount: -self.amount, currency: self.currency }
     }
 
     /// The amount as an integer count of minor units (cents), if it is exact in minor units.
@@ -478,20 +438,14 @@ impl Money {
     /// assert_eq!(Money::from_minor_units(1234, Currency::KWD).to_string(), "1.234 KWD");
     /// ```
     pub fn from_minor_units(units: i64, currency: Currency) -> Money {
-        Money {
-            amount: Decimal::new(units, currency.minor_units()),
-            currency,
-        }
+        Money { amount: Decimal::new(units, currency.minor_units()), currency }
     }
 
     fn same_currency(&self, other: &Money) -> Result<(), MoneyError> {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch {
-                left: self.currency,
-                right: other.currency,
-            })
+            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
         }
     }
 }
@@ -505,10 +459,7 @@ impl fmt::Display for Money {
 /// Reads an exact decimal from a plain decimal string: optional sign, digits, optional fraction.
 /// Exponents, spaces, thousands separators, `NaN` and `inf` are refused.
 pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
-    let invalid = |reason: &str| MoneyError::InvalidAmount {
-        text: text.to_owned(),
-        reason: reason.to_owned(),
-    };
+    let invalid = |reason: &str| MoneyError::InvalidAmount { text: text.to_owned(), reason: reason.to_owned() };
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if int.is_empty() && frac.is_empty() {
@@ -602,21 +553,14 @@ struct MoneyDoc {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MoneyDoc {
-            amount: self.amount,
-            currency: self.currency,
-        }
-        .serialize(s)
+        MoneyDoc { amount: self.amount, currency: self.currency }.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let doc = MoneyDoc::deserialize(d)?;
-        Ok(Money {
-            amount: doc.amount,
-            currency: doc.currency,
-        })
+        Ok(Money { amount: doc.amount, currency: doc.currency })
     }
 }
 
@@ -631,74 +575,30 @@ mod tests {
 
     #[test]
     fn required_currencies_have_their_minor_units() {
-        for (code, dp) in [
-            ("USD", 2),
-            ("EUR", 2),
-            ("GBP", 2),
-            ("CAD", 2),
-            ("AUD", 2),
-            ("CHF", 2),
-            ("JPY", 0),
-            ("KWD", 3),
-            ("BHD", 3),
-        ] {
-            assert_eq!(
-                Currency::from_code(code).map(|c| c.minor_units()),
-                Ok(dp),
-                "{code}"
-            );
+        for (code, dp) in
+            [("USD", 2), ("EUR", 2), ("GBP", 2), ("CAD", 2), ("AUD", 2), ("CHF", 2), ("JPY", 0), ("KWD", 3), ("BHD", 3)]
+        {
+            assert_eq!(Currency::from_code(code).map(|c| c.minor_units()), Ok(dp), "{code}");
         }
-        assert_eq!(
-            Currency::from_code("usd"),
-            Err(MoneyError::UnknownCurrency { code: "usd".into() })
-        );
+        assert_eq!(Currency::from_code("usd"), Err(MoneyError::UnknownCurrency { code: "usd".into() }));
     }
 
     #[test]
     fn rounding_midpoints_follow_the_named_mode() {
         let m = |s: &str| Money::parse(s, Currency::USD).unwrap();
-        assert_eq!(
-            m("2.345")
-                .round(Rounding::HalfAwayFromZero)
-                .amount()
-                .to_string(),
-            "2.35"
-        );
-        assert_eq!(
-            m("2.345").round(Rounding::HalfEven).amount().to_string(),
-            "2.34"
-        );
-        assert_eq!(
-            m("-2.345")
-                .round(Rounding::HalfAwayFromZero)
-                .amount()
-                .to_string(),
-            "-2.35"
-        );
-        assert_eq!(
-            m("2.349").round(Rounding::TowardZero).amount().to_string(),
-            "2.34"
-        );
-        assert_eq!(
-            m("2.341").round(Rounding::Ceiling).amount().to_string(),
-            "2.35"
-        );
+        assert_eq!(m("2.345").round(Rounding::HalfAwayFromZero).amount().to_string(), "2.35");
+        assert_eq!(m("2.345").round(Rounding::HalfEven).amount().to_string(), "2.34");
+        assert_eq!(m("-2.345").round(Rounding::HalfAwayFromZero).amount().to_string(), "-2.35");
+        assert_eq!(m("2.349").round(Rounding::TowardZero).amount().to_string(), "2.34");
+        assert_eq!(m("2.341").round(Rounding::Ceiling).amount().to_string(), "2.35");
         let yen = Money::parse("100.5", Currency::JPY).unwrap();
-        assert_eq!(
-            yen.round(Rounding::HalfAwayFromZero).amount().to_string(),
-            "101"
-        );
+        assert_eq!(yen.round(Rounding::HalfAwayFromZero).amount().to_string(), "101");
     }
 
     #[test]
     fn amounts_parse_only_plain_decimals() {
-        for bad in [
-            "", "-", ".", "1e3", "1,000", " 1", "NaN", "inf", "1.2.3", "0x10",
-        ] {
-            assert!(
-                matches!(parse_decimal(bad), Err(MoneyError::InvalidAmount { .. })),
-                "{bad:?}"
-            );
+        for bad in ["", "-", ".", "1e3", "1,000", " 1", "NaN", "inf", "1.2.3", "0x10"] {
+            assert!(matches!(parse_decimal(bad), Err(MoneyError::InvalidAmount { .. })), "{bad:?}");
         }
         assert_eq!(parse_decimal("-0.50").unwrap().to_string(), "-0.50");
         assert_eq!(parse_decimal(".5").unwrap().to_string(), "0.5");
@@ -706,8 +606,7 @@ mod tests {
 
     #[test]
     fn json_refuses_float_amounts() {
-        let err =
-            serde_json::from_str::<Money>(r#"{"amount": 12.5, "currency": "USD"}"#).unwrap_err();
+        let err = serde_json::from_str::<Money>(r#"{"amount": 12.5, "currency": "USD"}"#).unwrap_err();
         assert!(err.to_string().contains("JSON float"), "{err}");
         let ok: Money = serde_json::from_str(r#"{"amount": "12.50", "currency": "USD"}"#).unwrap();
         assert_eq!(ok.to_string(), "12.50 USD");
@@ -719,12 +618,6 @@ mod tests {
     fn mixing_currencies_is_an_error() {
         let a = Money::parse("1", Currency::USD).unwrap();
         let b = Money::parse("1", Currency::EUR).unwrap();
-        assert_eq!(
-            a.checked_add(&b),
-            Err(MoneyError::CurrencyMismatch {
-                left: Currency::USD,
-                right: Currency::EUR
-            })
-        );
+        assert_eq!(a.checked_add(&b), Err(MoneyError::CurrencyMismatch { left: Currency::USD, right: Currency::EUR }));
     }
 }

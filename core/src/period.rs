@@ -67,10 +67,46 @@ pub enum MonthEndRule {
     Overflow,
 }
 
+/// Where a rolling term's inclusive end falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollingEnd {
+    /// The day before the anniversary: a 1-year term from 2025-01-15 ends 2026-01-14. The default.
+    #[default]
+    DayBefore,
+    /// The anniversary itself: a 1-year term from 2025-01-15 ends 2026-01-15 (Tendenci, whose
+    /// expiry is an instant on the anniversary).
+    Anniversary,
+}
+
+/// How a renewal's new end is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalEnd {
+    /// From the new term's first day (the day after the old end), like a join. The default:
+    /// old end 2024-02-29 + 1 year → new end 2025-02-28.
+    #[default]
+    FromNextStart,
+    /// The length is added to the old end date (Tendenci): old end 2025-01-14 + 1 year → 2026-01-14.
+    FromPreviousEnd,
+    /// Years are added to the old end, months and days count from the next start (CiviCRM since
+    /// 5.66): old end 2024-02-29 + 1 year → 2025-03-01 with overflow.
+    FromPreviousEndForYears,
+}
+
+/// The date conventions a policy chooses, bundled for the term arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DateRules {
+    /// What adding months does at the end of a month.
+    pub month_end: MonthEndRule,
+    /// Where a rolling term's inclusive end falls.
+    pub rolling_end: RollingEnd,
+    /// How a renewal's new end is counted.
+    pub renewal_end: RenewalEnd,
+}
+
 fn out_of_range(what: impl fmt::Display) -> DateError {
-    DateError::OutOfRange {
-        what: what.to_string(),
-    }
+    DateError::OutOfRange { what: what.to_string() }
 }
 
 /// The number of days in a month of a year.
@@ -103,14 +139,10 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
     let (year, month) = shift_month(date.year(), date.month(), months).ok_or_else(err)?;
     let last = days_in_month(year, month);
     match rule {
-        MonthEndRule::Clamp => {
-            Date::from_calendar_date(year, month, date.day().min(last)).map_err(|_| err())
-        }
+        MonthEndRule::Clamp => Date::from_calendar_date(year, month, date.day().min(last)).map_err(|_| err()),
         MonthEndRule::Overflow => {
             let first = Date::from_calendar_date(year, month, 1).map_err(|_| err())?;
-            first
-                .checked_add(Duration::days(i64::from(date.day()) - 1))
-                .ok_or_else(err)
+            first.checked_add(Duration::days(i64::from(date.day()) - 1)).ok_or_else(err)
         }
     }
 }
@@ -126,8 +158,7 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
 /// # Ok::<(), amscore::DateError>(())
 /// ```
 pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
-    date.checked_add(Duration::days(days))
-        .ok_or_else(|| out_of_range(format_args!("{date} + {days} days")))
+    date.checked_add(Duration::days(days)).ok_or_else(|| out_of_range(format_args!("{date} + {days} days")))
 }
 
 /// The unit of a [`Length`].
@@ -253,20 +284,12 @@ fn is_zero(v: &i32) -> bool {
 impl Offset {
     /// An offset of whole days.
     pub const fn days(days: i32) -> Offset {
-        Offset {
-            years: 0,
-            months: 0,
-            days,
-        }
+        Offset { years: 0, months: 0, days }
     }
 
     /// An offset of whole months.
     pub const fn months(months: i32) -> Offset {
-        Offset {
-            years: 0,
-            months,
-            days: 0,
-        }
+        Offset { years: 0, months, days: 0 }
     }
 
     /// Whether the offset is zero.
@@ -281,11 +304,7 @@ impl Offset {
     /// [`DateError::OutOfRange`].
     pub fn apply(&self, date: Date, rule: MonthEndRule) -> Result<Date, DateError> {
         let months = i64::from(self.years) * 12 + i64::from(self.months);
-        let shifted = if months == 0 {
-            date
-        } else {
-            add_months(date, months, rule)?
-        };
+        let shifted = if months == 0 { date } else { add_months(date, months, rule)? };
         if self.days == 0 {
             Ok(shifted)
         } else {
@@ -300,11 +319,7 @@ impl From<Length> for Offset {
         match len.unit {
             Unit::Day => Offset::days(count),
             Unit::Month => Offset::months(count),
-            Unit::Year => Offset {
-                years: count,
-                months: 0,
-                days: 0,
-            },
+            Unit::Year => Offset { years: count, months: 0, days: 0 },
         }
     }
 }
@@ -331,10 +346,7 @@ pub struct MonthDay {
 
 impl MonthDay {
     /// January 1.
-    pub const JAN_1: MonthDay = MonthDay {
-        month: Month::January,
-        day: 1,
-    };
+    pub const JAN_1: MonthDay = MonthDay { month: Month::January, day: 1 };
 
     /// A month-day from numbers.
     ///
@@ -347,9 +359,7 @@ impl MonthDay {
         };
         let m = Month::try_from(month).map_err(|_| invalid("month must be 1..12"))?;
         if m == Month::February && day == 29 {
-            return Err(invalid(
-                "February 29 exists only in leap years; use 02-28 or 03-01",
-            ));
+            return Err(invalid("February 29 exists only in leap years; use 02-28 or 03-01"));
         }
         // 2023 is a common year: its month lengths are the ones every year has.
         if day == 0 || day > days_in_month(2023, m) {
@@ -373,8 +383,7 @@ impl MonthDay {
     /// # Errors
     /// [`DateError::OutOfRange`] for a year outside -9999..=9999.
     pub fn in_year(&self, year: i32) -> Result<Date, DateError> {
-        Date::from_calendar_date(year, self.month, self.day)
-            .map_err(|_| out_of_range(format_args!("{self} in {year}")))
+        Date::from_calendar_date(year, self.month, self.day).map_err(|_| out_of_range(format_args!("{self} in {year}")))
     }
 
     /// The latest date on or before `date` that falls on this month-day.
@@ -400,19 +409,13 @@ impl fmt::Display for MonthDay {
 impl FromStr for MonthDay {
     type Err = DateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let invalid = || DateError::InvalidMonthDay {
-            text: s.to_owned(),
-            reason: "expected MM-DD".to_owned(),
-        };
+        let invalid = || DateError::InvalidMonthDay { text: s.to_owned(), reason: "expected MM-DD".to_owned() };
         let body = s.strip_prefix("--").unwrap_or(s);
         let (m, d) = body.split_once('-').ok_or_else(invalid)?;
         if m.len() != 2 || d.len() != 2 {
             return Err(invalid());
         }
-        MonthDay::new(
-            m.parse().map_err(|_| invalid())?,
-            d.parse().map_err(|_| invalid())?,
-        )
+        MonthDay::new(m.parse().map_err(|_| invalid())?, d.parse().map_err(|_| invalid())?)
     }
 }
 
@@ -442,9 +445,7 @@ impl<'de> Deserialize<'de> for MonthDay {
 /// [`DateError::InvalidDate`] for anything else, including dates that do not exist.
 pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format).map_err(|_| DateError::InvalidDate {
-        text: text.to_owned(),
-    })
+    Date::parse(text, &format).map_err(|_| DateError::InvalidDate { text: text.to_owned() })
 }
 
 #[cfg(test)]
@@ -455,32 +456,17 @@ mod tests {
     #[test]
     fn clamp_and_overflow_agree_when_the_day_exists() {
         for rule in [MonthEndRule::Clamp, MonthEndRule::Overflow] {
-            assert_eq!(
-                add_months(date!(2025 - 01 - 15), 1, rule),
-                Ok(date!(2025 - 02 - 15))
-            );
-            assert_eq!(
-                add_months(date!(2025 - 12 - 15), 1, rule),
-                Ok(date!(2026 - 01 - 15))
-            );
-            assert_eq!(
-                add_months(date!(2025 - 01 - 15), -13, rule),
-                Ok(date!(2023 - 12 - 15))
-            );
+            assert_eq!(add_months(date!(2025 - 01 - 15), 1, rule), Ok(date!(2025 - 02 - 15)));
+            assert_eq!(add_months(date!(2025 - 12 - 15), 1, rule), Ok(date!(2026 - 01 - 15)));
+            assert_eq!(add_months(date!(2025 - 01 - 15), -13, rule), Ok(date!(2023 - 12 - 15)));
         }
     }
 
     #[test]
     fn feb_29_plus_a_year() {
         let year = Length::new(1, Unit::Year);
-        assert_eq!(
-            year.after(date!(2024 - 02 - 29), MonthEndRule::Clamp),
-            Ok(date!(2025 - 02 - 28))
-        );
-        assert_eq!(
-            year.after(date!(2024 - 02 - 29), MonthEndRule::Overflow),
-            Ok(date!(2025 - 03 - 01))
-        );
+        assert_eq!(year.after(date!(2024 - 02 - 29), MonthEndRule::Clamp), Ok(date!(2025 - 02 - 28)));
+        assert_eq!(year.after(date!(2024 - 02 - 29), MonthEndRule::Overflow), Ok(date!(2025 - 03 - 01)));
         assert_eq!(
             Length::new(4, Unit::Year).after(date!(2024 - 02 - 29), MonthEndRule::Clamp),
             Ok(date!(2028 - 02 - 29))
@@ -489,26 +475,14 @@ mod tests {
 
     #[test]
     fn overflow_of_a_31st_into_short_months() {
-        assert_eq!(
-            add_months(date!(2025 - 03 - 31), 1, MonthEndRule::Overflow),
-            Ok(date!(2025 - 05 - 01))
-        );
-        assert_eq!(
-            add_months(date!(2025 - 03 - 31), 1, MonthEndRule::Clamp),
-            Ok(date!(2025 - 04 - 30))
-        );
+        assert_eq!(add_months(date!(2025 - 03 - 31), 1, MonthEndRule::Overflow), Ok(date!(2025 - 05 - 01)));
+        assert_eq!(add_months(date!(2025 - 03 - 31), 1, MonthEndRule::Clamp), Ok(date!(2025 - 04 - 30)));
     }
 
     #[test]
     fn arithmetic_out_of_range_is_an_error_not_a_panic() {
-        assert!(matches!(
-            add_months(date!(9999 - 12 - 01), 1, MonthEndRule::Clamp),
-            Err(DateError::OutOfRange { .. })
-        ));
-        assert!(matches!(
-            add_days(date!(9999 - 12 - 31), 1),
-            Err(DateError::OutOfRange { .. })
-        ));
+        assert!(matches!(add_months(date!(9999 - 12 - 01), 1, MonthEndRule::Clamp), Err(DateError::OutOfRange { .. })));
+        assert!(matches!(add_days(date!(9999 - 12 - 31), 1), Err(DateError::OutOfRange { .. })));
         assert!(matches!(
             add_months(date!(2025 - 01 - 01), i64::MAX / 2, MonthEndRule::Clamp),
             Err(DateError::OutOfRange { .. })
@@ -521,20 +495,11 @@ mod tests {
 
     #[test]
     fn month_days_parse_and_refuse() {
-        assert_eq!(
-            "--10-01".parse::<MonthDay>().map(|m| m.to_string()),
-            Ok("10-01".into())
-        );
+        assert_eq!("--10-01".parse::<MonthDay>().map(|m| m.to_string()), Ok("10-01".into()));
         for bad in ["13-01", "00-10", "04-31", "02-29", "1-1", "10/01", ""] {
             assert!(bad.parse::<MonthDay>().is_err(), "{bad}");
         }
-        assert_eq!(
-            MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 09 - 30))),
-            Ok(date!(2024 - 10 - 01))
-        );
-        assert_eq!(
-            MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 10 - 01))),
-            Ok(date!(2025 - 10 - 01))
-        );
+        assert_eq!(MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 09 - 30))), Ok(date!(2024 - 10 - 01)));
+        assert_eq!(MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 10 - 01))), Ok(date!(2025 - 10 - 01)));
     }
 }

@@ -54,32 +54,16 @@ pub struct Prices {
     #[serde(with = "decimal_text")]
     pub dues: Decimal,
     /// Dues for one renewal term, if different from `dues`.
-    #[serde(
-        default,
-        with = "opt_decimal_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub renewal: Option<Decimal>,
     /// A one-time join (admin) fee charged on joining and rejoining.
-    #[serde(
-        default,
-        with = "opt_decimal_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub join_fee: Option<Decimal>,
     /// A fee charged on reinstatement (renewing while lapsed).
-    #[serde(
-        default,
-        with = "opt_decimal_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub reinstatement_fee: Option<Decimal>,
     /// A fee charged on renewing during grace.
-    #[serde(
-        default,
-        with = "opt_decimal_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub late_fee: Option<Decimal>,
 }
 
@@ -96,10 +80,7 @@ impl Prices {
 
     /// A fee as money, zero when the plan has none.
     pub fn fee(&self, fee: Option<Decimal>) -> Money {
-        fee.map_or_else(
-            || Money::zero(self.currency),
-            |f| Money::new(f, self.currency),
-        )
+        fee.map_or_else(|| Money::zero(self.currency), |f| Money::new(f, self.currency))
     }
 }
 
@@ -165,11 +146,7 @@ pub struct Seats {
     #[serde(default)]
     pub included: u32,
     /// The price of each seat beyond the included ones, per term.
-    #[serde(
-        default,
-        with = "opt_decimal_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub price_per_seat: Option<Decimal>,
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::error_codes;
 use crate::money::{Currency, Rounding};
-use crate::period::MonthEndRule;
+use crate::period::{DateRules, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, PlanId};
 use crate::renewal::ReinstatementStart;
 use crate::status::{default_status_rules, StatusRule};
@@ -18,7 +18,7 @@ use crate::term::{CalendarPeriod, TermRule};
 #[non_exhaustive]
 pub enum PolicyError {
     /// The document is not valid JSON, or a value has the wrong type.
-    #[error("{path}: {message}")]
+    #[error("{}{message}", crate::error::at(path))]
     Syntax {
         /// Where.
         path: String,
@@ -26,7 +26,7 @@ pub enum PolicyError {
         message: String,
     },
     /// A field the policy format does not have (a typo, or a field of a newer version).
-    #[error("{path}: unknown field `{field}`")]
+    #[error("{}unknown field `{field}`", crate::error::at(path))]
     UnknownField {
         /// Where.
         path: String,
@@ -34,7 +34,7 @@ pub enum PolicyError {
         field: String,
     },
     /// A required field is missing.
-    #[error("{path}: missing field `{field}`")]
+    #[error("{}missing field `{field}`", crate::error::at(path))]
     MissingField {
         /// Where.
         path: String,
@@ -42,7 +42,7 @@ pub enum PolicyError {
         field: String,
     },
     /// The document's `version` is not one this amscore reads.
-    #[error("{path}: unsupported policy version {version} (this amscore reads version 1)")]
+    #[error("{}unsupported policy version {version} (this amscore reads version 1)", crate::error::at(path))]
     UnsupportedVersion {
         /// Where.
         path: String,
@@ -50,7 +50,7 @@ pub enum PolicyError {
         version: u32,
     },
     /// A value that is well-formed but not allowed.
-    #[error("{path}: {message}")]
+    #[error("{}{message}", crate::error::at(path))]
     InvalidValue {
         /// Where.
         path: String,
@@ -58,7 +58,7 @@ pub enum PolicyError {
         message: String,
     },
     /// Two plans share an id.
-    #[error("{path}: duplicate plan id `{plan}`")]
+    #[error("{}duplicate plan id `{plan}`", crate::error::at(path))]
     DuplicatePlan {
         /// Where.
         path: String,
@@ -66,7 +66,7 @@ pub enum PolicyError {
         plan: String,
     },
     /// A reference to a plan the policy does not have.
-    #[error("{path}: unknown plan `{plan}`")]
+    #[error("{}unknown plan `{plan}`", crate::error::at(path))]
     UnknownPlanReference {
         /// Where.
         path: String,
@@ -74,7 +74,7 @@ pub enum PolicyError {
         plan: String,
     },
     /// A rollover day that is not inside the period (it must differ from the period's start).
-    #[error("{path}: {message}")]
+    #[error("{}{message}", crate::error::at(path))]
     RolloverOutsidePeriod {
         /// Where.
         path: String,
@@ -82,7 +82,7 @@ pub enum PolicyError {
         message: String,
     },
     /// A plan whose currency differs from the policy's or from a plan it is linked to.
-    #[error("{path}: currency {found} does not match {expected}")]
+    #[error("{}currency {found} does not match {expected}", crate::error::at(path))]
     CurrencyMismatch {
         /// Where.
         path: String,
@@ -92,7 +92,7 @@ pub enum PolicyError {
         found: Currency,
     },
     /// A preset name amscore does not ship.
-    #[error("{path}: unknown preset `{name}` (known: amscore, civicrm, tendenci)")]
+    #[error("{}unknown preset `{name}` (known: amscore, civicrm, tendenci)", crate::error::at(path))]
     UnknownPreset {
         /// Where.
         path: String,
@@ -139,32 +139,16 @@ impl PolicyError {
     /// Turns a serde error at a path into the narrowest policy error.
     pub(crate) fn from_serde(path: &str, err: &serde_json::Error) -> PolicyError {
         let message = err.to_string();
-        let text = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
+        let text = message.split(" at line ").next().unwrap_or(&message).to_owned();
         let quoted = |t: &str| t.split('`').nth(1).unwrap_or_default().to_owned();
         if text.starts_with("unknown field") {
             let field = quoted(&text);
-            let parent = path
-                .strip_suffix(&field)
-                .unwrap_or(path)
-                .trim_end_matches('.');
-            PolicyError::UnknownField {
-                path: parent.to_owned(),
-                field,
-            }
+            let parent = path.strip_suffix(&field).unwrap_or(path).trim_end_matches('.');
+            PolicyError::UnknownField { path: parent.to_owned(), field }
         } else if text.starts_with("missing field") {
-            PolicyError::MissingField {
-                path: path.to_owned(),
-                field: quoted(&text),
-            }
+            PolicyError::MissingField { path: path.to_owned(), field: quoted(&text) }
         } else {
-            PolicyError::Syntax {
-                path: path.to_owned(),
-                message: text,
-            }
+            PolicyError::Syntax { path: path.to_owned(), message: text }
         }
     }
 }
@@ -175,6 +159,12 @@ impl PolicyError {
 pub struct Settings {
     /// What Jan 31 + 1 month is: `clamp` (Feb 28/29, the default) or `overflow` (Mar 3, PHP style).
     pub month_end: MonthEndRule,
+    /// Where a rolling term's inclusive end falls: `day_before` the anniversary (default) or on
+    /// the `anniversary`.
+    pub rolling_end: RollingEnd,
+    /// How a renewal's new end is counted: `from_next_start` (default), `from_previous_end`, or
+    /// `from_previous_end_for_years`.
+    pub renewal_end: RenewalEnd,
     /// Where a lapsed member's reinstatement term starts: `backdate` (default) or `restart`.
     pub reinstatement: ReinstatementStart,
     /// How amounts are rounded to the currency's minor unit. Default half away from zero.
@@ -188,10 +178,19 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             month_end: MonthEndRule::Clamp,
+            rolling_end: RollingEnd::DayBefore,
+            renewal_end: RenewalEnd::FromNextStart,
             reinstatement: ReinstatementStart::Backdate,
             rounding: Rounding::HalfAwayFromZero,
             currency: None,
         }
+    }
+}
+
+impl Settings {
+    /// The date conventions these settings choose.
+    pub fn date_rules(&self) -> DateRules {
+        DateRules { month_end: self.month_end, rolling_end: self.rolling_end, renewal_end: self.renewal_end }
     }
 }
 
@@ -255,8 +254,7 @@ impl Policy {
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| PolicyError::from_serde("", &e))?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| PolicyError::from_serde("", &e))?;
         Policy::from_value(value)
     }
 
@@ -271,8 +269,8 @@ impl Policy {
                     path: "preset".into(),
                     message: "must be a preset name".into(),
                 })?;
-                let preset: serde_json::Value = serde_json::from_str(preset_text(name, "preset")?)
-                    .map_err(|e| PolicyError::from_serde("", &e))?;
+                let preset: serde_json::Value =
+                    serde_json::from_str(preset_text(name, "preset")?).map_err(|e| PolicyError::from_serde("", &e))?;
                 for key in ["settings", "status_rules", "plans", "name"] {
                     if !obj.contains_key(key) {
                         if let Some(v) = preset.get(key) {
@@ -319,15 +317,9 @@ impl Policy {
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let invalid = |path: String, message: &str| PolicyError::InvalidValue {
-            path,
-            message: message.to_owned(),
-        };
+        let invalid = |path: String, message: &str| PolicyError::InvalidValue { path, message: message.to_owned() };
         if self.version != POLICY_VERSION {
-            return Err(PolicyError::UnsupportedVersion {
-                path: "version".into(),
-                version: self.version,
-            });
+            return Err(PolicyError::UnsupportedVersion { path: "version".into(), version: self.version });
         }
         if let Some(name) = &self.preset {
             preset_text(name, "preset")?;
@@ -336,17 +328,11 @@ impl Policy {
             return Err(invalid("plans".into(), "must list at least one plan"));
         }
         if self.status_rules.is_empty() {
-            return Err(invalid(
-                "status_rules".into(),
-                "must list at least one rule",
-            ));
+            return Err(invalid("status_rules".into(), "must list at least one rule"));
         }
         for (i, r) in self.status_rules.iter().enumerate() {
             if r.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
-                return Err(invalid(
-                    format!("status_rules[{i}].label"),
-                    "must not be empty",
-                ));
+                return Err(invalid(format!("status_rules[{i}].label"), "must not be empty"));
             }
         }
         let mut seen: HashMap<&PlanId, usize> = HashMap::new();
@@ -356,10 +342,7 @@ impl Policy {
                 return Err(invalid(at("id"), "must not be empty"));
             }
             if seen.insert(&plan.id, i).is_some() {
-                return Err(PolicyError::DuplicatePlan {
-                    path: at("id"),
-                    plan: plan.id.to_string(),
-                });
+                return Err(PolicyError::DuplicatePlan { path: at("id"), plan: plan.id.to_string() });
             }
             if plan.name.trim().is_empty() {
                 return Err(invalid(at("name"), "must not be empty"));
@@ -410,10 +393,7 @@ impl Policy {
             };
             let path = format!("plans[{i}].renew_to");
             let Some(&j) = seen.get(target) else {
-                return Err(PolicyError::UnknownPlanReference {
-                    path,
-                    plan: target.to_string(),
-                });
+                return Err(PolicyError::UnknownPlanReference { path, plan: target.to_string() });
             };
             let to = &self.plans[j];
             if to.prices.currency != plan.prices.currency {
@@ -441,30 +421,17 @@ fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| *text)
-        .ok_or_else(|| PolicyError::UnknownPreset {
-            path: path.to_owned(),
-            name: name.to_owned(),
-        })
+        .ok_or_else(|| PolicyError::UnknownPreset { path: path.to_owned(), name: name.to_owned() })
 }
 
-fn validate_amount(
-    amount: rust_decimal::Decimal,
-    currency: Currency,
-    path: &str,
-) -> Result<(), PolicyError> {
+fn validate_amount(amount: rust_decimal::Decimal, currency: Currency, path: &str) -> Result<(), PolicyError> {
     if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(PolicyError::InvalidValue {
-            path: path.to_owned(),
-            message: "must not be negative".into(),
-        });
+        return Err(PolicyError::InvalidValue { path: path.to_owned(), message: "must not be negative".into() });
     }
     if amount.normalize().scale() > currency.minor_units() {
         return Err(PolicyError::InvalidValue {
             path: path.to_owned(),
-            message: format!(
-                "{amount} has more decimals than {currency} allows ({})",
-                currency.minor_units()
-            ),
+            message: format!("{amount} has more decimals than {currency} allows ({})", currency.minor_units()),
         });
     }
     Ok(())
@@ -484,15 +451,7 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                 return Err(invalid("length.count", "must be at most 1200"));
             }
         }
-        TermRule::Calendar {
-            period,
-            anchor,
-            anchor_day,
-            periods,
-            rollover,
-            rollover_day,
-            ..
-        } => {
+        TermRule::Calendar { period, anchor, anchor_day, periods, rollover, rollover_day, .. } => {
             if *periods == 0 {
                 return Err(invalid("periods", "must be > 0"));
             }
@@ -513,13 +472,13 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                             "is for monthly periods; a yearly period uses `rollover` (MM-DD)",
                         ));
                     }
-                    if let (Some(r), a) =
-                        (rollover, anchor.unwrap_or(crate::period::MonthDay::JAN_1))
-                    {
+                    if let (Some(r), a) = (rollover, anchor.unwrap_or(crate::period::MonthDay::JAN_1)) {
                         if *r == a {
                             return Err(PolicyError::RolloverOutsidePeriod {
                                 path: format!("{path}.rollover"),
-                                message: format!("rollover {r} is the period's first day; it must fall inside the period"),
+                                message: format!(
+                                    "rollover {r} is the period's first day; it must fall inside the period"
+                                ),
                             });
                         }
                     }
@@ -539,10 +498,7 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                     }
                     let a = anchor_day.unwrap_or(1);
                     if !(1..=28).contains(&a) {
-                        return Err(invalid(
-                            "anchor_day",
-                            "must be 1 to 28 (every month has it)",
-                        ));
+                        return Err(invalid("anchor_day", "must be 1 to 28 (every month has it)"));
                     }
                     if let Some(r) = rollover_day {
                         if !(1..=28).contains(r) || *r == a {

@@ -66,8 +66,8 @@ pub enum ReinstatementStart {
     /// terms stay contiguous and the member pays for the lapsed days.
     #[default]
     Backdate,
-    /// The new term starts on the renewal date (for calendar plans: the period containing it);
-    /// the gap stays unpaid and member-since is kept.
+    /// The new term is laid out as a join on the renewal date would be (for calendar plans: the
+    /// period containing it, with rollover); the gap stays unpaid and member-since is kept.
     Restart,
 }
 
@@ -104,14 +104,15 @@ pub struct RenewalTerm {
 
 /// The renewal path for a status, or why there is none.
 pub(crate) fn renewal_kind(status: &MemberStatus) -> Result<RenewalKind, RenewalError> {
+    if let (true, Some(kind)) = (status.renewable, status.renewal) {
+        return Ok(kind);
+    }
     match (status.renewable, status.counts_as_member) {
         (true, true) => Ok(RenewalKind::Extend),
         (true, false) => Ok(RenewalKind::Reinstate),
         (false, _) => match status.status {
             Status::Pending | Status::Cancelled | Status::Suspended | Status::Deceased => {
-                Err(RenewalError::NotRenewable {
-                    status: status.status,
-                })
+                Err(RenewalError::NotRenewable { status: status.status })
             }
             _ => Ok(RenewalKind::Rejoin),
         },

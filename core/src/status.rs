@@ -8,6 +8,7 @@ use time::Date;
 use crate::error::error_codes;
 use crate::period::{DateError, MonthEndRule, Offset};
 use crate::plan::{Plan, PlanId};
+use crate::renewal::RenewalKind;
 use crate::term::Term;
 
 /// An error in a member's facts, or in a question about them.
@@ -182,16 +183,10 @@ impl Membership {
     pub fn check(&self) -> Result<(), LifecycleError> {
         if let Some(end) = self.term.end {
             if end < self.term.start {
-                return Err(LifecycleError::TermEndsBeforeStart {
-                    start: self.term.start,
-                    end,
-                });
+                return Err(LifecycleError::TermEndsBeforeStart { start: self.term.start, end });
             }
             if self.member_since > end {
-                return Err(LifecycleError::JoinedAfterTermEnd {
-                    member_since: self.member_since,
-                    term_end: end,
-                });
+                return Err(LifecycleError::JoinedAfterTermEnd { member_since: self.member_since, term_end: end });
             }
         }
         Ok(())
@@ -248,6 +243,11 @@ pub struct StatusRule {
     pub counts_as_member: bool,
     /// Whether a member in this status may renew (extend, or reinstate when not counted as a member).
     pub renewable: bool,
+    /// What renewing in this status does, when it is not what the flags imply (renewable and
+    /// counted → extend, renewable and not counted → reinstate, not renewable → rejoin). Tendenci,
+    /// for one, restarts the term of a member renewing in grace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<RenewalKind>,
 }
 
 /// A membership's status on a date, with what it allows.
@@ -262,6 +262,9 @@ pub struct MemberStatus {
     pub counts_as_member: bool,
     /// Whether the member may renew.
     pub renewable: bool,
+    /// What renewing now does, if the status rule says so explicitly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<RenewalKind>,
 }
 
 impl MemberStatus {
@@ -271,6 +274,7 @@ impl MemberStatus {
             label: status.as_str().to_owned(),
             counts_as_member: false,
             renewable: false,
+            renewal: None,
         }
     }
 }
@@ -286,11 +290,7 @@ pub(crate) struct EventDates {
 }
 
 impl EventDates {
-    pub(crate) fn new(
-        m: &Membership,
-        plan: &Plan,
-        rule: MonthEndRule,
-    ) -> Result<EventDates, DateError> {
+    pub(crate) fn new(m: &Membership, plan: &Plan, rule: MonthEndRule) -> Result<EventDates, DateError> {
         let grace_end = match (m.term.end, plan.windows.grace) {
             (Some(end), Some(g)) => Some(Offset::from(g).apply(end, rule)?),
             (end, None) => end,
@@ -324,12 +324,7 @@ impl EventDates {
 }
 
 impl StatusRule {
-    fn matches(
-        &self,
-        date: Date,
-        events: &EventDates,
-        rule: MonthEndRule,
-    ) -> Result<bool, DateError> {
+    fn matches(&self, date: Date, events: &EventDates, rule: MonthEndRule) -> Result<bool, DateError> {
         for b in &self.from {
             match events.resolve(b, rule)? {
                 Some(d) if date >= d => {}
@@ -358,10 +353,7 @@ pub(crate) fn status_on(
 ) -> Result<MemberStatus, LifecycleError> {
     m.check()?;
     if date < m.member_since {
-        return Err(LifecycleError::DateBeforeJoin {
-            date,
-            member_since: m.member_since,
-        });
+        return Err(LifecycleError::DateBeforeJoin { date, member_since: m.member_since });
     }
     if m.deceased_on.is_some_and(|d| d <= date) {
         return Ok(MemberStatus::from_fact(Status::Deceased));
@@ -371,7 +363,7 @@ pub(crate) fn status_on(
             return Ok(rules
                 .iter()
                 .find(|r| r.status == o.status)
-                .map(|r| status_of_rule(r))
+                .map(status_of_rule)
                 .unwrap_or_else(|| MemberStatus::from_fact(o.status)));
         }
     }
@@ -393,12 +385,10 @@ pub(crate) fn status_on(
 fn status_of_rule(r: &StatusRule) -> MemberStatus {
     MemberStatus {
         status: r.status,
-        label: r
-            .label
-            .clone()
-            .unwrap_or_else(|| r.status.as_str().to_owned()),
+        label: r.label.clone().unwrap_or_else(|| r.status.as_str().to_owned()),
         counts_as_member: r.counts_as_member,
         renewable: r.renewable,
+        renewal: r.renewal,
     }
 }
 
@@ -412,28 +402,19 @@ fn status_of_rule(r: &StatusRule) -> MemberStatus {
 ///            ["new", "active", "grace", "lapsed", "expired"]);
 /// ```
 pub fn default_status_rules() -> Vec<StatusRule> {
-    let at = |event| Boundary {
-        event,
-        offset: Offset::default(),
-    };
+    let at = |event| Boundary { event, offset: Offset::default() };
     vec![
         StatusRule {
             status: Status::New,
             label: None,
             from: vec![at(Event::Join)],
             to: vec![
-                Boundary {
-                    event: Event::Join,
-                    offset: Offset {
-                        years: 0,
-                        months: 3,
-                        days: -1,
-                    },
-                },
+                Boundary { event: Event::Join, offset: Offset { years: 0, months: 3, days: -1 } },
                 at(Event::TermEnd),
             ],
             counts_as_member: true,
             renewable: true,
+            renewal: None,
         },
         StatusRule {
             status: Status::Active,
@@ -442,6 +423,7 @@ pub fn default_status_rules() -> Vec<StatusRule> {
             to: vec![at(Event::TermEnd)],
             counts_as_member: true,
             renewable: true,
+            renewal: None,
         },
         StatusRule {
             status: Status::Grace,
@@ -450,6 +432,7 @@ pub fn default_status_rules() -> Vec<StatusRule> {
             to: vec![at(Event::GraceEnd)],
             counts_as_member: true,
             renewable: true,
+            renewal: None,
         },
         StatusRule {
             status: Status::Lapsed,
@@ -458,6 +441,7 @@ pub fn default_status_rules() -> Vec<StatusRule> {
             to: vec![at(Event::ReinstatementEnd)],
             counts_as_member: false,
             renewable: true,
+            renewal: None,
         },
         StatusRule {
             status: Status::Expired,
@@ -466,6 +450,7 @@ pub fn default_status_rules() -> Vec<StatusRule> {
             to: vec![],
             counts_as_member: false,
             renewable: false,
+            renewal: None,
         },
     ]
 }

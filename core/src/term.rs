@@ -6,7 +6,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::period::{add_days, add_months, DateError, Length, MonthDay, MonthEndRule};
+use crate::period::{
+    add_days, add_months, DateError, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd, Unit,
+};
 
 /// A span of paid membership. The end date is inclusive; a lifetime term has no end.
 ///
@@ -37,9 +39,7 @@ impl Term {
     /// [`crate::LifecycleError::TermEndsBeforeStart`] if `end < start`.
     pub fn new(start: Date, end: Option<Date>) -> Result<Term, crate::LifecycleError> {
         match end {
-            Some(e) if e < start => {
-                Err(crate::LifecycleError::TermEndsBeforeStart { start, end: e })
-            }
+            Some(e) if e < start => Err(crate::LifecycleError::TermEndsBeforeStart { start, end: e }),
             _ => Ok(Term { start, end }),
         }
     }
@@ -175,14 +175,14 @@ impl TermRule {
     /// The first term for a member joining on `join_date`, for `terms` terms at once.
     ///
     /// ```
-    /// use amscore::{MonthEndRule, TermRule, CalendarPeriod, CalendarJoinStart, MonthDay};
+    /// use amscore::{DateRules, TermRule, CalendarPeriod, CalendarJoinStart, MonthDay};
     /// use time::macros::date;
     /// let rule = TermRule::Calendar {
     ///     period: CalendarPeriod::Year, anchor: None, anchor_day: None, periods: 1,
     ///     rollover: Some(MonthDay::new(10, 1)?), rollover_day: None,
     ///     join_start: CalendarJoinStart::PeriodStart,
     /// };
-    /// let j = rule.first_term(date!(2025-10-01), 1, MonthEndRule::Clamp)?;
+    /// let j = rule.first_term(date!(2025-10-01), 1, DateRules::default())?;
     /// assert_eq!((j.term.start, j.term.end), (date!(2025-01-01), Some(date!(2026-12-31))));
     /// assert!(j.rolled_over);
     /// # Ok::<(), amscore::DateError>(())
@@ -190,128 +190,71 @@ impl TermRule {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] at the ends of the calendar.
-    pub fn first_term(
-        &self,
-        join_date: Date,
-        terms: u32,
-        rule: MonthEndRule,
-    ) -> Result<JoinTerm, DateError> {
+    pub fn first_term(&self, join_date: Date, terms: u32, rules: DateRules) -> Result<JoinTerm, DateError> {
         match self {
             TermRule::Rolling { length } => Ok(JoinTerm {
                 member_since: join_date,
-                term: Term {
-                    start: join_date,
-                    end: Some(rolling_end(join_date, *length, terms, rule)?),
-                },
+                term: Term { start: join_date, end: Some(rolling_end(join_date, *length, terms, rules)?) },
                 rolled_over: false,
             }),
-            TermRule::Calendar {
-                rollover,
-                rollover_day,
-                join_start,
-                ..
-            } => {
+            TermRule::Calendar { rollover, rollover_day, join_start, .. } => {
                 let start = self.period_start(join_date)?;
                 let rolled_over = match (rollover, rollover_day) {
                     (Some(md), _) => join_date >= month_day_on_or_after(*md, start)?,
                     (None, Some(day)) => join_date >= day_on_or_after(*day, start)?,
                     (None, None) => false,
                 };
-                let periods = self
-                    .periods_per_term()
-                    .saturating_mul(terms)
-                    .saturating_add(u32::from(rolled_over));
+                let periods = self.periods_per_term().saturating_mul(terms).saturating_add(u32::from(rolled_over));
                 let end = self.periods_end(start, periods)?;
                 let start = match join_start {
                     CalendarJoinStart::PeriodStart => start,
                     CalendarJoinStart::JoinDate => join_date,
                 };
-                Ok(JoinTerm {
-                    member_since: join_date,
-                    term: Term {
-                        start,
-                        end: Some(end),
-                    },
-                    rolled_over,
-                })
+                Ok(JoinTerm { member_since: join_date, term: Term { start, end: Some(end) }, rolled_over })
             }
-            TermRule::Lifetime => Ok(JoinTerm {
-                member_since: join_date,
-                term: Term::lifetime(join_date),
-                rolled_over: false,
-            }),
+            TermRule::Lifetime => {
+                Ok(JoinTerm { member_since: join_date, term: Term::lifetime(join_date), rolled_over: false })
+            }
         }
     }
 
     /// The next `terms` terms after a term that ends on `previous_end`: contiguous, starting the
-    /// day after.
+    /// day after. Calendar terms run to the end of the period(s); rolling terms count their end as
+    /// the policy's [`RenewalEnd`] says.
     ///
     /// ```
-    /// use amscore::{Length, MonthEndRule, TermRule, Unit};
+    /// use amscore::{DateRules, Length, TermRule, Unit};
     /// use time::macros::date;
     /// let rule = TermRule::Rolling { length: Length::new(1, Unit::Year) };
-    /// let next = rule.next_term(date!(2026-01-14), 2, MonthEndRule::Clamp)?.expect("not lifetime");
+    /// let next = rule.next_term(date!(2026-01-14), 2, DateRules::default())?.expect("not lifetime");
     /// assert_eq!((next.start, next.end), (date!(2026-01-15), Some(date!(2028-01-14))));
     /// # Ok::<(), amscore::DateError>(())
     /// ```
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] at the ends of the calendar. Returns `Ok(None)` for a lifetime rule.
-    pub fn next_term(
-        &self,
-        previous_end: Date,
-        terms: u32,
-        rule: MonthEndRule,
-    ) -> Result<Option<Term>, DateError> {
+    pub fn next_term(&self, previous_end: Date, terms: u32, rules: DateRules) -> Result<Option<Term>, DateError> {
         let start = add_days(previous_end, 1)?;
         match self {
-            TermRule::Rolling { length } => Ok(Some(Term {
-                start,
-                end: Some(rolling_end(start, *length, terms, rule)?),
-            })),
+            TermRule::Rolling { length } => {
+                let from_previous_end = match rules.renewal_end {
+                    RenewalEnd::FromNextStart => false,
+                    RenewalEnd::FromPreviousEnd => true,
+                    RenewalEnd::FromPreviousEndForYears => length.unit == Unit::Year,
+                };
+                let end = if from_previous_end {
+                    length.times_after(previous_end, terms, rules.month_end)?
+                } else {
+                    add_days(length.times_after(start, terms, rules.month_end)?, -1)?
+                };
+                Ok(Some(Term { start, end: Some(end) }))
+            }
             TermRule::Calendar { .. } => {
                 let period_start = self.period_start(start)?;
                 let periods = self.periods_per_term().saturating_mul(terms);
-                Ok(Some(Term {
-                    start,
-                    end: Some(self.periods_end(period_start, periods)?),
-                }))
+                Ok(Some(Term { start, end: Some(self.periods_end(period_start, periods)?) }))
             }
             TermRule::Lifetime => Ok(None),
-        }
-    }
-
-    /// A term of `terms` terms starting afresh on `date` (a restart or rejoin): rolling terms start
-    /// on the date; calendar terms cover the period containing the date, as a join does but
-    /// without rollover.
-    ///
-    /// # Errors
-    /// [`DateError::OutOfRange`]. Returns `Ok(None)` for a lifetime rule.
-    pub fn restart_term(
-        &self,
-        date: Date,
-        terms: u32,
-        rule: MonthEndRule,
-    ) -> Result<Option<Term>, DateError> {
-        match self {
-            TermRule::Lifetime => Ok(None),
-            TermRule::Rolling { length } => Ok(Some(Term {
-                start: date,
-                end: Some(rolling_end(date, *length, terms, rule)?),
-            })),
-            TermRule::Calendar { join_start, .. } => {
-                let period_start = self.period_start(date)?;
-                let end =
-                    self.periods_end(period_start, self.periods_per_term().saturating_mul(terms))?;
-                let start = match join_start {
-                    CalendarJoinStart::PeriodStart => period_start,
-                    CalendarJoinStart::JoinDate => date,
-                };
-                Ok(Some(Term {
-                    start,
-                    end: Some(end),
-                }))
-            }
         }
     }
 
@@ -321,16 +264,12 @@ impl TermRule {
     /// [`DateError::OutOfRange`] at the ends of the calendar.
     pub fn period_start(&self, date: Date) -> Result<Date, DateError> {
         match self {
-            TermRule::Calendar {
-                period: CalendarPeriod::Year,
-                anchor,
-                ..
-            } => anchor.unwrap_or(MonthDay::JAN_1).on_or_before(date),
-            TermRule::Calendar {
-                period: CalendarPeriod::Month,
-                anchor_day,
-                ..
-            } => day_on_or_before(anchor_day.unwrap_or(1), date),
+            TermRule::Calendar { period: CalendarPeriod::Year, anchor, .. } => {
+                anchor.unwrap_or(MonthDay::JAN_1).on_or_before(date)
+            }
+            TermRule::Calendar { period: CalendarPeriod::Month, anchor_day, .. } => {
+                day_on_or_before(anchor_day.unwrap_or(1), date)
+            }
             _ => Ok(date),
         }
     }
@@ -346,10 +285,7 @@ impl TermRule {
     /// The last day of `periods` calendar periods starting at `period_start`.
     fn periods_end(&self, period_start: Date, periods: u32) -> Result<Date, DateError> {
         let months = match self {
-            TermRule::Calendar {
-                period: CalendarPeriod::Year,
-                ..
-            } => i64::from(periods) * 12,
+            TermRule::Calendar { period: CalendarPeriod::Year, .. } => i64::from(periods) * 12,
             _ => i64::from(periods),
         };
         // Calendar anchors never fall on a day some month lacks (anchor days are 1..=28 and
@@ -359,13 +295,12 @@ impl TermRule {
 }
 
 /// The inclusive end of `terms` rolling terms of `length` starting on `start`.
-fn rolling_end(
-    start: Date,
-    length: Length,
-    terms: u32,
-    rule: MonthEndRule,
-) -> Result<Date, DateError> {
-    add_days(length.times_after(start, terms, rule)?, -1)
+fn rolling_end(start: Date, length: Length, terms: u32, rules: DateRules) -> Result<Date, DateError> {
+    let anniversary = length.times_after(start, terms, rules.month_end)?;
+    match rules.rolling_end {
+        RollingEnd::DayBefore => add_days(anniversary, -1),
+        RollingEnd::Anniversary => Ok(anniversary),
+    }
 }
 
 /// The first date on or after `from` that falls on the month-day.
@@ -381,10 +316,7 @@ fn month_day_on_or_after(md: MonthDay, from: Date) -> Result<Date, DateError> {
 /// The latest date on or before `date` whose day of the month is `day` (1..=28).
 fn day_on_or_before(day: u8, date: Date) -> Result<Date, DateError> {
     let this_month = Date::from_calendar_date(date.year(), date.month(), day).map_err(|_| {
-        DateError::InvalidMonthDay {
-            text: day.to_string(),
-            reason: "anchor day must be 1..=28".into(),
-        }
+        DateError::InvalidMonthDay { text: day.to_string(), reason: "anchor day must be 1..=28".into() }
     })?;
     if this_month <= date {
         Ok(this_month)
@@ -396,10 +328,7 @@ fn day_on_or_before(day: u8, date: Date) -> Result<Date, DateError> {
 /// The first date on or after `from` whose day of the month is `day` (1..=28).
 fn day_on_or_after(day: u8, from: Date) -> Result<Date, DateError> {
     let this_month = Date::from_calendar_date(from.year(), from.month(), day).map_err(|_| {
-        DateError::InvalidMonthDay {
-            text: day.to_string(),
-            reason: "rollover day must be 1..=28".into(),
-        }
+        DateError::InvalidMonthDay { text: day.to_string(), reason: "rollover day must be 1..=28".into() }
     })?;
     if this_month >= from {
         Ok(this_month)
