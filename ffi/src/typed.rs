@@ -134,7 +134,7 @@ pub struct ams_membership {
 impl ams_membership {
     /// # Safety
     /// `plan` must be valid for `plan_len` bytes of reading.
-    unsafe fn to_core(&self) -> Result<Membership, Failure> {
+    unsafe fn read(&self) -> Result<Membership, Failure> {
         // SAFETY: the caller's contract.
         let plan = unsafe { str_arg(self.plan, self.plan_len, "membership.plan") }?;
         let opt = |set: bool, d: ams_date, what: &str| set.then(|| d.to_date(what)).transpose();
@@ -247,7 +247,7 @@ pub unsafe extern "C" fn ams_engine_status_on(
         let membership = unsafe { deref(membership, "membership") }?;
         let status_out = out_ptr(status_out, "status_out")?;
         // SAFETY: the caller's contract.
-        let m = unsafe { membership.to_core() }?;
+        let m = unsafe { membership.read() }?;
         let s = engine.engine.status_on(&m, date.to_date("date")?)?;
         let out =
             ams_member_status { status: s.status.into(), counts_as_member: s.counts_as_member, renewable: s.renewable };
@@ -322,7 +322,7 @@ pub unsafe extern "C" fn ams_engine_renewal_term(
         let membership = unsafe { deref(membership, "membership") }?;
         let renewal_out = out_ptr(renewal_out, "renewal_out")?;
         // SAFETY: the caller's contract.
-        let m = unsafe { membership.to_core() }?;
+        let m = unsafe { membership.read() }?;
         let r = engine.engine.renewal_term(&m, date.to_date("date")?, terms)?;
         // The engine owns its plans, so the id can be lent for the engine's lifetime.
         let plan = engine.engine.plan(&r.plan).map_err(amscore::Error::from)?;
