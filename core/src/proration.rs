@@ -77,6 +77,7 @@ pub enum Denominator {
     #[default]
     Actual,
     /// 365 days per year of the span, leap or not.
+    #[serde(rename = "days_365")]
     Days365,
     /// A fixed number of days per period (360 for a yearly plan, 30 for a monthly one).
     Fixed(u32),

@@ -1019,7 +1019,7 @@ impl Engine {
             f_old,
         )];
         let mut term = m.term;
-        if quotes.upgrade_restarts_term {
+        if quotes.upgrade_restarts_term || new.is_lifetime() {
             let (jt, charge, _) = self.first_term_lines(new, date, 1, change.seats, new.prices.join_dues(), true)?;
             term = jt.term;
             lines.extend(charge);
