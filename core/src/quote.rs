@@ -617,6 +617,15 @@ fn credit_room(paid: &Money, credits: Option<&Money>, currency: Currency) -> Res
     Ok(paid.checked_sub(c)?)
 }
 
+/// The amount with its sign flipped, never a negative zero (`-0.00` would read as a credit).
+fn minus(m: Money) -> Money {
+    if m.is_zero() {
+        Money::zero(m.currency())
+    } else {
+        m.negated()
+    }
+}
+
 fn min_money(a: Money, b: Money) -> Money {
     if b.amount() < a.amount() {
         b
@@ -858,7 +867,7 @@ impl Engine {
         let discount = settings.quotes.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms);
         if let Some(d) = discount {
             let base = self.sum_lines(next.prices.currency, &lines)?;
-            let off = base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding).negated();
+            let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding));
             lines.push(line(LineKind::Discount, format!("{}% off for {} terms", d.percent, d.terms), off, None, None));
         }
         if r.kind == RenewalKind::Extend && r.status_before == Status::Grace {
@@ -901,7 +910,7 @@ impl Engine {
         if !total.is_negative() {
             return Ok(());
         }
-        let credit = total.negated();
+        let credit = minus(total);
         match self.policy().settings.quotes.negative_net {
             NegativeNet::AccountCredit => {}
             NegativeNet::Zero => {
@@ -1014,7 +1023,7 @@ impl Engine {
         let mut lines = vec![line(
             LineKind::Credit,
             with_fraction(format!("Unused {} (paid {})", old.name, change.amount_paid), f_old.as_ref()),
-            credit.negated(),
+            minus(credit),
             Some(rest),
             f_old,
         )];
@@ -1110,7 +1119,7 @@ impl Engine {
             let credit = pricing.prorate(&delta.negated(), f)?;
             let credit = room.map_or(credit, |r| min_money(credit, r));
             let text = with_fraction(format!("Seats {from} → {to}: unused seats"), f.as_ref());
-            lines.push(line(LineKind::Credit, text, credit.negated(), Some(rest), f));
+            lines.push(line(LineKind::Credit, text, minus(credit), Some(rest), f));
         } else {
             let amount = pricing.prorate(&delta, f)?;
             let text = with_fraction(format!("Seats {from} → {to}"), f.as_ref());
@@ -1202,7 +1211,7 @@ impl Engine {
                 lines.push(line(
                     LineKind::Refund,
                     text,
-                    refund.negated(),
+                    minus(refund),
                     Some(Term { start: date, end: Some(end) }),
                     f,
                 ));
