@@ -1208,13 +1208,7 @@ impl Engine {
                 let refund = min_money(part, room);
                 let text =
                     with_fraction(format!("Refund of unused {} (paid {})", plan.name, cancel.amount_paid), f.as_ref());
-                lines.push(line(
-                    LineKind::Refund,
-                    text,
-                    minus(refund),
-                    Some(Term { start: date, end: Some(end) }),
-                    f,
-                ));
+                lines.push(line(LineKind::Refund, text, minus(refund), Some(Term { start: date, end: Some(end) }), f));
                 refund
             }
             None => {
