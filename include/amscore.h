@@ -56,7 +56,7 @@ typedef uint32_t ams_renewal_kind;
 // The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 // itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 // money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-// requests). Codes are never renumbered or reused.
+// requests, 2000 quotes, 3000 self-service decisions). Codes are never renumbered or reused.
 enum ams_result
 #ifdef __cplusplus
   : uint32_t
@@ -144,6 +144,56 @@ enum ams_result
   AMS_RESULT_REQUEST_MISSING_FIELD = 1603,
   // A request `op` the gateway does not know.
   AMS_RESULT_UNKNOWN_OPERATION = 1604,
+  // A plan change dated outside the current term.
+  AMS_RESULT_CHANGE_DATE_OUTSIDE_TERM = 2001,
+  // A plan change between plans priced in different currencies.
+  AMS_RESULT_PLAN_CHANGE_CURRENCY_MISMATCH = 2002,
+  // Fewer seats than the plan's minimum.
+  AMS_RESULT_SEATS_BELOW_MINIMUM = 2003,
+  // More seats than the plan's maximum.
+  AMS_RESULT_SEATS_ABOVE_MAXIMUM = 2004,
+  // Seats asked for on a plan without seats.
+  AMS_RESULT_PLAN_HAS_NO_SEATS = 2005,
+  // An amount that must not be negative is.
+  AMS_RESULT_NEGATIVE_AMOUNT = 2006,
+  // A split into zero instalments.
+  AMS_RESULT_ZERO_PARTS = 2007,
+  // A split into too many instalments.
+  AMS_RESULT_TOO_MANY_PARTS = 2008,
+  // Credits already applied exceed the amount paid.
+  AMS_RESULT_CREDITS_EXCEED_PAID = 2009,
+  // A plan change to the plan the member is on.
+  AMS_RESULT_SAME_PLAN = 2010,
+  // A lifetime term has no end to prorate against.
+  AMS_RESULT_LIFETIME_TERM_NOT_PRORATED = 2011,
+  // A payment in a currency other than the plan's.
+  AMS_RESULT_PAYMENT_CURRENCY_MISMATCH = 2012,
+  // The membership's status does not allow cancelling.
+  AMS_RESULT_NOT_CANCELLABLE = 2013,
+  // A seat change to the number already held.
+  AMS_RESULT_SEAT_COUNT_UNCHANGED = 2014,
+  // A self-service request lacks member facts it needs.
+  AMS_RESULT_MISSING_MEMBER_FACTS = 3001,
+  // A self-service request names an unknown plan.
+  AMS_RESULT_REQUEST_UNKNOWN_PLAN = 3002,
+  // A self-service request dated before the member joined.
+  AMS_RESULT_REQUEST_BEFORE_JOIN = 3003,
+  // A quantity outside what is allowed.
+  AMS_RESULT_INVALID_QUANTITY = 3004,
+  // A negative amount in a self-service request.
+  AMS_RESULT_REQUEST_NEGATIVE_AMOUNT = 3005,
+  // A product the policy does not list.
+  AMS_RESULT_UNKNOWN_PRODUCT = 3006,
+  // Member facts that contradict each other.
+  AMS_RESULT_INCONSISTENT_MEMBER_FACTS = 3007,
+  // A self-service request field that is not allowed.
+  AMS_RESULT_REQUEST_FIELD_UNKNOWN = 3008,
+  // A self-service request field that is required is missing.
+  AMS_RESULT_REQUEST_FIELD_MISSING = 3009,
+  // A self-service request value of the wrong type.
+  AMS_RESULT_REQUEST_INVALID = 3010,
+  // A self-service request date out of range.
+  AMS_RESULT_REQUEST_DATE_OUT_OF_RANGE = 3011,
 };
 #ifndef __cplusplus
 typedef uint32_t ams_result;

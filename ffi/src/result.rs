@@ -8,7 +8,7 @@ use amscore::ErrorCode;
 /// The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 /// itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 /// money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-/// requests). Codes are never renumbered or reused.
+/// requests, 2000 quotes, 3000 self-service decisions). Codes are never renumbered or reused.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ams_result {
@@ -94,6 +94,56 @@ pub enum ams_result {
     RequestMissingField = 1603,
     /// A request `op` the gateway does not know.
     UnknownOperation = 1604,
+    /// A plan change dated outside the current term.
+    ChangeDateOutsideTerm = 2001,
+    /// A plan change between plans priced in different currencies.
+    PlanChangeCurrencyMismatch = 2002,
+    /// Fewer seats than the plan's minimum.
+    SeatsBelowMinimum = 2003,
+    /// More seats than the plan's maximum.
+    SeatsAboveMaximum = 2004,
+    /// Seats asked for on a plan without seats.
+    PlanHasNoSeats = 2005,
+    /// An amount that must not be negative is.
+    NegativeAmount = 2006,
+    /// A split into zero instalments.
+    ZeroParts = 2007,
+    /// A split into too many instalments.
+    TooManyParts = 2008,
+    /// Credits already applied exceed the amount paid.
+    CreditsExceedPaid = 2009,
+    /// A plan change to the plan the member is on.
+    SamePlan = 2010,
+    /// A lifetime term has no end to prorate against.
+    LifetimeTermNotProrated = 2011,
+    /// A payment in a currency other than the plan's.
+    PaymentCurrencyMismatch = 2012,
+    /// The membership's status does not allow cancelling.
+    NotCancellable = 2013,
+    /// A seat change to the number already held.
+    SeatCountUnchanged = 2014,
+    /// A self-service request lacks member facts it needs.
+    MissingMemberFacts = 3001,
+    /// A self-service request names an unknown plan.
+    RequestUnknownPlan = 3002,
+    /// A self-service request dated before the member joined.
+    RequestBeforeJoin = 3003,
+    /// A quantity outside what is allowed.
+    InvalidQuantity = 3004,
+    /// A negative amount in a self-service request.
+    RequestNegativeAmount = 3005,
+    /// A product the policy does not list.
+    UnknownProduct = 3006,
+    /// Member facts that contradict each other.
+    InconsistentMemberFacts = 3007,
+    /// A self-service request field that is not allowed.
+    RequestFieldUnknown = 3008,
+    /// A self-service request field that is required is missing.
+    RequestFieldMissing = 3009,
+    /// A self-service request value of the wrong type.
+    RequestInvalid = 3010,
+    /// A self-service request date out of range.
+    RequestDateOutOfRange = 3011,
 }
 
 /// Every result code with its stable snake_case name and a one-line message.
@@ -139,6 +189,31 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::RequestUnknownField, c"request_unknown_field", c"unknown request field"),
     (ams_result::RequestMissingField, c"request_missing_field", c"missing request field"),
     (ams_result::UnknownOperation, c"unknown_operation", c"unknown operation"),
+    (ams_result::ChangeDateOutsideTerm, c"change_date_outside_term", c"change date outside the current term"),
+    (ams_result::PlanChangeCurrencyMismatch, c"plan_change_currency_mismatch", c"plans priced in different currencies"),
+    (ams_result::SeatsBelowMinimum, c"seats_below_minimum", c"seats below the plan's minimum"),
+    (ams_result::SeatsAboveMaximum, c"seats_above_maximum", c"seats above the plan's maximum"),
+    (ams_result::PlanHasNoSeats, c"plan_has_no_seats", c"the plan has no seats"),
+    (ams_result::NegativeAmount, c"negative_amount", c"negative amount"),
+    (ams_result::ZeroParts, c"zero_parts", c"cannot split into zero parts"),
+    (ams_result::TooManyParts, c"too_many_parts", c"too many parts"),
+    (ams_result::CreditsExceedPaid, c"credits_exceed_paid", c"credits exceed the amount paid"),
+    (ams_result::SamePlan, c"same_plan", c"already on that plan"),
+    (ams_result::LifetimeTermNotProrated, c"lifetime_term_not_prorated", c"lifetime terms are not prorated"),
+    (ams_result::PaymentCurrencyMismatch, c"payment_currency_mismatch", c"payment in another currency"),
+    (ams_result::NotCancellable, c"not_cancellable", c"membership cannot be cancelled"),
+    (ams_result::SeatCountUnchanged, c"seat_count_unchanged", c"seat count unchanged"),
+    (ams_result::MissingMemberFacts, c"missing_member_facts", c"member facts required"),
+    (ams_result::RequestUnknownPlan, c"request_unknown_plan", c"unknown plan in request"),
+    (ams_result::RequestBeforeJoin, c"request_before_join", c"request before the member joined"),
+    (ams_result::InvalidQuantity, c"invalid_quantity", c"invalid quantity"),
+    (ams_result::RequestNegativeAmount, c"request_negative_amount", c"negative amount in request"),
+    (ams_result::UnknownProduct, c"unknown_product", c"unknown product"),
+    (ams_result::InconsistentMemberFacts, c"inconsistent_member_facts", c"inconsistent member facts"),
+    (ams_result::RequestFieldUnknown, c"request_field_unknown", c"unknown request field"),
+    (ams_result::RequestFieldMissing, c"request_field_missing", c"missing request field"),
+    (ams_result::RequestInvalid, c"request_invalid", c"invalid request"),
+    (ams_result::RequestDateOutOfRange, c"request_date_out_of_range", c"request date out of range"),
 ];
 
 impl ams_result {
@@ -171,6 +246,7 @@ impl Failure {
     pub(crate) fn core(err: &amscore::Error) -> Failure {
         let path = match err {
             amscore::Error::Policy(p) => Some(p.path().to_owned()),
+            amscore::Error::Decision(d) => Some(d.path().to_owned()),
             _ => None,
         };
         let result = ams_result::from_code(err.code()).unwrap_or(ams_result::UnmappedError);
