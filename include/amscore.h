@@ -36,6 +36,27 @@
 // The patch version of this amscore build.
 #define AMS_VERSION_PATCH 0
 
+// The staff queue of a request routed to staff.
+enum ams_queue
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // Not routed to staff.
+  AMS_QUEUE_NONE = 0,
+  // Joins, renewals, plan changes, approvals, credentials.
+  AMS_QUEUE_MEMBERSHIP = 1,
+  // Event registrations.
+  AMS_QUEUE_EVENTS = 2,
+  // Balances, refunds, orders.
+  AMS_QUEUE_FINANCE = 3,
+  // Profile records.
+  AMS_QUEUE_RECORDS = 4,
+};
+#ifndef __cplusplus
+typedef uint32_t ams_queue;
+#endif // __cplusplus
+
 // What a renewal does.
 enum ams_renewal_kind
 #ifdef __cplusplus
@@ -199,6 +220,23 @@ enum ams_result
 typedef uint32_t ams_result;
 #endif // __cplusplus
 
+// Where the website sends a request.
+enum ams_route
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // The website completes it on its own.
+  AMS_ROUTE_SELF_SERVICE = 1,
+  // Staff handle it, in `queue`.
+  AMS_ROUTE_STAFF = 2,
+  // It cannot be done as asked; the reasons say what instead.
+  AMS_ROUTE_REFUSED = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t ams_route;
+#endif // __cplusplus
+
 // A lifecycle status. `AMS_STATUS_NONE` (0) means "no status" where a status is optional.
 enum ams_status
 #ifdef __cplusplus
@@ -278,6 +316,66 @@ typedef struct ams_membership {
   struct ams_date override_until;
 } ams_membership;
 
+// A wall-clock date and time in the association's time zone, with no zone.
+typedef struct ams_datetime {
+  // The date.
+  struct ams_date date;
+  // The hour, 0 to 23.
+  uint8_t hour;
+  // The minute, 0 to 59.
+  uint8_t minute;
+  // The second, 0 to 59.
+  uint8_t second;
+} ams_datetime;
+
+// An exact amount of money: an integer count of the currency's minor units (cents for USD,
+// yen for JPY, fils for KWD) and the ISO 4217 code, NUL-terminated (`"USD"`).
+// `{12345, "USD"}` is 123.45 USD.
+typedef struct ams_money {
+  // The amount in minor units.
+  int64_t minor_units;
+  // The ISO 4217 currency code, NUL-terminated.
+  char currency[4];
+} ams_money;
+
+// A member asking the website to renew (the JSON request `{"action": {"kind": "renew"}}`).
+typedef struct ams_renew_request {
+  // The member's membership.
+  struct ams_membership membership;
+  // When the member asks.
+  struct ams_datetime at;
+  // Terms bought at once.
+  uint32_t terms;
+  // Whether `balance_due` is set.
+  bool has_balance_due;
+  // What the member owes now (unpaid invoices).
+  struct ams_money balance_due;
+} ams_renew_request;
+
+// The answer to a self-service request, in short. The reasons' messages, the quote's lines and
+// the full list of reasons are in the JSON gateway's `decide` answer.
+typedef struct ams_decision {
+  // Where the request goes.
+  ams_route route;
+  // The staff queue when `route` is `AMS_ROUTE_STAFF`, else `AMS_QUEUE_NONE`.
+  ams_queue queue;
+  // How many reasons apply (0 for self-service).
+  uint32_t reason_count;
+  // The first reason's stable snake_case code (`"renewal_window_not_open"`), a static string
+  // (never free it) of `first_reason_len` bytes, not NUL-terminated; NULL when there is none.
+  const char *first_reason;
+  // The length of `first_reason` in bytes.
+  size_t first_reason_len;
+  // Whether `next_date` is set: the day the request becomes self-service, if time alone clears it.
+  bool has_next_date;
+  // The day the request becomes self-service.
+  struct ams_date next_date;
+  // Whether `total` is set (self-service renewals carry a quote).
+  bool has_total;
+  // The quote's total.
+  struct ams_money total;
+} ams_decision;
+
 // A membership's status on a date, with what it allows. (The association's label for the
 // status is in the JSON gateway's `status_on` answer.)
 typedef struct ams_member_status {
@@ -334,6 +432,22 @@ extern "C" {
 // The library's version as a static NUL-terminated string (`"0.1.0"`); never free it.
 const char *ams_version(void);
 
+// Decides a member's request to renew on the website: self-service, staff (which queue) or
+// refused, and why (the JSON gateway's `decide` with a `renew` action).
+//
+// # Safety
+// `engine` must come from `ams_engine_new_*`; `request` must point to a valid
+// `ams_renew_request` whose `membership.plan` is valid for `membership.plan_len` bytes;
+// `decision_out` must be valid for writing.
+//
+// # Errors
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_INVALID_DATE`, `AMS_RESULT_UNKNOWN_CURRENCY`, decision errors (3000 block) and the
+// engine's errors for facts it refuses.
+ams_result ams_engine_decide_renew(const struct ams_engine *engine,
+                                   const struct ams_renew_request *request,
+                                   struct ams_decision *decision_out);
+
 // Compiles a policy document (UTF-8 JSON, `len` bytes, not necessarily NUL-terminated) into an
 // engine, written to `*engine_out` on success. A policy may name a preset
 // (`{"version": 1, "preset": "amscore"}`) and override parts of it.
@@ -385,6 +499,45 @@ ams_result ams_engine_call(const struct ams_engine *engine,
                            char *out_buf,
                            size_t out_cap,
                            size_t *out_n);
+
+// The total of the quote for joining `plan` (UTF-8, `plan_len` bytes) on `date` for `terms`
+// terms; `seats` for organisational plans, 0 for the plan's included seats. The same total as
+// the JSON gateway's `quote_join`; its lines are in the gateway's answer.
+//
+// # Safety
+// `engine` must come from `ams_engine_new_*`; `plan` must be valid for `plan_len` bytes;
+// `total_out` must be valid for writing.
+//
+// # Errors
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
+// `AMS_RESULT_UNKNOWN_PLAN`, `AMS_RESULT_INVALID_TERM_COUNT`, seat errors (2000 block), money
+// errors (1000 block).
+ams_result ams_engine_quote_join_total(const struct ams_engine *engine,
+                                       const char *plan,
+                                       size_t plan_len,
+                                       struct ams_date date,
+                                       uint32_t terms,
+                                       uint32_t seats,
+                                       struct ams_money *total_out);
+
+// The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a
+// reinstatement with its fee, or a rejoin); `seats` for organisational plans, 0 for the
+// included seats. The same total as the JSON gateway's `quote_renewal`.
+//
+// # Safety
+// `engine` must come from `ams_engine_new_*`; `membership` must point to a valid
+// `ams_membership` whose `plan` is valid for `plan_len` bytes; `total_out` must be valid for
+// writing.
+//
+// # Errors
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_INVALID_DATE`, the errors of `ams_engine_renewal_term`, seat and money errors.
+ams_result ams_engine_quote_renewal_total(const struct ams_engine *engine,
+                                          const struct ams_membership *membership,
+                                          struct ams_date date,
+                                          uint32_t terms,
+                                          uint32_t seats,
+                                          struct ams_money *total_out);
 
 // The stable snake_case name of a result code (`"unknown_plan"`), or `"unknown"` for a number
 // that is no `ams_result`. The string is static; never free it.

@@ -1,18 +1,23 @@
-//! The C API of amscore: engine handles, the JSON gateway, typed fast paths and result codes.
+//! The C API of amscore: engine handles, the JSON gateway, typed fast paths (status, terms, quote
+//! totals, the renewal decision) and result codes.
 //!
 //! Every exported function runs inside a panic boundary, checks every pointer for NULL, and
 //! writes its outputs only on success. The header `include/amscore.h` is generated from this
 //! crate by the cbindgen CLI (see `ffi/cbindgen.toml`).
 #![allow(non_camel_case_types)]
 
+mod decision;
 mod engine;
+mod quote;
 mod result;
 mod typed;
 
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub use decision::*;
 pub use engine::*;
+pub use quote::*;
 pub use result::*;
 pub use typed::*;
 

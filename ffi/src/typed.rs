@@ -20,7 +20,7 @@ pub struct ams_date {
 }
 
 impl ams_date {
-    fn to_date(self, argument: &str) -> Result<Date, Failure> {
+    pub(crate) fn to_date(self, argument: &str) -> Result<Date, Failure> {
         Month::try_from(self.month).and_then(|m| Date::from_calendar_date(self.year, m, self.day)).map_err(|_| {
             let text = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
             let mut f = Failure::core(&amscore::DateError::InvalidDate { text }.into());
@@ -134,7 +134,7 @@ pub struct ams_membership {
 impl ams_membership {
     /// # Safety
     /// `plan` must be valid for `plan_len` bytes of reading.
-    unsafe fn read(&self) -> Result<Membership, Failure> {
+    pub(crate) unsafe fn read(&self) -> Result<Membership, Failure> {
         // SAFETY: the caller's contract.
         let plan = unsafe { str_arg(self.plan, self.plan_len, "membership.plan") }?;
         let opt = |set: bool, d: ams_date, what: &str| set.then(|| d.to_date(what)).transpose();
@@ -221,7 +221,7 @@ pub struct ams_renewal {
     pub member_since: ams_date,
 }
 
-const NO_DATE: ams_date = ams_date { year: 0, month: 0, day: 0 };
+pub(crate) const NO_DATE: ams_date = ams_date { year: 0, month: 0, day: 0 };
 
 /// The status of a membership on a date (the JSON gateway's `status_on`).
 ///

@@ -2,6 +2,7 @@
  * for the same questions), and every error path: NULL for each pointer argument, invalid UTF-8,
  * a buffer one byte too small then the right size, an unknown preset, a malformed policy,
  * invalid dates and enum values, and outputs left untouched on failure. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,6 +212,213 @@ static void typed_join_and_renewal(const ams_engine *e) {
     CHECK_RESULT(ams_engine_renewal_term(e, &m, d(2030, 6, 1), 1, &r), AMS_RESULT_OK);
     CHECK(r.kind == AMS_RENEWAL_KIND_REJOIN && r.status_before == AMS_STATUS_EXPIRED);
     CHECK(same_date(r.member_since, d(2030, 6, 1)) && same_date(r.term_start, d(2030, 6, 1)));
+}
+
+/* The minor units of a decimal text such as "180.00" (the gateway writes totals in the
+ * currency's minor units), or INT64_MIN if it is not such a text. */
+static int64_t minor_units_of(const char *text) {
+    char digits[64];
+    size_t n = 0;
+    for (const char *p = text; *p != '\0' && n < sizeof digits - 1; p++) {
+        if (*p != '.') {
+            digits[n++] = *p;
+        }
+    }
+    digits[n] = '\0';
+    char *end;
+    long long v = strtoll(digits, &end, 10);
+    return *end == '\0' && n > 0 ? (int64_t)v : INT64_MIN;
+}
+
+/* Typed quote totals agree with the gateway's quotes, for every plan over a year of dates. */
+static void typed_quotes(const ams_engine *e) {
+    static const char *plans[] = {"individual", "student-y1", "chapter", "fiscal", "digital", "retired", "lifetime"};
+    int agreed = 0;
+    int asked = 0;
+    for (size_t p = 0; p < sizeof plans / sizeof plans[0]; p++) {
+        for (int m = 1; m <= 12; m++) {
+            ams_date date = d(2025, (uint8_t)m, (uint8_t)(1 + (m * 5) % 28));
+            ams_money total;
+            asked++;
+            ams_result r = ams_engine_quote_join_total(e, plans[p], strlen(plans[p]), date, 1, 0, &total);
+            char req[256];
+            snprintf(req, sizeof req, "{\"op\":\"quote_join\",\"plan\":\"%s\",\"date\":\"%04d-%02u-%02u\"}", plans[p],
+                     (int)date.year, (unsigned)date.month, (unsigned)date.day);
+            char *text = NULL;
+            json_value *v = call_json(e, req, &text);
+            const json_value *ok = json_get(v, "ok");
+            const json_value *t = json_get(ok, "total");
+            const json_value *c = json_get(ok, "currency");
+            if (r == AMS_RESULT_OK && t != NULL && c != NULL && minor_units_of(t->string) == total.minor_units &&
+                strcmp(c->string, total.currency) == 0) {
+                agreed++;
+            } else {
+                fprintf(stderr, "quote %s: typed %s %lld %s, gateway %s\n", req, ams_result_name(r),
+                        (long long)total.minor_units, total.currency, text);
+            }
+            json_free(v);
+            free(text);
+        }
+    }
+    CHECK(agreed == asked);
+
+    /* The amscore preset prices individual at 200.00 with a 10.00 late fee for renewing in grace. */
+    ams_membership m = individual();
+    m.member_since = d(2020, 1, 15);
+    ams_money total;
+    CHECK_RESULT(ams_engine_quote_renewal_total(e, &m, d(2026, 1, 20), 1, 0, &total), AMS_RESULT_OK);
+    CHECK(total.minor_units == 21000 && strcmp(total.currency, "USD") == 0);
+    CHECK_RESULT(ams_engine_quote_renewal_total(e, &m, d(2025, 12, 20), 1, 0, &total), AMS_RESULT_OK);
+    CHECK(total.minor_units == 20000 && strcmp(total.currency, "USD") == 0);
+
+    ams_money untouched = {-1, "XXX"};
+    total = untouched;
+    CHECK_RESULT(ams_engine_quote_join_total(NULL, S("individual"), d(2025, 1, 1), 1, 0, &total),
+                 AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_engine_quote_join_total(e, NULL, 3, d(2025, 1, 1), 1, 0, &total), AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_engine_quote_join_total(e, S("individual"), d(2025, 1, 1), 1, 0, NULL),
+                 AMS_RESULT_NULL_PARAMETER);
+    CHECK(strcmp(last_message(), "total_out is NULL") == 0);
+    CHECK_RESULT(ams_engine_quote_join_total(e, S("indiv\xFF"), d(2025, 1, 1), 1, 0, &total), AMS_RESULT_INVALID_UTF8);
+    CHECK_RESULT(ams_engine_quote_join_total(e, S("nonesuch"), d(2025, 1, 1), 1, 0, &total), AMS_RESULT_UNKNOWN_PLAN);
+    CHECK_RESULT(ams_engine_quote_join_total(e, S("individual"), d(2025, 1, 1), 1, 5, &total),
+                 AMS_RESULT_PLAN_HAS_NO_SEATS);
+    CHECK_RESULT(ams_engine_quote_renewal_total(NULL, &m, d(2026, 1, 20), 1, 0, &total), AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_engine_quote_renewal_total(e, NULL, d(2026, 1, 20), 1, 0, &total), AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_engine_quote_renewal_total(e, &m, d(2026, 1, 20), 1, 0, NULL), AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_engine_quote_renewal_total(e, &m, d(2025, 3, 1), 1, 0, &total),
+                 AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN);
+    CHECK(total.minor_units == -1 && strcmp(total.currency, "XXX") == 0);
+}
+
+static const char *route_name(ams_route r) {
+    return r == AMS_ROUTE_SELF_SERVICE ? "self_service" : r == AMS_ROUTE_STAFF ? "staff" : "refused";
+}
+
+static const char *queue_name(ams_queue q) {
+    static const char *names[] = {"", "membership", "events", "finance", "records"};
+    return q < 5 ? names[q] : "?";
+}
+
+/* The typed renewal decision agrees with the gateway's `decide` on every field it carries. */
+static void typed_decisions(const ams_engine *e) {
+    int agreed = 0;
+    int asked = 0;
+    int seen[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 40; i++) {
+        ams_renew_request req;
+        memset(&req, 0, sizeof req);
+        req.membership = individual();
+        req.membership.member_since = d(2020, 1, 15);
+        /* Every 3 weeks from mid-2025 to the end of 2027: before the window, in it, grace, lapsed. */
+        int day_of = 180 + 21 * i;
+        int year = 2025 + day_of / 365;
+        int doy = day_of % 365;
+        static const int cum[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+        int month = 1;
+        while (doy >= cum[month]) {
+            month++;
+        }
+        req.at.date = d(year, (uint8_t)month, (uint8_t)(doy - cum[month - 1] + 1));
+        req.at.hour = 9;
+        req.terms = 1;
+        if (i % 5 == 4) {
+            req.has_balance_due = true;
+            req.balance_due = (ams_money){2500, "USD"};
+        }
+        ams_decision dec;
+        asked++;
+        ams_result r = ams_engine_decide_renew(e, &req, &dec);
+        char json[1024];
+        snprintf(json, sizeof json,
+                 "{\"op\":\"decide\",\"request\":{\"at\":\"%04d-%02u-%02uT09:00\",\"member\":{\"membership\":"
+                 "{\"member_id\":\"M\",\"plan\":\"individual\",\"member_since\":\"2020-01-15\",\"term\":"
+                 "{\"start\":\"2025-01-15\",\"end\":\"2026-01-14\"}}%s},\"action\":{\"kind\":\"renew\"}}}",
+                 (int)req.at.date.year, (unsigned)req.at.date.month, (unsigned)req.at.date.day,
+                 req.has_balance_due ? ",\"balance_due\":{\"amount\":\"25.00\",\"currency\":\"USD\"}" : "");
+        char *text = NULL;
+        json_value *v = call_json(e, json, &text);
+        const json_value *ok = json_get(v, "ok");
+        const json_value *route = json_get(ok, "route");
+        const json_value *queue = json_get(ok, "queue");
+        const json_value *reasons = json_get(ok, "reasons");
+        const json_value *next = json_get(ok, "next_date");
+        const json_value *total = json_get(json_get(ok, "quote"), "total");
+        int same = r == AMS_RESULT_OK && route != NULL && reasons != NULL &&
+                   strcmp(route->string, route_name(dec.route)) == 0 &&
+                   strcmp(queue != NULL ? queue->string : "", queue_name(dec.queue)) == 0 &&
+                   reasons->count == dec.reason_count && (next != NULL) == dec.has_next_date &&
+                   (total != NULL) == dec.has_total;
+        if (same && dec.reason_count > 0) {
+            const json_value *code = json_get(reasons->items[0], "code");
+            same = code != NULL && code->string_len == dec.first_reason_len &&
+                   memcmp(code->string, dec.first_reason, dec.first_reason_len) == 0;
+        } else if (same) {
+            same = dec.first_reason == NULL && dec.first_reason_len == 0;
+        }
+        if (same && next != NULL) {
+            char date_text[16];
+            snprintf(date_text, sizeof date_text, "%04d-%02u-%02u", (int)dec.next_date.year,
+                     (unsigned)dec.next_date.month, (unsigned)dec.next_date.day);
+            same = strcmp(next->string, date_text) == 0;
+        }
+        if (same && total != NULL) {
+            same = minor_units_of(total->string) == dec.total.minor_units;
+        }
+        if (same) {
+            agreed++;
+            seen[dec.route]++;
+        } else {
+            fprintf(stderr, "decide %s\n   typed %s route %u queue %u reasons %u, gateway %s\n", json,
+                    ams_result_name(r), (unsigned)dec.route, (unsigned)dec.queue, (unsigned)dec.reason_count, text);
+        }
+        json_free(v);
+        free(text);
+    }
+    CHECK(agreed == asked);
+    /* The dates reach every route: refused before the window, self-service in it, staff with a balance due. */
+    CHECK(seen[AMS_ROUTE_SELF_SERVICE] > 0 && seen[AMS_ROUTE_STAFF] > 0 && seen[AMS_ROUTE_REFUSED] > 0);
+
+    /* Known answers: before the window opens it is refused, with the opening day as next date. */
+    ams_renew_request req;
+    memset(&req, 0, sizeof req);
+    req.membership = individual();
+    req.membership.member_since = d(2020, 1, 15);
+    req.at.date = d(2025, 6, 1);
+    req.terms = 1;
+    ams_decision dec;
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_OK);
+    CHECK(dec.route == AMS_ROUTE_REFUSED && dec.reason_count >= 1 && dec.has_next_date);
+    CHECK(dec.first_reason_len == strlen("renewal_window_not_open") &&
+          memcmp(dec.first_reason, "renewal_window_not_open", dec.first_reason_len) == 0);
+    /* In grace it is self-service, with the quote's total. */
+    req.at.date = d(2026, 1, 20);
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_OK);
+    CHECK(dec.route == AMS_ROUTE_SELF_SERVICE && dec.queue == AMS_QUEUE_NONE && dec.reason_count == 0);
+    CHECK(dec.has_total && dec.total.minor_units == 21000 && strcmp(dec.total.currency, "USD") == 0);
+
+    ams_decision untouched;
+    memset(&dec, 0x5A, sizeof dec);
+    memcpy(&untouched, &dec, sizeof dec);
+    CHECK_RESULT(ams_engine_decide_renew(NULL, &req, &dec), AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_engine_decide_renew(e, NULL, &dec), AMS_RESULT_NULL_PARAMETER);
+    CHECK(strcmp(last_message(), "request is NULL") == 0);
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, NULL), AMS_RESULT_NULL_PARAMETER);
+    CHECK(strcmp(last_message(), "decision_out is NULL") == 0);
+    req.at.hour = 24;
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_INVALID_PARAMETER);
+    CHECK(strcmp(last_message(), "request.at: 24:00:00 is not a time of day") == 0);
+    req.at.hour = 9;
+    req.has_balance_due = true;
+    req.balance_due = (ams_money){100, "XYZ"};
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_UNKNOWN_CURRENCY);
+    CHECK(strncmp(last_message(), "request.balance_due.currency: ", 30) == 0);
+    req.balance_due = (ams_money){100, "US\xFF"};
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_INVALID_UTF8);
+    req.has_balance_due = false;
+    req.membership.plan = NULL;
+    CHECK_RESULT(ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_NULL_PARAMETER);
+    CHECK(memcmp(&dec, &untouched, sizeof dec) == 0);
 }
 
 static void typed_errors(const ams_engine *e) {
@@ -447,6 +655,8 @@ int main(void) {
     typed_status_matches_gateway(e);
     typed_facts(e);
     typed_join_and_renewal(e);
+    typed_quotes(e);
+    typed_decisions(e);
     typed_errors(e);
     null_parameters(e);
     invalid_utf8(e);

@@ -1,4 +1,5 @@
-/* Eight threads share one engine and run the same workload (gateway and typed calls) at once;
+/* Eight threads share one engine and run the same workload (gateway, typed status, join and
+ * quote calls) at once;
  * every thread's output must be byte-for-byte the single-threaded output. Each thread also
  * provokes its own error in between and checks that its last error is its own. */
 #define _POSIX_C_SOURCE 200809L
@@ -75,6 +76,11 @@ static void workload(job *jb) {
         r = ams_engine_status_on(jb->engine, &m, date, &st);
         n = snprintf(line, sizeof line, "|status %u %u %d %d\n", (unsigned)r, (unsigned)st.status,
                      (int)st.counts_as_member, (int)st.renewable);
+        append(&jb->out, line, (size_t)n);
+        ams_money total = {0, ""};
+        r = ams_engine_quote_renewal_total(jb->engine, &m, date, 1, 0, &total);
+        n = snprintf(line, sizeof line, "|quote %u %lld %s\n", (unsigned)r, (long long)total.minor_units,
+                     total.currency);
         append(&jb->out, line, (size_t)n);
 
         /* This thread's own error, then its own message back. */
