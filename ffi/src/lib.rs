@@ -12,7 +12,7 @@ mod quote;
 mod result;
 mod typed;
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub use decision::*;
@@ -31,8 +31,11 @@ pub const AMS_VERSION_PATCH: u32 = 0;
 /// The library's version as a static NUL-terminated string (`"0.1.0"`); never free it.
 #[no_mangle]
 pub extern "C" fn ams_version() -> *const c_char {
-    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-    VERSION.as_ptr().cast()
+    const VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => c"unknown",
+    };
+    guard_value(c"unknown".as_ptr(), || VERSION.as_ptr())
 }
 
 /// Runs an exported body inside the panic boundary: a failure is recorded as the thread's last

@@ -320,9 +320,8 @@ pub extern "C" fn ams_last_error_code() -> ams_result {
 /// `AMS_RESULT_NULL_PARAMETER`, or `AMS_RESULT_INSUFFICIENT_SIZE` with the needed size in `out_n`.
 #[no_mangle]
 pub unsafe extern "C" fn ams_last_error_message(buf: *mut c_char, cap: usize, out_n: *mut usize) -> ams_result {
-    let text = with_last_error(|e| e.map(|e| e.message.clone()).unwrap_or_default());
     // SAFETY: the caller's contract is passed on.
-    unsafe { copy_out_unrecorded(text.as_bytes(), buf, cap, out_n) }
+    unsafe { copy_out_unrecorded(|e| e.message.clone(), buf, cap, out_n) }
 }
 
 /// Copies the path of the last failed call on this thread (where in the input the problem is,
@@ -336,21 +335,26 @@ pub unsafe extern "C" fn ams_last_error_message(buf: *mut c_char, cap: usize, ou
 /// `AMS_RESULT_NULL_PARAMETER`, or `AMS_RESULT_INSUFFICIENT_SIZE` with the needed size in `out_n`.
 #[no_mangle]
 pub unsafe extern "C" fn ams_last_error_path(buf: *mut c_char, cap: usize, out_n: *mut usize) -> ams_result {
-    let text = with_last_error(|e| e.and_then(|e| e.path.clone()).unwrap_or_default());
     // SAFETY: the caller's contract is passed on.
-    unsafe { copy_out_unrecorded(text.as_bytes(), buf, cap, out_n) }
+    unsafe { copy_out_unrecorded(|e| e.path.clone().unwrap_or_default(), buf, cap, out_n) }
 }
 
-/// Copies `bytes` to a caller's buffer without touching the last error (so that reading the last
-/// error cannot overwrite it).
+/// Copies a part of the last error (empty if there is none) to a caller's buffer, inside the panic
+/// boundary, without touching the last error (so that reading it cannot overwrite it).
 ///
 /// # Safety
 /// As for [`crate::copy_out`].
-unsafe fn copy_out_unrecorded(bytes: &[u8], buf: *mut c_char, cap: usize, out_n: *mut usize) -> ams_result {
-    match std::panic::catch_unwind(|| {
+unsafe fn copy_out_unrecorded(
+    part: impl FnOnce(&Failure) -> String,
+    buf: *mut c_char,
+    cap: usize,
+    out_n: *mut usize,
+) -> ams_result {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let text = with_last_error(|e| e.map(part).unwrap_or_default());
         // SAFETY: the caller's contract is passed on.
-        unsafe { crate::copy_out(bytes, buf, cap, out_n) }
-    }) {
+        unsafe { crate::copy_out(text.as_bytes(), buf, cap, out_n) }
+    })) {
         Ok(Ok(())) => ams_result::Ok,
         Ok(Err(f)) => f.result,
         Err(_) => ams_result::Panic,
