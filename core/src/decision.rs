@@ -344,6 +344,8 @@ reason_codes! {
     SeatsBelowMinimum => "seats_below_minimum", REFUSED;
     /// More seats than the plan's cap.
     SeatCapReached => "seat_cap_reached", MEMBERSHIP;
+    /// A seat change to the seats the membership already has.
+    SeatsUnchanged => "seats_unchanged", REFUSED;
     /// The member owes more than the website tolerates.
     BalanceOverdue => "balance_overdue", FINANCE;
     /// The refund is larger than the website may pay out.
@@ -553,12 +555,23 @@ impl<'a> Ctx<'a> {
         matches!(m.status.status, Status::Deceased | Status::Suspended | Status::Pending | Status::Cancelled)
     }
 
+    /// A change or cancellation needs a current term: not lapsed, and not in grace either (the
+    /// term has ended; renew first).
     fn check_current(&mut self, m: &Member<'_>) {
-        if !Self::is_held(m) && !m.status.counts_as_member {
-            let end = m.membership.term.end.map(|e| format!(" (term ended {e})")).unwrap_or_default();
+        if Self::is_held(m) {
+            return;
+        }
+        let ended = m.membership.term.end.filter(|e| *e < self.date);
+        if !m.status.counts_as_member {
+            let end = ended.map(|e| format!(" (term ended {e})")).unwrap_or_default();
             self.add(
                 ReasonCode::MembershipNotCurrent,
                 format!("the membership is {}{end}: reinstate or join first", m.status.status),
+            );
+        } else if let Some(e) = ended {
+            self.add(
+                ReasonCode::MembershipNotCurrent,
+                format!("the membership is {}: its term ended on {e}; renew first", m.status.status),
             );
         }
     }
@@ -881,6 +894,9 @@ impl Engine {
         let Some(from) = facts.seats.or_else(|| m.plan.seats.as_ref().map(|s| s.included)) else {
             return Ok(None);
         };
+        if from == to {
+            ctx.add(ReasonCode::SeatsUnchanged, format!("the membership already has {to} seats"));
+        }
         let change = SeatChange {
             membership: m.membership.clone(),
             date: ctx.date,
@@ -899,6 +915,7 @@ impl Engine {
         let m = ctx.require_member()?;
         let facts = ctx.facts()?;
         ctx.check_status(&m);
+        ctx.check_current(&m);
         ctx.check_online(Some(m.plan));
         let Some(paid) = facts.amount_paid else {
             return Err(DecisionError::MissingFacts { path: "member.amount_paid".into(), kind: ctx.kind }.into());
