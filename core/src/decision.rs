@@ -13,7 +13,7 @@ use crate::error::{error_codes, Error};
 use crate::money::Money;
 use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
-use crate::quote::{Cancellation, PlanChange, Quote, SeatChange};
+use crate::quote::{Cancellation, LineKind, PlanChange, Quote, SeatChange};
 use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalKind};
 use crate::request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
@@ -346,6 +346,8 @@ reason_codes! {
     SeatsBelowMinimum => "seats_below_minimum", REFUSED;
     /// More seats than the plan's cap.
     SeatCapReached => "seat_cap_reached", MEMBERSHIP;
+    /// A seat change to the seats the membership already has.
+    SeatsUnchanged => "seats_unchanged", REFUSED;
     /// The member owes more than the website tolerates.
     BalanceOverdue => "balance_overdue", FINANCE;
     /// The refund is larger than the website may pay out.
@@ -555,12 +557,23 @@ impl<'a> Ctx<'a> {
         matches!(m.status.status, Status::Deceased | Status::Suspended | Status::Pending | Status::Cancelled)
     }
 
+    /// A change or cancellation needs a current term: not lapsed, and not in grace either (the
+    /// term has ended; renew first).
     fn check_current(&mut self, m: &Member<'_>) {
-        if !Self::is_held(m) && !m.status.counts_as_member {
-            let end = m.membership.term.end.map(|e| format!(" (term ended {e})")).unwrap_or_default();
+        if Self::is_held(m) {
+            return;
+        }
+        let ended = m.membership.term.end.filter(|e| *e < self.date);
+        if !m.status.counts_as_member {
+            let end = ended.map(|e| format!(" (term ended {e})")).unwrap_or_default();
             self.add(
                 ReasonCode::MembershipNotCurrent,
-                format!("the membership is {}{end}: reinstate or join first", m.status.status),
+                format!("the membership is {}{end}: reinstate or join first", status_phrase(m.status.status)),
+            );
+        } else if let Some(e) = ended {
+            self.add(
+                ReasonCode::MembershipNotCurrent,
+                format!("the membership is {}: its term ended on {e}; renew first", status_phrase(m.status.status)),
             );
         }
     }
@@ -611,10 +624,11 @@ impl<'a> Ctx<'a> {
 
     fn check_terms(&mut self, plan: &Plan, terms: u32) {
         if terms == 0 || terms > plan.max_terms {
-            self.add(
-                ReasonCode::TermCountInvalid,
-                format!("{} sells 1 to {} terms at once, not {terms}", plan.name, plan.max_terms),
-            );
+            let sells = match plan.max_terms {
+                1 => "1 term at a time".to_owned(),
+                max => format!("1 to {max} terms at once"),
+            };
+            self.add(ReasonCode::TermCountInvalid, format!("{} sells {sells}, not {terms}", plan.name));
         }
     }
 
@@ -764,23 +778,19 @@ impl Engine {
             ctx.add(ReasonCode::OnlineNotAllowed, format!("{} is not renewable online", plan.name));
         }
         let path = renewal_kind(&m.status).ok();
+        // Before the window opens, whatever else holds the renewal (a staff hold, say).
+        if let (Some(days), false) = (plan.windows.renewal_opens_days, reinstate_only) {
+            let opens_on = add_days(end, -i64::from(days))?;
+            if ctx.date < opens_on {
+                ctx.add_until(ReasonCode::RenewalWindowNotOpen, format!("renewal opens on {opens_on}"), Some(opens_on));
+            }
+        }
         match path {
             Some(RenewalKind::Extend) if reinstate_only => ctx.add(
                 ReasonCode::NothingToReinstate,
-                format!("the membership is {} (term ends {end}): renew instead", m.status.status),
+                format!("the membership is {} (term ends {end}): renew instead", status_phrase(m.status.status)),
             ),
-            Some(RenewalKind::Extend) => {
-                if let Some(days) = plan.windows.renewal_opens_days {
-                    let opens_on = add_days(end, -i64::from(days))?;
-                    if ctx.date < opens_on {
-                        ctx.add_until(
-                            ReasonCode::RenewalWindowNotOpen,
-                            format!("renewal opens on {opens_on}"),
-                            Some(opens_on),
-                        );
-                    }
-                }
-            }
+            Some(RenewalKind::Extend) => {}
             Some(RenewalKind::Reinstate) => {
                 if self.policy().settings.reinstatement == ReinstatementStart::Backdate {
                     let start = add_days(end, 1)?;
@@ -892,6 +902,9 @@ impl Engine {
         let Some(from) = facts.seats.or_else(|| m.plan.seats.as_ref().map(|s| s.included)) else {
             return Ok(None);
         };
+        if from == to {
+            ctx.add(ReasonCode::SeatsUnchanged, format!("the membership already has {to} seats"));
+        }
         let change = SeatChange {
             membership: m.membership.clone(),
             date: ctx.date,
@@ -910,6 +923,7 @@ impl Engine {
         let m = ctx.require_member()?;
         let facts = ctx.facts()?;
         ctx.check_status(&m);
+        ctx.check_current(&m);
         ctx.check_online(Some(m.plan));
         let Some(paid) = facts.amount_paid else {
             return Err(DecisionError::MissingFacts { path: "member.amount_paid".into(), kind: ctx.kind }.into());
@@ -929,7 +943,10 @@ impl Engine {
             return Ok(());
         }
         match quote() {
-            Ok(q) if q.total.is_negative() => ctx.check_refund(q.total.negated()),
+            // A refund is paid out; a credit kept on the account (a plan change) is not.
+            Ok(q) if q.total.is_negative() && q.lines.iter().any(|l| l.kind == LineKind::Refund) => {
+                ctx.check_refund(q.total.negated());
+            }
             Ok(_) => {}
             Err(Error::Quote(_)) => {}
             Err(e) => return Err(e),
@@ -951,6 +968,14 @@ fn reinstatement_end(engine: &Engine, plan: &Plan, end: Date) -> Result<Date, Er
         Some(r) => Offset::from(r).apply(grace_end, rule)?,
         None => grace_end,
     })
+}
+
+/// A status as it reads after "the membership is": `in grace`, `lapsed`.
+fn status_phrase(status: Status) -> &'static str {
+    match status {
+        Status::Grace => "in grace",
+        other => other.as_str(),
+    }
 }
 
 fn hours_text(hours: i64) -> String {
@@ -994,7 +1019,7 @@ fn decide_registration_change(
     if !ctx.rules.eligible_registration_statuses.contains(&registration) {
         ctx.add(
             ReasonCode::RegistrationNotEligible,
-            format!("a registration that is {} cannot be changed online", registration.as_str()),
+            format!("a registration that is {} cannot be changed online", registration.as_str().replace('_', " ")),
         );
     }
     let hours =
@@ -1092,10 +1117,12 @@ fn decide_profile(ctx: &mut Ctx<'_>, field: &str) -> Result<(), Error> {
 /// `part` as a percentage of `whole`, rounded half away from zero to one decimal (0 when empty).
 pub(crate) fn share(part: usize, whole: usize) -> Decimal {
     if whole == 0 {
-        return Decimal::ZERO;
+        return Decimal::new(0, 1);
     }
-    (Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64))
-        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    let mut pct = (Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64))
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    pct.rescale(1);
+    pct
 }
 
 #[cfg(test)]
@@ -1133,6 +1160,7 @@ mod tests {
     fn shares_round_half_away_from_zero_to_one_decimal() {
         assert_eq!(share(1, 3).to_string(), "33.3");
         assert_eq!(share(2, 3).to_string(), "66.7");
-        assert_eq!(share(0, 0).to_string(), "0");
+        assert_eq!(share(1, 2).to_string(), "50.0");
+        assert_eq!(share(0, 0).to_string(), "0.0");
     }
 }

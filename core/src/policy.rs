@@ -296,7 +296,8 @@ impl Policy {
         }
         let policy: Policy = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            // A bad map key is reported by serde_path_to_error as `map.?`: name the map instead.
+            let path = if path == "." { String::new() } else { path.replace(".?", "") };
             PolicyError::from_serde(&path, e.inner())
         })?;
         policy.validate()?;

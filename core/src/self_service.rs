@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(err(r#"{"refund_limit": "1"}"#), "self_service: unknown field `refund_limit`");
         assert_eq!(
             err(r#"{"kinds": {"teleport": {"online": false}}}"#).split(" expected").next(),
-            Some("self_service.kinds: unknown variant `teleport`, ")
+            Some("self_service.kinds: unknown variant `teleport`,")
         );
         assert_eq!(
             err(r#"{"products": {"book": {"max_online_quantity": 0}}}"#),
