@@ -657,10 +657,10 @@ fn terms_text(terms: u32) -> String {
 }
 
 /// The extra seats beyond the included ones and their price for one term, checking the limits.
-fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, QuoteError> {
+fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, Error> {
     let Some(cfg) = &plan.seats else {
         return match seats {
-            Some(_) => Err(QuoteError::NoSeats { plan: plan.id.to_string() }),
+            Some(_) => Err(QuoteError::NoSeats { plan: plan.id.to_string() }.into()),
             None => Ok(None),
         };
     };
@@ -668,23 +668,25 @@ fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, Q
         return Ok(None);
     };
     if n < cfg.min {
-        return Err(QuoteError::SeatsBelowMinimum { seats: n, min: cfg.min });
+        return Err(QuoteError::SeatsBelowMinimum { seats: n, min: cfg.min }.into());
     }
     if let Some(max) = cfg.max.filter(|m| n > *m) {
-        return Err(QuoteError::SeatsAboveMaximum { seats: n, max });
+        return Err(QuoteError::SeatsAboveMaximum { seats: n, max }.into());
     }
     let extra = n.saturating_sub(cfg.included);
     let price = Money::new(cfg.price_per_seat.unwrap_or_default(), plan.prices.currency);
-    Ok(Some((extra, price.checked_mul(Decimal::from(extra)).map_err(|_| QuoteError::TooManyParts { count: n })?)))
+    Ok(Some((extra, price.checked_mul(Decimal::from(extra))?)))
 }
 
-fn check_money(field: &str, m: &Money, expected: Currency) -> Result<(), QuoteError> {
+/// Checks a payment: the plan's currency, not negative, exact in minor units.
+fn check_money(field: &str, m: &Money, expected: Currency) -> Result<(), Error> {
     if m.currency() != expected {
-        return Err(QuoteError::PaymentCurrency { expected, found: m.currency() });
+        return Err(QuoteError::PaymentCurrency { expected, found: m.currency() }.into());
     }
     if m.is_negative() {
-        return Err(QuoteError::NegativeAmount { field: field.to_owned(), amount: m.amount().to_string() });
+        return Err(QuoteError::NegativeAmount { field: field.to_owned(), amount: m.amount().to_string() }.into());
     }
+    m.to_minor_units()?;
     Ok(())
 }
 
