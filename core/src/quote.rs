@@ -9,7 +9,9 @@
 //!   created or lost. Proration fractions are exact (see [`crate::Proration`] for day counts,
 //!   denominators, cutoffs and `settings.quotes.fraction_scale`).
 //! - **Signs.** Charges are positive; credits, discounts and refunds are explicit negative lines.
-//!   A line of zero is still shown (a credit of 0.00 when nothing was paid).
+//!   A line of zero is still shown (a credit of 0.00 when nothing was paid), never as `-0.00`.
+//!   Credits are computed as positive amounts, rounded, then negated, so a credit rounds exactly
+//!   like the charge it mirrors (this matters only for the directed modes `floor`/`ceiling`).
 //! - **Join.** Calendar plans prorate the first period per the plan's `proration`; rolling and
 //!   lifetime plans charge full dues (their term starts on the join date). A join on or after the
 //!   rollover day pays per `proration.rollover_charge`. Extra terms bought at once are charged in
