@@ -236,9 +236,7 @@ fn standing(overall: &RouteCounts, reasons: &[ReasonRow]) -> Standing {
                 )
             })
             .unwrap_or_default();
-        format!(
-            "{head}: below the 80/20 target of {SELF_SERVICE_TARGET}% by {requests_short} requests{top}"
-        )
+        format!("{head}: below the 80/20 target of {SELF_SERVICE_TARGET}% by {requests_short} requests{top}")
     };
     Standing { target: SELF_SERVICE_TARGET, meets_target, requests_short, summary }
 }
@@ -370,10 +368,10 @@ impl Engine {
         }
         let mut transitions: Vec<Transition> =
             transitions.into_iter().map(|((from, to), requests)| Transition { from, to, requests }).collect();
-        transitions.sort_by(|x, y| y.requests.cmp(&x.requests));
+        transitions.sort_by_key(|t| std::cmp::Reverse(t.requests));
         let mut by_reason: Vec<ReasonChange> =
             reasons.into_iter().map(|(code, (cleared, added))| ReasonChange { code, cleared, added }).collect();
-        by_reason.sort_by(|x, y| (y.cleared + y.added).cmp(&(x.cleared + x.added)));
+        by_reason.sort_by_key(|r| std::cmp::Reverse(r.cleared + r.added));
         WhatIf {
             before: before.report.overall,
             after: after.report.overall.clone(),
@@ -424,7 +422,8 @@ pub fn format_coverage(report: &CoverageReport) -> String {
     }
     line("all", o);
     if !report.by_queue.is_empty() {
-        let queues: Vec<String> = report.by_queue.iter().map(|q| format!("{} {}", q.queue.as_str(), q.requests)).collect();
+        let queues: Vec<String> =
+            report.by_queue.iter().map(|q| format!("{} {}", q.queue.as_str(), q.requests)).collect();
         let _ = writeln!(out, "\nStaff queues: {}", queues.join(", "));
     }
     if !report.reasons.is_empty() {
