@@ -41,6 +41,12 @@ use crate::period::{add_days, add_months, DateError, Length, MonthEndRule};
 use crate::quote::QuoteError;
 
 /// How finely a plan prorates a partial term.
+///
+/// ```
+/// let g: amscore::Granularity = serde_json::from_str(r#""quarter""#)?;
+/// assert_eq!(g, amscore::Granularity::Quarter);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
@@ -58,6 +64,15 @@ pub enum Granularity {
 }
 
 /// How days are counted for day proration.
+///
+/// ```
+/// use amscore::{DayCount, Granularity, Proration};
+/// use time::macros::date;
+/// let half_open = Proration { granularity: Granularity::Day, day_count: DayCount::HalfOpen, ..Proration::default() };
+/// let f = half_open.fraction(date!(2025-12-31), date!(2025-01-01), date!(2025-12-31), 1)?.expect("by day");
+/// assert_eq!((f.units, f.of), (0, 364));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayCount {
@@ -70,6 +85,15 @@ pub enum DayCount {
 }
 
 /// The denominator of a day fraction.
+///
+/// ```
+/// use amscore::{Denominator, Granularity, Proration};
+/// use time::macros::date;
+/// let p = Proration { granularity: Granularity::Day, denominator: Denominator::Days365, ..Proration::default() };
+/// let f = p.fraction(date!(2024-01-01), date!(2024-01-01), date!(2024-12-31), 1)?.expect("by day");
+/// assert!(f.is_whole()); // 366 of 365 days is capped at the whole
+/// # Ok::<(), amscore::DateError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Denominator {
@@ -77,12 +101,19 @@ pub enum Denominator {
     #[default]
     Actual,
     /// 365 days per year of the span, leap or not.
+    #[serde(rename = "days_365")]
     Days365,
     /// A fixed number of days per period (360 for a yearly plan, 30 for a monthly one).
     Fixed(u32),
 }
 
 /// What a join on or after a calendar plan's rollover day pays.
+///
+/// ```
+/// let r: amscore::RolloverCharge = serde_json::from_str(r#""prorated_plus_full""#)?;
+/// assert_eq!(r, amscore::RolloverCharge::ProratedPlusFull);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RolloverCharge {
@@ -95,6 +126,14 @@ pub enum RolloverCharge {
 }
 
 /// The least a prorated charge may come to.
+///
+/// ```
+/// let m: amscore::MinimumCharge = serde_json::from_str(r#"{"amount": "10.00"}"#)?;
+/// assert_eq!(m, amscore::MinimumCharge::Amount(rust_decimal::Decimal::new(1000, 2)));
+/// let u: amscore::MinimumCharge = serde_json::from_str(r#""minor_unit""#)?;
+/// assert_eq!(u, amscore::MinimumCharge::MinorUnit);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MinimumCharge {
@@ -175,6 +214,11 @@ impl Proration {
 
     /// The rule plan changes and cancellations use: this one, except that `none` becomes
     /// inclusive actual days (a change must measure the unused part somehow).
+    ///
+    /// ```
+    /// use amscore::{Granularity, Proration};
+    /// assert_eq!(Proration::default().for_changes().granularity, Granularity::Day);
+    /// ```
     pub fn for_changes(&self) -> Proration {
         if self.granularity == Granularity::None {
             Proration { granularity: Granularity::Day, ..Proration::default() }
@@ -292,6 +336,11 @@ fn month_units(date: Date, start: Date, end: Date, size: i64) -> Result<Option<(
 }
 
 /// The unit a [`Fraction`] counts in.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&amscore::ProrationUnit::Half)?, r#""half""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProrationUnit {
@@ -343,6 +392,11 @@ impl Fraction {
     }
 
     /// The rest of the span: `of - units` of `of`.
+    ///
+    /// ```
+    /// let f = amscore::Fraction::new(amscore::ProrationUnit::Month, 10, 12);
+    /// assert_eq!(f.complement().units, 2);
+    /// ```
     pub fn complement(&self) -> Fraction {
         Fraction { unit: self.unit, units: self.of - self.units, of: self.of }
     }
@@ -400,6 +454,12 @@ impl Fraction {
 }
 
 /// Where the minor units left over by an even split go.
+///
+/// ```
+/// let r: amscore::Remainder = serde_json::from_str(r#""largest_remainder""#)?;
+/// assert_eq!(r, amscore::Remainder::LargestRemainder);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Remainder {

@@ -9,7 +9,9 @@
 //!   created or lost. Proration fractions are exact (see [`crate::Proration`] for day counts,
 //!   denominators, cutoffs and `settings.quotes.fraction_scale`).
 //! - **Signs.** Charges are positive; credits, discounts and refunds are explicit negative lines.
-//!   A line of zero is still shown (a credit of 0.00 when nothing was paid).
+//!   A line of zero is still shown (a credit of 0.00 when nothing was paid), never as `-0.00`.
+//!   Credits are computed as positive amounts, rounded, then negated, so a credit rounds exactly
+//!   like the charge it mirrors (this matters only for the directed modes `floor`/`ceiling`).
 //! - **Join.** Calendar plans prorate the first period per the plan's `proration`; rolling and
 //!   lifetime plans charge full dues (their term starts on the join date). A join on or after the
 //!   rollover day pays per `proration.rollover_charge`. Extra terms bought at once are charged in
@@ -57,6 +59,12 @@ use crate::status::{MemberId, Membership, Status};
 use crate::term::{Term, TermRule};
 
 /// A quote that cannot be given as asked.
+///
+/// ```
+/// use amscore::{ErrorCode, QuoteError};
+/// assert_eq!(QuoteError::ZeroParts.code(), 2007);
+/// assert_eq!(QuoteError::SeatsBelowMinimum { seats: 3, min: 5 }.to_string(), "3 seats is below the plan's minimum of 5");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QuoteError {
@@ -172,6 +180,13 @@ error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
 });
 
 /// When a downgrade takes effect.
+///
+/// ```
+/// let t: amscore::DowngradeTiming = serde_json::from_str(r#""immediate""#)?;
+/// assert_eq!(t, amscore::DowngradeTiming::Immediate);
+/// assert_eq!(amscore::DowngradeTiming::default(), amscore::DowngradeTiming::TermEnd);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DowngradeTiming {
@@ -183,6 +198,12 @@ pub enum DowngradeTiming {
 }
 
 /// What happens to a plan change's net credit (a negative total).
+///
+/// ```
+/// let n: amscore::NegativeNet = serde_json::from_str(r#""extra_days""#)?;
+/// assert_eq!(n, amscore::NegativeNet::ExtraDays);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NegativeNet {
@@ -197,6 +218,13 @@ pub enum NegativeNet {
 }
 
 /// How a cancellation refunds.
+///
+/// ```
+/// assert_eq!(amscore::RefundPolicy::default(), amscore::RefundPolicy::None);
+/// let r: amscore::RefundPolicy = serde_json::from_str(r#""prorated_by_day""#)?;
+/// assert_eq!(r, amscore::RefundPolicy::ProratedByDay);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RefundPolicy {
@@ -210,6 +238,12 @@ pub enum RefundPolicy {
 }
 
 /// When a cancellation takes effect.
+///
+/// ```
+/// let c: amscore::CancelAt = serde_json::from_str(r#""term_end""#)?;
+/// assert_eq!(c, amscore::CancelAt::TermEnd);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelAt {
@@ -221,6 +255,12 @@ pub enum CancelAt {
 }
 
 /// A discount for buying several terms at once.
+///
+/// ```
+/// let d: amscore::MultiTermDiscount = serde_json::from_str(r#"{"terms": 3, "percent": "10"}"#)?;
+/// assert_eq!(d.terms, 3);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MultiTermDiscount {
@@ -264,6 +304,11 @@ pub struct QuoteSettings {
 }
 
 /// What a quote is for.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&amscore::QuoteKind::SeatChange)?, r#""seat_change""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteKind {
@@ -286,6 +331,11 @@ pub enum QuoteKind {
 }
 
 /// What a quote line is.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&amscore::LineKind::CreditToDays)?, r#""credit_to_days""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
@@ -316,6 +366,15 @@ pub enum LineKind {
 }
 
 /// One line of a quote: what, how much, and the period it covers.
+///
+/// ```
+/// use time::macros::date;
+/// let q = amscore::Engine::from_preset("amscore")?.quote_join(&"individual".into(), date!(2025-03-10), 1, None)?;
+/// assert_eq!(q.lines[1].kind, amscore::LineKind::JoinFee);
+/// assert_eq!(q.lines[1].amount.to_string(), "25.00 USD");
+/// assert_eq!(q.lines[1].period, None);
+/// # Ok::<(), amscore::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteLine {
     /// What the line is.
@@ -470,6 +529,15 @@ impl<'de> Deserialize<'de> for Quote {
 }
 
 /// A plan change to quote: the member's facts, the new plan, the change date and what was paid.
+///
+/// ```
+/// let c: amscore::PlanChange = serde_json::from_str(r#"{
+///     "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2025-01-01",
+///                    "term": {"start": "2025-01-01", "end": "2025-12-31"}},
+///     "plan": "retired", "date": "2025-07-01", "amount_paid": {"amount": "180.00", "currency": "USD"}}"#)?;
+/// assert_eq!(c.credits_applied, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanChange {
@@ -490,6 +558,15 @@ pub struct PlanChange {
 }
 
 /// A seat-count change to quote on an organisational plan.
+///
+/// ```
+/// let c: amscore::SeatChange = serde_json::from_str(r#"{
+///     "membership": {"member_id": "O-1", "plan": "corporate", "member_since": "2025-01-01",
+///                    "term": {"start": "2025-01-01", "end": "2025-12-31"}},
+///     "date": "2025-07-01", "seats_from": 10, "seats_to": 12}"#)?;
+/// assert_eq!(c.amount_paid, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeatChange {
@@ -510,6 +587,15 @@ pub struct SeatChange {
 }
 
 /// A cancellation to quote.
+///
+/// ```
+/// let c: amscore::Cancellation = serde_json::from_str(r#"{
+///     "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2025-01-01",
+///                    "term": {"start": "2025-01-01", "end": "2025-12-31"}},
+///     "date": "2025-03-01", "amount_paid": {"amount": "120.00", "currency": "USD"}}"#)?;
+/// assert_eq!(c.amount_paid.to_string(), "120.00 USD");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cancellation {
@@ -573,10 +659,10 @@ fn terms_text(terms: u32) -> String {
 }
 
 /// The extra seats beyond the included ones and their price for one term, checking the limits.
-fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, QuoteError> {
+fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, Error> {
     let Some(cfg) = &plan.seats else {
         return match seats {
-            Some(_) => Err(QuoteError::NoSeats { plan: plan.id.to_string() }),
+            Some(_) => Err(QuoteError::NoSeats { plan: plan.id.to_string() }.into()),
             None => Ok(None),
         };
     };
@@ -584,23 +670,25 @@ fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, Q
         return Ok(None);
     };
     if n < cfg.min {
-        return Err(QuoteError::SeatsBelowMinimum { seats: n, min: cfg.min });
+        return Err(QuoteError::SeatsBelowMinimum { seats: n, min: cfg.min }.into());
     }
     if let Some(max) = cfg.max.filter(|m| n > *m) {
-        return Err(QuoteError::SeatsAboveMaximum { seats: n, max });
+        return Err(QuoteError::SeatsAboveMaximum { seats: n, max }.into());
     }
     let extra = n.saturating_sub(cfg.included);
     let price = Money::new(cfg.price_per_seat.unwrap_or_default(), plan.prices.currency);
-    Ok(Some((extra, price.checked_mul(Decimal::from(extra)).map_err(|_| QuoteError::TooManyParts { count: n })?)))
+    Ok(Some((extra, price.checked_mul(Decimal::from(extra))?)))
 }
 
-fn check_money(field: &str, m: &Money, expected: Currency) -> Result<(), QuoteError> {
+/// Checks a payment: the plan's currency, not negative, exact in minor units.
+fn check_money(field: &str, m: &Money, expected: Currency) -> Result<(), Error> {
     if m.currency() != expected {
-        return Err(QuoteError::PaymentCurrency { expected, found: m.currency() });
+        return Err(QuoteError::PaymentCurrency { expected, found: m.currency() }.into());
     }
     if m.is_negative() {
-        return Err(QuoteError::NegativeAmount { field: field.to_owned(), amount: m.amount().to_string() });
+        return Err(QuoteError::NegativeAmount { field: field.to_owned(), amount: m.amount().to_string() }.into());
     }
+    m.to_minor_units()?;
     Ok(())
 }
 
@@ -615,6 +703,15 @@ fn credit_room(paid: &Money, credits: Option<&Money>, currency: Currency) -> Res
         return Err(QuoteError::CreditsExceedPaid { credits: c.to_string(), paid: paid.to_string() }.into());
     }
     Ok(paid.checked_sub(c)?)
+}
+
+/// The amount with its sign flipped, never a negative zero (`-0.00` would read as a credit).
+fn minus(m: Money) -> Money {
+    if m.is_zero() {
+        Money::zero(m.currency())
+    } else {
+        m.negated()
+    }
 }
 
 fn min_money(a: Money, b: Money) -> Money {
@@ -858,7 +955,7 @@ impl Engine {
         let discount = settings.quotes.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms);
         if let Some(d) = discount {
             let base = self.sum_lines(next.prices.currency, &lines)?;
-            let off = base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding).negated();
+            let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding));
             lines.push(line(LineKind::Discount, format!("{}% off for {} terms", d.percent, d.terms), off, None, None));
         }
         if r.kind == RenewalKind::Extend && r.status_before == Status::Grace {
@@ -901,7 +998,7 @@ impl Engine {
         if !total.is_negative() {
             return Ok(());
         }
-        let credit = total.negated();
+        let credit = minus(total);
         match self.policy().settings.quotes.negative_net {
             NegativeNet::AccountCredit => {}
             NegativeNet::Zero => {
@@ -1014,12 +1111,12 @@ impl Engine {
         let mut lines = vec![line(
             LineKind::Credit,
             with_fraction(format!("Unused {} (paid {})", old.name, change.amount_paid), f_old.as_ref()),
-            credit.negated(),
+            minus(credit),
             Some(rest),
             f_old,
         )];
         let mut term = m.term;
-        if quotes.upgrade_restarts_term {
+        if quotes.upgrade_restarts_term || new.is_lifetime() {
             let (jt, charge, _) = self.first_term_lines(new, date, 1, change.seats, new.prices.join_dues(), true)?;
             term = jt.term;
             lines.extend(charge);
@@ -1110,7 +1207,7 @@ impl Engine {
             let credit = pricing.prorate(&delta.negated(), f)?;
             let credit = room.map_or(credit, |r| min_money(credit, r));
             let text = with_fraction(format!("Seats {from} → {to}: unused seats"), f.as_ref());
-            lines.push(line(LineKind::Credit, text, credit.negated(), Some(rest), f));
+            lines.push(line(LineKind::Credit, text, minus(credit), Some(rest), f));
         } else {
             let amount = pricing.prorate(&delta, f)?;
             let text = with_fraction(format!("Seats {from} → {to}"), f.as_ref());
@@ -1199,13 +1296,7 @@ impl Engine {
                 let refund = min_money(part, room);
                 let text =
                     with_fraction(format!("Refund of unused {} (paid {})", plan.name, cancel.amount_paid), f.as_ref());
-                lines.push(line(
-                    LineKind::Refund,
-                    text,
-                    refund.negated(),
-                    Some(Term { start: date, end: Some(end) }),
-                    f,
-                ));
+                lines.push(line(LineKind::Refund, text, minus(refund), Some(Term { start: date, end: Some(end) }), f));
                 refund
             }
             None => {
@@ -1257,5 +1348,103 @@ impl Engine {
     /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit.
     pub fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
         split_even(total, count, self.policy().settings.quotes.instalment_remainder)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn engine(settings: &str, plans: &str) -> Engine {
+        let text = format!(r#"{{"version": 1, "settings": {settings}, "plans": [{plans}]}}"#);
+        Engine::from_json(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn calendar(id: &str, dues: &str) -> String {
+        format!(
+            r#"{{"id": "{id}", "name": "{id}", "term": {{"kind": "calendar", "period": "year"}},
+                "prices": {{"currency": "USD", "dues": "{dues}"}}, "proration": {{"granularity": "month"}}}}"#
+        )
+    }
+
+    fn member(plan: &str) -> Membership {
+        Membership {
+            member_id: "M".into(),
+            plan: plan.into(),
+            member_since: date!(2025 - 01 - 01),
+            term: Term { start: date!(2025 - 01 - 01), end: Some(date!(2025 - 12 - 31)) },
+            pending: false,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+        }
+    }
+
+    fn usd(text: &str) -> Money {
+        Money::parse(text, Currency::USD).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_issue_examples_hold() {
+        let e = engine("{}", &format!("{}, {}", calendar("a", "200.00"), calendar("b", "120.00")));
+        let q = e.quote_join(&"a".into(), date!(2025 - 07 - 15), 1, None).map(|q| q.total);
+        assert_eq!(q, Ok(usd("100.00")));
+        let q = e.quote_join(&"b".into(), date!(2025 - 06 - 10), 1, None).map(|q| q.total);
+        assert_eq!(q, Ok(usd("70.00")));
+        let e = engine(r#"{"quotes": {"refund": "prorated_by_month"}}"#, &calendar("b", "120.00"));
+        let c = Cancellation {
+            membership: member("b"),
+            date: date!(2025 - 03 - 01),
+            amount_paid: usd("120.00"),
+            credits_applied: None,
+        };
+        assert_eq!(e.quote_cancel(&c).map(|q| q.total), Ok(usd("-100.00")));
+    }
+
+    #[test]
+    fn a_zero_credit_is_never_negative_zero() {
+        let e = engine("{}", &format!("{}, {}", calendar("a", "100.00"), calendar("b", "200.00")));
+        let change = PlanChange {
+            membership: member("a"),
+            plan: "b".into(),
+            date: date!(2025 - 07 - 01),
+            amount_paid: usd("0.00"),
+            credits_applied: None,
+            seats: None,
+        };
+        let q = e.quote_change_plan(&change).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(q.lines[0].amount.amount().to_string(), "0.00");
+        assert!(!q.lines[0].amount.amount().is_sign_negative());
+    }
+
+    #[test]
+    fn extra_days_are_whole_days_at_the_new_plans_daily_price() {
+        let settings = r#"{"quotes": {"downgrade": "immediate", "negative_net": "extra_days"}}"#;
+        let e = engine(settings, &format!("{}, {}", calendar("big", "365.00"), calendar("small", "100.00")));
+        let change = PlanChange {
+            membership: member("big"),
+            plan: "small".into(),
+            date: date!(2025 - 12 - 01),
+            amount_paid: usd("365.00"),
+            credits_applied: None,
+            seats: None,
+        };
+        let q = e.quote_change_plan(&change).unwrap_or_else(|e| panic!("{e}"));
+        // Credit 1/12 of 365.00 = 30.42, charge 1/12 of 100.00 = 8.33: net 22.09, which buys
+        // floor(22.09 × 365 / 100) = 80 days.
+        assert_eq!(
+            q.lines.iter().map(|l| l.amount.amount().to_string()).collect::<Vec<_>>(),
+            ["-30.42", "8.33", "22.09"]
+        );
+        assert_eq!(q.total, usd("0.00"));
+        assert_eq!(q.term.and_then(|t| t.end), Some(date!(2026 - 03 - 21)));
+    }
+
+    #[test]
+    fn every_quote_error_has_a_code_in_the_quote_block() {
+        for e in QUOTE_ERRORS {
+            assert!((2000..2100).contains(&e.code), "{e:?}");
+        }
     }
 }
