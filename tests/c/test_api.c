@@ -590,6 +590,14 @@ static void buffer_sizes(const ams_engine *e) {
     json_free(v);
     free(buf);
 
+    /* An empty request (a valid pointer, zero bytes) is answered with a request_syntax document. */
+    char small[512];
+    CHECK_RESULT(ams_engine_call(e, "", 0, small, sizeof small, &n), AMS_RESULT_OK);
+    v = json_parse(small, n, err, sizeof err);
+    const json_value *code = json_get(json_get(v, "error"), "code");
+    CHECK(code != NULL && code->number == AMS_RESULT_REQUEST_SYNTAX);
+    json_free(v);
+
     /* The same for the last error's message. */
     ams_join_term j;
     CHECK_RESULT(ams_engine_join_term(e, S("nonesuch"), d(2025, 1, 1), 1, &j), AMS_RESULT_UNKNOWN_PLAN);
