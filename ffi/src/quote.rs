@@ -2,8 +2,9 @@
 
 use std::ffi::c_char;
 
-use amscore::{Currency, Money, MoneyError, PlanId};
+use amscore::{Currency, Money, MoneyError};
 
+use crate::typed::{plan_id, recycle};
 use crate::{ams_date, ams_engine, ams_membership, ams_result, deref, guard, out_ptr, str_arg, Failure};
 
 /// An exact amount of money: an integer count of the currency's minor units (cents for USD,
@@ -75,7 +76,10 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
         // SAFETY: the caller's contract.
         let plan = unsafe { str_arg(plan, plan_len, "plan") }?;
         let total_out = out_ptr(total_out, "total_out")?;
-        let q = engine.engine.quote_join(&PlanId::from(plan), date.to_date("date")?, terms, seats_arg(seats))?;
+        let id = plan_id(plan);
+        let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_join(&id, d, terms, seats_arg(seats))?));
+        recycle(id);
+        let q = q?;
         let total = ams_money::from_money(&q.total)?;
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { total_out.write(total) };
@@ -112,7 +116,9 @@ pub unsafe extern "C" fn ams_engine_quote_renewal_total(
         let total_out = out_ptr(total_out, "total_out")?;
         // SAFETY: the caller's contract.
         let m = unsafe { membership.read() }?;
-        let q = engine.engine.quote_renewal(&m, date.to_date("date")?, terms, seats_arg(seats))?;
+        let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_renewal(&m, d, terms, seats_arg(seats))?));
+        recycle(m.plan);
+        let q = q?;
         let total = ams_money::from_money(&q.total)?;
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { total_out.write(total) };

@@ -1,11 +1,31 @@
 //! Typed fast paths: status, join term and renewal term with `#[repr(C)]` structs, no JSON.
 
+use std::cell::Cell;
 use std::ffi::c_char;
 
 use amscore::{MemberId, Membership, PlanId, RenewalKind, Status, StatusOverride, Term};
 use time::{Date, Month};
 
 use crate::{ams_engine, ams_result, deref, guard, out_ptr, str_arg, Failure};
+
+thread_local! {
+    /// This thread's last plan id, kept for the next call: a caller asking about one plan again
+    /// and again (the common case) then allocates nothing for it.
+    static PLAN_ID: Cell<Option<PlanId>> = const { Cell::new(None) };
+}
+
+/// A plan id equal to `plan`, reusing this thread's last one when it is the same.
+pub(crate) fn plan_id(plan: &str) -> PlanId {
+    match PLAN_ID.with(Cell::take) {
+        Some(id) if id.as_str() == plan => id,
+        _ => PlanId::from(plan),
+    }
+}
+
+/// Keeps a plan id for this thread's next call (see [`plan_id`]).
+pub(crate) fn recycle(id: PlanId) {
+    PLAN_ID.with(|cell| cell.set(Some(id)));
+}
 
 /// A calendar date (proleptic Gregorian, no time zone). `month` is 1 to 12, `day` 1 to 31.
 #[repr(C)]
@@ -32,7 +52,8 @@ impl ams_date {
 
 impl From<Date> for ams_date {
     fn from(d: Date) -> ams_date {
-        ams_date { year: d.year(), month: u8::from(d.month()), day: d.day() }
+        let (year, month, day) = d.to_calendar_date();
+        ams_date { year, month: u8::from(month), day }
     }
 }
 
@@ -152,7 +173,7 @@ impl ams_membership {
         };
         Ok(Membership {
             member_id: MemberId(String::new()),
-            plan: PlanId::from(plan),
+            plan: plan_id(plan),
             member_since: self.member_since.to_date("membership.member_since")?,
             term: Term {
                 start: self.term_start.to_date("membership.term_start")?,
@@ -248,7 +269,9 @@ pub unsafe extern "C" fn ams_engine_status_on(
         let status_out = out_ptr(status_out, "status_out")?;
         // SAFETY: the caller's contract.
         let m = unsafe { membership.read() }?;
-        let s = engine.engine.status_on(&m, date.to_date("date")?)?;
+        let s = date.to_date("date").and_then(|d| Ok(engine.engine.status_on(&m, d)?));
+        recycle(m.plan);
+        let s = s?;
         let out =
             ams_member_status { status: s.status.into(), counts_as_member: s.counts_as_member, renewable: s.renewable };
         // SAFETY: checked non-NULL; the caller's contract.
@@ -282,7 +305,10 @@ pub unsafe extern "C" fn ams_engine_join_term(
         // SAFETY: the caller's contract.
         let plan = unsafe { str_arg(plan, plan_len, "plan") }?;
         let term_out = out_ptr(term_out, "term_out")?;
-        let j = engine.engine.join_terms(&PlanId::from(plan), date.to_date("date")?, terms)?;
+        let id = plan_id(plan);
+        let j = date.to_date("date").and_then(|d| Ok(engine.engine.join_terms(&id, d, terms)?));
+        recycle(id);
+        let j = j?;
         let out = ams_join_term {
             member_since: j.member_since.into(),
             term_start: j.term.start.into(),
@@ -323,7 +349,9 @@ pub unsafe extern "C" fn ams_engine_renewal_term(
         let renewal_out = out_ptr(renewal_out, "renewal_out")?;
         // SAFETY: the caller's contract.
         let m = unsafe { membership.read() }?;
-        let r = engine.engine.renewal_term(&m, date.to_date("date")?, terms)?;
+        let r = date.to_date("date").and_then(|d| Ok(engine.engine.renewal_term(&m, d, terms)?));
+        recycle(m.plan);
+        let r = r?;
         // The engine owns its plans, so the id can be lent for the engine's lifetime.
         let plan = engine.engine.plan(&r.plan).map_err(amscore::Error::from)?;
         let out = ams_renewal {
