@@ -201,6 +201,7 @@ pub const POLICY_VERSION: u32 = 1;
 ///
 /// A document may name a `preset`: the settings and status rules it leaves out are then the
 /// preset's (and its plans too, if it has none).
+/// What each preset reproduces, and its known quirks: `docs/presets.md` in the repository.
 ///
 /// ```
 /// let policy = amscore::Policy::from_json(r#"{
