@@ -199,8 +199,8 @@ pub const POLICY_VERSION: u32 = 1;
 
 /// A policy document: what an association's membership rules are.
 ///
-/// A document may name a `preset`: the settings and status rules it leaves out are then the
-/// preset's (and its plans too, if it has none).
+/// A document may name a `preset`: the status rules (and plans, and name) it leaves out are then
+/// the preset's, and its `settings` are merged field by field over the preset's settings.
 /// What each preset reproduces, and its known quirks: `docs/presets.md` in the repository.
 ///
 /// ```
@@ -273,10 +273,20 @@ impl Policy {
                 let preset: serde_json::Value =
                     serde_json::from_str(preset_text(name, "preset")?).map_err(|e| PolicyError::from_serde("", &e))?;
                 for key in ["settings", "status_rules", "plans", "name"] {
-                    if !obj.contains_key(key) {
-                        if let Some(v) = preset.get(key) {
+                    match (obj.get_mut(key), preset.get(key)) {
+                        // Settings merge field by field: a document that sets only its currency
+                        // keeps the preset's month-end rule and the rest.
+                        (Some(serde_json::Value::Object(own)), Some(serde_json::Value::Object(base)))
+                            if key == "settings" =>
+                        {
+                            for (k, v) in base {
+                                own.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                        (None, Some(v)) => {
                             obj.insert(key.to_owned(), v.clone());
                         }
+                        _ => {}
                     }
                 }
             }

@@ -52,3 +52,17 @@ fn a_document_naming_a_preset_inherits_what_it_leaves_out() {
     assert_eq!(own.as_ref().map(|p| &p.status_rules), civicrm.as_ref().map(|p| &p.status_rules));
     assert_eq!(own.map(|p| p.plans.len()), Ok(1));
 }
+
+#[test]
+fn a_document_naming_a_preset_merges_its_settings_field_by_field() {
+    let own = Policy::from_json(
+        r#"{"version": 1, "preset": "civicrm", "settings": {"currency": "USD", "renewal_end": "from_next_start"}}"#,
+    )
+    .expect("valid");
+    let civicrm = Policy::preset("civicrm").expect("preset");
+    assert_eq!(own.settings.month_end, amscore::MonthEndRule::Overflow);
+    assert_eq!(own.settings.reinstatement, civicrm.settings.reinstatement);
+    assert_eq!(own.settings.renewal_end, amscore::RenewalEnd::FromNextStart);
+    assert_eq!(own.settings.currency, Some(amscore::Currency::USD));
+    assert_eq!(own.plans, civicrm.plans);
+}
