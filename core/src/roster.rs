@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read;
 
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use time::Date;
 
 use crate::engine::Engine;
@@ -184,7 +186,8 @@ error_codes!(RosterError, "roster", ROSTER_ERRORS, {
 /// assert_eq!(Column::TermEnd.as_str(), "term_end");
 /// assert!(Column::TermEnd.is_required() && !Column::Currency.is_required());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Column {
     /// `member_id`.
     MemberId,
@@ -288,6 +291,22 @@ impl RowProblem {
     }
 }
 
+/// Written as `{"row", "line", "member_id", "field", "value", "code", "name", "message"}`.
+impl Serialize for RowProblem {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("RowProblem", 8)?;
+        st.serialize_field("row", &self.row)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("member_id", &self.member_id)?;
+        st.serialize_field("field", &self.field)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("code", &self.code())?;
+        st.serialize_field("name", self.name())?;
+        st.serialize_field("message", &self.error.to_string())?;
+        st.end()
+    }
+}
+
 impl fmt::Display for RowProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "row {}", self.row)?;
@@ -299,7 +318,7 @@ impl fmt::Display for RowProblem {
 }
 
 /// One term in a member's history, from one used row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TermRecord {
     /// The row it was read from.
     pub row: usize,
@@ -310,11 +329,12 @@ pub struct TermRecord {
     /// The term.
     pub term: Term,
     /// What was paid for it, if the roster says.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<Money>,
 }
 
 /// A member: the current facts (from the latest term) and every term read for them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberRecord {
     /// The current facts, from the row with the latest `term_start`.
     pub membership: Membership,
@@ -323,7 +343,7 @@ pub struct MemberRecord {
 }
 
 /// How many problems of one kind a roster has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ProblemCount {
     /// The stable code.
     pub code: u32,
@@ -411,6 +431,20 @@ impl Roster {
             counts.entry(p.code()).or_insert(ProblemCount { code: p.code(), name: p.name(), count: 0 }).count += 1;
         }
         counts.into_values().collect()
+    }
+}
+
+/// Written as `{"rows_read", "rows_used", "rows_with_problems", "members", "problems"}`: the
+/// gateway's `load_roster` answer.
+impl Serialize for Roster {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Roster", 5)?;
+        st.serialize_field("rows_read", &self.rows_read)?;
+        st.serialize_field("rows_used", &self.rows_used())?;
+        st.serialize_field("rows_with_problems", &self.rows_with_problems())?;
+        st.serialize_field("members", &self.members)?;
+        st.serialize_field("problems", &self.problems)?;
+        st.end()
     }
 }
 
