@@ -452,8 +452,8 @@ fn unreadable(err: csv::Error) -> RosterError {
     RosterError::Unreadable { message: err.to_string() }
 }
 
-/// Where each known column is in the header.
-fn column_positions(header: &csv::ByteRecord) -> Result<HashMap<Column, usize>, RosterError> {
+/// Where each column of the header is, in [`Column::ALL`] order.
+fn column_positions(header: &csv::ByteRecord) -> Result<Vec<(Column, usize)>, RosterError> {
     let mut positions = HashMap::new();
     for (i, raw) in header.iter().enumerate() {
         let name = String::from_utf8_lossy(raw);
@@ -466,10 +466,12 @@ fn column_positions(header: &csv::ByteRecord) -> Result<HashMap<Column, usize>, 
             return Err(RosterError::DuplicateColumn { column: column.as_str().to_owned() });
         }
     }
-    match Column::ALL.into_iter().find(|c| c.is_required() && !positions.contains_key(c)) {
-        Some(missing) => Err(RosterError::MissingColumn { column: missing.as_str().to_owned() }),
-        None => Ok(positions),
+    if let Some(missing) = Column::ALL.into_iter().find(|c| c.is_required() && !positions.contains_key(c)) {
+        return Err(RosterError::MissingColumn { column: missing.as_str().to_owned() });
     }
+    let mut positions: Vec<(Column, usize)> = positions.into_iter().collect();
+    positions.sort_unstable();
+    Ok(positions)
 }
 
 /// A row whose every field is valid, before the checks across rows.
@@ -537,7 +539,7 @@ impl<'a> RowReader<'a> {
 
 fn parse_row(
     engine: &Engine,
-    positions: &HashMap<Column, usize>,
+    positions: &[(Column, usize)],
     header_len: usize,
     record: &csv::ByteRecord,
     row: usize,
@@ -550,8 +552,8 @@ fn parse_row(
         r.report(None, RosterError::MalformedRow { message });
         return Err(r.problems);
     }
-    for column in Column::ALL {
-        if let Some(raw) = positions.get(&column).and_then(|&i| record.get(i)) {
+    for &(column, i) in positions {
+        if let Some(raw) = record.get(i) {
             match std::str::from_utf8(raw) {
                 Ok(text) => values.push((column, text)),
                 Err(_) => r.problems.push(RowProblem {
@@ -570,13 +572,15 @@ fn parse_row(
     }
     r.values = values;
     let member_id = r.required(Column::MemberId);
-    let plan = r.required(Column::Plan).and_then(|id| match engine.plan(&PlanId::from(id)) {
-        Ok(plan) => Some(plan),
-        Err(_) => {
-            r.report(Some(Column::Plan), RosterError::UnknownPlan { plan: id.to_owned() });
-            None
-        }
-    });
+    // A linear scan by text: no allocation per row, and policies have few plans.
+    let plan =
+        r.required(Column::Plan).and_then(|id| match engine.policy().plans.iter().find(|p| p.id.as_str() == id) {
+            Some(plan) => Some(plan),
+            None => {
+                r.report(Some(Column::Plan), RosterError::UnknownPlan { plan: id.to_owned() });
+                None
+            }
+        });
     let member_since = r.date(Column::MemberSince, true);
     let start = r.date(Column::TermStart, true);
     let end = match plan {
