@@ -263,6 +263,18 @@ impl fmt::Display for Column {
 }
 
 /// One problem with one row: where (row, line, field), the value as written, and what is wrong.
+///
+/// ```
+/// let engine = amscore::Engine::from_preset("amscore")?;
+/// let csv = "member_id,plan,member_since,term_start,term_end,currency\n\
+///            M-7,individual,2020-03-01,2025-03-01,2026-02-28,EUR\n";
+/// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
+/// let p = &roster.problems[0];
+/// assert_eq!((p.row, p.line, p.member_id.as_str(), p.field), (1, 2, "M-7", Some(amscore::Column::Currency)));
+/// assert_eq!((p.code(), p.name()), (1512, "wrong_currency"));
+/// assert_eq!(p.to_string(), "row 1, currency `EUR`: currency EUR is not plan `individual`'s (USD)");
+/// # Ok::<(), amscore::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
     /// The 1-based data row (the header is row 0).
@@ -425,6 +437,17 @@ impl Roster {
     }
 
     /// The number of problems of each kind, by code.
+    ///
+    /// ```
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let csv = "member_id,plan,member_since,term_start,term_end\n\
+    ///            M-1,gold,2020-03-01,2025-03-01,2026-02-28\n\
+    ///            M-2,silver,2020-03-01,2025-03-01,2026-02-28\n";
+    /// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
+    /// let counts = roster.problem_counts();
+    /// assert_eq!((counts[0].name, counts[0].count), ("plan_not_in_policy", 2));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
     pub fn problem_counts(&self) -> Vec<ProblemCount> {
         let mut counts: BTreeMap<u32, ProblemCount> = BTreeMap::new();
         for p in &self.problems {
@@ -733,6 +756,7 @@ fn member_record(mut rows: Vec<ParsedRow>) -> Option<MemberRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use time::macros::date;
 
     const HEADER: &str = "member_id,plan,member_since,term_start,term_end,pending,cancelled_on,deceased_on,\
@@ -985,5 +1009,64 @@ mod tests {
         assert_eq!(roster.rows_read, 5);
         assert_eq!((roster.rows_used(), roster.rows_with_problems()), (2, 3));
         assert_eq!(roster.problems.iter().map(|p| p.row).collect::<Vec<_>>(), [2, 3, 5]);
+    }
+
+    #[test]
+    fn a_failing_reader_is_unreadable_not_a_panic() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk on fire"))
+            }
+        }
+        let err = Roster::from_csv(&engine(), Failing).expect_err("the reader fails");
+        assert_eq!(err.name(), "roster_unreadable");
+        assert!(err.to_string().contains("disk on fire"), "{err}");
+    }
+
+    /// One value for each column, drawn from valid and invalid text.
+    fn row_strategy() -> impl Strategy<Value = String> {
+        let id = prop::sample::select(vec!["M-1", "M-2", "M-3", "", "M-1"]);
+        let plan = prop::sample::select(vec!["individual", "lifetime", "chapter", "gold", ""]);
+        let date = prop::sample::select(vec!["2024-03-01", "2025-03-01", "2025-02-28", "2026-02-28", "2025-02-30", ""]);
+        let flag = prop::sample::select(vec!["", "yes", "maybe"]);
+        let amount = prop::sample::select(vec!["", "200.00", "2.001", "x"]);
+        let currency = prop::sample::select(vec!["", "USD", "EUR", "XX"]);
+        let status = prop::sample::select(vec!["", "suspended", "frozen"]);
+        (id, plan, date.clone(), date.clone(), date.clone(), flag, date, status, amount, currency).prop_map(
+            |(id, plan, since, start, end, pending, cancelled, status, amount, currency)| {
+                format!("{id},{plan},{since},{start},{end},{pending},{cancelled},,{status},,{amount},{currency}\n")
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn no_row_is_dropped_silently(rows in prop::collection::vec(row_strategy(), 0..40)) {
+            let roster = load(&rows.concat());
+            prop_assert_eq!(roster.rows_read, rows.len());
+            let mut seen: Vec<usize> =
+                roster.members.iter().flat_map(|m| m.history.iter().map(|t| t.row)).collect();
+            let used = seen.len();
+            let mut reported: Vec<usize> = roster.problems.iter().map(|p| p.row).collect();
+            reported.dedup();
+            seen.extend(&reported);
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (1..=rows.len()).collect::<Vec<_>>());
+            prop_assert_eq!(used + roster.rows_with_problems(), roster.rows_read);
+        }
+
+        #[test]
+        fn used_terms_of_a_member_never_overlap(rows in prop::collection::vec(row_strategy(), 0..40)) {
+            let roster = load(&rows.concat());
+            for m in &roster.members {
+                for (i, a) in m.history.iter().enumerate() {
+                    for b in &m.history[i + 1..] {
+                        prop_assert!(!a.term.overlaps(&b.term), "{} and {}", a.term, b.term);
+                    }
+                }
+                prop_assert_eq!(Some(&m.membership.term), m.history.last().map(|t| &t.term));
+            }
+        }
     }
 }
