@@ -162,14 +162,16 @@ fn print_statuses(report: &Report) {
 }
 
 /// Current members whose term ends within the next [`DUE_WITHIN_DAYS`] days, by month of the
-/// term's end, and whether their renewal is open yet.
+/// term's end, and whether their renewal is open yet; and those already past their end (grace).
 fn print_renewals_due(report: &Report) {
     let horizon = report.date.checked_add(Duration::days(DUE_WITHIN_DAYS)).unwrap_or(Date::MAX);
     let mut by_month: BTreeMap<(i32, u8), usize> = BTreeMap::new();
-    let (mut open, mut not_open) = (0, 0);
+    let (mut open, mut not_open, mut overdue) = (0, 0, 0);
     for a in &report.members {
         let current = a.status.as_ref().is_ok_and(|s| s.counts_as_member && s.renewable);
-        let Some(end) = a.member.membership.term.end.filter(|e| current && (report.date..=horizon).contains(e)) else {
+        let end = a.member.membership.term.end.filter(|_| current);
+        overdue += usize::from(a.status.as_ref().is_ok_and(|s| s.status == Status::Grace));
+        let Some(end) = end.filter(|e| (report.date..=horizon).contains(e)) else {
             continue;
         };
         *by_month.entry((end.year(), u8::from(end.month()))).or_default() += 1;
@@ -183,7 +185,7 @@ fn print_renewals_due(report: &Report) {
     println!("Renewals due in the next {DUE_WITHIN_DAYS} days ({} to {horizon}): {due}", report.date);
     let line: Vec<String> = by_month.iter().map(|((y, m), n)| format!("{y}-{m:02} {n}")).collect();
     println!("  by end month: {}", if line.is_empty() { "none".into() } else { line.join(" · ") });
-    println!("  renewal open now {open} · not open yet {not_open}");
+    println!("  renewal open now {open} · not open yet {not_open} · in grace (overdue) {overdue}");
 }
 
 /// Rows read, used and with problems; problems by kind; the first few problems one by one.
