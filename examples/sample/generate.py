@@ -352,14 +352,14 @@ def bad_rows(members_rows, next_id):
     def some_member():
         return rng.choice(ids)
 
-    def old_term_of(mid):
+    def old_term():
         # A 2018 term: before every valid term, so it cannot clash with one.
         s = pick(date(2018, 1, 1), date(2018, 6, 30))
         return s.isoformat(), s.isoformat(), (years(s, 1) - day).isoformat()
 
     def base(mid=None):
         mid = mid or standalone()
-        since, s, e = old_term_of(mid)
+        since, s, e = old_term()
         return mid, since, s, e
 
     # missing_value: an empty required value.
