@@ -12,6 +12,7 @@ use crate::engine::Engine;
 use crate::error::{error_codes, Error, ErrorCode};
 use crate::plan::PlanId;
 use crate::policy::{Policy, PolicyError};
+use crate::roster::Roster;
 use crate::status::Membership;
 
 /// A request document that cannot be read.
@@ -126,6 +127,11 @@ pub enum Request {
         #[serde(default = "one")]
         terms: u32,
     },
+    /// [`Roster::from_csv`]: the members built from a roster and every problem with its rows.
+    LoadRoster {
+        /// The roster, as CSV text (a header row, then one row per term).
+        csv: String,
+    },
 }
 
 /// Anything the gateway can fail with: a request that cannot be read, or the engine's answer.
@@ -194,6 +200,7 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::JoinTerm { plan, date, terms } => to_value(&engine.join_terms(plan, *date, *terms)?),
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
+        Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine, csv.as_bytes())?),
     })
 }
 
