@@ -424,8 +424,9 @@ impl Policy {
 
 /// serde reports any error inside a plan's `term` (an internally tagged enum, which serde buffers)
 /// at the term itself. This re-reads the term's fields one by one to find the field the error is
-/// in, so that `plans[0].term.length: unknown field `months`` names the length. An unknown field
-/// of the term itself, or an error no field explains, keeps the term's path.
+/// in: an unknown field in the length is reported at `plans[0].term.length`, a Feb 29 anchor at
+/// `plans[0].term.anchor`. An unknown field of the term itself, or an error no field explains,
+/// keeps the term's path.
 fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyError> {
     fn probe<T: serde::de::DeserializeOwned>(term: &serde_json::Value, field: &str, path: &str) -> Option<PolicyError> {
         let e = serde_path_to_error::deserialize::<_, T>(term.get(field)?).err()?;
