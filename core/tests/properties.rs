@@ -278,10 +278,17 @@ proptest! {
         let m = member(&j);
         let dates: Vec<Date> = offsets.iter().map(|d| join + Duration::days(*d)).collect();
         let answers: Vec<_> = dates.iter().map(|d| first.status_on(&m, *d)).collect();
-        // The same question again, in reverse order, and from a second engine: the same answers.
+        // The same question again, in reverse order, from a second engine and through the JSON
+        // gateway: the same answers.
         for (d, before) in dates.iter().zip(&answers).rev() {
             prop_assert_eq!(&first.status_on(&m, *d), before);
             prop_assert_eq!(&second.status_on(&m, *d), before);
+            let request = serde_json::json!({"op": "status_on", "membership": m, "date": d.to_string()});
+            let response = amscore::gateway::call_value(&second, request);
+            match before {
+                Ok(s) => prop_assert_eq!(&response["ok"], &serde_json::to_value(s).unwrap_or_default()),
+                Err(e) => prop_assert_eq!(&response["error"]["code"], &serde_json::json!(amscore::ErrorCode::code(e))),
+            }
         }
     }
 
