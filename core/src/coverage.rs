@@ -299,6 +299,27 @@ fn outcome_name(r: &Result<Decision, Error>) -> String {
     }
 }
 
+/// Reads JSON-lines text (one request document per line, blank lines skipped) into requests, one
+/// result per non-blank line: a line that is not JSON, or not a request, keeps its own error so a
+/// batch can report it in its row.
+///
+/// ```
+/// let rows = amscore::parse_request_lines("{\"at\": \"2025-03-10T12:00\", \"action\": {\"kind\": \"join\", \"plan\": \"retired\"}}\n\nnot json\n");
+/// assert_eq!(rows.len(), 2);
+/// assert!(rows[0].is_ok() && rows[1].is_err());
+/// ```
+pub fn parse_request_lines(text: &str) -> Vec<Result<SelfServiceRequest, Error>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| match serde_json::from_str(line) {
+            Ok(v) => parse_self_service_request(v).map_err(Error::from),
+            Err(e) => {
+                Err(crate::decision::DecisionError::Syntax { path: String::new(), message: e.to_string() }.into())
+            }
+        })
+        .collect()
+}
+
 impl Engine {
     /// Decides a batch of requests; a row that failed to parse keeps its error, and a bad row
     /// never stops the others.

@@ -47,8 +47,8 @@ mod status;
 mod term;
 
 pub use coverage::{
-    format_coverage, format_what_if, Batch, CoverageReport, KindShares, QueueRow, ReasonChange, ReasonRow, RouteCounts,
-    Standing, Transition, WhatIf, SELF_SERVICE_TARGET,
+    format_coverage, format_what_if, parse_request_lines, Batch, CoverageReport, KindShares, QueueRow, ReasonChange,
+    ReasonRow, RouteCounts, Standing, Transition, WhatIf, SELF_SERVICE_TARGET,
 };
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
