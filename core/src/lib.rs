@@ -32,6 +32,7 @@ mod policy;
 mod renewal;
 mod roster;
 mod status;
+pub mod success;
 mod term;
 
 pub use engine::Engine;

@@ -232,6 +232,9 @@ pub struct Policy {
     pub status_rules: Vec<StatusRule>,
     /// The plans.
     pub plans: Vec<Plan>,
+    /// Member success: activity kinds, engagement, segments, journeys, at-risk rules, measurement.
+    #[serde(default, skip_serializing_if = "crate::success::SuccessPolicy::is_empty")]
+    pub success: crate::success::SuccessPolicy,
 }
 
 /// The presets amscore ships, by name, as policy documents.
@@ -412,6 +415,7 @@ impl Policy {
                 next = seen.get(id).and_then(|&k| self.plans[k].renew_to.as_ref());
             }
         }
+        self.success.validate(&|id: &str| seen.contains_key(&PlanId::from(id)))?;
         Ok(())
     }
 }
