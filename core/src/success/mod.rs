@@ -36,7 +36,7 @@ mod report;
 mod roster;
 mod segment;
 
-pub use activity::{ActivityEvent, ActivityKind, Cap, CapPeriod, KindId};
+pub use activity::{parse_activity_csv, ActivityEvent, ActivityKind, Cap, CapPeriod, KindId};
 pub use calibration::{calibration, Calibration, Decile, Outcome};
 pub use engagement::{
     engagement_scores, organization_rollup, Decay, DecayStep, EngagementReport, KindPoints, MemberScore,
