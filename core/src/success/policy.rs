@@ -27,6 +27,16 @@ pub enum ReinstatedAs {
     New,
 }
 
+impl ReinstatedAs {
+    /// The snake_case name (`"continuing"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReinstatedAs::Continuing => "continuing",
+            ReinstatedAs::New => "new",
+        }
+    }
+}
+
 /// The `success` section of a policy document. Every field is optional.
 ///
 /// ```
