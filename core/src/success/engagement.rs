@@ -1,7 +1,7 @@
 //! Engagement scores: per-kind weights, caps per calendar period, time decay (half-life or a step
 //! table), a per-member breakdown, the percentile within the roster, and organisation roll-ups.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -123,7 +123,7 @@ impl Decay {
 }
 
 /// 2^(−age/half_life): whole half-lives halve exactly; the remainder is exp(−r·ln 2 / h) by its
-/// Taylor series (|x| < ln 2, so 30 terms are far beyond 28 digits).
+/// Taylor series (|x| < ln 2: it converges within 30 terms, far beyond the 12 places kept).
 fn half_life_factor(age: i64, half_life: i64) -> Decimal {
     let whole = age / half_life;
     let rest = age % half_life;
@@ -134,9 +134,14 @@ fn half_life_factor(age: i64, half_life: i64) -> Decimal {
     let x = ln2 * Decimal::from(rest) / Decimal::from(half_life);
     let mut term = Decimal::ONE;
     let mut sum = Decimal::ONE;
+    // Terms below 1e-20 cannot move a factor kept to 12 places.
+    let negligible = Decimal::new(1, 20);
     for k in 1..30u32 {
         term = -term * x / Decimal::from(k);
         sum += term;
+        if term.abs() < negligible {
+            break;
+        }
     }
     for _ in 0..whole {
         sum /= Decimal::TWO;
@@ -218,7 +223,12 @@ fn overflow(what: &str) -> SuccessError {
 
 /// Scores one member: per kind, the counted events (most recent `max` per cap period) times
 /// weight (× value) times decay; each kind's points rounded once; the score is their sum.
-fn score_member(policy: &SuccessPolicy, member: &Member<'_>, as_of: Date) -> Result<MemberScore, SuccessError> {
+fn score_member(
+    policy: &SuccessPolicy,
+    member: &Member<'_>,
+    as_of: Date,
+    factors: &mut HashMap<i64, Decimal>,
+) -> Result<MemberScore, SuccessError> {
     let mut breakdown = Vec::new();
     let mut future_events = 0u32;
     let mut total = Decimal::new(0, 2);
@@ -249,7 +259,10 @@ fn score_member(policy: &SuccessPolicy, member: &Member<'_>, as_of: Date) -> Res
             let base = if kind.per_value { e.value.unwrap_or_default() } else { Decimal::ONE };
             let p = base
                 .checked_mul(kind.weight)
-                .and_then(|p| p.checked_mul(policy.decay.factor((as_of - e.date).whole_days())))
+                .and_then(|p| {
+                    let age = (as_of - e.date).whole_days();
+                    p.checked_mul(*factors.entry(age).or_insert_with(|| policy.decay.factor(age)))
+                })
                 .ok_or_else(|| overflow("engagement points"))?;
             points = points.checked_add(p).ok_or_else(|| overflow("engagement points"))?;
         }
@@ -273,7 +286,10 @@ pub(crate) fn score_members(
     members: &[Member<'_>],
     as_of: Date,
 ) -> Result<Vec<MemberScore>, SuccessError> {
-    let mut scores = members.iter().map(|m| score_member(policy, m, as_of)).collect::<Result<Vec<_>, _>>()?;
+    // Decay factors depend only on the age in days: compute each once per call.
+    let mut factors = HashMap::new();
+    let mut scores =
+        members.iter().map(|m| score_member(policy, m, as_of, &mut factors)).collect::<Result<Vec<_>, _>>()?;
     let mut sorted: Vec<Decimal> = scores.iter().map(|s| s.score).collect();
     sorted.sort();
     let n = Decimal::from(sorted.len().max(1));
