@@ -190,3 +190,38 @@ impl SuccessPolicy {
         self.segments.iter().find(|s| s.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::Policy;
+
+    #[test]
+    fn a_policy_with_a_success_section_round_trips_through_json() {
+        let text = r#"{"version": 1, "preset": "amscore", "success": {
+          "activity_kinds": [{"id": "login", "weight": "1", "cap": {"max": 4, "per": "month"}}],
+          "decay": {"kind": "steps", "steps": [{"until_day": 30, "factor": "1"}], "after": "0.5"},
+          "segments": [{"id": "s", "rule": {"not": {"test": {"fact": "attribute.region", "op": "in", "value": ["north"]}}}}],
+          "journeys": [{"id": "j", "milestones": [{"id": "m", "anchor": "term_end", "day": -30, "activity": "login"}]}],
+          "at_risk": [{"id": "r", "priority": 1, "cooldown_days": 7, "when": {"test": {"fact": "auto_renew", "op": "eq", "value": false}}}],
+          "upgrades": [{"from": "digital", "to": "individual", "min_score": "10"}],
+          "renewal_due_days": 45, "reinstated": "new", "rounding": "half_even"}}"#;
+        let policy = Policy::from_json(text).expect("valid");
+        let again = Policy::from_json(&policy.to_json().expect("writes")).expect("reads back");
+        assert_eq!(policy, again);
+        assert_eq!(again.success.renewal_due_days(), 45);
+    }
+
+    #[test]
+    fn a_policy_without_a_success_section_writes_none() {
+        let policy = Policy::preset("amscore").expect("preset");
+        assert!(policy.success.is_empty());
+        assert!(!policy.to_json().expect("writes").contains("success"));
+    }
+
+    #[test]
+    fn unknown_fields_in_the_success_section_are_refused_with_their_path() {
+        let err =
+            Policy::from_json(r#"{"version": 1, "preset": "amscore", "success": {"colour": "red"}}"#).unwrap_err();
+        assert_eq!((err.path(), err.to_string().as_str()), ("success", "success: unknown field `colour`"));
+    }
+}
