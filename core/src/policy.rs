@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::error_codes;
 use crate::money::{Currency, Rounding};
-use crate::period::{DateRules, MonthEndRule, RenewalEnd, RollingEnd};
+use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, PlanId};
+use crate::proration::{Denominator, Granularity, MinimumCharge};
+use crate::quote::QuoteSettings;
 use crate::renewal::ReinstatementStart;
 use crate::status::{default_status_rules, StatusRule};
-use crate::term::{CalendarPeriod, TermRule};
+use crate::term::{CalendarJoinStart, CalendarPeriod, TermRule};
 
 /// An error in a policy document. Every variant names where (`plans[2].term.length.count`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -172,6 +174,8 @@ pub struct Settings {
     /// The association's currency: if set, every plan must be priced in it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+    /// How quotes prorate, settle credits, refund and split (see [`QuoteSettings`]).
+    pub quotes: QuoteSettings,
 }
 
 impl Default for Settings {
@@ -183,6 +187,7 @@ impl Default for Settings {
             reinstatement: ReinstatementStart::Backdate,
             rounding: Rounding::HalfAwayFromZero,
             currency: None,
+            quotes: QuoteSettings::default(),
         }
     }
 }
@@ -199,8 +204,9 @@ pub const POLICY_VERSION: u32 = 1;
 
 /// A policy document: what an association's membership rules are.
 ///
-/// A document may name a `preset`: the settings and status rules it leaves out are then the
-/// preset's (and its plans too, if it has none).
+/// A document may name a `preset`: the status rules (and plans, and name) it leaves out are then
+/// the preset's, and its `settings` are merged field by field over the preset's settings.
+/// What each preset reproduces, and its known quirks: `docs/presets.md` in the repository.
 ///
 /// ```
 /// let policy = amscore::Policy::from_json(r#"{
@@ -252,12 +258,17 @@ impl Policy {
     ///     "term": {"kind": "rolling", "length": {"count": 0, "unit": "year"}},
     ///     "prices": {"currency": "USD", "dues": "1"}}]}"#).unwrap_err();
     /// assert_eq!(err.to_string(), "plans[0].term.length.count: must be > 0");
+    /// // Text that is not JSON at all is located by line and column.
+    /// let bad = amscore::Policy::from_json("{\"version\": 1,").unwrap_err();
+    /// assert_eq!(bad.to_string(), "EOF while parsing a value at line 1 column 14");
     /// ```
     ///
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| PolicyError::from_serde("", &e))?;
+        // Text that is not JSON has no path inside the document: keep serde's line and column.
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| PolicyError::Syntax { path: String::new(), message: e.to_string() })?;
         Policy::from_value(value)
     }
 
@@ -275,18 +286,29 @@ impl Policy {
                 let preset: serde_json::Value =
                     serde_json::from_str(preset_text(name, "preset")?).map_err(|e| PolicyError::from_serde("", &e))?;
                 for key in ["settings", "status_rules", "plans", "name"] {
-                    if !obj.contains_key(key) {
-                        if let Some(v) = preset.get(key) {
+                    match (obj.get_mut(key), preset.get(key)) {
+                        // Settings merge field by field: a document that sets only its currency
+                        // keeps the preset's month-end rule and the rest.
+                        (Some(serde_json::Value::Object(own)), Some(serde_json::Value::Object(base)))
+                            if key == "settings" =>
+                        {
+                            for (k, v) in base {
+                                own.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                        (None, Some(v)) => {
                             obj.insert(key.to_owned(), v.clone());
                         }
+                        _ => {}
                     }
                 }
             }
         }
-        let policy: Policy = serde_path_to_error::deserialize(value).map_err(|e| {
+        let policy: Policy = serde_path_to_error::deserialize(&value).map_err(|e| {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
-            PolicyError::from_serde(&path, e.inner())
+            let err = PolicyError::from_serde(&path, e.inner());
+            locate_in_term(&value, &err).unwrap_or(err)
         })?;
         policy.validate()?;
         Ok(policy)
@@ -338,6 +360,7 @@ impl Policy {
                 return Err(invalid(format!("status_rules[{i}].label"), "must not be empty"));
             }
         }
+        validate_quote_settings(&self.settings.quotes)?;
         let mut seen: HashMap<&PlanId, usize> = HashMap::new();
         for (i, plan) in self.plans.iter().enumerate() {
             let at = |field: &str| format!("plans[{i}].{field}");
@@ -367,6 +390,7 @@ impl Policy {
                 ("join_fee", p.join_fee),
                 ("reinstatement_fee", p.reinstatement_fee),
                 ("late_fee", p.late_fee),
+                ("cancellation_fee", p.cancellation_fee),
             ] {
                 if let Some(a) = amount {
                     validate_amount(a, p.currency, &at(&format!("prices.{name}")))?;
@@ -375,6 +399,7 @@ impl Policy {
             if plan.max_terms == 0 {
                 return Err(invalid(at("max_terms"), "must be > 0"));
             }
+            validate_proration(plan, &at("proration"))?;
             if plan.is_lifetime() && plan.renew_to.is_some() {
                 return Err(invalid(at("renew_to"), "a lifetime plan is never renewed"));
             }
@@ -420,6 +445,36 @@ impl Policy {
     }
 }
 
+/// serde reports any error inside a plan's `term` (an internally tagged enum, which serde buffers)
+/// at the term itself. This re-reads the term's fields one by one to find the field the error is
+/// in: an unknown field in the length is reported at `plans[0].term.length`, a Feb 29 anchor at
+/// `plans[0].term.anchor`. An unknown field of the term itself, or an error no field explains,
+/// keeps the term's path.
+fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyError> {
+    fn probe<T: serde::de::DeserializeOwned>(term: &serde_json::Value, field: &str, path: &str) -> Option<PolicyError> {
+        let e = serde_path_to_error::deserialize::<_, T>(term.get(field)?).err()?;
+        let inner = e.path().to_string();
+        let at = if inner == "." { format!("{path}.{field}") } else { format!("{path}.{field}.{inner}") };
+        Some(PolicyError::from_serde(&at, e.inner()))
+    }
+    let path = err.path();
+    let i: usize = path.strip_prefix("plans[")?.strip_suffix("].term")?.parse().ok()?;
+    let term = doc.get("plans")?.get(i)?.get("term")?;
+    if let PolicyError::UnknownField { field, .. } = err {
+        if term.get(field).is_some() {
+            return None;
+        }
+    }
+    probe::<Length>(term, "length", path)
+        .or_else(|| probe::<CalendarPeriod>(term, "period", path))
+        .or_else(|| probe::<Option<MonthDay>>(term, "anchor", path))
+        .or_else(|| probe::<Option<u8>>(term, "anchor_day", path))
+        .or_else(|| probe::<u32>(term, "periods", path))
+        .or_else(|| probe::<Option<MonthDay>>(term, "rollover", path))
+        .or_else(|| probe::<Option<u8>>(term, "rollover_day", path))
+        .or_else(|| probe::<CalendarJoinStart>(term, "join_start", path))
+}
+
 fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
     PRESETS
         .iter()
@@ -437,6 +492,74 @@ fn validate_amount(amount: rust_decimal::Decimal, currency: Currency, path: &str
             path: path.to_owned(),
             message: format!("{amount} has more decimals than {currency} allows ({})", currency.minor_units()),
         });
+    }
+    Ok(())
+}
+
+fn validate_quote_settings(q: &QuoteSettings) -> Result<(), PolicyError> {
+    let invalid = |path: String, message: &str| PolicyError::InvalidValue { path, message: message.to_owned() };
+    if q.fraction_scale.is_some_and(|s| s > 20) {
+        return Err(invalid("settings.quotes.fraction_scale".into(), "must be at most 20"));
+    }
+    let mut terms = HashSet::new();
+    for (i, d) in q.multi_term_discounts.iter().enumerate() {
+        let at = |field: &str| format!("settings.quotes.multi_term_discounts[{i}].{field}");
+        if d.terms < 2 {
+            return Err(invalid(at("terms"), "must be at least 2"));
+        }
+        if !terms.insert(d.terms) {
+            return Err(invalid(at("terms"), "another discount has the same number of terms"));
+        }
+        if d.percent <= rust_decimal::Decimal::ZERO || d.percent > rust_decimal::Decimal::ONE_HUNDRED {
+            return Err(invalid(at("percent"), "must be above 0 and at most 100"));
+        }
+    }
+    Ok(())
+}
+
+fn validate_proration(plan: &Plan, path: &str) -> Result<(), PolicyError> {
+    let p = &plan.proration;
+    let invalid = |field: &str, message: String| PolicyError::InvalidValue { path: format!("{path}.{field}"), message };
+    if let Some(c) = p.cutoff_day {
+        if p.granularity != Granularity::Month {
+            return Err(invalid("cutoff_day", "applies to month granularity only".into()));
+        }
+        if !(2..=31).contains(&c) {
+            return Err(invalid("cutoff_day", "must be 2 to 31 (a cutoff on day 1 would never charge a month)".into()));
+        }
+    }
+    if let Denominator::Fixed(n) = p.denominator {
+        if n == 0 || n > 36_600 {
+            return Err(invalid("denominator.fixed", "must be 1 to 36600 days".into()));
+        }
+    }
+    let monthly = matches!(plan.term, TermRule::Calendar { period: CalendarPeriod::Month, .. });
+    if p.denominator == Denominator::Days365 && monthly {
+        return Err(invalid(
+            "denominator",
+            "days_365 is for yearly periods; use actual or fixed for monthly ones".into(),
+        ));
+    }
+    if let Some(len) = p.only_within {
+        if len.count == 0 {
+            return Err(invalid("only_within.count", "must be > 0".into()));
+        }
+    }
+    if let Some(MinimumCharge::Amount(a)) = p.minimum {
+        validate_amount(a, plan.prices.currency, &format!("{path}.minimum.amount"))?;
+    }
+    let size = match p.granularity {
+        Granularity::Quarter => 3,
+        Granularity::Half => 6,
+        _ => 1,
+    };
+    if let TermRule::Calendar { period: CalendarPeriod::Month, periods, .. } = plan.term {
+        if periods % size != 0 {
+            return Err(invalid(
+                "granularity",
+                format!("a term of {periods} month(s) is not a whole number of {size}-month units"),
+            ));
+        }
     }
     Ok(())
 }
@@ -518,4 +641,48 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
         TermRule::Lifetime => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(term: serde_json::Value) -> (String, String) {
+        let doc = serde_json::json!({"version": 1, "plans": [
+            {"id": "a", "name": "A", "term": {"kind": "lifetime"}, "prices": {"currency": "USD", "dues": "1"}},
+            {"id": "b", "name": "B", "term": term, "prices": {"currency": "USD", "dues": "1"}}
+        ]});
+        let err = Policy::from_value(doc).map(|_| ()).unwrap_err();
+        (err.path().to_owned(), err.to_string())
+    }
+
+    #[test]
+    fn errors_inside_a_term_name_the_field() {
+        let length = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year", "x": 1}}));
+        assert_eq!(length, ("plans[1].term.length".into(), "plans[1].term.length: unknown field `x`".into()));
+        let unit = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "week"}}));
+        assert_eq!(unit.0, "plans[1].term.length.unit");
+        let anchor = error_of(serde_json::json!({"kind": "calendar", "period": "year", "anchor": "13-01"}));
+        assert_eq!(
+            anchor,
+            (
+                "plans[1].term.anchor".into(),
+                "plans[1].term.anchor: invalid month-day `13-01`: month must be 1..12".into()
+            )
+        );
+        let rollover = error_of(serde_json::json!({"kind": "calendar", "period": "year", "rollover": "02-30"}));
+        assert_eq!(rollover.0, "plans[1].term.rollover");
+    }
+
+    #[test]
+    fn errors_of_the_term_itself_keep_the_term_path() {
+        // A field of another kind is unknown to this kind, even when its value would be valid.
+        let other_kind =
+            error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year"}, "anchor": "01-01"}));
+        assert_eq!(other_kind, ("plans[1].term".into(), "plans[1].term: unknown field `anchor`".into()));
+        let missing = error_of(serde_json::json!({"kind": "rolling"}));
+        assert_eq!(missing, ("plans[1].term".into(), "plans[1].term: missing field `length`".into()));
+        let kind = error_of(serde_json::json!({"kind": "weekly"}));
+        assert_eq!(kind.0, "plans[1].term.kind");
+    }
 }
