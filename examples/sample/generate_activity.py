@@ -6,13 +6,14 @@ Deterministic (fixed seed, standard library only): run it again and the file is 
     python3 examples/sample/generate_activity.py                    # roster.csv -> activity.csv
     python3 examples/sample/generate_activity.py ROSTER.csv OUT.csv # elsewhere (for checks)
 
-It reads the sample roster (examples/sample/roster.csv, written by generate.py) for each valid
-member id (M0001...) and their latest member-since, cancellation and death dates, and writes a
+It reads the sample roster (examples/sample/roster.csv, written by generate.py) for each member
+the roster loader keeps (rows with problems are skipped) and their latest member-since,
+cancellation and death dates, and writes a
 few years of activity (2023-01-01 to AS_OF) of the kinds declared in success_policy.json. No
 event is dated before a member joined or after they were cancelled or died. Each member gets an
 engagement propensity, so the log has quiet members (the at-risk list) and very active ones
-(upgrade candidates); onboarding milestones and renewal notices (60 days before a term's end) are recorded for most
-members.
+(upgrade candidates); onboarding milestones and renewal notices (60 days before a term's end)
+are recorded for most members.
 """
 
 import csv
@@ -27,6 +28,10 @@ AS_OF = date(2026, 11, 24)
 START = date(2023, 1, 1)
 HERE = Path(__file__).resolve().parent
 VALID_ID = re.compile(r"^M0\d{3}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PLANS = {"individual", "student-y1", "student-y2", "chapter", "fiscal", "digital", "retired", "lifetime", "corporate"}
+STATUSES = {"pending", "new", "active", "grace", "lapsed", "expired", "cancelled", "suspended", "deceased"}
+FLAGS = {"", "yes", "no", "true", "false", "y", "n", "1", "0"}
 
 # kind -> (mean events per year for an average member, value range or None)
 KINDS = {
@@ -44,10 +49,33 @@ rng = random.Random(SEED)
 
 
 def parse(text):
+    if not ISO_DATE.match(text or ""):
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def usable(row):
+    """Whether the roster loader keeps the row: the sample's deliberately bad rows each fail one
+    of these checks (a mirror of amscore's roster checks, enough for the sample's problems)."""
+    since, start, end = parse(row["member_since"]), parse(row["term_start"]), parse(row["term_end"])
+    if not VALID_ID.match(row["member_id"] or "") or row["plan"] not in PLANS or not since or not start:
+        return False
+    if (row["plan"] == "lifetime") != (row["term_end"] == ""):
+        return False
+    if row["term_end"] and (not end or end < start or since > end):
+        return False
+    if any(row.get(k) and not parse(row[k]) for k in ("cancelled_on", "deceased_on", "override_until")):
+        return False
+    if row.get("override_status") and row["override_status"] not in STATUSES:
+        return False
+    if row.get("currency") not in ("", "USD", None):
+        return False
+    if row.get("amount_paid") and not re.match(r"^\d+(\.\d{1,2})?$", row["amount_paid"]):
+        return False
+    return (row.get("pending") or "").lower() in FLAGS
 
 
 def read_roster(path):
@@ -56,10 +84,10 @@ def read_roster(path):
     ends = {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
-            mid = row.get("member_id") or ""
-            since = parse(row.get("member_since") or "")
-            if not VALID_ID.match(mid) or since is None:
+            if not usable(row):
                 continue
+            mid = row["member_id"]
+            since = parse(row["member_since"])
             end = parse(row.get("term_end") or "")
             if end:
                 ends.setdefault(mid, set()).add(end)

@@ -208,6 +208,16 @@ impl MemberHistory {
     }
 }
 
+impl From<&crate::roster::MemberRecord> for MemberHistory {
+    /// A member loaded from a roster CSV ([`crate::Roster::from_csv`]): the current facts and
+    /// every term read, with no success facts (auto-renew, balance, attributes) yet.
+    fn from(record: &crate::roster::MemberRecord) -> MemberHistory {
+        let mut h = MemberHistory::new(record.membership.clone());
+        h.terms = record.history.iter().map(|t| t.term).collect();
+        h
+    }
+}
+
 /// A roster row that passed its checks, with its sorted history and its events.
 #[derive(Debug, Clone)]
 pub(crate) struct Member<'a> {
