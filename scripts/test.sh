@@ -20,5 +20,9 @@ mkdir -p target
 python3 examples/sample/generate.py target/sample-roster-check.csv >/dev/null
 cmp target/sample-roster-check.csv examples/sample/roster.csv
 
+step "sample activity log is what examples/sample/generate_activity.py writes"
+python3 examples/sample/generate_activity.py examples/sample/roster.csv target/sample-activity-check.csv >/dev/null
+cmp target/sample-activity-check.csv examples/sample/activity.csv
+
 step "main job: the sample association (summary only)"
 cargo run --quiet -p amscore --example sample_association -- --summary-only
