@@ -1,4 +1,4 @@
-//! The bundled sample's activity log and success policy: the log parses without a bad line, and
+//! The bundled sample's activity log and the success section of its policy: the log parses without a bad line, and
 //! the success section compiles on top of the amscore preset and scores the log.
 
 use std::path::PathBuf;
@@ -23,8 +23,8 @@ fn sample_activity_log_parses_cleanly() {
 
 #[test]
 fn sample_success_policy_compiles_and_scores_every_kind() {
-    let success: serde_json::Value = serde_json::from_str(&sample("success_policy.json")).expect("JSON");
-    let policy = serde_json::json!({"version": 1, "preset": "amscore", "success": success});
+    let sample_policy: serde_json::Value = serde_json::from_str(&sample("policy.json")).expect("JSON");
+    let policy = serde_json::json!({"version": 1, "preset": "amscore", "success": sample_policy["success"]});
     let engine = amscore::gateway::engine_from_value(policy).expect("the sample success policy compiles");
     let (events, _) = parse_activity_csv(&sample("activity.csv"));
     // One long-standing member standing in for M0001, to check every logged kind is declared.
@@ -47,9 +47,7 @@ fn sample_success_policy_compiles_and_scores_every_kind() {
 #[test]
 fn sample_roster_and_activity_give_an_at_risk_list_and_a_retention_summary() {
     use amscore::success::{at_risk, format_at_risk, format_retention, retention_metrics, Economics};
-    let success: serde_json::Value = serde_json::from_str(&sample("success_policy.json")).expect("JSON");
-    let mut policy: serde_json::Value = serde_json::from_str(&sample("policy.json")).expect("JSON");
-    policy["success"] = success;
+    let policy: serde_json::Value = serde_json::from_str(&sample("policy.json")).expect("JSON");
     let engine = amscore::gateway::engine_from_value(policy).expect("the sample policy compiles");
     let roster = amscore::Roster::from_csv(&engine, sample("roster.csv").as_bytes()).expect("roster");
     let members: Vec<MemberHistory> = roster.members.iter().map(MemberHistory::from).collect();

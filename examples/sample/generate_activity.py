@@ -9,7 +9,7 @@ Deterministic (fixed seed, standard library only): run it again and the file is 
 It reads the sample roster (examples/sample/roster.csv, written by generate.py) for each member
 the roster loader keeps (rows with problems are skipped) and their latest member-since,
 cancellation and death dates, and writes a
-few years of activity (2023-01-01 to AS_OF) of the kinds declared in success_policy.json. No
+few years of activity (2023-01-01 to AS_OF) of the kinds declared in the `success` section of policy.json. No
 event is dated before a member joined or after they were cancelled or died. Each member gets an
 engagement propensity, so the log has quiet members (the at-risk list) and very active ones
 (upgrade candidates); onboarding milestones and renewal notices (60 days before a term's end)
