@@ -15,6 +15,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test (unit, doc, vectors, properties)"
 cargo test --workspace
 
+step "cargo doc (broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p amscore --no-deps --quiet
+
 step "sample roster is what examples/sample/generate.py writes"
 mkdir -p target
 python3 examples/sample/generate.py target/sample-roster-check.csv >/dev/null

@@ -22,7 +22,7 @@ use crate::success::SuccessError;
 /// assert_eq!(err.name(), "unknown_currency");
 /// ```
 pub trait ErrorCode {
-    /// The stable numeric code (see [`ERROR_TABLE`]).
+    /// The stable numeric code (see [`error_table`]).
     fn code(&self) -> u32;
     /// The stable snake_case name of the code.
     fn name(&self) -> &'static str;
