@@ -110,6 +110,16 @@ pub enum DecisionError {
         /// What the parser said.
         message: String,
     },
+    /// An amount with more decimals than its currency has (`10.005 USD`).
+    #[error("{path}: {amount} has more decimals than {currency} allows")]
+    AmountTooPrecise {
+        /// Where.
+        path: String,
+        /// The amount given.
+        amount: String,
+        /// The currency.
+        currency: crate::money::Currency,
+    },
     /// A date or time out of the supported range after arithmetic.
     #[error("{path}: date out of range")]
     OutOfRange {
@@ -130,6 +140,7 @@ error_codes!(DecisionError, "decision", DECISION_ERRORS, {
     DecisionError::MissingField { .. } => 3009, "request_field_missing";
     DecisionError::Syntax { .. } => 3010, "request_invalid";
     DecisionError::OutOfRange { .. } => 3011, "request_date_out_of_range";
+    DecisionError::AmountTooPrecise { .. } => 3012, "request_amount_too_precise";
 });
 
 impl DecisionError {
@@ -146,6 +157,7 @@ impl DecisionError {
             | DecisionError::UnknownField { path, .. }
             | DecisionError::MissingField { path, .. }
             | DecisionError::Syntax { path, .. }
+            | DecisionError::AmountTooPrecise { path, .. }
             | DecisionError::OutOfRange { path } => path,
         }
     }
@@ -592,21 +604,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn check_money_facts(&mut self) -> Result<(), DecisionError> {
-        if let Some(paid) = self.request.member.as_ref().and_then(|f| f.amount_paid).filter(Money::is_negative) {
-            return Err(DecisionError::NegativeAmount {
-                path: "member.amount_paid.amount".into(),
-                amount: paid.amount().to_string(),
-            });
-        }
-        let Some(due) = self.request.member.as_ref().and_then(|f| f.balance_due) else {
+        let facts = self.request.member.as_ref();
+        check_amount(facts.and_then(|f| f.amount_paid).as_ref(), "member.amount_paid.amount")?;
+        check_amount(facts.and_then(|f| f.balance_due).as_ref(), "member.balance_due.amount")?;
+        let Some(due) = facts.and_then(|f| f.balance_due) else {
             return Ok(());
         };
-        if due.is_negative() {
-            return Err(DecisionError::NegativeAmount {
-                path: "member.balance_due.amount".into(),
-                amount: due.amount().to_string(),
-            });
-        }
         let tolerance = self.rules.balance_due_tolerance;
         // A balance does not stop a member from updating their own record.
         if due.amount() > tolerance && self.kind != RequestKind::UpdateProfile {
@@ -727,6 +730,7 @@ impl Engine {
             let quote = match quote.map(|q| q()) {
                 Some(Ok(q)) => Some(q),
                 Some(Err(Error::Quote(e))) if is_bad_fact(&e) => return Err(e.into()),
+                Some(Err(e @ Error::Money(_))) => return Err(e),
                 Some(Err(Error::Quote(e))) => {
                     if !explained(&e, &ctx.reasons) {
                         ctx.add(ReasonCode::QuoteUnavailable, format!("the website cannot price this request: {e}"));
@@ -977,6 +981,22 @@ impl Engine {
     }
 }
 
+/// An amount the member paid or owes: not negative, and exact in the currency's minor units.
+fn check_amount(amount: Option<&Money>, path: &str) -> Result<(), DecisionError> {
+    let Some(m) = amount else { return Ok(()) };
+    if m.is_negative() {
+        return Err(DecisionError::NegativeAmount { path: path.into(), amount: m.amount().to_string() });
+    }
+    if !m.is_in_minor_units() {
+        return Err(DecisionError::AmountTooPrecise {
+            path: path.into(),
+            amount: m.amount().to_string(),
+            currency: m.currency(),
+        });
+    }
+    Ok(())
+}
+
 /// Quote errors that are about the member's facts (what was paid), not about the request.
 fn is_bad_fact(e: &QuoteError) -> bool {
     matches!(
@@ -1092,13 +1112,7 @@ fn decide_registration_change(
         );
     }
     if let Some(paid) = refund {
-        if paid.is_negative() {
-            return Err(DecisionError::NegativeAmount {
-                path: "action.paid.amount".into(),
-                amount: paid.amount().to_string(),
-            }
-            .into());
-        }
+        check_amount(Some(&paid), "action.paid.amount")?;
         ctx.check_refund(paid);
     }
     Ok(())
@@ -1200,6 +1214,15 @@ mod tests {
             Decision::from_reasons(RequestKind::Renew, vec![r(ReasonCode::BalanceOverdue), r(ReasonCode::SamePlan)]);
         assert_eq!(d.route, Route::Refused);
         assert_eq!(Decision::from_reasons(RequestKind::Renew, vec![]).route, Route::SelfService);
+    }
+
+    #[test]
+    fn decisions_read_back_from_their_json() {
+        let text = r#"{"route": "staff", "queue": "events", "reasons": [{"code": "event_full", "message": "full"}]}"#;
+        let d: Decision = serde_json::from_str(text).expect("a decision");
+        assert_eq!(d.route, Route::Staff { queue: Queue::Events });
+        let back = serde_json::to_value(&d).expect("serializes");
+        assert_eq!(back, serde_json::from_str::<Value>(text).expect("JSON"));
     }
 
     #[test]
