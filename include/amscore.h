@@ -77,7 +77,8 @@ typedef uint32_t ams_renewal_kind;
 // The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 // itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 // money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-// requests, 2000 quotes, 3000 self-service decisions). Codes are never renumbered or reused.
+// requests, 2000 quotes, 3000 self-service decisions, 4000 member success). Codes are never
+// renumbered or reused.
 enum ams_result
 #ifdef __cplusplus
   : uint32_t
@@ -155,8 +156,44 @@ enum ams_result
   AMS_RESULT_INVALID_TERM_COUNT = 1404,
   // A back-dated reinstatement would end before the renewal date.
   AMS_RESULT_BACKDATE_TOO_SHORT = 1405,
+  // A rejoin on a renewal-only plan: a rejoin has to choose a plan open to new members.
+  AMS_RESULT_REJOIN_ON_RENEWAL_ONLY_PLAN = 1406,
   // A roster lacks a required column.
   AMS_RESULT_MISSING_COLUMN = 1501,
+  // A roster column amscore does not know.
+  AMS_RESULT_UNKNOWN_COLUMN = 1502,
+  // A roster column given twice.
+  AMS_RESULT_DUPLICATE_COLUMN = 1503,
+  // A roster that cannot be read as CSV.
+  AMS_RESULT_ROSTER_UNREADABLE = 1504,
+  // A roster row with the wrong number of fields.
+  AMS_RESULT_MALFORMED_ROW = 1505,
+  // A required roster value is empty.
+  AMS_RESULT_MISSING_VALUE = 1506,
+  // A roster date that is not `YYYY-MM-DD` or does not exist.
+  AMS_RESULT_IMPOSSIBLE_DATE = 1507,
+  // A roster term that ends before it starts.
+  AMS_RESULT_TERM_END_BEFORE_START = 1508,
+  // A roster plan the policy does not have.
+  AMS_RESULT_PLAN_NOT_IN_POLICY = 1509,
+  // Two roster terms of one member that share days.
+  AMS_RESULT_OVERLAPPING_TERMS = 1510,
+  // The same member and term start twice in a roster.
+  AMS_RESULT_DUPLICATE_TERM_RECORD = 1511,
+  // A roster currency that is not the plan's.
+  AMS_RESULT_WRONG_CURRENCY = 1512,
+  // A roster currency code amscore does not know.
+  AMS_RESULT_INVALID_CURRENCY_CODE = 1513,
+  // A roster amount that is not a plain non-negative decimal in minor units.
+  AMS_RESULT_UNPARSABLE_AMOUNT = 1514,
+  // A roster yes/no value that cannot be read.
+  AMS_RESULT_UNPARSABLE_FLAG = 1515,
+  // A roster status name that is not a status.
+  AMS_RESULT_UNPARSABLE_STATUS = 1516,
+  // A roster row whose member joined after the term's end.
+  AMS_RESULT_MEMBER_SINCE_AFTER_TERM_END = 1517,
+  // A lifetime term with an end date in a roster.
+  AMS_RESULT_LIFETIME_TERM_HAS_END = 1518,
   // A gateway request that is not JSON or has a value of the wrong type.
   AMS_RESULT_REQUEST_SYNTAX = 1601,
   // A request field the operation does not take.
@@ -215,6 +252,28 @@ enum ams_result
   AMS_RESULT_REQUEST_INVALID = 3010,
   // A self-service request date out of range.
   AMS_RESULT_REQUEST_DATE_OUT_OF_RANGE = 3011,
+  // A self-service amount with more decimals than its currency allows.
+  AMS_RESULT_REQUEST_AMOUNT_TOO_PRECISE = 3012,
+  // An activity event for a member the roster does not have.
+  AMS_RESULT_UNKNOWN_MEMBER = 4001,
+  // An activity event dated before the member joined.
+  AMS_RESULT_EVENT_BEFORE_JOIN = 4002,
+  // An activity kind the policy's `success.activity_kinds` does not list.
+  AMS_RESULT_UNKNOWN_ACTIVITY_KIND = 4003,
+  // An event of a kind scored by value that has no value.
+  AMS_RESULT_MISSING_EVENT_VALUE = 4004,
+  // A negative event value.
+  AMS_RESULT_NEGATIVE_EVENT_VALUE = 4005,
+  // Two success roster rows for the same member.
+  AMS_RESULT_DUPLICATE_MEMBER = 4006,
+  // A member whose facts cannot be used (unknown plan, term ending before it starts, status not computable).
+  AMS_RESULT_INVALID_MEMBER = 4007,
+  // Snapshot counts that contradict each other.
+  AMS_RESULT_INCONSISTENT_COUNTS = 4008,
+  // A success request value that is not allowed.
+  AMS_RESULT_INVALID_SUCCESS_INPUT = 4009,
+  // A number too large for exact decimal arithmetic in success analytics.
+  AMS_RESULT_SUCCESS_OVERFLOW = 4010,
 };
 #ifndef __cplusplus
 typedef uint32_t ams_result;

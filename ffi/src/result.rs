@@ -8,7 +8,8 @@ use amscore::ErrorCode;
 /// The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 /// itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 /// money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-/// requests, 2000 quotes, 3000 self-service decisions). Codes are never renumbered or reused.
+/// requests, 2000 quotes, 3000 self-service decisions, 4000 member success). Codes are never
+/// renumbered or reused.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ams_result {
@@ -84,8 +85,44 @@ pub enum ams_result {
     InvalidTermCount = 1404,
     /// A back-dated reinstatement would end before the renewal date.
     BackdateTooShort = 1405,
+    /// A rejoin on a renewal-only plan: a rejoin has to choose a plan open to new members.
+    RejoinOnRenewalOnlyPlan = 1406,
     /// A roster lacks a required column.
     MissingColumn = 1501,
+    /// A roster column amscore does not know.
+    UnknownColumn = 1502,
+    /// A roster column given twice.
+    DuplicateColumn = 1503,
+    /// A roster that cannot be read as CSV.
+    RosterUnreadable = 1504,
+    /// A roster row with the wrong number of fields.
+    MalformedRow = 1505,
+    /// A required roster value is empty.
+    MissingValue = 1506,
+    /// A roster date that is not `YYYY-MM-DD` or does not exist.
+    ImpossibleDate = 1507,
+    /// A roster term that ends before it starts.
+    TermEndBeforeStart = 1508,
+    /// A roster plan the policy does not have.
+    PlanNotInPolicy = 1509,
+    /// Two roster terms of one member that share days.
+    OverlappingTerms = 1510,
+    /// The same member and term start twice in a roster.
+    DuplicateTermRecord = 1511,
+    /// A roster currency that is not the plan's.
+    WrongCurrency = 1512,
+    /// A roster currency code amscore does not know.
+    InvalidCurrencyCode = 1513,
+    /// A roster amount that is not a plain non-negative decimal in minor units.
+    UnparsableAmount = 1514,
+    /// A roster yes/no value that cannot be read.
+    UnparsableFlag = 1515,
+    /// A roster status name that is not a status.
+    UnparsableStatus = 1516,
+    /// A roster row whose member joined after the term's end.
+    MemberSinceAfterTermEnd = 1517,
+    /// A lifetime term with an end date in a roster.
+    LifetimeTermHasEnd = 1518,
     /// A gateway request that is not JSON or has a value of the wrong type.
     RequestSyntax = 1601,
     /// A request field the operation does not take.
@@ -144,6 +181,28 @@ pub enum ams_result {
     RequestInvalid = 3010,
     /// A self-service request date out of range.
     RequestDateOutOfRange = 3011,
+    /// A self-service amount with more decimals than its currency allows.
+    RequestAmountTooPrecise = 3012,
+    /// An activity event for a member the roster does not have.
+    UnknownMember = 4001,
+    /// An activity event dated before the member joined.
+    EventBeforeJoin = 4002,
+    /// An activity kind the policy's `success.activity_kinds` does not list.
+    UnknownActivityKind = 4003,
+    /// An event of a kind scored by value that has no value.
+    MissingEventValue = 4004,
+    /// A negative event value.
+    NegativeEventValue = 4005,
+    /// Two success roster rows for the same member.
+    DuplicateMember = 4006,
+    /// A member whose facts cannot be used (unknown plan, term ending before it starts, status not computable).
+    InvalidMember = 4007,
+    /// Snapshot counts that contradict each other.
+    InconsistentCounts = 4008,
+    /// A success request value that is not allowed.
+    InvalidSuccessInput = 4009,
+    /// A number too large for exact decimal arithmetic in success analytics.
+    SuccessOverflow = 4010,
 }
 
 /// Every result code with its stable snake_case name and a one-line message.
@@ -184,7 +243,25 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::StatusNotRenewable, c"status_not_renewable", c"status does not allow renewal"),
     (ams_result::InvalidTermCount, c"invalid_term_count", c"invalid number of terms"),
     (ams_result::BackdateTooShort, c"backdate_too_short", c"back-dated reinstatement too short"),
+    (ams_result::RejoinOnRenewalOnlyPlan, c"rejoin_on_renewal_only_plan", c"rejoin on a renewal-only plan"),
     (ams_result::MissingColumn, c"missing_column", c"roster column missing"),
+    (ams_result::UnknownColumn, c"unknown_column", c"unknown roster column"),
+    (ams_result::DuplicateColumn, c"duplicate_column", c"duplicate roster column"),
+    (ams_result::RosterUnreadable, c"roster_unreadable", c"roster unreadable"),
+    (ams_result::MalformedRow, c"malformed_row", c"malformed roster row"),
+    (ams_result::MissingValue, c"missing_value", c"missing roster value"),
+    (ams_result::ImpossibleDate, c"impossible_date", c"impossible date"),
+    (ams_result::TermEndBeforeStart, c"term_end_before_start", c"roster term ends before it starts"),
+    (ams_result::PlanNotInPolicy, c"plan_not_in_policy", c"plan not in the policy"),
+    (ams_result::OverlappingTerms, c"overlapping_terms", c"overlapping terms"),
+    (ams_result::DuplicateTermRecord, c"duplicate_term_record", c"duplicate term record"),
+    (ams_result::WrongCurrency, c"wrong_currency", c"currency is not the plan's"),
+    (ams_result::InvalidCurrencyCode, c"invalid_currency_code", c"invalid currency code"),
+    (ams_result::UnparsableAmount, c"unparsable_amount", c"unparsable amount"),
+    (ams_result::UnparsableFlag, c"unparsable_flag", c"unparsable flag"),
+    (ams_result::UnparsableStatus, c"unparsable_status", c"unparsable status"),
+    (ams_result::MemberSinceAfterTermEnd, c"member_since_after_term_end", c"member joined after the term's end"),
+    (ams_result::LifetimeTermHasEnd, c"lifetime_term_has_end", c"lifetime term has an end date"),
     (ams_result::RequestSyntax, c"request_syntax", c"request syntax error"),
     (ams_result::RequestUnknownField, c"request_unknown_field", c"unknown request field"),
     (ams_result::RequestMissingField, c"request_missing_field", c"missing request field"),
@@ -214,6 +291,17 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::RequestFieldMissing, c"request_field_missing", c"missing request field"),
     (ams_result::RequestInvalid, c"request_invalid", c"invalid request"),
     (ams_result::RequestDateOutOfRange, c"request_date_out_of_range", c"request date out of range"),
+    (ams_result::RequestAmountTooPrecise, c"request_amount_too_precise", c"request amount too precise"),
+    (ams_result::UnknownMember, c"unknown_member", c"unknown member"),
+    (ams_result::EventBeforeJoin, c"event_before_join", c"event before the member joined"),
+    (ams_result::UnknownActivityKind, c"unknown_activity_kind", c"unknown activity kind"),
+    (ams_result::MissingEventValue, c"missing_event_value", c"event value missing"),
+    (ams_result::NegativeEventValue, c"negative_event_value", c"negative event value"),
+    (ams_result::DuplicateMember, c"duplicate_member", c"duplicate member"),
+    (ams_result::InvalidMember, c"invalid_member", c"invalid member"),
+    (ams_result::InconsistentCounts, c"inconsistent_counts", c"inconsistent counts"),
+    (ams_result::InvalidSuccessInput, c"invalid_success_input", c"invalid success input"),
+    (ams_result::SuccessOverflow, c"success_overflow", c"success arithmetic overflow"),
 ];
 
 impl ams_result {
