@@ -11,6 +11,24 @@
 #include "check.h"
 #include "json.h"
 
+/* Writes `len` bytes of `text` as the inside of a JSON string to `out` (room for 6 bytes per
+ * input byte); returns the bytes written. */
+static size_t json_escape(const char *text, size_t len, char *out) {
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '"' || ch == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)ch;
+        } else if (ch < 0x20) {
+            n += (size_t)sprintf(out + n, "\\u%04x", (unsigned)ch);
+        } else {
+            out[n++] = (char)ch;
+        }
+    }
+    return n;
+}
+
 /* The response to a case whose policy failed to compile, as JSON text. */
 static char *policy_error_document(ams_result r) {
     char msg[1024];
@@ -21,26 +39,17 @@ static char *policy_error_document(ams_result r) {
         ams_last_error_path(path, sizeof path, &path_n) != AMS_RESULT_OK) {
         return NULL;
     }
-    /* Messages and paths may hold quotes and backslashes: escape them. */
-    char *doc = malloc(2 * (msg_n + path_n) + 256);
+    /* Messages and paths may hold quotes, backslashes and control characters: escape them
+     * (at most 6 bytes each, as \u00XX). */
+    char *doc = malloc(6 * (msg_n + path_n) + 256);
     if (doc == NULL) {
         return NULL;
     }
     size_t n = (size_t)sprintf(doc, "{\"error\":{\"code\":%u,\"name\":\"%s\",\"message\":\"", (unsigned)r,
                                ams_result_name(r));
-    for (size_t i = 0; i < msg_n; i++) {
-        if (msg[i] == '"' || msg[i] == '\\') {
-            doc[n++] = '\\';
-        }
-        doc[n++] = msg[i];
-    }
+    n += json_escape(msg, msg_n, doc + n);
     n += (size_t)sprintf(doc + n, "\",\"path\":\"");
-    for (size_t i = 0; i < path_n; i++) {
-        if (path[i] == '"' || path[i] == '\\') {
-            doc[n++] = '\\';
-        }
-        doc[n++] = path[i];
-    }
+    n += json_escape(path, path_n, doc + n);
     strcpy(doc + n, "\"}}");
     return doc;
 }
@@ -148,6 +157,53 @@ static void run_case(const json_value *file_policy, const json_value *c) {
     free(text);
 }
 
+/* Case names seen so far (copies): names must be unique across all files, as in the Rust runner. */
+static char **seen_names = NULL;
+static size_t seen_count = 0;
+
+/* Checks what the Rust runner checks of a case besides its answer: a name, unique across all
+ * files, and a non-empty `checks` saying what it checks. */
+static void check_case_metadata(const char *file, const json_value *c) {
+    const json_value *name = json_get(c, "name");
+    const json_value *checks = json_get(c, "checks");
+    if (name == NULL || name->kind != JSON_STRING) {
+        fprintf(stderr, "%s: a case without a name\n", file);
+        check_failures++;
+        return;
+    }
+    if (checks == NULL || checks->kind != JSON_STRING || checks->string[0] == '\0') {
+        fprintf(stderr, "%s: %s: say what it checks\n", file, name->string);
+        check_failures++;
+    }
+    for (size_t i = 0; i < seen_count; i++) {
+        if (strcmp(seen_names[i], name->string) == 0) {
+            fprintf(stderr, "%s: duplicate case name %s\n", file, name->string);
+            check_failures++;
+            return;
+        }
+    }
+    char **grown = realloc(seen_names, (seen_count + 1) * sizeof *seen_names);
+    size_t n = strlen(name->string) + 1;
+    char *copy = malloc(n);
+    CHECK(grown != NULL && copy != NULL);
+    if (grown == NULL || copy == NULL) {
+        free(copy);
+        free(grown == NULL ? seen_names : grown);
+        seen_names = NULL;
+        seen_count = 0;
+        return;
+    }
+    memcpy(copy, name->string, n);
+    seen_names = grown;
+    seen_names[seen_count++] = copy;
+}
+
+/* The file name of a path, for the per-file lines. */
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash == NULL ? path : slash + 1;
+}
+
 int main(int argc, char **argv) {
     int cases = 0;
     int first = 1;
@@ -172,13 +228,28 @@ int main(int argc, char **argv) {
         }
         const json_value *list = json_get(doc, "cases");
         CHECK(list != NULL && list->kind == JSON_ARRAY && list->count > 0);
+        int failures_before = check_failures;
+        int file_cases = 0;
         for (size_t k = 0; list != NULL && k < list->count; k++) {
+            if (!expect_mismatch) {
+                check_case_metadata(argv[i], list->items[k]);
+            }
             run_case(json_get(doc, "policy"), list->items[k]);
-            cases++;
+            file_cases++;
         }
+        /* Every case of every file is run: there is no skip list. */
+        printf("  %-32s %4d cases, %s\n", base_name(argv[i]), file_cases,
+               check_failures == failures_before ? (expect_mismatch ? "all mismatched" : "all passed")
+                                                 : "FAILURES (see above)");
+        cases += file_cases;
         json_free(doc);
         free(text);
     }
-    printf("vectors: %d cases from %d files%s\n", cases, argc - first, expect_mismatch ? " (each must mismatch)" : "");
+    for (size_t i = 0; i < seen_count; i++) {
+        free(seen_names[i]);
+    }
+    free(seen_names);
+    printf("vectors: %d cases from %d files, 0 skipped%s\n", cases, argc - first,
+           expect_mismatch ? " (each must mismatch)" : "");
     return check_summary("test_vectors");
 }
