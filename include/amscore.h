@@ -622,7 +622,8 @@ ams_result ams_last_error_code(void);
 ams_result ams_last_error_message(char *buf, size_t cap, size_t *out_n);
 
 // Copies the path of the last failed call on this thread (where in the input the problem is,
-// such as `plans[0].term.length.count`; empty for the document's root) into `buf`, without a
+// such as `plans[0].term.length.count`, or for a typed call the argument, such as
+// `membership.term_end`; empty for the document's root) into `buf`, without a
 // terminating NUL, and its length into `out_n`. An empty string when the error has no path.
 //
 // # Safety

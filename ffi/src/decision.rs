@@ -29,6 +29,7 @@ impl ams_datetime {
                 ams_result::InvalidParameter,
                 format!("{argument}: {:02}:{:02}:{:02} is not a time of day", self.hour, self.minute, self.second),
             )
+            .at(argument)
         })?;
         Ok(PrimitiveDateTime::new(date, time))
     }

@@ -90,6 +90,7 @@ unsafe fn str_arg<'a>(ptr: *const c_char, len: usize, argument: &str) -> Result<
     let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
     std::str::from_utf8(bytes).map_err(|e| {
         Failure::new(ams_result::InvalidUtf8, format!("{argument}: invalid UTF-8 at byte {}", e.valid_up_to()))
+            .at(argument)
     })
 }
 

@@ -33,12 +33,14 @@ impl ams_money {
     /// The core amount for an `ams_money` given by the caller.
     pub(crate) fn to_money(self, argument: &str) -> Result<Money, Failure> {
         let bytes: Vec<u8> = self.currency.iter().map(|c| *c as u8).take_while(|b| *b != 0).collect();
-        let code = std::str::from_utf8(&bytes)
-            .map_err(|_| Failure::new(ams_result::InvalidUtf8, format!("{argument}.currency: invalid UTF-8")))?;
+        let code = std::str::from_utf8(&bytes).map_err(|_| {
+            Failure::new(ams_result::InvalidUtf8, format!("{argument}.currency: invalid UTF-8"))
+                .at(&format!("{argument}.currency"))
+        })?;
         let currency = Currency::from_code(code).map_err(|e: MoneyError| {
             let mut f = Failure::core(&e.into());
             f.message = format!("{argument}.currency: {}", f.message);
-            f
+            f.at(&format!("{argument}.currency"))
         })?;
         Ok(Money::from_minor_units(self.minor_units, currency))
     }

@@ -327,7 +327,14 @@ impl Failure {
 
     /// A NULL pointer argument, named.
     pub(crate) fn null(argument: &str) -> Failure {
-        Failure::new(ams_result::NullParameter, format!("{argument} is NULL"))
+        Failure::new(ams_result::NullParameter, format!("{argument} is NULL")).at(argument)
+    }
+
+    /// The same failure with `path` naming where it is: for a typed call, the argument
+    /// (`membership.term_end`).
+    pub(crate) fn at(mut self, path: &str) -> Failure {
+        self.path = Some(path.to_owned());
+        self
     }
 
     /// A core error, with its code, message and (for policy errors) path.
@@ -413,7 +420,8 @@ pub unsafe extern "C" fn ams_last_error_message(buf: *mut c_char, cap: usize, ou
 }
 
 /// Copies the path of the last failed call on this thread (where in the input the problem is,
-/// such as `plans[0].term.length.count`; empty for the document's root) into `buf`, without a
+/// such as `plans[0].term.length.count`, or for a typed call the argument, such as
+/// `membership.term_end`; empty for the document's root) into `buf`, without a
 /// terminating NUL, and its length into `out_n`. An empty string when the error has no path.
 ///
 /// # Safety

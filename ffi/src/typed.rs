@@ -45,7 +45,7 @@ impl ams_date {
             let text = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
             let mut f = Failure::core(&amscore::DateError::InvalidDate { text }.into());
             f.message = format!("{argument}: {}", f.message);
-            f
+            f.at(argument)
         })
     }
 }
@@ -167,6 +167,7 @@ impl ams_membership {
                         ams_result::InvalidParameter,
                         format!("membership.override_status: {n} is not an ams_status"),
                     )
+                    .at("membership.override_status")
                 })?,
                 until: opt(self.has_override_until, self.override_until, "membership.override_until")?,
             }),
