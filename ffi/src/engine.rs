@@ -122,9 +122,16 @@ pub unsafe extern "C" fn ams_engine_call(
         let out_n = out_ptr(out_n, "out_n")?;
         // SAFETY: the caller's contract.
         let request = unsafe { str_arg(request, req_len, "request") }?;
-        let response = amscore::gateway::call(&engine.engine, request);
+        // The same bytes as `amscore::gateway::call`, serialized with `serde_json::to_vec` rather
+        // than through `Display` (fewer, larger writes); text that is not JSON gets the core's
+        // own syntax error document.
+        let response = match serde_json::from_str::<serde_json::Value>(request) {
+            Ok(value) => serde_json::to_vec(&amscore::gateway::call_value(&engine.engine, value))
+                .unwrap_or_else(|_| amscore::gateway::call(&engine.engine, request).into_bytes()),
+            Err(_) => amscore::gateway::call(&engine.engine, request).into_bytes(),
+        };
         // SAFETY: the caller's contract.
-        unsafe { copy_out(response.as_bytes(), out_buf, out_cap, out_n) }
+        unsafe { copy_out(&response, out_buf, out_cap, out_n) }
     })
 }
 
@@ -164,6 +171,63 @@ mod tests {
         let text: Vec<u8> = big.iter().map(|c| *c as u8).collect();
         let doc: serde_json::Value = serde_json::from_slice(&text).expect("JSON");
         assert_eq!(doc["ok"]["term"]["end"], "2026-01-14");
+        // SAFETY: from ams_engine_new_from_preset, freed once.
+        unsafe { ams_engine_free(engine) };
+    }
+
+    /// Sends `request` through `ams_engine_call` and returns the answer's bytes.
+    fn call_bytes(engine: *const ams_engine, request: &str) -> Vec<u8> {
+        let mut n = 0usize;
+        let mut buf = vec![0 as c_char; 64 * 1024];
+        // SAFETY: valid buffers of the given sizes.
+        let r = unsafe {
+            ams_engine_call(engine, request.as_ptr().cast(), request.len(), buf.as_mut_ptr(), buf.len(), &mut n)
+        };
+        assert_eq!(r, ams_result::Ok, "{request}");
+        buf[..n].iter().map(|c| *c as u8).collect()
+    }
+
+    #[test]
+    fn the_gateway_answers_every_vector_request_with_the_cores_exact_bytes() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("tests/vectors")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        let mut compared = 0;
+        for file in &files {
+            let doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(file).expect("readable")).expect("JSON");
+            for case in doc["cases"].as_array().expect("cases") {
+                let policy = case.get("policy").unwrap_or(&doc["policy"]).to_string();
+                let Ok(core) = amscore::gateway::engine_from_value(serde_json::from_str(&policy).expect("JSON")) else {
+                    continue; // a policy error case: no engine to call
+                };
+                let mut engine = ptr::null_mut();
+                // SAFETY: valid buffers.
+                let r = unsafe { ams_engine_new_from_json(policy.as_ptr().cast(), policy.len(), &mut engine) };
+                assert_eq!(r, ams_result::Ok);
+                let request = case["request"].to_string();
+                let want = amscore::gateway::call(&core, &request);
+                assert_eq!(String::from_utf8(call_bytes(engine, &request)).expect("UTF-8"), want, "{request}");
+                // SAFETY: from ams_engine_new_from_json, freed once.
+                unsafe { ams_engine_free(engine) };
+                compared += 1;
+            }
+        }
+        assert!(compared > 700, "only {compared} vector requests compared");
+        // Text that is not JSON gets the core's syntax error document, byte for byte.
+        let mut engine = ptr::null_mut();
+        // SAFETY: valid buffers.
+        let r = unsafe { ams_engine_new_from_preset(c"amscore".as_ptr(), 7, &mut engine) };
+        assert_eq!(r, ams_result::Ok);
+        let core = amscore::Engine::from_preset("amscore").expect("preset");
+        for bad in ["", "{\"op\": ", "[1, 2", "nul"] {
+            let got = String::from_utf8(call_bytes(engine, bad)).expect("UTF-8");
+            assert_eq!(got, amscore::gateway::call(&core, bad));
+        }
         // SAFETY: from ams_engine_new_from_preset, freed once.
         unsafe { ams_engine_free(engine) };
     }
