@@ -9,7 +9,7 @@ CBINDGEN_VERSION=0.29.0
 TOOLS="$PWD/target/tools"
 CBINDGEN="$TOOLS/bin/cbindgen"
 
-if ! "$CBINDGEN" --version 2>/dev/null | grep -qx "cbindgen $CBINDGEN_VERSION"; then
+if ! "$CBINDGEN" --version 2>/dev/null | grep -x "cbindgen $CBINDGEN_VERSION" >/dev/null; then
     echo "installing cbindgen $CBINDGEN_VERSION into $TOOLS"
     cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --root "$TOOLS"
 fi
