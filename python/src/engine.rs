@@ -1,0 +1,242 @@
+//! The `Engine` class: a policy compiled once, answering single questions and whole rosters.
+
+use amscore::gateway::{self, GatewayError};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyType};
+use time::Date;
+
+use crate::batch::{self, Columns};
+use crate::convert::{extract_date, from_value, to_value};
+use crate::errors::raise;
+use crate::types::{Membership, Plan, Policy, Term};
+
+/// Raises a core error, with its path when it has one.
+pub(crate) fn raise_core(err: &amscore::Error) -> PyErr {
+    match err {
+        amscore::Error::Policy(e) => raise(err, Some(e.path())),
+        _ => raise(err, None),
+    }
+}
+
+/// An error document of the gateway, raised as the exception of its code.
+struct Document {
+    code: u32,
+    name: &'static str,
+    message: String,
+}
+
+impl std::fmt::Display for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl amscore::ErrorCode for Document {
+    fn code(&self) -> u32 {
+        self.code
+    }
+    fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+/// A policy compiled for answering questions. Frozen; safe to share between threads; pickles to
+/// its policy's JSON, so it travels to worker processes (Dask, Spark).
+///
+/// >>> from datetime import date
+/// >>> engine = Engine("amscore")
+/// >>> engine.join_term("individual", date(2025, 1, 15))["term"]
+/// Term(2025-01-15, 2026-01-14)
+#[pyclass(frozen, module = "amscore._core")]
+pub(crate) struct Engine {
+    engine: amscore::Engine,
+    policy: Policy,
+}
+
+#[pymethods]
+impl Engine {
+    /// Compiles a policy: a `Policy`, a dict, JSON text, a preset name or a file path.
+    ///
+    /// Raises `PolicyError` naming the path of the first problem.
+    #[new]
+    fn new(policy: &Bound<'_, PyAny>) -> PyResult<Engine> {
+        let policy = Policy::from_source(policy)?;
+        let engine = amscore::Engine::new(policy.0.clone()).map_err(|e| raise(&e, Some(e.path())))?;
+        Ok(Engine { engine, policy })
+    }
+
+    /// The policy this engine was compiled from.
+    #[getter]
+    fn policy(&self) -> Policy {
+        self.policy.clone()
+    }
+
+    /// A plan by id; raises `InputError` (`unknown_plan`) if there is none.
+    fn plan(&self, id: &str) -> PyResult<Plan> {
+        self.engine.plan(&id.into()).cloned().map(Plan).map_err(|e| raise(&e, None))
+    }
+
+    /// Answers a gateway request document (`{"op": ..., ...}`) with a response document:
+    /// `{"ok": result}` or `{"error": {"code", "name", "message", "path"?}}`. Never raises for
+    /// a refused request; dates may be given as `datetime.date` or ISO text.
+    ///
+    /// >>> Engine("amscore").call({"op": "join_term", "plan": "individual", "date": "2025-01-15"})["ok"]["term"]
+    /// {'start': '2025-01-15', 'end': '2026-01-14'}
+    fn call<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let request = to_value(request, "")?;
+        let response = py.detach(|| gateway::call_value(&self.engine, request));
+        from_value(py, &response)
+    }
+
+    /// Answers a gateway request given as JSON text, returning JSON text.
+    fn call_json(&self, py: Python<'_>, request: &str) -> String {
+        py.detach(|| gateway::call(&self.engine, request))
+    }
+
+    /// Answers a gateway request document with its `ok` result, raising the exception of the
+    /// error's family (with `.code`, `.name`, `.path`) when the request is refused.
+    ///
+    /// >>> Engine("amscore").answer({"op": "describe_policy"})["version"]
+    /// 1
+    fn answer<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let request = to_value(request, "")?;
+        let result = py.detach(|| {
+            gateway::parse_request(request)
+                .map_err(GatewayError::from)
+                .and_then(|r| gateway::answer(&self.engine, &r).map_err(GatewayError::from))
+        });
+        match result {
+            Ok(v) => from_value(py, &v),
+            Err(e) => {
+                let doc = gateway::error_document(&e);
+                let path = doc["error"]["path"].as_str().map(str::to_owned);
+                let code = amscore::ErrorCode::code(&e);
+                let name = amscore::ErrorCode::name(&e);
+                Err(raise(&Document { code, name, message: e.to_string() }, path.as_deref()))
+            }
+        }
+    }
+
+    /// The first term of a member joining `plan` on `date`, buying `terms` terms:
+    /// `{"member_since": date, "term": Term, "rolled_over": bool}`.
+    #[pyo3(signature = (plan, date, terms=1))]
+    fn join_term<'py>(
+        &self,
+        py: Python<'py>,
+        plan: &str,
+        date: &Bound<'py, PyAny>,
+        terms: u32,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let date = extract_date(date, "date")?;
+        let j = self.engine.join_terms(&plan.into(), date, terms).map_err(|e| raise_core(&e))?;
+        let out = PyDict::new(py);
+        out.set_item("member_since", j.member_since)?;
+        out.set_item("term", Term(j.term))?;
+        out.set_item("rolled_over", j.rolled_over)?;
+        Ok(out)
+    }
+
+    /// The status of a membership on a date:
+    /// `{"status", "label", "counts_as_member", "renewable", "renewal"}`.
+    ///
+    /// Raises `InputError` for inconsistent facts or an unknown plan.
+    fn status_on<'py>(
+        &self,
+        py: Python<'py>,
+        membership: &Membership,
+        date: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let date = extract_date(date, "date")?;
+        let s = self.engine.status_on(&membership.0, date).map_err(|e| raise_core(&e))?;
+        let out = PyDict::new(py);
+        out.set_item("status", s.status.as_str())?;
+        out.set_item("label", s.label)?;
+        out.set_item("counts_as_member", s.counts_as_member)?;
+        out.set_item("renewable", s.renewable)?;
+        out.set_item("renewal", s.renewal.map(batch::kind_name))?;
+        Ok(out)
+    }
+
+    /// The new term if the member renews on `date`, buying `terms` terms:
+    /// `{"kind", "status_before", "plan", "term": Term, "terms", "member_since": date}`.
+    ///
+    /// Raises `NotEligibleError` when the renewal is refused (window not open, not renewable).
+    #[pyo3(signature = (membership, date, terms=1))]
+    fn renewal_term<'py>(
+        &self,
+        py: Python<'py>,
+        membership: &Membership,
+        date: &Bound<'py, PyAny>,
+        terms: u32,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let date = extract_date(date, "date")?;
+        let r = self.engine.renewal_term(&membership.0, date, terms).map_err(|e| raise_core(&e))?;
+        let out = PyDict::new(py);
+        out.set_item("kind", batch::kind_name(r.kind))?;
+        out.set_item("status_before", r.status_before.as_str())?;
+        out.set_item("plan", r.plan.as_str())?;
+        out.set_item("term", Term(r.term))?;
+        out.set_item("terms", r.terms)?;
+        out.set_item("member_since", r.member_since)?;
+        Ok(out)
+    }
+
+    /// Status and renewal for every row of a roster (a `pandas.DataFrame` or a `pyarrow.Table`)
+    /// as of a date, returned as the same kind with result columns appended. A bad row gets an
+    /// error in its own row; no row is dropped. See `amscore.batch` for the columns.
+    #[pyo3(signature = (roster, as_of, *, terms=1))]
+    fn batch<'py>(
+        slf: &Bound<'py, Self>,
+        roster: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        terms: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let module = slf.py().import("amscore._batch")?;
+        module.getattr("run")?.call1((slf, roster, as_of, terms))
+    }
+
+    /// The columnar core of `batch`: dates are little-endian int32 days since 1970-01-01
+    /// (`-2147483648` for null, `-2147483647` for an unreadable value), plans are int32 codes into
+    /// `plan_names` (-1 for null), flags are one byte per row. Empty optional columns are absent.
+    /// Returns a dict of result buffers. Runs without the GIL.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (as_of, terms, plan_codes, plan_names, member_since, term_start, term_end, pending, cancelled_on, deceased_on))]
+    fn _batch_columns<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        terms: u32,
+        plan_codes: &Bound<'py, PyBytes>,
+        plan_names: Vec<String>,
+        member_since: &Bound<'py, PyBytes>,
+        term_start: &Bound<'py, PyBytes>,
+        term_end: &Bound<'py, PyBytes>,
+        pending: &Bound<'py, PyBytes>,
+        cancelled_on: &Bound<'py, PyBytes>,
+        deceased_on: &Bound<'py, PyBytes>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of: Date = extract_date(as_of, "as_of")?;
+        let columns = Columns {
+            plan_codes: plan_codes.as_bytes(),
+            plan_names: &plan_names,
+            member_since: member_since.as_bytes(),
+            term_start: term_start.as_bytes(),
+            term_end: term_end.as_bytes(),
+            pending: pending.as_bytes(),
+            cancelled_on: cancelled_on.as_bytes(),
+            deceased_on: deceased_on.as_bytes(),
+        };
+        let out = py.detach(|| batch::run(&self.engine, &columns, as_of, terms)).map_err(PyTypeError::new_err)?;
+        out.into_dict(py, &self.engine)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Engine(policy={:?})", self.policy.0.name.as_deref().unwrap_or(""))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, (String,))> {
+        let text = slf.get().policy.0.to_json().map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        Ok((slf.get_type(), (text,)))
+    }
+}
