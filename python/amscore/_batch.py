@@ -112,8 +112,14 @@ def _date_bytes(column: Any) -> bytes:
             dates = pc.cast(column, pa.date32(), safe=False)
         else:
             raise TypeError(t)
-        days = pc.fill_null(pc.cast(dates, pa.int32()), pa.scalar(_NULL_DATE, pa.int32()))
-        return np.ascontiguousarray(days.to_numpy(), dtype="<i4").tobytes()
+        if isinstance(dates, pa.ChunkedArray):
+            dates = dates.combine_chunks()
+        # A view of the date32 data (int32 days since 1970-01-01), then one copy into bytes.
+        days = np.frombuffer(dates.buffers()[1], dtype="<i4", count=len(dates), offset=dates.offset * 4)
+        if dates.null_count:
+            days = days.copy()
+            days[dates.is_null().to_numpy(zero_copy_only=False)] = _NULL_DATE
+        return days.tobytes()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
         values = [_cell_days(v) for v in column.to_pylist()]
         return np.asarray(values, dtype="<i4").tobytes()
@@ -128,6 +134,15 @@ def _to_arrow(series: Any) -> Any:
         return pa.array(series, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return list(series.astype(object))
+
+
+CHUNK_ROWS = 1 << 17
+"""Rows handed to the core at a time: bounds the memory of the input copies, and lets the
+result columns of a ``pyarrow.Table`` stay chunked without a concatenating copy."""
+
+
+def _slice(column: Any, start: int, length: int) -> Any:
+    return column[start : start + length] if isinstance(column, list) else column.slice(start, length)
 
 
 def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1) -> Any:
@@ -157,34 +172,42 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1) -> A
         plan = plan.combine_chunks()
     plan = pc.cast(plan, pa.string()) if not pa.types.is_dictionary(plan.type) else plan
     encoded = plan if pa.types.is_dictionary(plan.type) else pc.dictionary_encode(plan)
-    codes = pc.fill_null(pc.cast(encoded.indices, pa.int32()), -1).to_numpy(zero_copy_only=False)
     plan_names = [str(v) for v in encoded.dictionary.to_pylist()]
 
-    def optional_dates(name: str) -> bytes:
-        return _date_bytes(col(name)) if name in names else b""
-
+    date_columns = {name: col(name) for name in ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on") if name in names}
+    pending = None
     if "pending" in names:
-        raw_pending = col("pending")
-        if isinstance(raw_pending, list):
-            raw_pending = pa.array([bool(v) if _cell_days(v) != _NULL_DATE else None for v in raw_pending])
-        pending_col = pc.fill_null(pc.cast(raw_pending, pa.bool_()), False)
-        pending = np.asarray(pending_col.to_numpy(zero_copy_only=False), dtype=np.uint8).tobytes()
-    else:
-        pending = b""
+        pending = col("pending")
+        if isinstance(pending, list):
+            pending = pa.array([bool(v) if _cell_days(v) != _NULL_DATE else None for v in pending])
+        pending = pc.fill_null(pc.cast(pending, pa.bool_()), False)
 
-    out = engine._batch_columns(
-        as_of,
-        terms,
-        np.ascontiguousarray(codes, dtype="<i4").tobytes(),
-        plan_names,
-        _date_bytes(col("member_since")),
-        _date_bytes(col("term_start")),
-        _date_bytes(col("term_end")),
-        pending,
-        optional_dates("cancelled_on"),
-        optional_dates("deceased_on"),
-    )
-    results = _decode(out, n, as_pandas=not is_table)
+    chunks: list[dict[str, Any]] = []
+    for start in range(0, max(n, 1), CHUNK_ROWS):
+        length = min(CHUNK_ROWS, n - start)
+        codes = pc.fill_null(pc.cast(encoded.indices.slice(start, length), pa.int32()), -1)
+
+        def dates(name: str) -> bytes:
+            return _date_bytes(_slice(date_columns[name], start, length)) if name in date_columns else b""
+
+        flags = b""
+        if pending is not None:
+            flags = np.asarray(pending.slice(start, length).to_numpy(zero_copy_only=False), dtype=np.uint8).tobytes()
+        out = engine._batch_columns(
+            as_of,
+            terms,
+            np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(),
+            plan_names,
+            dates("member_since"),
+            dates("term_start"),
+            dates("term_end"),
+            flags,
+            dates("cancelled_on"),
+            dates("deceased_on"),
+        )
+        chunks.append(_arrow_columns(out, out["rows"]))
+    results = {name: pa.chunked_array([c[name] for c in chunks]) for name in RESULT_COLUMNS}
+    del chunks
     if is_table:
         table = roster
         for name, array in results.items():
@@ -193,89 +216,46 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1) -> A
             table = table.append_column(name, array)
         return table
     frame = roster.copy(deep=False)
-    for name, array in results.items():
-        frame[name] = array
+    for name in RESULT_COLUMNS:
+        frame[name] = _to_pandas(results.pop(name))
     return frame
 
 
-def _name_lookup(family_codes: dict[int, str]) -> tuple[Any, list[str]]:
-    """An index array from code to position in a names list (0 = none), and the names."""
-    import numpy as np
-
-    names = sorted(family_codes.values())
-    lookup = np.full(max(family_codes, default=0) + 1, -1, dtype=np.int32)
-    for code, name in family_codes.items():
-        lookup[code] = names.index(name)
-    return lookup, names
-
-
-def _decode(out: dict[str, Any], n: int, *, as_pandas: bool) -> dict[str, Any]:
-    import numpy as np
+def _to_pandas(column: Any) -> Any:
+    """A result column as pandas: categoricals, nullable booleans and integers, datetime64[ns]."""
+    import pandas as pd
     import pyarrow as pa
 
-    def u8(key: str) -> Any:
-        return np.frombuffer(out[key], dtype=np.uint8, count=n)
+    if pa.types.is_date32(column.type):
+        return column.to_pandas(date_as_object=False).to_numpy().astype("datetime64[ns]")
+    mapper = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype(), pa.string(): pd.StringDtype()}.get
+    return column.to_pandas(types_mapper=mapper).array
 
-    def i32(key: str) -> Any:
-        return np.frombuffer(out[key], dtype="<i4", count=n)
 
-    def categorical(codes: Any, names: list[str]) -> Any:
-        if as_pandas:
-            import pandas as pd
+def _arrow_columns(out: dict[str, Any], n: int) -> dict[str, Any]:
+    """Wraps the Arrow buffers the core filled, without copying them."""
+    import pyarrow as pa
 
-            return pd.Categorical.from_codes(codes, categories=names)
-        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(names, type=pa.string()))
+    def buf(key: str) -> Any:
+        return pa.py_buffer(out[key])
 
-    def small_codes(raw: Any) -> Any:
-        codes = raw.astype(np.int32)
-        codes[raw == 255] = -1
-        return codes
+    def array(kind: Any, data: str, valid: str) -> Any:
+        return pa.Array.from_buffers(kind, n, [buf(valid), buf(data)])
 
-    def dates(days: Any) -> Any:
-        null = days == _NULL_DATE
-        if as_pandas:
-            wide = days.astype(np.int64)
-            wide[null] = np.iinfo(np.int64).min
-            return wide.view("datetime64[D]").astype("datetime64[ns]")
-        return pa.array(days, mask=null, type=pa.int32()).cast(pa.date32())
+    def categorical(data: str, valid: str, kind: Any, names: str) -> Any:
+        return pa.DictionaryArray.from_arrays(array(kind, data, valid), pa.array(out[names], type=pa.string()))
 
-    table = _core.error_table()
-    all_codes = {code: name for code, name, _family in table}
-    lookup, code_names = _name_lookup(all_codes)
-
-    def code_names_of(codes: Any) -> Any:
-        idx = np.where(codes > 0, lookup[np.clip(codes, 0, len(lookup) - 1)], -1)
-        return categorical(idx.astype(np.int32), code_names)
-
-    status = small_codes(u8("status"))
-    counts_raw = u8("counts_as_member")
-    counts_null = counts_raw == 255
-    kind = small_codes(u8("renewal_kind"))
-    refusal = i32("refusal_code")
-    error = i32("error_code")
-    messages = np.full(n, None, dtype=object)
-    if out["error_rows"]:
-        messages[np.asarray(out["error_rows"], dtype=np.int64)] = out["error_messages"]
-    if as_pandas:
-        import pandas as pd
-
-        counts = pd.arrays.BooleanArray(counts_raw == 1, counts_null)
-        error_code = pd.arrays.IntegerArray(error.astype(np.int32), error == 0)
-        error_message = pd.array(messages, dtype="string")
-    else:
-        counts = pa.array(counts_raw == 1, mask=counts_null, type=pa.bool_())
-        error_code = pa.array(error, mask=error == 0, type=pa.int32())
-        error_message = pa.array(messages, type=pa.string())
-    return {
-        "status": categorical(status, list(out["status_names"])),
-        "counts_as_member": counts,
-        "renewal_kind": categorical(kind, list(out["renewal_kind_names"])),
-        "renewal_plan": categorical(i32("renewal_plan").astype(np.int32), list(out["renewal_plan_names"])),
-        "renewal_start": dates(i32("renewal_start")),
-        "renewal_end": dates(i32("renewal_end")),
-        "renewal_member_since": dates(i32("renewal_member_since")),
-        "renewal_refusal": code_names_of(refusal),
-        "error_code": error_code,
-        "error_name": code_names_of(error),
-        "error_message": error_message,
+    columns = {
+        "status": categorical("status", "status_valid", pa.int8(), "status_names"),
+        "counts_as_member": pa.Array.from_buffers(pa.bool_(), n, [buf("status_valid"), buf("counts_as_member")]),
+        "renewal_kind": categorical("renewal_kind", "renewal_valid", pa.int8(), "renewal_kind_names"),
+        "renewal_plan": categorical("renewal_plan", "renewal_valid", pa.int16(), "renewal_plan_names"),
+        "renewal_start": array(pa.date32(), "renewal_start", "renewal_valid"),
+        "renewal_end": array(pa.date32(), "renewal_end", "renewal_end_valid"),
+        "renewal_member_since": array(pa.date32(), "renewal_member_since", "renewal_valid"),
+        "renewal_refusal": categorical("refusal", "refusal_valid", pa.int16(), "error_names"),
+        "error_code": array(pa.int16(), "error_code", "error_valid"),
+        "error_name": categorical("error_name", "error_valid", pa.int16(), "error_names"),
+        "error_message": pa.Array.from_buffers(pa.string(), n, [buf("error_valid"), buf("error_offsets"), buf("error_text")]),
     }
+    return columns

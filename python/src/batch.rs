@@ -50,19 +50,38 @@ pub(crate) struct Columns<'a> {
     pub(crate) deceased_on: &'a [u8],
 }
 
-/// The result columns.
+/// A validity bitmap in Arrow's layout (bit `i % 8` of byte `i / 8`, set when valid).
+struct Validity(Vec<u8>);
+
+impl Validity {
+    fn new(n: usize) -> Validity {
+        Validity(vec![0; n.div_ceil(8)])
+    }
+    fn set(&mut self, row: usize) {
+        self.0[row / 8] |= 1 << (row % 8);
+    }
+}
+
+/// The result columns, in Arrow's memory layout, so that Python wraps them without copying.
 pub(crate) struct Output {
-    status: Vec<u8>,
-    counts_as_member: Vec<u8>,
-    renewal_kind: Vec<u8>,
-    renewal_plan: Vec<u8>,
-    renewal_start: Vec<u8>,
-    renewal_end: Vec<u8>,
-    renewal_member_since: Vec<u8>,
-    refusal_code: Vec<u8>,
-    error_code: Vec<u8>,
-    error_rows: Vec<u32>,
-    error_messages: Vec<String>,
+    n: usize,
+    status: Vec<i8>,
+    status_valid: Validity,
+    counts_as_member: Validity,
+    renewal_kind: Vec<i8>,
+    renewal_valid: Validity,
+    renewal_plan: Vec<i16>,
+    renewal_start: Vec<i32>,
+    renewal_end: Vec<i32>,
+    renewal_end_valid: Validity,
+    renewal_member_since: Vec<i32>,
+    refusal: Vec<i16>,
+    refusal_valid: Validity,
+    error_code: Vec<i16>,
+    error_name: Vec<i16>,
+    error_valid: Validity,
+    error_offsets: Vec<i32>,
+    error_text: Vec<u8>,
 }
 
 fn i32_at(buf: &[u8], row: usize) -> i32 {
@@ -73,6 +92,10 @@ fn i32_at(buf: &[u8], row: usize) -> i32 {
 
 fn days(date: Date) -> i32 {
     date.to_julian_day() - EPOCH_JULIAN_DAY
+}
+
+fn name_index(table: &[amscore::ErrorInfo], code: u32) -> i16 {
+    table.iter().position(|e| e.code == code).and_then(|i| i16::try_from(i).ok()).unwrap_or(-1)
 }
 
 /// A row's problem before the core is asked: which code, and the message.
@@ -144,56 +167,68 @@ pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms:
             deceased_on: None,
         })
         .collect();
+    let table = amscore::error_table();
     let mut out = Output {
-        status: vec![u8::MAX; n],
-        counts_as_member: vec![u8::MAX; n],
-        renewal_kind: vec![u8::MAX; n],
-        renewal_plan: Vec::with_capacity(n * 4),
-        renewal_start: Vec::with_capacity(n * 4),
-        renewal_end: Vec::with_capacity(n * 4),
-        renewal_member_since: Vec::with_capacity(n * 4),
-        refusal_code: Vec::with_capacity(n * 4),
-        error_code: Vec::with_capacity(n * 4),
-        error_rows: Vec::new(),
-        error_messages: Vec::new(),
+        n,
+        status: vec![0; n],
+        status_valid: Validity::new(n),
+        counts_as_member: Validity::new(n),
+        renewal_kind: vec![0; n],
+        renewal_valid: Validity::new(n),
+        renewal_plan: vec![0; n],
+        renewal_start: vec![0; n],
+        renewal_end: vec![0; n],
+        renewal_end_valid: Validity::new(n),
+        renewal_member_since: vec![0; n],
+        refusal: vec![0; n],
+        refusal_valid: Validity::new(n),
+        error_code: vec![0; n],
+        error_name: vec![0; n],
+        error_valid: Validity::new(n),
+        error_offsets: Vec::with_capacity(n + 1),
+        error_text: Vec::new(),
     };
+    out.error_offsets.push(0);
     for row in 0..n {
-        let mut renewal = (-1i32, NULL_DATE, NULL_DATE, NULL_DATE, 0u32);
-        let mut error = 0u32;
-        match membership_row(c, &mut templates, row) {
-            Err(e) => {
-                error = e.code;
-                out.error_rows.push(u32::try_from(row).unwrap_or(u32::MAX));
-                out.error_messages.push(e.message);
-            }
+        let error = match membership_row(c, &mut templates, row) {
+            Err(e) => Some(e),
             Ok(m) => match engine.status_on(m, as_of) {
-                Err(e) => {
-                    error = e.code();
-                    out.error_rows.push(u32::try_from(row).unwrap_or(u32::MAX));
-                    out.error_messages.push(e.to_string());
-                }
+                Err(e) => Some(RowError::of(&e)),
                 Ok(s) => {
-                    out.status[row] = STATUSES.iter().position(|x| *x == s.status).map_or(u8::MAX, |i| i as u8);
-                    out.counts_as_member[row] = u8::from(s.counts_as_member);
+                    out.status[row] = STATUSES.iter().position(|x| *x == s.status).map_or(-1, |i| i as i8);
+                    out.status_valid.set(row);
+                    if s.counts_as_member {
+                        out.counts_as_member.set(row);
+                    }
                     match engine.renewal_term(m, as_of, terms) {
                         Ok(r) => {
-                            out.renewal_kind[row] =
-                                KINDS.iter().position(|k| *k == r.kind).map_or(u8::MAX, |i| i as u8);
-                            let plan = plan_ids.iter().position(|p| *p == r.plan.as_str()).map_or(-1, |i| i as i32);
-                            renewal =
-                                (plan, days(r.term.start), r.term.end.map_or(NULL_DATE, days), days(r.member_since), 0);
+                            out.renewal_kind[row] = KINDS.iter().position(|k| *k == r.kind).map_or(-1, |i| i as i8);
+                            out.renewal_plan[row] =
+                                plan_ids.iter().position(|p| *p == r.plan.as_str()).map_or(-1, |i| i as i16);
+                            out.renewal_start[row] = days(r.term.start);
+                            if let Some(end) = r.term.end {
+                                out.renewal_end[row] = days(end);
+                                out.renewal_end_valid.set(row);
+                            }
+                            out.renewal_member_since[row] = days(r.member_since);
+                            out.renewal_valid.set(row);
                         }
-                        Err(e) => renewal.4 = e.code(),
+                        Err(e) => {
+                            out.refusal[row] = name_index(&table, e.code());
+                            out.refusal_valid.set(row);
+                        }
                     }
+                    None
                 }
             },
+        };
+        if let Some(e) = error {
+            out.error_code[row] = i16::try_from(e.code).unwrap_or(i16::MAX);
+            out.error_name[row] = name_index(&table, e.code);
+            out.error_valid.set(row);
+            out.error_text.extend_from_slice(e.message.as_bytes());
         }
-        out.renewal_plan.extend_from_slice(&renewal.0.to_le_bytes());
-        out.renewal_start.extend_from_slice(&renewal.1.to_le_bytes());
-        out.renewal_end.extend_from_slice(&renewal.2.to_le_bytes());
-        out.renewal_member_since.extend_from_slice(&renewal.3.to_le_bytes());
-        out.refusal_code.extend_from_slice(&renewal.4.to_le_bytes());
-        out.error_code.extend_from_slice(&error.to_le_bytes());
+        out.error_offsets.push(i32::try_from(out.error_text.len()).map_err(|_| "error messages exceed 2 GiB")?);
     }
     Ok(out)
 }
@@ -217,24 +252,69 @@ fn membership_row<'t>(
     Ok(m)
 }
 
+/// A column as a Python bytes object of its little-endian values, written in place; consumes
+/// (and so frees) the column.
+fn le_bytes<'py, T: Copy, const N: usize>(
+    py: Python<'py>,
+    values: Vec<T>,
+    to_le: fn(T) -> [u8; N],
+) -> PyResult<Bound<'py, PyBytes>> {
+    PyBytes::new_with(py, values.len() * N, |bytes| {
+        for (chunk, v) in bytes.chunks_exact_mut(N).zip(values) {
+            chunk.copy_from_slice(&to_le(v));
+        }
+        Ok(())
+    })
+}
+
 impl Output {
-    /// The result buffers as a dict of bytes, plus the name tables the codes index.
+    /// The result columns as a dict of Arrow buffers (bytes), plus the name tables the codes
+    /// index. Each buffer is copied into Python once and its Rust copy dropped straight away.
     pub(crate) fn into_dict<'py>(self, py: Python<'py>, engine: &amscore::Engine) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("status", PyBytes::new(py, &self.status))?;
+        let Output {
+            n,
+            status,
+            status_valid,
+            counts_as_member,
+            renewal_kind,
+            renewal_valid,
+            renewal_plan,
+            renewal_start,
+            renewal_end,
+            renewal_end_valid,
+            renewal_member_since,
+            refusal,
+            refusal_valid,
+            error_code,
+            error_name,
+            error_valid,
+            error_offsets,
+            error_text,
+        } = self;
+        let put = |key: &str, bytes: Vec<u8>| d.set_item(key, PyBytes::new(py, &bytes));
+        d.set_item("rows", n)?;
+        d.set_item("status", le_bytes(py, status, i8::to_le_bytes)?)?;
+        put("status_valid", status_valid.0)?;
+        put("counts_as_member", counts_as_member.0)?;
+        d.set_item("renewal_kind", le_bytes(py, renewal_kind, i8::to_le_bytes)?)?;
+        put("renewal_valid", renewal_valid.0)?;
+        d.set_item("renewal_plan", le_bytes(py, renewal_plan, i16::to_le_bytes)?)?;
+        d.set_item("renewal_start", le_bytes(py, renewal_start, i32::to_le_bytes)?)?;
+        d.set_item("renewal_end", le_bytes(py, renewal_end, i32::to_le_bytes)?)?;
+        put("renewal_end_valid", renewal_end_valid.0)?;
+        d.set_item("renewal_member_since", le_bytes(py, renewal_member_since, i32::to_le_bytes)?)?;
+        d.set_item("refusal", le_bytes(py, refusal, i16::to_le_bytes)?)?;
+        put("refusal_valid", refusal_valid.0)?;
+        d.set_item("error_code", le_bytes(py, error_code, i16::to_le_bytes)?)?;
+        d.set_item("error_name", le_bytes(py, error_name, i16::to_le_bytes)?)?;
+        put("error_valid", error_valid.0)?;
+        d.set_item("error_offsets", le_bytes(py, error_offsets, i32::to_le_bytes)?)?;
+        put("error_text", error_text)?;
         d.set_item("status_names", STATUSES.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
-        d.set_item("counts_as_member", PyBytes::new(py, &self.counts_as_member))?;
-        d.set_item("renewal_kind", PyBytes::new(py, &self.renewal_kind))?;
         d.set_item("renewal_kind_names", KINDS.iter().map(|k| kind_name(*k)).collect::<Vec<_>>())?;
-        d.set_item("renewal_plan", PyBytes::new(py, &self.renewal_plan))?;
         d.set_item("renewal_plan_names", engine.policy().plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>())?;
-        d.set_item("renewal_start", PyBytes::new(py, &self.renewal_start))?;
-        d.set_item("renewal_end", PyBytes::new(py, &self.renewal_end))?;
-        d.set_item("renewal_member_since", PyBytes::new(py, &self.renewal_member_since))?;
-        d.set_item("refusal_code", PyBytes::new(py, &self.refusal_code))?;
-        d.set_item("error_code", PyBytes::new(py, &self.error_code))?;
-        d.set_item("error_rows", self.error_rows)?;
-        d.set_item("error_messages", self.error_messages)?;
+        d.set_item("error_names", amscore::error_table().iter().map(|e| e.name).collect::<Vec<_>>())?;
         Ok(d)
     }
 }
