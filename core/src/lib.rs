@@ -22,6 +22,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod coverage;
+mod decision;
 mod engine;
 mod error;
 pub mod gateway;
@@ -32,10 +34,17 @@ mod policy;
 mod proration;
 mod quote;
 mod renewal;
+mod request;
 mod roster;
+mod self_service;
 mod status;
 mod term;
 
+pub use coverage::{
+    format_coverage, Batch, CoverageReport, KindShares, QueueRow, ReasonChange, ReasonRow, RouteCounts, Standing, Transition,
+    WhatIf, SELF_SERVICE_TARGET,
+};
+pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
 pub use error::{error_table, Error, ErrorCode, ErrorInfo};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
@@ -54,7 +63,9 @@ pub use quote::{
     QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
+pub use request::{datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest};
 pub use roster::RosterError;
+pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
     default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,
     StatusRule,

@@ -12,6 +12,7 @@ use crate::plan::{Plan, PlanId};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
 use crate::quote::QuoteSettings;
 use crate::renewal::ReinstatementStart;
+use crate::self_service::SelfServicePolicy;
 use crate::status::{default_status_rules, StatusRule};
 use crate::term::{CalendarPeriod, TermRule};
 
@@ -237,6 +238,14 @@ pub struct Policy {
     pub status_rules: Vec<StatusRule>,
     /// The plans.
     pub plans: Vec<Plan>,
+    /// What the website completes on its own and what goes to staff (default: everything the
+    /// plans' flags allow).
+    #[serde(default, skip_serializing_if = "is_default_self_service")]
+    pub self_service: SelfServicePolicy,
+}
+
+fn is_default_self_service(s: &SelfServicePolicy) -> bool {
+    *s == SelfServicePolicy::default()
 }
 
 /// The presets amscore ships, by name, as policy documents.
@@ -287,7 +296,8 @@ impl Policy {
         }
         let policy: Policy = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            // A bad map key is reported by serde_path_to_error as `map.?`: name the map instead.
+            let path = if path == "." { String::new() } else { path.replace(".?", "") };
             PolicyError::from_serde(&path, e.inner())
         })?;
         policy.validate()?;
@@ -420,6 +430,7 @@ impl Policy {
                 next = seen.get(id).and_then(|&k| self.plans[k].renew_to.as_ref());
             }
         }
+        self.self_service.validate(&self.plans)?;
         Ok(())
     }
 }
