@@ -36,7 +36,10 @@ fn run() -> Result<(), String> {
     if let Some(other_path) = args.get(2) {
         let other = Engine::from_json(&read(other_path)?).map_err(|e| format!("{other_path}: {e}"))?;
         let w = engine.what_if(&other, &rows);
-        println!("\nWhat if {other_path}: {} decisions change; self-service {}% -> {}%", w.changed, w.before.self_service_share, w.after.self_service_share);
+        println!(
+            "\nWhat if {other_path}: {} decisions change; self-service {}% -> {}%",
+            w.changed, w.before.self_service_share, w.after.self_service_share
+        );
         for t in &w.transitions {
             println!("  {} -> {}: {}", t.from, t.to, t.requests);
         }

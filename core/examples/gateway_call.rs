@@ -11,9 +11,10 @@ fn main() -> ExitCode {
         eprintln!("usage: gateway_call POLICY.json < requests.jsonl");
         return ExitCode::FAILURE;
     };
-    let engine = match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| {
-        amscore::Engine::from_json(&t).map_err(|e| e.to_string())
-    }) {
+    let engine = match std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| amscore::Engine::from_json(&t).map_err(|e| e.to_string()))
+    {
         Ok(e) => e,
         Err(e) => {
             eprintln!("{path}: {e}");

@@ -236,9 +236,7 @@ fn standing(overall: &RouteCounts, reasons: &[ReasonRow]) -> Standing {
                 )
             })
             .unwrap_or_default();
-        format!(
-            "{head}: below the 80/20 target of {SELF_SERVICE_TARGET}% by {requests_short} requests{top}"
-        )
+        format!("{head}: below the 80/20 target of {SELF_SERVICE_TARGET}% by {requests_short} requests{top}")
     };
     Standing { target: SELF_SERVICE_TARGET, meets_target, requests_short, summary }
 }
@@ -424,7 +422,8 @@ pub fn format_coverage(report: &CoverageReport) -> String {
     }
     line("all", o);
     if !report.by_queue.is_empty() {
-        let queues: Vec<String> = report.by_queue.iter().map(|q| format!("{} {}", q.queue.as_str(), q.requests)).collect();
+        let queues: Vec<String> =
+            report.by_queue.iter().map(|q| format!("{} {}", q.queue.as_str(), q.requests)).collect();
         let _ = writeln!(out, "\nStaff queues: {}", queues.join(", "));
     }
     if !report.reasons.is_empty() {

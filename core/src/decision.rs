@@ -15,7 +15,9 @@ use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
 use crate::quote::{Cancellation, LineKind, PlanChange, Quote, SeatChange};
 use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalKind};
-use crate::request::{datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest};
+use crate::request::{
+    datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
+};
 use crate::self_service::SelfServicePolicy;
 use crate::status::{MemberStatus, Membership, Status};
 
@@ -731,8 +733,10 @@ impl Engine {
         if let Some(m) = ctx.member()? {
             if m.status.counts_as_member {
                 let until = m.membership.term.end.map(|e| format!(" until {e}")).unwrap_or_default();
-                let message =
-                    format!("already a member ({} on {}{until}): renew or change plan instead", m.status.status, m.plan.name);
+                let message = format!(
+                    "already a member ({} on {}{until}): renew or change plan instead",
+                    m.status.status, m.plan.name
+                );
                 ctx.add(ReasonCode::AlreadyMember, message);
             }
         }
@@ -764,7 +768,10 @@ impl Engine {
         ctx.check_status(&m);
         ctx.check_online(Some(plan));
         let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
-            ctx.add(ReasonCode::LifetimeNotRenewable, format!("{} is a lifetime membership: nothing to renew", plan.name));
+            ctx.add(
+                ReasonCode::LifetimeNotRenewable,
+                format!("{} is a lifetime membership: nothing to renew", plan.name),
+            );
             return Ok(None);
         };
         if !plan.flags.renewable_online {
@@ -856,12 +863,16 @@ impl Engine {
         }
         for p in [m.plan, target] {
             if ctx.rules.plans.get(&p.id).is_some_and(|r| r.change_approval) {
-                ctx.add(ReasonCode::PlanRequiresApproval, format!("changing to or from {} needs staff approval", p.name));
+                ctx.add(
+                    ReasonCode::PlanRequiresApproval,
+                    format!("changing to or from {} needs staff approval", p.name),
+                );
             }
         }
         ctx.check_credential(target)?;
         if let Some(scheduled) = &facts.scheduled_change {
-            let when = m.membership.term.end.and_then(|e| e.next_day()).map(|d| format!(" for {d}")).unwrap_or_default();
+            let when =
+                m.membership.term.end.and_then(|e| e.next_day()).map(|d| format!(" for {d}")).unwrap_or_default();
             ctx.add(ReasonCode::DowngradePending, format!("a change to `{scheduled}` is already scheduled{when}"));
         }
         let Some(paid) = facts.amount_paid else {
@@ -917,7 +928,8 @@ impl Engine {
         let Some(paid) = facts.amount_paid else {
             return Err(DecisionError::MissingFacts { path: "member.amount_paid".into(), kind: ctx.kind }.into());
         };
-        let cancel = Cancellation { membership: m.membership.clone(), date: ctx.date, amount_paid: paid, credits_applied: None };
+        let cancel =
+            Cancellation { membership: m.membership.clone(), date: ctx.date, amount_paid: paid, credits_applied: None };
         if !Ctx::is_held(&m) {
             self.refund_check(ctx, || self.quote_cancel(&cancel))?;
         }
@@ -1053,10 +1065,11 @@ fn decide_product(
     member_price: bool,
     in_stock: Option<i64>,
 ) -> Result<(), Error> {
-    let rules = ctx.rules.products.get(product).ok_or_else(|| DecisionError::UnknownProduct {
-        path: "action.product".into(),
-        product: product.to_owned(),
-    })?;
+    let rules = ctx
+        .rules
+        .products
+        .get(product)
+        .ok_or_else(|| DecisionError::UnknownProduct { path: "action.product".into(), product: product.to_owned() })?;
     if quantity <= 0 {
         return Err(DecisionError::InvalidQuantity {
             path: "action.quantity".into(),
@@ -1066,8 +1079,12 @@ fn decide_product(
         .into());
     }
     if let Some(s) = in_stock.filter(|s| *s < 0) {
-        return Err(DecisionError::InvalidQuantity { path: "action.in_stock".into(), value: s, rule: "must be 0 or more" }
-            .into());
+        return Err(DecisionError::InvalidQuantity {
+            path: "action.in_stock".into(),
+            value: s,
+            rule: "must be 0 or more",
+        }
+        .into());
     }
     ctx.check_online(None);
     let wants_member_terms = rules.members_only || (member_price && rules.member_price);
@@ -1133,7 +1150,8 @@ mod tests {
         );
         assert_eq!(d.route, Route::Staff { queue: Queue::Membership });
         assert_eq!(d.reasons[0].code, ReasonCode::CredentialRequired);
-        let d = Decision::from_reasons(RequestKind::Renew, vec![r(ReasonCode::BalanceOverdue), r(ReasonCode::SamePlan)]);
+        let d =
+            Decision::from_reasons(RequestKind::Renew, vec![r(ReasonCode::BalanceOverdue), r(ReasonCode::SamePlan)]);
         assert_eq!(d.route, Route::Refused);
         assert_eq!(Decision::from_reasons(RequestKind::Renew, vec![]).route, Route::SelfService);
     }

@@ -41,8 +41,8 @@ mod status;
 mod term;
 
 pub use coverage::{
-    format_coverage, Batch, CoverageReport, KindShares, QueueRow, ReasonChange, ReasonRow, RouteCounts, Standing, Transition,
-    WhatIf, SELF_SERVICE_TARGET,
+    format_coverage, Batch, CoverageReport, KindShares, QueueRow, ReasonChange, ReasonRow, RouteCounts, Standing,
+    Transition, WhatIf, SELF_SERVICE_TARGET,
 };
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
@@ -63,7 +63,9 @@ pub use quote::{
     QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
-pub use request::{datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest};
+pub use request::{
+    datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
+};
 pub use roster::RosterError;
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{

@@ -222,7 +222,10 @@ mod tests {
             err(r#"{"products": {"book": {"max_online_quantity": 0}}}"#),
             "self_service.products.book.max_online_quantity: must be > 0"
         );
-        assert_eq!(err(r#"{"staff_only_fields": ["email", " "]}"#), "self_service.staff_only_fields[1]: must not be empty");
+        assert_eq!(
+            err(r#"{"staff_only_fields": ["email", " "]}"#),
+            "self_service.staff_only_fields[1]: must not be empty"
+        );
         assert_eq!(err(r#"{"event_transfer_cutoff_hours": -12}"#), "");
     }
 }

@@ -14,10 +14,12 @@ Compile a policy once into an ``Engine``, then ask it about one member or a whol
 partitions. Every error is an ``AmsError`` subclass carrying ``.code``, ``.name`` and ``.path``.
 """
 
-from amscore._batch import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RESULT_COLUMNS
+from amscore._batch import DECISION_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RESULT_COLUMNS
 from amscore._core import (
     AmsError,
     DateError,
+    Decision,
+    DecisionError,
     Engine,
     InputError,
     Membership,
@@ -27,6 +29,9 @@ from amscore._core import (
     Plan,
     Policy,
     PolicyError,
+    Quote,
+    QuoteError,
+    Report,
     RequestError,
     RosterError,
     Term,
@@ -36,11 +41,14 @@ from amscore._core import (
 )
 
 __all__ = [
+    "DECISION_COLUMNS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "RESULT_COLUMNS",
     "AmsError",
     "DateError",
+    "Decision",
+    "DecisionError",
     "Engine",
     "InputError",
     "Membership",
@@ -50,6 +58,9 @@ __all__ = [
     "Plan",
     "Policy",
     "PolicyError",
+    "Quote",
+    "QuoteError",
+    "Report",
     "RequestError",
     "RosterError",
     "Term",

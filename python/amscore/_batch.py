@@ -26,10 +26,17 @@ renewal_start        first day of the new term
 renewal_end          last day of the new term (null for lifetime)
 renewal_member_since member-since after the renewal (reset by a rejoin)
 renewal_refusal      why a renewal that day is refused (``renewal_window_not_open``...)
+quote_total          what renewing that day costs (decimal; fees included), null if refused
+quote_currency       the quote's ISO 4217 currency
+quote_error          why a renewal that can be done cannot be priced (e.g. seats), if so
 error_code           the row's error code (``amscore.error_table()``), null if none
 error_name           the row's error name
 error_message        the row's error message, naming the column
 ==================== ================================================================
+
+With ``decide=True`` two more columns give the self-service decision on renewing online that
+day: ``route`` (``self_service``, ``staff``, ``refused``) and ``reasons`` (reason codes joined
+by ``;``).
 
 A row with a missing or unreadable value, an unknown plan or inconsistent facts gets an error in
 its own row; the batch never raises for a row and never drops one. A missing required column
@@ -55,10 +62,14 @@ RESULT_COLUMNS = (
     "renewal_end",
     "renewal_member_since",
     "renewal_refusal",
+    "quote_total",
+    "quote_currency",
+    "quote_error",
     "error_code",
     "error_name",
     "error_message",
 )
+DECISION_COLUMNS = ("route", "reasons")
 
 _NULL_DATE = -(2**31)
 _INVALID_DATE = _NULL_DATE + 1
@@ -145,7 +156,7 @@ def _slice(column: Any, start: int, length: int) -> Any:
     return column[start : start + length] if isinstance(column, list) else column.slice(start, length)
 
 
-def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1) -> Any:
+def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, decide: bool = False) -> Any:
     """Runs ``engine`` over ``roster`` as of ``as_of``; see the module docstring for columns."""
     import numpy as np
     import pyarrow as pa
@@ -204,9 +215,11 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1) -> A
             flags,
             dates("cancelled_on"),
             dates("deceased_on"),
+            decide,
         )
-        chunks.append(_arrow_columns(out, out["rows"]))
-    results = {name: pa.chunked_array([c[name] for c in chunks]) for name in RESULT_COLUMNS}
+        chunks.append(_arrow_columns(out, out["rows"], decide))
+    wanted = RESULT_COLUMNS + (DECISION_COLUMNS if decide else ())
+    results = {name: pa.chunked_array([c[name] for c in chunks]) for name in wanted}
     del chunks
     if is_table:
         table = roster
@@ -216,7 +229,7 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1) -> A
             table = table.append_column(name, array)
         return table
     frame = roster.copy(deep=False)
-    for name in RESULT_COLUMNS:
+    for name in wanted:
         frame[name] = _to_pandas(results.pop(name))
     return frame
 
@@ -228,11 +241,15 @@ def _to_pandas(column: Any) -> Any:
 
     if pa.types.is_date32(column.type):
         return column.to_pandas(date_as_object=False).to_numpy().astype("datetime64[ns]")
-    mapper = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype(), pa.string(): pd.StringDtype()}.get
+    plain = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype(), pa.string(): pd.StringDtype()}
+
+    def mapper(kind: Any) -> Any:
+        return pd.ArrowDtype(kind) if pa.types.is_decimal(kind) else plain.get(kind)
+
     return column.to_pandas(types_mapper=mapper).array
 
 
-def _arrow_columns(out: dict[str, Any], n: int) -> dict[str, Any]:
+def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
     """Wraps the Arrow buffers the core filled, without copying them."""
     import pyarrow as pa
 
@@ -257,5 +274,11 @@ def _arrow_columns(out: dict[str, Any], n: int) -> dict[str, Any]:
         "error_code": array(pa.int16(), "error_code", "error_valid"),
         "error_name": categorical("error_name", "error_valid", pa.int16(), "error_names"),
         "error_message": pa.Array.from_buffers(pa.string(), n, [buf("error_valid"), buf("error_offsets"), buf("error_text")]),
+        "quote_total": array(pa.decimal128(38, out["quote_scale"]), "quote_total", "quote_valid"),
+        "quote_currency": categorical("quote_currency", "quote_valid", pa.int8(), "currency_names"),
+        "quote_error": categorical("quote_error", "quote_error_valid", pa.int16(), "error_names"),
     }
-    return columns
+    if decide:
+        columns["route"] = categorical("route", "route_valid", pa.int8(), "route_names")
+        columns["reasons"] = pa.Array.from_buffers(pa.string(), n, [buf("route_valid"), buf("reason_offsets"), buf("reason_text")])
+    return {name: columns[name] for name in RESULT_COLUMNS + (DECISION_COLUMNS if decide else ())}

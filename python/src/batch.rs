@@ -1,10 +1,13 @@
-//! The columnar batch: status and renewal for every row of a roster, computed from flat
+//! The columnar batch: status, renewal, renewal quote (and optionally the self-service decision) for every row of a roster, computed from flat
 //! columns without the GIL. Every row gets a result or an error of its own.
 
-use amscore::{ErrorCode, MemberId, Membership, PlanId, RenewalKind, Status, Term};
+use amscore::{
+    Action, ErrorCode, MemberFacts, MemberId, Membership, PlanId, QuoteKind, RenewalKind, Route, SelfServiceRequest,
+    Status, Term,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use time::Date;
+use time::{Date, PrimitiveDateTime, Time};
 
 /// The null marker of a date column.
 pub(crate) const NULL_DATE: i32 = i32::MIN;
@@ -82,6 +85,30 @@ pub(crate) struct Output {
     error_valid: Validity,
     error_offsets: Vec<i32>,
     error_text: Vec<u8>,
+    quote_total: Vec<i128>,
+    quote_currency: Vec<i8>,
+    quote_valid: Validity,
+    quote_error: Vec<i16>,
+    quote_error_valid: Validity,
+    route: Vec<i8>,
+    route_valid: Validity,
+    reason_offsets: Vec<i32>,
+    reason_text: Vec<u8>,
+    currencies: Vec<String>,
+    quote_scale: u32,
+}
+
+/// The route names, in the order of their codes in the `route` result buffer.
+const ROUTES: [&str; 3] = ["self_service", "staff", "refused"];
+
+/// The renewal kind a renewal quote stands for.
+fn quote_renewal_kind(kind: QuoteKind) -> Option<RenewalKind> {
+    match kind {
+        QuoteKind::Renewal => Some(RenewalKind::Extend),
+        QuoteKind::Reinstatement => Some(RenewalKind::Reinstate),
+        QuoteKind::Rejoin => Some(RenewalKind::Rejoin),
+        _ => None,
+    }
 }
 
 fn i32_at(buf: &[u8], row: usize) -> i32 {
@@ -142,7 +169,13 @@ fn missing(column: &str) -> RowError {
 ///
 /// # Errors
 /// A message when the buffers' lengths disagree (a bug in the Python wrapper, not a bad row).
-pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms: u32) -> Result<Output, String> {
+pub(crate) fn run(
+    engine: &amscore::Engine,
+    c: &Columns<'_>,
+    as_of: Date,
+    terms: u32,
+    decide: bool,
+) -> Result<Output, String> {
     let n = c.plan_codes.len() / 4;
     let lengths_ok = c.plan_codes.len() == n * 4
         && [c.member_since, c.term_start, c.term_end].iter().all(|b| b.len() == n * 4)
@@ -151,7 +184,6 @@ pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms:
     if !lengths_ok {
         return Err("batch columns have different lengths".into());
     }
-    let plan_ids: Vec<&str> = engine.policy().plans.iter().map(|p| p.id.as_str()).collect();
     let epoch = Date::from_julian_day(EPOCH_JULIAN_DAY).map_err(|e| e.to_string())?;
     let mut templates: Vec<Membership> = c
         .plan_names
@@ -168,6 +200,14 @@ pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms:
         })
         .collect();
     let table = amscore::error_table();
+    let mut currencies: Vec<String> = Vec::new();
+    for p in &engine.policy().plans {
+        let code = p.prices.currency.code().to_owned();
+        if !currencies.contains(&code) {
+            currencies.push(code);
+        }
+    }
+    let quote_scale = engine.policy().plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2);
     let mut out = Output {
         n,
         status: vec![0; n],
@@ -187,8 +227,22 @@ pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms:
         error_valid: Validity::new(n),
         error_offsets: Vec::with_capacity(n + 1),
         error_text: Vec::new(),
+        quote_total: vec![0; n],
+        quote_currency: vec![0; n],
+        quote_valid: Validity::new(n),
+        quote_error: vec![0; n],
+        quote_error_valid: Validity::new(n),
+        route: vec![0; if decide { n } else { 0 }],
+        route_valid: Validity::new(if decide { n } else { 0 }),
+        reason_offsets: Vec::with_capacity(if decide { n + 1 } else { 0 }),
+        reason_text: Vec::new(),
+        currencies,
+        quote_scale,
     };
     out.error_offsets.push(0);
+    if decide {
+        out.reason_offsets.push(0);
+    }
     for row in 0..n {
         let error = match membership_row(c, &mut templates, row) {
             Err(e) => Some(e),
@@ -200,23 +254,9 @@ pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms:
                     if s.counts_as_member {
                         out.counts_as_member.set(row);
                     }
-                    match engine.renewal_term(m, as_of, terms) {
-                        Ok(r) => {
-                            out.renewal_kind[row] = KINDS.iter().position(|k| *k == r.kind).map_or(-1, |i| i as i8);
-                            out.renewal_plan[row] =
-                                plan_ids.iter().position(|p| *p == r.plan.as_str()).map_or(-1, |i| i as i16);
-                            out.renewal_start[row] = days(r.term.start);
-                            if let Some(end) = r.term.end {
-                                out.renewal_end[row] = days(end);
-                                out.renewal_end_valid.set(row);
-                            }
-                            out.renewal_member_since[row] = days(r.member_since);
-                            out.renewal_valid.set(row);
-                        }
-                        Err(e) => {
-                            out.refusal[row] = name_index(&table, e.code());
-                            out.refusal_valid.set(row);
-                        }
+                    out.renewal_and_quote(engine, m, as_of, terms, row, &table);
+                    if decide {
+                        out.decide(engine, m, as_of, terms, row);
                     }
                     None
                 }
@@ -229,8 +269,88 @@ pub(crate) fn run(engine: &amscore::Engine, c: &Columns<'_>, as_of: Date, terms:
             out.error_text.extend_from_slice(e.message.as_bytes());
         }
         out.error_offsets.push(i32::try_from(out.error_text.len()).map_err(|_| "error messages exceed 2 GiB")?);
+        if decide {
+            out.reason_offsets.push(i32::try_from(out.reason_text.len()).map_err(|_| "reasons exceed 2 GiB")?);
+        }
     }
     Ok(out)
+}
+
+impl Output {
+    /// The renewal columns and the renewal quote of one row whose status is known.
+    fn renewal_and_quote(
+        &mut self,
+        engine: &amscore::Engine,
+        m: &Membership,
+        as_of: Date,
+        terms: u32,
+        row: usize,
+        table: &[amscore::ErrorInfo],
+    ) {
+        let renewal = match engine.quote_renewal(m, as_of, terms, None) {
+            Ok(q) => {
+                let mut total = q.total.amount();
+                total.rescale(self.quote_scale);
+                self.quote_total[row] = total.mantissa();
+                let currency = q.total.currency();
+                self.quote_currency[row] =
+                    self.currencies.iter().position(|c| c == currency.code()).map_or(-1, |i| i as i8);
+                self.quote_valid.set(row);
+                match (quote_renewal_kind(q.kind), q.term) {
+                    (Some(kind), Some(term)) => Ok((kind, q.plan, term, q.member_since)),
+                    _ => engine.renewal_term(m, as_of, terms).map(|r| (r.kind, r.plan, r.term, r.member_since)),
+                }
+            }
+            Err(e) if crate::errors::family_of(e.code()) == "renewal" => Err(e),
+            Err(e) => {
+                self.quote_error[row] = name_index(table, e.code());
+                self.quote_error_valid.set(row);
+                engine.renewal_term(m, as_of, terms).map(|r| (r.kind, r.plan, r.term, r.member_since))
+            }
+        };
+        match renewal {
+            Ok((kind, plan, term, member_since)) => {
+                self.renewal_kind[row] = KINDS.iter().position(|k| *k == kind).map_or(-1, |i| i as i8);
+                let plans = &engine.policy().plans;
+                self.renewal_plan[row] = plans.iter().position(|p| p.id == plan).map_or(-1, |i| i as i16);
+                self.renewal_start[row] = days(term.start);
+                if let Some(end) = term.end {
+                    self.renewal_end[row] = days(end);
+                    self.renewal_end_valid.set(row);
+                }
+                self.renewal_member_since[row] = days(member_since);
+                self.renewal_valid.set(row);
+            }
+            Err(e) => {
+                self.refusal[row] = name_index(table, e.code());
+                self.refusal_valid.set(row);
+            }
+        }
+    }
+
+    /// The self-service decision on renewing online that day, and its reason codes.
+    fn decide(&mut self, engine: &amscore::Engine, m: &Membership, as_of: Date, terms: u32, row: usize) {
+        let request = SelfServiceRequest {
+            id: None,
+            at: PrimitiveDateTime::new(as_of, Time::MIDNIGHT),
+            member: Some(MemberFacts { membership: Some(m.clone()), ..MemberFacts::default() }),
+            action: Action::Renew { terms },
+        };
+        if let Ok(d) = engine.decide(&request) {
+            self.route[row] = match d.route {
+                Route::SelfService => 0,
+                Route::Staff { .. } => 1,
+                Route::Refused => 2,
+            };
+            self.route_valid.set(row);
+            for (i, r) in d.reasons.iter().enumerate() {
+                if i > 0 {
+                    self.reason_text.push(b';');
+                }
+                self.reason_text.extend_from_slice(r.code.as_str().as_bytes());
+            }
+        }
+    }
 }
 
 /// Fills the row's plan template with the row's facts.
@@ -291,6 +411,17 @@ impl Output {
             error_valid,
             error_offsets,
             error_text,
+            quote_total,
+            quote_currency,
+            quote_valid,
+            quote_error,
+            quote_error_valid,
+            route,
+            route_valid,
+            reason_offsets,
+            reason_text,
+            currencies,
+            quote_scale,
         } = self;
         let put = |key: &str, bytes: Vec<u8>| d.set_item(key, PyBytes::new(py, &bytes));
         d.set_item("rows", n)?;
@@ -311,6 +442,18 @@ impl Output {
         put("error_valid", error_valid.0)?;
         d.set_item("error_offsets", le_bytes(py, error_offsets, i32::to_le_bytes)?)?;
         put("error_text", error_text)?;
+        d.set_item("quote_total", le_bytes(py, quote_total, i128::to_le_bytes)?)?;
+        d.set_item("quote_scale", quote_scale)?;
+        d.set_item("quote_currency", le_bytes(py, quote_currency, i8::to_le_bytes)?)?;
+        d.set_item("currency_names", currencies)?;
+        put("quote_valid", quote_valid.0)?;
+        d.set_item("quote_error", le_bytes(py, quote_error, i16::to_le_bytes)?)?;
+        put("quote_error_valid", quote_error_valid.0)?;
+        d.set_item("route", le_bytes(py, route, i8::to_le_bytes)?)?;
+        put("route_valid", route_valid.0)?;
+        d.set_item("route_names", ROUTES.to_vec())?;
+        d.set_item("reason_offsets", le_bytes(py, reason_offsets, i32::to_le_bytes)?)?;
+        put("reason_text", reason_text)?;
         d.set_item("status_names", STATUSES.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
         d.set_item("renewal_kind_names", KINDS.iter().map(|k| kind_name(*k)).collect::<Vec<_>>())?;
         d.set_item("renewal_plan_names", engine.policy().plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>())?;

@@ -8,15 +8,14 @@ use time::Date;
 
 use crate::batch::{self, Columns};
 use crate::convert::{extract_date, from_value, to_value};
+use crate::decisions::{Decision, Quote, Report};
 use crate::errors::raise;
 use crate::types::{Membership, Plan, Policy, Term};
 
 /// Raises a core error, with its path when it has one.
 pub(crate) fn raise_core(err: &amscore::Error) -> PyErr {
-    match err {
-        amscore::Error::Policy(e) => raise(err, Some(e.path())),
-        _ => raise(err, None),
-    }
+    let doc = gateway::error_document(&GatewayError::Engine(err.clone()));
+    raise(err, doc["error"]["path"].as_str())
 }
 
 /// An error document of the gateway, raised as the exception of its code.
@@ -182,18 +181,66 @@ impl Engine {
         Ok(out)
     }
 
+    /// The quote for joining `plan` on `date`, buying `terms` terms (and `seats` seats on an
+    /// organisational plan).
+    ///
+    /// Raises `InputError` for an unknown plan, `QuoteError` for seats out of range.
+    #[pyo3(signature = (plan, date, terms=1, seats=None))]
+    fn quote_join(&self, plan: &str, date: &Bound<'_, PyAny>, terms: u32, seats: Option<u32>) -> PyResult<Quote> {
+        let date = extract_date(date, "date")?;
+        self.engine.quote_join(&plan.into(), date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
+    }
+
+    /// The quote for renewing on `date` (extension, reinstatement or rejoin, with their fees).
+    ///
+    /// Raises `NotEligibleError` when the renewal is refused, `QuoteError` for seats out of range.
+    #[pyo3(signature = (membership, date, terms=1, seats=None))]
+    fn quote_renewal(
+        &self,
+        membership: &Membership,
+        date: &Bound<'_, PyAny>,
+        terms: u32,
+        seats: Option<u32>,
+    ) -> PyResult<Quote> {
+        let date = extract_date(date, "date")?;
+        self.engine.quote_renewal(&membership.0, date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
+    }
+
+    /// The self-service decision for one website request (a dict shaped like the gateway's
+    /// `decide` request: `{"at": "2026-10-01T14:30", "member": {...}, "action": {...}}`).
+    ///
+    /// Raises `DecisionError` naming the path of missing or contradictory facts.
+    fn decide(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<Decision> {
+        let value = to_value(request, "")?;
+        let request = amscore::parse_self_service_request(value).map_err(|e| raise_core(&e.into()))?;
+        py.detach(|| self.engine.decide(&request)).map(Decision).map_err(|e| raise_core(&e))
+    }
+
+    /// The coverage report over a list of website requests: the share handled online, by kind,
+    /// and the reasons that cost the most staff work. Bad rows count as errors; none raises.
+    fn coverage_report(&self, py: Python<'_>, requests: &Bound<'_, PyAny>) -> PyResult<Report> {
+        let mut values = Vec::new();
+        for (i, r) in requests.try_iter()?.enumerate() {
+            values.push(to_value(&r?, &format!("[{i}]"))?);
+        }
+        Ok(Report(py.detach(|| self.engine.decide_values(values)).report))
+    }
+
     /// Status and renewal for every row of a roster (a `pandas.DataFrame` or a `pyarrow.Table`)
     /// as of a date, returned as the same kind with result columns appended. A bad row gets an
     /// error in its own row; no row is dropped. See `amscore.batch` for the columns.
-    #[pyo3(signature = (roster, as_of, *, terms=1))]
+    /// With `decide=True`, also the self-service decision on renewing online that day
+    /// (`route`, `reasons` columns).
+    #[pyo3(signature = (roster, as_of, *, terms=1, decide=false))]
     fn batch<'py>(
         slf: &Bound<'py, Self>,
         roster: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         terms: u32,
+        decide: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let module = slf.py().import("amscore._batch")?;
-        module.getattr("run")?.call1((slf, roster, as_of, terms))
+        module.getattr("run")?.call1((slf, roster, as_of, terms, decide))
     }
 
     /// The columnar core of `batch`: dates are little-endian int32 days since 1970-01-01
@@ -201,7 +248,7 @@ impl Engine {
     /// `plan_names` (-1 for null), flags are one byte per row. Empty optional columns are absent.
     /// Returns a dict of result buffers. Runs without the GIL.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (as_of, terms, plan_codes, plan_names, member_since, term_start, term_end, pending, cancelled_on, deceased_on))]
+    #[pyo3(signature = (as_of, terms, plan_codes, plan_names, member_since, term_start, term_end, pending, cancelled_on, deceased_on, decide=false))]
     fn _batch_columns<'py>(
         &self,
         py: Python<'py>,
@@ -215,6 +262,7 @@ impl Engine {
         pending: &Bound<'py, PyBytes>,
         cancelled_on: &Bound<'py, PyBytes>,
         deceased_on: &Bound<'py, PyBytes>,
+        decide: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of: Date = extract_date(as_of, "as_of")?;
         let columns = Columns {
@@ -227,7 +275,8 @@ impl Engine {
             cancelled_on: cancelled_on.as_bytes(),
             deceased_on: deceased_on.as_bytes(),
         };
-        let out = py.detach(|| batch::run(&self.engine, &columns, as_of, terms)).map_err(PyTypeError::new_err)?;
+        let out =
+            py.detach(|| batch::run(&self.engine, &columns, as_of, terms, decide)).map_err(PyTypeError::new_err)?;
         out.into_dict(py, &self.engine)
     }
 

@@ -17,6 +17,8 @@ create_exception!(amscore._core, DateError, InputError, "Date arithmetic out of 
 create_exception!(amscore._core, RequestError, InputError, "A gateway request that cannot be read.");
 create_exception!(amscore._core, RosterError, InputError, "A roster (batch input) that cannot be read.");
 create_exception!(amscore._core, NotEligibleError, AmsError, "A renewal the member is not eligible for.");
+create_exception!(amscore._core, QuoteError, AmsError, "A price quote that cannot be made.");
+create_exception!(amscore._core, DecisionError, InputError, "A self-service request that cannot be decided.");
 
 /// The exception class for an error family of the core's error table.
 fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
@@ -28,6 +30,8 @@ fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
         "request" => py.get_type::<RequestError>(),
         "roster" => py.get_type::<RosterError>(),
         "renewal" => py.get_type::<NotEligibleError>(),
+        "quote" => py.get_type::<QuoteError>(),
+        "decision" => py.get_type::<DecisionError>(),
         _ => py.get_type::<AmsError>(),
     }
 }
@@ -84,5 +88,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("RequestError", py.get_type::<RequestError>())?;
     m.add("RosterError", py.get_type::<RosterError>())?;
     m.add("NotEligibleError", py.get_type::<NotEligibleError>())?;
+    m.add("QuoteError", py.get_type::<QuoteError>())?;
+    m.add("DecisionError", py.get_type::<DecisionError>())?;
     Ok(())
 }

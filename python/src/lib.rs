@@ -7,6 +7,7 @@
 
 mod batch;
 mod convert;
+mod decisions;
 mod engine;
 mod errors;
 mod types;
@@ -25,6 +26,9 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::Membership>()?;
     m.add_class::<types::Plan>()?;
     m.add_class::<types::Policy>()?;
+    m.add_class::<decisions::Quote>()?;
+    m.add_class::<decisions::Decision>()?;
+    m.add_class::<decisions::Report>()?;
     m.add_class::<engine::Engine>()?;
     errors::register(m)
 }

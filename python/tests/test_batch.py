@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
 import pyarrow as pa
@@ -36,6 +37,11 @@ def expected_row(engine: amscore.Engine, row: pd.Series) -> dict:
         out.update(renewal_kind=r["kind"], renewal_plan=r["plan"], renewal_start=r["term"].start, renewal_end=r["term"].end, renewal_member_since=r["member_since"], renewal_refusal=None)
     except amscore.NotEligibleError as e:
         out.update(renewal_kind=None, renewal_plan=None, renewal_start=None, renewal_end=None, renewal_member_since=None, renewal_refusal=e.name)
+    try:
+        q = engine.quote_renewal(m, AS_OF)
+        out.update(quote_total=q.total.amount, quote_currency=q.currency, quote_error=None)
+    except (amscore.NotEligibleError, amscore.QuoteError) as e:
+        out.update(quote_total=None, quote_currency=None, quote_error=e.name if isinstance(e, amscore.QuoteError) else None)
     return out
 
 
@@ -58,6 +64,9 @@ def actual_row(row: pd.Series) -> dict:
         "renewal_end": date(row["renewal_end"]),
         "renewal_member_since": date(row["renewal_member_since"]),
         "renewal_refusal": opt(row["renewal_refusal"]),
+        "quote_total": opt(row["quote_total"]),
+        "quote_currency": opt(row["quote_currency"]),
+        "quote_error": opt(row["quote_error"]),
     }
 
 
@@ -72,6 +81,29 @@ def test_batch_agrees_with_the_single_member_api_row_by_row(engine: amscore.Engi
         assert actual_row(got) == want, (given.to_dict(), got.to_dict())
         errors += want["error_code"] is not None
     assert 0 < errors < 100
+    assert out["quote_total"].notna().sum() > 500
+
+
+def test_quote_totals_are_exact_decimals(engine: amscore.Engine) -> None:
+    out = engine.batch(frame([{}, {"term_start": dt.date(2024, 12, 1), "term_end": dt.date(2025, 11, 30)}]), AS_OF)
+    # In grace: dues 200.00 + late fee 10.00; lapsed: dues 200.00 + reinstatement fee 25.00.
+    assert [str(v) for v in out["quote_total"]] == ["210.00", "225.00"]
+    assert list(out["quote_currency"]) == ["USD", "USD"]
+    table = engine.batch(pa.Table.from_pandas(frame([{}]), preserve_index=False), AS_OF)
+    assert table.column("quote_total").to_pylist() == [Decimal("210.00")]
+
+
+def test_decide_adds_the_route_and_reasons_of_renewing_online(engine: amscore.Engine) -> None:
+    roster = frame([{}, {"term_start": dt.date(2025, 6, 1), "term_end": dt.date(2026, 5, 31)}, {"plan": "platinum"}])
+    out = engine.batch(roster, AS_OF, decide=True)
+    assert list(out.columns[-2:]) == list(amscore.DECISION_COLUMNS)
+    assert list(out["route"].astype(object).where(out["route"].notna(), None)) == ["self_service", "refused", None]
+    assert list(out["reasons"].astype(object).where(out["reasons"].notna(), None)) == ["", "renewal_window_not_open", None]
+    for i in range(2):
+        m = amscore.Membership("M", "individual", roster.loc[i, "member_since"], amscore.Term(roster.loc[i, "term_start"], roster.loc[i, "term_end"]))
+        single = engine.decide({"at": f"{AS_OF}T00:00", "member": {"membership": m}, "action": {"kind": "renew"}})
+        assert out.loc[i, "route"] == single.route
+    assert "route" not in engine.batch(roster, AS_OF).columns
 
 
 def test_exact_results_for_known_rows(engine: amscore.Engine) -> None:

@@ -19,6 +19,8 @@ FAMILY_CLASSES = {
     "renewal": amscore.NotEligibleError,
     "roster": amscore.RosterError,
     "request": amscore.RequestError,
+    "quote": amscore.QuoteError,
+    "decision": amscore.DecisionError,
 }
 
 MEMBER = amscore.Membership("M-1", "individual", dt.date(2020, 1, 15), amscore.Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)))
@@ -35,7 +37,7 @@ def test_every_code_of_the_core_table_has_a_family_class() -> None:
 def test_every_exception_class_is_an_ams_error() -> None:
     for cls in FAMILY_CLASSES.values():
         assert issubclass(cls, amscore.AmsError)
-    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError):
+    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError):
         assert issubclass(cls, amscore.InputError)
 
 
@@ -146,3 +148,16 @@ def test_datetime_where_a_date_is_meant_is_a_type_error(engine: amscore.Engine) 
         engine.batch(pd.DataFrame(), noon)
     with pytest.raises(TypeError, match="got str"):
         amscore.Term("2025-01-15")  # type: ignore[arg-type]
+
+
+def test_quote_error_for_seats_out_of_range(engine: amscore.Engine) -> None:
+    with pytest.raises(amscore.QuoteError) as info:
+        engine.quote_join("individual", dt.date(2025, 3, 10), seats=5)
+    assert (info.value.code, info.value.name, info.value.family) == (2005, "plan_has_no_seats", "quote")
+
+
+def test_decision_error_names_the_missing_facts(engine: amscore.Engine) -> None:
+    with pytest.raises(amscore.DecisionError) as info:
+        engine.decide({"at": "2025-03-10T12:00", "action": {"kind": "renew"}})
+    assert (info.value.code, info.value.name) == (3001, "missing_member_facts")
+    assert info.value.path == "member"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from decimal import Decimal
 
 import pandas as pd
 from hypothesis import given, settings
@@ -78,3 +79,25 @@ def test_batch_is_deterministic_and_equals_the_single_member_answers(ms: list[am
             assert first.loc[i, "renewal_start"] == pd.Timestamp(renewal[1]["term"].start)
         else:
             assert pd.isna(first.loc[i, "renewal_kind"])
+
+
+@given(memberships(), days, st.integers(1, 3))
+def test_renewal_quote_lines_sum_to_the_total(m: amscore.Membership, on: dt.date, terms: int) -> None:
+    kind, *rest = outcome(ENGINE.quote_renewal, m, on, terms)
+    if kind == "ok":
+        q = rest[0]
+        assert sum((line["amount"].amount for line in q.lines), Decimal(0)) == q.total.amount
+        assert all(line["amount"].currency == q.currency for line in q.lines)
+        assert q.total.amount == q.total.amount.quantize(Decimal("0.01"))
+
+
+@given(st.sampled_from(PLANS), days, st.integers(1, 3))
+def test_join_quote_lines_sum_to_the_total_and_are_whole_cents(plan: str, on: dt.date, terms: int) -> None:
+    kind, *rest = outcome(ENGINE.quote_join, plan, on, terms)
+    if kind == "ok":
+        q = rest[0]
+        assert sum((line["amount"].amount for line in q.lines), Decimal(0)) == q.total.amount
+        for line in q.lines:
+            assert line["amount"].amount == line["amount"].amount.quantize(Decimal("0.01"))
+    else:
+        assert rest[0] in ("QuoteError", "InputError", "NotEligibleError")

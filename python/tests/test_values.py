@@ -92,6 +92,10 @@ def test_engine_typed_answers_use_dates(engine: amscore.Engine) -> None:
         MEMBER,
         amscore.Policy("amscore").plan("corporate"),
         amscore.Policy("civicrm"),
+        amscore.Engine("amscore").quote_join("chapter", dt.date(2025, 5, 10)),
+        amscore.Engine("amscore").quote_renewal(MEMBER.__class__("M-9", "individual", dt.date(2020, 1, 15), TERM), dt.date(2026, 1, 20)),
+        amscore.Engine("amscore").decide({"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}}),
+        amscore.Engine("amscore").coverage_report([{"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}}]),
     ],
     ids=lambda o: type(o).__name__,
 )
@@ -109,3 +113,37 @@ def test_engine_pickles_to_an_equal_engine(engine: amscore.Engine) -> None:
 def test_value_objects_are_frozen() -> None:
     with pytest.raises(AttributeError):
         TERM.start = dt.date(2020, 1, 1)  # type: ignore[misc]
+
+
+def test_quote_lines_are_money_and_sum_to_the_total(engine: amscore.Engine) -> None:
+    q = engine.quote_join("individual", dt.date(2025, 3, 10))
+    assert (q.kind, q.plan, q.currency, q.total) == ("join", "individual", "USD", amscore.Money("225.00", "USD"))
+    assert [(line["kind"], line["amount"]) for line in q.lines] == [("dues", amscore.Money("200.00", "USD")), ("join_fee", amscore.Money("25.00", "USD"))]
+    assert q.lines[0]["period"] == amscore.Term(dt.date(2025, 3, 10), dt.date(2026, 3, 9))
+    assert q.term == amscore.Term(dt.date(2025, 3, 10), dt.date(2026, 3, 9))
+    assert isinstance(q.total.amount, Decimal)
+
+
+def test_decision_route_and_reasons(engine: amscore.Engine) -> None:
+    m = {"member_id": "M-1", "plan": "individual", "member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"}}
+    early = engine.decide({"at": "2025-03-10T12:00", "member": {"membership": m}, "action": {"kind": "renew"}})
+    assert (early.route, early.queue, early.is_self_service) == ("refused", None, False)
+    assert early.reasons == [{"code": "renewal_window_not_open", "message": "renewal opens on 2025-10-16", "next_date": dt.date(2025, 10, 16)}]
+    assert early.next_date == dt.date(2025, 10, 16)
+    online = engine.decide({"at": "2026-01-05T12:00", "member": {"membership": m}, "action": {"kind": "renew"}})
+    assert (online.route, online.reasons) == ("self_service", [])
+    assert online.quote is not None and online.quote.total == amscore.Money("200.00", "USD")
+    staff = engine.decide({"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}})
+    assert (staff.route, staff.queue, staff.reasons[0]["code"]) == ("staff", "membership", "plan_requires_approval")
+
+
+def test_coverage_report(engine: amscore.Engine) -> None:
+    r = engine.coverage_report([
+        {"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}},
+        {"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}},
+        {"not": "a request"},
+    ])
+    assert (r.requests, r.self_service, r.staff, r.refused, r.errors) == (3, 1, 1, 0, 1)
+    assert str(r.self_service_share) == "50.0"
+    assert "plan_requires_approval" in r.text
+    assert r.to_dict()["overall"]["requests"] == 3
