@@ -368,10 +368,10 @@ impl Engine {
         }
         let mut transitions: Vec<Transition> =
             transitions.into_iter().map(|((from, to), requests)| Transition { from, to, requests }).collect();
-        transitions.sort_by(|x, y| y.requests.cmp(&x.requests));
+        transitions.sort_by_key(|t| std::cmp::Reverse(t.requests));
         let mut by_reason: Vec<ReasonChange> =
             reasons.into_iter().map(|(code, (cleared, added))| ReasonChange { code, cleared, added }).collect();
-        by_reason.sort_by(|x, y| (y.cleared + y.added).cmp(&(x.cleared + x.added)));
+        by_reason.sort_by_key(|r| std::cmp::Reverse(r.cleared + r.added));
         WhatIf {
             before: before.report.overall,
             after: after.report.overall.clone(),

@@ -13,7 +13,7 @@ use crate::error::{error_codes, Error};
 use crate::money::Money;
 use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
-use crate::quote::{Cancellation, LineKind, PlanChange, Quote, SeatChange};
+use crate::quote::{Cancellation, LineKind, PlanChange, Quote, QuoteError, SeatChange};
 use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalKind};
 use crate::request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
@@ -110,6 +110,16 @@ pub enum DecisionError {
         /// What the parser said.
         message: String,
     },
+    /// An amount with more decimals than its currency has (`10.005 USD`).
+    #[error("{path}: {amount} has more decimals than {currency} allows")]
+    AmountTooPrecise {
+        /// Where.
+        path: String,
+        /// The amount given.
+        amount: String,
+        /// The currency.
+        currency: crate::money::Currency,
+    },
     /// A date or time out of the supported range after arithmetic.
     #[error("{path}: date out of range")]
     OutOfRange {
@@ -130,6 +140,7 @@ error_codes!(DecisionError, "decision", DECISION_ERRORS, {
     DecisionError::MissingField { .. } => 3009, "request_field_missing";
     DecisionError::Syntax { .. } => 3010, "request_invalid";
     DecisionError::OutOfRange { .. } => 3011, "request_date_out_of_range";
+    DecisionError::AmountTooPrecise { .. } => 3012, "request_amount_too_precise";
 });
 
 impl DecisionError {
@@ -146,6 +157,7 @@ impl DecisionError {
             | DecisionError::UnknownField { path, .. }
             | DecisionError::MissingField { path, .. }
             | DecisionError::Syntax { path, .. }
+            | DecisionError::AmountTooPrecise { path, .. }
             | DecisionError::OutOfRange { path } => path,
         }
     }
@@ -370,6 +382,8 @@ reason_codes! {
     QuantityAboveOnlineLimit => "quantity_above_online_limit", FINANCE;
     /// Only staff may change this profile field.
     StaffOnlyField => "staff_only_field", RECORDS;
+    /// The engine cannot price the request (the message says why): staff price it by hand.
+    QuoteUnavailable => "quote_unavailable", MEMBERSHIP;
 }
 
 impl fmt::Display for ReasonCode {
@@ -400,7 +414,7 @@ pub struct Reason {
 /// use serde_json::json;
 /// let engine = amscore::Engine::from_preset("amscore")?;
 /// let request = amscore::parse_self_service_request(json!({
-///     "at": "2025-10-20T09:00",
+///     "at": "2025-10-10T09:00",
 ///     "member": {"membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-01-15",
 ///                               "term": {"start": "2025-01-15", "end": "2026-01-14"}}},
 ///     "action": {"kind": "renew"}}))?;
@@ -589,18 +603,16 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    fn check_balance(&mut self) -> Result<(), DecisionError> {
-        let Some(due) = self.request.member.as_ref().and_then(|f| f.balance_due) else {
+    fn check_money_facts(&mut self) -> Result<(), DecisionError> {
+        let facts = self.request.member.as_ref();
+        check_amount(facts.and_then(|f| f.amount_paid).as_ref(), "member.amount_paid.amount")?;
+        check_amount(facts.and_then(|f| f.balance_due).as_ref(), "member.balance_due.amount")?;
+        let Some(due) = facts.and_then(|f| f.balance_due) else {
             return Ok(());
         };
-        if due.is_negative() {
-            return Err(DecisionError::NegativeAmount {
-                path: "member.balance_due.amount".into(),
-                amount: due.amount().to_string(),
-            });
-        }
         let tolerance = self.rules.balance_due_tolerance;
-        if due.amount() > tolerance {
+        // A balance does not stop a member from updating their own record.
+        if due.amount() > tolerance && self.kind != RequestKind::UpdateProfile {
             let limit = Money::new(tolerance, due.currency()).round(crate::money::Rounding::HalfAwayFromZero);
             self.add(
                 ReasonCode::BalanceOverdue,
@@ -692,9 +704,7 @@ impl Engine {
             date: request.at.date(),
             reasons: Vec::new(),
         };
-        if kind != RequestKind::UpdateProfile {
-            ctx.check_balance()?;
-        }
+        ctx.check_money_facts()?;
         match &request.action {
             Action::Join { plan, terms, seats } => self.decide_join(&mut ctx, plan, *terms, *seats),
             Action::Renew { terms } | Action::Reinstate { terms } => self.decide_renewal(&mut ctx, *terms),
@@ -714,9 +724,25 @@ impl Engine {
             Action::UpdateProfile { field } => decide_profile(&mut ctx, field).map(|()| None),
         }
         .and_then(|quote| {
+            // The quote is computed whatever the route, so that whether it can be priced never
+            // depends on the limits: a quote the engine refuses for a reason no other reason
+            // explains sends the request to staff; facts it refuses are errors.
+            let quote = match quote.map(|q| q()) {
+                Some(Ok(q)) => Some(q),
+                Some(Err(Error::Quote(e))) if is_bad_fact(&e) => return Err(e.into()),
+                Some(Err(e @ Error::Money(_))) => return Err(e),
+                Some(Err(Error::Quote(e))) => {
+                    if !explained(&e, &ctx.reasons) {
+                        ctx.add(ReasonCode::QuoteUnavailable, format!("the website cannot price this request: {e}"));
+                    }
+                    None
+                }
+                Some(Err(e)) if ctx.reasons.is_empty() => return Err(e),
+                Some(Err(_)) | None => None,
+            };
             let mut decision = Decision::from_reasons(kind, std::mem::take(&mut ctx.reasons));
             if decision.is_self_service() {
-                decision.quote = quote.map(|q| q()).transpose()?;
+                decision.quote = quote;
             }
             Ok(decision)
         })
@@ -790,17 +816,17 @@ impl Engine {
                 ReasonCode::NothingToReinstate,
                 format!("the membership is {} (term ends {end}): renew instead", status_phrase(m.status.status)),
             ),
-            Some(RenewalKind::Extend) => {}
-            Some(RenewalKind::Reinstate) => {
-                if self.policy().settings.reinstatement == ReinstatementStart::Backdate {
-                    let start = add_days(end, 1)?;
-                    let days = (ctx.date - start).whole_days();
-                    if let Some(max) = ctx.rules.max_backdating_days.filter(|m| days > i64::from(*m)) {
-                        ctx.add(
-                            ReasonCode::BackdatingLimitExceeded,
-                            format!("reinstating would back-date the term {days} days to {start}; the website may back-date up to {max} days"),
-                        );
-                    }
+            Some(RenewalKind::Reinstate) if self.policy().settings.reinstatement == ReinstatementStart::Backdate => {
+                let start = add_days(end, 1)?;
+                let days = (ctx.date - start).whole_days();
+                if let Some(max) = ctx.rules.max_backdating_days.filter(|m| days > i64::from(*m)) {
+                    ctx.add(
+                        ReasonCode::BackdatingLimitExceeded,
+                        format!(
+                            "reinstating would back-date the term {days} days to {start}; \
+                             the website may back-date up to {max} days"
+                        ),
+                    );
                 }
             }
             Some(RenewalKind::Rejoin) => {
@@ -810,7 +836,7 @@ impl Engine {
                     format!("the reinstatement window closed on {closed}: join again instead"),
                 );
             }
-            None => {}
+            Some(RenewalKind::Extend | RenewalKind::Reinstate) | None => {}
         }
         let next_plan = match &plan.renew_to {
             Some(to) => ctx.plan(to, "member.membership.plan")?,
@@ -955,7 +981,47 @@ impl Engine {
     }
 }
 
-/// A deferred quote: computed only when the decision is self-service.
+/// An amount the member paid or owes: not negative, and exact in the currency's minor units.
+fn check_amount(amount: Option<&Money>, path: &str) -> Result<(), DecisionError> {
+    let Some(m) = amount else { return Ok(()) };
+    if m.is_negative() {
+        return Err(DecisionError::NegativeAmount { path: path.into(), amount: m.amount().to_string() });
+    }
+    if !m.is_in_minor_units() {
+        return Err(DecisionError::AmountTooPrecise {
+            path: path.into(),
+            amount: m.amount().to_string(),
+            currency: m.currency(),
+        });
+    }
+    Ok(())
+}
+
+/// Quote errors that are about the member's facts (what was paid), not about the request.
+fn is_bad_fact(e: &QuoteError) -> bool {
+    matches!(
+        e,
+        QuoteError::NegativeAmount { .. } | QuoteError::PaymentCurrency { .. } | QuoteError::CreditsExceedPaid { .. }
+    )
+}
+
+/// Whether a reason already listed says why the quote cannot be given.
+fn explained(e: &QuoteError, reasons: &[Reason]) -> bool {
+    let has = |codes: &[ReasonCode]| reasons.iter().any(|r| codes.contains(&r.code));
+    match e {
+        QuoteError::SeatsBelowMinimum { .. } => has(&[ReasonCode::SeatsBelowMinimum]),
+        QuoteError::SeatsAboveMaximum { .. } => has(&[ReasonCode::SeatCapReached]),
+        QuoteError::NoSeats { .. } => has(&[ReasonCode::PlanHasNoSeats]),
+        QuoteError::SeatsUnchanged { .. } => has(&[ReasonCode::SeatsUnchanged]),
+        QuoteError::SamePlan { .. } => has(&[ReasonCode::SamePlan]),
+        QuoteError::NotCancellable { .. } => has(&[ReasonCode::MemberDeceased, ReasonCode::MembershipCancelled]),
+        QuoteError::DateOutsideTerm { .. } => has(&[ReasonCode::MembershipNotCurrent]),
+        QuoteError::LifetimeTerm => has(&[ReasonCode::PlanStaffOnly, ReasonCode::LifetimeNotRenewable]),
+        _ => false,
+    }
+}
+
+/// A deferred quote, computed once the reasons are known.
 type QuoteFn<'a> = Box<dyn FnOnce() -> Result<Quote, Error> + 'a>;
 
 fn reinstatement_end(engine: &Engine, plan: &Plan, end: Date) -> Result<Date, Error> {
@@ -1046,13 +1112,7 @@ fn decide_registration_change(
         );
     }
     if let Some(paid) = refund {
-        if paid.is_negative() {
-            return Err(DecisionError::NegativeAmount {
-                path: "action.paid.amount".into(),
-                amount: paid.amount().to_string(),
-            }
-            .into());
-        }
+        check_amount(Some(&paid), "action.paid.amount")?;
         ctx.check_refund(paid);
     }
     Ok(())

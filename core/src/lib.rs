@@ -6,6 +6,12 @@
 //! ordered table of *status rules*; a *renewal* extends, reinstates or rejoins. The whole rule set
 //! is one JSON *policy* document, compiled once into an [`Engine`].
 //!
+//! For each request a member makes on the website ([`SelfServiceRequest`]), [`Engine::decide`]
+//! answers self-service, staff (with a queue) or refused, with every [`Reason`] that applies and,
+//! when self-service, the [`Quote`]; [`Engine::decide_batch`] adds the [`CoverageReport`] (where
+//! the association stands against 80/20, and which rule costs the most staff work), and
+//! [`Engine::what_if`] replays a batch under another policy.
+//!
 //! Dates are calendar dates with no time zone: the caller says what "today" is. Month arithmetic
 //! clamps to the end of the month by default (Jan 31 + 1 month = Feb 28 or 29); the PHP-style
 //! overflow rule (Jan 31 + 1 month = Mar 3) is selectable with `settings.month_end` for
