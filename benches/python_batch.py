@@ -1,4 +1,4 @@
-"""Benchmark (not a test): status + renewal for 1M synthetic members as of a date, through
+"""Benchmark (not a test): status + renewal + renewal quote for 1M synthetic members as of a date, through
 amscore's columnar batch vs a straightforward pure-Python implementation of the same rules
 (datetime, dateutil, decimal). Prints both times, the ratio, and peak memory vs the input size.
 
@@ -62,7 +62,11 @@ def synthetic(rows: int, seed: int = 42) -> pa.Table:
 
 # ---- the same rules, in plain Python ------------------------------------------------------------
 WINDOWS = {"individual": (90, 30, 6), "retired": (90, 30, 6)}  # renewal opens days, grace days, reinstatement months
-DUES = {"individual": Decimal("200.00"), "retired": Decimal("200.00")}
+# Prices per plan: dues, join fee, reinstatement fee, late fee (renewing in grace).
+PRICES = {
+    "individual": (Decimal("200.00"), Decimal("25.00"), Decimal("25.00"), Decimal("10.00")),
+    "retired": (Decimal("90.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00")),
+}
 
 
 def one_year_term(start: dt.date) -> tuple[dt.date, dt.date]:
@@ -73,8 +77,9 @@ def pure_python(rows: list[tuple[str, dt.date, dt.date, dt.date, bool]], as_of: 
     out = []
     for plan, since, start, end, pending in rows:
         opens, grace, reinstate = WINDOWS[plan]
+        dues, join_fee, reinstatement_fee, late_fee = PRICES[plan]
         if pending:
-            out.append(("pending", False, None, None, None))
+            out.append(("pending", False, None, None, None, None))
             continue
         grace_end = end + dt.timedelta(days=grace)
         reinstatement_end = grace_end + relativedelta(months=reinstate)
@@ -91,17 +96,20 @@ def pure_python(rows: list[tuple[str, dt.date, dt.date, dt.date, bool]], as_of: 
             status, member, renewable = "expired", False, False
         if renewable and member:
             if as_of < end - dt.timedelta(days=opens):
-                out.append((status, member, None, None, None))
+                out.append((status, member, None, None, None, None))
                 continue
             kind, (s, e) = "extend", one_year_term(end + dt.timedelta(days=1))
+            total = dues + (late_fee if status == "grace" else Decimal(0))
         elif renewable:
             kind, (s, e) = "reinstate", one_year_term(end + dt.timedelta(days=1))
             if e < as_of:
-                out.append((status, member, None, None, None))
+                out.append((status, member, None, None, None, None))
                 continue
+            total = dues + reinstatement_fee
         else:
             kind, (s, e) = "rejoin", one_year_term(as_of)
-        out.append((status, member, kind, s, e))
+            total = dues + join_fee
+        out.append((status, member, kind, s, e, total.quantize(Decimal("0.01"))))
     return out
 
 
@@ -111,7 +119,10 @@ def python_rows(table: pa.Table) -> list[tuple[str, dt.date, dt.date, dt.date, b
 
 
 def batch_rows(result: pa.Table) -> list[tuple[Any, ...]]:
-    cols = [result.column(c).to_pylist() for c in ("status", "counts_as_member", "renewal_kind", "renewal_start", "renewal_end")]
+    cols = [
+        result.column(c).to_pylist()
+        for c in ("status", "counts_as_member", "renewal_kind", "renewal_start", "renewal_end", "quote_total")
+    ]
     return list(zip(*cols))
 
 
