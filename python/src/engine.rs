@@ -72,6 +72,9 @@ impl Engine {
     }
 
     /// A plan by id; raises `InputError` (`unknown_plan`) if there is none.
+    ///
+    /// >>> Engine("amscore").plan("retired").name
+    /// 'Retired'
     fn plan(&self, id: &str) -> PyResult<Plan> {
         self.engine.plan(&id.into()).cloned().map(Plan).map_err(|e| raise(&e, None))
     }
@@ -80,8 +83,10 @@ impl Engine {
     /// `{"ok": result}` or `{"error": {"code", "name", "message", "path"?}}`. Never raises for
     /// a refused request; dates may be given as `datetime.date` or ISO text.
     ///
-    /// >>> Engine("amscore").call({"op": "join_term", "plan": "individual", "date": "2025-01-15"})["ok"]["term"]
-    /// {'start': '2025-01-15', 'end': '2026-01-14'}
+    /// >>> Engine("amscore").call({"op": "join_term", "plan": "individual", "date": "2025-01-15"})["ok"]["term"]["end"]
+    /// '2026-01-14'
+    /// >>> Engine("amscore").call({"op": "teleport"})["error"]["name"]
+    /// 'unknown_operation'
     fn call<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let request = to_value(request, "")?;
         let response = py.detach(|| gateway::call_value(&self.engine, request));
@@ -89,6 +94,9 @@ impl Engine {
     }
 
     /// Answers a gateway request given as JSON text, returning JSON text.
+    ///
+    /// >>> Engine("amscore").call_json('{"op": "describe_policy"}')[:6]
+    /// '{"ok":'
     fn call_json(&self, py: Python<'_>, request: &str) -> String {
         py.detach(|| gateway::call(&self.engine, request))
     }
@@ -119,6 +127,11 @@ impl Engine {
 
     /// The first term of a member joining `plan` on `date`, buying `terms` terms:
     /// `{"member_since": date, "term": Term, "rolled_over": bool}`.
+    ///
+    /// A calendar plan joined after its rollover day (Oct 1) also covers the next year:
+    ///
+    /// >>> Engine("amscore").join_term("chapter", date(2025, 10, 15))["term"]
+    /// Term(2025-01-01, 2026-12-31)
     #[pyo3(signature = (plan, date, terms=1))]
     fn join_term<'py>(
         &self,
@@ -140,6 +153,10 @@ impl Engine {
     /// `{"status", "label", "counts_as_member", "renewable", "renewal"}`.
     ///
     /// Raises `InputError` for inconsistent facts or an unknown plan.
+    ///
+    /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
+    /// >>> Engine("amscore").status_on(m, date(2026, 1, 20))["status"]
+    /// 'grace'
     fn status_on<'py>(
         &self,
         py: Python<'py>,
@@ -161,6 +178,10 @@ impl Engine {
     /// `{"kind", "status_before", "plan", "term": Term, "terms", "member_since": date}`.
     ///
     /// Raises `NotEligibleError` when the renewal is refused (window not open, not renewable).
+    ///
+    /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
+    /// >>> Engine("amscore").renewal_term(m, date(2026, 1, 20))["term"]
+    /// Term(2026-01-15, 2027-01-14)
     #[pyo3(signature = (membership, date, terms=1))]
     fn renewal_term<'py>(
         &self,
@@ -185,6 +206,9 @@ impl Engine {
     /// organisational plan).
     ///
     /// Raises `InputError` for an unknown plan, `QuoteError` for seats out of range.
+    ///
+    /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).total
+    /// Money('225.00', 'USD')
     #[pyo3(signature = (plan, date, terms=1, seats=None))]
     fn quote_join(&self, plan: &str, date: &Bound<'_, PyAny>, terms: u32, seats: Option<u32>) -> PyResult<Quote> {
         let date = extract_date(date, "date")?;
@@ -194,6 +218,10 @@ impl Engine {
     /// The quote for renewing on `date` (extension, reinstatement or rejoin, with their fees).
     ///
     /// Raises `NotEligibleError` when the renewal is refused, `QuoteError` for seats out of range.
+    ///
+    /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
+    /// >>> [(line["kind"], str(line["amount"])) for line in Engine("amscore").quote_renewal(m, date(2026, 1, 20)).lines]
+    /// [('dues', '200.00 USD'), ('late_fee', '10.00 USD')]
     #[pyo3(signature = (membership, date, terms=1, seats=None))]
     fn quote_renewal(
         &self,
@@ -210,6 +238,9 @@ impl Engine {
     /// `decide` request: `{"at": "2026-10-01T14:30", "member": {...}, "action": {...}}`).
     ///
     /// Raises `DecisionError` naming the path of missing or contradictory facts.
+    ///
+    /// >>> Engine("amscore").decide({"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}}).route
+    /// 'self_service'
     fn decide(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<Decision> {
         let value = to_value(request, "")?;
         let request = amscore::parse_self_service_request(value).map_err(|e| raise_core(&e.into()))?;
@@ -218,6 +249,9 @@ impl Engine {
 
     /// The coverage report over a list of website requests: the share handled online, by kind,
     /// and the reasons that cost the most staff work. Bad rows count as errors; none raises.
+    ///
+    /// >>> Engine("amscore").coverage_report([{"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}}]).staff
+    /// 1
     fn coverage_report(&self, py: Python<'_>, requests: &Bound<'_, PyAny>) -> PyResult<Report> {
         let mut values = Vec::new();
         for (i, r) in requests.try_iter()?.enumerate() {
@@ -231,6 +265,13 @@ impl Engine {
     /// error in its own row; no row is dropped. See `amscore.batch` for the columns.
     /// With `decide=True`, also the self-service decision on renewing online that day
     /// (`route`, `reasons` columns).
+    ///
+    /// >>> import pandas as pd
+    /// >>> roster = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2020, 1, 15)],
+    /// ...                        "term_start": [date(2025, 1, 15)], "term_end": [date(2026, 1, 14)]})
+    /// >>> out = Engine("amscore").batch(roster, date(2026, 1, 20))
+    /// >>> out.loc[0, "status"], out.loc[0, "renewal_kind"], str(out.loc[0, "quote_total"])
+    /// ('grace', 'extend', '210.00')
     #[pyo3(signature = (roster, as_of, *, terms=1, decide=false))]
     fn batch<'py>(
         slf: &Bound<'py, Self>,
