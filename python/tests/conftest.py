@@ -6,8 +6,13 @@ import datetime as dt
 import random
 
 import pytest
+from hypothesis import settings
 
 import amscore
+
+# The machines running the suite are shared: a slow example is not a failure.
+settings.register_profile("amscore", deadline=None)
+settings.load_profile("amscore")
 
 
 @pytest.fixture(scope="session")
