@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use amscore::{format_coverage, parse_self_service_request, Engine, Error, SelfServiceRequest};
+use amscore::{format_coverage, parse_request_lines, Engine};
 
 fn sample(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/sample").join(name).display().to_string()
@@ -19,14 +19,7 @@ fn run() -> Result<(), String> {
     let requests_path = args.get(1).cloned().unwrap_or_else(|| sample("requests.jsonl"));
     let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"));
     let engine = Engine::from_json(&read(&policy_path)?).map_err(|e| format!("{policy_path}: {e}"))?;
-    let rows: Vec<Result<SelfServiceRequest, Error>> = read(&requests_path)?
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| match serde_json::from_str(line) {
-            Ok(v) => parse_self_service_request(v).map_err(Error::from),
-            Err(e) => Err(amscore::DecisionError::Syntax { path: String::new(), message: e.to_string() }.into()),
-        })
-        .collect();
+    let rows = parse_request_lines(&read(&requests_path)?);
     let batch = engine.decide_batch(&rows);
     println!("{} requests from {requests_path}, policy {policy_path}\n", rows.len());
     print!("{}", format_coverage(&batch.report));
@@ -35,17 +28,7 @@ fn run() -> Result<(), String> {
     }
     if let Some(other_path) = args.get(2) {
         let other = Engine::from_json(&read(other_path)?).map_err(|e| format!("{other_path}: {e}"))?;
-        let w = engine.what_if(&other, &rows);
-        println!(
-            "\nWhat if {other_path}: {} decisions change; self-service {}% -> {}%",
-            w.changed, w.before.self_service_share, w.after.self_service_share
-        );
-        for t in &w.transitions {
-            println!("  {} -> {}: {}", t.from, t.to, t.requests);
-        }
-        for r in &w.by_reason {
-            println!("  {:<30} cleared {:>5}  added {:>5}", r.code.as_str(), r.cleared, r.added);
-        }
+        print!("\n{}", amscore::format_what_if(&engine.what_if(&other, &rows)));
     }
     Ok(())
 }

@@ -299,6 +299,27 @@ fn outcome_name(r: &Result<Decision, Error>) -> String {
     }
 }
 
+/// Reads JSON-lines text (one request document per line, blank lines skipped) into requests, one
+/// result per non-blank line: a line that is not JSON, or not a request, keeps its own error so a
+/// batch can report it in its row.
+///
+/// ```
+/// let rows = amscore::parse_request_lines("{\"at\": \"2025-03-10T12:00\", \"action\": {\"kind\": \"join\", \"plan\": \"retired\"}}\n\nnot json\n");
+/// assert_eq!(rows.len(), 2);
+/// assert!(rows[0].is_ok() && rows[1].is_err());
+/// ```
+pub fn parse_request_lines(text: &str) -> Vec<Result<SelfServiceRequest, Error>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| match serde_json::from_str(line) {
+            Ok(v) => parse_self_service_request(v).map_err(Error::from),
+            Err(e) => {
+                Err(crate::decision::DecisionError::Syntax { path: String::new(), message: e.to_string() }.into())
+            }
+        })
+        .collect()
+}
+
 impl Engine {
     /// Decides a batch of requests; a row that failed to parse keeps its error, and a bad row
     /// never stops the others.
@@ -443,5 +464,37 @@ pub fn format_coverage(report: &CoverageReport) -> String {
             );
         }
     }
+    out
+}
+
+/// A what-if replay as text: the share before and after, the routes that moved, and the reasons
+/// cleared or added.
+///
+/// ```
+/// use serde_json::json;
+/// let base = amscore::Engine::from_preset("amscore")?;
+/// let looser = amscore::Engine::from_json(r#"{"version": 1, "preset": "amscore",
+///     "self_service": {"plans": {"retired": {"join_approval": false}}}}"#)?;
+/// let rows = vec![Ok(amscore::parse_self_service_request(
+///     json!({"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}})).unwrap())];
+/// let text = amscore::format_what_if(&base.what_if(&looser, &rows));
+/// assert!(text.starts_with("What if: 1 of 1 decisions change; self-service 0.0% -> 100.0%"));
+/// assert!(text.contains("plan_requires_approval"));
+/// # Ok::<(), amscore::PolicyError>(())
+/// ```
+pub fn format_what_if(w: &WhatIf) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "What if: {} of {} decisions change; self-service {}% -> {}%",
+        w.changed, w.before.requests, w.before.self_service_share, w.after.self_service_share
+    );
+    for t in &w.transitions {
+        let _ = writeln!(out, "  {} -> {}: {}", t.from, t.to, t.requests);
+    }
+    for r in &w.by_reason {
+        let _ = writeln!(out, "  {:<30} cleared {:>6}  added {:>6}", r.code.as_str(), r.cleared, r.added);
+    }
+    let _ = writeln!(out, "  {}", w.report.standing.summary);
     out
 }

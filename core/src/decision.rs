@@ -1217,6 +1217,15 @@ mod tests {
     }
 
     #[test]
+    fn decisions_read_back_from_their_json() {
+        let text = r#"{"route": "staff", "queue": "events", "reasons": [{"code": "event_full", "message": "full"}]}"#;
+        let d: Decision = serde_json::from_str(text).expect("a decision");
+        assert_eq!(d.route, Route::Staff { queue: Queue::Events });
+        let back = serde_json::to_value(&d).expect("serializes");
+        assert_eq!(back, serde_json::from_str::<Value>(text).expect("JSON"));
+    }
+
+    #[test]
     fn shares_round_half_away_from_zero_to_one_decimal() {
         assert_eq!(share(1, 3).to_string(), "33.3");
         assert_eq!(share(2, 3).to_string(), "66.7");

@@ -4,6 +4,8 @@
 //! A request names its operation in `op`; the response is `{"ok": result}` or
 //! `{"error": {"code", "name", "message", "path"?}}` with the stable codes of [`crate::error_table`].
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use time::Date;
@@ -14,7 +16,9 @@ use crate::money::Money;
 use crate::plan::PlanId;
 use crate::policy::{Policy, PolicyError};
 use crate::quote::{Cancellation, PlanChange, SeatChange};
+use crate::roster::Roster;
 use crate::status::Membership;
+use crate::success::{self, ActivityEvent, Economics, MemberHistory, Outcome, PreviousTrigger, SnapshotCounts};
 
 /// A request document that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,13 +74,19 @@ impl RequestError {
         }
     }
 
-    fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
+    /// Turns a serde error in the body of operation `op` into the narrowest request error. The
+    /// path serde reports starts with the operation's name, which the request does not contain.
+    fn from_serde(op: &str, err: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
         let path = err.path().to_string();
-        let path = if path == "." { String::new() } else { path };
+        let path = if path == "." || path == op {
+            String::new()
+        } else {
+            path.strip_prefix(op).and_then(|p| p.strip_prefix('.')).unwrap_or(&path).to_owned()
+        };
         let message = err.inner().to_string();
         let text = message.split(" at line ").next().unwrap_or(&message).to_owned();
         let quoted = || text.split('`').nth(1).unwrap_or_default().to_owned();
-        if text.starts_with("unknown variant") && path == "op" {
+        if text.starts_with("unknown variant") && path.is_empty() {
             RequestError::UnknownOperation { op: quoted() }
         } else if text.starts_with("unknown field") {
             let field = quoted();
@@ -94,9 +104,14 @@ fn one() -> u32 {
     1
 }
 
-/// A request to the engine, tagged by `op`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+/// A request to the engine. On the wire the operation is named by the `op` field,
+/// `{"op": "join_term", "plan": "individual", "date": "2025-01-15"}`; read requests with
+/// [`parse_request`], which reports every problem with its path inside the request.
+///
+/// (The enum itself is externally tagged so that serde can track paths into an operation's
+/// fields; an internally tagged enum buffers its content and loses them.)
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Request {
     /// The policy's name, version and plan ids.
@@ -127,6 +142,11 @@ pub enum Request {
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
         terms: u32,
+    },
+    /// [`Roster::from_csv`]: the members built from a roster and every problem with its rows.
+    LoadRoster {
+        /// The roster, as CSV text (a header row, then one row per term).
+        csv: String,
     },
     /// [`Engine::quote_join`].
     QuoteJoin {
@@ -230,6 +250,102 @@ pub enum Request {
         /// The number of instalments.
         count: u32,
     },
+    /// [`success::engagement_scores`].
+    EngagementScores {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The scoring date.
+        as_of: Date,
+        /// Seats per organisation, for the per-seat roll-up.
+        #[serde(default)]
+        seats: BTreeMap<String, u32>,
+    },
+    /// [`success::segments`].
+    Segments {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::journeys`].
+    Journeys {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::at_risk`].
+    AtRisk {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// Triggers raised before, for cooldowns.
+        #[serde(default)]
+        previous_triggers: Vec<PreviousTrigger>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::upgrade_candidates`].
+    UpgradeCandidates {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::renewal_due`].
+    RenewalDue {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The date.
+        as_of: Date,
+        /// The horizon in days (default: the policy's `success.renewal_due_days`).
+        #[serde(default)]
+        within_days: Option<u32>,
+    },
+    /// [`success::retention_metrics`].
+    RetentionMetrics {
+        /// The roster with term histories.
+        members: Vec<MemberHistory>,
+        /// The measurement date (the end of the 12-month period).
+        as_of: Date,
+        /// Revenue and costs per member, for lifetime value.
+        #[serde(default)]
+        economics: Option<Economics>,
+    },
+    /// [`success::snapshot_metrics`].
+    SnapshotMetrics {
+        /// The three snapshot counts.
+        counts: SnapshotCounts,
+        /// Revenue and costs per member, for lifetime value.
+        #[serde(default)]
+        economics: Option<Economics>,
+    },
+    /// [`success::cohort_table`].
+    CohortTable {
+        /// The roster with term histories.
+        members: Vec<MemberHistory>,
+        /// The measurement date.
+        as_of: Date,
+    },
+    /// [`success::calibration`].
+    Calibration {
+        /// Past scores and renewal outcomes.
+        outcomes: Vec<Outcome>,
+    },
 }
 
 /// Anything the gateway can fail with: a request that cannot be read, or the engine's answer.
@@ -264,17 +380,47 @@ impl GatewayError {
             GatewayError::Request(e) => Some(e.path()),
             GatewayError::Engine(Error::Policy(e)) => Some(e.path()),
             GatewayError::Engine(Error::Decision(e)) => Some(e.path()),
+            GatewayError::Engine(Error::Success(crate::success::SuccessError::InvalidInput { path, .. })) => Some(path),
             GatewayError::Engine(_) => None,
         }
     }
 }
 
-/// Reads a request document.
+/// Reads a request document: an object whose `op` names the operation, with the operation's
+/// fields beside it.
+///
+/// ```
+/// use serde_json::json;
+/// let err = amscore::gateway::parse_request(json!({"op": "join_term", "plan": "individual", "date": "2025-02-30"}))
+///     .unwrap_err();
+/// assert_eq!(err.path(), "date");
+/// ```
 ///
 /// # Errors
 /// A [`RequestError`] naming the path.
 pub fn parse_request(value: Value) -> Result<Request, RequestError> {
-    serde_path_to_error::deserialize(value).map_err(RequestError::from_serde)
+    let Value::Object(mut fields) = value else {
+        return Err(RequestError::Syntax { path: String::new(), message: "a request must be a JSON object".into() });
+    };
+    let op = match fields.remove("op") {
+        Some(Value::String(op)) => op,
+        Some(_) => {
+            return Err(RequestError::Syntax {
+                path: "op".into(),
+                message: "must be a string naming the operation".into(),
+            })
+        }
+        None => return Err(RequestError::MissingField { path: String::new(), field: "op".into() }),
+    };
+    let first_field = fields.keys().next().cloned();
+    // An operation without fields is written as serde writes a unit variant: its bare name.
+    let unit = serde_path_to_error::deserialize::<_, Request>(Value::String(op.clone()));
+    match (unit, first_field) {
+        (Ok(request), None) => Ok(request),
+        (Ok(_), Some(field)) => Err(RequestError::UnknownField { path: String::new(), field }),
+        (Err(_), _) => serde_path_to_error::deserialize(json!({ op.clone(): fields }))
+            .map_err(|e| RequestError::from_serde(&op, e)),
+    }
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
@@ -299,6 +445,7 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::JoinTerm { plan, date, terms } => to_value(&engine.join_terms(plan, *date, *terms)?),
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
+        Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine, csv.as_bytes())?),
         Request::QuoteJoin { plan, date, terms, seats } => to_value(&engine.quote_join(plan, *date, *terms, *seats)?),
         Request::QuoteRenewal { membership, date, terms, seats } => {
             to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)
@@ -364,6 +511,30 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
                 "currency": total.currency(),
                 "parts": parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(),
             })
+        }
+        Request::EngagementScores { members, events, as_of, seats } => {
+            to_value(&success::engagement_scores(engine, members, events, *as_of, seats)?)
+        }
+        Request::Segments { members, events, as_of } => to_value(&success::segments(engine, members, events, *as_of)?),
+        Request::Journeys { members, events, as_of } => to_value(&success::journeys(engine, members, events, *as_of)?),
+        Request::AtRisk { members, events, previous_triggers, as_of } => {
+            to_value(&success::at_risk(engine, members, events, previous_triggers, *as_of)?)
+        }
+        Request::UpgradeCandidates { members, events, as_of } => {
+            to_value(&success::upgrade_candidates(engine, members, events, *as_of)?)
+        }
+        Request::RenewalDue { members, as_of, within_days } => {
+            to_value(&success::renewal_due(engine, members, *as_of, *within_days)?)
+        }
+        Request::RetentionMetrics { members, as_of, economics } => {
+            to_value(&success::retention_metrics(engine, members, *as_of, economics.as_ref())?)
+        }
+        Request::SnapshotMetrics { counts, economics } => {
+            to_value(&success::snapshot_metrics(counts, economics.as_ref(), engine.policy().success.rounding)?)
+        }
+        Request::CohortTable { members, as_of } => to_value(&success::cohort_table(engine, members, *as_of)?),
+        Request::Calibration { outcomes } => {
+            to_value(&success::calibration(outcomes, engine.policy().success.rounding))
         }
     })
 }
@@ -431,4 +602,59 @@ pub fn call(engine: &Engine, request: &str) -> String {
 /// The policy's [`PolicyError`], as a [`GatewayError`].
 pub fn engine_from_value(policy: Value) -> Result<Engine, GatewayError> {
     Ok(Engine::new(Policy::from_value(policy)?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(v: Value) -> RequestError {
+        match parse_request(v) {
+            Ok(r) => panic!("parsed {r:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn request_errors_name_their_path_inside_the_operation() {
+        let bad_date = parse_err(json!({"op": "join_term", "plan": "individual", "date": "2025-02-30"}));
+        assert_eq!(bad_date.path(), "date");
+        assert_eq!(bad_date.to_string(), "date: day was not in range");
+        let nested = parse_err(json!({"op": "status_on", "date": "2025-01-15", "membership": {
+            "member_id": "M", "plan": "p", "member_since": "2020-01-01",
+            "term": {"start": "2025-01-15", "end": "2026-01-14", "x": 1}}}));
+        assert_eq!(nested, RequestError::UnknownField { path: "membership.term".into(), field: "x".into() });
+        let missing = parse_err(json!({"op": "status_on", "date": "2025-01-15", "membership": {"plan": "p"}}));
+        assert_eq!(missing, RequestError::MissingField { path: "membership".into(), field: "member_id".into() });
+        let top = parse_err(json!({"op": "join_term", "plan": "individual"}));
+        assert_eq!(top, RequestError::MissingField { path: String::new(), field: "date".into() });
+    }
+
+    #[test]
+    fn requests_without_a_usable_op_are_refused() {
+        assert_eq!(parse_err(json!({"op": "teleport"})), RequestError::UnknownOperation { op: "teleport".into() });
+        assert_eq!(
+            parse_err(json!({"op": "teleport", "to": "mars"})),
+            RequestError::UnknownOperation { op: "teleport".into() }
+        );
+        assert_eq!(
+            parse_err(json!({"plan": "x"})),
+            RequestError::MissingField { path: String::new(), field: "op".into() }
+        );
+        assert_eq!(parse_err(json!({"op": 5})).path(), "op");
+        assert_eq!(parse_err(json!([1])).path(), "");
+        assert_eq!(
+            parse_err(json!({"op": "describe_policy", "x": 1})),
+            RequestError::UnknownField { path: String::new(), field: "x".into() }
+        );
+    }
+
+    #[test]
+    fn well_formed_requests_parse() {
+        assert_eq!(parse_request(json!({"op": "describe_policy"})), Ok(Request::DescribePolicy));
+        assert_eq!(
+            parse_request(json!({"op": "join_term", "plan": "individual", "date": "2025-01-15"})),
+            Ok(Request::JoinTerm { plan: "individual".into(), date: time::macros::date!(2025 - 01 - 15), terms: 1 })
+        );
+    }
 }

@@ -44,11 +44,12 @@ mod request;
 mod roster;
 mod self_service;
 mod status;
+pub mod success;
 mod term;
 
 pub use coverage::{
-    format_coverage, Batch, CoverageReport, KindShares, QueueRow, ReasonChange, ReasonRow, RouteCounts, Standing,
-    Transition, WhatIf, SELF_SERVICE_TARGET,
+    format_coverage, format_what_if, parse_request_lines, Batch, CoverageReport, KindShares, QueueRow, ReasonChange,
+    ReasonRow, RouteCounts, Standing, Transition, WhatIf, SELF_SERVICE_TARGET,
 };
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
@@ -72,7 +73,7 @@ pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
 pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
-pub use roster::RosterError;
+pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
     default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,

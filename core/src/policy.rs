@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::error_codes;
 use crate::money::{Currency, Rounding};
-use crate::period::{DateRules, MonthEndRule, RenewalEnd, RollingEnd};
+use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, PlanId};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
 use crate::quote::QuoteSettings;
 use crate::renewal::ReinstatementStart;
 use crate::self_service::SelfServicePolicy;
 use crate::status::{default_status_rules, StatusRule};
-use crate::term::{CalendarPeriod, TermRule};
+use crate::term::{CalendarJoinStart, CalendarPeriod, TermRule};
 
 /// An error in a policy document. Every variant names where (`plans[2].term.length.count`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -205,8 +205,9 @@ pub const POLICY_VERSION: u32 = 1;
 
 /// A policy document: what an association's membership rules are.
 ///
-/// A document may name a `preset`: the settings and status rules it leaves out are then the
-/// preset's (and its plans too, if it has none).
+/// A document may name a `preset`: the status rules (and plans, and name) it leaves out are then
+/// the preset's, and its `settings` are merged field by field over the preset's settings.
+/// What each preset reproduces, and its known quirks: `docs/presets.md` in the repository.
 ///
 /// ```
 /// let policy = amscore::Policy::from_json(r#"{
@@ -242,6 +243,9 @@ pub struct Policy {
     /// plans' flags allow).
     #[serde(default, skip_serializing_if = "is_default_self_service")]
     pub self_service: SelfServicePolicy,
+    /// Member success: activity kinds, engagement, segments, journeys, at-risk rules, measurement.
+    #[serde(default, skip_serializing_if = "crate::success::SuccessPolicy::is_empty")]
+    pub success: crate::success::SuccessPolicy,
 }
 
 fn is_default_self_service(s: &SelfServicePolicy) -> bool {
@@ -263,12 +267,17 @@ impl Policy {
     ///     "term": {"kind": "rolling", "length": {"count": 0, "unit": "year"}},
     ///     "prices": {"currency": "USD", "dues": "1"}}]}"#).unwrap_err();
     /// assert_eq!(err.to_string(), "plans[0].term.length.count: must be > 0");
+    /// // Text that is not JSON at all is located by line and column.
+    /// let bad = amscore::Policy::from_json("{\"version\": 1,").unwrap_err();
+    /// assert_eq!(bad.to_string(), "EOF while parsing a value at line 1 column 14");
     /// ```
     ///
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| PolicyError::from_serde("", &e))?;
+        // Text that is not JSON has no path inside the document: keep serde's line and column.
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| PolicyError::Syntax { path: String::new(), message: e.to_string() })?;
         Policy::from_value(value)
     }
 
@@ -286,19 +295,30 @@ impl Policy {
                 let preset: serde_json::Value =
                     serde_json::from_str(preset_text(name, "preset")?).map_err(|e| PolicyError::from_serde("", &e))?;
                 for key in ["settings", "status_rules", "plans", "name"] {
-                    if !obj.contains_key(key) {
-                        if let Some(v) = preset.get(key) {
+                    match (obj.get_mut(key), preset.get(key)) {
+                        // Settings merge field by field: a document that sets only its currency
+                        // keeps the preset's month-end rule and the rest.
+                        (Some(serde_json::Value::Object(own)), Some(serde_json::Value::Object(base)))
+                            if key == "settings" =>
+                        {
+                            for (k, v) in base {
+                                own.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                        (None, Some(v)) => {
                             obj.insert(key.to_owned(), v.clone());
                         }
+                        _ => {}
                     }
                 }
             }
         }
-        let policy: Policy = serde_path_to_error::deserialize(value).map_err(|e| {
+        let policy: Policy = serde_path_to_error::deserialize(&value).map_err(|e| {
             let path = e.path().to_string();
             // A bad map key is reported by serde_path_to_error as `map.?`: name the map instead.
             let path = if path == "." { String::new() } else { path.replace(".?", "") };
-            PolicyError::from_serde(&path, e.inner())
+            let err = PolicyError::from_serde(&path, e.inner());
+            locate_in_term(&value, &err).unwrap_or(err)
         })?;
         policy.validate()?;
         Ok(policy)
@@ -431,8 +451,39 @@ impl Policy {
             }
         }
         self.self_service.validate(&self.plans)?;
+        self.success.validate(&|id: &str| seen.contains_key(&PlanId::from(id)))?;
         Ok(())
     }
+}
+
+/// serde reports any error inside a plan's `term` (an internally tagged enum, which serde buffers)
+/// at the term itself. This re-reads the term's fields one by one to find the field the error is
+/// in: an unknown field in the length is reported at `plans[0].term.length`, a Feb 29 anchor at
+/// `plans[0].term.anchor`. An unknown field of the term itself, or an error no field explains,
+/// keeps the term's path.
+fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyError> {
+    fn probe<T: serde::de::DeserializeOwned>(term: &serde_json::Value, field: &str, path: &str) -> Option<PolicyError> {
+        let e = serde_path_to_error::deserialize::<_, T>(term.get(field)?).err()?;
+        let inner = e.path().to_string();
+        let at = if inner == "." { format!("{path}.{field}") } else { format!("{path}.{field}.{inner}") };
+        Some(PolicyError::from_serde(&at, e.inner()))
+    }
+    let path = err.path();
+    let i: usize = path.strip_prefix("plans[")?.strip_suffix("].term")?.parse().ok()?;
+    let term = doc.get("plans")?.get(i)?.get("term")?;
+    if let PolicyError::UnknownField { field, .. } = err {
+        if term.get(field).is_some() {
+            return None;
+        }
+    }
+    probe::<Length>(term, "length", path)
+        .or_else(|| probe::<CalendarPeriod>(term, "period", path))
+        .or_else(|| probe::<Option<MonthDay>>(term, "anchor", path))
+        .or_else(|| probe::<Option<u8>>(term, "anchor_day", path))
+        .or_else(|| probe::<u32>(term, "periods", path))
+        .or_else(|| probe::<Option<MonthDay>>(term, "rollover", path))
+        .or_else(|| probe::<Option<u8>>(term, "rollover_day", path))
+        .or_else(|| probe::<CalendarJoinStart>(term, "join_start", path))
 }
 
 fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
@@ -601,4 +652,48 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
         TermRule::Lifetime => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(term: serde_json::Value) -> (String, String) {
+        let doc = serde_json::json!({"version": 1, "plans": [
+            {"id": "a", "name": "A", "term": {"kind": "lifetime"}, "prices": {"currency": "USD", "dues": "1"}},
+            {"id": "b", "name": "B", "term": term, "prices": {"currency": "USD", "dues": "1"}}
+        ]});
+        let err = Policy::from_value(doc).map(|_| ()).unwrap_err();
+        (err.path().to_owned(), err.to_string())
+    }
+
+    #[test]
+    fn errors_inside_a_term_name_the_field() {
+        let length = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year", "x": 1}}));
+        assert_eq!(length, ("plans[1].term.length".into(), "plans[1].term.length: unknown field `x`".into()));
+        let unit = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "week"}}));
+        assert_eq!(unit.0, "plans[1].term.length.unit");
+        let anchor = error_of(serde_json::json!({"kind": "calendar", "period": "year", "anchor": "13-01"}));
+        assert_eq!(
+            anchor,
+            (
+                "plans[1].term.anchor".into(),
+                "plans[1].term.anchor: invalid month-day `13-01`: month must be 1..12".into()
+            )
+        );
+        let rollover = error_of(serde_json::json!({"kind": "calendar", "period": "year", "rollover": "02-30"}));
+        assert_eq!(rollover.0, "plans[1].term.rollover");
+    }
+
+    #[test]
+    fn errors_of_the_term_itself_keep_the_term_path() {
+        // A field of another kind is unknown to this kind, even when its value would be valid.
+        let other_kind =
+            error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year"}, "anchor": "01-01"}));
+        assert_eq!(other_kind, ("plans[1].term".into(), "plans[1].term: unknown field `anchor`".into()));
+        let missing = error_of(serde_json::json!({"kind": "rolling"}));
+        assert_eq!(missing, ("plans[1].term".into(), "plans[1].term: missing field `length`".into()));
+        let kind = error_of(serde_json::json!({"kind": "weekly"}));
+        assert_eq!(kind.0, "plans[1].term.kind");
+    }
 }

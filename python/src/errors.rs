@@ -19,6 +19,12 @@ create_exception!(amscore._core, RosterError, InputError, "A roster (batch input
 create_exception!(amscore._core, NotEligibleError, AmsError, "A renewal the member is not eligible for.");
 create_exception!(amscore._core, QuoteError, AmsError, "A price quote that cannot be made.");
 create_exception!(amscore._core, DecisionError, InputError, "A self-service request that cannot be decided.");
+create_exception!(
+    amscore._core,
+    SuccessError,
+    InputError,
+    "Member-success input that cannot be used (an unknown member, inconsistent counts, a negative amount)."
+);
 
 /// The exception class for an error family of the core's error table.
 fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
@@ -32,6 +38,7 @@ fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
         "renewal" => py.get_type::<NotEligibleError>(),
         "quote" => py.get_type::<QuoteError>(),
         "decision" => py.get_type::<DecisionError>(),
+        "success" => py.get_type::<SuccessError>(),
         _ => py.get_type::<AmsError>(),
     }
 }
@@ -90,5 +97,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NotEligibleError", py.get_type::<NotEligibleError>())?;
     m.add("QuoteError", py.get_type::<QuoteError>())?;
     m.add("DecisionError", py.get_type::<DecisionError>())?;
+    m.add("SuccessError", py.get_type::<SuccessError>())?;
     Ok(())
 }

@@ -21,6 +21,7 @@ FAMILY_CLASSES = {
     "request": amscore.RequestError,
     "quote": amscore.QuoteError,
     "decision": amscore.DecisionError,
+    "success": amscore.SuccessError,
 }
 
 MEMBER = amscore.Membership("M-1", "individual", dt.date(2020, 1, 15), amscore.Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)))
@@ -37,7 +38,7 @@ def test_every_code_of_the_core_table_has_a_family_class() -> None:
 def test_every_exception_class_is_an_ams_error() -> None:
     for cls in FAMILY_CLASSES.values():
         assert issubclass(cls, amscore.AmsError)
-    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError):
+    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError, amscore.SuccessError):
         assert issubclass(cls, amscore.InputError)
 
 
@@ -161,3 +162,21 @@ def test_decision_error_names_the_missing_facts(engine: amscore.Engine) -> None:
         engine.decide({"at": "2025-03-10T12:00", "action": {"kind": "renew"}})
     assert (info.value.code, info.value.name) == (3001, "missing_member_facts")
     assert info.value.path == "member"
+
+
+def test_success_error_for_inconsistent_snapshot_counts(engine: amscore.Engine) -> None:
+    request = {"op": "snapshot_metrics", "counts": {"members_now": 10, "joined_last_12_months": 20, "members_year_ago": 5}}
+    with pytest.raises(amscore.SuccessError) as info:
+        engine.answer(request)
+    e = info.value
+    assert (e.code, e.name, e.family, e.path) == (4008, "inconsistent_counts", "success", None)
+    assert str(e) == "20 joined in the last 12 months is more than the 10 members now"
+    assert isinstance(e, amscore.InputError)
+
+
+def test_roster_family_covers_the_roster_loader_block() -> None:
+    roster = [(code, name) for code, name, family in amscore.error_table() if family == "roster"]
+    assert roster[0] == (1501, "missing_column")
+    assert all(1500 < code < 1600 for code, _name in roster)
+    success = [code for code, _name, family in amscore.error_table() if family == "success"]
+    assert success == list(range(4001, 4011))

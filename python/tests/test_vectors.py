@@ -1,5 +1,8 @@
 """Every shared conformance vector (tests/vectors/*.json) through ``Engine.call``, with the
-comparison rules of tests/vectors/README.md."""
+comparison rules of tests/vectors/README.md, mirroring core/tests/vectors.rs: every file, every
+case, one policy per file (or per case), the JSON gateway, exact ``ok`` documents and the given
+keys of ``error`` documents. A file without cases, a case without a name or without ``checks``,
+or an ``expect`` that is neither ``ok`` nor ``error`` fails; nothing is skipped."""
 
 from __future__ import annotations
 
@@ -12,14 +15,21 @@ import pytest
 import amscore
 
 VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+FILES = sorted(VECTORS.glob("*.json"))
+
+
+def _load(path: Path) -> dict:
+    doc = json.loads(path.read_text())
+    assert isinstance(doc.get("cases"), list) and doc["cases"], f"{path.name}: no cases"
+    return doc
 
 
 def _cases() -> list[Any]:
     out = []
-    for path in sorted(VECTORS.glob("*.json")):
-        doc = json.loads(path.read_text())
+    for path in FILES:
+        doc = _load(path)
         for case in doc["cases"]:
-            out.append(pytest.param(doc["policy"], case, id=f"{path.stem}::{case['name']}"))
+            out.append(pytest.param(path.name, doc["policy"], case, id=f"{path.stem}::{case['name']}"))
     return out
 
 
@@ -50,24 +60,34 @@ def respond(file_policy: dict, case: dict) -> dict:
     return engine.call(case["request"])
 
 
-def test_vector_files_exist_and_names_are_unique() -> None:
-    names = [p.values[1]["name"] for p in CASES]
-    assert len(names) >= 3
-    assert len(names) == len(set(names))
+def test_every_vector_file_is_run() -> None:
+    """Every *.json file in tests/vectors is collected, with all its cases, and names are unique
+    across files (as the Rust runner requires)."""
+    assert len(FILES) >= 20
+    ran = {p.values[0] for p in CASES}
+    assert ran == {p.name for p in FILES}
+    for path in FILES:
+        assert sum(1 for p in CASES if p.values[0] == path.name) == len(_load(path)["cases"]), path.name
+    names = [p.values[2]["name"] for p in CASES]
+    assert len(names) == len(set(names)), "duplicate case names"
+    # The success analytics' vectors are among them.
+    assert {"success_engagement.json", "success_interventions.json", "success_metrics.json", "roster.json"} <= ran
 
 
-@pytest.mark.parametrize(("file_policy", "case"), CASES)
-def test_vector(file_policy: dict, case: dict) -> None:
+@pytest.mark.parametrize(("file_name", "file_policy", "case"), CASES)
+def test_vector(file_name: str, file_policy: dict, case: dict) -> None:
+    assert isinstance(case.get("name"), str) and case["name"], f"{file_name}: case without a name"
     assert case.get("checks"), "every case says what it checks"
     response = respond(file_policy, case)
     expect = case["expect"]
+    assert ("ok" in expect) != ("error" in expect), "expect must be {ok: ...} or {error: {...}}"
     if "ok" in expect:
         assert "ok" in response, response
         assert json_equal(response["ok"], expect["ok"]), (response, expect)
         return
     want = expect["error"]
-    assert {"code", "name"} <= want.keys()
+    assert {"code", "name"} <= want.keys(), "an expected error gives code and name"
     assert "error" in response, response
     for key, value in want.items():
-        assert key in ("code", "name", "message", "path")
+        assert key in ("code", "name", "message", "path"), f"unknown key {key} in expected error"
         assert json_equal(response["error"].get(key), value), (key, response, want)
