@@ -10,6 +10,7 @@ mod convert;
 mod decisions;
 mod engine;
 mod errors;
+mod success;
 mod types;
 
 use pyo3::prelude::*;
