@@ -1,6 +1,6 @@
 //! Conversions between Python objects and the core's values: JSON documents, dates, decimals.
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use rust_decimal::Decimal;
@@ -27,6 +27,21 @@ pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Date>
         return Err(PyTypeError::new_err(format!("{what}: expected datetime.date, got {}", type_name(obj))));
     }
     obj.extract::<Date>()
+}
+
+/// A count (terms, seats): a Python `int` from 0 to 4294967295. A negative count is a
+/// `ValueError`, a larger one an `OverflowError`, anything else (float, bool, str) a `TypeError`,
+/// each naming the argument.
+pub(crate) fn extract_count(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u32> {
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!("{what}: expected int, got {}", type_name(obj))));
+    }
+    match obj.extract::<i128>() {
+        Ok(n) if n < 0 => Err(PyValueError::new_err(format!("{what}: must not be negative (got {n})"))),
+        Ok(n) => u32::try_from(n)
+            .map_err(|_| PyOverflowError::new_err(format!("{what}: {n} is too large (at most {})", u32::MAX))),
+        Err(_) => Err(PyOverflowError::new_err(format!("{what}: {} is too large (at most {})", obj.str()?, u32::MAX))),
+    }
 }
 
 /// An optional `datetime.date`: `None` stays `None`.
@@ -63,6 +78,10 @@ pub(crate) fn extract_amount(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Amo
         return Ok(Amount::Text(obj.extract()?));
     }
     if is_instance_of(obj, "decimal", "Decimal")? {
+        if !obj.call_method0("is_finite")?.extract::<bool>()? {
+            // NaN and infinities are no amount: the core refuses their text with its own error.
+            return Ok(Amount::Text(obj.str()?.to_cow()?.into_owned()));
+        }
         return obj.extract::<Decimal>().map(Amount::Exact);
     }
     Err(PyTypeError::new_err(format!("{what}: expected decimal.Decimal, int or str, got {}", type_name(obj))))

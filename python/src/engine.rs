@@ -7,7 +7,7 @@ use pyo3::types::{PyBytes, PyDict, PyType};
 use time::Date;
 
 use crate::batch::{self, Columns};
-use crate::convert::{extract_date, from_value, to_value};
+use crate::convert::{extract_count, extract_date, from_value, to_value};
 use crate::decisions::{Decision, Quote, Report};
 use crate::errors::raise;
 use crate::success;
@@ -142,15 +142,16 @@ impl Engine {
     ///
     /// >>> Engine("amscore").join_term("chapter", date(2025, 10, 15))["term"]
     /// Term(2025-01-01, 2026-12-31)
-    #[pyo3(signature = (plan, date, terms=1))]
+    #[pyo3(signature = (plan, date, terms=None), text_signature = "($self, plan, date, terms=1)")]
     fn join_term<'py>(
         &self,
         py: Python<'py>,
         plan: &str,
         date: &Bound<'py, PyAny>,
-        terms: u32,
+        terms: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let date = extract_date(date, "date")?;
+        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let j = self.engine.join_terms(&plan.into(), date, terms).map_err(|e| raise_core(&e))?;
         let out = PyDict::new(py);
         out.set_item("member_since", j.member_since)?;
@@ -192,15 +193,16 @@ impl Engine {
     /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
     /// >>> Engine("amscore").renewal_term(m, date(2026, 1, 20))["term"]
     /// Term(2026-01-15, 2027-01-14)
-    #[pyo3(signature = (membership, date, terms=1))]
+    #[pyo3(signature = (membership, date, terms=None), text_signature = "($self, membership, date, terms=1)")]
     fn renewal_term<'py>(
         &self,
         py: Python<'py>,
         membership: &Membership,
         date: &Bound<'py, PyAny>,
-        terms: u32,
+        terms: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let date = extract_date(date, "date")?;
+        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let r = self.engine.renewal_term(&membership.0, date, terms).map_err(|e| raise_core(&e))?;
         let out = PyDict::new(py);
         out.set_item("kind", batch::kind_name(r.kind))?;
@@ -219,9 +221,17 @@ impl Engine {
     ///
     /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).total
     /// Money('225.00', 'USD')
-    #[pyo3(signature = (plan, date, terms=1, seats=None))]
-    fn quote_join(&self, plan: &str, date: &Bound<'_, PyAny>, terms: u32, seats: Option<u32>) -> PyResult<Quote> {
+    #[pyo3(signature = (plan, date, terms=None, seats=None), text_signature = "($self, plan, date, terms=1, seats=None)")]
+    fn quote_join(
+        &self,
+        plan: &str,
+        date: &Bound<'_, PyAny>,
+        terms: Option<&Bound<'_, PyAny>>,
+        seats: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Quote> {
         let date = extract_date(date, "date")?;
+        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
+        let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
         self.engine.quote_join(&plan.into(), date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
     }
 
@@ -232,15 +242,17 @@ impl Engine {
     /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
     /// >>> [(line["kind"], str(line["amount"])) for line in Engine("amscore").quote_renewal(m, date(2026, 1, 20)).lines]
     /// [('dues', '200.00 USD'), ('late_fee', '10.00 USD')]
-    #[pyo3(signature = (membership, date, terms=1, seats=None))]
+    #[pyo3(signature = (membership, date, terms=None, seats=None), text_signature = "($self, membership, date, terms=1, seats=None)")]
     fn quote_renewal(
         &self,
         membership: &Membership,
         date: &Bound<'_, PyAny>,
-        terms: u32,
-        seats: Option<u32>,
+        terms: Option<&Bound<'_, PyAny>>,
+        seats: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Quote> {
         let date = extract_date(date, "date")?;
+        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
+        let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
         self.engine.quote_renewal(&membership.0, date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
     }
 
@@ -282,14 +294,15 @@ impl Engine {
     /// >>> out = Engine("amscore").batch(roster, date(2026, 1, 20))
     /// >>> out.loc[0, "status"], out.loc[0, "renewal_kind"], str(out.loc[0, "quote_total"])
     /// ('grace', 'extend', '210.00')
-    #[pyo3(signature = (roster, as_of, *, terms=1, decide=false))]
+    #[pyo3(signature = (roster, as_of, *, terms=None, decide=false), text_signature = "($self, roster, as_of, *, terms=1, decide=False)")]
     fn batch<'py>(
         slf: &Bound<'py, Self>,
         roster: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
-        terms: u32,
+        terms: Option<&Bound<'py, PyAny>>,
         decide: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let module = slf.py().import("amscore._batch")?;
         module.getattr("run")?.call1((slf, roster, as_of, terms, decide))
     }
