@@ -47,3 +47,24 @@ PKG_CONFIG_PATH="$c_prefix/lib/pkgconfig" sh -c "gcc -std=c11 -Wall -Wextra -Wer
 ldd "$c_prefix/renewal_notice" | grep "$c_prefix/lib/libamscore.so" >/dev/null  # not grep -q: under pipefail, ldd could die of SIGPIPE
 "$c_prefix/renewal_notice" >/dev/null
 rm -rf "$c_prefix"
+
+step "Python: build amscore into a virtual environment, check the stubs, run pytest"
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    "maturin>=1.8,<2" "pytest>=8,<9" "hypothesis>=6,<7" "pandas>=2,<3" "pyarrow>=17,<22" \
+    "numpy>=1.24,<3" "dask[distributed]>=2024.8,<2026" "mypy>=1.11,<2" "python-dateutil>=2.9,<3"
+(cd python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release --quiet)
+(cd python && ../.venv/bin/python -m mypy.stubtest amscore._core)
+set +e
+(cd python && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    echo "pytest collected no tests: failing" >&2
+    exit 1
+elif [ "$rc" -ne 0 ]; then
+    exit "$rc"
+fi
