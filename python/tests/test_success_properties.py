@@ -78,10 +78,24 @@ def test_every_event_row_is_scored_or_listed(members: list[Any], events: list[An
     assert set(m["member_id"]) <= set(scores["member_id"]) | listed
 
 
+def without_overlaps(members: list[Any]) -> list[Any]:
+    """Drops every row whose term shares a day with an earlier-listed row of the same member.
+
+    On overlapping terms the roster loader keeps the row it reads first and lists the other as
+    `overlapping_terms` (or `duplicate_term_record`): which row survives depends on row order by
+    design, so order independence is a property of histories without overlaps."""
+    kept: list[Any] = []
+    for row in members:
+        member_id, _, offset, _ = row
+        if all(k[0] != member_id or abs(k[2] - offset) > 364 for k in kept):
+            kept.append(row)
+    return kept
+
+
 @settings(max_examples=40)
 @given(member_rows, event_rows, st.randoms(use_true_random=False))
 def test_scores_do_not_depend_on_row_order(members: list[Any], events: list[Any], rnd: Any) -> None:
-    m, e = frames(members, events)
+    m, e = frames(without_overlaps(members), events)
     a = ENGINE.engagement_scores(m, e, AS_OF)
     shuffled_m = m.sample(frac=1, random_state=rnd.randrange(2**32)).reset_index(drop=True)
     shuffled_e = e.sample(frac=1, random_state=rnd.randrange(2**32)).reset_index(drop=True)
