@@ -30,8 +30,13 @@ fn read_membership(value: Value) -> PyResult<amscore::Membership> {
         Err(err) => {
             let path = err.path().strip_prefix("membership").unwrap_or(err.path()).trim_start_matches('.').to_owned();
             let message = err.to_string();
-            let message =
-                message.strip_prefix("membership").map_or(message.clone(), |m| m.trim_start_matches('.').to_owned());
+            // `membership.term.end: …` reads `term.end: …`; `membership: missing field …` reads
+            // `missing field …`, as the membership is the whole value here.
+            let message = match message.strip_prefix("membership") {
+                Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
+                Some(rest) if rest.starts_with('.') => rest[1..].to_owned(),
+                _ => message.clone(),
+            };
             Err(raise(&Renamed { code: err.code(), name: err.name(), message }, Some(&path)))
         }
     }
