@@ -131,27 +131,50 @@ def status_kib(field: str) -> int:
         return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
 
 
-def memory_child(path: str) -> None:
-    """Reads the roster, resets the peak-RSS mark to the current RSS (Linux clear_refs), runs the
-    batch, and reports the input size, the peak above the baseline, and the result's size."""
+def memory_child(path: str, kind: str) -> None:
+    """Reads the roster (as a pyarrow Table, or as the pandas DataFrame an analyst would pass:
+    ``table.to_pandas(date_as_object=False)``), resets the peak-RSS mark to the current RSS (Linux
+    clear_refs), runs the batch, and reports: the input size, the peak RSS above the baseline, the
+    result's added size (``nbytes`` for a Table, ``memory_usage(deep=True)`` for a DataFrame) and
+    the RSS still held after the batch (the result's resident footprint)."""
+    import gc
+
     table = feather.read_table(path, memory_map=False)
     engine = amscore.Engine("amscore")
-    engine.batch(table.slice(0, 10), AS_OF)
+    if kind == "pandas":
+        roster: Any = table.to_pandas(date_as_object=False)
+        del table
+        input_bytes = int(roster.memory_usage(deep=True).sum())
+        engine.batch(roster.iloc[:10], AS_OF)
+    else:
+        roster = table
+        input_bytes = table.nbytes
+        engine.batch(table.slice(0, 10), AS_OF)
+    gc.collect()
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
     baseline = status_kib("VmRSS")
-    result = engine.batch(table, AS_OF)
+    result = engine.batch(roster, AS_OF)
     peak = status_kib("VmHWM")
-    print(f"{table.nbytes} {(peak - baseline) * 1024} {result.nbytes - table.nbytes}")
+    gc.collect()
+    retained = status_kib("VmRSS") - baseline
+    added = int(result.memory_usage(deep=True).sum()) - input_bytes if kind == "pandas" else result.nbytes - input_bytes
+    print(f"{input_bytes} {(peak - baseline) * 1024} {added} {retained * 1024}")
+
+
+def memory(path: str, kind: str) -> tuple[int, ...]:
+    child = subprocess.run([sys.executable, __file__, "--memory-child", path, "--kind", kind], check=True, capture_output=True, text=True)
+    return tuple(int(x) for x in child.stdout.split())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", default="pyarrow", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
-        memory_child(args.memory_child)
+        memory_child(args.memory_child, args.kind)
         return
 
     table = synthetic(args.rows)
@@ -184,8 +207,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "roster.feather")
         feather.write_feather(table, path, compression="uncompressed")
-        child = subprocess.run([sys.executable, __file__, "--memory-child", path], check=True, capture_output=True, text=True)
-        input_bytes, extra_peak, added = (int(x) for x in child.stdout.split())
+        input_bytes, extra_peak, added, retained = memory(path, "pyarrow")
+        pd_input, pd_peak, pd_added, pd_retained = memory(path, "pandas")
 
     statuses = {str(k): int(v) for k, v in zip(*np.unique(np.array(result.column("status").to_pylist(), dtype=object).astype(str), return_counts=True))}
     print(f"rows:                         {args.rows:,} (as of {AS_OF}; statuses {statuses})")
@@ -197,6 +220,13 @@ def main() -> None:
     print(f"input table:                  {input_bytes / 2**20:.1f} MiB")
     print(f"batch peak above baseline:    {extra_peak / 2**20:.1f} MiB ({extra_peak / input_bytes:.2f}x input; peak total {(input_bytes + extra_peak) / input_bytes:.2f}x input)")
     print(f"result columns added:         {added / 2**20:.1f} MiB ({added / input_bytes:.2f}x input)")
+    print(f"result resident after batch:  {retained / 2**20:.1f} MiB ({retained / input_bytes:.2f}x input; RSS after - RSS before)")
+    print("pandas input frame:           table.to_pandas(date_as_object=False): member_id object (str), plan category,")
+    print("                              dates datetime64[ms], pending bool; size = memory_usage(deep=True).sum()")
+    print(f"pandas input frame size:      {pd_input / 2**20:.1f} MiB")
+    print(f"pandas peak above baseline:   {pd_peak / 2**20:.1f} MiB ({pd_peak / pd_input:.2f}x input; peak total {(pd_input + pd_peak) / pd_input:.2f}x input)")
+    print(f"pandas result columns added:  {pd_added / 2**20:.1f} MiB ({pd_added / pd_input:.2f}x input; memory_usage(deep=True))")
+    print(f"pandas resident after batch:  {pd_retained / 2**20:.1f} MiB ({pd_retained / pd_input:.2f}x input; RSS after - RSS before)")
 
 
 if __name__ == "__main__":
