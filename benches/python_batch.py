@@ -159,7 +159,9 @@ def memory_child(path: str, kind: str) -> None:
     gc.collect()
     retained = status_kib("VmRSS") - baseline
     added = int(result.memory_usage(deep=True).sum()) - input_bytes if kind == "pandas" else result.nbytes - input_bytes
-    print(f"{input_bytes} {(peak - baseline) * 1024} {added} {retained * 1024}")
+    # A Table's distinct buffers (nbytes counts a buffer shared by several columns once per column).
+    distinct = 0 if kind == "pandas" else result.get_total_buffer_size() - table.get_total_buffer_size()
+    print(f"{input_bytes} {(peak - baseline) * 1024} {added} {retained * 1024} {distinct}")
 
 
 def memory(path: str, kind: str) -> tuple[int, ...]:
@@ -207,8 +209,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "roster.feather")
         feather.write_feather(table, path, compression="uncompressed")
-        input_bytes, extra_peak, added, retained = memory(path, "pyarrow")
-        pd_input, pd_peak, pd_added, pd_retained = memory(path, "pandas")
+        input_bytes, extra_peak, added, retained, distinct = memory(path, "pyarrow")
+        pd_input, pd_peak, pd_added, pd_retained, _ = memory(path, "pandas")
 
     statuses = {str(k): int(v) for k, v in zip(*np.unique(np.array(result.column("status").to_pylist(), dtype=object).astype(str), return_counts=True))}
     print(f"rows:                         {args.rows:,} (as of {AS_OF}; statuses {statuses})")
@@ -220,6 +222,7 @@ def main() -> None:
     print(f"input table:                  {input_bytes / 2**20:.1f} MiB")
     print(f"batch peak above baseline:    {extra_peak / 2**20:.1f} MiB ({extra_peak / input_bytes:.2f}x input; peak total {(input_bytes + extra_peak) / input_bytes:.2f}x input)")
     print(f"result columns added:         {added / 2**20:.1f} MiB ({added / input_bytes:.2f}x input)")
+    print(f"result distinct buffers:      {distinct / 2**20:.1f} MiB ({distinct / input_bytes:.2f}x input; get_total_buffer_size)")
     print(f"result resident after batch:  {retained / 2**20:.1f} MiB ({retained / input_bytes:.2f}x input; RSS after - RSS before)")
     print("pandas input frame:           table.to_pandas(date_as_object=False): member_id object (str), plan category,")
     print("                              dates datetime64[ms], pending bool; size = memory_usage(deep=True).sum()")

@@ -249,12 +249,33 @@ def _to_pandas(column: Any) -> Any:
     return column.to_pandas(types_mapper=mapper).array
 
 
-def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
-    """Wraps the Arrow buffers the core filled, without copying them."""
+_ZEROS: list[Any] = []
+
+
+def _zeros(size: int) -> Any:
+    """A read-only zeroed buffer of at least ``size`` bytes, shared by every batch: an anonymous
+    memory map, whose untouched pages the kernel backs with its one zero page (no resident
+    memory, however many all-null columns read it)."""
+    import mmap
+
     import pyarrow as pa
 
+    if not _ZEROS or _ZEROS[0].size < size:
+        _ZEROS[:] = [pa.py_buffer(memoryview(mmap.mmap(-1, max(size, mmap.PAGESIZE))).toreadonly())]
+    return _ZEROS[0]
+
+
+def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
+    """Wraps the Arrow buffers the core filled, without copying them. The core leaves out (None)
+    every buffer of a column whose rows are all null; one zeroed buffer stands for them all (an
+    all-zero validity bitmap, zero offsets, zero data), allocated once and never written."""
+    import pyarrow as pa
+
+    zeros = _zeros(16 * n + 8)
+
     def buf(key: str) -> Any:
-        return pa.py_buffer(out[key])
+        data = out[key]
+        return zeros if data is None else pa.py_buffer(data)
 
     def array(kind: Any, data: str, valid: str) -> Any:
         return pa.Array.from_buffers(kind, n, [buf(valid), buf(data)])

@@ -220,3 +220,22 @@ def test_index_is_kept(engine: amscore.Engine) -> None:
 def test_not_a_frame_is_a_type_error(engine: amscore.Engine) -> None:
     with pytest.raises(TypeError, match="pandas.DataFrame or a pyarrow.Table"):
         engine.batch([{"member_id": "a"}], AS_OF)
+
+
+def test_all_null_result_columns_are_valid_arrow_and_all_null(engine: amscore.Engine) -> None:
+    # Columns whose rows are all null share one zeroed buffer instead of buffers of their own;
+    # they must still be valid Arrow arrays of their type, null in every row.
+    clean = pa.Table.from_pandas(frame([{}, {"term_start": dt.date(2025, 6, 1), "term_end": dt.date(2026, 5, 31)}]), preserve_index=False)
+    out = engine.batch(clean, AS_OF, decide=True)
+    out.validate(full=True)
+    for column in ("error_code", "error_name", "error_message", "quote_error"):
+        assert out.column(column).to_pylist() == [None, None], column
+    assert out.column("error_message").type == pa.string() and out.column("error_code").type == pa.int16()
+    # A roster where every row is bad: every result column but the error columns is all null.
+    bad = pa.Table.from_pandas(frame([{"plan": "platinum"}, {"member_since": None}]), preserve_index=False)
+    out = engine.batch(bad, AS_OF, decide=True)
+    out.validate(full=True)
+    assert out.column("error_name").to_pylist() == ["unknown_plan", "request_missing_field"]
+    for column in set(amscore.RESULT_COLUMNS + amscore.DECISION_COLUMNS) - {"error_code", "error_name", "error_message"}:
+        assert out.column(column).to_pylist() == [None, None], column
+    assert engine.batch(bad.to_pandas(), AS_OF)["quote_total"].isna().all()
