@@ -40,8 +40,9 @@ by ``;``).
 
 A row with a missing or unreadable value, an unknown plan or inconsistent facts gets an error in
 its own row; the batch never raises for a row and never drops one. A missing required column
-raises ``RosterError`` naming it. pandas results use ``datetime64[ns]`` date columns; pyarrow
-results use ``date32``.
+raises ``RosterError`` naming it. pandas results use ``datetime64[ns]`` date columns and
+``string[pyarrow]`` text columns (no Python object per row); pyarrow results use ``date32`` and
+``string``.
 """
 
 from __future__ import annotations
@@ -239,9 +240,19 @@ def _to_pandas(column: Any) -> Any:
     import pandas as pd
     import pyarrow as pa
 
+    if pa.types.is_string(column.type):
+        # Text stays in Arrow buffers (``string[pyarrow]``, which holds ``large_string``): no
+        # Python object per row; an all-null chunk needs no offsets of its own.
+        def large(chunk: Any) -> Any:
+            if chunk.null_count < len(chunk):
+                return chunk.cast(pa.large_string())
+            zeros = _zeros(8 * len(chunk) + 8)
+            return pa.Array.from_buffers(pa.large_string(), len(chunk), [zeros, zeros, zeros], null_count=len(chunk))
+
+        return pd.arrays.ArrowStringArray(pa.chunked_array([large(c) for c in column.chunks], type=pa.large_string()))
     if pa.types.is_date32(column.type):
         return column.to_pandas(date_as_object=False).to_numpy().astype("datetime64[ns]")
-    plain = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype(), pa.string(): pd.StringDtype()}
+    plain = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype()}
 
     def mapper(kind: Any) -> Any:
         return pd.ArrowDtype(kind) if pa.types.is_decimal(kind) else plain.get(kind)

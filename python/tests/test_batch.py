@@ -152,6 +152,7 @@ def test_bad_rows_get_their_own_error_and_no_row_is_dropped(engine: amscore.Engi
     assert out.loc[3, "error_message"] == "member_since: missing value"
     assert out.loc[5, "error_message"] == "term_start: not a valid date"
     assert out.loc[1, "error_message"] == "unknown plan `platinum`"
+    assert out["error_message"].dtype == pd.StringDtype("pyarrow") and out["error_message"].isna().tolist() == [True, False, False, False, False, False, True]
     assert list(out["status"].isna()) == [False, True, True, True, True, True, False]
 
 
