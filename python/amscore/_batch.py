@@ -148,9 +148,11 @@ def _to_arrow(series: Any) -> Any:
         return list(series.astype(object))
 
 
-CHUNK_ROWS = 1 << 17
-"""Rows handed to the core at a time: bounds the memory of the input copies, and lets the
-result columns of a ``pyarrow.Table`` stay chunked without a concatenating copy."""
+CHUNK_ROWS = 1 << 15
+"""Rows handed to the core at a time: bounds the memory of the input copies and of the core's
+result buffers before they are handed over (about 60 bytes a row in flight), and lets the result
+columns of a ``pyarrow.Table`` stay chunked without a concatenating copy. 2**15 measured: peak
+1.54x the input against 1.83x for 2**17, at the same speed (1M rows)."""
 
 
 def _slice(column: Any, start: int, length: int) -> Any:
