@@ -129,6 +129,12 @@ fn name_index(table: &[amscore::ErrorInfo], code: u32) -> i16 {
     table.iter().position(|e| e.code == code).and_then(|i| i16::try_from(i).ok()).unwrap_or(-1)
 }
 
+/// The family of an error code, from the table built once per batch (`amscore::error_table()`
+/// builds and sorts a fresh table on every call: too slow for every row).
+fn family(table: &[amscore::ErrorInfo], code: u32) -> &'static str {
+    table.iter().find(|e| e.code == code).map_or("", |e| e.family)
+}
+
 /// A row's problem before the core is asked: which code, and the message.
 struct RowError {
     code: u32,
@@ -305,7 +311,7 @@ impl Output {
                     _ => engine.renewal_term(m, as_of, terms).map(|r| (r.kind, r.plan, r.term, r.member_since)),
                 }
             }
-            Err(e) if crate::errors::family_of(e.code()) == "renewal" => Err(e),
+            Err(e) if family(table, e.code()) == "renewal" => Err(e),
             Err(e) => {
                 self.quote_error[row] = name_index(table, e.code());
                 self.quote_error_valid.set(row);
