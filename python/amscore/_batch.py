@@ -253,7 +253,8 @@ def _to_pandas(column: Any) -> Any:
 
         return pd.arrays.ArrowStringArray(pa.chunked_array([large(c) for c in column.chunks], type=pa.large_string()))
     if pa.types.is_date32(column.type):
-        return column.to_pandas(date_as_object=False).to_numpy().astype("datetime64[ns]")
+        # Straight to nanoseconds: no datetime64[ms] copy on the way.
+        return column.to_pandas(date_as_object=False, coerce_temporal_nanoseconds=True).to_numpy()
     plain = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype()}
 
     def mapper(kind: Any) -> Any:
