@@ -197,6 +197,7 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, deci
         pending = pc.fill_null(pc.cast(pending, pa.bool_()), False)
 
     chunks: list[dict[str, Any]] = []
+    sinks: dict[str, _PandasColumn] = {}
     for start in range(0, max(n, 1), CHUNK_ROWS):
         length = min(CHUNK_ROWS, n - start)
         codes = pc.fill_null(pc.cast(encoded.indices.slice(start, length), pa.int32()), -1)
@@ -220,21 +221,81 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, deci
             dates("deceased_on"),
             decide,
         )
-        chunks.append(_arrow_columns(out, out["rows"], decide))
+        columns = _arrow_columns(out, out["rows"], decide)
+        del out
+        if is_table:
+            chunks.append(columns)
+            continue
+        # pandas: each chunk goes straight into the preallocated result arrays, so its Arrow
+        # buffers are freed (and their memory reused by the next chunk) before the next one.
+        for name, array in columns.items():
+            sinks.setdefault(name, _PandasColumn(n)).put(start, _to_pandas(pa.chunked_array([array])))
+        del columns
     wanted = RESULT_COLUMNS + (DECISION_COLUMNS if decide else ())
+    if not is_table:
+        frame = roster.copy(deep=False)
+        for name in wanted:
+            frame[name] = sinks.pop(name).result()
+        return frame
     results = {name: pa.chunked_array([c[name] for c in chunks]) for name in wanted}
     del chunks
-    if is_table:
-        table = roster
-        for name, array in results.items():
-            if name in table.column_names:
-                table = table.drop_columns([name])
-            table = table.append_column(name, array)
-        return table
-    frame = roster.copy(deep=False)
-    for name in wanted:
-        frame[name] = _to_pandas(results.pop(name))
-    return frame
+    table = roster
+    for name, array in results.items():
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(name, array)
+    return table
+
+
+class _PandasColumn:
+    """A pandas result column of ``n`` rows, filled a chunk at a time: numpy data (and mask, and
+    category codes) preallocated and copied into; Arrow-backed columns keep their chunks."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.first: Any = None
+        self.data: Any = None
+        self.mask: Any = None
+        self.chunks: list[Any] = []
+
+    def put(self, start: int, piece: Any) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if self.first is None:
+            self.first = piece
+            if isinstance(piece, np.ndarray):
+                self.data = np.empty(self.n, dtype=piece.dtype)
+            elif isinstance(piece, pd.Categorical):
+                self.data = np.empty(self.n, dtype=piece.codes.dtype)
+            elif isinstance(piece, (pd.arrays.BooleanArray, pd.arrays.IntegerArray)):
+                self.data = np.empty(self.n, dtype=piece._data.dtype)
+                self.mask = np.empty(self.n, dtype=bool)
+        end = start + len(piece)
+        if isinstance(piece, np.ndarray):
+            self.data[start:end] = piece
+        elif isinstance(piece, pd.Categorical):
+            if piece.dtype != self.first.dtype:
+                raise AssertionError("result categories differ between chunks")
+            self.data[start:end] = piece.codes
+        elif self.mask is not None:
+            self.data[start:end] = piece._data
+            self.mask[start:end] = piece._mask
+        else:
+            self.chunks.extend(piece.__arrow_array__().chunks)
+
+    def result(self) -> Any:
+        import pandas as pd
+        import pyarrow as pa
+
+        first = self.first
+        if self.data is None:
+            return type(first)(pa.chunked_array(self.chunks, type=first.__arrow_array__().type))
+        if self.mask is not None:
+            return type(first)(self.data, self.mask)
+        if isinstance(first, pd.Categorical):
+            return pd.Categorical.from_codes(self.data, dtype=first.dtype)
+        return self.data
 
 
 def _to_pandas(column: Any) -> Any:

@@ -240,3 +240,19 @@ def test_all_null_result_columns_are_valid_arrow_and_all_null(engine: amscore.En
     for column in set(amscore.RESULT_COLUMNS + amscore.DECISION_COLUMNS) - {"error_code", "error_name", "error_message"}:
         assert out.column(column).to_pylist() == [None, None], column
     assert engine.batch(bad.to_pandas(), AS_OF)["quote_total"].isna().all()
+
+
+def test_pandas_results_filled_chunk_by_chunk_equal_the_whole_arrow_columns(engine: amscore.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas results are built a chunk at a time into preallocated arrays; with 7-row chunks
+    # (bad rows and all-null chunks included) they equal the whole Arrow columns converted at once.
+    from amscore import _batch
+
+    monkeypatch.setattr(_batch, "CHUNK_ROWS", 7)
+    roster = pd.DataFrame(synthetic_roster(300, seed=11))
+    got = engine.batch(roster, AS_OF, decide=True)
+    table = engine.batch(pa.Table.from_pandas(roster, preserve_index=False), AS_OF, decide=True)
+    want = roster.copy()
+    for name in amscore.RESULT_COLUMNS + amscore.DECISION_COLUMNS:
+        want[name] = _batch._to_pandas(pa.chunked_array([table.column(name).combine_chunks()]))
+    assert got["error_code"].notna().sum() > 0 and got["quote_total"].notna().sum() > 0
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
