@@ -40,8 +40,9 @@ by ``;``).
 
 A row with a missing or unreadable value, an unknown plan or inconsistent facts gets an error in
 its own row; the batch never raises for a row and never drops one. A missing required column
-raises ``RosterError`` naming it. pandas results use ``datetime64[ns]`` date columns; pyarrow
-results use ``date32``.
+raises ``RosterError`` naming it. pandas results use ``datetime64[ns]`` date columns and
+``string[pyarrow]`` text columns (no Python object per row); pyarrow results use ``date32`` and
+``string``.
 """
 
 from __future__ import annotations
@@ -147,9 +148,11 @@ def _to_arrow(series: Any) -> Any:
         return list(series.astype(object))
 
 
-CHUNK_ROWS = 1 << 17
-"""Rows handed to the core at a time: bounds the memory of the input copies, and lets the
-result columns of a ``pyarrow.Table`` stay chunked without a concatenating copy."""
+CHUNK_ROWS = 1 << 15
+"""Rows handed to the core at a time: bounds the memory of the input copies and of the core's
+result buffers before they are handed over (about 60 bytes a row in flight), and lets the result
+columns of a ``pyarrow.Table`` stay chunked without a concatenating copy. 2**15 measured: peak
+1.54x the input against 1.83x for 2**17, at the same speed (1M rows)."""
 
 
 def _slice(column: Any, start: int, length: int) -> Any:
@@ -194,6 +197,7 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, deci
         pending = pc.fill_null(pc.cast(pending, pa.bool_()), False)
 
     chunks: list[dict[str, Any]] = []
+    sinks: dict[str, _PandasColumn] = {}
     for start in range(0, max(n, 1), CHUNK_ROWS):
         length = min(CHUNK_ROWS, n - start)
         codes = pc.fill_null(pc.cast(encoded.indices.slice(start, length), pa.int32()), -1)
@@ -217,21 +221,81 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, deci
             dates("deceased_on"),
             decide,
         )
-        chunks.append(_arrow_columns(out, out["rows"], decide))
+        columns = _arrow_columns(out, out["rows"], decide)
+        del out
+        if is_table:
+            chunks.append(columns)
+            continue
+        # pandas: each chunk goes straight into the preallocated result arrays, so its Arrow
+        # buffers are freed (and their memory reused by the next chunk) before the next one.
+        for name, array in columns.items():
+            sinks.setdefault(name, _PandasColumn(n)).put(start, _to_pandas(pa.chunked_array([array])))
+        del columns
     wanted = RESULT_COLUMNS + (DECISION_COLUMNS if decide else ())
+    if not is_table:
+        frame = roster.copy(deep=False)
+        for name in wanted:
+            frame[name] = sinks.pop(name).result()
+        return frame
     results = {name: pa.chunked_array([c[name] for c in chunks]) for name in wanted}
     del chunks
-    if is_table:
-        table = roster
-        for name, array in results.items():
-            if name in table.column_names:
-                table = table.drop_columns([name])
-            table = table.append_column(name, array)
-        return table
-    frame = roster.copy(deep=False)
-    for name in wanted:
-        frame[name] = _to_pandas(results.pop(name))
-    return frame
+    table = roster
+    for name, array in results.items():
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(name, array)
+    return table
+
+
+class _PandasColumn:
+    """A pandas result column of ``n`` rows, filled a chunk at a time: numpy data (and mask, and
+    category codes) preallocated and copied into; Arrow-backed columns keep their chunks."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.first: Any = None
+        self.data: Any = None
+        self.mask: Any = None
+        self.chunks: list[Any] = []
+
+    def put(self, start: int, piece: Any) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if self.first is None:
+            self.first = piece
+            if isinstance(piece, np.ndarray):
+                self.data = np.empty(self.n, dtype=piece.dtype)
+            elif isinstance(piece, pd.Categorical):
+                self.data = np.empty(self.n, dtype=piece.codes.dtype)
+            elif isinstance(piece, (pd.arrays.BooleanArray, pd.arrays.IntegerArray)):
+                self.data = np.empty(self.n, dtype=piece._data.dtype)
+                self.mask = np.empty(self.n, dtype=bool)
+        end = start + len(piece)
+        if isinstance(piece, np.ndarray):
+            self.data[start:end] = piece
+        elif isinstance(piece, pd.Categorical):
+            if piece.dtype != self.first.dtype:
+                raise AssertionError("result categories differ between chunks")
+            self.data[start:end] = piece.codes
+        elif self.mask is not None:
+            self.data[start:end] = piece._data
+            self.mask[start:end] = piece._mask
+        else:
+            self.chunks.extend(piece.__arrow_array__().chunks)
+
+    def result(self) -> Any:
+        import pandas as pd
+        import pyarrow as pa
+
+        first = self.first
+        if self.data is None:
+            return type(first)(pa.chunked_array(self.chunks, type=first.__arrow_array__().type))
+        if self.mask is not None:
+            return type(first)(self.data, self.mask)
+        if isinstance(first, pd.Categorical):
+            return pd.Categorical.from_codes(self.data, dtype=first.dtype)
+        return self.data
 
 
 def _to_pandas(column: Any) -> Any:
@@ -239,9 +303,20 @@ def _to_pandas(column: Any) -> Any:
     import pandas as pd
     import pyarrow as pa
 
+    if pa.types.is_string(column.type):
+        # Text stays in Arrow buffers (``string[pyarrow]``, which holds ``large_string``): no
+        # Python object per row; an all-null chunk needs no offsets of its own.
+        def large(chunk: Any) -> Any:
+            if chunk.null_count < len(chunk):
+                return chunk.cast(pa.large_string())
+            zeros = _zeros(8 * len(chunk) + 8)
+            return pa.Array.from_buffers(pa.large_string(), len(chunk), [zeros, zeros, zeros], null_count=len(chunk))
+
+        return pd.arrays.ArrowStringArray(pa.chunked_array([large(c) for c in column.chunks], type=pa.large_string()))
     if pa.types.is_date32(column.type):
-        return column.to_pandas(date_as_object=False).to_numpy().astype("datetime64[ns]")
-    plain = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype(), pa.string(): pd.StringDtype()}
+        # Straight to nanoseconds: no datetime64[ms] copy on the way.
+        return column.to_pandas(date_as_object=False, coerce_temporal_nanoseconds=True).to_numpy()
+    plain = {pa.bool_(): pd.BooleanDtype(), pa.int16(): pd.Int16Dtype()}
 
     def mapper(kind: Any) -> Any:
         return pd.ArrowDtype(kind) if pa.types.is_decimal(kind) else plain.get(kind)
@@ -249,12 +324,33 @@ def _to_pandas(column: Any) -> Any:
     return column.to_pandas(types_mapper=mapper).array
 
 
-def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
-    """Wraps the Arrow buffers the core filled, without copying them."""
+_ZEROS: list[Any] = []
+
+
+def _zeros(size: int) -> Any:
+    """A read-only zeroed buffer of at least ``size`` bytes, shared by every batch: an anonymous
+    memory map, whose untouched pages the kernel backs with its one zero page (no resident
+    memory, however many all-null columns read it)."""
+    import mmap
+
     import pyarrow as pa
 
+    if not _ZEROS or _ZEROS[0].size < size:
+        _ZEROS[:] = [pa.py_buffer(memoryview(mmap.mmap(-1, max(size, mmap.PAGESIZE))).toreadonly())]
+    return _ZEROS[0]
+
+
+def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
+    """Wraps the Arrow buffers the core filled, without copying them. The core leaves out (None)
+    every buffer of a column whose rows are all null; one zeroed buffer stands for them all (an
+    all-zero validity bitmap, zero offsets, zero data), allocated once and never written."""
+    import pyarrow as pa
+
+    zeros = _zeros(16 * n + 8)
+
     def buf(key: str) -> Any:
-        return pa.py_buffer(out[key])
+        data = out[key]
+        return zeros if data is None else pa.py_buffer(data)
 
     def array(kind: Any, data: str, valid: str) -> Any:
         return pa.Array.from_buffers(kind, n, [buf(valid), buf(data)])

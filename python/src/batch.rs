@@ -63,6 +63,10 @@ impl Validity {
     fn set(&mut self, row: usize) {
         self.0[row / 8] |= 1 << (row % 8);
     }
+    /// Whether no row is set (the column is all null).
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|b| *b == 0)
+    }
 }
 
 /// The result columns, in Arrow's memory layout, so that Python wraps them without copying.
@@ -123,6 +127,12 @@ fn days(date: Date) -> i32 {
 
 fn name_index(table: &[amscore::ErrorInfo], code: u32) -> i16 {
     table.iter().position(|e| e.code == code).and_then(|i| i16::try_from(i).ok()).unwrap_or(-1)
+}
+
+/// The family of an error code, from the table built once per batch (`amscore::error_table()`
+/// builds and sorts a fresh table on every call: too slow for every row).
+fn family(table: &[amscore::ErrorInfo], code: u32) -> &'static str {
+    table.iter().find(|e| e.code == code).map_or("", |e| e.family)
 }
 
 /// A row's problem before the core is asked: which code, and the message.
@@ -301,7 +311,7 @@ impl Output {
                     _ => engine.renewal_term(m, as_of, terms).map(|r| (r.kind, r.plan, r.term, r.member_since)),
                 }
             }
-            Err(e) if crate::errors::family_of(e.code()) == "renewal" => Err(e),
+            Err(e) if family(table, e.code()) == "renewal" => Err(e),
             Err(e) => {
                 self.quote_error[row] = name_index(table, e.code());
                 self.quote_error_valid.set(row);
@@ -423,37 +433,58 @@ impl Output {
             currencies,
             quote_scale,
         } = self;
-        let put = |key: &str, bytes: Vec<u8>| d.set_item(key, PyBytes::new(py, &bytes));
+        // A column whose rows are all null carries no data: its buffers (validity included) go
+        // out as None, and Python backs them with one shared zeroed buffer.
+        let put = |key: &str, null: bool, bytes: Vec<u8>| match null {
+            true => d.set_item(key, py.None()),
+            false => d.set_item(key, PyBytes::new(py, &bytes)),
+        };
+        macro_rules! put_le {
+            ($key:expr, $null:expr, $values:expr, $to_le:expr) => {
+                match $null {
+                    true => d.set_item($key, py.None()),
+                    false => d.set_item($key, le_bytes(py, $values, $to_le)?),
+                }
+            };
+        }
+        let status_null = status_valid.is_empty();
+        let renewal_null = renewal_valid.is_empty();
+        let renewal_end_null = renewal_end_valid.is_empty();
+        let refusal_null = refusal_valid.is_empty();
+        let error_null = error_valid.is_empty();
+        let quote_null = quote_valid.is_empty();
+        let quote_error_null = quote_error_valid.is_empty();
+        let route_null = route_valid.is_empty();
         d.set_item("rows", n)?;
-        d.set_item("status", le_bytes(py, status, i8::to_le_bytes)?)?;
-        put("status_valid", status_valid.0)?;
-        put("counts_as_member", counts_as_member.0)?;
-        d.set_item("renewal_kind", le_bytes(py, renewal_kind, i8::to_le_bytes)?)?;
-        put("renewal_valid", renewal_valid.0)?;
-        d.set_item("renewal_plan", le_bytes(py, renewal_plan, i16::to_le_bytes)?)?;
-        d.set_item("renewal_start", le_bytes(py, renewal_start, i32::to_le_bytes)?)?;
-        d.set_item("renewal_end", le_bytes(py, renewal_end, i32::to_le_bytes)?)?;
-        put("renewal_end_valid", renewal_end_valid.0)?;
-        d.set_item("renewal_member_since", le_bytes(py, renewal_member_since, i32::to_le_bytes)?)?;
-        d.set_item("refusal", le_bytes(py, refusal, i16::to_le_bytes)?)?;
-        put("refusal_valid", refusal_valid.0)?;
-        d.set_item("error_code", le_bytes(py, error_code, i16::to_le_bytes)?)?;
-        d.set_item("error_name", le_bytes(py, error_name, i16::to_le_bytes)?)?;
-        put("error_valid", error_valid.0)?;
-        d.set_item("error_offsets", le_bytes(py, error_offsets, i32::to_le_bytes)?)?;
-        put("error_text", error_text)?;
-        d.set_item("quote_total", le_bytes(py, quote_total, i128::to_le_bytes)?)?;
+        put_le!("status", status_null, status, i8::to_le_bytes)?;
+        put("status_valid", status_null, status_valid.0)?;
+        put("counts_as_member", status_null, counts_as_member.0)?;
+        put_le!("renewal_kind", renewal_null, renewal_kind, i8::to_le_bytes)?;
+        put("renewal_valid", renewal_null, renewal_valid.0)?;
+        put_le!("renewal_plan", renewal_null, renewal_plan, i16::to_le_bytes)?;
+        put_le!("renewal_start", renewal_null, renewal_start, i32::to_le_bytes)?;
+        put_le!("renewal_end", renewal_end_null, renewal_end, i32::to_le_bytes)?;
+        put("renewal_end_valid", renewal_end_null, renewal_end_valid.0)?;
+        put_le!("renewal_member_since", renewal_null, renewal_member_since, i32::to_le_bytes)?;
+        put_le!("refusal", refusal_null, refusal, i16::to_le_bytes)?;
+        put("refusal_valid", refusal_null, refusal_valid.0)?;
+        put_le!("error_code", error_null, error_code, i16::to_le_bytes)?;
+        put_le!("error_name", error_null, error_name, i16::to_le_bytes)?;
+        put("error_valid", error_null, error_valid.0)?;
+        put_le!("error_offsets", error_null, error_offsets, i32::to_le_bytes)?;
+        put("error_text", false, error_text)?;
+        put_le!("quote_total", quote_null, quote_total, i128::to_le_bytes)?;
         d.set_item("quote_scale", quote_scale)?;
-        d.set_item("quote_currency", le_bytes(py, quote_currency, i8::to_le_bytes)?)?;
+        put_le!("quote_currency", quote_null, quote_currency, i8::to_le_bytes)?;
         d.set_item("currency_names", currencies)?;
-        put("quote_valid", quote_valid.0)?;
-        d.set_item("quote_error", le_bytes(py, quote_error, i16::to_le_bytes)?)?;
-        put("quote_error_valid", quote_error_valid.0)?;
-        d.set_item("route", le_bytes(py, route, i8::to_le_bytes)?)?;
-        put("route_valid", route_valid.0)?;
+        put("quote_valid", quote_null, quote_valid.0)?;
+        put_le!("quote_error", quote_error_null, quote_error, i16::to_le_bytes)?;
+        put("quote_error_valid", quote_error_null, quote_error_valid.0)?;
+        put_le!("route", route_null, route, i8::to_le_bytes)?;
+        put("route_valid", route_null, route_valid.0)?;
         d.set_item("route_names", ROUTES.to_vec())?;
-        d.set_item("reason_offsets", le_bytes(py, reason_offsets, i32::to_le_bytes)?)?;
-        put("reason_text", reason_text)?;
+        put_le!("reason_offsets", route_null, reason_offsets, i32::to_le_bytes)?;
+        put("reason_text", false, reason_text)?;
         d.set_item("status_names", STATUSES.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
         d.set_item("renewal_kind_names", KINDS.iter().map(|k| kind_name(*k)).collect::<Vec<_>>())?;
         d.set_item("renewal_plan_names", engine.policy().plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>())?;

@@ -152,6 +152,7 @@ def test_bad_rows_get_their_own_error_and_no_row_is_dropped(engine: amscore.Engi
     assert out.loc[3, "error_message"] == "member_since: missing value"
     assert out.loc[5, "error_message"] == "term_start: not a valid date"
     assert out.loc[1, "error_message"] == "unknown plan `platinum`"
+    assert out["error_message"].dtype == pd.StringDtype("pyarrow") and out["error_message"].isna().tolist() == [True, False, False, False, False, False, True]
     assert list(out["status"].isna()) == [False, True, True, True, True, True, False]
 
 
@@ -220,3 +221,38 @@ def test_index_is_kept(engine: amscore.Engine) -> None:
 def test_not_a_frame_is_a_type_error(engine: amscore.Engine) -> None:
     with pytest.raises(TypeError, match="pandas.DataFrame or a pyarrow.Table"):
         engine.batch([{"member_id": "a"}], AS_OF)
+
+
+def test_all_null_result_columns_are_valid_arrow_and_all_null(engine: amscore.Engine) -> None:
+    # Columns whose rows are all null share one zeroed buffer instead of buffers of their own;
+    # they must still be valid Arrow arrays of their type, null in every row.
+    clean = pa.Table.from_pandas(frame([{}, {"term_start": dt.date(2025, 6, 1), "term_end": dt.date(2026, 5, 31)}]), preserve_index=False)
+    out = engine.batch(clean, AS_OF, decide=True)
+    out.validate(full=True)
+    for column in ("error_code", "error_name", "error_message", "quote_error"):
+        assert out.column(column).to_pylist() == [None, None], column
+    assert out.column("error_message").type == pa.string() and out.column("error_code").type == pa.int16()
+    # A roster where every row is bad: every result column but the error columns is all null.
+    bad = pa.Table.from_pandas(frame([{"plan": "platinum"}, {"member_since": None}]), preserve_index=False)
+    out = engine.batch(bad, AS_OF, decide=True)
+    out.validate(full=True)
+    assert out.column("error_name").to_pylist() == ["unknown_plan", "request_missing_field"]
+    for column in set(amscore.RESULT_COLUMNS + amscore.DECISION_COLUMNS) - {"error_code", "error_name", "error_message"}:
+        assert out.column(column).to_pylist() == [None, None], column
+    assert engine.batch(bad.to_pandas(), AS_OF)["quote_total"].isna().all()
+
+
+def test_pandas_results_filled_chunk_by_chunk_equal_the_whole_arrow_columns(engine: amscore.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas results are built a chunk at a time into preallocated arrays; with 7-row chunks
+    # (bad rows and all-null chunks included) they equal the whole Arrow columns converted at once.
+    from amscore import _batch
+
+    monkeypatch.setattr(_batch, "CHUNK_ROWS", 7)
+    roster = pd.DataFrame(synthetic_roster(300, seed=11))
+    got = engine.batch(roster, AS_OF, decide=True)
+    table = engine.batch(pa.Table.from_pandas(roster, preserve_index=False), AS_OF, decide=True)
+    want = roster.copy()
+    for name in amscore.RESULT_COLUMNS + amscore.DECISION_COLUMNS:
+        want[name] = _batch._to_pandas(pa.chunked_array([table.column(name).combine_chunks()]))
+    assert got["error_code"].notna().sum() > 0 and got["quote_total"].notna().sum() > 0
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
