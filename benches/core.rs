@@ -1,0 +1,115 @@
+//! Criterion benchmarks of amscore's core operations, and of a synthetic roster through the batch
+//! path at 10k, 100k and 1M members. How to run them, and the latest numbers: `benches/README.md`.
+
+// `criterion_group!` generates public functions without doc comments.
+#![allow(missing_docs)]
+use std::hint::black_box;
+use std::time::Duration;
+
+use amscore::{Engine, Membership, PlanId, Term};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use time::{Date, Month};
+
+fn date(y: i32, m: u8, d: u8) -> Date {
+    let month = Month::try_from(m).unwrap_or(Month::January);
+    Date::from_calendar_date(y, month, d).unwrap_or(Date::MIN)
+}
+
+fn engine() -> Engine {
+    Engine::from_preset("amscore").unwrap_or_else(|e| panic!("the amscore preset compiles: {e}"))
+}
+
+/// A member of the `individual` plan (1-year rolling term), joined 2020-03-10, current term
+/// 2025-03-10 .. 2026-03-09.
+fn member() -> Membership {
+    Membership {
+        member_id: "M-000001".into(),
+        plan: "individual".into(),
+        member_since: date(2020, 3, 10),
+        term: Term::new(date(2025, 3, 10), Some(date(2026, 3, 9))).unwrap_or_else(|e| panic!("{e}")),
+        pending: false,
+        cancelled_on: None,
+        status_override: None,
+        deceased_on: None,
+    }
+}
+
+fn single_operations(c: &mut Criterion) {
+    let engine = engine();
+    let m = member();
+    let individual = PlanId::from("individual");
+    let mut g = c.benchmark_group("op");
+    // In grace: the status rules are walked past `new` and `active` to the third row.
+    g.bench_function("status_on", |b| b.iter(|| engine.status_on(black_box(&m), black_box(date(2026, 3, 20)))));
+    g.bench_function("join_term", |b| {
+        b.iter(|| engine.join_term(black_box(&individual), black_box(date(2025, 1, 31))))
+    });
+    g.bench_function("renewal_term", |b| b.iter(|| engine.renewal_term(black_box(&m), black_box(date(2026, 2, 1)), 1)));
+    g.finish();
+}
+
+/// Plans a synthetic roster spreads its members over (every kind of term rule in the preset).
+const ROSTER_PLANS: &[&str] = &["individual", "chapter", "fiscal", "digital", "individual", "individual"];
+
+/// A deterministic synthetic roster: members spread over plans, join years and term positions,
+/// so that a renewal date finds some active, some in grace, some lapsed and some expired.
+fn roster(n: usize) -> Vec<Membership> {
+    let engine = engine();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..n)
+        .map(|i| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let r = seed >> 33;
+            let plan = PlanId::from(ROSTER_PLANS[(r % ROSTER_PLANS.len() as u64) as usize]);
+            let since = date(2010 + (r % 15) as i32, 1 + ((r >> 8) % 12) as u8, 1 + ((r >> 16) % 28) as u8);
+            let term_start = date(2024, 1 + ((r >> 20) % 12) as u8, 1 + ((r >> 24) % 28) as u8).max(since);
+            let term = engine.join_term(&plan, term_start).map(|j| j.term).unwrap_or_else(|e| panic!("{e}"));
+            Membership {
+                member_id: format!("M-{i:07}").as_str().into(),
+                plan,
+                member_since: since,
+                term,
+                pending: false,
+                cancelled_on: None,
+                status_override: None,
+                deceased_on: None,
+            }
+        })
+        .collect()
+}
+
+/// The batch path: for every member, the status on the day and the renewal term if they renewed
+/// that day. Returns how many answers were errors (a window not open yet, an expired member's
+/// rejoin is not an error) so the work cannot be optimised away.
+fn batch(engine: &Engine, members: &[Membership], on: Date) -> usize {
+    members
+        .iter()
+        .map(|m| usize::from(engine.status_on(m, on).is_err()) + usize::from(engine.renewal_term(m, on, 1).is_err()))
+        .sum()
+}
+
+fn scaling(c: &mut Criterion) {
+    let engine = engine();
+    let on = date(2025, 6, 30);
+    let mut g = c.benchmark_group("roster");
+    g.sample_size(10);
+    for n in [10_000, 100_000, 1_000_000] {
+        // Built on first use, so a filtered run (`-- op/`) does not build a million members.
+        let mut members = None;
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::new("status+renewal", n), |b| {
+            let members = members.get_or_insert_with(|| roster(n));
+            b.iter(|| batch(&engine, black_box(members), on))
+        });
+    }
+    g.finish();
+}
+
+fn config() -> Criterion {
+    // Short runs: the benchmark machine is shared (see benches/README.md).
+    Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! { name = ops; config = config(); targets = single_operations }
+criterion_group! { name = rosters; config = config(); targets = scaling }
+criterion_main!(ops, rosters);
