@@ -14,3 +14,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test (unit, doc, vectors, properties)"
 cargo test --workspace
+
+step "sample roster is what examples/sample/generate.py writes"
+mkdir -p target
+python3 examples/sample/generate.py target/sample-roster-check.csv >/dev/null
+cmp target/sample-roster-check.csv examples/sample/roster.csv
+
+step "main job: the sample association (summary only)"
+cargo run --quiet -p amscore --example sample_association -- --summary-only

@@ -72,10 +72,25 @@ impl Engine {
     /// # Errors
     /// [`LifecycleError::UnknownPlan`].
     pub fn plan(&self, id: &PlanId) -> Result<&Plan, LifecycleError> {
+        self.plan_by_id(id.as_str())
+    }
+
+    /// A plan by its id as text, without building a [`PlanId`] (no allocation).
+    ///
+    /// ```
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// assert_eq!(engine.plan_by_id("retired")?.name, "Retired");
+    /// assert!(engine.plan_by_id("gold").is_err());
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`].
+    pub fn plan_by_id(&self, id: &str) -> Result<&Plan, LifecycleError> {
         self.plans
             .get(id)
             .map(|&i| &self.policy.plans[i])
-            .ok_or_else(|| LifecycleError::UnknownPlan { plan: id.to_string() })
+            .ok_or_else(|| LifecycleError::UnknownPlan { plan: id.to_owned() })
     }
 
     /// The first term of a member joining a plan on a date (one term).
@@ -137,7 +152,8 @@ impl Engine {
     /// # Errors
     /// [`RenewalError::WindowNotOpen`] before the window opens, [`RenewalError::LifetimeNotRenewable`],
     /// [`RenewalError::NotRenewable`] for pending, cancelled, suspended or deceased members,
-    /// [`RenewalError::InvalidTermCount`], [`RenewalError::BackdateTooShort`], and the errors of
+    /// [`RenewalError::InvalidTermCount`], [`RenewalError::BackdateTooShort`],
+    /// [`RenewalError::RejoinOnRenewalOnlyPlan`], and the errors of
     /// [`Engine::status_on`].
     pub fn renewal_term(&self, membership: &Membership, date: Date, terms: u32) -> Result<RenewalTerm, Error> {
         let plan = self.plan(&membership.plan)?;
@@ -158,6 +174,16 @@ impl Engine {
                 .next_term(start_after, terms, rules)?
                 .map_or_else(|| add_days(start_after, 1).map(Term::lifetime), Ok)?)
         };
+        // A back-dated term (an extension in grace, a reinstatement closing the gap) must still
+        // reach the renewal date, or the member would pay for time that is already over.
+        let reaching = |term: Term| -> Result<Term, Error> {
+            match term.end.filter(|e| *e < date) {
+                Some(new_end) => {
+                    Err(RenewalError::BackdateTooShort { start: term.start, end: new_end, date, terms }.into())
+                }
+                None => Ok(term),
+            }
+        };
         let (term, member_since) = match kind {
             RenewalKind::Extend => {
                 if let Some(days) = plan.windows.renewal_opens_days {
@@ -166,28 +192,21 @@ impl Engine {
                         return Err(RenewalError::WindowNotOpen { opens_on }.into());
                     }
                 }
-                (continued(end)?, membership.member_since)
+                (reaching(continued(end)?)?, membership.member_since)
             }
             RenewalKind::Reinstate => {
                 let term = match self.policy.settings.reinstatement {
-                    ReinstatementStart::Backdate => {
-                        let term = continued(end)?;
-                        if let Some(new_end) = term.end.filter(|e| *e < date) {
-                            return Err(RenewalError::BackdateTooShort {
-                                start: term.start,
-                                end: new_end,
-                                date,
-                                terms,
-                            }
-                            .into());
-                        }
-                        term
-                    }
+                    ReinstatementStart::Backdate => reaching(continued(end)?)?,
                     ReinstatementStart::Restart => next_plan.term.first_term(date, terms, rules)?.term,
                 };
                 (term, membership.member_since)
             }
-            RenewalKind::Rejoin => (plan.term.first_term(date, terms, rules)?.term, date),
+            RenewalKind::Rejoin => {
+                if plan.flags.renewal_only {
+                    return Err(RenewalError::RejoinOnRenewalOnlyPlan { plan: plan.id.to_string() }.into());
+                }
+                (plan.term.first_term(date, terms, rules)?.term, date)
+            }
         };
         Ok(RenewalTerm { kind, status_before: status.status, plan: next_plan.id.clone(), term, terms, member_since })
     }

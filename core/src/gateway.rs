@@ -12,6 +12,7 @@ use crate::engine::Engine;
 use crate::error::{error_codes, Error, ErrorCode};
 use crate::plan::PlanId;
 use crate::policy::{Policy, PolicyError};
+use crate::roster::Roster;
 use crate::status::Membership;
 
 /// A request document that cannot be read.
@@ -68,13 +69,19 @@ impl RequestError {
         }
     }
 
-    fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
+    /// Turns a serde error in the body of operation `op` into the narrowest request error. The
+    /// path serde reports starts with the operation's name, which the request does not contain.
+    fn from_serde(op: &str, err: serde_path_to_error::Error<serde_json::Error>) -> RequestError {
         let path = err.path().to_string();
-        let path = if path == "." { String::new() } else { path };
+        let path = if path == "." || path == op {
+            String::new()
+        } else {
+            path.strip_prefix(op).and_then(|p| p.strip_prefix('.')).unwrap_or(&path).to_owned()
+        };
         let message = err.inner().to_string();
         let text = message.split(" at line ").next().unwrap_or(&message).to_owned();
         let quoted = || text.split('`').nth(1).unwrap_or_default().to_owned();
-        if text.starts_with("unknown variant") && path == "op" {
+        if text.starts_with("unknown variant") && path.is_empty() {
             RequestError::UnknownOperation { op: quoted() }
         } else if text.starts_with("unknown field") {
             let field = quoted();
@@ -92,9 +99,14 @@ fn one() -> u32 {
     1
 }
 
-/// A request to the engine, tagged by `op`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+/// A request to the engine. On the wire the operation is named by the `op` field,
+/// `{"op": "join_term", "plan": "individual", "date": "2025-01-15"}`; read requests with
+/// [`parse_request`], which reports every problem with its path inside the request.
+///
+/// (The enum itself is externally tagged so that serde can track paths into an operation's
+/// fields; an internally tagged enum buffers its content and loses them.)
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Request {
     /// The policy's name, version and plan ids.
@@ -125,6 +137,11 @@ pub enum Request {
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
         terms: u32,
+    },
+    /// [`Roster::from_csv`]: the members built from a roster and every problem with its rows.
+    LoadRoster {
+        /// The roster, as CSV text (a header row, then one row per term).
+        csv: String,
     },
 }
 
@@ -164,12 +181,41 @@ impl GatewayError {
     }
 }
 
-/// Reads a request document.
+/// Reads a request document: an object whose `op` names the operation, with the operation's
+/// fields beside it.
+///
+/// ```
+/// use serde_json::json;
+/// let err = amscore::gateway::parse_request(json!({"op": "join_term", "plan": "individual", "date": "2025-02-30"}))
+///     .unwrap_err();
+/// assert_eq!(err.path(), "date");
+/// ```
 ///
 /// # Errors
 /// A [`RequestError`] naming the path.
 pub fn parse_request(value: Value) -> Result<Request, RequestError> {
-    serde_path_to_error::deserialize(value).map_err(RequestError::from_serde)
+    let Value::Object(mut fields) = value else {
+        return Err(RequestError::Syntax { path: String::new(), message: "a request must be a JSON object".into() });
+    };
+    let op = match fields.remove("op") {
+        Some(Value::String(op)) => op,
+        Some(_) => {
+            return Err(RequestError::Syntax {
+                path: "op".into(),
+                message: "must be a string naming the operation".into(),
+            })
+        }
+        None => return Err(RequestError::MissingField { path: String::new(), field: "op".into() }),
+    };
+    let first_field = fields.keys().next().cloned();
+    // An operation without fields is written as serde writes a unit variant: its bare name.
+    let unit = serde_path_to_error::deserialize::<_, Request>(Value::String(op.clone()));
+    match (unit, first_field) {
+        (Ok(request), None) => Ok(request),
+        (Ok(_), Some(field)) => Err(RequestError::UnknownField { path: String::new(), field }),
+        (Err(_), _) => serde_path_to_error::deserialize(json!({ op.clone(): fields }))
+            .map_err(|e| RequestError::from_serde(&op, e)),
+    }
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
@@ -194,6 +240,7 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::JoinTerm { plan, date, terms } => to_value(&engine.join_terms(plan, *date, *terms)?),
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
+        Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine, csv.as_bytes())?),
     })
 }
 
@@ -260,4 +307,59 @@ pub fn call(engine: &Engine, request: &str) -> String {
 /// The policy's [`PolicyError`], as a [`GatewayError`].
 pub fn engine_from_value(policy: Value) -> Result<Engine, GatewayError> {
     Ok(Engine::new(Policy::from_value(policy)?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(v: Value) -> RequestError {
+        match parse_request(v) {
+            Ok(r) => panic!("parsed {r:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn request_errors_name_their_path_inside_the_operation() {
+        let bad_date = parse_err(json!({"op": "join_term", "plan": "individual", "date": "2025-02-30"}));
+        assert_eq!(bad_date.path(), "date");
+        assert_eq!(bad_date.to_string(), "date: day was not in range");
+        let nested = parse_err(json!({"op": "status_on", "date": "2025-01-15", "membership": {
+            "member_id": "M", "plan": "p", "member_since": "2020-01-01",
+            "term": {"start": "2025-01-15", "end": "2026-01-14", "x": 1}}}));
+        assert_eq!(nested, RequestError::UnknownField { path: "membership.term".into(), field: "x".into() });
+        let missing = parse_err(json!({"op": "status_on", "date": "2025-01-15", "membership": {"plan": "p"}}));
+        assert_eq!(missing, RequestError::MissingField { path: "membership".into(), field: "member_id".into() });
+        let top = parse_err(json!({"op": "join_term", "plan": "individual"}));
+        assert_eq!(top, RequestError::MissingField { path: String::new(), field: "date".into() });
+    }
+
+    #[test]
+    fn requests_without_a_usable_op_are_refused() {
+        assert_eq!(parse_err(json!({"op": "teleport"})), RequestError::UnknownOperation { op: "teleport".into() });
+        assert_eq!(
+            parse_err(json!({"op": "teleport", "to": "mars"})),
+            RequestError::UnknownOperation { op: "teleport".into() }
+        );
+        assert_eq!(
+            parse_err(json!({"plan": "x"})),
+            RequestError::MissingField { path: String::new(), field: "op".into() }
+        );
+        assert_eq!(parse_err(json!({"op": 5})).path(), "op");
+        assert_eq!(parse_err(json!([1])).path(), "");
+        assert_eq!(
+            parse_err(json!({"op": "describe_policy", "x": 1})),
+            RequestError::UnknownField { path: String::new(), field: "x".into() }
+        );
+    }
+
+    #[test]
+    fn well_formed_requests_parse() {
+        assert_eq!(parse_request(json!({"op": "describe_policy"})), Ok(Request::DescribePolicy));
+        assert_eq!(
+            parse_request(json!({"op": "join_term", "plan": "individual", "date": "2025-01-15"})),
+            Ok(Request::JoinTerm { plan: "individual".into(), date: time::macros::date!(2025 - 01 - 15), terms: 1 })
+        );
+    }
 }

@@ -44,7 +44,7 @@ pub use period::{
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
 pub use policy::{Policy, PolicyError, Settings, POLICY_VERSION, PRESETS};
 pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
-pub use roster::RosterError;
+pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
 pub use status::{
     default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,
     StatusRule,

@@ -26,6 +26,12 @@ impl PlanId {
     }
 }
 
+impl std::borrow::Borrow<str> for PlanId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<&str> for PlanId {
     fn from(s: &str) -> PlanId {
         PlanId(s.to_owned())

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::error_codes;
 use crate::money::{Currency, Rounding};
-use crate::period::{DateRules, MonthEndRule, RenewalEnd, RollingEnd};
+use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, PlanId};
 use crate::renewal::ReinstatementStart;
 use crate::status::{default_status_rules, StatusRule};
-use crate::term::{CalendarPeriod, TermRule};
+use crate::term::{CalendarJoinStart, CalendarPeriod, TermRule};
 
 /// An error in a policy document. Every variant names where (`plans[2].term.length.count`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -250,12 +250,17 @@ impl Policy {
     ///     "term": {"kind": "rolling", "length": {"count": 0, "unit": "year"}},
     ///     "prices": {"currency": "USD", "dues": "1"}}]}"#).unwrap_err();
     /// assert_eq!(err.to_string(), "plans[0].term.length.count: must be > 0");
+    /// // Text that is not JSON at all is located by line and column.
+    /// let bad = amscore::Policy::from_json("{\"version\": 1,").unwrap_err();
+    /// assert_eq!(bad.to_string(), "EOF while parsing a value at line 1 column 14");
     /// ```
     ///
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| PolicyError::from_serde("", &e))?;
+        // Text that is not JSON has no path inside the document: keep serde's line and column.
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| PolicyError::Syntax { path: String::new(), message: e.to_string() })?;
         Policy::from_value(value)
     }
 
@@ -291,10 +296,11 @@ impl Policy {
                 }
             }
         }
-        let policy: Policy = serde_path_to_error::deserialize(value).map_err(|e| {
+        let policy: Policy = serde_path_to_error::deserialize(&value).map_err(|e| {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
-            PolicyError::from_serde(&path, e.inner())
+            let err = PolicyError::from_serde(&path, e.inner());
+            locate_in_term(&value, &err).unwrap_or(err)
         })?;
         policy.validate()?;
         Ok(policy)
@@ -427,6 +433,36 @@ impl Policy {
     }
 }
 
+/// serde reports any error inside a plan's `term` (an internally tagged enum, which serde buffers)
+/// at the term itself. This re-reads the term's fields one by one to find the field the error is
+/// in: an unknown field in the length is reported at `plans[0].term.length`, a Feb 29 anchor at
+/// `plans[0].term.anchor`. An unknown field of the term itself, or an error no field explains,
+/// keeps the term's path.
+fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyError> {
+    fn probe<T: serde::de::DeserializeOwned>(term: &serde_json::Value, field: &str, path: &str) -> Option<PolicyError> {
+        let e = serde_path_to_error::deserialize::<_, T>(term.get(field)?).err()?;
+        let inner = e.path().to_string();
+        let at = if inner == "." { format!("{path}.{field}") } else { format!("{path}.{field}.{inner}") };
+        Some(PolicyError::from_serde(&at, e.inner()))
+    }
+    let path = err.path();
+    let i: usize = path.strip_prefix("plans[")?.strip_suffix("].term")?.parse().ok()?;
+    let term = doc.get("plans")?.get(i)?.get("term")?;
+    if let PolicyError::UnknownField { field, .. } = err {
+        if term.get(field).is_some() {
+            return None;
+        }
+    }
+    probe::<Length>(term, "length", path)
+        .or_else(|| probe::<CalendarPeriod>(term, "period", path))
+        .or_else(|| probe::<Option<MonthDay>>(term, "anchor", path))
+        .or_else(|| probe::<Option<u8>>(term, "anchor_day", path))
+        .or_else(|| probe::<u32>(term, "periods", path))
+        .or_else(|| probe::<Option<MonthDay>>(term, "rollover", path))
+        .or_else(|| probe::<Option<u8>>(term, "rollover_day", path))
+        .or_else(|| probe::<CalendarJoinStart>(term, "join_start", path))
+}
+
 fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
     PRESETS
         .iter()
@@ -525,4 +561,48 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
         TermRule::Lifetime => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(term: serde_json::Value) -> (String, String) {
+        let doc = serde_json::json!({"version": 1, "plans": [
+            {"id": "a", "name": "A", "term": {"kind": "lifetime"}, "prices": {"currency": "USD", "dues": "1"}},
+            {"id": "b", "name": "B", "term": term, "prices": {"currency": "USD", "dues": "1"}}
+        ]});
+        let err = Policy::from_value(doc).map(|_| ()).unwrap_err();
+        (err.path().to_owned(), err.to_string())
+    }
+
+    #[test]
+    fn errors_inside_a_term_name_the_field() {
+        let length = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year", "x": 1}}));
+        assert_eq!(length, ("plans[1].term.length".into(), "plans[1].term.length: unknown field `x`".into()));
+        let unit = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "week"}}));
+        assert_eq!(unit.0, "plans[1].term.length.unit");
+        let anchor = error_of(serde_json::json!({"kind": "calendar", "period": "year", "anchor": "13-01"}));
+        assert_eq!(
+            anchor,
+            (
+                "plans[1].term.anchor".into(),
+                "plans[1].term.anchor: invalid month-day `13-01`: month must be 1..12".into()
+            )
+        );
+        let rollover = error_of(serde_json::json!({"kind": "calendar", "period": "year", "rollover": "02-30"}));
+        assert_eq!(rollover.0, "plans[1].term.rollover");
+    }
+
+    #[test]
+    fn errors_of_the_term_itself_keep_the_term_path() {
+        // A field of another kind is unknown to this kind, even when its value would be valid.
+        let other_kind =
+            error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year"}, "anchor": "01-01"}));
+        assert_eq!(other_kind, ("plans[1].term".into(), "plans[1].term: unknown field `anchor`".into()));
+        let missing = error_of(serde_json::json!({"kind": "rolling"}));
+        assert_eq!(missing, ("plans[1].term".into(), "plans[1].term: missing field `length`".into()));
+        let kind = error_of(serde_json::json!({"kind": "weekly"}));
+        assert_eq!(kind.0, "plans[1].term.kind");
+    }
 }

@@ -35,9 +35,9 @@ pub enum RenewalError {
         /// The plan's maximum.
         max: u32,
     },
-    /// A back-dated reinstatement would end before the renewal date: the gap is longer than the
-    /// terms bought.
-    #[error("a back-dated reinstatement of {terms} term(s) from {start} would end on {end}, before {date}")]
+    /// A back-dated renewal (a reinstatement closing the gap, or an extension in a grace period
+    /// longer than the term) would end before the renewal date: the terms bought do not reach it.
+    #[error("a back-dated renewal of {terms} term(s) from {start} would end on {end}, before {date}")]
     BackdateTooShort {
         /// The back-dated start.
         start: Date,
@@ -48,6 +48,13 @@ pub enum RenewalError {
         /// The number of terms asked for.
         terms: u32,
     },
+    /// The member must rejoin, but their plan is renewal-only (a progression or grandfathered
+    /// plan): a rejoin has to choose a plan that sells to new members.
+    #[error("plan `{plan}` is renewal-only: rejoin on a plan open to new members")]
+    RejoinOnRenewalOnlyPlan {
+        /// The renewal-only plan.
+        plan: String,
+    },
 }
 
 error_codes!(RenewalError, "renewal", RENEWAL_ERRORS, {
@@ -56,6 +63,7 @@ error_codes!(RenewalError, "renewal", RENEWAL_ERRORS, {
     RenewalError::NotRenewable { .. } => 1403, "status_not_renewable";
     RenewalError::InvalidTermCount { .. } => 1404, "invalid_term_count";
     RenewalError::BackdateTooShort { .. } => 1405, "backdate_too_short";
+    RenewalError::RejoinOnRenewalOnlyPlan { .. } => 1406, "rejoin_on_renewal_only_plan";
 });
 
 /// How a lapsed member's reinstatement term is placed.
