@@ -22,3 +22,6 @@ cmp target/sample-roster-check.csv examples/sample/roster.csv
 
 step "main job: the sample association (summary only)"
 cargo run --quiet -p amscore --example sample_association -- --summary-only
+
+step "fuzz targets, 20 s each (cargo-fuzz; RUSTC_BOOTSTRAP=1 on stable)"
+scripts/fuzz.sh 20
