@@ -10,7 +10,8 @@ use libfuzzer_sys::fuzz_target;
 
 fn engines() -> &'static [Engine] {
     static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
-    ENGINES.get_or_init(|| PRESETS.iter().map(|(name, _)| Engine::from_preset(name).expect("presets compile")).collect())
+    ENGINES
+        .get_or_init(|| PRESETS.iter().map(|(name, _)| Engine::from_preset(name).expect("presets compile")).collect())
 }
 
 /// Asserts a gateway response is `{"ok": ...}` or `{"error": {"code", "name", "message", ...}}`.

@@ -7,7 +7,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Some(split) = data.iter().position(|&b| b == 0) else { return };
-    let (Ok(policy), Ok(request)) = (std::str::from_utf8(&data[..split]), std::str::from_utf8(&data[split + 1..])) else {
+    let (Ok(policy), Ok(request)) = (std::str::from_utf8(&data[..split]), std::str::from_utf8(&data[split + 1..]))
+    else {
         return;
     };
     let Ok(policy) = serde_json::from_str(policy) else { return };
