@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use amscore::{parse_date, Engine, Error, ErrorCode, MemberRecord, MemberStatus, RenewalTerm, Roster, Status};
+use amscore::{
+    parse_date, Engine, Error, ErrorCode, MemberRecord, MemberStatus, Money, Quote, RenewalTerm, Roster, Status,
+};
 use time::{Date, Duration};
 
 /// The sample's "today".
@@ -35,6 +37,8 @@ struct Assessment<'a> {
     member: &'a MemberRecord,
     status: Result<MemberStatus, Error>,
     renewal: Result<RenewalTerm, Error>,
+    /// The renewal quote on the date (renewal, reinstatement or rejoin), for one term.
+    quote: Result<Quote, Error>,
 }
 
 /// Everything the sections print from: the policy, the roster and each member's assessment.
@@ -65,6 +69,7 @@ fn run() -> Result<(), String> {
     print_header(&report);
     print_statuses(&report);
     print_renewals_due(&report);
+    print_renewal_season_dues(&report)?;
     print_data_quality(&report);
     Ok(())
 }
@@ -109,6 +114,7 @@ fn assess<'a>(engine: &'a Engine, roster: &'a Roster, date: Date) -> Report<'a> 
             member,
             status: engine.status_on(&member.membership, date),
             renewal: engine.renewal_term(&member.membership, date, 1),
+            quote: engine.quote_renewal(&member.membership, date, 1, None),
         })
         .collect();
     Report { engine, roster, date, members }
@@ -123,9 +129,14 @@ fn print_members(report: &Report) {
             Ok(s) => s.label.clone(),
             Err(e) => format!("error {}", e.name()),
         };
-        let renewal = match &a.renewal {
-            Ok(r) => format!("{} {} ({})", format!("{:?}", r.kind).to_lowercase(), r.term, r.plan),
-            Err(e) => format!("refused: {e} [{}]", e.name()),
+        let renewal = match (&a.renewal, &a.quote) {
+            (Ok(r), Ok(q)) => {
+                format!("{} {} ({}) · {}", format!("{:?}", r.kind).to_lowercase(), r.term, r.plan, q.total)
+            }
+            (Ok(r), Err(e)) => {
+                format!("{} {} ({}) · no quote: {e}", format!("{:?}", r.kind).to_lowercase(), r.term, r.plan)
+            }
+            (Err(e), _) => format!("refused: {e} [{}]", e.name()),
         };
         let (id, plan, term) = (m.member_id.to_string(), m.plan.as_str(), m.term.to_string());
         println!("{id:<8} {plan:<11} {status:<10} {term:<26} {renewal}");
@@ -186,6 +197,43 @@ fn print_renewals_due(report: &Report) {
     let line: Vec<String> = by_month.iter().map(|((y, m), n)| format!("{y}-{m:02} {n}")).collect();
     println!("  by end month: {}", if line.is_empty() { "none".into() } else { line.join(" · ") });
     println!("  renewal open now {open} · not open yet {not_open} · in grace (overdue) {overdue}");
+}
+
+/// The dues expected in the renewal season: the renewal quotes of current members whose term ends
+/// within the next [`DUE_WITHIN_DAYS`] days and of those already in grace, summed exactly per
+/// currency, with the quotes that could not be made today (window not open yet) counted apart.
+fn print_renewal_season_dues(report: &Report) -> Result<(), String> {
+    let horizon = report.date.checked_add(Duration::days(DUE_WITHIN_DAYS)).unwrap_or(Date::MAX);
+    let mut totals: BTreeMap<String, (usize, Money)> = BTreeMap::new();
+    let mut not_quotable = 0;
+    for a in &report.members {
+        let Ok(status) = &a.status else { continue };
+        let ends_in_season = a.member.membership.term.end.is_some_and(|e| e <= horizon);
+        let in_season = status.counts_as_member && status.renewable && ends_in_season;
+        if !in_season {
+            continue;
+        }
+        match &a.quote {
+            Ok(q) => {
+                let entry =
+                    totals.entry(q.total.currency().to_string()).or_insert((0, Money::zero(q.total.currency())));
+                entry.0 += 1;
+                entry.1 = entry.1.checked_add(&q.total).map_err(|e| format!("renewal season dues: {e}"))?;
+            }
+            Err(_) => not_quotable += 1,
+        }
+    }
+    println!("Dues expected in the renewal season (terms ending by {horizon}, and grace):");
+    if totals.is_empty() {
+        println!("  none");
+    }
+    for (count, total) in totals.values() {
+        println!("  {count} renewal quotes · {total}");
+    }
+    if not_quotable > 0 {
+        println!("  {not_quotable} due but not quotable today (renewal not open yet)");
+    }
+    Ok(())
 }
 
 /// Rows read, used and with problems; problems by kind; the first few problems one by one.

@@ -3,6 +3,7 @@
 use crate::money::MoneyError;
 use crate::period::DateError;
 use crate::policy::PolicyError;
+use crate::quote::QuoteError;
 use crate::renewal::RenewalError;
 use crate::roster::RosterError;
 use crate::status::LifecycleError;
@@ -92,6 +93,9 @@ pub enum Error {
     /// An error in a roster row.
     #[error(transparent)]
     Roster(#[from] RosterError),
+    /// A quote that cannot be given as asked.
+    #[error(transparent)]
+    Quote(#[from] QuoteError),
 }
 
 impl ErrorCode for Error {
@@ -103,6 +107,7 @@ impl ErrorCode for Error {
             Error::Lifecycle(e) => e.code(),
             Error::Renewal(e) => e.code(),
             Error::Roster(e) => e.code(),
+            Error::Quote(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -113,6 +118,7 @@ impl ErrorCode for Error {
             Error::Lifecycle(e) => e.name(),
             Error::Renewal(e) => e.name(),
             Error::Roster(e) => e.name(),
+            Error::Quote(e) => e.name(),
         }
     }
 }
@@ -120,7 +126,7 @@ impl ErrorCode for Error {
 /// Every error code amscore defines, in code order.
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
-/// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests.
+/// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -135,6 +141,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::renewal::RENEWAL_ERRORS,
         crate::roster::ROSTER_ERRORS,
         crate::gateway::REQUEST_ERRORS,
+        crate::quote::QUOTE_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -164,6 +171,7 @@ mod tests {
                 "renewal" => 1400,
                 "roster" => 1500,
                 "request" => 1600,
+                "quote" => 2000,
                 other => panic!("unknown family {other}"),
             };
             assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");

@@ -10,8 +10,10 @@ use time::Date;
 
 use crate::engine::Engine;
 use crate::error::{error_codes, Error, ErrorCode};
+use crate::money::Money;
 use crate::plan::PlanId;
 use crate::policy::{Policy, PolicyError};
+use crate::quote::{Cancellation, PlanChange, SeatChange};
 use crate::roster::Roster;
 use crate::status::Membership;
 
@@ -143,6 +145,85 @@ pub enum Request {
         /// The roster, as CSV text (a header row, then one row per term).
         csv: String,
     },
+    /// [`Engine::quote_join`].
+    QuoteJoin {
+        /// The plan joined.
+        plan: PlanId,
+        /// The join date.
+        date: Date,
+        /// Terms bought at once (default 1).
+        #[serde(default = "one")]
+        terms: u32,
+        /// Seats, for organisational plans.
+        #[serde(default)]
+        seats: Option<u32>,
+    },
+    /// [`Engine::quote_renewal`].
+    QuoteRenewal {
+        /// The membership's facts.
+        membership: Membership,
+        /// The renewal date.
+        date: Date,
+        /// Terms bought at once (default 1).
+        #[serde(default = "one")]
+        terms: u32,
+        /// Seats, for organisational plans.
+        #[serde(default)]
+        seats: Option<u32>,
+    },
+    /// [`Engine::quote_change_plan`].
+    QuoteChangePlan {
+        /// The membership's facts.
+        membership: Membership,
+        /// The plan to change to.
+        plan: PlanId,
+        /// The change date.
+        date: Date,
+        /// What was paid for the current term.
+        amount_paid: Money,
+        /// Credits already given against the current term.
+        #[serde(default)]
+        credits_applied: Option<Money>,
+        /// Seats on the new plan.
+        #[serde(default)]
+        seats: Option<u32>,
+    },
+    /// [`Engine::quote_change_seats`].
+    QuoteChangeSeats {
+        /// The membership's facts.
+        membership: Membership,
+        /// The change date.
+        date: Date,
+        /// Seats now.
+        seats_from: u32,
+        /// Seats after.
+        seats_to: u32,
+        /// What was paid for the current term (caps a credit).
+        #[serde(default)]
+        amount_paid: Option<Money>,
+        /// Credits already given against the current term.
+        #[serde(default)]
+        credits_applied: Option<Money>,
+    },
+    /// [`Engine::quote_cancel`].
+    QuoteCancel {
+        /// The membership's facts.
+        membership: Membership,
+        /// The cancellation date.
+        date: Date,
+        /// What was paid for the current term.
+        amount_paid: Money,
+        /// Credits or refunds already given against the current term.
+        #[serde(default)]
+        credits_applied: Option<Money>,
+    },
+    /// [`Engine::split_instalments`]: answers `{"currency", "parts": ["33.33", ...]}`.
+    SplitInstalments {
+        /// The amount to split.
+        total: Money,
+        /// The number of instalments.
+        count: u32,
+    },
 }
 
 /// Anything the gateway can fail with: a request that cannot be read, or the engine's answer.
@@ -241,6 +322,45 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
         Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine, csv.as_bytes())?),
+        Request::QuoteJoin { plan, date, terms, seats } => to_value(&engine.quote_join(plan, *date, *terms, *seats)?),
+        Request::QuoteRenewal { membership, date, terms, seats } => {
+            to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)
+        }
+        Request::QuoteChangePlan { membership, plan, date, amount_paid, credits_applied, seats } => {
+            to_value(&engine.quote_change_plan(&PlanChange {
+                membership: membership.clone(),
+                plan: plan.clone(),
+                date: *date,
+                amount_paid: *amount_paid,
+                credits_applied: *credits_applied,
+                seats: *seats,
+            })?)
+        }
+        Request::QuoteChangeSeats { membership, date, seats_from, seats_to, amount_paid, credits_applied } => {
+            to_value(&engine.quote_change_seats(&SeatChange {
+                membership: membership.clone(),
+                date: *date,
+                seats_from: *seats_from,
+                seats_to: *seats_to,
+                amount_paid: *amount_paid,
+                credits_applied: *credits_applied,
+            })?)
+        }
+        Request::QuoteCancel { membership, date, amount_paid, credits_applied } => {
+            to_value(&engine.quote_cancel(&Cancellation {
+                membership: membership.clone(),
+                date: *date,
+                amount_paid: *amount_paid,
+                credits_applied: *credits_applied,
+            })?)
+        }
+        Request::SplitInstalments { total, count } => {
+            let parts = engine.split_instalments(total, *count)?;
+            json!({
+                "currency": total.currency(),
+                "parts": parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(),
+            })
+        }
     })
 }
 

@@ -29,6 +29,8 @@ mod money;
 mod period;
 mod plan;
 mod policy;
+mod proration;
+mod quote;
 mod renewal;
 mod roster;
 mod status;
@@ -43,6 +45,14 @@ pub use period::{
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
 pub use policy::{Policy, PolicyError, Settings, POLICY_VERSION, PRESETS};
+pub use proration::{
+    allocate, split_even, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration,
+    ProrationUnit, Remainder, RolloverCharge,
+};
+pub use quote::{
+    CancelAt, Cancellation, DowngradeTiming, LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError,
+    QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, SeatChange,
+};
 pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
 pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
 pub use status::{

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{decimal_text, opt_decimal_text, Currency, Money};
 use crate::period::Length;
+use crate::proration::Proration;
 use crate::term::TermRule;
 
 /// A plan's identifier, as the association writes it (`"individual"`, `"student-y1"`).
@@ -71,6 +72,9 @@ pub struct Prices {
     /// A fee charged on renewing during grace.
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub late_fee: Option<Decimal>,
+    /// A fee kept from a cancellation refund (never more than the refund).
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
+    pub cancellation_fee: Option<Decimal>,
 }
 
 impl Prices {
@@ -197,6 +201,10 @@ pub struct Plan {
     /// Seats, for organisational plans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<Seats>,
+    /// How a partial term is charged on joining, and how changes measure the unused part
+    /// (default: no join proration).
+    #[serde(default, skip_serializing_if = "Proration::is_default")]
+    pub proration: Proration,
 }
 
 fn three() -> u32 {

@@ -9,6 +9,8 @@ use crate::error::error_codes;
 use crate::money::{Currency, Rounding};
 use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, PlanId};
+use crate::proration::{Denominator, Granularity, MinimumCharge};
+use crate::quote::QuoteSettings;
 use crate::renewal::ReinstatementStart;
 use crate::status::{default_status_rules, StatusRule};
 use crate::term::{CalendarJoinStart, CalendarPeriod, TermRule};
@@ -172,6 +174,8 @@ pub struct Settings {
     /// The association's currency: if set, every plan must be priced in it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+    /// How quotes prorate, settle credits, refund and split (see [`QuoteSettings`]).
+    pub quotes: QuoteSettings,
 }
 
 impl Default for Settings {
@@ -183,6 +187,7 @@ impl Default for Settings {
             reinstatement: ReinstatementStart::Backdate,
             rounding: Rounding::HalfAwayFromZero,
             currency: None,
+            quotes: QuoteSettings::default(),
         }
     }
 }
@@ -352,6 +357,7 @@ impl Policy {
                 return Err(invalid(format!("status_rules[{i}].label"), "must not be empty"));
             }
         }
+        validate_quote_settings(&self.settings.quotes)?;
         let mut seen: HashMap<&PlanId, usize> = HashMap::new();
         for (i, plan) in self.plans.iter().enumerate() {
             let at = |field: &str| format!("plans[{i}].{field}");
@@ -381,6 +387,7 @@ impl Policy {
                 ("join_fee", p.join_fee),
                 ("reinstatement_fee", p.reinstatement_fee),
                 ("late_fee", p.late_fee),
+                ("cancellation_fee", p.cancellation_fee),
             ] {
                 if let Some(a) = amount {
                     validate_amount(a, p.currency, &at(&format!("prices.{name}")))?;
@@ -389,6 +396,7 @@ impl Policy {
             if plan.max_terms == 0 {
                 return Err(invalid(at("max_terms"), "must be > 0"));
             }
+            validate_proration(plan, &at("proration"))?;
             if plan.is_lifetime() && plan.renew_to.is_some() {
                 return Err(invalid(at("renew_to"), "a lifetime plan is never renewed"));
             }
@@ -480,6 +488,74 @@ fn validate_amount(amount: rust_decimal::Decimal, currency: Currency, path: &str
             path: path.to_owned(),
             message: format!("{amount} has more decimals than {currency} allows ({})", currency.minor_units()),
         });
+    }
+    Ok(())
+}
+
+fn validate_quote_settings(q: &QuoteSettings) -> Result<(), PolicyError> {
+    let invalid = |path: String, message: &str| PolicyError::InvalidValue { path, message: message.to_owned() };
+    if q.fraction_scale.is_some_and(|s| s > 20) {
+        return Err(invalid("settings.quotes.fraction_scale".into(), "must be at most 20"));
+    }
+    let mut terms = HashSet::new();
+    for (i, d) in q.multi_term_discounts.iter().enumerate() {
+        let at = |field: &str| format!("settings.quotes.multi_term_discounts[{i}].{field}");
+        if d.terms < 2 {
+            return Err(invalid(at("terms"), "must be at least 2"));
+        }
+        if !terms.insert(d.terms) {
+            return Err(invalid(at("terms"), "another discount has the same number of terms"));
+        }
+        if d.percent <= rust_decimal::Decimal::ZERO || d.percent > rust_decimal::Decimal::ONE_HUNDRED {
+            return Err(invalid(at("percent"), "must be above 0 and at most 100"));
+        }
+    }
+    Ok(())
+}
+
+fn validate_proration(plan: &Plan, path: &str) -> Result<(), PolicyError> {
+    let p = &plan.proration;
+    let invalid = |field: &str, message: String| PolicyError::InvalidValue { path: format!("{path}.{field}"), message };
+    if let Some(c) = p.cutoff_day {
+        if p.granularity != Granularity::Month {
+            return Err(invalid("cutoff_day", "applies to month granularity only".into()));
+        }
+        if !(2..=31).contains(&c) {
+            return Err(invalid("cutoff_day", "must be 2 to 31 (a cutoff on day 1 would never charge a month)".into()));
+        }
+    }
+    if let Denominator::Fixed(n) = p.denominator {
+        if n == 0 || n > 36_600 {
+            return Err(invalid("denominator.fixed", "must be 1 to 36600 days".into()));
+        }
+    }
+    let monthly = matches!(plan.term, TermRule::Calendar { period: CalendarPeriod::Month, .. });
+    if p.denominator == Denominator::Days365 && monthly {
+        return Err(invalid(
+            "denominator",
+            "days_365 is for yearly periods; use actual or fixed for monthly ones".into(),
+        ));
+    }
+    if let Some(len) = p.only_within {
+        if len.count == 0 {
+            return Err(invalid("only_within.count", "must be > 0".into()));
+        }
+    }
+    if let Some(MinimumCharge::Amount(a)) = p.minimum {
+        validate_amount(a, plan.prices.currency, &format!("{path}.minimum.amount"))?;
+    }
+    let size = match p.granularity {
+        Granularity::Quarter => 3,
+        Granularity::Half => 6,
+        _ => 1,
+    };
+    if let TermRule::Calendar { period: CalendarPeriod::Month, periods, .. } = plan.term {
+        if periods % size != 0 {
+            return Err(invalid(
+                "granularity",
+                format!("a term of {periods} month(s) is not a whole number of {size}-month units"),
+            ));
+        }
     }
     Ok(())
 }

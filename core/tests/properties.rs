@@ -125,6 +125,7 @@ fn plan(term: TermRule, windows: Windows, dues_cents: i64) -> Plan {
         join_fee: None,
         reinstatement_fee: None,
         late_fee: None,
+        cancellation_fee: None,
     };
     p.max_terms = 3;
     p.flags = Flags::default();

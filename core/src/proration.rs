@@ -1,0 +1,611 @@
+//! Proration: a plan's rule for charging part of a term, the exact fraction of a span a date
+//! leaves, and splitting an amount into parts that always sum to the whole.
+//!
+//! # Conventions (each a named policy choice; defaults first)
+//!
+//! - **Granularity** ([`Granularity`]): `none` (full dues, the default), `day`, `month`,
+//!   `quarter` (3 months) or `half` (6 months). Month-based units start on the span's own
+//!   boundaries: a fiscal year from Jul 1 has months Jul 1–Jul 31, Aug 1–Aug 31, ...; a rolling
+//!   term from Jan 15 has months Jan 15–Feb 14, ...
+//! - **Day count** ([`DayCount`]): `inclusive` (the default) counts the days from the date to the
+//!   span's last day, both included, over the span's days, both ends included (a join on Dec 31
+//!   pays 1 of 365 days). `half_open` counts `[date, last day)`, as systems that subtract dates
+//!   do: a join on Dec 31 pays 0 of 364 days.
+//! - **Denominator** ([`Denominator`]): the span's `actual` days (365 or 366 for a year, 28 to 31
+//!   for a month; the default), `days_365` (365 per year of the span) or a `fixed` number of days
+//!   per period. With a fixed denominator a fraction may come out above one; it is capped at one,
+//!   so a prorated charge never exceeds the full price.
+//! - **The unit the date falls in** (month, quarter, half): counted by default
+//!   (`count_join_unit: true`: joining on Jul 31 pays July). With `count_join_unit: false`, or on
+//!   or after the `cutoff_day` (month granularity; the day number within the billing month, which
+//!   is the day of the month for periods anchored on the 1st), that unit is free. A date on the
+//!   first day of a unit always counts that unit: the member has all of it.
+//! - **Exactness**: a fraction is the pair `units / of` of integers. A prorated amount is
+//!   `price × units ÷ of`, multiplied before dividing, so the only inexactness is the 28th
+//!   significant digit of a non-terminating quotient, which can never move a rounding at the
+//!   currency's minor unit. Systems that first quantize the fraction (to 4 decimals, say) are
+//!   reproduced with `settings.quotes.fraction_scale`; the quantization uses the policy's rounding.
+//! - **Rounding** happens once per quote line, to the currency's minor unit, with the policy's
+//!   named [`Rounding`] (default half away from zero; half-even is an option). `rust_decimal`'s
+//!   `round_dp` default (half-even) is never used.
+//! - **Splits** ([`split_even`], [`allocate`]) work in integer minor units: the parts always sum to
+//!   the whole, and where the remainder goes is a named choice ([`Remainder`]).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::error::Error;
+use crate::money::{decimal_text, Currency, Money, MoneyError, Rounding};
+use crate::period::{add_days, add_months, DateError, Length, MonthEndRule};
+use crate::quote::QuoteError;
+
+/// How finely a plan prorates a partial term.
+///
+/// ```
+/// let g: amscore::Granularity = serde_json::from_str(r#""quarter""#)?;
+/// assert_eq!(g, amscore::Granularity::Quarter);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    /// No proration: the full dues. The default.
+    #[default]
+    None,
+    /// By day.
+    Day,
+    /// By whole month.
+    Month,
+    /// By quarter (3 months).
+    Quarter,
+    /// By half year (6 months).
+    Half,
+}
+
+/// How days are counted for day proration.
+///
+/// ```
+/// use amscore::{DayCount, Granularity, Proration};
+/// use time::macros::date;
+/// let half_open = Proration { granularity: Granularity::Day, day_count: DayCount::HalfOpen, ..Proration::default() };
+/// let f = half_open.fraction(date!(2025-12-31), date!(2025-01-01), date!(2025-12-31), 1)?.expect("by day");
+/// assert_eq!((f.units, f.of), (0, 364));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayCount {
+    /// From the date to the span's last day, both included, over the span's days, both included.
+    /// The default.
+    #[default]
+    Inclusive,
+    /// `[date, last day)`: the span's last day is not counted, on either side of the fraction.
+    HalfOpen,
+}
+
+/// The denominator of a day fraction.
+///
+/// ```
+/// use amscore::{Denominator, Granularity, Proration};
+/// use time::macros::date;
+/// let p = Proration { granularity: Granularity::Day, denominator: Denominator::Days365, ..Proration::default() };
+/// let f = p.fraction(date!(2024-01-01), date!(2024-01-01), date!(2024-12-31), 1)?.expect("by day");
+/// assert!(f.is_whole()); // 366 of 365 days is capped at the whole
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Denominator {
+    /// The span's actual days: 365 or 366 for a year, 28 to 31 for a month. The default.
+    #[default]
+    Actual,
+    /// 365 days per year of the span, leap or not.
+    #[serde(rename = "days_365")]
+    Days365,
+    /// A fixed number of days per period (360 for a yearly plan, 30 for a monthly one).
+    Fixed(u32),
+}
+
+/// What a join on or after a calendar plan's rollover day pays.
+///
+/// ```
+/// let r: amscore::RolloverCharge = serde_json::from_str(r#""prorated_plus_full""#)?;
+/// assert_eq!(r, amscore::RolloverCharge::ProratedPlusFull);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloverCharge {
+    /// Full dues for one term; the rest of the current period is free (the late-join rule).
+    /// The default.
+    #[default]
+    FullDues,
+    /// The rest of the current period prorated, plus full dues for the next term.
+    ProratedPlusFull,
+}
+
+/// The least a prorated charge may come to.
+///
+/// ```
+/// let m: amscore::MinimumCharge = serde_json::from_str(r#"{"amount": "10.00"}"#)?;
+/// assert_eq!(m, amscore::MinimumCharge::Amount(rust_decimal::Decimal::new(1000, 2)));
+/// let u: amscore::MinimumCharge = serde_json::from_str(r#""minor_unit""#)?;
+/// assert_eq!(u, amscore::MinimumCharge::MinorUnit);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinimumCharge {
+    /// One minor unit of the currency (0.01 USD, 1 JPY, 0.001 KWD).
+    MinorUnit,
+    /// A fixed amount in the plan's currency, written `{"amount": "10.00"}`.
+    Amount(#[serde(with = "decimal_text")] Decimal),
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A plan's proration rule: how a join part-way through a calendar period is charged, and how
+/// plan changes and cancellations measure the unused part of a term.
+///
+/// Written under a plan as `"proration": {"granularity": "month"}`; every field has a default.
+///
+/// ```
+/// let p: amscore::Proration = serde_json::from_str(r#"{"granularity": "day", "denominator": {"fixed": 360}}"#)?;
+/// assert_eq!(p.denominator, amscore::Denominator::Fixed(360));
+/// assert!(p.count_join_unit);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Proration {
+    /// How finely to prorate (default `none`: full dues on joining).
+    pub granularity: Granularity,
+    /// Day counting for `day` granularity (default `inclusive`).
+    pub day_count: DayCount,
+    /// The denominator for `day` granularity (default `actual`).
+    pub denominator: Denominator,
+    /// Whether the month (quarter, half) the date falls in is charged. Default `true`.
+    #[serde(default = "yes")]
+    pub count_join_unit: bool,
+    /// For `month` granularity: a date on or after this day of the billing month does not charge
+    /// that month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cutoff_day: Option<u8>,
+    /// Prorate only joins within this length of the period's end; earlier joins pay full dues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_within: Option<Length>,
+    /// What a join on or after the rollover day pays (default `full_dues`).
+    pub rollover_charge: RolloverCharge,
+    /// Whether reinstatements that restart the term are prorated like joins (default `false`:
+    /// only new members are).
+    pub reinstatements: bool,
+    /// Whether the join fee is prorated too (default `false`).
+    pub join_fee: bool,
+    /// The least a prorated dues line may come to (never more than the full dues).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<MinimumCharge>,
+}
+
+impl Default for Proration {
+    fn default() -> Proration {
+        Proration {
+            granularity: Granularity::None,
+            day_count: DayCount::Inclusive,
+            denominator: Denominator::Actual,
+            count_join_unit: true,
+            cutoff_day: None,
+            only_within: None,
+            rollover_charge: RolloverCharge::FullDues,
+            reinstatements: false,
+            join_fee: false,
+            minimum: None,
+        }
+    }
+}
+
+impl Proration {
+    /// Whether this is the default rule (no proration), so a policy can leave it out.
+    pub fn is_default(&self) -> bool {
+        *self == Proration::default()
+    }
+
+    /// The rule plan changes and cancellations use: this one, except that `none` becomes
+    /// inclusive actual days (a change must measure the unused part somehow).
+    ///
+    /// ```
+    /// use amscore::{Granularity, Proration};
+    /// assert_eq!(Proration::default().for_changes().granularity, Granularity::Day);
+    /// ```
+    pub fn for_changes(&self) -> Proration {
+        if self.granularity == Granularity::None {
+            Proration { granularity: Granularity::Day, ..Proration::default() }
+        } else {
+            self.clone()
+        }
+    }
+
+    /// The fraction of the span `[start, end]` (inclusive) charged from `date` on, or `None` for
+    /// granularity `none` (charge in full).
+    ///
+    /// `periods` is the number of calendar periods the span covers (for `days_365` and `fixed`
+    /// denominators).
+    ///
+    /// ```
+    /// use amscore::{Granularity, Proration};
+    /// use time::macros::date;
+    /// let month = Proration { granularity: Granularity::Month, ..Proration::default() };
+    /// let f = month.fraction(date!(2025-06-10), date!(2025-01-01), date!(2025-12-31), 1)?.expect("prorated");
+    /// assert_eq!((f.units, f.of), (7, 12));
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar.
+    pub fn fraction(&self, date: Date, start: Date, end: Date, periods: u32) -> Result<Option<Fraction>, DateError> {
+        let size = match self.granularity {
+            Granularity::None => return Ok(None),
+            Granularity::Day => return Ok(Some(self.day_fraction(date, start, end, periods))),
+            Granularity::Month => 1,
+            Granularity::Quarter => 3,
+            Granularity::Half => 6,
+        };
+        let unit = match self.granularity {
+            Granularity::Quarter => ProrationUnit::Quarter,
+            Granularity::Half => ProrationUnit::Half,
+            _ => ProrationUnit::Month,
+        };
+        match month_units(date, start, end, size)? {
+            Some((index, of, unit_start)) => {
+                let first_day = date == unit_start;
+                let cut = self.granularity == Granularity::Month
+                    && self.cutoff_day.is_some_and(|c| (date - unit_start).whole_days() + 1 >= i64::from(c));
+                let counts = date >= start && (first_day || (self.count_join_unit && !cut));
+                let units = if date < start { of } else { of - index - i64::from(!counts) };
+                Ok(Some(Fraction::new(unit, units, of)))
+            }
+            // A span that is not a whole number of units falls back to inclusive actual days.
+            None => Ok(Some(Proration::default().day_fraction(date, start, end, periods))),
+        }
+    }
+
+    fn day_fraction(&self, date: Date, start: Date, end: Date, periods: u32) -> Fraction {
+        let from = date.max(start);
+        let (units, actual) = match self.day_count {
+            DayCount::Inclusive => ((end - from).whole_days() + 1, (end - start).whole_days() + 1),
+            DayCount::HalfOpen => ((end - from).whole_days(), (end - start).whole_days()),
+        };
+        let of = match self.denominator {
+            Denominator::Actual => actual,
+            Denominator::Days365 => 365 * i64::from(periods.max(1)),
+            Denominator::Fixed(n) => i64::from(n) * i64::from(periods.max(1)),
+        };
+        Fraction::new(ProrationUnit::Day, units, of)
+    }
+}
+
+/// Whole unused months of `[start, end]` from `date`: the months that start on or after it.
+///
+/// ```
+/// use time::macros::date;
+/// let f = amscore::whole_unused_months(date!(2025-03-01), date!(2025-01-01), date!(2025-12-31))?;
+/// assert_eq!((f.units, f.of), (10, 12));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+///
+/// # Errors
+/// [`DateError::OutOfRange`] at the ends of the calendar.
+pub fn whole_unused_months(date: Date, start: Date, end: Date) -> Result<Fraction, DateError> {
+    let rule = Proration { granularity: Granularity::Month, count_join_unit: false, ..Proration::default() };
+    Ok(rule.fraction(date, start, end, 1)?.unwrap_or(Fraction::new(ProrationUnit::Month, 1, 1)))
+}
+
+/// Splits `[start, end]` into units of `size` months from `start`. Returns the index of the unit
+/// holding `date` (0 before the span, the count after it), the number of units, and that unit's
+/// first day; or `None` when the span is not a whole number of units.
+fn month_units(date: Date, start: Date, end: Date, size: i64) -> Result<Option<(i64, i64, Date)>, DateError> {
+    let after_end = add_days(end, 1)?;
+    let mut of = 0_i64;
+    loop {
+        let next = add_months(start, (of + 1) * size, MonthEndRule::Clamp)?;
+        if next > after_end {
+            break;
+        }
+        of += 1;
+        // Spans are at most 1200 months long (policy validation), so this loop is bounded.
+        if of > 2400 {
+            return Ok(None);
+        }
+    }
+    if of == 0 || add_months(start, of * size, MonthEndRule::Clamp)? != after_end {
+        return Ok(None);
+    }
+    if date < start {
+        return Ok(Some((0, of, start)));
+    }
+    let mut index = 0_i64;
+    while index + 1 < of && add_months(start, (index + 1) * size, MonthEndRule::Clamp)? <= date {
+        index += 1;
+    }
+    if date > end {
+        return Ok(Some((of, of, after_end)));
+    }
+    Ok(Some((index, of, add_months(start, index * size, MonthEndRule::Clamp)?)))
+}
+
+/// The unit a [`Fraction`] counts in.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&amscore::ProrationUnit::Half)?, r#""half""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProrationUnit {
+    /// Days.
+    Day,
+    /// Months.
+    Month,
+    /// Quarters.
+    Quarter,
+    /// Half years.
+    Half,
+}
+
+/// An exact proration fraction: `units` of `of`, in a unit. Always `0 ≤ units ≤ of`, `of ≥ 1`.
+///
+/// ```
+/// use amscore::{Currency, Fraction, Money, ProrationUnit, Rounding};
+/// let half = Fraction::new(ProrationUnit::Month, 6, 12);
+/// let dues = Money::parse("200.00", Currency::USD)?;
+/// assert_eq!(half.apply(&dues, None, Rounding::HalfAwayFromZero)?.to_string(), "100.00 USD");
+/// # Ok::<(), amscore::MoneyError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fraction {
+    /// The unit counted.
+    pub unit: ProrationUnit,
+    /// The units charged (or unused).
+    pub units: i64,
+    /// The units in the whole span.
+    pub of: i64,
+}
+
+impl Fraction {
+    /// A fraction, clamped to `0 ≤ units ≤ of` with `of ≥ 1`.
+    pub fn new(unit: ProrationUnit, units: i64, of: i64) -> Fraction {
+        let of = of.max(1);
+        Fraction { unit, units: units.clamp(0, of), of }
+    }
+
+    /// The whole span.
+    pub fn whole(unit: ProrationUnit) -> Fraction {
+        Fraction { unit, units: 1, of: 1 }
+    }
+
+    /// Whether the fraction is all of the span.
+    pub fn is_whole(&self) -> bool {
+        self.units == self.of
+    }
+
+    /// The rest of the span: `of - units` of `of`.
+    ///
+    /// ```
+    /// let f = amscore::Fraction::new(amscore::ProrationUnit::Month, 10, 12);
+    /// assert_eq!(f.complement().units, 2);
+    /// ```
+    pub fn complement(&self) -> Fraction {
+        Fraction { unit: self.unit, units: self.of - self.units, of: self.of }
+    }
+
+    /// The fraction as a decimal, quantized to `scale` decimals with `rounding` if asked.
+    ///
+    /// ```
+    /// use amscore::{Fraction, ProrationUnit, Rounding};
+    /// let f = Fraction::new(ProrationUnit::Day, 1, 3);
+    /// assert_eq!(f.factor(Some(4), Rounding::HalfAwayFromZero).to_string(), "0.3333");
+    /// ```
+    pub fn factor(&self, scale: Option<u32>, rounding: Rounding) -> Decimal {
+        let exact = Decimal::from(self.units) / Decimal::from(self.of);
+        match scale {
+            Some(s) => exact.round_dp_with_strategy(s, rounding.strategy()),
+            None => exact,
+        }
+    }
+
+    /// `amount × fraction`, rounded once to the currency's minor unit with `rounding`. Without a
+    /// scale the product is formed before dividing; with one, the quantized factor is used.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`].
+    pub fn apply(&self, amount: &Money, scale: Option<u32>, rounding: Rounding) -> Result<Money, MoneyError> {
+        let raw = match scale {
+            Some(_) => amount.checked_mul(self.factor(scale, rounding))?,
+            None => {
+                let product = amount.checked_mul(Decimal::from(self.units))?;
+                let quotient = product.amount().checked_div(Decimal::from(self.of)).ok_or(MoneyError::Overflow)?;
+                Money::new(quotient, amount.currency())
+            }
+        };
+        Ok(raw.round(rounding))
+    }
+
+    /// Splits `amount` into this fraction's part (rounded once, as [`Fraction::apply`]) and the
+    /// rest, so that the two always sum to the amount: a cancellation's refund and the used part.
+    ///
+    /// ```
+    /// use amscore::{Currency, Fraction, Money, ProrationUnit, Rounding};
+    /// let paid = Money::parse("0.01", Currency::USD)?;
+    /// let (part, rest) = Fraction::new(ProrationUnit::Day, 1, 2).split(&paid, None, Rounding::HalfAwayFromZero)?;
+    /// assert_eq!((part.to_string(), rest.to_string()), ("0.01 USD".into(), "0.00 USD".into()));
+    /// # Ok::<(), amscore::MoneyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`].
+    pub fn split(&self, amount: &Money, scale: Option<u32>, rounding: Rounding) -> Result<(Money, Money), MoneyError> {
+        let part = self.apply(amount, scale, rounding)?;
+        let rest = amount.round(rounding).checked_sub(&part)?;
+        Ok((part, rest))
+    }
+}
+
+/// Where the minor units left over by an even split go.
+///
+/// ```
+/// let r: amscore::Remainder = serde_json::from_str(r#""largest_remainder""#)?;
+/// assert_eq!(r, amscore::Remainder::LargestRemainder);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remainder {
+    /// All to the last part (the default): 100.00 in 3 → 33.33, 33.33, 33.34.
+    #[default]
+    Last,
+    /// By largest remainder, ties to the earlier part: 100.00 in 3 → 33.34, 33.33, 33.33.
+    LargestRemainder,
+}
+
+/// Splits an amount into `count` parts that sum to it exactly.
+///
+/// ```
+/// use amscore::{split_even, Currency, Money, Remainder};
+/// let total = Money::parse("100.00", Currency::USD)?;
+/// let parts = split_even(&total, 3, Remainder::Last)?;
+/// assert_eq!(parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(), ["33.33", "33.33", "33.34"]);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`] (above 1200),
+/// [`QuoteError::NegativeAmount`], and [`MoneyError::TooPrecise`] for an amount finer than the
+/// currency's minor unit.
+pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec<Money>, Error> {
+    check_split(total, count)?;
+    match remainder {
+        Remainder::LargestRemainder => allocate(total, &vec![1; count as usize]),
+        Remainder::Last => {
+            let units = i128::from(total.to_minor_units()?);
+            let n = i128::from(count);
+            let (base, rest) = (units / n, units % n);
+            let currency = total.currency();
+            Ok((0..n).map(|i| minor(base + if i == n - 1 { rest } else { 0 }, currency)).collect())
+        }
+    }
+}
+
+/// Allocates an amount in proportion to whole-number weights (seats per department, say), by
+/// largest remainder with ties to the earlier part: the parts sum to the amount exactly.
+///
+/// ```
+/// use amscore::{allocate, Currency, Money};
+/// let total = Money::parse("10", Currency::JPY)?;
+/// let parts = allocate(&total, &[1, 1, 1])?;
+/// assert_eq!(parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(), ["4", "3", "3"]);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`QuoteError::ZeroParts`] for no weights or all-zero weights, [`QuoteError::TooManyParts`],
+/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`].
+pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
+    check_split(total, u32::try_from(weights.len()).unwrap_or(u32::MAX))?;
+    let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+    if sum == 0 {
+        return Err(QuoteError::ZeroParts.into());
+    }
+    let units = i128::from(total.to_minor_units()?);
+    let mut parts: Vec<i128> = weights.iter().map(|&w| units * i128::from(w) / sum).collect();
+    let mut order: Vec<(usize, i128)> =
+        weights.iter().enumerate().map(|(i, &w)| (i, units * i128::from(w) % sum)).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let left = units - parts.iter().sum::<i128>();
+    for (i, _) in order.iter().take(usize::try_from(left).unwrap_or(0)) {
+        parts[*i] += 1;
+    }
+    Ok(parts.into_iter().map(|p| minor(p, total.currency())).collect())
+}
+
+fn check_split(total: &Money, count: u32) -> Result<(), QuoteError> {
+    if count == 0 {
+        return Err(QuoteError::ZeroParts);
+    }
+    if count > 1200 {
+        return Err(QuoteError::TooManyParts { count });
+    }
+    if total.is_negative() {
+        return Err(QuoteError::NegativeAmount { field: "total".into(), amount: total.amount().to_string() });
+    }
+    Ok(())
+}
+
+fn minor(units: i128, currency: Currency) -> Money {
+    // |units| ≤ the total's, which came from an i64.
+    Money::from_minor_units(i64::try_from(units).unwrap_or(i64::MAX), currency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn rule(g: Granularity) -> Proration {
+        Proration { granularity: g, ..Proration::default() }
+    }
+
+    #[test]
+    fn month_proration_counts_the_join_month_by_default() {
+        let f =
+            rule(Granularity::Month).fraction(date!(2025 - 07 - 01), date!(2025 - 01 - 01), date!(2025 - 12 - 31), 1);
+        assert_eq!(f, Ok(Some(Fraction::new(ProrationUnit::Month, 6, 12))));
+        let f =
+            rule(Granularity::Month).fraction(date!(2025 - 07 - 31), date!(2025 - 01 - 01), date!(2025 - 12 - 31), 1);
+        assert_eq!(f, Ok(Some(Fraction::new(ProrationUnit::Month, 6, 12))));
+    }
+
+    #[test]
+    fn cutoff_day_frees_the_join_month() {
+        let p = Proration { cutoff_day: Some(15), ..rule(Granularity::Month) };
+        let f = |d| p.fraction(d, date!(2025 - 01 - 01), date!(2025 - 12 - 31), 1).map(|f| f.map(|f| f.units));
+        assert_eq!(f(date!(2025 - 06 - 14)), Ok(Some(7)));
+        assert_eq!(f(date!(2025 - 06 - 15)), Ok(Some(6)));
+    }
+
+    #[test]
+    fn day_counts_differ_by_convention() {
+        let inclusive = rule(Granularity::Day);
+        let half_open = Proration { day_count: DayCount::HalfOpen, ..inclusive.clone() };
+        let (s, e) = (date!(2024 - 01 - 01), date!(2024 - 12 - 31));
+        let f = inclusive.fraction(date!(2024 - 12 - 31), s, e, 1).ok().flatten();
+        assert_eq!(f.map(|f| (f.units, f.of)), Some((1, 366)));
+        let f = half_open.fraction(date!(2024 - 12 - 31), s, e, 1).ok().flatten();
+        assert_eq!(f.map(|f| (f.units, f.of)), Some((0, 365)));
+    }
+
+    #[test]
+    fn quarters_and_halves_follow_the_span() {
+        let (s, e) = (date!(2025 - 07 - 01), date!(2026 - 06 - 30));
+        let q = rule(Granularity::Quarter).fraction(date!(2025 - 11 - 20), s, e, 1).ok().flatten();
+        assert_eq!(q.map(|f| (f.units, f.of)), Some((3, 4)));
+        let h = rule(Granularity::Half).fraction(date!(2026 - 01 - 01), s, e, 1).ok().flatten();
+        assert_eq!(h.map(|f| (f.units, f.of)), Some((1, 2)));
+    }
+
+    #[test]
+    fn splits_sum_to_the_whole_in_every_currency() {
+        for (text, currency) in [("100.00", Currency::USD), ("1000", Currency::JPY), ("10.000", Currency::KWD)] {
+            let total = Money::parse(text, currency).unwrap_or_else(|_| Money::zero(currency));
+            for n in 1..=13 {
+                for r in [Remainder::Last, Remainder::LargestRemainder] {
+                    let parts = split_even(&total, n, r).unwrap_or_default();
+                    let sum = parts.iter().try_fold(Money::zero(currency), |a, p| a.checked_add(p));
+                    assert_eq!(sum.map(|s| s.amount()), Ok(total.amount()), "{text} in {n}");
+                }
+            }
+        }
+    }
+}
