@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use amscore::{Engine, Membership, PlanId, Term};
+use amscore::{Currency, Engine, Membership, Money, PlanChange, PlanId, Term};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use time::{Date, Month};
 
@@ -15,7 +15,7 @@ fn date(y: i32, m: u8, d: u8) -> Date {
     Date::from_calendar_date(y, month, d).unwrap_or(Date::MIN)
 }
 
-fn engine() -> Engine {
+fn engine_from_preset() -> Engine {
     Engine::from_preset("amscore").unwrap_or_else(|e| panic!("the amscore preset compiles: {e}"))
 }
 
@@ -35,7 +35,7 @@ fn member() -> Membership {
 }
 
 fn single_operations(c: &mut Criterion) {
-    let engine = engine();
+    let engine = engine_from_preset();
     let m = member();
     let individual = PlanId::from("individual");
     let mut g = c.benchmark_group("op");
@@ -48,13 +48,52 @@ fn single_operations(c: &mut Criterion) {
     g.finish();
 }
 
+/// Two calendar-year plans prorated by month: the quote benchmarks' policy.
+const QUOTE_POLICY: &str = r#"{"version": 1, "plans": [
+  {"id": "basic", "name": "Basic", "term": {"kind": "calendar", "period": "year"},
+   "prices": {"currency": "USD", "dues": "120.00", "join_fee": "25.00"}, "proration": {"granularity": "month"}},
+  {"id": "plus", "name": "Plus", "term": {"kind": "calendar", "period": "year"},
+   "prices": {"currency": "USD", "dues": "240.00"}, "proration": {"granularity": "month"}}]}"#;
+
+fn quotes(c: &mut Criterion) {
+    let engine = Engine::from_json(QUOTE_POLICY).unwrap_or_else(|e| panic!("the quote policy compiles: {e}"));
+    let preset = engine_from_preset();
+    let basic = PlanId::from("basic");
+    let mut m = member();
+    let change = PlanChange {
+        membership: Membership {
+            plan: basic.clone(),
+            member_since: date(2025, 1, 1),
+            term: Term::new(date(2025, 1, 1), Some(date(2025, 12, 31))).unwrap_or_else(|e| panic!("{e}")),
+            ..member()
+        },
+        plan: "plus".into(),
+        date: date(2025, 7, 10),
+        amount_paid: Money::parse("120.00", Currency::USD).unwrap_or_else(|e| panic!("{e}")),
+        credits_applied: None,
+        seats: None,
+    };
+    m.plan = "individual".into();
+    let mut g = c.benchmark_group("op");
+    // June 10 to December 31: 7 of 12 months, plus the join fee.
+    g.bench_function("quote_join_monthly_proration", |b| {
+        b.iter(|| engine.quote_join(black_box(&basic), black_box(date(2025, 6, 10)), 1, None))
+    });
+    // Basic to Plus on July 10: credit 6/12 of 120.00, charge 6/12 of 240.00.
+    g.bench_function("quote_upgrade", |b| b.iter(|| engine.quote_change_plan(black_box(&change))));
+    g.bench_function("quote_renewal", |b| {
+        b.iter(|| preset.quote_renewal(black_box(&m), black_box(date(2026, 2, 1)), 1, None))
+    });
+    g.finish();
+}
+
 /// Plans a synthetic roster spreads its members over (every kind of term rule in the preset).
 const ROSTER_PLANS: &[&str] = &["individual", "chapter", "fiscal", "digital", "individual", "individual"];
 
 /// A deterministic synthetic roster: members spread over plans, join years and term positions,
 /// so that a renewal date finds some active, some in grace, some lapsed and some expired.
 fn roster(n: usize) -> Vec<Membership> {
-    let engine = engine();
+    let engine = engine_from_preset();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     (0..n)
         .map(|i| {
@@ -89,7 +128,7 @@ fn batch(engine: &Engine, members: &[Membership], on: Date) -> usize {
 }
 
 fn scaling(c: &mut Criterion) {
-    let engine = engine();
+    let engine = engine_from_preset();
     let on = date(2025, 6, 30);
     let mut g = c.benchmark_group("roster");
     g.sample_size(10);
@@ -110,6 +149,6 @@ fn config() -> Criterion {
     Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = ops; config = config(); targets = single_operations }
+criterion_group! { name = ops; config = config(); targets = single_operations, quotes }
 criterion_group! { name = rosters; config = config(); targets = scaling }
 criterion_main!(ops, rosters);
