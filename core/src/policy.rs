@@ -274,6 +274,11 @@ impl Policy {
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_value(mut value: serde_json::Value) -> Result<Policy, PolicyError> {
+        // serde would read an array as the struct's fields in order ("invalid length 0, expected
+        // struct Policy with 6 elements"): say what a policy is instead.
+        if !value.is_object() {
+            return Err(PolicyError::Syntax { path: String::new(), message: "a policy must be a JSON object".into() });
+        }
         if let Some(obj) = value.as_object_mut() {
             if let Some(name) = obj.get("preset").cloned() {
                 let name = name.as_str().ok_or_else(|| PolicyError::InvalidValue {
