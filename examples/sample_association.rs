@@ -1,5 +1,6 @@
 //! The main job: loads the bundled sample association (a policy and a roster), prints each
-//! member's status and renewal term as of a date, then a one-screen summary.
+//! member's status, renewal term and renewal quote as of a date, then a summary, and replays the
+//! sample's website requests through the 80/20 decision with its coverage report.
 //!
 //! ```text
 //! cargo run --release -p amscore --example sample_association -- [--date YYYY-MM-DD] [--dir DIR] [--summary-only]
@@ -14,7 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amscore::{
-    parse_date, Engine, Error, ErrorCode, MemberRecord, MemberStatus, Money, Quote, RenewalTerm, Roster, Status,
+    format_coverage, format_what_if, parse_date, parse_request_lines, Engine, Error, ErrorCode, MemberRecord,
+    MemberStatus, Money, Quote, RenewalTerm, Roster, Status,
 };
 use time::{Date, Duration};
 
@@ -71,6 +73,7 @@ fn run() -> Result<(), String> {
     print_renewals_due(&report);
     print_renewal_season_dues(&report)?;
     print_data_quality(&report);
+    print_coverage(&engine, &args.dir)?;
     Ok(())
 }
 
@@ -232,6 +235,24 @@ fn print_renewal_season_dues(report: &Report) -> Result<(), String> {
     }
     if not_quotable > 0 {
         println!("  {not_quotable} due but not quotable today (renewal not open yet)");
+    }
+    Ok(())
+}
+
+/// The 80/20 coverage report: replays the sample's website requests (`requests.jsonl`) under the
+/// policy, then, if the directory has `policy_looser.json`, what would change under it.
+fn print_coverage(engine: &Engine, dir: &std::path::Path) -> Result<(), String> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let rows = parse_request_lines(&read("requests.jsonl")?);
+    let batch = engine.decide_batch(&rows);
+    println!("\n== The website's requests: {} replayed (requests.jsonl) ==", rows.len());
+    print!("{}", format_coverage(&batch.report));
+    if dir.join("policy_looser.json").exists() {
+        let other = Engine::from_json(&read("policy_looser.json")?).map_err(|e| format!("policy_looser.json: {e}"))?;
+        print!("\n{}", format_what_if(&engine.what_if(&other, &rows)));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The crate-wide error type, and the table of stable error codes shared with the C API and Python.
 
+use crate::decision::DecisionError;
 use crate::money::MoneyError;
 use crate::period::DateError;
 use crate::policy::PolicyError;
@@ -96,6 +97,9 @@ pub enum Error {
     /// A quote that cannot be given as asked.
     #[error(transparent)]
     Quote(#[from] QuoteError),
+    /// A self-service request that cannot be decided.
+    #[error(transparent)]
+    Decision(#[from] DecisionError),
 }
 
 impl ErrorCode for Error {
@@ -108,6 +112,7 @@ impl ErrorCode for Error {
             Error::Renewal(e) => e.code(),
             Error::Roster(e) => e.code(),
             Error::Quote(e) => e.code(),
+            Error::Decision(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -119,6 +124,7 @@ impl ErrorCode for Error {
             Error::Renewal(e) => e.name(),
             Error::Roster(e) => e.name(),
             Error::Quote(e) => e.name(),
+            Error::Decision(e) => e.name(),
         }
     }
 }
@@ -126,7 +132,8 @@ impl ErrorCode for Error {
 /// Every error code amscore defines, in code order.
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
-/// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes.
+/// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes,
+/// 3000 self-service decisions.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -142,6 +149,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::roster::ROSTER_ERRORS,
         crate::gateway::REQUEST_ERRORS,
         crate::quote::QUOTE_ERRORS,
+        crate::decision::DECISION_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -172,6 +180,7 @@ mod tests {
                 "roster" => 1500,
                 "request" => 1600,
                 "quote" => 2000,
+                "decision" => 3000,
                 other => panic!("unknown family {other}"),
             };
             assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");

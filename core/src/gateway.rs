@@ -217,6 +217,29 @@ pub enum Request {
         #[serde(default)]
         credits_applied: Option<Money>,
     },
+    /// [`Engine::decide`]: one self-service request (see [`crate::SelfServiceRequest`]); error
+    /// paths are relative to `request`.
+    Decide {
+        /// The self-service request.
+        request: Value,
+    },
+    /// [`Engine::decide_batch`]: answers `{"results": [{"ok": decision} | {"error": ...}], "report"}`.
+    DecideBatch {
+        /// The self-service requests; a bad row gets its own error.
+        requests: Vec<Value>,
+    },
+    /// The coverage report alone: answers `{"report", "text"}` (text from [`crate::format_coverage`]).
+    CoverageReport {
+        /// The self-service requests.
+        requests: Vec<Value>,
+    },
+    /// [`Engine::what_if`]: replays `requests` under `policy` (a whole policy document).
+    WhatIf {
+        /// The other policy.
+        policy: Value,
+        /// The self-service requests.
+        requests: Vec<Value>,
+    },
     /// [`Engine::split_instalments`]: answers `{"currency", "parts": ["33.33", ...]}`.
     SplitInstalments {
         /// The amount to split.
@@ -257,6 +280,7 @@ impl GatewayError {
         match self {
             GatewayError::Request(e) => Some(e.path()),
             GatewayError::Engine(Error::Policy(e)) => Some(e.path()),
+            GatewayError::Engine(Error::Decision(e)) => Some(e.path()),
             GatewayError::Engine(_) => None,
         }
     }
@@ -353,6 +377,33 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
                 amount_paid: *amount_paid,
                 credits_applied: *credits_applied,
             })?)
+        }
+        Request::Decide { request } => {
+            to_value(&engine.decide(&crate::decision::parse_self_service_request(request.clone())?)?)
+        }
+        Request::DecideBatch { requests } => {
+            let batch = engine.decide_values(requests.clone());
+            let results: Vec<Value> = batch
+                .results
+                .iter()
+                .map(|r| match r {
+                    Ok(d) => json!({ "ok": to_value(d) }),
+                    Err(e) => error_document(&GatewayError::Engine(e.clone())),
+                })
+                .collect();
+            json!({ "results": results, "report": to_value(&batch.report) })
+        }
+        Request::CoverageReport { requests } => {
+            let report = engine.decide_values(requests.clone()).report;
+            json!({ "report": to_value(&report), "text": crate::coverage::format_coverage(&report) })
+        }
+        Request::WhatIf { policy, requests } => {
+            let other = Engine::new(Policy::from_value(policy.clone())?)?;
+            let rows: Vec<Result<crate::request::SelfServiceRequest, Error>> = requests
+                .iter()
+                .map(|v| crate::decision::parse_self_service_request(v.clone()).map_err(Error::from))
+                .collect();
+            to_value(&engine.what_if(&other, &rows))
         }
         Request::SplitInstalments { total, count } => {
             let parts = engine.split_instalments(total, *count)?;

@@ -6,6 +6,12 @@
 //! ordered table of *status rules*; a *renewal* extends, reinstates or rejoins. The whole rule set
 //! is one JSON *policy* document, compiled once into an [`Engine`].
 //!
+//! For each request a member makes on the website ([`SelfServiceRequest`]), [`Engine::decide`]
+//! answers self-service, staff (with a queue) or refused, with every [`Reason`] that applies and,
+//! when self-service, the [`Quote`]; [`Engine::decide_batch`] adds the [`CoverageReport`] (where
+//! the association stands against 80/20, and which rule costs the most staff work), and
+//! [`Engine::what_if`] replays a batch under another policy.
+//!
 //! Dates are calendar dates with no time zone: the caller says what "today" is. Month arithmetic
 //! clamps to the end of the month by default (Jan 31 + 1 month = Feb 28 or 29); the PHP-style
 //! overflow rule (Jan 31 + 1 month = Mar 3) is selectable with `settings.month_end` for
@@ -22,6 +28,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod coverage;
+mod decision;
 mod engine;
 mod error;
 pub mod gateway;
@@ -32,10 +40,17 @@ mod policy;
 mod proration;
 mod quote;
 mod renewal;
+mod request;
 mod roster;
+mod self_service;
 mod status;
 mod term;
 
+pub use coverage::{
+    format_coverage, format_what_if, parse_request_lines, Batch, CoverageReport, KindShares, QueueRow, ReasonChange,
+    ReasonRow, RouteCounts, Standing, Transition, WhatIf, SELF_SERVICE_TARGET,
+};
+pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
 pub use error::{error_table, Error, ErrorCode, ErrorInfo};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
@@ -54,7 +69,11 @@ pub use quote::{
     QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
+pub use request::{
+    datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
+};
 pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
+pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
     default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,
     StatusRule,

@@ -12,6 +12,7 @@ use crate::plan::{Plan, PlanId};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
 use crate::quote::QuoteSettings;
 use crate::renewal::ReinstatementStart;
+use crate::self_service::SelfServicePolicy;
 use crate::status::{default_status_rules, StatusRule};
 use crate::term::{CalendarJoinStart, CalendarPeriod, TermRule};
 
@@ -238,6 +239,14 @@ pub struct Policy {
     pub status_rules: Vec<StatusRule>,
     /// The plans.
     pub plans: Vec<Plan>,
+    /// What the website completes on its own and what goes to staff (default: everything the
+    /// plans' flags allow).
+    #[serde(default, skip_serializing_if = "is_default_self_service")]
+    pub self_service: SelfServicePolicy,
+}
+
+fn is_default_self_service(s: &SelfServicePolicy) -> bool {
+    *s == SelfServicePolicy::default()
 }
 
 /// The presets amscore ships, by name, as policy documents.
@@ -308,7 +317,8 @@ impl Policy {
         }
         let policy: Policy = serde_path_to_error::deserialize(&value).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            // A bad map key is reported by serde_path_to_error as `map.?`: name the map instead.
+            let path = if path == "." { String::new() } else { path.replace(".?", "") };
             let err = PolicyError::from_serde(&path, e.inner());
             locate_in_term(&value, &err).unwrap_or(err)
         })?;
@@ -442,6 +452,7 @@ impl Policy {
                 next = seen.get(id).and_then(|&k| self.plans[k].renew_to.as_ref());
             }
         }
+        self.self_service.validate(&self.plans)?;
         Ok(())
     }
 }
