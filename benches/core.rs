@@ -6,8 +6,11 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use amscore::{Currency, Engine, Membership, Money, PlanChange, PlanId, Term};
+use amscore::{
+    parse_self_service_request, Currency, Engine, Membership, Money, PlanChange, PlanId, SelfServiceRequest, Term,
+};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use serde_json::json;
 use time::{Date, Month};
 
 fn date(y: i32, m: u8, d: u8) -> Date {
@@ -87,12 +90,35 @@ fn quotes(c: &mut Criterion) {
     g.finish();
 }
 
+/// The decision vectors' policy: the amscore preset with self-service rules.
+fn decision_engine() -> Engine {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../tests/vectors/decisions_membership.json")).unwrap_or_default();
+    amscore::gateway::engine_from_value(file["policy"].clone()).unwrap_or_else(|e| panic!("the policy compiles: {e}"))
+}
+
+/// A self-service renewal request: the member renews online on `on` at 09:00.
+fn renew_request(m: &Membership, on: Date) -> SelfServiceRequest {
+    let at = format!("{on}T09:00");
+    parse_self_service_request(json!({"at": at, "action": {"kind": "renew"}, "member": {"membership": m}}))
+        .unwrap_or_else(|e| panic!("the request parses: {e}"))
+}
+
+fn decisions(c: &mut Criterion) {
+    let engine = decision_engine();
+    // In the renewal window: decided alone, with its quote.
+    let request = renew_request(&member(), date(2026, 2, 1));
+    let mut g = c.benchmark_group("op");
+    g.bench_function("decide_renewal", |b| b.iter(|| engine.decide(black_box(&request))));
+    g.finish();
+}
+
 /// Plans a synthetic roster spreads its members over (every kind of term rule in the preset).
 const ROSTER_PLANS: &[&str] = &["individual", "chapter", "fiscal", "digital", "individual", "individual"];
 
 /// A deterministic synthetic roster: members spread over plans, join years and term positions,
 /// so that a renewal date finds some active, some in grace, some lapsed and some expired.
-fn roster(n: usize) -> Vec<Membership> {
+fn roster(n: usize, on: Date) -> Vec<SelfServiceRequest> {
     let engine = engine_from_preset();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     (0..n)
@@ -103,7 +129,7 @@ fn roster(n: usize) -> Vec<Membership> {
             let since = date(2010 + (r % 15) as i32, 1 + ((r >> 8) % 12) as u8, 1 + ((r >> 16) % 28) as u8);
             let term_start = date(2024, 1 + ((r >> 20) % 12) as u8, 1 + ((r >> 24) % 28) as u8).max(since);
             let term = engine.join_term(&plan, term_start).map(|j| j.term).unwrap_or_else(|e| panic!("{e}"));
-            Membership {
+            let m = Membership {
                 member_id: format!("M-{i:07}").as_str().into(),
                 plan,
                 member_since: since,
@@ -112,23 +138,29 @@ fn roster(n: usize) -> Vec<Membership> {
                 cancelled_on: None,
                 status_override: None,
                 deceased_on: None,
-            }
+            };
+            renew_request(&m, on)
         })
         .collect()
 }
 
-/// The batch path: for every member, the status on the day and the renewal term if they renewed
-/// that day. Returns how many answers were errors (a window not open yet, an expired member's
-/// rejoin is not an error) so the work cannot be optimised away.
-fn batch(engine: &Engine, members: &[Membership], on: Date) -> usize {
-    members
+/// The batch path: for every member, the status on the day, the renewal quote if they renewed
+/// that day, and the self-service decision on their online renewal. Returns how many answers
+/// were errors (a window not open yet is one) so the work cannot be optimised away.
+fn batch(engine: &Engine, requests: &[SelfServiceRequest], on: Date) -> usize {
+    requests
         .iter()
-        .map(|m| usize::from(engine.status_on(m, on).is_err()) + usize::from(engine.renewal_term(m, on, 1).is_err()))
+        .filter_map(|r| r.member.as_ref().and_then(|f| f.membership.as_ref()).map(|m| (r, m)))
+        .map(|(r, m)| {
+            usize::from(engine.status_on(m, on).is_err())
+                + usize::from(engine.quote_renewal(m, on, 1, None).is_err())
+                + usize::from(engine.decide(r).is_err())
+        })
         .sum()
 }
 
 fn scaling(c: &mut Criterion) {
-    let engine = engine_from_preset();
+    let engine = decision_engine();
     let on = date(2025, 6, 30);
     let mut g = c.benchmark_group("roster");
     g.sample_size(10);
@@ -136,8 +168,8 @@ fn scaling(c: &mut Criterion) {
         // Built on first use, so a filtered run (`-- op/`) does not build a million members.
         let mut members = None;
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_function(BenchmarkId::new("status+renewal", n), |b| {
-            let members = members.get_or_insert_with(|| roster(n));
+        g.bench_function(BenchmarkId::new("status+renewal_quote+decision", n), |b| {
+            let members = members.get_or_insert_with(|| roster(n, on));
             b.iter(|| batch(&engine, black_box(members), on))
         });
     }
@@ -149,6 +181,6 @@ fn config() -> Criterion {
     Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = ops; config = config(); targets = single_operations, quotes }
+criterion_group! { name = ops; config = config(); targets = single_operations, quotes, decisions }
 criterion_group! { name = rosters; config = config(); targets = scaling }
 criterion_main!(ops, rosters);
