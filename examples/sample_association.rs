@@ -1,6 +1,7 @@
 //! The main job: loads the bundled sample association (a policy and a roster), prints each
 //! member's status, renewal term and renewal quote as of a date, then a summary, and replays the
-//! sample's website requests through the 80/20 decision with its coverage report.
+//! sample's website requests through the 80/20 decision with its coverage report, and prints the
+//! member-success view: the at-risk list with reasons and the retention summary.
 //!
 //! ```text
 //! cargo run --release -p amscore --example sample_association -- [--date YYYY-MM-DD] [--dir DIR] [--summary-only]
@@ -14,6 +15,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use amscore::success::{
+    at_risk, format_at_risk, format_retention, parse_activity_csv, retention_metrics, Economics, MemberHistory,
+};
+use amscore::Currency;
 use amscore::{
     format_coverage, format_what_if, parse_date, parse_request_lines, Engine, Error, ErrorCode, MemberRecord,
     MemberStatus, Money, Quote, RenewalTerm, Roster, Status,
@@ -74,6 +79,7 @@ fn run() -> Result<(), String> {
     print_renewal_season_dues(&report)?;
     print_data_quality(&report);
     print_coverage(&engine, &args.dir)?;
+    print_member_success(&report, &args.dir)?;
     Ok(())
 }
 
@@ -254,6 +260,33 @@ fn print_coverage(engine: &Engine, dir: &std::path::Path) -> Result<(), String> 
         let other = Engine::from_json(&read("policy_looser.json")?).map_err(|e| format!("policy_looser.json: {e}"))?;
         print!("\n{}", format_what_if(&engine.what_if(&other, &rows)));
     }
+    Ok(())
+}
+
+/// The sample's economics for lifetime value: average dues and non-dues revenue per member a year.
+const SAMPLE_ANNUAL_DUES: &str = "200";
+/// See [`SAMPLE_ANNUAL_DUES`].
+const SAMPLE_ANNUAL_NON_DUES: &str = "100";
+
+/// Member success: the at-risk list with the reasons that fired, and the retention summary, from
+/// the roster's term histories and the activity log (`activity.csv`).
+fn print_member_success(report: &Report, dir: &std::path::Path) -> Result<(), String> {
+    let path = dir.join("activity.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (events, bad_lines) = parse_activity_csv(&text);
+    let members: Vec<MemberHistory> = report.roster.members.iter().map(MemberHistory::from).collect();
+    let risk = at_risk(report.engine, &members, &events, &[], report.date).map_err(|e| format!("at-risk: {e}"))?;
+    let money = |t: &str| t.parse().map_err(|e| format!("sample economics: {e}"));
+    let econ = Economics::new(Currency::USD, money(SAMPLE_ANNUAL_DUES)?, money(SAMPLE_ANNUAL_NON_DUES)?);
+    let retention =
+        retention_metrics(report.engine, &members, report.date, Some(&econ)).map_err(|e| format!("retention: {e}"))?;
+    println!("\n== Member success: {} activity events (activity.csv), {} bad lines ==", events.len(), bad_lines.len());
+    for bad in &bad_lines {
+        println!("  {} [{} {}]: {}", bad.row, bad.code, bad.name, bad.message);
+    }
+    print!("{}", format_at_risk(&risk));
+    println!("(lifetime value assumes {SAMPLE_ANNUAL_DUES} USD dues and {SAMPLE_ANNUAL_NON_DUES} USD non-dues revenue a year)");
+    print!("{}", format_retention(&retention));
     Ok(())
 }
 

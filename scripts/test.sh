@@ -15,10 +15,17 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test (unit, doc, vectors, properties)"
 cargo test --workspace
 
+step "cargo doc (broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p amscore --no-deps --quiet
+
 step "sample roster is what examples/sample/generate.py writes"
 mkdir -p target
 python3 examples/sample/generate.py target/sample-roster-check.csv >/dev/null
 cmp target/sample-roster-check.csv examples/sample/roster.csv
+
+step "sample activity log is what examples/sample/generate_activity.py writes"
+python3 examples/sample/generate_activity.py examples/sample/roster.csv target/sample-activity-check.csv >/dev/null
+cmp target/sample-activity-check.csv examples/sample/activity.csv
 
 step "main job: the sample association (summary only)"
 cargo run --quiet -p amscore --example sample_association -- --summary-only

@@ -8,6 +8,7 @@ use crate::quote::QuoteError;
 use crate::renewal::RenewalError;
 use crate::roster::RosterError;
 use crate::status::LifecycleError;
+use crate::success::SuccessError;
 
 /// A stable, machine-readable identity for an error: a number that never changes meaning and a
 /// snake_case name.
@@ -21,7 +22,7 @@ use crate::status::LifecycleError;
 /// assert_eq!(err.name(), "unknown_currency");
 /// ```
 pub trait ErrorCode {
-    /// The stable numeric code (see [`ERROR_TABLE`]).
+    /// The stable numeric code (see [`error_table`]).
     fn code(&self) -> u32;
     /// The stable snake_case name of the code.
     fn name(&self) -> &'static str;
@@ -100,6 +101,9 @@ pub enum Error {
     /// A self-service request that cannot be decided.
     #[error(transparent)]
     Decision(#[from] DecisionError),
+    /// An error in member-success input.
+    #[error(transparent)]
+    Success(#[from] SuccessError),
 }
 
 impl ErrorCode for Error {
@@ -113,6 +117,7 @@ impl ErrorCode for Error {
             Error::Roster(e) => e.code(),
             Error::Quote(e) => e.code(),
             Error::Decision(e) => e.code(),
+            Error::Success(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -125,6 +130,7 @@ impl ErrorCode for Error {
             Error::Roster(e) => e.name(),
             Error::Quote(e) => e.name(),
             Error::Decision(e) => e.name(),
+            Error::Success(e) => e.name(),
         }
     }
 }
@@ -133,7 +139,7 @@ impl ErrorCode for Error {
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
 /// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes,
-/// 3000 self-service decisions.
+/// 3000 self-service decisions, 4000 member success.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -150,6 +156,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::gateway::REQUEST_ERRORS,
         crate::quote::QUOTE_ERRORS,
         crate::decision::DECISION_ERRORS,
+        crate::success::SUCCESS_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -181,6 +188,7 @@ mod tests {
                 "request" => 1600,
                 "quote" => 2000,
                 "decision" => 3000,
+                "success" => 4000,
                 other => panic!("unknown family {other}"),
             };
             assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");

@@ -4,6 +4,8 @@
 //! A request names its operation in `op`; the response is `{"ok": result}` or
 //! `{"error": {"code", "name", "message", "path"?}}` with the stable codes of [`crate::error_table`].
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use time::Date;
@@ -16,6 +18,7 @@ use crate::policy::{Policy, PolicyError};
 use crate::quote::{Cancellation, PlanChange, SeatChange};
 use crate::roster::Roster;
 use crate::status::Membership;
+use crate::success::{self, ActivityEvent, Economics, MemberHistory, Outcome, PreviousTrigger, SnapshotCounts};
 
 /// A request document that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -247,6 +250,102 @@ pub enum Request {
         /// The number of instalments.
         count: u32,
     },
+    /// [`success::engagement_scores`].
+    EngagementScores {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The scoring date.
+        as_of: Date,
+        /// Seats per organisation, for the per-seat roll-up.
+        #[serde(default)]
+        seats: BTreeMap<String, u32>,
+    },
+    /// [`success::segments`].
+    Segments {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::journeys`].
+    Journeys {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::at_risk`].
+    AtRisk {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// Triggers raised before, for cooldowns.
+        #[serde(default)]
+        previous_triggers: Vec<PreviousTrigger>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::upgrade_candidates`].
+    UpgradeCandidates {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log.
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The date.
+        as_of: Date,
+    },
+    /// [`success::renewal_due`].
+    RenewalDue {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The date.
+        as_of: Date,
+        /// The horizon in days (default: the policy's `success.renewal_due_days`).
+        #[serde(default)]
+        within_days: Option<u32>,
+    },
+    /// [`success::retention_metrics`].
+    RetentionMetrics {
+        /// The roster with term histories.
+        members: Vec<MemberHistory>,
+        /// The measurement date (the end of the 12-month period).
+        as_of: Date,
+        /// Revenue and costs per member, for lifetime value.
+        #[serde(default)]
+        economics: Option<Economics>,
+    },
+    /// [`success::snapshot_metrics`].
+    SnapshotMetrics {
+        /// The three snapshot counts.
+        counts: SnapshotCounts,
+        /// Revenue and costs per member, for lifetime value.
+        #[serde(default)]
+        economics: Option<Economics>,
+    },
+    /// [`success::cohort_table`].
+    CohortTable {
+        /// The roster with term histories.
+        members: Vec<MemberHistory>,
+        /// The measurement date.
+        as_of: Date,
+    },
+    /// [`success::calibration`].
+    Calibration {
+        /// Past scores and renewal outcomes.
+        outcomes: Vec<Outcome>,
+    },
 }
 
 /// Anything the gateway can fail with: a request that cannot be read, or the engine's answer.
@@ -281,6 +380,7 @@ impl GatewayError {
             GatewayError::Request(e) => Some(e.path()),
             GatewayError::Engine(Error::Policy(e)) => Some(e.path()),
             GatewayError::Engine(Error::Decision(e)) => Some(e.path()),
+            GatewayError::Engine(Error::Success(crate::success::SuccessError::InvalidInput { path, .. })) => Some(path),
             GatewayError::Engine(_) => None,
         }
     }
@@ -411,6 +511,30 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
                 "currency": total.currency(),
                 "parts": parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(),
             })
+        }
+        Request::EngagementScores { members, events, as_of, seats } => {
+            to_value(&success::engagement_scores(engine, members, events, *as_of, seats)?)
+        }
+        Request::Segments { members, events, as_of } => to_value(&success::segments(engine, members, events, *as_of)?),
+        Request::Journeys { members, events, as_of } => to_value(&success::journeys(engine, members, events, *as_of)?),
+        Request::AtRisk { members, events, previous_triggers, as_of } => {
+            to_value(&success::at_risk(engine, members, events, previous_triggers, *as_of)?)
+        }
+        Request::UpgradeCandidates { members, events, as_of } => {
+            to_value(&success::upgrade_candidates(engine, members, events, *as_of)?)
+        }
+        Request::RenewalDue { members, as_of, within_days } => {
+            to_value(&success::renewal_due(engine, members, *as_of, *within_days)?)
+        }
+        Request::RetentionMetrics { members, as_of, economics } => {
+            to_value(&success::retention_metrics(engine, members, *as_of, economics.as_ref())?)
+        }
+        Request::SnapshotMetrics { counts, economics } => {
+            to_value(&success::snapshot_metrics(counts, economics.as_ref(), engine.policy().success.rounding)?)
+        }
+        Request::CohortTable { members, as_of } => to_value(&success::cohort_table(engine, members, *as_of)?),
+        Request::Calibration { outcomes } => {
+            to_value(&success::calibration(outcomes, engine.policy().success.rounding))
         }
     })
 }

@@ -44,6 +44,7 @@ mod request;
 mod roster;
 mod self_service;
 mod status;
+pub mod success;
 mod term;
 
 pub use coverage::{

@@ -243,6 +243,9 @@ pub struct Policy {
     /// plans' flags allow).
     #[serde(default, skip_serializing_if = "is_default_self_service")]
     pub self_service: SelfServicePolicy,
+    /// Member success: activity kinds, engagement, segments, journeys, at-risk rules, measurement.
+    #[serde(default, skip_serializing_if = "crate::success::SuccessPolicy::is_empty")]
+    pub success: crate::success::SuccessPolicy,
 }
 
 fn is_default_self_service(s: &SelfServicePolicy) -> bool {
@@ -453,6 +456,7 @@ impl Policy {
             }
         }
         self.self_service.validate(&self.plans)?;
+        self.success.validate(&|id: &str| seen.contains_key(&PlanId::from(id)))?;
         Ok(())
     }
 }

@@ -336,7 +336,7 @@ pub mod datetime_text {
         value.format(format).unwrap_or_default()
     }
 
-    /// Serde: writes [`format`].
+    /// Serde: writes [`format()`].
     ///
     /// # Errors
     /// The serializer's.

@@ -146,6 +146,7 @@ fn policy_with(rule: impl Strategy<Value = TermRule>) -> impl Strategy<Value = P
         status_rules: default_status_rules(),
         plans: vec![plan(term, windows, cents)],
         self_service: Default::default(),
+        success: Default::default(),
     })
 }
 

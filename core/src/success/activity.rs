@@ -1,0 +1,227 @@
+//! Activity events (instrumentation) and the policy's activity kinds: weight, scoring by value,
+//! and a cap on how many events of a kind count per calendar period.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::money::{decimal_text, opt_decimal_text};
+use crate::status::MemberId;
+
+use super::roster::{RowError, SuccessError};
+
+/// An activity kind's identifier (`"event_attended"`, `"login"`, `"donation"`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KindId(pub String);
+
+impl KindId {
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for KindId {
+    fn from(s: &str) -> KindId {
+        KindId(s.to_owned())
+    }
+}
+
+impl fmt::Display for KindId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One thing a member did on a date: attended an event, logged in, donated (with a value).
+///
+/// ```
+/// let e: amscore::success::ActivityEvent = serde_json::from_str(
+///     r#"{"member_id": "M-1", "date": "2025-05-01", "kind": "donation", "value": "50.00"}"#)?;
+/// assert_eq!(e.value.unwrap().to_string(), "50.00");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityEvent {
+    /// The member.
+    pub member_id: MemberId,
+    /// The day it happened.
+    pub date: Date,
+    /// The kind of activity (one of the policy's `success.activity_kinds`).
+    pub kind: KindId,
+    /// An amount (a donation, a purchase), used by kinds scored by value.
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
+    pub value: Option<Decimal>,
+}
+
+/// The calendar period a cap counts events in. Periods are fixed on the calendar (ISO weeks from
+/// Monday, months, quarters from January, years), never relative to the scoring date, so the set
+/// of events that count does not change as the date moves on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapPeriod {
+    /// One calendar day.
+    Day,
+    /// One ISO week (Monday to Sunday).
+    Week,
+    /// One calendar month.
+    Month,
+    /// One calendar quarter (Jan–Mar, Apr–Jun, Jul–Sep, Oct–Dec).
+    Quarter,
+    /// One calendar year.
+    Year,
+}
+
+impl CapPeriod {
+    /// The period a date falls in, as a sortable key.
+    ///
+    /// ```
+    /// use amscore::success::CapPeriod;
+    /// use time::macros::date;
+    /// // 2024-12-30 is in ISO week 1 of 2025.
+    /// assert_eq!(CapPeriod::Week.key(date!(2024-12-30)), CapPeriod::Week.key(date!(2025-01-05)));
+    /// assert_ne!(CapPeriod::Quarter.key(date!(2025-03-31)), CapPeriod::Quarter.key(date!(2025-04-01)));
+    /// ```
+    pub fn key(self, date: Date) -> (i32, u32) {
+        match self {
+            CapPeriod::Day => (date.year(), u32::from(date.ordinal())),
+            CapPeriod::Week => {
+                let (y, w, _) = date.to_iso_week_date();
+                (y, u32::from(w))
+            }
+            CapPeriod::Month => (date.year(), u32::from(u8::from(date.month()))),
+            CapPeriod::Quarter => (date.year(), (u32::from(u8::from(date.month())) - 1) / 3),
+            CapPeriod::Year => (date.year(), 0),
+        }
+    }
+}
+
+/// At most `max` events of a kind count per calendar period; in each period the most recent
+/// events count (ties keep the input order) and the rest are reported as capped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    /// How many events count per period (at least 1).
+    pub max: u32,
+    /// The period.
+    pub per: CapPeriod,
+}
+
+/// A kind of activity and how it scores: `{"id": "login", "weight": "1", "cap": {"max": 4, "per": "month"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityKind {
+    /// The kind's identifier, as events name it.
+    pub id: KindId,
+    /// A label for people, if different from the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Points per event (or per unit of value), before decay. Not negative.
+    #[serde(with = "decimal_text")]
+    pub weight: Decimal,
+    /// Whether an event scores `weight × value` (a donation of 50 with weight 0.1 scores 5)
+    /// instead of `weight`. Such events must carry a value.
+    #[serde(default)]
+    pub per_value: bool,
+    /// A cap on how many events count per period, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Cap>,
+}
+
+/// Reads an activity log written as CSV text with the header `member_id,date,kind,value` (the
+/// `value` column may be left out or empty). Pure: the caller reads the file.
+///
+/// Every line becomes an event or a [`RowError`] naming the line (`line 7.date`); blank lines are
+/// skipped. Whether members and kinds exist is checked later, by the functions that use the log.
+///
+/// ```
+/// use amscore::success::parse_activity_csv;
+/// let (events, errors) = parse_activity_csv("member_id,date,kind,value\nM1,2025-05-01,donation,50.00\nM2,2025-13-01,login,\n");
+/// assert_eq!(events.len(), 1);
+/// assert_eq!(errors[0].row, "line 3");
+/// assert_eq!(errors[0].message, "line 3.date: `2025-13-01` is not a date (YYYY-MM-DD)");
+/// ```
+pub fn parse_activity_csv(text: &str) -> (Vec<ActivityEvent>, Vec<RowError>) {
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    let mut lines = text.lines().enumerate();
+    let bad = |line: usize, field: &str, message: String| {
+        let path = if field.is_empty() { format!("line {line}") } else { format!("line {line}.{field}") };
+        RowError::new(format!("line {line}"), None, &SuccessError::InvalidInput { path, message })
+    };
+    let header: Vec<&str> = lines.next().map(|(_, h)| h.trim().split(',').map(str::trim).collect()).unwrap_or_default();
+    if header != ["member_id", "date", "kind", "value"] && header != ["member_id", "date", "kind"] {
+        errors.push(bad(1, "", "the header must be `member_id,date,kind,value`".into()));
+        return (events, errors);
+    }
+    for (i, line) in lines {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if fields.len() < 3 || fields.len() > header.len() {
+            errors.push(bad(n, "", format!("expected {} fields, found {}", header.len(), fields.len())));
+            continue;
+        }
+        if fields[0].is_empty() {
+            errors.push(bad(n, "member_id", "must not be empty".into()));
+            continue;
+        }
+        let Ok(date) = crate::period::parse_date(fields[1]) else {
+            errors.push(bad(n, "date", format!("`{}` is not a date (YYYY-MM-DD)", fields[1])));
+            continue;
+        };
+        if fields[2].is_empty() {
+            errors.push(bad(n, "kind", "must not be empty".into()));
+            continue;
+        }
+        let value = match fields.get(3).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => match Decimal::from_str_exact(v) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(bad(n, "value", format!("`{v}` is not a decimal amount")));
+                    continue;
+                }
+            },
+        };
+        events.push(ActivityEvent { member_id: fields[0].into(), date, kind: fields[2].into(), value });
+    }
+    (events, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_csv_line_is_reported_with_its_field() {
+        let text = "member_id,date,kind,value\nM1,2025-01-01,login,\n,2025-01-01,login,\nM1,2025-01-01\nM1,2025-01-01,,\nM1,2025-01-01,donation,lots\n\nM2,2025-02-01,donation,5.50\n";
+        let (events, errors) = parse_activity_csv(text);
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1].value, Some(Decimal::new(550, 2)));
+        let got: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "line 3.member_id: must not be empty",
+                "line 4: expected 4 fields, found 2",
+                "line 5.kind: must not be empty",
+                "line 6.value: `lots` is not a decimal amount",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrong_header_is_one_error() {
+        let (events, errors) = parse_activity_csv("id,when,what\nM1,2025-01-01,login\n");
+        assert!(events.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, 4009);
+    }
+}

@@ -1,0 +1,424 @@
+//! Engagement scores: per-kind weights, caps per calendar period, time decay (half-life or a step
+//! table), a per-member breakdown, the percentile within the roster, and organisation roll-ups.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::engine::Engine;
+use crate::money::{decimal_text, Rounding};
+use crate::policy::PolicyError;
+use crate::status::MemberId;
+
+use super::activity::{ActivityEvent, KindId};
+use super::policy::SuccessPolicy;
+use super::roster::{derive, Member, MemberHistory, RowError, SuccessError};
+
+/// The places a decay factor is computed to (rounded toward zero).
+const FACTOR_PLACES: u32 = 12;
+
+/// One row of a step decay table: events up to `until_day` days old keep `factor` of their points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecayStep {
+    /// The oldest age, in days, this step covers (inclusive).
+    pub until_day: u32,
+    /// The share of points kept, 0 to 1.
+    #[serde(with = "decimal_text")]
+    pub factor: Decimal,
+}
+
+/// How an event's points fade with its age (days from the event to the scoring date).
+///
+/// Written `{"kind": "none"}`, `{"kind": "half_life", "days": 90}` or
+/// `{"kind": "steps", "steps": [{"until_day": 30, "factor": "1"}, {"until_day": 60, "factor": "0.8"}], "after": "0"}`.
+///
+/// A half-life factor is 2^(−age/days), computed to 12 decimal places (rounded toward zero); an
+/// age of exactly one half-life keeps exactly 0.5.
+///
+/// ```
+/// use amscore::success::Decay;
+/// use rust_decimal::Decimal;
+/// let d = Decay::HalfLife { days: 90 };
+/// assert_eq!(d.factor(0), Decimal::ONE);
+/// assert_eq!(d.factor(90), Decimal::new(5, 1));
+/// assert_eq!(d.factor(180), Decimal::new(25, 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Decay {
+    /// Points never fade.
+    #[default]
+    None,
+    /// Points halve every `days` days.
+    HalfLife {
+        /// The half-life in days (at least 1).
+        days: u32,
+    },
+    /// A step table: the first step whose `until_day` is at least the age gives the factor;
+    /// older events keep `after` (default 0).
+    Steps {
+        /// The steps, by increasing `until_day`, with factors that never increase.
+        steps: Vec<DecayStep>,
+        /// The factor for events older than the last step.
+        #[serde(default, with = "decimal_text")]
+        after: Decimal,
+    },
+}
+
+impl Decay {
+    /// The share of points an event `age` days old keeps (1 for age ≤ 0 in every scheme but a
+    /// step table whose first step says otherwise).
+    pub fn factor(&self, age: i64) -> Decimal {
+        let age = age.max(0);
+        match self {
+            Decay::None => Decimal::ONE,
+            Decay::HalfLife { days } => half_life_factor(age, i64::from((*days).max(1))),
+            Decay::Steps { steps, after } => {
+                steps.iter().find(|s| age <= i64::from(s.until_day)).map_or(*after, |s| s.factor)
+            }
+        }
+    }
+
+    pub(crate) fn validate(&self, path: &str) -> Result<(), PolicyError> {
+        let invalid = |field: String, message: &str| PolicyError::InvalidValue { path: field, message: message.into() };
+        match self {
+            Decay::None => Ok(()),
+            Decay::HalfLife { days } => {
+                if *days == 0 {
+                    return Err(invalid(format!("{path}.days"), "must be > 0"));
+                }
+                Ok(())
+            }
+            Decay::Steps { steps, after } => {
+                if steps.is_empty() {
+                    return Err(invalid(format!("{path}.steps"), "must list at least one step"));
+                }
+                let in_unit = |f: &Decimal| !f.is_sign_negative() && *f <= Decimal::ONE;
+                let mut previous: Option<&DecayStep> = None;
+                for (i, s) in steps.iter().enumerate() {
+                    let at = format!("{path}.steps[{i}]");
+                    if !in_unit(&s.factor) {
+                        return Err(invalid(format!("{at}.factor"), "must be between 0 and 1"));
+                    }
+                    if let Some(p) = previous {
+                        if s.until_day <= p.until_day {
+                            return Err(invalid(format!("{at}.until_day"), "must be greater than the previous step's"));
+                        }
+                        if s.factor > p.factor {
+                            return Err(invalid(format!("{at}.factor"), "must not exceed the previous step's"));
+                        }
+                    }
+                    previous = Some(s);
+                }
+                if !in_unit(after) || previous.is_some_and(|p| *after > p.factor) {
+                    return Err(invalid(format!("{path}.after"), "must be between 0 and the last step's factor"));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// 2^(−age/half_life): whole half-lives halve exactly; the remainder is exp(−r·ln 2 / h) by its
+/// Taylor series (|x| < ln 2: it converges within 30 terms, far beyond the 12 places kept).
+fn half_life_factor(age: i64, half_life: i64) -> Decimal {
+    let whole = age / half_life;
+    let rest = age % half_life;
+    if whole >= 100 {
+        return Decimal::ZERO;
+    }
+    let ln2 = Decimal::from_i128_with_scale(6_931_471_805_599_453_094_172_321_215, 28);
+    let x = ln2 * Decimal::from(rest) / Decimal::from(half_life);
+    let mut term = Decimal::ONE;
+    let mut sum = Decimal::ONE;
+    // Terms below 1e-20 cannot move a factor kept to 12 places.
+    let negligible = Decimal::new(1, 20);
+    for k in 1..30u32 {
+        term = -term * x / Decimal::from(k);
+        sum += term;
+        if term.abs() < negligible {
+            break;
+        }
+    }
+    for _ in 0..whole {
+        sum /= Decimal::TWO;
+    }
+    sum.round_dp_with_strategy(FACTOR_PLACES, RoundingStrategy::ToZero).max(Decimal::ZERO)
+}
+
+/// How one activity kind contributed to a member's score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindPoints {
+    /// The kind.
+    pub kind: KindId,
+    /// Events of this kind on or before the date.
+    pub events: u32,
+    /// Events that counted.
+    pub counted: u32,
+    /// Events over the kind's cap, which did not count.
+    pub capped: u32,
+    /// Points after weights and decay, rounded once to 2 decimals.
+    #[serde(with = "decimal_text")]
+    pub points: Decimal,
+}
+
+/// A member's engagement score on a date, with its breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberScore {
+    /// The member.
+    pub member_id: MemberId,
+    /// The score: the sum of the breakdown's points.
+    #[serde(with = "decimal_text")]
+    pub score: Decimal,
+    /// The share of the roster with a lower score, 0 to 100, rounded to 2 decimals.
+    #[serde(with = "decimal_text")]
+    pub percentile: Decimal,
+    /// Points by kind, in the policy's kind order; kinds without events are left out.
+    pub breakdown: Vec<KindPoints>,
+    /// Events dated after the scoring date: not scored (they have not happened yet), but counted.
+    pub future_events: u32,
+}
+
+/// An organisation's roll-up of its employees' scores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationScore {
+    /// The organisation.
+    pub organization: String,
+    /// Employees on the roster.
+    pub members: u32,
+    /// Seats the organisation holds (given, or the number of employees).
+    pub seats: u32,
+    /// The sum of the employees' scores.
+    #[serde(with = "decimal_text")]
+    pub total: Decimal,
+    /// The mean score per employee, rounded once to 2 decimals.
+    #[serde(with = "decimal_text")]
+    pub mean: Decimal,
+    /// The total per seat, rounded once to 2 decimals.
+    #[serde(with = "decimal_text")]
+    pub per_seat: Decimal,
+}
+
+/// Every member's score, the organisations' roll-ups, and the rows that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngagementReport {
+    /// Scores, in roster order.
+    pub scores: Vec<MemberScore>,
+    /// Roll-ups by organisation name.
+    pub organizations: Vec<OrganizationScore>,
+    /// One error per bad member or event row.
+    pub errors: Vec<RowError>,
+}
+
+fn overflow(what: &str) -> SuccessError {
+    SuccessError::Overflow { what: what.into() }
+}
+
+/// Scores one member: per kind, the counted events (most recent `max` per cap period) times
+/// weight (× value) times decay; each kind's points rounded once; the score is their sum.
+fn score_member(
+    policy: &SuccessPolicy,
+    member: &Member<'_>,
+    as_of: Date,
+    factors: &mut HashMap<i64, Decimal>,
+) -> Result<MemberScore, SuccessError> {
+    let mut breakdown = Vec::new();
+    let mut future_events = 0u32;
+    let mut total = Decimal::new(0, 2);
+    for kind in &policy.activity_kinds {
+        let mut events: Vec<(usize, &ActivityEvent)> =
+            member.events.iter().copied().enumerate().filter(|(_, e)| e.kind == kind.id).collect();
+        let before = events.len();
+        events.retain(|(_, e)| e.date <= as_of);
+        future_events += u32::try_from(before - events.len()).unwrap_or(u32::MAX);
+        if events.is_empty() {
+            continue;
+        }
+        // Most recent first; equal dates keep input order.
+        events.sort_by(|(ia, a), (ib, b)| b.date.cmp(&a.date).then(ia.cmp(ib)));
+        let mut per_period: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+        let (mut counted, mut capped) = (0u32, 0u32);
+        let mut points = Decimal::ZERO;
+        for (_, e) in &events {
+            if let Some(cap) = kind.cap {
+                let n = per_period.entry(cap.per.key(e.date)).or_default();
+                if *n >= cap.max {
+                    capped += 1;
+                    continue;
+                }
+                *n += 1;
+            }
+            counted += 1;
+            let base = if kind.per_value { e.value.unwrap_or_default() } else { Decimal::ONE };
+            let p = base
+                .checked_mul(kind.weight)
+                .and_then(|p| {
+                    let age = (as_of - e.date).whole_days();
+                    p.checked_mul(*factors.entry(age).or_insert_with(|| policy.decay.factor(age)))
+                })
+                .ok_or_else(|| overflow("engagement points"))?;
+            points = points.checked_add(p).ok_or_else(|| overflow("engagement points"))?;
+        }
+        let points = super::fixed(points, 2, policy.rounding);
+        total = total.checked_add(points).ok_or_else(|| overflow("engagement score"))?;
+        breakdown.push(KindPoints { kind: kind.id.clone(), events: counted + capped, counted, capped, points });
+    }
+    Ok(MemberScore {
+        member_id: member.id().clone(),
+        score: total,
+        percentile: Decimal::ZERO,
+        breakdown,
+        future_events,
+    })
+}
+
+/// Scores every member and sets each one's percentile: the share of members with a strictly
+/// lower score, × 100, rounded once to 2 decimals.
+pub(crate) fn score_members(
+    policy: &SuccessPolicy,
+    members: &[Member<'_>],
+    as_of: Date,
+) -> Result<Vec<MemberScore>, SuccessError> {
+    // Decay factors depend only on the age in days: compute each once per call.
+    let mut factors = HashMap::new();
+    let mut scores =
+        members.iter().map(|m| score_member(policy, m, as_of, &mut factors)).collect::<Result<Vec<_>, _>>()?;
+    let mut sorted: Vec<Decimal> = scores.iter().map(|s| s.score).collect();
+    sorted.sort();
+    let n = Decimal::from(sorted.len().max(1));
+    for s in &mut scores {
+        let lower = sorted.partition_point(|x| *x < s.score);
+        s.percentile = super::fixed(Decimal::from(lower) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
+    }
+    Ok(scores)
+}
+
+/// Rolls employees' scores up to their organisations: sum, mean per employee and total per seat.
+/// `seats` gives an organisation's seat count; without it the number of employees is used.
+///
+/// ```
+/// use amscore::success::{organization_rollup, MemberScore};
+/// use rust_decimal::Decimal;
+/// let s = |id: &str, score: i64| MemberScore { member_id: id.into(), score: Decimal::from(score),
+///     percentile: Decimal::ZERO, breakdown: vec![], future_events: 0 };
+/// let orgs = organization_rollup(&[(s("a", 10), Some("Acme")), (s("b", 5), Some("Acme")), (s("c", 7), None)],
+///     &[("Acme".to_string(), 10)].into(), amscore::Rounding::HalfAwayFromZero);
+/// assert_eq!((orgs[0].total.to_string(), orgs[0].mean.to_string(), orgs[0].per_seat.to_string()),
+///            ("15".to_string(), "7.50".to_string(), "1.50".to_string()));
+/// ```
+pub fn organization_rollup(
+    scores: &[(MemberScore, Option<&str>)],
+    seats: &BTreeMap<String, u32>,
+    rounding: Rounding,
+) -> Vec<OrganizationScore> {
+    let mut groups: BTreeMap<&str, (u32, Decimal)> = BTreeMap::new();
+    for (s, org) in scores {
+        if let Some(org) = org {
+            let g = groups.entry(org).or_default();
+            g.0 += 1;
+            g.1 += s.score;
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(org, (members, total))| {
+            let seat_count = seats.get(org).copied().filter(|n| *n > 0).unwrap_or(members);
+            let per = |d: u32| super::fixed(total / Decimal::from(d.max(1)), 2, rounding);
+            OrganizationScore {
+                organization: org.to_owned(),
+                members,
+                seats: seat_count,
+                total,
+                mean: per(members),
+                per_seat: per(seat_count),
+            }
+        })
+        .collect()
+}
+
+/// Engagement scores of a roster on a date, with breakdowns, percentiles and organisation
+/// roll-ups; every unusable member or event row is reported in `errors`.
+///
+/// ```
+/// use amscore::success::{engagement_scores, ActivityEvent, MemberHistory};
+/// use time::macros::date;
+/// let engine = amscore::Engine::from_json(r#"{"version": 1, "preset": "amscore", "success": {
+///   "activity_kinds": [{"id": "login", "weight": "2"}], "decay": {"kind": "half_life", "days": 30}}}"#)?;
+/// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
+///   "member_since": "2025-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
+/// let e = ActivityEvent { member_id: "M-1".into(), date: date!(2025-05-01), kind: "login".into(), value: None };
+/// let r = engagement_scores(&engine, &[m], &[e], date!(2025-05-31), &Default::default())?;
+/// assert_eq!(r.scores[0].score.to_string(), "1.00"); // 2 points, one half-life old
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`SuccessError::Overflow`] if points overflow exact decimal arithmetic.
+pub fn engagement_scores(
+    engine: &Engine,
+    members: &[MemberHistory],
+    events: &[ActivityEvent],
+    as_of: Date,
+    seats: &BTreeMap<String, u32>,
+) -> Result<EngagementReport, SuccessError> {
+    let d = derive(engine, members, events, as_of)?;
+    let with_org: Vec<(MemberScore, Option<&str>)> =
+        d.scores.iter().zip(&d.roster.members).map(|(s, m)| (s.clone(), m.history.organization.as_deref())).collect();
+    let organizations = organization_rollup(&with_org, seats, engine.policy().success.rounding);
+    Ok(EngagementReport { scores: d.scores, organizations, errors: d.roster.errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_life_is_exact_at_whole_half_lives_and_decreasing_between() {
+        let d = Decay::HalfLife { days: 30 };
+        assert_eq!(d.factor(0), Decimal::ONE);
+        assert_eq!(d.factor(30), Decimal::new(5, 1));
+        assert_eq!(d.factor(60), Decimal::new(25, 2));
+        assert_eq!(d.factor(15).to_string(), "0.707106781186");
+        let mut last = Decimal::TWO;
+        for age in 0..400 {
+            let f = d.factor(age);
+            assert!(f <= last, "factor rose at age {age}");
+            last = f;
+        }
+        assert_eq!(d.factor(30 * 100), Decimal::ZERO);
+    }
+
+    #[test]
+    fn step_table_boundaries_are_inclusive() {
+        let d = Decay::Steps {
+            steps: vec![
+                DecayStep { until_day: 30, factor: Decimal::ONE },
+                DecayStep { until_day: 60, factor: Decimal::new(8, 1) },
+            ],
+            after: Decimal::new(1, 1),
+        };
+        assert_eq!(d.factor(30), Decimal::ONE);
+        assert_eq!(d.factor(31), Decimal::new(8, 1));
+        assert_eq!(d.factor(60), Decimal::new(8, 1));
+        assert_eq!(d.factor(61), Decimal::new(1, 1));
+    }
+
+    #[test]
+    fn step_tables_that_rise_are_refused_with_their_path() {
+        let d = Decay::Steps {
+            steps: vec![
+                DecayStep { until_day: 30, factor: Decimal::new(5, 1) },
+                DecayStep { until_day: 60, factor: Decimal::new(8, 1) },
+            ],
+            after: Decimal::ZERO,
+        };
+        assert_eq!(d.validate("success.decay").unwrap_err().path(), "success.decay.steps[1].factor");
+    }
+}

@@ -1,0 +1,466 @@
+//! The success functions' inputs: a member's facts and term history, the per-row errors, and the
+//! facts derived for one date (status, tenure, engagement) that segments and rules test.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::engine::Engine;
+use crate::error::{error_codes, ErrorCode};
+use crate::money::decimal_text;
+use crate::period::{add_months, MonthEndRule};
+use crate::plan::PlanId;
+use crate::status::{MemberId, Membership, Status};
+use crate::term::Term;
+
+use super::activity::{ActivityEvent, ActivityKind};
+use super::engagement::{score_members, MemberScore};
+
+/// A problem with one row of a success input (a member, an event) or with a request's numbers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SuccessError {
+    /// An activity event for a member the roster does not have.
+    #[error("unknown member `{member_id}`")]
+    UnknownMember {
+        /// The member id given.
+        member_id: String,
+    },
+    /// An activity event dated before the member joined.
+    #[error("event on {date} is before member `{member_id}` joined on {joined}")]
+    EventBeforeJoin {
+        /// The member.
+        member_id: String,
+        /// The event's date.
+        date: Date,
+        /// The member's earliest join date.
+        joined: Date,
+    },
+    /// An activity kind the policy's `success.activity_kinds` does not list.
+    #[error("unknown activity kind `{kind}`")]
+    UnknownActivityKind {
+        /// The kind given.
+        kind: String,
+    },
+    /// An event of a kind scored by value that has no value.
+    #[error("activity kind `{kind}` is scored by value, but the event has none")]
+    MissingEventValue {
+        /// The kind.
+        kind: String,
+    },
+    /// A negative event value.
+    #[error("event value {value} is negative")]
+    NegativeEventValue {
+        /// The value given.
+        value: Decimal,
+    },
+    /// Two roster rows for the same member.
+    #[error("member `{member_id}` appears more than once (first at members[{first}])")]
+    DuplicateMember {
+        /// The member.
+        member_id: String,
+        /// The row index of the first occurrence.
+        first: usize,
+    },
+    /// A member whose facts cannot be used: an unknown plan, a term ending before it starts, or a
+    /// status that cannot be computed on the date.
+    #[error("member `{member_id}`: {message}")]
+    InvalidMember {
+        /// The member.
+        member_id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Snapshot counts that contradict each other (more renewing members than there were).
+    #[error("{message}")]
+    InconsistentCounts {
+        /// What is wrong.
+        message: String,
+    },
+    /// A request value that is not allowed (a negative amount, a segment the policy lacks).
+    #[error("{}{message}", crate::error::at(path))]
+    InvalidInput {
+        /// Where in the request.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A number too large for exact decimal arithmetic.
+    #[error("arithmetic overflow computing {what}")]
+    Overflow {
+        /// What was being computed.
+        what: String,
+    },
+}
+
+error_codes!(SuccessError, "success", SUCCESS_ERRORS, {
+    SuccessError::UnknownMember { .. } => 4001, "unknown_member";
+    SuccessError::EventBeforeJoin { .. } => 4002, "event_before_join";
+    SuccessError::UnknownActivityKind { .. } => 4003, "unknown_activity_kind";
+    SuccessError::MissingEventValue { .. } => 4004, "missing_event_value";
+    SuccessError::NegativeEventValue { .. } => 4005, "negative_event_value";
+    SuccessError::DuplicateMember { .. } => 4006, "duplicate_member";
+    SuccessError::InvalidMember { .. } => 4007, "invalid_member";
+    SuccessError::InconsistentCounts { .. } => 4008, "inconsistent_counts";
+    SuccessError::InvalidInput { .. } => 4009, "invalid_success_input";
+    SuccessError::Overflow { .. } => 4010, "success_overflow";
+});
+
+/// One bad input row, reported instead of dropped: where it is, whose it is, and what is wrong.
+///
+/// ```
+/// use amscore::success::{RowError, SuccessError};
+/// let e = RowError::new("events[3]", Some("M-9".into()), &SuccessError::UnknownMember { member_id: "M-9".into() });
+/// assert_eq!((e.code, e.name.as_str()), (4001, "unknown_member"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowError {
+    /// The row: `members[2]` or `events[17]`.
+    pub row: String,
+    /// The member the row is about, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<MemberId>,
+    /// The stable error code.
+    pub code: u32,
+    /// The stable error name.
+    pub name: String,
+    /// A sentence a person can read.
+    pub message: String,
+}
+
+impl RowError {
+    /// A row error from the row's place, its member and the error.
+    pub fn new(row: impl Into<String>, member_id: Option<MemberId>, err: &SuccessError) -> RowError {
+        RowError { row: row.into(), member_id, code: err.code(), name: err.name().to_owned(), message: err.to_string() }
+    }
+}
+
+/// What the success functions know about one member: the current membership, the term history,
+/// and the facts segments test (auto-renew, balance, organisation, custom attributes).
+///
+/// `terms` is the whole term history; the current term (`membership.term`) is added if missing.
+///
+/// ```
+/// let m: amscore::success::MemberHistory = serde_json::from_str(r#"{
+///   "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2023-03-01",
+///                  "term": {"start": "2025-03-01", "end": "2026-02-28"}},
+///   "terms": [{"start": "2023-03-01", "end": "2024-02-29"}, {"start": "2024-03-01", "end": "2025-02-28"}],
+///   "auto_renew": true, "attributes": {"region": "north"}
+/// }"#)?;
+/// assert_eq!(m.history().len(), 3);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberHistory {
+    /// The current membership's facts.
+    pub membership: Membership,
+    /// Every term the member has held, in any order (the current one may be left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<Term>,
+    /// Whether the member renews automatically.
+    #[serde(default)]
+    pub auto_renew: bool,
+    /// What the member owes now (in the association's currency).
+    #[serde(default, with = "decimal_text")]
+    pub balance_due: Decimal,
+    /// The organisation the member is an employee (seat) of, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Custom attributes (region, category, chapter, ...), tested by segments as `attribute.<name>`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl MemberHistory {
+    /// A member with only a current term and no other facts.
+    pub fn new(membership: Membership) -> MemberHistory {
+        MemberHistory {
+            membership,
+            terms: Vec::new(),
+            auto_renew: false,
+            balance_due: Decimal::ZERO,
+            organization: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// The member's id.
+    pub fn id(&self) -> &MemberId {
+        &self.membership.member_id
+    }
+
+    /// Every term, the current one included, sorted by start and without duplicates.
+    pub fn history(&self) -> Vec<Term> {
+        let mut all = self.terms.clone();
+        all.push(self.membership.term);
+        all.sort_by_key(|t| (t.start, t.end));
+        all.dedup();
+        all
+    }
+
+    /// The member's earliest join: the earlier of member-since and the first term's start.
+    pub fn joined(&self) -> Date {
+        self.history().first().map_or(self.membership.member_since, |t| t.start.min(self.membership.member_since))
+    }
+}
+
+impl From<&crate::roster::MemberRecord> for MemberHistory {
+    /// A member loaded from a roster CSV ([`crate::Roster::from_csv`]): the current facts and
+    /// every term read, with no success facts (auto-renew, balance, attributes) yet.
+    fn from(record: &crate::roster::MemberRecord) -> MemberHistory {
+        let mut h = MemberHistory::new(record.membership.clone());
+        h.terms = record.history.iter().map(|t| t.term).collect();
+        h
+    }
+}
+
+/// A roster row that passed its checks, with its sorted history and its events.
+#[derive(Debug, Clone)]
+pub(crate) struct Member<'a> {
+    pub(crate) row: usize,
+    pub(crate) history: &'a MemberHistory,
+    pub(crate) terms: Vec<Term>,
+    pub(crate) joined: Date,
+    pub(crate) events: Vec<&'a ActivityEvent>,
+}
+
+impl Member<'_> {
+    pub(crate) fn id(&self) -> &MemberId {
+        self.history.id()
+    }
+}
+
+/// The usable rows of a roster and its activity log, and an error for every other row.
+#[derive(Debug, Clone)]
+pub(crate) struct Roster<'a> {
+    pub(crate) members: Vec<Member<'a>>,
+    pub(crate) errors: Vec<RowError>,
+}
+
+/// Checks every member row (plan, terms, duplicates) and every event row (member, kind, date,
+/// value), attaching each good event to its member.
+pub(crate) fn prepare<'a>(
+    engine: &Engine,
+    members: &'a [MemberHistory],
+    events: &'a [ActivityEvent],
+    kinds: &[ActivityKind],
+) -> Roster<'a> {
+    let mut errors = Vec::new();
+    let mut good: Vec<Member<'a>> = Vec::new();
+    let mut first_row: HashMap<&MemberId, usize> = HashMap::new();
+    let mut index: HashMap<&MemberId, usize> = HashMap::new();
+    for (row, h) in members.iter().enumerate() {
+        let id = h.id();
+        let at = format!("members[{row}]");
+        if let Some(&first) = first_row.get(id) {
+            let err = SuccessError::DuplicateMember { member_id: id.to_string(), first };
+            errors.push(RowError::new(at, Some(id.clone()), &err));
+            continue;
+        }
+        first_row.insert(id, row);
+        if let Err(message) = check_member(engine, h) {
+            let err = SuccessError::InvalidMember { member_id: id.to_string(), message };
+            errors.push(RowError::new(at, Some(id.clone()), &err));
+            continue;
+        }
+        index.insert(id, good.len());
+        good.push(Member { row, history: h, terms: h.history(), joined: h.joined(), events: Vec::new() });
+    }
+    let kind_ids: HashMap<&str, &ActivityKind> = kinds.iter().map(|k| (k.id.as_str(), k)).collect();
+    for (row, e) in events.iter().enumerate() {
+        let at = format!("events[{row}]");
+        let Some(&i) = index.get(&e.member_id) else {
+            let err = if first_row.contains_key(&e.member_id) {
+                SuccessError::InvalidMember {
+                    member_id: e.member_id.to_string(),
+                    message: "the member's roster row has an error (see members)".into(),
+                }
+            } else {
+                SuccessError::UnknownMember { member_id: e.member_id.to_string() }
+            };
+            errors.push(RowError::new(at, Some(e.member_id.clone()), &err));
+            continue;
+        };
+        let Some(kind) = kind_ids.get(e.kind.as_str()) else {
+            let err = SuccessError::UnknownActivityKind { kind: e.kind.to_string() };
+            errors.push(RowError::new(at, Some(e.member_id.clone()), &err));
+            continue;
+        };
+        let member = &mut good[i];
+        let problem = if e.date < member.joined {
+            Some(SuccessError::EventBeforeJoin {
+                member_id: e.member_id.to_string(),
+                date: e.date,
+                joined: member.joined,
+            })
+        } else if e.value.is_some_and(|v| v.is_sign_negative() && !v.is_zero()) {
+            Some(SuccessError::NegativeEventValue { value: e.value.unwrap_or_default() })
+        } else if kind.per_value && e.value.is_none() {
+            Some(SuccessError::MissingEventValue { kind: e.kind.to_string() })
+        } else {
+            None
+        };
+        match problem {
+            Some(err) => errors.push(RowError::new(at, Some(e.member_id.clone()), &err)),
+            None => member.events.push(e),
+        }
+    }
+    Roster { members: good, errors }
+}
+
+fn check_member(engine: &Engine, h: &MemberHistory) -> Result<(), String> {
+    engine.plan(&h.membership.plan).map_err(|e| e.to_string())?;
+    h.membership.check().map_err(|e| e.to_string())?;
+    for (i, t) in h.terms.iter().enumerate() {
+        if let Some(end) = t.end {
+            if end < t.start {
+                return Err(format!("terms[{i}]: term ends on {end}, before it starts on {}", t.start));
+            }
+        }
+    }
+    if h.balance_due.is_sign_negative() && !h.balance_due.is_zero() {
+        return Err("balance_due must not be negative".into());
+    }
+    Ok(())
+}
+
+/// The facts about one member on one date that segment rules and at-risk rules test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberFacts {
+    /// The member.
+    pub member_id: MemberId,
+    /// The current plan.
+    pub plan: PlanId,
+    /// The lifecycle status on the date.
+    pub status: Status,
+    /// Whether that status counts as a member (per the policy's status rules).
+    pub counts_as_member: bool,
+    /// Whole days since member-since.
+    pub tenure_days: i64,
+    /// Whole years since member-since (a member who joined 2024-03-01 has 1 on 2025-03-01).
+    pub tenure_years: i64,
+    /// Whether the member is within the first year since member-since.
+    pub first_year: bool,
+    /// The engagement score on the date.
+    #[serde(with = "decimal_text")]
+    pub engagement_score: Decimal,
+    /// The engagement percentile within the roster (share of members with a lower score, 0–100).
+    #[serde(with = "decimal_text")]
+    pub engagement_percentile: Decimal,
+    /// Days from the date to the current term's end (negative once it has passed); `None` for a
+    /// lifetime term.
+    pub days_to_renewal: Option<i64>,
+    /// Whether the member renews automatically.
+    pub auto_renew: bool,
+    /// What the member owes.
+    #[serde(with = "decimal_text")]
+    pub balance_due: Decimal,
+    /// The member's organisation, if any.
+    pub organization: Option<String>,
+    /// Custom attributes.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Whole years from `from` to `to` (anniversaries passed), with the clamp rule for Feb 29.
+pub(crate) fn whole_years(from: Date, to: Date) -> i64 {
+    if to < from {
+        return 0;
+    }
+    let mut years = i64::from(to.year() - from.year());
+    while years > 0 && add_months(from, years * 12, MonthEndRule::Clamp).is_ok_and(|d| d > to) {
+        years -= 1;
+    }
+    years
+}
+
+/// The derived facts of every usable member on `as_of`, their scores, and every row error.
+pub(crate) struct Derived<'a> {
+    pub(crate) roster: Roster<'a>,
+    pub(crate) scores: Vec<MemberScore>,
+    pub(crate) facts: Vec<MemberFacts>,
+}
+
+/// Prepares the roster, scores it and derives each member's facts on `as_of`. Members whose
+/// status cannot be computed on the date (it is before they joined) become row errors.
+pub(crate) fn derive<'a>(
+    engine: &Engine,
+    members: &'a [MemberHistory],
+    events: &'a [ActivityEvent],
+    as_of: Date,
+) -> Result<Derived<'a>, SuccessError> {
+    let policy = &engine.policy().success;
+    let mut roster = prepare(engine, members, events, &policy.activity_kinds);
+    let mut keep = Vec::with_capacity(roster.members.len());
+    for m in roster.members.drain(..) {
+        match engine.status_on(&m.history.membership, as_of) {
+            Ok(_) => keep.push(m),
+            Err(e) => {
+                let err = SuccessError::InvalidMember { member_id: m.id().to_string(), message: e.to_string() };
+                roster.errors.push(RowError::new(format!("members[{}]", m.row), Some(m.id().clone()), &err));
+            }
+        }
+    }
+    roster.members = keep;
+    let scores = score_members(policy, &roster.members, as_of)?;
+    let mut facts = Vec::with_capacity(scores.len());
+    for (m, s) in roster.members.iter().zip(&scores) {
+        let h = m.history;
+        let (status, counts_as_member) = engine
+            .status_on(&h.membership, as_of)
+            .map(|s| (s.status, s.counts_as_member))
+            .unwrap_or((Status::Expired, false));
+        let since = h.membership.member_since;
+        let tenure_years = whole_years(since, as_of);
+        facts.push(MemberFacts {
+            member_id: h.id().clone(),
+            plan: h.membership.plan.clone(),
+            status,
+            counts_as_member,
+            tenure_days: (as_of - since).whole_days(),
+            tenure_years,
+            first_year: tenure_years == 0,
+            engagement_score: s.score,
+            engagement_percentile: s.percentile,
+            days_to_renewal: h.membership.term.end.map(|e| (e - as_of).whole_days()),
+            auto_renew: h.auto_renew,
+            balance_due: h.balance_due,
+            organization: h.organization.clone(),
+            attributes: h.attributes.clone(),
+        });
+    }
+    roster.errors.sort_by_key(|e| row_order(&e.row));
+    Ok(Derived { roster, scores, facts })
+}
+
+/// Sorts row errors: members before events, then by index.
+pub(crate) fn row_order(row: &str) -> (u8, usize) {
+    let group = u8::from(row.starts_with("events"));
+    let index = row.split('[').nth(1).and_then(|s| s.trim_end_matches(']').parse().ok()).unwrap_or(0);
+    (group, index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn whole_years_counts_anniversaries_passed() {
+        assert_eq!(whole_years(date!(2024 - 03 - 01), date!(2025 - 02 - 28)), 0);
+        assert_eq!(whole_years(date!(2024 - 03 - 01), date!(2025 - 03 - 01)), 1);
+        assert_eq!(whole_years(date!(2024 - 02 - 29), date!(2025 - 02 - 28)), 1);
+        assert_eq!(whole_years(date!(2020 - 06 - 15), date!(2026 - 06 - 14)), 5);
+        assert_eq!(whole_years(date!(2026 - 06 - 15), date!(2020 - 06 - 14)), 0);
+    }
+
+    #[test]
+    fn row_errors_sort_members_first_then_by_index() {
+        let mut rows = vec!["events[10]", "members[3]", "events[2]", "members[12]"];
+        rows.sort_by_key(|r| row_order(r));
+        assert_eq!(rows, ["members[3]", "members[12]", "events[2]", "events[10]"]);
+    }
+}
