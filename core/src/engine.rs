@@ -1,8 +1,6 @@
 //! The engine: a policy compiled once, answering questions about (membership, date) as pure functions.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
+use rustc_hash::FxHashMap;
 use time::Date;
 
 use crate::error::Error;
@@ -33,8 +31,11 @@ use crate::term::{JoinTerm, Term};
 #[derive(Debug, Clone)]
 pub struct Engine {
     policy: Policy,
-    /// The plans' index in the policy, by id, hashed with [`PlanIdHasher`].
-    plans: HashMap<PlanId, usize, BuildHasherDefault<PlanIdHasher>>,
+    /// The plans' index in the policy, by id. Hashed with rustc-hash's Fx hasher, not the
+    /// standard SipHash (a quarter of a status): the map is built once from the policy and never
+    /// grows, so a caller's ids can only miss it, never flood it, and SipHash's defence against
+    /// crafted collisions buys nothing here.
+    plans: FxHashMap<PlanId, usize>,
 }
 
 impl Engine {
@@ -214,34 +215,6 @@ impl Engine {
     }
 }
 
-/// A word-at-a-time multiplicative hasher (the rustc "Fx" scheme) for the engine's plan-id map.
-///
-/// Every status, term and quote starts by finding the member's plan; with the standard SipHash
-/// that lookup cost about a quarter of a status (benches/README.md). SipHash's defence against
-/// crafted collisions is not needed here: the map is built once from the policy and never grows,
-/// so a caller's ids can only miss, not flood it.
-#[derive(Debug, Default, Clone, Copy)]
-struct PlanIdHasher(u64);
-
-impl Hasher for PlanIdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
     if terms == 0 || terms > plan.max_terms {
         Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
@@ -258,5 +231,56 @@ mod tests {
     fn engine_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
+    }
+
+    /// A policy whose plans have these ids (each a one-year calendar plan at 1.00 USD).
+    fn policy_with_plans(ids: &[String]) -> Policy {
+        let plans: Vec<serde_json::Value> = ids
+            .iter()
+            .map(|id| {
+                serde_json::json!({"id": id, "name": "Plan", "term": {"kind": "calendar", "period": "year"},
+                    "prices": {"currency": "USD", "dues": "1.00"}})
+            })
+            .collect();
+        let doc = serde_json::json!({"version": 1, "preset": "amscore", "plans": plans});
+        Policy::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    proptest::proptest! {
+        /// Whatever the ids (any length, any characters, ids that are prefixes of each other),
+        /// every plan is found by its own id and an id the policy lacks is an unknown plan.
+        #[test]
+        fn plan_lookup_finds_every_plan_by_its_id_and_nothing_else(
+            ids in proptest::collection::btree_set("[a-z]{0,3}[a-zA-Z0-9_ éß-]{1,20}", 1..40),
+            missing in "\\PC{0,24}",
+        ) {
+            let ids: Vec<String> = ids.into_iter().filter(|id| !id.trim().is_empty()).collect();
+            proptest::prop_assume!(!ids.is_empty());
+            let engine = Engine::new(policy_with_plans(&ids)).unwrap_or_else(|e| panic!("{e}"));
+            for (i, id) in ids.iter().enumerate() {
+                let plan = engine.plan_by_id(id).unwrap_or_else(|e| panic!("{e}"));
+                proptest::prop_assert_eq!(plan.id.as_str(), id.as_str());
+                proptest::prop_assert!(std::ptr::eq(plan, &engine.policy().plans[i]));
+            }
+            if !ids.contains(&missing) {
+                proptest::prop_assert_eq!(
+                    engine.plan_by_id(&missing).err(),
+                    Some(LifecycleError::UnknownPlan { plan: missing.clone() })
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plan_lookup_over_preset_plans() {
+        let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        for plan in &engine.policy().plans {
+            assert_eq!(engine.plan_by_id(plan.id.as_str()).map(|p| &p.id), Ok(&plan.id));
+        }
+        assert_eq!(engine.plan_by_id("").err(), Some(LifecycleError::UnknownPlan { plan: String::new() }));
+        assert_eq!(
+            engine.plan_by_id("individua").err(),
+            Some(LifecycleError::UnknownPlan { plan: "individua".into() })
+        );
     }
 }
