@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the committed seed corpus of each fuzz target (fuzz/seeds/<target>/) from the presets
-(core/presets), the shared vectors (tests/vectors) and the sample roster. Deterministic: rerun it
+(core/presets), the shared vectors (tests/vectors), the sample roster and activity log. Deterministic: rerun it
 after vectors change and commit the result. libFuzzer only reads these; what it finds goes to
 target/fuzz-corpus/ (see scripts/fuzz.sh)."""
 import glob
@@ -53,6 +53,11 @@ def main():
                 write("roster", request["csv"].encode())
     with open(os.path.join(ROOT, "examples", "sample", "roster.csv"), "rb") as f:
         write("roster", b"".join(f.readlines()[:40]))
+    with open(os.path.join(ROOT, "examples", "sample", "activity.csv"), "rb") as f:
+        lines = f.readlines()
+    write("activity", b"".join(lines[:40]))
+    write("activity", lines[0] + b"M1,2025-05-01,donation,50.00\nM1,2025-06-29,login,\n\nM2,2025-13-01,login,\n")
+    write("activity", b"member_id,date,kind\nM0039,2025-06-01,committee\n")
 
 
 if __name__ == "__main__":
