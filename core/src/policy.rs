@@ -157,7 +157,7 @@ impl PolicyError {
 }
 
 /// Settings that apply to the whole policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// What Jan 31 + 1 month is: `clamp` (Feb 28/29, the default) or `overflow` (Mar 3, PHP style).
@@ -220,7 +220,7 @@ pub const POLICY_VERSION: u32 = 1;
 /// assert_eq!(policy.settings.month_end, amscore::MonthEndRule::Overflow);
 /// # Ok::<(), amscore::PolicyError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The format version; this amscore reads version 1.
@@ -292,6 +292,10 @@ impl Policy {
             return Err(PolicyError::Syntax { path: String::new(), message: "a policy must be a JSON object".into() });
         }
         if let Some(obj) = value.as_object_mut() {
+            // `$schema` points an editor at core/policy.schema.json; the engine does not need it.
+            if obj.get("$schema").is_some_and(serde_json::Value::is_string) {
+                obj.remove("$schema");
+            }
             if let Some(name) = obj.get("preset").cloned() {
                 let name = name.as_str().ok_or_else(|| PolicyError::InvalidValue {
                     path: "preset".into(),

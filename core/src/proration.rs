@@ -47,7 +47,7 @@ use crate::quote::QuoteError;
 /// assert_eq!(g, amscore::Granularity::Quarter);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     /// No proration: the full dues. The default.
@@ -73,7 +73,7 @@ pub enum Granularity {
 /// assert_eq!((f.units, f.of), (0, 364));
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayCount {
     /// From the date to the span's last day, both included, over the span's days, both included.
@@ -94,7 +94,7 @@ pub enum DayCount {
 /// assert!(f.is_whole()); // 366 of 365 days is capped at the whole
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Denominator {
     /// The span's actual days: 365 or 366 for a year, 28 to 31 for a month. The default.
@@ -114,7 +114,7 @@ pub enum Denominator {
 /// assert_eq!(r, amscore::RolloverCharge::ProratedPlusFull);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RolloverCharge {
     /// Full dues for one term; the rest of the current period is free (the late-join rule).
@@ -134,13 +134,17 @@ pub enum RolloverCharge {
 /// assert_eq!(u, amscore::MinimumCharge::MinorUnit);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MinimumCharge {
     /// One minor unit of the currency (0.01 USD, 1 JPY, 0.001 KWD).
     MinorUnit,
     /// A fixed amount in the plan's currency, written `{"amount": "10.00"}`.
-    Amount(#[serde(with = "decimal_text")] Decimal),
+    Amount(
+        #[schemars(with = "crate::schema::DecimalText")]
+        #[serde(with = "decimal_text")]
+        Decimal,
+    ),
 }
 
 fn yes() -> bool {
@@ -158,7 +162,7 @@ fn yes() -> bool {
 /// assert!(p.count_join_unit);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Proration {
     /// How finely to prorate (default `none`: full dues on joining).
@@ -468,7 +472,7 @@ impl Fraction {
 /// assert_eq!(r, amscore::Remainder::LargestRemainder);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Remainder {
     /// All to the last part (the default): 100.00 in 3 → 33.33, 33.33, 33.34.

@@ -187,7 +187,7 @@ error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
 /// assert_eq!(amscore::DowngradeTiming::default(), amscore::DowngradeTiming::TermEnd);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DowngradeTiming {
     /// The day after the current term ends; nothing is charged or credited now. The default.
@@ -204,7 +204,7 @@ pub enum DowngradeTiming {
 /// assert_eq!(n, amscore::NegativeNet::ExtraDays);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NegativeNet {
     /// The total stays negative: an account credit for the member. The default.
@@ -225,7 +225,7 @@ pub enum NegativeNet {
 /// assert_eq!(r, amscore::RefundPolicy::ProratedByDay);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RefundPolicy {
     /// No refund. The default.
@@ -244,7 +244,7 @@ pub enum RefundPolicy {
 /// assert_eq!(c, amscore::CancelAt::TermEnd);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelAt {
     /// On the cancellation date. The default.
@@ -261,12 +261,13 @@ pub enum CancelAt {
 /// assert_eq!(d.terms, 3);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MultiTermDiscount {
     /// The terms bought (at least 2).
     pub terms: u32,
     /// The percentage off the dues, above 0 and at most 100 (`"10"` for 10%).
+    #[schemars(with = "crate::schema::DecimalText")]
     #[serde(with = "decimal_text")]
     pub percent: Decimal,
 }
@@ -279,7 +280,7 @@ pub struct MultiTermDiscount {
 /// assert_eq!(s.fraction_scale, None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuoteSettings {
     /// Quantize proration fractions to this many decimals (with `settings.rounding`) before

@@ -83,7 +83,7 @@ impl From<&str> for MemberId {
 }
 
 /// A lifecycle status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Applied, awaiting payment or approval.
@@ -194,7 +194,7 @@ impl Membership {
 }
 
 /// The event a status-rule boundary is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The member's join date (member-since).
@@ -210,7 +210,7 @@ pub enum Event {
 }
 
 /// A date relative to an event: `{"event": "term_end", "offset": {"months": 1}}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Boundary {
     /// The event.
@@ -225,7 +225,7 @@ pub struct Boundary {
 /// The window is `from ≤ date ≤ to`, both inclusive. `from` is the latest of its boundaries and
 /// `to` the earliest of its boundaries; an empty list leaves that side open. A boundary on an
 /// event that never happens (the end of a lifetime term) is never reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusRule {
     /// The status this rule gives.
