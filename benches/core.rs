@@ -6,10 +6,12 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use amscore::success::{engagement_scores, ActivityEvent, MemberHistory};
 use amscore::{
     parse_self_service_request, Currency, Engine, Membership, Money, PlanChange, PlanId, SelfServiceRequest, Term,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use rust_decimal::Decimal;
 use serde_json::json;
 use time::{Date, Month};
 
@@ -113,6 +115,56 @@ fn decisions(c: &mut Criterion) {
     g.finish();
 }
 
+/// The sample association's policy (its `success` section scores 11 activity kinds, some capped
+/// per month or quarter, some per value, with a 180-day half-life).
+fn sample_engine() -> Engine {
+    Engine::from_json(include_str!("../examples/sample/policy.json"))
+        .unwrap_or_else(|e| panic!("the sample policy compiles: {e}"))
+}
+
+/// One member's 50 events over the year before 2025-06-30: logins, opened emails, events,
+/// courses, committee work, purchases and donations.
+fn fifty_events() -> Vec<ActivityEvent> {
+    let kinds =
+        ["login", "email_opened", "login", "event_attended", "email_opened", "purchase", "committee", "donation"];
+    (0..50)
+        .map(|i: usize| {
+            let kind = kinds[i % kinds.len()];
+            let value = matches!(kind, "purchase" | "donation").then(|| Decimal::new(2500 + 100 * i as i64, 2));
+            ActivityEvent {
+                member_id: "M-000001".into(),
+                date: date(2025, 6, 30) - time::Duration::days(7 * i as i64),
+                kind: kind.into(),
+                value,
+            }
+        })
+        .collect()
+}
+
+fn engagement(c: &mut Criterion) {
+    let engine = sample_engine();
+    let member = MemberHistory {
+        membership: member(),
+        terms: Vec::new(),
+        auto_renew: false,
+        balance_due: Decimal::ZERO,
+        organization: None,
+        attributes: Default::default(),
+    };
+    let members = [member];
+    let events = fifty_events();
+    let seats = Default::default();
+    // The benchmark measures a real score, not an early refusal.
+    let report = engagement_scores(&engine, &members, &events, date(2025, 6, 30), &seats)
+        .unwrap_or_else(|e| panic!("the member scores: {e}"));
+    assert!(report.errors.is_empty() && report.scores[0].score > Decimal::ZERO, "{report:?}");
+    let mut g = c.benchmark_group("op");
+    g.bench_function("engagement_score_50_events", |b| {
+        b.iter(|| engagement_scores(&engine, black_box(&members), black_box(&events), date(2025, 6, 30), &seats))
+    });
+    g.finish();
+}
+
 /// Plans a synthetic roster spreads its members over (every kind of term rule in the preset).
 const ROSTER_PLANS: &[&str] = &["individual", "chapter", "fiscal", "digital", "individual", "individual"];
 
@@ -181,6 +233,6 @@ fn config() -> Criterion {
     Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = ops; config = config(); targets = single_operations, quotes, decisions }
+criterion_group! { name = ops; config = config(); targets = single_operations, quotes, decisions, engagement }
 criterion_group! { name = rosters; config = config(); targets = scaling }
 criterion_main!(ops, rosters);
