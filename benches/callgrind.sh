@@ -23,7 +23,7 @@ for i, line in enumerate(lines):
     m = re.match(r"c?fn=\((\d+)\)(?: (.*))?", line)
     if m and m.group(2):
         names[m.group(1)] = m.group(2)
-    if line.startswith("cfn=") and names.get(re.match(r"cfn=\((\d+)\)", line).group(1), "").startswith(fn):
+    if line.startswith("cfn=") and names.get(re.match(r"cfn=\((\d+)\)", line).group(1), "").split("'")[0] == fn:
         if lines[i + 1].startswith("calls="):
             calls += int(lines[i + 1].split("=")[1].split()[0])
     if line.startswith(("summary:", "totals:")):

@@ -164,7 +164,36 @@ impl Engine {
             return Err(RenewalError::LifetimeNotRenewable.into());
         };
         let status = self.status_on(membership, date)?;
-        let kind = renewal_kind(&status)?;
+        self.renewal_term_after(membership, plan, end, date, terms, &status)
+    }
+
+    /// [`Engine::renewal_term`] for a caller that already knows the membership's status on
+    /// `date` (the decision does): the status is not worked out a second time.
+    pub(crate) fn renewal_term_given_status(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        status: &MemberStatus,
+    ) -> Result<RenewalTerm, Error> {
+        let plan = self.plan(&membership.plan)?;
+        let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
+            return Err(RenewalError::LifetimeNotRenewable.into());
+        };
+        self.renewal_term_after(membership, plan, end, date, terms, status)
+    }
+
+    /// The renewal term once the plan, the current term's end and the status are known.
+    fn renewal_term_after(
+        &self,
+        membership: &Membership,
+        plan: &Plan,
+        end: Date,
+        date: Date,
+        terms: u32,
+        status: &MemberStatus,
+    ) -> Result<RenewalTerm, Error> {
+        let kind = renewal_kind(status)?;
         let rules = self.policy.settings.date_rules();
         let next_plan = match (&plan.renew_to, kind) {
             (Some(to), RenewalKind::Extend | RenewalKind::Reinstate) => self.plan(to)?,

@@ -55,7 +55,7 @@ use crate::plan::{Plan, PlanId};
 use crate::proration::{split_even, RolloverCharge};
 use crate::proration::{whole_unused_months, Fraction, Granularity, MinimumCharge, ProrationUnit, Remainder};
 use crate::renewal::{ReinstatementStart, RenewalKind};
-use crate::status::{MemberId, Membership, Status};
+use crate::status::{MemberId, MemberStatus, Membership, Status};
 use crate::term::{Term, TermRule};
 
 /// A quote that cannot be given as asked.
@@ -922,7 +922,23 @@ impl Engine {
         terms: u32,
         seats: Option<u32>,
     ) -> Result<Quote, Error> {
-        let r = self.renewal_term(membership, date, terms)?;
+        self.quote_renewal_given_status(membership, date, terms, seats, None)
+    }
+
+    /// [`Engine::quote_renewal`], with the membership's status on `date` when the caller already
+    /// knows it (the decision does), so that it is not worked out again.
+    pub(crate) fn quote_renewal_given_status(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        status: Option<&MemberStatus>,
+    ) -> Result<Quote, Error> {
+        let r = match status {
+            Some(status) => self.renewal_term_given_status(membership, date, terms, status)?,
+            None => self.renewal_term(membership, date, terms)?,
+        };
         let plan = self.plan(&membership.plan)?;
         if r.kind == RenewalKind::Rejoin {
             return self.join_quote(&plan.id, date, terms, seats, QuoteKind::Rejoin, Some(membership));
