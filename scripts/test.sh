@@ -30,5 +30,44 @@ cmp target/sample-activity-check.csv examples/sample/activity.csv
 step "main job: the sample association (summary only)"
 cargo run --quiet -p amscore --example sample_association -- --summary-only
 
+step "C API: header drift check (pinned cbindgen)"
+scripts/header.sh --check
+
+step "C API: C suite (static + shared, valgrind, ASan/UBSan) and example"
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+cargo build -p amscore-ffi
+make -C tests/c check
+
+step "C API: install + pkg-config"
+c_prefix="$(mktemp -d)"
+PROFILE=dev scripts/install.sh "$c_prefix"
+PKG_CONFIG_PATH="$c_prefix/lib/pkgconfig" sh -c "gcc -std=c11 -Wall -Wextra -Werror -pedantic \
+    examples/c/renewal_notice.c -o '$c_prefix/renewal_notice' \$(pkg-config --cflags --libs amscore) \
+    -Wl,-rpath,'$c_prefix/lib'"
+ldd "$c_prefix/renewal_notice" | grep "$c_prefix/lib/libamscore.so" >/dev/null  # not grep -q: under pipefail, ldd could die of SIGPIPE
+"$c_prefix/renewal_notice" >/dev/null
+rm -rf "$c_prefix"
+
+step "Python: build amscore into a virtual environment, check the stubs, run pytest"
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    "maturin>=1.8,<2" "pytest>=8,<9" "hypothesis>=6,<7" "pandas>=2,<3" "pyarrow>=17,<22" \
+    "numpy>=1.24,<3" "dask[distributed]>=2024.8,<2026" "mypy>=1.11,<2" "python-dateutil>=2.9,<3"
+(cd python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release --quiet)
+(cd python && ../.venv/bin/python -m mypy.stubtest amscore._core)
+set +e
+(cd python && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    echo "pytest collected no tests: failing" >&2
+    exit 1
+elif [ "$rc" -ne 0 ]; then
+    exit "$rc"
+fi
+
 step "fuzz targets, 20 s each (cargo-fuzz; RUSTC_BOOTSTRAP=1 on stable)"
 scripts/fuzz.sh 20

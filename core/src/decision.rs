@@ -9,7 +9,7 @@ use serde_json::Value;
 use time::{Date, Duration, PrimitiveDateTime};
 
 use crate::engine::Engine;
-use crate::error::{error_codes, Error};
+use crate::error::{error_codes, Error, SerdeProblem};
 use crate::money::Money;
 use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
@@ -177,17 +177,10 @@ pub fn parse_self_service_request(value: Value) -> Result<SelfServiceRequest, De
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        let message = err.inner().to_string();
-        let text = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        let quoted = || text.split('`').nth(1).unwrap_or_default().to_owned();
-        if text.starts_with("unknown field") {
-            let field = quoted();
-            let parent = path.strip_suffix(&field).unwrap_or(&path).trim_end_matches('.').to_owned();
-            DecisionError::UnknownField { path: parent, field }
-        } else if text.starts_with("missing field") {
-            DecisionError::MissingField { path, field: quoted() }
-        } else {
-            DecisionError::Syntax { path, message: text }
+        match SerdeProblem::classify(path, &err.inner().to_string()) {
+            SerdeProblem::UnknownField { path, field } => DecisionError::UnknownField { path, field },
+            SerdeProblem::MissingField { path, field } => DecisionError::MissingField { path, field },
+            SerdeProblem::Other { path, message } => DecisionError::Syntax { path, message },
         }
     })
 }

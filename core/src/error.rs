@@ -69,6 +69,36 @@ pub(crate) fn at(path: &str) -> String {
     }
 }
 
+/// What a serde error in a JSON document means, with the path made to name the parent of an
+/// unknown field. Each family (policy, gateway request, self-service request) turns this into its
+/// own variants, so that the three read serde's messages the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SerdeProblem {
+    /// A field the format does not have; `path` is the object that holds it.
+    UnknownField { path: String, field: String },
+    /// A required field is missing from the object at `path`.
+    MissingField { path: String, field: String },
+    /// Anything else: a wrong type, a bad value, not JSON.
+    Other { path: String, message: String },
+}
+
+impl SerdeProblem {
+    /// Classifies serde's `message` (its `Display`) about the value at `path`.
+    pub(crate) fn classify(path: String, message: &str) -> SerdeProblem {
+        let text = message.split(" at line ").next().unwrap_or(message);
+        let quoted = || text.split('`').nth(1).unwrap_or_default().to_owned();
+        if text.starts_with("unknown field") {
+            let field = quoted();
+            let parent = path.strip_suffix(&field).unwrap_or(&path).trim_end_matches('.').to_owned();
+            SerdeProblem::UnknownField { path: parent, field }
+        } else if text.starts_with("missing field") {
+            SerdeProblem::MissingField { path, field: quoted() }
+        } else {
+            SerdeProblem::Other { path, message: text.to_owned() }
+        }
+    }
+}
+
 /// Every error amscore can return, by concern.
 ///
 /// Each concern has its own enum; this wrapper lets one operation that touches several concerns
@@ -166,6 +196,18 @@ pub fn error_table() -> Vec<ErrorInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_messages_are_classified_with_the_parent_path_of_an_unknown_field() {
+        let unknown = SerdeProblem::classify("plans[0].term.x".into(), "unknown field `x`, expected one of `kind`");
+        assert_eq!(unknown, SerdeProblem::UnknownField { path: "plans[0].term".into(), field: "x".into() });
+        let missing = SerdeProblem::classify("plans[0]".into(), "missing field `id` at line 1 column 9");
+        assert_eq!(missing, SerdeProblem::MissingField { path: "plans[0]".into(), field: "id".into() });
+        let other =
+            SerdeProblem::classify("version".into(), "invalid type: string \"1\", expected u32 at line 1 column 14");
+        let message = "invalid type: string \"1\", expected u32".to_owned();
+        assert_eq!(other, SerdeProblem::Other { path: "version".into(), message });
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_in_their_family_block() {

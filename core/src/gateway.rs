@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use time::Date;
 
 use crate::engine::Engine;
-use crate::error::{error_codes, Error, ErrorCode};
+use crate::error::{error_codes, Error, ErrorCode, SerdeProblem};
 use crate::money::Money;
 use crate::plan::PlanId;
 use crate::policy::{Policy, PolicyError};
@@ -84,18 +84,14 @@ impl RequestError {
             path.strip_prefix(op).and_then(|p| p.strip_prefix('.')).unwrap_or(&path).to_owned()
         };
         let message = err.inner().to_string();
-        let text = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        let quoted = || text.split('`').nth(1).unwrap_or_default().to_owned();
-        if text.starts_with("unknown variant") && path.is_empty() {
-            RequestError::UnknownOperation { op: quoted() }
-        } else if text.starts_with("unknown field") {
-            let field = quoted();
-            let parent = path.strip_suffix(&field).unwrap_or(&path).trim_end_matches('.').to_owned();
-            RequestError::UnknownField { path: parent, field }
-        } else if text.starts_with("missing field") {
-            RequestError::MissingField { path, field: quoted() }
-        } else {
-            RequestError::Syntax { path, message: text }
+        if message.starts_with("unknown variant") && path.is_empty() {
+            let op = message.split('`').nth(1).unwrap_or_default().to_owned();
+            return RequestError::UnknownOperation { op };
+        }
+        match SerdeProblem::classify(path, &message) {
+            SerdeProblem::UnknownField { path, field } => RequestError::UnknownField { path, field },
+            SerdeProblem::MissingField { path, field } => RequestError::MissingField { path, field },
+            SerdeProblem::Other { path, message } => RequestError::Syntax { path, message },
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::error_codes;
+use crate::error::{error_codes, SerdeProblem};
 use crate::money::{Currency, Rounding};
 use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, PlanId};
@@ -141,17 +141,10 @@ impl PolicyError {
 
     /// Turns a serde error at a path into the narrowest policy error.
     pub(crate) fn from_serde(path: &str, err: &serde_json::Error) -> PolicyError {
-        let message = err.to_string();
-        let text = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        let quoted = |t: &str| t.split('`').nth(1).unwrap_or_default().to_owned();
-        if text.starts_with("unknown field") {
-            let field = quoted(&text);
-            let parent = path.strip_suffix(&field).unwrap_or(path).trim_end_matches('.');
-            PolicyError::UnknownField { path: parent.to_owned(), field }
-        } else if text.starts_with("missing field") {
-            PolicyError::MissingField { path: path.to_owned(), field: quoted(&text) }
-        } else {
-            PolicyError::Syntax { path: path.to_owned(), message: text }
+        match SerdeProblem::classify(path.to_owned(), &err.to_string()) {
+            SerdeProblem::UnknownField { path, field } => PolicyError::UnknownField { path, field },
+            SerdeProblem::MissingField { path, field } => PolicyError::MissingField { path, field },
+            SerdeProblem::Other { path, message } => PolicyError::Syntax { path, message },
         }
     }
 }

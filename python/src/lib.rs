@@ -1,1 +1,35 @@
-//! The Python module of amscore (built out in the Python issue).
+//! The Python module of amscore: `amscore._core`, wrapped by the `amscore` package.
+//!
+//! Value objects (`Money`, `Term`, `Membership`, `Plan`, `Policy`) are frozen and pickle; the
+//! `Engine` answers single questions and whole columnar rosters (see `batch.rs`), releasing the
+//! GIL while the core runs. Errors become the exception classes of `errors.rs`, each carrying the
+//! stable code of `amscore::error_table()`.
+
+mod batch;
+mod convert;
+mod decisions;
+mod engine;
+mod errors;
+mod success;
+mod types;
+
+use pyo3::prelude::*;
+
+/// The native half of the `amscore` package. Import `amscore`, not this module.
+#[pymodule]
+#[pyo3(name = "_core")]
+fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", amscore::VERSION)?;
+    m.add_function(wrap_pyfunction!(errors::error_table, m)?)?;
+    m.add_function(wrap_pyfunction!(types::presets, m)?)?;
+    m.add_class::<types::Money>()?;
+    m.add_class::<types::Term>()?;
+    m.add_class::<types::Membership>()?;
+    m.add_class::<types::Plan>()?;
+    m.add_class::<types::Policy>()?;
+    m.add_class::<decisions::Quote>()?;
+    m.add_class::<decisions::Decision>()?;
+    m.add_class::<decisions::Report>()?;
+    m.add_class::<engine::Engine>()?;
+    errors::register(m)
+}

@@ -1,0 +1,474 @@
+"""The success analytics as DataFrames, behind ``Engine.engagement_scores``, ``Engine.segments``,
+``Engine.at_risk``, ``Engine.cohort_table``, ``Engine.retention_metrics`` and friends.
+
+This module only converts: the members frame is written as a roster CSV and read by the core's
+roster loader (``amscore::Roster::from_csv``), the events frame as an activity log read by
+``amscore::success::parse_activity_csv``; the core's success functions compute everything; their
+answers are turned into pandas frames here.
+
+Members frame (a ``pandas.DataFrame`` or a ``pyarrow.Table``): a **term history**, one row per
+term a member held, with the roster loader's columns:
+
+=================== ========= ==============================================================
+column              required  meaning
+=================== ========= ==============================================================
+member_id           yes       the member's id (str)
+plan                yes       the plan of this term (str)
+member_since        yes       join date as of this term
+term_start          yes       the term's first day
+term_end            yes       the term's last day, inclusive; null for a lifetime plan
+pending             no        bool (or ``yes``/``no`` text); null = False
+cancelled_on        no        the day the membership was cancelled
+deceased_on         no        the day the member died
+override_status     no        a staff override: a status name (``suspended``...)
+override_until      no        the override's last day; null holds indefinitely
+amount_paid         no        what was paid for the term (``Decimal``, int or decimal text)
+currency            no        ISO 4217 code of ``amount_paid`` (default the plan's)
+auto_renew          no        bool: the member renews automatically
+balance_due         no        what the member owes now (``Decimal``, int or decimal text)
+organization        no        the organisation the member holds a seat of (str)
+attribute.<name>    no        a custom attribute (str), tested by segments as ``attribute.<name>``
+=================== ========= ==============================================================
+
+A member's current facts come from their latest term (the row with the latest ``term_start``),
+the member-level columns (``auto_renew`` .. ``attribute.*``) too. Other columns are ignored.
+
+Events frame: ``member_id`` (str), ``date``, ``kind`` (one of the policy's
+``success.activity_kinds``) and optionally ``value`` (``Decimal``, int or decimal text; for kinds
+scored by value).
+
+Dates may be ``datetime.date``, ``datetime64`` at midnight, or ISO ``YYYY-MM-DD`` text. Types that
+cannot be right for a column raise before anything runs, naming the column and row: a ``float``
+amount, a ``datetime`` with a time of day, a number or ``bytes`` where text or a date is meant
+(``TypeError``). Values that are the right type but wrong (an impossible date, an unknown plan,
+overlapping terms, an event before the member joined, an unknown activity kind) are **row
+errors**: the row is left out of the analysis and listed, never dropped silently. Every result
+frame carries them as ``frame.attrs["errors"]``, a frame with columns ``source`` (``members``,
+``events`` or ``previous_triggers``), ``row`` (0-based position in that input frame), ``member_id``, ``field``, ``code``,
+``name`` and ``message``. A members frame without a required column raises ``RosterError``
+(``missing_column``) naming it; an events frame without one raises ``SuccessError``
+(``invalid_success_input``) with the path ``events.<column>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import math
+from decimal import Decimal
+from typing import Any
+
+from amscore import _core
+
+ROSTER_COLUMNS = (
+    "member_id",
+    "plan",
+    "member_since",
+    "term_start",
+    "term_end",
+    "pending",
+    "cancelled_on",
+    "deceased_on",
+    "override_status",
+    "override_until",
+    "amount_paid",
+    "currency",
+)
+MEMBER_COLUMNS = ("auto_renew", "balance_due", "organization")
+SUCCESS_MEMBER_COLUMNS = ROSTER_COLUMNS + MEMBER_COLUMNS
+"""The members frame's columns (plus any ``attribute.<name>``); the first five are required."""
+EVENT_COLUMNS = ("member_id", "date", "kind", "value")
+"""The events frame's columns; ``value`` is optional."""
+ROW_ERROR_COLUMNS = ("source", "row", "member_id", "field", "code", "name", "message")
+"""The columns of ``attrs["errors"]`` on every success result frame."""
+
+_DATES = {"member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until", "date"}
+_AMOUNTS = {"amount_paid", "balance_due", "value"}
+
+
+def _error(cls: type, name: str, message: str, path: str | None) -> Exception:
+    codes = {n: (code, family) for code, n, family in _core.error_table()}
+    err = cls(message)
+    err.code, err.family = codes[name]
+    err.name = name
+    err.path = path
+    return err
+
+
+def _is_null(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NaTType", "NAType")
+
+
+def _frame(obj: Any, what: str) -> Any:
+    import pandas as pd
+
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    if type(obj).__module__.startswith("pyarrow") and hasattr(obj, "to_pandas"):
+        return obj.to_pandas(date_as_object=True)
+    raise TypeError(f"{what}: expected a pandas.DataFrame or a pyarrow.Table, got {type(obj).__name__}")
+
+
+def _cells(frame: Any, column: str, what: str) -> list[str]:
+    """One column as CSV text cells ('' for null), refusing types that cannot be right."""
+    import pandas as pd
+
+    series = frame[column]
+    where = f"{what}.{column}"
+    if column in _DATES and pd.api.types.is_datetime64_any_dtype(series.dtype):
+        if getattr(series.dt, "tz", None) is not None:
+            raise TypeError(f"{where}: dates have no time zone; got {series.dtype}")
+        present = series.dropna()
+        timed = present[present != present.dt.normalize()]
+        if len(timed):
+            row = frame.index.get_loc(timed.index[0])
+            raise TypeError(f"{where}: row {row}: expected a date, got a datetime with a time of day ({timed.iloc[0]})")
+        return list(series.dt.strftime("%Y-%m-%d").fillna(""))
+    if column in _AMOUNTS and pd.api.types.is_float_dtype(series.dtype) and series.notna().any():
+        raise TypeError(f"{where}: float is not an exact amount; use decimal.Decimal, int or decimal text such as \"12.50\"")
+    out = []
+    for row, v in enumerate(series.tolist()):
+        if _is_null(v):
+            out.append("")
+        elif isinstance(v, bool) or type(v).__name__ == "bool_":
+            if column not in ("pending", "auto_renew"):
+                raise TypeError(f"{where}: row {row}: expected {_expected(column)}, got bool")
+            out.append("true" if v else "false")
+        elif column in ("pending", "auto_renew"):
+            if column == "auto_renew" or not isinstance(v, str):
+                raise TypeError(f"{where}: row {row}: expected bool, got {type(v).__name__}")
+            out.append(v)
+        elif column in _DATES:
+            if isinstance(v, _dt.datetime):
+                if v.time() != _dt.time(0) or v.tzinfo is not None:
+                    raise TypeError(f"{where}: row {row}: expected datetime.date, got datetime.datetime ({v}); pass .date()")
+                v = v.date()
+            if isinstance(v, _dt.date):
+                out.append(v.isoformat())
+            elif isinstance(v, str):
+                out.append(v)
+            else:
+                raise TypeError(f"{where}: row {row}: expected datetime.date or ISO text, got {type(v).__name__}")
+        elif column in _AMOUNTS:
+            if isinstance(v, float):
+                raise TypeError(f"{where}: row {row}: float is not an exact amount; use decimal.Decimal, int or decimal text")
+            if isinstance(v, Decimal):
+                out.append(format(v, "f"))
+            elif isinstance(v, int):
+                out.append(str(v))
+            elif isinstance(v, str):
+                out.append(v)
+            else:
+                raise TypeError(f"{where}: row {row}: expected decimal.Decimal, int or str, got {type(v).__name__}")
+        elif isinstance(v, str):
+            out.append(v)
+        else:
+            raise TypeError(f"{where}: row {row}: expected str, got {type(v).__name__}")
+    return out
+
+
+def _expected(column: str) -> str:
+    if column in _DATES:
+        return "datetime.date or ISO text"
+    if column in _AMOUNTS:
+        return "decimal.Decimal, int or str"
+    return "str"
+
+
+def _members(members: Any) -> tuple[str, list[dict[str, Any] | None]]:
+    frame = _frame(members, "members")
+    names = [str(c) for c in frame.columns]
+    present = [c for c in ROSTER_COLUMNS if c in names]
+    cells = {c: _cells(frame, c, "members") for c in present}
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(present)
+    writer.writerows(zip(*(cells[c] for c in present)))
+    attributes = [c for c in names if c.startswith("attribute.")]
+    extra = [c for c in MEMBER_COLUMNS if c in names]
+    extras: list[dict[str, Any] | None] = [None] * len(frame)
+    if extra or attributes:
+        values = {c: _cells(frame, c, "members") for c in extra + attributes}
+        for i in range(len(frame)):
+            x: dict[str, Any] = {"attributes": {}}
+            for c in extra:
+                v = values[c][i]
+                if c == "auto_renew":
+                    x[c] = v == "true"
+                elif v != "":
+                    x[c] = v
+            for c in attributes:
+                if values[c][i] != "":
+                    x["attributes"][c[len("attribute.") :]] = values[c][i]
+            extras[i] = x
+    if len(frame) == 0 and not present:
+        writer.writerow([])
+    return text.getvalue(), extras
+
+
+def _events(events: Any) -> str:
+    frame = _frame(events, "events")
+    names = [str(c) for c in frame.columns]
+    for column in EVENT_COLUMNS[:3]:
+        if column not in names:
+            raise _error(_core.SuccessError, "invalid_success_input", f"events.{column}: missing column `{column}`", f"events.{column}")
+    columns = [c for c in EVENT_COLUMNS if c in names]
+    cells = {c: _cells(frame, c, "events") for c in columns}
+    for c in ("member_id", "kind"):
+        for row, v in enumerate(cells[c]):
+            if any(ch in v for ch in ",\n\r"):
+                raise _error(
+                    _core.SuccessError,
+                    "invalid_success_input",
+                    f"events.{c}: row {row}: `{v}` contains a comma or a line break, which the activity log cannot carry",
+                    f"events.{c}",
+                )
+    lines = ["member_id,date,kind,value"]
+    value = cells.get("value", [""] * len(frame))
+    for m, d, k, v in zip(cells["member_id"], cells["date"], cells["kind"], value):
+        lines.append(f"{m},{d},{k},{v}")
+    return "\n".join(lines) + "\n"
+
+
+def _date(as_of: Any) -> _dt.date:
+    if isinstance(as_of, _dt.datetime) or not isinstance(as_of, _dt.date):
+        raise TypeError(f"as_of: expected datetime.date, got {type(as_of).__name__}")
+    return as_of
+
+
+def _call(engine: Any, op: str, members: Any, events: Any, as_of: Any, options: dict[str, Any] | None = None) -> tuple[Any, Any]:
+    """Runs one success function; returns its answer and the errors frame."""
+    as_of = _date(as_of)
+    roster_csv, extras = _members(members)
+    activity_csv = None if events is None else _events(events)
+    out = engine._success(op, as_of, roster_csv, extras, activity_csv, options)
+    return out["result"], _errors_frame(out["errors"])
+
+
+def _errors_frame(errors: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame({c: [e.get(c) for e in errors] for c in ROW_ERROR_COLUMNS})
+    frame["row"] = frame["row"].astype("Int64")
+    frame["code"] = frame["code"].astype("Int64")
+    return frame.sort_values(["source", "row"], kind="stable", key=lambda s: s.map({"members": 0, "events": 1, "previous_triggers": 2}) if s.name == "source" else s).reset_index(drop=True)
+
+
+def _dec(v: Any) -> Any:
+    return None if v is None else Decimal(v)
+
+
+def _day(v: Any) -> Any:
+    return None if v is None else _dt.date.fromisoformat(v)
+
+
+def _with_errors(frame: Any, errors: Any, **more: Any) -> Any:
+    frame.attrs["errors"] = errors
+    for k, v in more.items():
+        frame.attrs[k] = v
+    return frame
+
+
+def _kinds(engine: Any) -> list[str]:
+    success = engine.policy.to_dict().get("success") or {}
+    return [k["id"] for k in success.get("activity_kinds", [])]
+
+
+def engagement_scores(engine: Any, members: Any, events: Any, as_of: Any, seats: dict[str, int] | None = None) -> Any:
+    import pandas as pd
+
+    result, errors = _call(engine, "engagement_scores", members, events, as_of, {"seats": seats or {}})
+    kinds = _kinds(engine)
+    rows = []
+    for s in result["scores"]:
+        row: dict[str, Any] = {
+            "member_id": s["member_id"],
+            "score": Decimal(s["score"]),
+            "percentile": Decimal(s["percentile"]),
+            "future_events": s["future_events"],
+        }
+        by_kind = {b["kind"]: b for b in s["breakdown"]}
+        for k in kinds:
+            b = by_kind.get(k)
+            row[f"points_{k}"] = Decimal(b["points"]) if b else Decimal("0.00")
+            row[f"events_{k}"] = b["events"] if b else 0
+            row[f"counted_{k}"] = b["counted"] if b else 0
+            row[f"capped_{k}"] = b["capped"] if b else 0
+        rows.append(row)
+    columns = ["member_id", "score", "percentile", "future_events"] + [
+        f"{p}_{k}" for k in kinds for p in ("points", "events", "counted", "capped")
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    orgs = pd.DataFrame(
+        [{**o, "total": Decimal(o["total"]), "mean": Decimal(o["mean"]), "per_seat": Decimal(o["per_seat"])} for o in result["organizations"]],
+        columns=["organization", "members", "seats", "total", "mean", "per_seat"],
+    )
+    return _with_errors(frame, errors, organizations=orgs)
+
+
+def segments(engine: Any, members: Any, events: Any, as_of: Any) -> Any:
+    import pandas as pd
+
+    result, errors = _call(engine, "segments", members, events, as_of)
+    rows = [
+        {"member_id": m["member_id"], "segment": s["segment"], "matched": "; ".join(s["matched"])}
+        for m in result["members"]
+        for s in m["segments"]
+    ]
+    frame = pd.DataFrame(rows, columns=["member_id", "segment", "matched"])
+    return _with_errors(frame, errors, members=[m["member_id"] for m in result["members"]])
+
+
+def at_risk(engine: Any, members: Any, events: Any, as_of: Any, previous_triggers: Any = None) -> Any:
+    import pandas as pd
+
+    previous = []
+    for t in previous_triggers or []:
+        previous.append({"member_id": t["member_id"], "rule": t["rule"], "date": t["date"]})
+    result, errors = _call(engine, "at_risk", members, events, as_of, {"previous_triggers": previous})
+    rows = [
+        {
+            "member_id": t["member_id"],
+            "priority": t["priority"],
+            "trigger": r["code"],
+            "trigger_priority": r["priority"],
+            "intervention": r["action"],
+            "reasons": "; ".join(r["matched"]),
+        }
+        for t in result["triggers"]
+        for r in t["reasons"]
+    ]
+    frame = pd.DataFrame(rows, columns=["member_id", "priority", "trigger", "trigger_priority", "intervention", "reasons"])
+    suppressed = pd.DataFrame(
+        [{**s, "last_triggered": _day(s["last_triggered"]), "until": _day(s["until"])} for s in result["suppressed"]],
+        columns=["member_id", "code", "last_triggered", "until"],
+    )
+    return _with_errors(frame, errors, suppressed=suppressed, members_at_risk=len(result["triggers"]))
+
+
+def cohort_table(engine: Any, members: Any, as_of: Any) -> Any:
+    import pandas as pd
+
+    result, errors = _call(engine, "cohort_table", members, None, as_of)
+    years = sorted({c["years"] for r in result["rows"] for c in r["cells"]})
+    rows = []
+    for r in result["rows"]:
+        row: dict[str, Any] = {"join_year": r["join_year"], "members": r["members"]}
+        cells = {c["years"]: c for c in r["cells"]}
+        for y in years:
+            c = cells.get(y)
+            row[f"eligible_{y}"] = c["eligible"] if c else pd.NA
+            row[f"retained_{y}"] = c["retained"] if c else pd.NA
+            row[f"rate_{y}"] = Decimal(c["rate"]) if c else None
+        rows.append(row)
+    columns = ["join_year", "members"] + [f"{p}_{y}" for y in years for p in ("eligible", "retained", "rate")]
+    frame = pd.DataFrame(rows, columns=columns)
+    for y in years:
+        for p in ("eligible", "retained"):
+            frame[f"{p}_{y}"] = frame[f"{p}_{y}"].astype("Int64")
+    return _with_errors(frame, errors, members=result["members"])
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    """Nested metric documents as flat columns: ``snapshot.renewal_rate.percent`` becomes
+    ``snapshot_renewal_rate_percent``; decimal text becomes ``Decimal``; money becomes an
+    ``_amount`` (``Decimal``) and a ``_currency`` column; dates become ``datetime.date``."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(f"{prefix}_{k}" if prefix else k, v, out)
+        return
+    out[prefix] = value
+
+
+_METRIC_TEXT = ("exact", "currency", "reinstated")
+
+
+def _metrics_frame(doc: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    flat: dict[str, Any] = {}
+    _flatten("", doc, flat)
+    row: dict[str, Any] = {}
+    for k, v in flat.items():
+        if isinstance(v, str) and k.endswith(("period_start", "period_end")):
+            row[k] = _day(v)
+        elif isinstance(v, str) and not k.endswith(_METRIC_TEXT):
+            row[k] = Decimal(v)
+        else:
+            row[k] = v
+    return pd.DataFrame([row])
+
+
+def _economics(economics: Any) -> Any:
+    if economics is None:
+        return None
+    if not isinstance(economics, dict):
+        raise TypeError(f"economics: expected a dict, got {type(economics).__name__}")
+    out = {}
+    for k, v in economics.items():
+        if isinstance(v, float):
+            raise TypeError(f"economics.{k}: float is not an exact amount; use decimal.Decimal, int or decimal text")
+        out[k] = format(v, "f") if isinstance(v, Decimal) else (str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+    return out
+
+
+def retention_metrics(engine: Any, members: Any, as_of: Any, economics: Any = None) -> Any:
+    result, errors = _call(engine, "retention_metrics", members, None, as_of, {"economics": _economics(economics)})
+    result.pop("errors", None)
+    return _with_errors(_metrics_frame(result), errors)
+
+
+def snapshot_metrics(engine: Any, members_now: int, joined_last_12_months: int, members_year_ago: int, economics: Any = None) -> Any:
+    counts = {"members_now": members_now, "joined_last_12_months": joined_last_12_months, "members_year_ago": members_year_ago}
+    for k, v in counts.items():
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise TypeError(f"{k}: expected int, got {type(v).__name__}")
+        if v < 0:
+            raise _error(_core.SuccessError, "invalid_success_input", f"{k}: must not be negative (got {v})", k)
+        if v >= 2**64:
+            raise _error(_core.SuccessError, "invalid_success_input", f"{k}: {v} is too large (at most {2**64 - 1})", k)
+    request: dict[str, Any] = {"op": "snapshot_metrics", "counts": counts}
+    econ = _economics(economics)
+    if econ is not None:
+        request["economics"] = econ
+    result = engine.answer(request)
+    return _with_errors(_metrics_frame({"counts": counts, **result}), _errors_frame([]))
+
+
+def renewal_due(engine: Any, members: Any, as_of: Any, within_days: int | None = None) -> Any:
+    import pandas as pd
+
+    result, errors = _call(engine, "renewal_due", members, None, as_of, {"within_days": within_days})
+    rows = [{**d, "term_end": _day(d["term_end"])} for d in result["due"]]
+    frame = pd.DataFrame(rows, columns=["member_id", "plan", "status", "term_end", "days_left", "auto_renew"])
+    return _with_errors(frame, errors)
+
+
+def upgrade_candidates(engine: Any, members: Any, events: Any, as_of: Any) -> Any:
+    import pandas as pd
+
+    result, errors = _call(engine, "upgrade_candidates", members, events, as_of)
+    rows = [{"member_id": c["member_id"], "from_plan": c["from"], "to_plan": c["to"], "reasons": "; ".join(c["reasons"])} for c in result["candidates"]]
+    frame = pd.DataFrame(rows, columns=["member_id", "from_plan", "to_plan", "reasons"])
+    return _with_errors(frame, errors)
+
+
+def journeys(engine: Any, members: Any, events: Any, as_of: Any) -> Any:
+    import pandas as pd
+
+    result, errors = _call(engine, "journeys", members, events, as_of)
+    rows = [
+        {
+            "member_id": j["member_id"],
+            "journey": j["journey"],
+            "milestone": m["milestone"],
+            "state": m["state"],
+            "due_on": _day(m.get("due_on")),
+            "done_on": _day(m.get("done_on")),
+        }
+        for j in result["journeys"]
+        for m in j["milestones"]
+    ]
+    frame = pd.DataFrame(rows, columns=["member_id", "journey", "milestone", "state", "due_on", "done_on"])
+    return _with_errors(frame, errors)
