@@ -68,3 +68,6 @@ if [ "$rc" -eq 5 ]; then
 elif [ "$rc" -ne 0 ]; then
     exit "$rc"
 fi
+
+step "fuzz targets, 20 s each (cargo-fuzz; RUSTC_BOOTSTRAP=1 on stable)"
+scripts/fuzz.sh 20

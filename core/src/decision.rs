@@ -838,7 +838,7 @@ impl Engine {
         ctx.check_terms(next_plan, terms);
         if path == Some(RenewalKind::Reinstate) && terms >= 1 && terms <= next_plan.max_terms {
             if let Err(Error::Renewal(RenewalError::BackdateTooShort { end: new_end, .. })) =
-                self.renewal_term(membership, ctx.date, terms)
+                self.renewal_term_given_status(membership, ctx.date, terms, &m.status)
             {
                 ctx.add(
                     ReasonCode::BackdateTooShort,
@@ -853,7 +853,9 @@ impl Engine {
         ctx.check_credential(next_plan)?;
         let date = ctx.date;
         let seats = ctx.request.member.as_ref().and_then(|f| f.seats).filter(|_| next_plan.seats.is_some());
-        Ok(Some(Box::new(move || self.quote_renewal(membership, date, terms, seats))))
+        // The status on the day is known already (`m`): the quote does not work it out again.
+        let status = m.status;
+        Ok(Some(Box::new(move || self.quote_renewal_given_status(membership, date, terms, seats, Some(&status)))))
     }
 
     fn decide_change_plan<'a>(&'a self, ctx: &mut Ctx<'a>, to: &'a PlanId) -> Result<Option<QuoteFn<'a>>, Error> {

@@ -1,7 +1,6 @@
 //! The engine: a policy compiled once, answering questions about (membership, date) as pure functions.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use time::Date;
 
 use crate::error::Error;
@@ -32,7 +31,11 @@ use crate::term::{JoinTerm, Term};
 #[derive(Debug, Clone)]
 pub struct Engine {
     policy: Policy,
-    plans: HashMap<PlanId, usize>,
+    /// The plans' index in the policy, by id. Hashed with rustc-hash's Fx hasher, not the
+    /// standard SipHash (a quarter of a status): the map is built once from the policy and never
+    /// grows, so a caller's ids can only miss it, never flood it, and SipHash's defence against
+    /// crafted collisions buys nothing here.
+    plans: FxHashMap<PlanId, usize>,
 }
 
 impl Engine {
@@ -161,7 +164,36 @@ impl Engine {
             return Err(RenewalError::LifetimeNotRenewable.into());
         };
         let status = self.status_on(membership, date)?;
-        let kind = renewal_kind(&status)?;
+        self.renewal_term_after(membership, plan, end, date, terms, &status)
+    }
+
+    /// [`Engine::renewal_term`] for a caller that already knows the membership's status on
+    /// `date` (the decision does): the status is not worked out a second time.
+    pub(crate) fn renewal_term_given_status(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        status: &MemberStatus,
+    ) -> Result<RenewalTerm, Error> {
+        let plan = self.plan(&membership.plan)?;
+        let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
+            return Err(RenewalError::LifetimeNotRenewable.into());
+        };
+        self.renewal_term_after(membership, plan, end, date, terms, status)
+    }
+
+    /// The renewal term once the plan, the current term's end and the status are known.
+    fn renewal_term_after(
+        &self,
+        membership: &Membership,
+        plan: &Plan,
+        end: Date,
+        date: Date,
+        terms: u32,
+        status: &MemberStatus,
+    ) -> Result<RenewalTerm, Error> {
+        let kind = renewal_kind(status)?;
         let rules = self.policy.settings.date_rules();
         let next_plan = match (&plan.renew_to, kind) {
             (Some(to), RenewalKind::Extend | RenewalKind::Reinstate) => self.plan(to)?,
@@ -228,5 +260,56 @@ mod tests {
     fn engine_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
+    }
+
+    /// A policy whose plans have these ids (each a one-year calendar plan at 1.00 USD).
+    fn policy_with_plans(ids: &[String]) -> Policy {
+        let plans: Vec<serde_json::Value> = ids
+            .iter()
+            .map(|id| {
+                serde_json::json!({"id": id, "name": "Plan", "term": {"kind": "calendar", "period": "year"},
+                    "prices": {"currency": "USD", "dues": "1.00"}})
+            })
+            .collect();
+        let doc = serde_json::json!({"version": 1, "preset": "amscore", "plans": plans});
+        Policy::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    proptest::proptest! {
+        /// Whatever the ids (any length, any characters, ids that are prefixes of each other),
+        /// every plan is found by its own id and an id the policy lacks is an unknown plan.
+        #[test]
+        fn plan_lookup_finds_every_plan_by_its_id_and_nothing_else(
+            ids in proptest::collection::btree_set("[a-z]{0,3}[a-zA-Z0-9_ éß-]{1,20}", 1..40),
+            missing in "\\PC{0,24}",
+        ) {
+            let ids: Vec<String> = ids.into_iter().filter(|id| !id.trim().is_empty()).collect();
+            proptest::prop_assume!(!ids.is_empty());
+            let engine = Engine::new(policy_with_plans(&ids)).unwrap_or_else(|e| panic!("{e}"));
+            for (i, id) in ids.iter().enumerate() {
+                let plan = engine.plan_by_id(id).unwrap_or_else(|e| panic!("{e}"));
+                proptest::prop_assert_eq!(plan.id.as_str(), id.as_str());
+                proptest::prop_assert!(std::ptr::eq(plan, &engine.policy().plans[i]));
+            }
+            if !ids.contains(&missing) {
+                proptest::prop_assert_eq!(
+                    engine.plan_by_id(&missing).err(),
+                    Some(LifecycleError::UnknownPlan { plan: missing.clone() })
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plan_lookup_over_preset_plans() {
+        let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        for plan in &engine.policy().plans {
+            assert_eq!(engine.plan_by_id(plan.id.as_str()).map(|p| &p.id), Ok(&plan.id));
+        }
+        assert_eq!(engine.plan_by_id("").err(), Some(LifecycleError::UnknownPlan { plan: String::new() }));
+        assert_eq!(
+            engine.plan_by_id("individua").err(),
+            Some(LifecycleError::UnknownPlan { plan: "individua".into() })
+        );
     }
 }

@@ -42,6 +42,7 @@ mod quote;
 mod renewal;
 mod request;
 mod roster;
+mod schema;
 mod self_service;
 mod status;
 pub mod success;
@@ -74,6 +75,7 @@ pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
 pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
+pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
     default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,

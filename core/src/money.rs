@@ -74,7 +74,7 @@ pub struct Currency {
 }
 
 /// The currencies amscore knows: code and minor-unit decimals (ISO 4217).
-const CURRENCIES: &[(&str, u8)] = &[
+pub(crate) const CURRENCIES: &[(&str, u8)] = &[
     ("AED", 2),
     ("AUD", 2),
     ("BHD", 3),
@@ -215,7 +215,7 @@ impl<'de> Deserialize<'de> for Currency {
 /// assert_eq!(m.round(Rounding::HalfAwayFromZero).amount(), Decimal::new(13, 2));
 /// assert_eq!(m.round(Rounding::HalfEven).amount(), Decimal::new(12, 2));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Halves round away from zero (0.125 → 0.13, -0.125 → -0.13). The default.

@@ -57,7 +57,7 @@ error_codes!(DateError, "date", DATE_ERRORS, {
 /// assert_eq!(add_months(date!(2024-01-31), 1, MonthEndRule::Overflow)?, date!(2024-03-02));
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MonthEndRule {
     /// Clamp to the last day of the target month. The default.
@@ -68,7 +68,7 @@ pub enum MonthEndRule {
 }
 
 /// Where a rolling term's inclusive end falls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RollingEnd {
     /// The day before the anniversary: a 1-year term from 2025-01-15 ends 2026-01-14. The default.
@@ -80,7 +80,7 @@ pub enum RollingEnd {
 }
 
 /// How a renewal's new end is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RenewalEnd {
     /// From the new term's first day (the day after the old end), like a join. The default:
@@ -162,7 +162,7 @@ pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
 }
 
 /// The unit of a [`Length`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Calendar days.
@@ -192,7 +192,7 @@ impl fmt::Display for Unit {
 /// assert_eq!(year.after(date!(2025-01-15), MonthEndRule::Clamp)?, date!(2026-01-15));
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Length {
     /// How many units.
@@ -263,7 +263,7 @@ impl fmt::Display for Length {
 /// assert_eq!(off.apply(date!(2025-01-15), MonthEndRule::Clamp)?, date!(2025-04-14));
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Offset {
     /// Whole years (applied first).

@@ -16,7 +16,7 @@ use crate::term::TermRule;
 /// let id = amscore::PlanId::from("individual");
 /// assert_eq!(id.as_str(), "individual");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct PlanId(String);
 
@@ -52,27 +52,33 @@ impl fmt::Display for PlanId {
 }
 
 /// What a plan costs, in one currency. Amounts are exact decimals written as strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prices {
     /// The plan's currency; every amount below is in it.
     pub currency: Currency,
     /// Dues for one term.
+    #[schemars(with = "crate::schema::DecimalText")]
     #[serde(with = "decimal_text")]
     pub dues: Decimal,
     /// Dues for one renewal term, if different from `dues`.
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub renewal: Option<Decimal>,
     /// A one-time join (admin) fee charged on joining and rejoining.
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub join_fee: Option<Decimal>,
     /// A fee charged on reinstatement (renewing while lapsed).
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub reinstatement_fee: Option<Decimal>,
     /// A fee charged on renewing during grace.
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub late_fee: Option<Decimal>,
     /// A fee kept from a cancellation refund (never more than the refund).
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub cancellation_fee: Option<Decimal>,
 }
@@ -96,7 +102,7 @@ impl Prices {
 
 /// The windows around a term's end: when renewal opens, how long grace lasts, how long a
 /// lapsed member may still reinstate.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Windows {
     /// Renewal opens this many days before the term's end; `None` means renewal is always open.
@@ -112,7 +118,7 @@ pub struct Windows {
 }
 
 /// Who may do what with a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Flags {
     /// The website may sell this plan to new members.
@@ -143,7 +149,7 @@ impl Default for Flags {
 }
 
 /// Seats on an organisational plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Seats {
     /// The fewest seats the plan may be bought with.
@@ -156,6 +162,7 @@ pub struct Seats {
     #[serde(default)]
     pub included: u32,
     /// The price of each seat beyond the included ones, per term.
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub price_per_seat: Option<Decimal>,
 }
@@ -172,7 +179,7 @@ pub struct Seats {
 /// assert!(plan.flags.sold_online);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// The identifier, unique in the policy.

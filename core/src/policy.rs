@@ -150,7 +150,7 @@ impl PolicyError {
 }
 
 /// Settings that apply to the whole policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// What Jan 31 + 1 month is: `clamp` (Feb 28/29, the default) or `overflow` (Mar 3, PHP style).
@@ -213,7 +213,7 @@ pub const POLICY_VERSION: u32 = 1;
 /// assert_eq!(policy.settings.month_end, amscore::MonthEndRule::Overflow);
 /// # Ok::<(), amscore::PolicyError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The format version; this amscore reads version 1.
@@ -279,7 +279,16 @@ impl Policy {
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_value(mut value: serde_json::Value) -> Result<Policy, PolicyError> {
+        // serde would read an array as the struct's fields in order ("invalid length 0, expected
+        // struct Policy with 6 elements"): say what a policy is instead.
+        if !value.is_object() {
+            return Err(PolicyError::Syntax { path: String::new(), message: "a policy must be a JSON object".into() });
+        }
         if let Some(obj) = value.as_object_mut() {
+            // `$schema` points an editor at core/policy.schema.json; the engine does not need it.
+            if obj.get("$schema").is_some_and(serde_json::Value::is_string) {
+                obj.remove("$schema");
+            }
             if let Some(name) = obj.get("preset").cloned() {
                 let name = name.as_str().ok_or_else(|| PolicyError::InvalidValue {
                     path: "preset".into(),

@@ -47,7 +47,7 @@ use crate::quote::QuoteError;
 /// assert_eq!(g, amscore::Granularity::Quarter);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     /// No proration: the full dues. The default.
@@ -73,7 +73,7 @@ pub enum Granularity {
 /// assert_eq!((f.units, f.of), (0, 364));
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayCount {
     /// From the date to the span's last day, both included, over the span's days, both included.
@@ -94,7 +94,7 @@ pub enum DayCount {
 /// assert!(f.is_whole()); // 366 of 365 days is capped at the whole
 /// # Ok::<(), amscore::DateError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Denominator {
     /// The span's actual days: 365 or 366 for a year, 28 to 31 for a month. The default.
@@ -114,7 +114,7 @@ pub enum Denominator {
 /// assert_eq!(r, amscore::RolloverCharge::ProratedPlusFull);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RolloverCharge {
     /// Full dues for one term; the rest of the current period is free (the late-join rule).
@@ -134,13 +134,17 @@ pub enum RolloverCharge {
 /// assert_eq!(u, amscore::MinimumCharge::MinorUnit);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MinimumCharge {
     /// One minor unit of the currency (0.01 USD, 1 JPY, 0.001 KWD).
     MinorUnit,
     /// A fixed amount in the plan's currency, written `{"amount": "10.00"}`.
-    Amount(#[serde(with = "decimal_text")] Decimal),
+    Amount(
+        #[schemars(with = "crate::schema::DecimalText")]
+        #[serde(with = "decimal_text")]
+        Decimal,
+    ),
 }
 
 fn yes() -> bool {
@@ -158,7 +162,7 @@ fn yes() -> bool {
 /// assert!(p.count_join_unit);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Proration {
     /// How finely to prorate (default `none`: full dues on joining).
@@ -307,32 +311,40 @@ pub fn whole_unused_months(date: Date, start: Date, end: Date) -> Result<Fractio
 /// first day; or `None` when the span is not a whole number of units.
 fn month_units(date: Date, start: Date, end: Date, size: i64) -> Result<Option<(i64, i64, Date)>, DateError> {
     let after_end = add_days(end, 1)?;
-    let mut of = 0_i64;
-    loop {
-        let next = add_months(start, (of + 1) * size, MonthEndRule::Clamp)?;
-        if next > after_end {
-            break;
-        }
-        of += 1;
-        // Spans are at most 1200 months long (policy validation), so this loop is bounded.
-        if of > 2400 {
-            return Ok(None);
-        }
+    let at = |k: i64| add_months(start, k * size, MonthEndRule::Clamp);
+    // `at` grows strictly with k, and the calendar-month distance from `start` to a date is
+    // within one unit of the k sought: start there and step, rather than walking every unit
+    // from `start` (a quote's costliest step; see benches/README.md).
+    let units_to = |to: Date| {
+        let months = (i64::from(to.year()) - i64::from(start.year())) * 12 + i64::from(u8::from(to.month()))
+            - i64::from(u8::from(start.month()));
+        months.div_euclid(size)
+    };
+    // Spans are at most 1200 months long (policy validation); 2400 units bounds the search.
+    let mut of = units_to(after_end).clamp(0, 2401);
+    while of > 0 && at(of)? > after_end {
+        of -= 1;
     }
-    if of == 0 || add_months(start, of * size, MonthEndRule::Clamp)? != after_end {
+    while of <= 2400 && at(of + 1)? <= after_end {
+        of += 1;
+    }
+    if of > 2400 || of == 0 || at(of)? != after_end {
         return Ok(None);
     }
     if date < start {
         return Ok(Some((0, of, start)));
     }
-    let mut index = 0_i64;
-    while index + 1 < of && add_months(start, (index + 1) * size, MonthEndRule::Clamp)? <= date {
-        index += 1;
-    }
     if date > end {
         return Ok(Some((of, of, after_end)));
     }
-    Ok(Some((index, of, add_months(start, index * size, MonthEndRule::Clamp)?)))
+    let mut index = units_to(date).clamp(0, of - 1);
+    while index > 0 && at(index)? > date {
+        index -= 1;
+    }
+    while index + 1 < of && at(index + 1)? <= date {
+        index += 1;
+    }
+    Ok(Some((index, of, at(index)?)))
 }
 
 /// The unit a [`Fraction`] counts in.
@@ -460,7 +472,7 @@ impl Fraction {
 /// assert_eq!(r, amscore::Remainder::LargestRemainder);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Remainder {
     /// All to the last part (the default): 100.00 in 3 → 33.33, 33.33, 33.34.
@@ -552,6 +564,63 @@ fn minor(units: i128, currency: Currency) -> Money {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    /// The unit-by-unit walk `month_units` replaced: the oracle of its property test.
+    fn month_units_by_walking(
+        date: Date,
+        start: Date,
+        end: Date,
+        size: i64,
+    ) -> Result<Option<(i64, i64, Date)>, DateError> {
+        let after_end = add_days(end, 1)?;
+        let mut of = 0_i64;
+        loop {
+            let next = add_months(start, (of + 1) * size, MonthEndRule::Clamp)?;
+            if next > after_end {
+                break;
+            }
+            of += 1;
+            if of > 2400 {
+                return Ok(None);
+            }
+        }
+        if of == 0 || add_months(start, of * size, MonthEndRule::Clamp)? != after_end {
+            return Ok(None);
+        }
+        if date < start {
+            return Ok(Some((0, of, start)));
+        }
+        let mut index = 0_i64;
+        while index + 1 < of && add_months(start, (index + 1) * size, MonthEndRule::Clamp)? <= date {
+            index += 1;
+        }
+        if date > end {
+            return Ok(Some((of, of, after_end)));
+        }
+        Ok(Some((index, of, add_months(start, index * size, MonthEndRule::Clamp)?)))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn month_units_equals_the_unit_by_unit_walk(
+            start in -4_300_000_i32..=2_913_000,
+            len in 0_i64..1300,
+            len_months in proptest::bool::ANY,
+            offset in -800_i64..900,
+            size in proptest::sample::select(vec![1_i64, 3, 6, 12]),
+        ) {
+            let start = Date::from_julian_day(start + 2_460_000).unwrap_or(Date::MIN);
+            // Whole-unit spans (the usual case) and arbitrary day spans.
+            let end = if len_months {
+                add_months(start, (len % 100 + 1) * size, MonthEndRule::Clamp).and_then(|d| add_days(d, -1))
+            } else {
+                add_days(start, len)
+            };
+            let Ok(end) = end else { return Ok(()) };
+            let Ok(date) = add_days(start, offset * 7 % 40_000) else { return Ok(()) };
+            proptest::prop_assert_eq!(month_units(date, start, end, size), month_units_by_walking(date, start, end, size));
+        }
+    }
 
     fn rule(g: Granularity) -> Proration {
         Proration { granularity: g, ..Proration::default() }

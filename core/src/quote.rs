@@ -41,7 +41,7 @@
 //!   that start on or after the effective date), minus the plan's `cancellation_fee`, never below
 //!   zero; effective on the date (default) or at the term's end (`settings.quotes.cancel_at`).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -55,7 +55,7 @@ use crate::plan::{Plan, PlanId};
 use crate::proration::{split_even, RolloverCharge};
 use crate::proration::{whole_unused_months, Fraction, Granularity, MinimumCharge, ProrationUnit, Remainder};
 use crate::renewal::{ReinstatementStart, RenewalKind};
-use crate::status::{MemberId, Membership, Status};
+use crate::status::{MemberId, MemberStatus, Membership, Status};
 use crate::term::{Term, TermRule};
 
 /// A quote that cannot be given as asked.
@@ -187,7 +187,7 @@ error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
 /// assert_eq!(amscore::DowngradeTiming::default(), amscore::DowngradeTiming::TermEnd);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DowngradeTiming {
     /// The day after the current term ends; nothing is charged or credited now. The default.
@@ -204,7 +204,7 @@ pub enum DowngradeTiming {
 /// assert_eq!(n, amscore::NegativeNet::ExtraDays);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NegativeNet {
     /// The total stays negative: an account credit for the member. The default.
@@ -225,7 +225,7 @@ pub enum NegativeNet {
 /// assert_eq!(r, amscore::RefundPolicy::ProratedByDay);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RefundPolicy {
     /// No refund. The default.
@@ -244,7 +244,7 @@ pub enum RefundPolicy {
 /// assert_eq!(c, amscore::CancelAt::TermEnd);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelAt {
     /// On the cancellation date. The default.
@@ -261,12 +261,13 @@ pub enum CancelAt {
 /// assert_eq!(d.terms, 3);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MultiTermDiscount {
     /// The terms bought (at least 2).
     pub terms: u32,
     /// The percentage off the dues, above 0 and at most 100 (`"10"` for 10%).
+    #[schemars(with = "crate::schema::DecimalText")]
     #[serde(with = "decimal_text")]
     pub percent: Decimal,
 }
@@ -279,7 +280,7 @@ pub struct MultiTermDiscount {
 /// assert_eq!(s.fraction_scale, None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuoteSettings {
     /// Quantize proration fractions to this many decimals (with `settings.rounding`) before
@@ -629,33 +630,30 @@ fn line(kind: LineKind, description: String, amount: Money, period: Option<Term>
     QuoteLine { kind, description, amount, period, proration: f }
 }
 
-fn describe(f: &Fraction) -> String {
-    let unit = match (f.unit, f.of == 1) {
-        (ProrationUnit::Day, true) => "day",
-        (ProrationUnit::Day, false) => "days",
-        (ProrationUnit::Month, true) => "month",
-        (ProrationUnit::Month, false) => "months",
-        (ProrationUnit::Quarter, true) => "quarter",
-        (ProrationUnit::Quarter, false) => "quarters",
-        (ProrationUnit::Half, true) => "half",
-        (ProrationUnit::Half, false) => "halves",
-    };
-    format!("{} of {} {unit}", f.units, f.of)
-}
-
-fn with_fraction(text: String, f: Option<&Fraction>) -> String {
-    match f {
-        Some(f) if !f.is_whole() => format!("{text}, {}", describe(f)),
-        _ => text,
+/// A line's description, written into one string: `head`, then ` × N terms` for more than one
+/// term, then `, 7 of 12 months` for a prorated (not whole) fraction. (Formatting the pieces
+/// separately and joining them was a third of a join quote: benches/README.md.)
+fn description(head: fmt::Arguments<'_>, terms: u32, f: Option<&Fraction>) -> String {
+    let mut text = String::with_capacity(64);
+    // Writing into a String cannot fail.
+    let _ = text.write_fmt(head);
+    if terms > 1 {
+        let _ = write!(text, " × {terms} terms");
     }
-}
-
-fn terms_text(terms: u32) -> String {
-    if terms == 1 {
-        String::new()
-    } else {
-        format!(" × {terms} terms")
+    if let Some(f) = f.filter(|f| !f.is_whole()) {
+        let unit = match (f.unit, f.of == 1) {
+            (ProrationUnit::Day, true) => "day",
+            (ProrationUnit::Day, false) => "days",
+            (ProrationUnit::Month, true) => "month",
+            (ProrationUnit::Month, false) => "months",
+            (ProrationUnit::Quarter, true) => "quarter",
+            (ProrationUnit::Quarter, false) => "quarters",
+            (ProrationUnit::Half, true) => "half",
+            (ProrationUnit::Half, false) => "halves",
+        };
+        let _ = write!(text, ", {} of {} {unit}", f.units, f.of);
     }
+    text
 }
 
 /// The extra seats beyond the included ones and their price for one term, checking the limits.
@@ -777,7 +775,7 @@ impl Engine {
         let push = |f: Option<Fraction>, count: u32, period: Term, lines: &mut Vec<QuoteLine>| -> Result<(), Error> {
             let full = price.checked_mul(Decimal::from(count))?;
             let mut amount = pricing.prorate(&full, f)?;
-            let mut text = with_fraction(format!("{} dues{}", plan.name, terms_text(count)), f.as_ref());
+            let mut text = description(format_args!("{} dues", plan.name), count, f.as_ref());
             if let (Some(min), true) = (rule.minimum, f.is_some_and(|fr| !fr.is_whole())) {
                 let floor = match min {
                     MinimumCharge::MinorUnit => Money::from_minor_units(1, full.currency()),
@@ -786,14 +784,14 @@ impl Engine {
                 let floor = min_money(floor, full.round(pricing.rounding));
                 if amount.amount() < floor.amount() {
                     amount = floor;
-                    text = format!("{text} (minimum charge)");
+                    text.push_str(" (minimum charge)");
                 }
             }
             lines.push(line(LineKind::Dues, text, amount, Some(period), f.filter(|fr| !fr.is_whole())));
             if let Some((n, per_term)) = extra {
                 let full = per_term.checked_mul(Decimal::from(count))?;
                 let amount = pricing.prorate(&full, f)?;
-                let text = with_fraction(format!("{n} extra seats{}", terms_text(count)), f.as_ref());
+                let text = description(format_args!("{n} extra seats"), count, f.as_ref());
                 lines.push(line(LineKind::Seats, text, amount, Some(period), f.filter(|fr| !fr.is_whole())));
             }
             Ok(())
@@ -872,7 +870,7 @@ impl Engine {
             let fee = Money::new(fee, plan.prices.currency);
             let f = f.filter(|_| plan.proration.join_fee);
             let amount = pricing.prorate(&fee, f)?;
-            lines.push(line(LineKind::JoinFee, with_fraction("Join fee".into(), f.as_ref()), amount, None, f));
+            lines.push(line(LineKind::JoinFee, description(format_args!("Join fee"), 1, f.as_ref()), amount, None, f));
         }
         let total = self.sum_lines(plan.prices.currency, &lines)?;
         let blank = Membership {
@@ -924,7 +922,23 @@ impl Engine {
         terms: u32,
         seats: Option<u32>,
     ) -> Result<Quote, Error> {
-        let r = self.renewal_term(membership, date, terms)?;
+        self.quote_renewal_given_status(membership, date, terms, seats, None)
+    }
+
+    /// [`Engine::quote_renewal`], with the membership's status on `date` when the caller already
+    /// knows it (the decision does), so that it is not worked out again.
+    pub(crate) fn quote_renewal_given_status(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        status: Option<&MemberStatus>,
+    ) -> Result<Quote, Error> {
+        let r = match status {
+            Some(status) => self.renewal_term_given_status(membership, date, terms, status)?,
+            None => self.renewal_term(membership, date, terms)?,
+        };
         let plan = self.plan(&membership.plan)?;
         if r.kind == RenewalKind::Rejoin {
             return self.join_quote(&plan.id, date, terms, seats, QuoteKind::Rejoin, Some(membership));
@@ -938,13 +952,13 @@ impl Engine {
         } else {
             let mut lines = Vec::new();
             let full = next.prices.renewal_dues().checked_mul(Decimal::from(terms))?.round(pricing.rounding);
-            let text = format!("{} renewal dues{}", next.name, terms_text(terms));
+            let text = description(format_args!("{} renewal dues", next.name), terms, None);
             lines.push(line(LineKind::Dues, text, full, Some(r.term), None));
             if let Some((n, per_term)) = seat_extra(next, seats)? {
                 let amount = per_term.checked_mul(Decimal::from(terms))?.round(pricing.rounding);
                 lines.push(line(
                     LineKind::Seats,
-                    format!("{n} extra seats{}", terms_text(terms)),
+                    description(format_args!("{n} extra seats"), terms, None),
                     amount,
                     Some(r.term),
                     None,
@@ -1110,7 +1124,7 @@ impl Engine {
         let credit = min_money(pricing.prorate(&change.amount_paid, f_old)?, room);
         let mut lines = vec![line(
             LineKind::Credit,
-            with_fraction(format!("Unused {} (paid {})", old.name, change.amount_paid), f_old.as_ref()),
+            description(format_args!("Unused {} (paid {})", old.name, change.amount_paid), 1, f_old.as_ref()),
             minus(credit),
             Some(rest),
             f_old,
@@ -1125,7 +1139,7 @@ impl Engine {
             let amount = pricing.prorate(&new.prices.join_dues(), f_new)?;
             lines.push(line(
                 LineKind::Dues,
-                with_fraction(format!("{} dues", new.name), f_new.as_ref()),
+                description(format_args!("{} dues", new.name), 1, f_new.as_ref()),
                 amount,
                 Some(rest),
                 f_new,
@@ -1134,7 +1148,7 @@ impl Engine {
                 let amount = pricing.prorate(&per_term, f_new)?;
                 lines.push(line(
                     LineKind::Seats,
-                    with_fraction(format!("{n} extra seats"), f_new.as_ref()),
+                    description(format_args!("{n} extra seats"), 1, f_new.as_ref()),
                     amount,
                     Some(rest),
                     f_new,
@@ -1206,11 +1220,11 @@ impl Engine {
         if delta.is_negative() {
             let credit = pricing.prorate(&delta.negated(), f)?;
             let credit = room.map_or(credit, |r| min_money(credit, r));
-            let text = with_fraction(format!("Seats {from} → {to}: unused seats"), f.as_ref());
+            let text = description(format_args!("Seats {from} → {to}: unused seats"), 1, f.as_ref());
             lines.push(line(LineKind::Credit, text, minus(credit), Some(rest), f));
         } else {
             let amount = pricing.prorate(&delta, f)?;
-            let text = with_fraction(format!("Seats {from} → {to}"), f.as_ref());
+            let text = description(format_args!("Seats {from} → {to}"), 1, f.as_ref());
             lines.push(line(LineKind::Seats, text, amount, Some(rest), f));
         }
         let mut term = m.term;
@@ -1294,8 +1308,11 @@ impl Engine {
                     None => (cancel.amount_paid.round(pricing.rounding), zero),
                 };
                 let refund = min_money(part, room);
-                let text =
-                    with_fraction(format!("Refund of unused {} (paid {})", plan.name, cancel.amount_paid), f.as_ref());
+                let text = description(
+                    format_args!("Refund of unused {} (paid {})", plan.name, cancel.amount_paid),
+                    1,
+                    f.as_ref(),
+                );
                 lines.push(line(LineKind::Refund, text, minus(refund), Some(Term { start: date, end: Some(end) }), f));
                 refund
             }

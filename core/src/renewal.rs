@@ -67,7 +67,7 @@ error_codes!(RenewalError, "renewal", RENEWAL_ERRORS, {
 });
 
 /// How a lapsed member's reinstatement term is placed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReinstatementStart {
     /// The new term starts the day after the old one ended, closing the gap (the default):
@@ -80,7 +80,7 @@ pub enum ReinstatementStart {
 }
 
 /// Which path a renewal takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RenewalKind {
     /// A current member (active, new or in grace) extends from the current term's end.

@@ -11,7 +11,7 @@ use crate::policy::PolicyError;
 use crate::request::{RegistrationStatus, RequestKind};
 
 /// Rules for one request kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct KindRules {
     /// The website may complete this kind of request at all (default true).
@@ -25,7 +25,7 @@ impl Default for KindRules {
 }
 
 /// Self-service rules for one plan, on top of the plan's own flags.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PlanRules {
     /// Request kinds the website may not complete for members of (or joiners to) this plan.
@@ -42,7 +42,7 @@ pub struct PlanRules {
 }
 
 /// Self-service rules for one product.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProductRules {
     /// Only members may buy it.
@@ -72,7 +72,7 @@ impl Default for ProductRules {
 /// assert!(p.self_service.staff_only_fields.is_empty());
 /// # Ok::<(), amscore::PolicyError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SelfServicePolicy {
     /// Rules per request kind; kinds not listed are online.
@@ -85,12 +85,14 @@ pub struct SelfServicePolicy {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub credentials: BTreeMap<String, String>,
     /// The largest refund paid out online, in the refund's currency; `None`: no limit.
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub max_online_refund: Option<Decimal>,
     /// The most days a reinstatement may be back-dated online; `None`: no limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_backdating_days: Option<u32>,
     /// A balance due up to this amount does not block self-service (default 0).
+    #[schemars(with = "crate::schema::DecimalText")]
     #[serde(with = "crate::money::decimal_text")]
     pub balance_due_tolerance: Decimal,
     /// Online cancellation of an event registration closes this many hours before the start

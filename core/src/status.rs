@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::error::error_codes;
-use crate::period::{DateError, MonthEndRule, Offset};
+use crate::period::{DateError, Length, MonthEndRule, Offset};
 use crate::plan::{Plan, PlanId};
 use crate::renewal::RenewalKind;
 use crate::term::Term;
@@ -83,7 +83,7 @@ impl From<&str> for MemberId {
 }
 
 /// A lifecycle status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Applied, awaiting payment or approval.
@@ -194,7 +194,7 @@ impl Membership {
 }
 
 /// The event a status-rule boundary is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The member's join date (member-since).
@@ -210,7 +210,7 @@ pub enum Event {
 }
 
 /// A date relative to an event: `{"event": "term_end", "offset": {"months": 1}}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Boundary {
     /// The event.
@@ -225,7 +225,7 @@ pub struct Boundary {
 /// The window is `from ≤ date ≤ to`, both inclusive. `from` is the latest of its boundaries and
 /// `to` the earliest of its boundaries; an empty list leaves that side open. A boundary on an
 /// event that never happens (the end of a lifetime term) is never reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusRule {
     /// The status this rule gives.
@@ -279,35 +279,45 @@ impl MemberStatus {
     }
 }
 
-/// The dates the status rules are measured from, for one membership on one plan.
+/// The dates the status rules are measured from, for one membership on one plan. The grace and
+/// reinstatement ends are worked out only when a rule asks for them (month arithmetic is the
+/// costliest step of a status; see benches/README.md).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EventDates {
     join: Date,
     term_start: Date,
     term_end: Option<Date>,
-    grace_end: Option<Date>,
-    reinstatement_end: Option<Date>,
+    grace: Option<Length>,
+    reinstatement: Option<Length>,
 }
 
 impl EventDates {
-    pub(crate) fn new(m: &Membership, plan: &Plan, rule: MonthEndRule) -> Result<EventDates, DateError> {
-        let grace_end = match (m.term.end, plan.windows.grace) {
-            (Some(end), Some(g)) => Some(Offset::from(g).apply(end, rule)?),
-            (end, None) => end,
-            (None, Some(_)) => None,
-        };
-        let reinstatement_end = match (grace_end, plan.windows.reinstatement) {
-            (Some(g), Some(r)) => Some(Offset::from(r).apply(g, rule)?),
-            (g, None) => g,
-            (None, Some(_)) => None,
-        };
-        Ok(EventDates {
+    pub(crate) fn new(m: &Membership, plan: &Plan) -> EventDates {
+        EventDates {
             join: m.member_since,
             term_start: m.term.start,
             term_end: m.term.end,
-            grace_end,
-            reinstatement_end,
-        })
+            grace: plan.windows.grace,
+            reinstatement: plan.windows.reinstatement,
+        }
+    }
+
+    /// The last day of grace: the term's end plus the grace window (the term's end without one).
+    fn grace_end(&self, rule: MonthEndRule) -> Result<Option<Date>, DateError> {
+        match (self.term_end, self.grace) {
+            (Some(end), Some(g)) => Offset::from(g).apply(end, rule).map(Some),
+            (end, None) => Ok(end),
+            (None, Some(_)) => Ok(None),
+        }
+    }
+
+    /// The last day to reinstate: the grace end plus the reinstatement window.
+    fn reinstatement_end(&self, rule: MonthEndRule) -> Result<Option<Date>, DateError> {
+        match (self.grace_end(rule)?, self.reinstatement) {
+            (Some(g), Some(r)) => Offset::from(r).apply(g, rule).map(Some),
+            (g, None) => Ok(g),
+            (None, Some(_)) => Ok(None),
+        }
     }
 
     /// The date of a boundary, or `None` if its event never happens.
@@ -316,8 +326,8 @@ impl EventDates {
             Event::Join => Some(self.join),
             Event::TermStart => Some(self.term_start),
             Event::TermEnd => self.term_end,
-            Event::GraceEnd => self.grace_end,
-            Event::ReinstatementEnd => self.reinstatement_end,
+            Event::GraceEnd => self.grace_end(rule)?,
+            Event::ReinstatementEnd => self.reinstatement_end(rule)?,
         };
         base.map(|d| b.offset.apply(d, rule)).transpose()
     }
@@ -373,7 +383,7 @@ pub(crate) fn status_on(
     if m.pending {
         return Ok(MemberStatus::from_fact(Status::Pending));
     }
-    let events = EventDates::new(m, plan, month_end)?;
+    let events = EventDates::new(m, plan);
     for r in rules {
         if r.matches(date, &events, month_end)? {
             return Ok(status_of_rule(r));
@@ -453,4 +463,32 @@ pub fn default_status_rules() -> Vec<StatusRule> {
             renewal: None,
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use crate::{Engine, Membership, Status, Term};
+
+    #[test]
+    fn an_event_no_rule_reaches_does_not_fail_the_status() {
+        // Active until 9999-11-01: grace ends 9999-12-01, the reinstatement end (six months on)
+        // is past the last representable year. The `active` row decides before `lapsed` asks for it.
+        let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        let m = Membership {
+            member_id: "M-1".into(),
+            plan: "individual".into(),
+            member_since: date!(9998 - 11 - 02),
+            term: Term::new(date!(9998 - 11 - 02), Some(date!(9999 - 11 - 01))).unwrap_or_else(|e| panic!("{e}")),
+            pending: false,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+        };
+        let status = engine.status_on(&m, date!(9999 - 10 - 01)).map(|s| s.status);
+        assert_eq!(status, Ok(Status::Active));
+        let err = engine.status_on(&m, date!(9999 - 12 - 20)).map(|s| s.status).unwrap_err();
+        assert_eq!(err.to_string(), "date out of range: 9999-12-01 + 6 months");
+    }
 }

@@ -91,7 +91,7 @@ impl fmt::Display for Term {
 }
 
 /// The length of one calendar period: a year or a month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarPeriod {
     /// A year from the anchor month-day (Jan 1 – Dec 31, or a fiscal year such as Jul 1 – Jun 30).
@@ -101,7 +101,7 @@ pub enum CalendarPeriod {
 }
 
 /// Where a first term on a calendar plan starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarJoinStart {
     /// The term is back-dated to the start of the period the member joins in (the default);
@@ -117,7 +117,7 @@ pub enum CalendarJoinStart {
 /// Written as a tagged object, for example `{"kind": "rolling", "length": {"count": 1, "unit": "year"}}`,
 /// `{"kind": "calendar", "period": "year", "anchor": "01-01", "rollover": "10-01"}` or
 /// `{"kind": "lifetime"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TermRule {
     /// Anniversary terms: a term starts on the join (or renewal) date and runs for a length.

@@ -204,7 +204,7 @@ static void construction(void) {
         "policy syntax error", "trailing comma at line 1 column 36", "", out == MARKER);
     prime();
     ROW("new_from_json: not an object", ams_engine_new_from_json(S("true"), &out), AMS_RESULT_POLICY_SYNTAX,
-        "policy syntax error", "invalid type: boolean `true`, expected struct Policy", "", out == MARKER);
+        "policy syntax error", "a policy must be a JSON object", "", out == MARKER);
     prime();
     ROW("new_from_json: empty document", ams_engine_new_from_json("", 0, &out), AMS_RESULT_POLICY_SYNTAX,
         "policy syntax error", "EOF while parsing a value at line 1 column 0", "", out == MARKER);

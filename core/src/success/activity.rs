@@ -13,7 +13,7 @@ use crate::status::MemberId;
 use super::roster::{RowError, SuccessError};
 
 /// An activity kind's identifier (`"event_attended"`, `"login"`, `"donation"`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct KindId(pub String);
 
@@ -61,7 +61,7 @@ pub struct ActivityEvent {
 /// The calendar period a cap counts events in. Periods are fixed on the calendar (ISO weeks from
 /// Monday, months, quarters from January, years), never relative to the scoring date, so the set
 /// of events that count does not change as the date moves on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CapPeriod {
     /// One calendar day.
@@ -102,7 +102,7 @@ impl CapPeriod {
 
 /// At most `max` events of a kind count per calendar period; in each period the most recent
 /// events count (ties keep the input order) and the rest are reported as capped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cap {
     /// How many events count per period (at least 1).
@@ -112,7 +112,7 @@ pub struct Cap {
 }
 
 /// A kind of activity and how it scores: `{"id": "login", "weight": "1", "cap": {"max": 4, "per": "month"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityKind {
     /// The kind's identifier, as events name it.
@@ -121,6 +121,7 @@ pub struct ActivityKind {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Points per event (or per unit of value), before decay. Not negative.
+    #[schemars(with = "crate::schema::DecimalText")]
     #[serde(with = "decimal_text")]
     pub weight: Decimal,
     /// Whether an event scores `weight × value` (a donation of 50 with weight 0.1 scores 5)

@@ -20,12 +20,13 @@ use super::roster::{derive, Member, MemberHistory, RowError, SuccessError};
 const FACTOR_PLACES: u32 = 12;
 
 /// One row of a step decay table: events up to `until_day` days old keep `factor` of their points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecayStep {
     /// The oldest age, in days, this step covers (inclusive).
     pub until_day: u32,
     /// The share of points kept, 0 to 1.
+    #[schemars(with = "crate::schema::DecimalText")]
     #[serde(with = "decimal_text")]
     pub factor: Decimal,
 }
@@ -46,7 +47,7 @@ pub struct DecayStep {
 /// assert_eq!(d.factor(90), Decimal::new(5, 1));
 /// assert_eq!(d.factor(180), Decimal::new(25, 2));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Decay {
     /// Points never fade.
@@ -63,6 +64,7 @@ pub enum Decay {
         /// The steps, by increasing `until_day`, with factors that never increase.
         steps: Vec<DecayStep>,
         /// The factor for events older than the last step.
+        #[schemars(with = "crate::schema::DecimalText")]
         #[serde(default, with = "decimal_text")]
         after: Decimal,
     },

@@ -15,7 +15,7 @@ use super::roster::{derive, MemberHistory, RowError, SuccessError};
 
 /// An upgrade path and its thresholds: `{"from": "digital", "to": "individual", "min_score": "40",
 /// "min_tenure_years": 1}`. Every threshold given must be met (each is "at least").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpgradeRule {
     /// The plan members are on.
@@ -23,9 +23,11 @@ pub struct UpgradeRule {
     /// The plan to offer.
     pub to: PlanId,
     /// The least engagement score.
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<Decimal>,
     /// The least engagement percentile (0–100).
+    #[schemars(with = "Option<crate::schema::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub min_percentile: Option<Decimal>,
     /// The least whole years since member-since.

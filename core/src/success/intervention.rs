@@ -20,7 +20,7 @@ fn staff_outreach() -> String {
 
 /// An at-risk rule: `{"id": "first_year_quiet", "when": {...}, "priority": 1, "cooldown_days": 30}`.
 /// Its id is the reason code a trigger carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtRiskRule {
     /// The rule's identifier: the reason code.

@@ -13,7 +13,7 @@ use super::roster::{derive, Member, MemberHistory, RowError, SuccessError};
 use super::segment::segments_of;
 
 /// The date a milestone is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Anchor {
     /// Member-since.
@@ -30,7 +30,7 @@ pub enum Anchor {
 /// The milestone is **done** once an event of its `activity` kind falls in its window, from
 /// `anchor + from_day` (default: `anchor + day`) to `anchor + day + grace_days`, on or before the
 /// date asked about. Before the window it is **upcoming**, inside it **due**, after it **missed**.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// The milestone's identifier.
@@ -50,7 +50,7 @@ pub struct Milestone {
 }
 
 /// A journey: milestones, for every member or for one segment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Journey {
     /// The journey's identifier.

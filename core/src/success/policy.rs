@@ -17,7 +17,7 @@ use super::segment::Segment;
 
 /// Whether a member who reinstates after a gap counts, in retention measures, as a new member
 /// (the gap ended the old membership) or as a continuing one (the gap is bridged).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReinstatedAs {
     /// The gap is bridged: the member counts as a member across it and as having renewed.
@@ -50,7 +50,7 @@ impl ReinstatedAs {
 /// assert_eq!(err.to_string(), "success.activity_kinds[0].weight: must not be negative");
 /// # Ok::<(), amscore::PolicyError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SuccessPolicy {
     /// The kinds of activity events and how they score.

@@ -21,7 +21,7 @@ use super::roster::{derive, MemberFacts, MemberHistory, RowError, SuccessError};
 /// Written as its name: `plan`, `status`, `tenure_days`, `tenure_years`, `first_year`,
 /// `engagement_score`, `engagement_percentile`, `days_to_renewal`, `auto_renew`, `balance_due`,
 /// `organization`, or `attribute.<name>` for a custom attribute (`attribute.region`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "String", into = "String")]
 pub enum Fact {
     /// The current plan's id (text).
@@ -113,7 +113,7 @@ impl Fact {
 }
 
 /// How a test compares a fact with its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     /// Equal.
@@ -152,7 +152,7 @@ impl Comparison {
 /// One test of a fact: `{"fact": "tenure_years", "op": "lt", "value": 1}`. Numbers may be written
 /// as JSON numbers or decimal strings. A missing fact (a lifetime member's days to renewal, an
 /// attribute the member lacks) fails every test.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Test {
     /// The fact tested.
@@ -174,7 +174,7 @@ pub struct Test {
 /// assert!(matches!(r, Rule::All(ref v) if v.len() == 2));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// Every rule holds.
@@ -365,7 +365,7 @@ impl Rule {
 }
 
 /// A named segment: `{"id": "first_year", "rule": {...}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Segment {
     /// The segment's identifier.
