@@ -209,7 +209,7 @@ proptest! {
         let t = cohort_table(&engine, &members, date).expect("cohorts");
         let sum: u64 = t.rows.iter().map(|r| r.members).sum();
         prop_assert_eq!(sum, t.members);
-        prop_assert_eq!(sum as usize + t.errors.len(), members.len());
+        prop_assert_eq!((sum + t.joined_after) as usize + t.errors.len(), members.len());
         for row in &t.rows {
             prop_assert_eq!(row.cells.first().map(|c| c.eligible), Some(row.members));
         }

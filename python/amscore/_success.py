@@ -367,7 +367,7 @@ def cohort_table(engine: Any, members: Any, as_of: Any) -> Any:
     for y in years:
         for p in ("eligible", "retained"):
             frame[f"{p}_{y}"] = frame[f"{p}_{y}"].astype("Int64")
-    return _with_errors(frame, errors, members=result["members"])
+    return _with_errors(frame, errors, members=result["members"], joined_after=result.get("joined_after", 0))
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:

@@ -432,7 +432,8 @@ impl Engine {
     /// The cohort retention table on a date, as a `pandas.DataFrame`: one row per join year
     /// with `join_year`, `members`, and for every `k` years after joining `eligible_<k>`,
     /// `retained_<k>` (nullable ints) and `rate_<k>` (`Decimal`, None where the cohort is too
-    /// young). `attrs["members"]` counts the members measured; `attrs["errors"]` the bad rows.
+    /// young). `attrs["members"]` counts the members measured, `attrs["joined_after"]` those
+    /// whose first term starts after `as_of` (in no cohort yet); `attrs["errors"]` the bad rows.
     ///
     /// >>> import pandas as pd
     /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,

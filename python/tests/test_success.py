@@ -153,6 +153,7 @@ def test_sample_scores_segments_cohorts_journeys_match_the_gateway(sample: Any, 
             y = c["years"]
             assert (table.loc[i, f"eligible_{y}"], table.loc[i, f"retained_{y}"], str(table.loc[i, f"rate_{y}"])) == (c["eligible"], c["retained"], c["rate"])
     assert table.attrs["members"] == want["members"] == 383
+    assert table.attrs["joined_after"] == 0
 
     journeys = engine.journeys(roster, activity, TODAY)
     want = ask("journeys", events=events)

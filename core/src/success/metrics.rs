@@ -460,13 +460,22 @@ pub struct CohortTable {
     pub rows: Vec<CohortRow>,
     /// Members counted (the sum of the rows' members).
     pub members: u64,
+    /// Members whose first term starts after the date: not in any cohort yet on that date, and
+    /// counted here so that rows + `joined_after` + errors account for every member given.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub joined_after: u64,
     /// One error per bad member row.
     pub errors: Vec<RowError>,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// The cohort retention table on a date. Each member belongs to the cohort of the year their
 /// first term started; year k counts them if a term covers their k-th anniversary (clamped for
-/// Feb 29), among members whose k-th anniversary is on or before `as_of`.
+/// Feb 29), among members whose k-th anniversary is on or before `as_of`. A member whose first
+/// term starts after `as_of` is in no cohort yet and is counted in `joined_after`.
 ///
 /// ```
 /// use amscore::success::{cohort_table, MemberHistory};
@@ -486,10 +495,14 @@ pub fn cohort_table(engine: &Engine, members: &[MemberHistory], as_of: Date) -> 
     let policy = &engine.policy().success;
     let roster = prepare(engine, members, &[], &policy.activity_kinds);
     let mut rows: std::collections::BTreeMap<i32, (u64, Vec<(u64, u64)>)> = std::collections::BTreeMap::new();
-    let mut total = 0u64;
+    let (mut total, mut joined_after) = (0u64, 0u64);
     for m in &roster.members {
         let x = Measured::new(m, policy.reinstated);
         let Some(join) = m.terms.first().map(|t| t.start) else { continue };
+        if join > as_of {
+            joined_after += 1;
+            continue;
+        }
         total += 1;
         let row = rows.entry(join.year()).or_default();
         row.0 += 1;
@@ -525,7 +538,7 @@ pub fn cohort_table(engine: &Engine, members: &[MemberHistory], as_of: Date) -> 
                 .collect(),
         })
         .collect();
-    Ok(CohortTable { rows, members: total, errors: roster.errors })
+    Ok(CohortTable { rows, members: total, joined_after, errors: roster.errors })
 }
 
 #[cfg(test)]
