@@ -344,7 +344,8 @@ fn date_err(_: crate::period::DateError) -> SuccessError {
 /// A member is a member on a date if a term of theirs covers it (gaps bridged by reinstatement
 /// count as covered when `success.reinstated` is `continuing`) and they were not cancelled or dead
 /// by then. A term ending in the period is *up for renewal*; it is *renewed* if a later term
-/// continues its run. Outcomes are as the history shows on `as_of`: a term that ended days ago and
+/// continues its run. The eligibility basis therefore counts renewal opportunities, not members:
+/// a member of a monthly plan is up for renewal up to twelve times in the period. Outcomes are as the history shows on `as_of`: a term that ended days ago and
 /// may still be renewed in grace counts as not renewed yet.
 ///
 /// ```
