@@ -8,14 +8,9 @@
 
 #include "amscore.h"
 #include "check.h"
+#include "members.h"
 #include "json.h"
 
-#define S(lit) (lit), (sizeof(lit) - 1)
-
-static ams_date d(int32_t y, uint8_t m, uint8_t day) {
-    ams_date out = {y, m, day};
-    return out;
-}
 
 static int same_date(ams_date a, ams_date b) {
     return a.year == b.year && a.month == b.month && a.day == b.day;
@@ -65,17 +60,6 @@ static const char *status_name(ams_status s) {
     static const char *names[] = {"none",   "pending", "new",       "active",    "grace",
                                   "lapsed", "expired", "cancelled", "suspended", "deceased"};
     return s < sizeof names / sizeof names[0] ? names[s] : "?";
-}
-
-static ams_membership individual(void) {
-    ams_membership m;
-    memset(&m, 0, sizeof m);
-    m.plan = "individual";
-    m.plan_len = strlen(m.plan);
-    m.member_since = d(2025, 1, 15);
-    m.term_start = d(2025, 1, 15);
-    m.term_end = d(2026, 1, 14);
-    return m;
 }
 
 /* Typed status on every day of three years agrees with the gateway's status_on. */

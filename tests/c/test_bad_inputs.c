@@ -18,16 +18,11 @@
 
 #include "amscore.h"
 #include "check.h"
+#include "members.h"
 
-#define S(lit) (lit), (sizeof(lit) - 1)
 #define POISON 0xA5
 
 static int rows = 0;
-
-static ams_date d(int32_t y, uint8_t m, uint8_t day) {
-    ams_date out = {y, m, day};
-    return out;
-}
 
 /* 1 if all `n` bytes at `p` still hold the poison byte. */
 static int untouched(const void *p, size_t n) {
@@ -132,17 +127,6 @@ static void document_row(const char *name, const ams_engine *e, const char *req,
         ams_result got_ = (call);              \
         reader_row((name), got_, __VA_ARGS__); \
     } while (0)
-
-static ams_membership individual(void) {
-    ams_membership m;
-    memset(&m, 0, sizeof m);
-    m.plan = "individual";
-    m.plan_len = strlen(m.plan);
-    m.member_since = d(2025, 1, 15);
-    m.term_start = d(2025, 1, 15);
-    m.term_end = d(2026, 1, 14);
-    return m;
-}
 
 static ams_renew_request renew_request(void) {
     ams_renew_request req;
