@@ -88,7 +88,12 @@ impl RequestError {
             let op = message.split('`').nth(1).unwrap_or_default().to_owned();
             return RequestError::UnknownOperation { op };
         }
-        match SerdeProblem::classify(path, &message) {
+        RequestError::at(path, &message)
+    }
+
+    /// The narrowest request error for serde's `message` about the value at `path`.
+    fn at(path: String, message: &str) -> RequestError {
+        match SerdeProblem::classify(path, message) {
             SerdeProblem::UnknownField { path, field } => RequestError::UnknownField { path, field },
             SerdeProblem::MissingField { path, field } => RequestError::MissingField { path, field },
             SerdeProblem::Other { path, message } => RequestError::Syntax { path, message },
@@ -417,6 +422,29 @@ pub fn parse_request(value: Value) -> Result<Request, RequestError> {
         (Err(_), _) => serde_path_to_error::deserialize(json!({ op.clone(): fields }))
             .map_err(|e| RequestError::from_serde(&op, e)),
     }
+}
+
+/// Reads a membership's facts on their own (what a request carries as `membership`), with the
+/// same error codes as [`parse_request`] and paths relative to the membership.
+///
+/// ```
+/// use amscore::ErrorCode;
+/// use serde_json::json;
+/// let err = amscore::gateway::parse_membership(json!({"member_id": "M-1", "plan": "individual",
+///     "member_since": "2025-01-15", "term": {"start": "2025-01-15", "end": "2026-02-30"}})).unwrap_err();
+/// assert_eq!((err.name(), err.path()), ("request_syntax", "term.end"));
+/// let err = amscore::gateway::parse_membership(json!({"member_id": "M-1"})).unwrap_err();
+/// assert_eq!(err.to_string(), "missing field `plan`");
+/// ```
+///
+/// # Errors
+/// A [`RequestError`] naming the path inside the membership.
+pub fn parse_membership(value: Value) -> Result<Membership, RequestError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        RequestError::at(path, &err.inner().to_string())
+    })
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {

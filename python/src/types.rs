@@ -1,11 +1,11 @@
 //! The frozen value objects: `Money`, `Term`, `Membership`, `Plan`, `Policy`.
 
-use amscore::{Currency, ErrorCode};
+use amscore::Currency;
 use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::Value;
 use time::Date;
 
 use crate::convert::{extract_amount, extract_date, extract_opt_date, from_value, to_value, Amount};
@@ -23,45 +23,7 @@ fn to_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bou
 /// Reads membership facts the way the gateway reads a request's `membership`, so that errors
 /// carry the gateway's codes and a path relative to the membership.
 fn read_membership(value: Value) -> PyResult<amscore::Membership> {
-    let request = json!({"op": "status_on", "membership": value, "date": "2000-01-01"});
-    match amscore::gateway::parse_request(request) {
-        Ok(amscore::gateway::Request::StatusOn { membership, .. }) => Ok(membership),
-        Ok(_) => Err(PyTypeError::new_err("membership: not a membership")),
-        Err(err) => {
-            let path = err.path().strip_prefix("membership").unwrap_or(err.path()).trim_start_matches('.').to_owned();
-            let message = err.to_string();
-            // `membership.term.end: …` reads `term.end: …`; `membership: missing field …` reads
-            // `missing field …`, as the membership is the whole value here.
-            let message = match message.strip_prefix("membership") {
-                Some(rest) if rest.starts_with(": ") => rest[2..].to_owned(),
-                Some(rest) if rest.starts_with('.') => rest[1..].to_owned(),
-                _ => message.clone(),
-            };
-            Err(raise(&Renamed { code: err.code(), name: err.name(), message }, Some(&path)))
-        }
-    }
-}
-
-/// An error re-worded for the value it was read from (the code and name are kept).
-struct Renamed {
-    code: u32,
-    name: &'static str,
-    message: String,
-}
-
-impl std::fmt::Display for Renamed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl ErrorCode for Renamed {
-    fn code(&self) -> u32 {
-        self.code
-    }
-    fn name(&self) -> &'static str {
-        self.name
-    }
+    amscore::gateway::parse_membership(value).map_err(|err| raise(&err, Some(err.path())))
 }
 
 /// The names of the policy presets amscore ships.
