@@ -275,11 +275,12 @@ fn print_member_success(report: &Report, dir: &std::path::Path) -> Result<(), St
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let (events, bad_lines) = parse_activity_csv(&text);
     let members: Vec<MemberHistory> = report.roster.members.iter().map(MemberHistory::from).collect();
-    let risk = at_risk(report.engine, &members, &events, &[], report.date).map_err(|e| format!("at-risk: {e}"))?;
+    let risk =
+        at_risk(report.engine.success(), &members, &events, &[], report.date).map_err(|e| format!("at-risk: {e}"))?;
     let money = |t: &str| t.parse().map_err(|e| format!("sample economics: {e}"));
     let econ = Economics::new(Currency::USD, money(SAMPLE_ANNUAL_DUES)?, money(SAMPLE_ANNUAL_NON_DUES)?);
-    let retention =
-        retention_metrics(report.engine, &members, report.date, Some(&econ)).map_err(|e| format!("retention: {e}"))?;
+    let retention = retention_metrics(report.engine.success(), &members, report.date, Some(&econ))
+        .map_err(|e| format!("retention: {e}"))?;
     println!("\n== Member success: {} activity events (activity.csv), {} bad lines ==", events.len(), bad_lines.len());
     for bad in &bad_lines {
         println!("  {} [{} {}]: {}", bad.row, bad.code, bad.name, bad.message);

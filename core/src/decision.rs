@@ -8,18 +8,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, Duration, PrimitiveDateTime};
 
-use crate::engine::Engine;
-use crate::error::{error_codes, Error, SerdeProblem};
+use crate::codes::{error_codes, SerdeProblem};
+use crate::error::Error;
 use crate::money::Money;
-use crate::period::{add_days, Offset};
+use crate::period::add_days;
 use crate::plan::{Plan, PlanId};
+use crate::quote::Quoter;
 use crate::quote::{Cancellation, LineKind, PlanChange, Quote, QuoteError, SeatChange};
-use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalKind};
+use crate::renewal::{ReinstatementStart, RenewalError};
 use crate::request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
+use crate::rules::{check_terms, Rulebook};
 use crate::self_service::SelfServicePolicy;
-use crate::status::{MemberStatus, Membership, Status};
+use crate::status::{MemberStatus, Membership, RenewalKind, Status};
 
 /// A request that cannot be decided: facts missing or contradictory, or a value out of range.
 /// Every variant names where in the request (`action.quantity`).
@@ -87,7 +89,7 @@ pub enum DecisionError {
         message: String,
     },
     /// A field the request format does not have.
-    #[error("{}unknown field `{field}`", crate::error::at(path))]
+    #[error("{}unknown field `{field}`", crate::codes::at(path))]
     UnknownField {
         /// Where.
         path: String,
@@ -95,7 +97,7 @@ pub enum DecisionError {
         field: String,
     },
     /// A required field of the request format is missing.
-    #[error("{}missing field `{field}`", crate::error::at(path))]
+    #[error("{}missing field `{field}`", crate::codes::at(path))]
     MissingField {
         /// Where.
         path: String,
@@ -103,7 +105,7 @@ pub enum DecisionError {
         field: String,
     },
     /// Not a request: wrong JSON type, bad date, unknown kind.
-    #[error("{}{message}", crate::error::at(path))]
+    #[error("{}{message}", crate::codes::at(path))]
     Syntax {
         /// Where.
         path: String,
@@ -467,7 +469,7 @@ struct Member<'a> {
 
 /// Collects reasons for one request.
 struct Ctx<'a> {
-    engine: &'a Engine,
+    book: &'a Rulebook,
     rules: &'a SelfServicePolicy,
     request: &'a SelfServiceRequest,
     kind: RequestKind,
@@ -497,7 +499,7 @@ impl<'a> Ctx<'a> {
             path: "member.membership".into(),
             message: e.to_string(),
         })?;
-        let plan = self.engine.plan(&m.plan).map_err(|_| DecisionError::UnknownPlan {
+        let plan = self.book.plan(&m.plan).map_err(|_| DecisionError::UnknownPlan {
             path: "member.membership.plan".into(),
             plan: m.plan.to_string(),
         })?;
@@ -509,7 +511,11 @@ impl<'a> Ctx<'a> {
             }
             .into());
         }
-        let status = self.engine.status_on(m, self.date)?;
+        m.check_plan(plan).map_err(|e| DecisionError::InconsistentFacts {
+            path: "member.membership.term".into(),
+            message: e.to_string(),
+        })?;
+        let status = self.book.status_on(m, self.date)?;
         Ok(Some(Member { membership: m, plan, status }))
     }
 
@@ -520,7 +526,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn plan(&self, id: &PlanId, path: &str) -> Result<&'a Plan, DecisionError> {
-        self.engine.plan(id).map_err(|_| DecisionError::UnknownPlan { path: path.into(), plan: id.to_string() })
+        self.book.plan(id).map_err(|_| DecisionError::UnknownPlan { path: path.into(), plan: id.to_string() })
     }
 
     fn check_online(&mut self, plan: Option<&Plan>) {
@@ -628,13 +634,17 @@ impl<'a> Ctx<'a> {
     }
 
     fn check_terms(&mut self, plan: &Plan, terms: u32) {
-        if terms == 0 || terms > plan.max_terms {
-            let sells = match plan.max_terms {
-                1 => "1 term at a time".to_owned(),
-                max => format!("1 to {max} terms at once"),
-            };
-            self.add(ReasonCode::TermCountInvalid, format!("{} sells {sells}, not {terms}", plan.name));
+        if check_terms(plan, terms).is_err() {
+            self.term_count_invalid(plan, terms);
         }
+    }
+
+    fn term_count_invalid(&mut self, plan: &Plan, terms: u32) {
+        let sells = match plan.max_terms {
+            1 => "1 term at a time".to_owned(),
+            max => format!("1 to {max} terms at once"),
+        };
+        self.add(ReasonCode::TermCountInvalid, format!("{} sells {sells}, not {terms}", plan.name));
     }
 
     fn check_seats(&mut self, plan: &Plan, seats: i64, path: &str) -> Result<u32, DecisionError> {
@@ -668,30 +678,22 @@ impl<'a> Ctx<'a> {
     }
 }
 
-impl Engine {
-    /// Decides one self-service request: the route, every reason that applies (in a stable
-    /// order), the next date it would become self-service, and for a self-service membership
-    /// request its quote.
-    ///
-    /// ```
-    /// use serde_json::json;
-    /// let engine = amscore::Engine::from_preset("amscore")?;
-    /// let request = amscore::parse_self_service_request(json!({
-    ///     "at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}}))?;
-    /// let d = engine.decide(&request)?;
-    /// assert!(d.is_self_service());
-    /// assert_eq!(d.quote.map(|q| q.total.to_string()), Some("225.00 USD".into()));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// A [`DecisionError`] for a request that cannot be decided (missing or contradictory facts,
-    /// unknown plan or product, negative quantity), or the engine's error for facts it refuses.
-    pub fn decide(&self, request: &SelfServiceRequest) -> Result<Decision, Error> {
+/// What decisions read: the core rules, the quotes and the policy's `self_service` section.
+/// [`Engine::decide`](crate::Engine::decide) asks it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decider<'a> {
+    pub(crate) rules: &'a Rulebook,
+    pub(crate) quoter: Quoter<'a>,
+    pub(crate) self_service: &'a SelfServicePolicy,
+}
+
+impl Decider<'_> {
+    /// Decides one self-service request (see [`Engine::decide`](crate::Engine::decide)).
+    pub(crate) fn decide(&self, request: &SelfServiceRequest) -> Result<Decision, Error> {
         let kind = request.action.kind();
         let mut ctx = Ctx {
-            engine: self,
-            rules: &self.policy().self_service,
+            book: self.rules,
+            rules: self.self_service,
             request,
             kind,
             date: request.at.date(),
@@ -777,7 +779,7 @@ impl Engine {
         ctx.check_terms(plan, terms);
         let seats = seats.map(|s| ctx.check_seats(plan, s, "action.seats")).transpose()?;
         let date = ctx.date;
-        Ok(Some(Box::new(move || self.quote_join(plan_id, date, terms, seats))))
+        Ok(Some(Box::new(move || self.quoter.quote_join(plan_id, date, terms, seats))))
     }
 
     fn decide_renewal<'a>(&'a self, ctx: &mut Ctx<'a>, terms: u32) -> Result<Option<QuoteFn<'a>>, Error> {
@@ -786,30 +788,36 @@ impl Engine {
         let reinstate_only = ctx.kind == RequestKind::Reinstate;
         ctx.check_status(&m);
         ctx.check_online(Some(plan));
-        let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
+        if plan.is_lifetime() {
             ctx.add(
                 ReasonCode::LifetimeNotRenewable,
                 format!("{} is a lifetime membership: nothing to renew", plan.name),
             );
             return Ok(None);
-        };
+        }
         if !plan.flags.renewable_online {
             ctx.add(ReasonCode::OnlineNotAllowed, format!("{} is not renewable online", plan.name));
         }
-        let path = renewal_kind(&m.status).ok();
+        // Whether the membership renews on the day, and every reason it does not: the rule
+        // book's one answer, which `renewal_term` reports the first of.
+        let check = self.rules.renewal_check(membership, ctx.date, terms, &m.status)?;
+        let end = check.end;
         // Before the window opens, whatever else holds the renewal (a staff hold, say).
-        if let (Some(days), false) = (plan.windows.renewal_opens_days, reinstate_only) {
-            let opens_on = add_days(end, -i64::from(days))?;
-            if ctx.date < opens_on {
-                ctx.add_until(ReasonCode::RenewalWindowNotOpen, format!("renewal opens on {opens_on}"), Some(opens_on));
+        for obstacle in &check.obstacles {
+            if let (RenewalError::WindowNotOpen { opens_on }, false) = (obstacle, reinstate_only) {
+                ctx.add_until(
+                    ReasonCode::RenewalWindowNotOpen,
+                    format!("renewal opens on {opens_on}"),
+                    Some(*opens_on),
+                );
             }
         }
-        match path {
+        match check.kind {
             Some(RenewalKind::Extend) if reinstate_only => ctx.add(
                 ReasonCode::NothingToReinstate,
                 format!("the membership is {} (term ends {end}): renew instead", status_phrase(m.status.status)),
             ),
-            Some(RenewalKind::Reinstate) if self.policy().settings.reinstatement == ReinstatementStart::Backdate => {
+            Some(RenewalKind::Reinstate) if self.rules.reinstatement() == ReinstatementStart::Backdate => {
                 let start = add_days(end, 1)?;
                 let days = (ctx.date - start).whole_days();
                 if let Some(max) = ctx.rules.max_backdating_days.filter(|m| days > i64::from(*m)) {
@@ -823,7 +831,7 @@ impl Engine {
                 }
             }
             Some(RenewalKind::Rejoin) => {
-                let closed = reinstatement_end(self, plan, end)?;
+                let closed = self.rules.reinstatement_end(plan, end)?;
                 ctx.add(
                     ReasonCode::ReinstatementWindowClosed,
                     format!("the reinstatement window closed on {closed}: join again instead"),
@@ -831,19 +839,20 @@ impl Engine {
             }
             Some(RenewalKind::Extend | RenewalKind::Reinstate) | None => {}
         }
-        let next_plan = match &plan.renew_to {
-            Some(to) => ctx.plan(to, "member.membership.plan")?,
-            None => plan,
-        };
-        ctx.check_terms(next_plan, terms);
-        if path == Some(RenewalKind::Reinstate) && terms >= 1 && terms <= next_plan.max_terms {
-            if let Err(Error::Renewal(RenewalError::BackdateTooShort { end: new_end, .. })) =
-                self.renewal_term_given_status(membership, ctx.date, terms, &m.status)
-            {
-                ctx.add(
+        let next_plan = check.next_plan;
+        for obstacle in &check.obstacles {
+            match obstacle {
+                RenewalError::InvalidTermCount { .. } => ctx.term_count_invalid(next_plan, terms),
+                RenewalError::BackdateTooShort { end: new_end, .. } => ctx.add(
                     ReasonCode::BackdateTooShort,
                     format!("{terms} term(s) back-dated would end on {new_end}, before {}: buy more terms", ctx.date),
-                );
+                ),
+                RenewalError::RejoinOnRenewalOnlyPlan { .. } => ctx.add(
+                    ReasonCode::PlanRenewalOnly,
+                    format!("{} cannot be joined again, only renewed into: rejoin on another plan", plan.name),
+                ),
+                // Reported above (the window), or by the status itself (a hold).
+                _ => {}
             }
         }
         let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.renewal_approval);
@@ -855,7 +864,8 @@ impl Engine {
         let seats = ctx.request.member.as_ref().and_then(|f| f.seats).filter(|_| next_plan.seats.is_some());
         // The status on the day is known already (`m`): the quote does not work it out again.
         let status = m.status;
-        Ok(Some(Box::new(move || self.quote_renewal_given_status(membership, date, terms, seats, Some(&status)))))
+        let quoter = self.quoter;
+        Ok(Some(Box::new(move || quoter.quote_renewal_given_status(membership, date, terms, seats, Some(&status)))))
     }
 
     fn decide_change_plan<'a>(&'a self, ctx: &mut Ctx<'a>, to: &'a PlanId) -> Result<Option<QuoteFn<'a>>, Error> {
@@ -909,8 +919,8 @@ impl Engine {
             credits_applied: None,
             seats,
         };
-        self.refund_check(ctx, || self.quote_change_plan(&change))?;
-        Ok(Some(Box::new(move || self.quote_change_plan(&change))))
+        self.refund_check(ctx, || self.quoter.quote_change_plan(&change))?;
+        Ok(Some(Box::new(move || self.quoter.quote_change_plan(&change))))
     }
 
     fn decide_change_seats<'a>(&'a self, ctx: &mut Ctx<'a>, seats: i64) -> Result<Option<QuoteFn<'a>>, Error> {
@@ -935,9 +945,9 @@ impl Engine {
             credits_applied: None,
         };
         if from != to && m.plan.seats.is_some() && !m.plan.is_lifetime() {
-            self.refund_check(ctx, || self.quote_change_seats(&change))?;
+            self.refund_check(ctx, || self.quoter.quote_change_seats(&change))?;
         }
-        Ok(Some(Box::new(move || self.quote_change_seats(&change))))
+        Ok(Some(Box::new(move || self.quoter.quote_change_seats(&change))))
     }
 
     fn decide_cancel<'a>(&'a self, ctx: &mut Ctx<'a>) -> Result<Option<QuoteFn<'a>>, Error> {
@@ -952,9 +962,9 @@ impl Engine {
         let cancel =
             Cancellation { membership: m.membership.clone(), date: ctx.date, amount_paid: paid, credits_applied: None };
         if !Ctx::is_held(&m) {
-            self.refund_check(ctx, || self.quote_cancel(&cancel))?;
+            self.refund_check(ctx, || self.quoter.quote_cancel(&cancel))?;
         }
-        Ok(Some(Box::new(move || self.quote_cancel(&cancel))))
+        Ok(Some(Box::new(move || self.quoter.quote_cancel(&cancel))))
     }
 
     /// Quotes a change that may refund, to check the refund against the online limit. A quote
@@ -1018,18 +1028,6 @@ fn explained(e: &QuoteError, reasons: &[Reason]) -> bool {
 
 /// A deferred quote, computed once the reasons are known.
 type QuoteFn<'a> = Box<dyn FnOnce() -> Result<Quote, Error> + 'a>;
-
-fn reinstatement_end(engine: &Engine, plan: &Plan, end: Date) -> Result<Date, Error> {
-    let rule = engine.policy().settings.month_end;
-    let grace_end = match plan.windows.grace {
-        Some(g) => Offset::from(g).apply(end, rule)?,
-        None => end,
-    };
-    Ok(match plan.windows.reinstatement {
-        Some(r) => Offset::from(r).apply(grace_end, rule)?,
-        None => grace_end,
-    })
-}
 
 /// A status as it reads after "the membership is": `in grace`, `lapsed`.
 fn status_phrase(status: Status) -> &'static str {

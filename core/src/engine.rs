@@ -1,15 +1,22 @@
-//! The engine: a policy compiled once, answering questions about (membership, date) as pure functions.
+//! The engine: a policy compiled once, answering questions about (membership, date) as pure
+//! functions. Each question is asked of the part that owns its rule; the engine only gathers the
+//! policy's sections for it.
 
-use rustc_hash::FxHashMap;
 use time::Date;
 
+use crate::decision::{Decider, Decision};
 use crate::error::Error;
-use crate::period::add_days;
+use crate::lifecycle_error::LifecycleError;
+use crate::money::Money;
 use crate::plan::{Plan, PlanId};
-use crate::policy::{Policy, PolicyError};
-use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
-use crate::status::{status_on, LifecycleError, MemberStatus, Membership};
-use crate::term::{JoinTerm, Term};
+use crate::policy::Policy;
+use crate::policy_error::PolicyError;
+use crate::quote::{Cancellation, PlanChange, Quote, Quoter, SeatChange};
+use crate::renewal::RenewalTerm;
+use crate::request::SelfServiceRequest;
+use crate::rules::Rulebook;
+use crate::status::{MemberStatus, Membership};
+use crate::term::JoinTerm;
 
 /// A policy compiled for answering questions. Immutable; share it across threads freely
 /// (`Engine` is `Send + Sync`, and every method takes `&self`).
@@ -31,11 +38,7 @@ use crate::term::{JoinTerm, Term};
 #[derive(Debug, Clone)]
 pub struct Engine {
     policy: Policy,
-    /// The plans' index in the policy, by id. Hashed with rustc-hash's Fx hasher, not the
-    /// standard SipHash (a quarter of a status): the map is built once from the policy and never
-    /// grows, so a caller's ids can only miss it, never flood it, and SipHash's defence against
-    /// crafted collisions buys nothing here.
-    plans: FxHashMap<PlanId, usize>,
+    rules: Rulebook,
 }
 
 impl Engine {
@@ -45,8 +48,15 @@ impl Engine {
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn new(policy: Policy) -> Result<Engine, PolicyError> {
         policy.validate()?;
-        let plans = policy.plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-        Ok(Engine { policy, plans })
+        let s = &policy.settings;
+        let rules = Rulebook::new(
+            policy.plans.clone(),
+            policy.status_rules.clone(),
+            s.date_rules(),
+            s.reinstatement,
+            s.rounding,
+        );
+        Ok(Engine { policy, rules })
     }
 
     /// Compiles a policy from JSON text.
@@ -70,12 +80,31 @@ impl Engine {
         &self.policy
     }
 
+    /// The compiled core rules (plans, status table, date and renewal conventions).
+    pub fn rules(&self) -> &Rulebook {
+        &self.rules
+    }
+
+    /// What the member-success analytics read: the core rules and the policy's `success`
+    /// section.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let due = amscore::success::renewal_due(engine.success(), &[], date!(2026-01-01), None)?;
+    /// assert!(due.due.is_empty() && due.errors.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn success(&self) -> crate::success::Context<'_> {
+        crate::success::Context { rules: &self.rules, policy: &self.policy.success }
+    }
+
     /// A plan by id.
     ///
     /// # Errors
     /// [`LifecycleError::UnknownPlan`].
     pub fn plan(&self, id: &PlanId) -> Result<&Plan, LifecycleError> {
-        self.plan_by_id(id.as_str())
+        self.rules.plan(id)
     }
 
     /// A plan by its id as text, without building a [`PlanId`] (no allocation).
@@ -90,10 +119,7 @@ impl Engine {
     /// # Errors
     /// [`LifecycleError::UnknownPlan`].
     pub fn plan_by_id(&self, id: &str) -> Result<&Plan, LifecycleError> {
-        self.plans
-            .get(id)
-            .map(|&i| &self.policy.plans[i])
-            .ok_or_else(|| LifecycleError::UnknownPlan { plan: id.to_owned() })
+        self.rules.plan_by_id(id)
     }
 
     /// The first term of a member joining a plan on a date (one term).
@@ -101,7 +127,7 @@ impl Engine {
     /// # Errors
     /// [`LifecycleError::UnknownPlan`], or a date out of range.
     pub fn join_term(&self, plan: &PlanId, join_date: Date) -> Result<JoinTerm, Error> {
-        self.join_terms(plan, join_date, 1)
+        self.rules.join_terms(plan, join_date, 1)
     }
 
     /// The first term of a member joining a plan on a date, buying `terms` terms at once.
@@ -115,20 +141,18 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// [`LifecycleError::UnknownPlan`], [`RenewalError::InvalidTermCount`], or a date out of range.
+    /// [`LifecycleError::UnknownPlan`], [`crate::RenewalError::InvalidTermCount`], or a date out of range.
     pub fn join_terms(&self, plan: &PlanId, join_date: Date, terms: u32) -> Result<JoinTerm, Error> {
-        let plan = self.plan(plan)?;
-        check_terms(plan, terms)?;
-        Ok(plan.term.first_term(join_date, terms, self.policy.settings.date_rules())?)
+        self.rules.join_terms(plan, join_date, terms)
     }
 
     /// The status of a membership on a date.
     ///
     /// # Errors
-    /// [`LifecycleError`]: an unknown plan, inconsistent facts, a date before the member joined.
+    /// [`LifecycleError`]: an unknown plan, inconsistent facts, a term end that disagrees with
+    /// the plan's kind, a date before the member joined.
     pub fn status_on(&self, membership: &Membership, date: Date) -> Result<MemberStatus, Error> {
-        let plan = self.plan(&membership.plan)?;
-        Ok(status_on(membership, plan, &self.policy.status_rules, date, self.policy.settings.month_end)?)
+        Ok(self.rules.status_on(membership, date)?)
     }
 
     /// The new term if the member renews on `date`, buying `terms` terms.
@@ -153,102 +177,206 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// [`RenewalError::WindowNotOpen`] before the window opens, [`RenewalError::LifetimeNotRenewable`],
-    /// [`RenewalError::NotRenewable`] for pending, cancelled, suspended or deceased members,
-    /// [`RenewalError::InvalidTermCount`], [`RenewalError::BackdateTooShort`],
-    /// [`RenewalError::RejoinOnRenewalOnlyPlan`], and the errors of
-    /// [`Engine::status_on`].
+    /// [`crate::RenewalError::WindowNotOpen`] before the window opens,
+    /// [`crate::RenewalError::LifetimeNotRenewable`], [`crate::RenewalError::NotRenewable`] for
+    /// pending, cancelled, suspended or deceased members, [`crate::RenewalError::InvalidTermCount`],
+    /// [`crate::RenewalError::BackdateTooShort`], [`crate::RenewalError::RejoinOnRenewalOnlyPlan`],
+    /// and the errors of [`Engine::status_on`].
     pub fn renewal_term(&self, membership: &Membership, date: Date, terms: u32) -> Result<RenewalTerm, Error> {
-        let plan = self.plan(&membership.plan)?;
-        let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
-            return Err(RenewalError::LifetimeNotRenewable.into());
-        };
-        let status = self.status_on(membership, date)?;
-        self.renewal_term_after(membership, plan, end, date, terms, &status)
-    }
-
-    /// [`Engine::renewal_term`] for a caller that already knows the membership's status on
-    /// `date` (the decision does): the status is not worked out a second time.
-    pub(crate) fn renewal_term_given_status(
-        &self,
-        membership: &Membership,
-        date: Date,
-        terms: u32,
-        status: &MemberStatus,
-    ) -> Result<RenewalTerm, Error> {
-        let plan = self.plan(&membership.plan)?;
-        let Some(end) = membership.term.end.filter(|_| !plan.is_lifetime()) else {
-            return Err(RenewalError::LifetimeNotRenewable.into());
-        };
-        self.renewal_term_after(membership, plan, end, date, terms, status)
-    }
-
-    /// The renewal term once the plan, the current term's end and the status are known.
-    fn renewal_term_after(
-        &self,
-        membership: &Membership,
-        plan: &Plan,
-        end: Date,
-        date: Date,
-        terms: u32,
-        status: &MemberStatus,
-    ) -> Result<RenewalTerm, Error> {
-        let kind = renewal_kind(status)?;
-        let rules = self.policy.settings.date_rules();
-        let next_plan = match (&plan.renew_to, kind) {
-            (Some(to), RenewalKind::Extend | RenewalKind::Reinstate) => self.plan(to)?,
-            _ => plan,
-        };
-        check_terms(next_plan, terms)?;
-        let continued = |start_after: Date| -> Result<Term, Error> {
-            Ok(next_plan
-                .term
-                .next_term(start_after, terms, rules)?
-                .map_or_else(|| add_days(start_after, 1).map(Term::lifetime), Ok)?)
-        };
-        // A back-dated term (an extension in grace, a reinstatement closing the gap) must still
-        // reach the renewal date, or the member would pay for time that is already over.
-        let reaching = |term: Term| -> Result<Term, Error> {
-            match term.end.filter(|e| *e < date) {
-                Some(new_end) => {
-                    Err(RenewalError::BackdateTooShort { start: term.start, end: new_end, date, terms }.into())
-                }
-                None => Ok(term),
-            }
-        };
-        let (term, member_since) = match kind {
-            RenewalKind::Extend => {
-                if let Some(days) = plan.windows.renewal_opens_days {
-                    let opens_on = add_days(end, -i64::from(days))?;
-                    if date < opens_on {
-                        return Err(RenewalError::WindowNotOpen { opens_on }.into());
-                    }
-                }
-                (reaching(continued(end)?)?, membership.member_since)
-            }
-            RenewalKind::Reinstate => {
-                let term = match self.policy.settings.reinstatement {
-                    ReinstatementStart::Backdate => reaching(continued(end)?)?,
-                    ReinstatementStart::Restart => next_plan.term.first_term(date, terms, rules)?.term,
-                };
-                (term, membership.member_since)
-            }
-            RenewalKind::Rejoin => {
-                if plan.flags.renewal_only {
-                    return Err(RenewalError::RejoinOnRenewalOnlyPlan { plan: plan.id.to_string() }.into());
-                }
-                (plan.term.first_term(date, terms, rules)?.term, date)
-            }
-        };
-        Ok(RenewalTerm { kind, status_before: status.status, plan: next_plan.id.clone(), term, terms, member_since })
+        self.rules.renewal_term(membership, date, terms)
     }
 }
 
-fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
-    if terms == 0 || terms > plan.max_terms {
-        Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
-    } else {
-        Ok(())
+/// Quotes: each asks the [`Quoter`] with the policy's `settings.quotes`.
+impl Engine {
+    pub(crate) fn quoter(&self) -> Quoter<'_> {
+        Quoter { rules: &self.rules, settings: &self.policy.settings.quotes }
+    }
+
+    /// The quote for a new member joining `plan` on `date`, buying `terms` terms (and, for
+    /// organisational plans, `seats` seats; default the included ones).
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "plans": [{
+    ///     "id": "chapter", "name": "Chapter",
+    ///     "term": {"kind": "calendar", "period": "year", "anchor": "01-01"},
+    ///     "prices": {"currency": "USD", "dues": "120.00"},
+    ///     "proration": {"granularity": "month"}}]}"#)?;
+    /// let q = engine.quote_join(&"chapter".into(), date!(2025-06-10), 1, None)?;
+    /// assert_eq!(q.total.to_string(), "70.00 USD"); // June..December: 7 of 12 months
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::LifecycleError::UnknownPlan`], [`crate::RenewalError::InvalidTermCount`], seat
+    /// limits ([`QuoteError::SeatsBelowMinimum`], [`QuoteError::SeatsAboveMaximum`],
+    /// [`QuoteError::NoSeats`]), a date out of range, or an overflow.
+    pub fn quote_join(&self, plan: &PlanId, date: Date, terms: u32, seats: Option<u32>) -> Result<Quote, Error> {
+        self.quoter().quote_join(plan, date, terms, seats)
+    }
+
+    /// The quote for changing a membership to another plan on `date`: an upgrade now (credit
+    /// for the unused part of what was paid, charge for the rest of the term on the new plan) or
+    /// a downgrade (scheduled at the term's end, or now, per policy).
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "plans": [
+    ///   {"id": "basic", "name": "Basic", "term": {"kind": "calendar", "period": "year"},
+    ///    "prices": {"currency": "USD", "dues": "120.00"}, "proration": {"granularity": "month"}},
+    ///   {"id": "plus", "name": "Plus", "term": {"kind": "calendar", "period": "year"},
+    ///    "prices": {"currency": "USD", "dues": "240.00"}, "proration": {"granularity": "month"}}]}"#)?;
+    /// let m = amscore::Membership {
+    ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
+    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    /// };
+    /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
+    /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
+    ///     amount_paid: paid, credits_applied: None, seats: None };
+    /// let q = engine.quote_change_plan(&change)?;
+    /// // credit 6/12 of 120.00, charge 6/12 of 240.00
+    /// assert_eq!(q.lines.iter().map(|l| l.amount.to_string()).collect::<Vec<_>>(), ["-60.00 USD", "120.00 USD"]);
+    /// assert_eq!(q.total.to_string(), "60.00 USD");
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`QuoteError::SamePlan`], [`QuoteError::CurrencyMismatch`], [`QuoteError::LifetimeTerm`],
+    /// [`QuoteError::DateOutsideTerm`], payment errors ([`QuoteError::PaymentCurrency`],
+    /// [`QuoteError::NegativeAmount`], [`QuoteError::CreditsExceedPaid`]), seat limits, an
+    /// unknown plan or inconsistent facts.
+    pub fn quote_change_plan(&self, change: &PlanChange) -> Result<Quote, Error> {
+        self.quoter().quote_change_plan(change)
+    }
+
+    /// The quote for changing the seat count of an organisational membership on `date`: the
+    /// difference in seat price for the rest of the term, prorated like a plan change.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let m = amscore::Membership {
+    ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
+    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    /// };
+    /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
+    ///     seats_to: 12, amount_paid: None, credits_applied: None };
+    /// assert_eq!(engine.quote_change_seats(&change)?.total.to_string(), "300.00 USD");
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`QuoteError::NoSeats`], [`QuoteError::SeatsBelowMinimum`], [`QuoteError::SeatsAboveMaximum`],
+    /// [`QuoteError::SeatsUnchanged`], [`QuoteError::LifetimeTerm`], [`QuoteError::DateOutsideTerm`],
+    /// payment errors, an unknown plan or inconsistent facts.
+    pub fn quote_change_seats(&self, change: &SeatChange) -> Result<Quote, Error> {
+        self.quoter().quote_change_seats(change)
+    }
+
+    /// The quote for cancelling a membership on `date`: a refund of the unused part of what was
+    /// paid per the policy's refund rule, minus the plan's cancellation fee, never below zero.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1,
+    ///   "settings": {"quotes": {"refund": "prorated_by_month"}},
+    ///   "plans": [{"id": "m", "name": "Member", "term": {"kind": "rolling", "length": {"count": 12, "unit": "month"}},
+    ///              "prices": {"currency": "USD", "dues": "120.00"}}]}"#)?;
+    /// let m = amscore::Membership {
+    ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
+    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    /// };
+    /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
+    /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
+    /// assert_eq!(engine.quote_cancel(&c)?.total.to_string(), "-100.00 USD"); // 10 unused months
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`QuoteError::NotCancellable`], [`QuoteError::DateOutsideTerm`] (before the term starts),
+    /// payment errors, an unknown plan or inconsistent facts.
+    pub fn quote_cancel(&self, cancel: &Cancellation) -> Result<Quote, Error> {
+        self.quoter().quote_cancel(cancel)
+    }
+
+    /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
+    /// where `settings.quotes.instalment_remainder` says (default the last instalment).
+    ///
+    /// ```
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let total = amscore::Money::parse("100.00", amscore::Currency::USD)?;
+    /// let parts = engine.split_instalments(&total, 3)?;
+    /// assert_eq!(parts.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["33.33 USD", "33.33 USD", "33.34 USD"]);
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`], [`QuoteError::NegativeAmount`],
+    /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit.
+    pub fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
+        self.quoter().split_instalments(total, count)
+    }
+
+    /// The quote for renewing a membership on `date` for `terms` terms: a renewal, a
+    /// reinstatement (with its fee) or, past the reinstatement window, a rejoin (a join quote).
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let m = amscore::Membership {
+    ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
+    ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    /// };
+    /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
+    /// assert_eq!(q.total.to_string(), "210.00 USD");
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The errors of [`Engine::renewal_term`] (window not open, lifetime plan, not renewable,
+    /// term count), seat limits, or an overflow.
+    pub fn quote_renewal(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_renewal_given_status(membership, date, terms, seats, None)
+    }
+}
+
+/// The self-service decision: asks the [`Decider`] with the policy's `self_service` section.
+impl Engine {
+    pub(crate) fn decider(&self) -> Decider<'_> {
+        Decider { rules: &self.rules, quoter: self.quoter(), self_service: &self.policy.self_service }
+    }
+
+    /// Decides one self-service request: the route, every reason that applies (in a stable
+    /// order), the next date it would become self-service, and for a self-service membership
+    /// request its quote.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let request = amscore::parse_self_service_request(json!({
+    ///     "at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}}))?;
+    /// let d = engine.decide(&request)?;
+    /// assert!(d.is_self_service());
+    /// assert_eq!(d.quote.map(|q| q.total.to_string()), Some("225.00 USD".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`DecisionError`] for a request that cannot be decided (missing or contradictory facts,
+    /// unknown plan or product, negative quantity), or the engine's error for facts it refuses.
+    pub fn decide(&self, request: &SelfServiceRequest) -> Result<Decision, Error> {
+        self.decider().decide(request)
     }
 }
 
@@ -289,7 +417,7 @@ mod tests {
             for (i, id) in ids.iter().enumerate() {
                 let plan = engine.plan_by_id(id).unwrap_or_else(|e| panic!("{e}"));
                 proptest::prop_assert_eq!(plan.id.as_str(), id.as_str());
-                proptest::prop_assert!(std::ptr::eq(plan, &engine.policy().plans[i]));
+                proptest::prop_assert!(std::ptr::eq(plan, &engine.rules().plans()[i]));
             }
             if !ids.contains(&missing) {
                 proptest::prop_assert_eq!(

@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use time::Date;
 
+use crate::codes::{error_codes, ErrorCode, SerdeProblem};
 use crate::engine::Engine;
-use crate::error::{error_codes, Error, ErrorCode, SerdeProblem};
+use crate::error::Error;
 use crate::money::Money;
 use crate::plan::PlanId;
-use crate::policy::{Policy, PolicyError};
+use crate::policy::Policy;
+use crate::policy_error::PolicyError;
 use crate::quote::{Cancellation, PlanChange, SeatChange};
 use crate::roster::Roster;
 use crate::status::Membership;
@@ -25,7 +27,7 @@ use crate::success::{self, ActivityEvent, Economics, MemberHistory, Outcome, Pre
 #[non_exhaustive]
 pub enum RequestError {
     /// Not JSON, or a value of the wrong type.
-    #[error("{}{message}", crate::error::at(path))]
+    #[error("{}{message}", crate::codes::at(path))]
     Syntax {
         /// Where.
         path: String,
@@ -33,7 +35,7 @@ pub enum RequestError {
         message: String,
     },
     /// A field the operation does not take.
-    #[error("{}unknown field `{field}`", crate::error::at(path))]
+    #[error("{}unknown field `{field}`", crate::codes::at(path))]
     UnknownField {
         /// Where.
         path: String,
@@ -41,7 +43,7 @@ pub enum RequestError {
         field: String,
     },
     /// A field the operation needs.
-    #[error("{}missing field `{field}`", crate::error::at(path))]
+    #[error("{}missing field `{field}`", crate::codes::at(path))]
     MissingField {
         /// Where.
         path: String,
@@ -537,26 +539,30 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
             })
         }
         Request::EngagementScores { members, events, as_of, seats } => {
-            to_value(&success::engagement_scores(engine, members, events, *as_of, seats)?)
+            to_value(&success::engagement_scores(engine.success(), members, events, *as_of, seats)?)
         }
-        Request::Segments { members, events, as_of } => to_value(&success::segments(engine, members, events, *as_of)?),
-        Request::Journeys { members, events, as_of } => to_value(&success::journeys(engine, members, events, *as_of)?),
+        Request::Segments { members, events, as_of } => {
+            to_value(&success::segments(engine.success(), members, events, *as_of)?)
+        }
+        Request::Journeys { members, events, as_of } => {
+            to_value(&success::journeys(engine.success(), members, events, *as_of)?)
+        }
         Request::AtRisk { members, events, previous_triggers, as_of } => {
-            to_value(&success::at_risk(engine, members, events, previous_triggers, *as_of)?)
+            to_value(&success::at_risk(engine.success(), members, events, previous_triggers, *as_of)?)
         }
         Request::UpgradeCandidates { members, events, as_of } => {
-            to_value(&success::upgrade_candidates(engine, members, events, *as_of)?)
+            to_value(&success::upgrade_candidates(engine.success(), members, events, *as_of)?)
         }
         Request::RenewalDue { members, as_of, within_days } => {
-            to_value(&success::renewal_due(engine, members, *as_of, *within_days)?)
+            to_value(&success::renewal_due(engine.success(), members, *as_of, *within_days)?)
         }
         Request::RetentionMetrics { members, as_of, economics } => {
-            to_value(&success::retention_metrics(engine, members, *as_of, economics.as_ref())?)
+            to_value(&success::retention_metrics(engine.success(), members, *as_of, economics.as_ref())?)
         }
         Request::SnapshotMetrics { counts, economics } => {
             to_value(&success::snapshot_metrics(counts, economics.as_ref(), engine.policy().success.rounding)?)
         }
-        Request::CohortTable { members, as_of } => to_value(&success::cohort_table(engine, members, *as_of)?),
+        Request::CohortTable { members, as_of } => to_value(&success::cohort_table(engine.success(), members, *as_of)?),
         Request::Calibration { outcomes } => {
             to_value(&success::calibration(outcomes, engine.policy().success.rounding))
         }

@@ -28,40 +28,49 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod catalogue;
+mod codes;
 mod coverage;
 mod decision;
 mod engine;
 mod error;
 pub mod gateway;
+mod lifecycle_error;
 mod money;
 mod period;
 mod plan;
 mod policy;
+mod policy_error;
 mod proration;
 mod quote;
 mod renewal;
 mod request;
 mod roster;
+mod rules;
 mod schema;
 mod self_service;
 mod status;
 pub mod success;
 mod term;
 
+pub use catalogue::error_table;
+pub use codes::{ErrorCode, ErrorInfo};
 pub use coverage::{
     format_coverage, format_what_if, parse_request_lines, Batch, CoverageReport, KindShares, QueueRow, ReasonChange,
     ReasonRow, RouteCounts, Standing, Transition, WhatIf, SELF_SERVICE_TARGET,
 };
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
-pub use error::{error_table, Error, ErrorCode, ErrorInfo};
+pub use error::Error;
+pub use lifecycle_error::LifecycleError;
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
     add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
     RollingEnd, Unit,
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
-pub use policy::{Policy, PolicyError, Settings, POLICY_VERSION, PRESETS};
+pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
+pub use policy_error::PolicyError;
 pub use proration::{
     allocate, split_even, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration,
     ProrationUnit, Remainder, RolloverCharge,
@@ -70,15 +79,16 @@ pub use quote::{
     CancelAt, Cancellation, DowngradeTiming, LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError,
     QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, SeatChange,
 };
-pub use renewal::{ReinstatementStart, RenewalError, RenewalKind, RenewalTerm};
+pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
 pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
+pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
-    default_status_rules, Boundary, Event, LifecycleError, MemberId, MemberStatus, Membership, Status, StatusOverride,
+    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
     StatusRule,
 };
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};

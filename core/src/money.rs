@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::error_codes;
+use crate::codes::error_codes;
 
 /// An error about money: an unknown currency, a mix of currencies, an amount that cannot be read,
 /// or arithmetic that would overflow.

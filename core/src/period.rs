@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Duration, Month};
 
-use crate::error::error_codes;
+use crate::codes::error_codes;
 
 /// An error in date arithmetic or in a written date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

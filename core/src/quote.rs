@@ -47,15 +47,16 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
-use crate::engine::Engine;
-use crate::error::{error_codes, Error};
+use crate::codes::error_codes;
+use crate::error::Error;
 use crate::money::{decimal_text, Currency, Money, Rounding};
 use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
 use crate::proration::{split_even, RolloverCharge};
 use crate::proration::{whole_unused_months, Fraction, Granularity, MinimumCharge, ProrationUnit, Remainder};
-use crate::renewal::{ReinstatementStart, RenewalKind};
-use crate::status::{MemberId, MemberStatus, Membership, Status};
+use crate::renewal::ReinstatementStart;
+use crate::rules::Rulebook;
+use crate::status::{MemberId, MemberStatus, Membership, RenewalKind, Status};
 use crate::term::{Term, TermRule};
 
 /// A quote that cannot be given as asked.
@@ -731,10 +732,21 @@ fn span_periods(plan: &Plan, term: Term) -> u32 {
     }
 }
 
-impl Engine {
+/// What quotes read: the core rules and the policy's `settings.quotes`. Every quote is a method
+/// of this context; [`Engine`](crate::Engine)'s quote methods ask it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Quoter<'a> {
+    pub(crate) rules: &'a Rulebook,
+    pub(crate) settings: &'a QuoteSettings,
+}
+
+impl Quoter<'_> {
+    fn plan(&self, id: &PlanId) -> Result<&Plan, Error> {
+        Ok(self.rules.plan(id)?)
+    }
+
     fn pricing(&self) -> Pricing {
-        let s = &self.policy().settings;
-        Pricing { rounding: s.rounding, scale: s.quotes.fraction_scale }
+        Pricing { rounding: self.rules.rounding(), scale: self.settings.fraction_scale }
     }
 
     fn sum_lines(&self, currency: Currency, lines: &[QuoteLine]) -> Result<Money, Error> {
@@ -752,7 +764,7 @@ impl Engine {
             status_override: m.status_override.clone(),
             deceased_on: None,
         };
-        self.status_on(&after, date.max(member_since)).map_or(Status::Active, |s| s.status)
+        self.rules.status_on(&after, date.max(member_since)).map_or(Status::Active, |s| s.status)
     }
 
     /// Dues lines (and seat lines) for a first term on `plan` starting at `date`, prorated per the
@@ -767,8 +779,8 @@ impl Engine {
         prorate: bool,
     ) -> Result<(crate::term::JoinTerm, Vec<QuoteLine>, Option<Fraction>), Error> {
         let pricing = self.pricing();
-        let rules = self.policy().settings.date_rules();
-        let jt = self.join_terms(&plan.id, date, terms)?;
+        let rules = self.rules.date_rules();
+        let jt = self.rules.join_terms(&plan.id, date, terms)?;
         let extra = seat_extra(plan, seats)?;
         let rule = &plan.proration;
         let mut lines = Vec::new();
@@ -832,25 +844,7 @@ impl Engine {
     }
 
     /// The quote for a new member joining `plan` on `date`, buying `terms` terms (and, for
-    /// organisational plans, `seats` seats; default the included ones).
-    ///
-    /// ```
-    /// use time::macros::date;
-    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "plans": [{
-    ///     "id": "chapter", "name": "Chapter",
-    ///     "term": {"kind": "calendar", "period": "year", "anchor": "01-01"},
-    ///     "prices": {"currency": "USD", "dues": "120.00"},
-    ///     "proration": {"granularity": "month"}}]}"#)?;
-    /// let q = engine.quote_join(&"chapter".into(), date!(2025-06-10), 1, None)?;
-    /// assert_eq!(q.total.to_string(), "70.00 USD"); // June..December: 7 of 12 months
-    /// # Ok::<(), amscore::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`crate::LifecycleError::UnknownPlan`], [`crate::RenewalError::InvalidTermCount`], seat
-    /// limits ([`QuoteError::SeatsBelowMinimum`], [`QuoteError::SeatsAboveMaximum`],
-    /// [`QuoteError::NoSeats`]), a date out of range, or an overflow.
-    pub fn quote_join(&self, plan: &PlanId, date: Date, terms: u32, seats: Option<u32>) -> Result<Quote, Error> {
+    pub(crate) fn quote_join(&self, plan: &PlanId, date: Date, terms: u32, seats: Option<u32>) -> Result<Quote, Error> {
         self.join_quote(plan, date, terms, seats, QuoteKind::Join, None)
     }
 
@@ -896,35 +890,6 @@ impl Engine {
         })
     }
 
-    /// The quote for renewing a membership on `date` for `terms` terms: a renewal, a
-    /// reinstatement (with its fee) or, past the reinstatement window, a rejoin (a join quote).
-    ///
-    /// ```
-    /// use time::macros::date;
-    /// let engine = amscore::Engine::from_preset("amscore")?;
-    /// let m = amscore::Membership {
-    ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
-    ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    /// };
-    /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
-    /// assert_eq!(q.total.to_string(), "210.00 USD");
-    /// # Ok::<(), amscore::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// The errors of [`Engine::renewal_term`] (window not open, lifetime plan, not renewable,
-    /// term count), seat limits, or an overflow.
-    pub fn quote_renewal(
-        &self,
-        membership: &Membership,
-        date: Date,
-        terms: u32,
-        seats: Option<u32>,
-    ) -> Result<Quote, Error> {
-        self.quote_renewal_given_status(membership, date, terms, seats, None)
-    }
-
     /// [`Engine::quote_renewal`], with the membership's status on `date` when the caller already
     /// knows it (the decision does), so that it is not worked out again.
     pub(crate) fn quote_renewal_given_status(
@@ -936,8 +901,8 @@ impl Engine {
         status: Option<&MemberStatus>,
     ) -> Result<Quote, Error> {
         let r = match status {
-            Some(status) => self.renewal_term_given_status(membership, date, terms, status)?,
-            None => self.renewal_term(membership, date, terms)?,
+            Some(status) => self.rules.renewal_term_given_status(membership, date, terms, status)?,
+            None => self.rules.renewal_term(membership, date, terms)?,
         };
         let plan = self.plan(&membership.plan)?;
         if r.kind == RenewalKind::Rejoin {
@@ -945,8 +910,7 @@ impl Engine {
         }
         let next = self.plan(&r.plan)?;
         let pricing = self.pricing();
-        let settings = &self.policy().settings;
-        let restart = r.kind == RenewalKind::Reinstate && settings.reinstatement == ReinstatementStart::Restart;
+        let restart = r.kind == RenewalKind::Reinstate && self.rules.reinstatement() == ReinstatementStart::Restart;
         let mut lines = if restart && next.proration.reinstatements {
             self.first_term_lines(next, date, terms, seats, next.prices.renewal_dues(), true)?.1
         } else {
@@ -966,7 +930,7 @@ impl Engine {
             }
             lines
         };
-        let discount = settings.quotes.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms);
+        let discount = self.settings.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms);
         if let Some(d) = discount {
             let base = self.sum_lines(next.prices.currency, &lines)?;
             let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding));
@@ -1013,7 +977,7 @@ impl Engine {
             return Ok(());
         }
         let credit = minus(total);
-        match self.policy().settings.quotes.negative_net {
+        match self.settings.negative_net {
             NegativeNet::AccountCredit => {}
             NegativeNet::Zero => {
                 lines.push(line(
@@ -1053,37 +1017,7 @@ impl Engine {
     }
 
     /// The quote for changing a membership to another plan on `date`: an upgrade now (credit
-    /// for the unused part of what was paid, charge for the rest of the term on the new plan) or
-    /// a downgrade (scheduled at the term's end, or now, per policy).
-    ///
-    /// ```
-    /// use time::macros::date;
-    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "plans": [
-    ///   {"id": "basic", "name": "Basic", "term": {"kind": "calendar", "period": "year"},
-    ///    "prices": {"currency": "USD", "dues": "120.00"}, "proration": {"granularity": "month"}},
-    ///   {"id": "plus", "name": "Plus", "term": {"kind": "calendar", "period": "year"},
-    ///    "prices": {"currency": "USD", "dues": "240.00"}, "proration": {"granularity": "month"}}]}"#)?;
-    /// let m = amscore::Membership {
-    ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
-    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    /// };
-    /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
-    /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
-    ///     amount_paid: paid, credits_applied: None, seats: None };
-    /// let q = engine.quote_change_plan(&change)?;
-    /// // credit 6/12 of 120.00, charge 6/12 of 240.00
-    /// assert_eq!(q.lines.iter().map(|l| l.amount.to_string()).collect::<Vec<_>>(), ["-60.00 USD", "120.00 USD"]);
-    /// assert_eq!(q.total.to_string(), "60.00 USD");
-    /// # Ok::<(), amscore::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`QuoteError::SamePlan`], [`QuoteError::CurrencyMismatch`], [`QuoteError::LifetimeTerm`],
-    /// [`QuoteError::DateOutsideTerm`], payment errors ([`QuoteError::PaymentCurrency`],
-    /// [`QuoteError::NegativeAmount`], [`QuoteError::CreditsExceedPaid`]), seat limits, an
-    /// unknown plan or inconsistent facts.
-    pub fn quote_change_plan(&self, change: &PlanChange) -> Result<Quote, Error> {
+    pub(crate) fn quote_change_plan(&self, change: &PlanChange) -> Result<Quote, Error> {
         let m = &change.membership;
         m.check()?;
         let old = self.plan(&m.plan)?;
@@ -1100,7 +1034,7 @@ impl Engine {
             return Err(QuoteError::DateOutsideTerm { date: change.date, term: m.term }.into());
         }
         let extra = seat_extra(new, change.seats)?;
-        let quotes = &self.policy().settings.quotes;
+        let quotes = self.settings;
         let upgrade = new.prices.dues >= old.prices.dues;
         let date = change.date;
         if !upgrade && quotes.downgrade == DowngradeTiming::TermEnd {
@@ -1170,27 +1104,7 @@ impl Engine {
     }
 
     /// The quote for changing the seat count of an organisational membership on `date`: the
-    /// difference in seat price for the rest of the term, prorated like a plan change.
-    ///
-    /// ```
-    /// use time::macros::date;
-    /// let engine = amscore::Engine::from_preset("amscore")?;
-    /// let m = amscore::Membership {
-    ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
-    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    /// };
-    /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
-    ///     seats_to: 12, amount_paid: None, credits_applied: None };
-    /// assert_eq!(engine.quote_change_seats(&change)?.total.to_string(), "300.00 USD");
-    /// # Ok::<(), amscore::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`QuoteError::NoSeats`], [`QuoteError::SeatsBelowMinimum`], [`QuoteError::SeatsAboveMaximum`],
-    /// [`QuoteError::SeatsUnchanged`], [`QuoteError::LifetimeTerm`], [`QuoteError::DateOutsideTerm`],
-    /// payment errors, an unknown plan or inconsistent facts.
-    pub fn quote_change_seats(&self, change: &SeatChange) -> Result<Quote, Error> {
+    pub(crate) fn quote_change_seats(&self, change: &SeatChange) -> Result<Quote, Error> {
         let m = &change.membership;
         m.check()?;
         let plan = self.plan(&m.plan)?;
@@ -1243,29 +1157,7 @@ impl Engine {
     }
 
     /// The quote for cancelling a membership on `date`: a refund of the unused part of what was
-    /// paid per the policy's refund rule, minus the plan's cancellation fee, never below zero.
-    ///
-    /// ```
-    /// use time::macros::date;
-    /// let engine = amscore::Engine::from_json(r#"{"version": 1,
-    ///   "settings": {"quotes": {"refund": "prorated_by_month"}},
-    ///   "plans": [{"id": "m", "name": "Member", "term": {"kind": "rolling", "length": {"count": 12, "unit": "month"}},
-    ///              "prices": {"currency": "USD", "dues": "120.00"}}]}"#)?;
-    /// let m = amscore::Membership {
-    ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
-    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    /// };
-    /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
-    /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
-    /// assert_eq!(engine.quote_cancel(&c)?.total.to_string(), "-100.00 USD"); // 10 unused months
-    /// # Ok::<(), amscore::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`QuoteError::NotCancellable`], [`QuoteError::DateOutsideTerm`] (before the term starts),
-    /// payment errors, an unknown plan or inconsistent facts.
-    pub fn quote_cancel(&self, cancel: &Cancellation) -> Result<Quote, Error> {
+    pub(crate) fn quote_cancel(&self, cancel: &Cancellation) -> Result<Quote, Error> {
         let m = &cancel.membership;
         let plan = self.plan(&m.plan)?;
         let currency = plan.prices.currency;
@@ -1274,11 +1166,11 @@ impl Engine {
         if date < m.term.start {
             return Err(QuoteError::DateOutsideTerm { date, term: m.term }.into());
         }
-        let status = self.status_on(m, date)?.status;
+        let status = self.rules.status_on(m, date)?.status;
         if matches!(status, Status::Cancelled | Status::Deceased) {
             return Err(QuoteError::NotCancellable { status }.into());
         }
-        let quotes = &self.policy().settings.quotes;
+        let quotes = self.settings;
         let pricing = self.pricing();
         let zero = Money::zero(currency);
         let mut lines = Vec::new();
@@ -1350,27 +1242,15 @@ impl Engine {
     }
 
     /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
-    /// where `settings.quotes.instalment_remainder` says (default the last instalment).
-    ///
-    /// ```
-    /// let engine = amscore::Engine::from_preset("amscore")?;
-    /// let total = amscore::Money::parse("100.00", amscore::Currency::USD)?;
-    /// let parts = engine.split_instalments(&total, 3)?;
-    /// assert_eq!(parts.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["33.33 USD", "33.33 USD", "33.34 USD"]);
-    /// # Ok::<(), amscore::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`], [`QuoteError::NegativeAmount`],
-    /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit.
-    pub fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
-        split_even(total, count, self.policy().settings.quotes.instalment_remainder)
+    pub(crate) fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
+        split_even(total, count, self.settings.instalment_remainder)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Engine;
     use time::macros::date;
 
     fn engine(settings: &str, plans: &str) -> Engine {

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::error::error_codes;
+use crate::codes::error_codes;
 use crate::plan::PlanId;
-use crate::status::{MemberStatus, Status};
+use crate::status::{MemberStatus, RenewalKind, Status};
 use crate::term::Term;
 
 /// A renewal that cannot be done as asked.
@@ -77,18 +77,6 @@ pub enum ReinstatementStart {
     /// The new term is laid out as a join on the renewal date would be (for calendar plans: the
     /// period containing it, with rollover); the gap stays unpaid and member-since is kept.
     Restart,
-}
-
-/// Which path a renewal takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RenewalKind {
-    /// A current member (active, new or in grace) extends from the current term's end.
-    Extend,
-    /// A lapsed member renews within the reinstatement window, keeping member-since.
-    Reinstate,
-    /// The reinstatement window has closed: a new join; member-since resets.
-    Rejoin,
 }
 
 /// The outcome of a renewal on a date: which path, the new plan (after a renew-to progression),

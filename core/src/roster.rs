@@ -19,8 +19,8 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use time::Date;
 
+use crate::codes::{error_codes, ErrorCode};
 use crate::engine::Engine;
-use crate::error::{error_codes, ErrorCode};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::parse_date;
 use crate::plan::PlanId;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::opt_decimal_text;
 use crate::plan::{Plan, PlanId};
-use crate::policy::PolicyError;
+use crate::policy_error::PolicyError;
 use crate::request::{RegistrationStatus, RequestKind};
 
 /// Rules for one request kind.

@@ -5,65 +5,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::error::error_codes;
-use crate::period::{DateError, Length, MonthEndRule, Offset};
+use crate::lifecycle_error::LifecycleError;
+use crate::period::{DateError, MonthEndRule, Offset};
 use crate::plan::{Plan, PlanId};
-use crate::renewal::RenewalKind;
 use crate::term::Term;
-
-/// An error in a member's facts, or in a question about them.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum LifecycleError {
-    /// The membership names a plan the policy does not have.
-    #[error("unknown plan `{plan}`")]
-    UnknownPlan {
-        /// The plan id that was given.
-        plan: String,
-    },
-    /// The question is about a date before the member joined.
-    #[error("{date} is before the member joined on {member_since}")]
-    DateBeforeJoin {
-        /// The date asked about.
-        date: Date,
-        /// The member's join date.
-        member_since: Date,
-    },
-    /// A term whose end is before its start.
-    #[error("term ends on {end}, before it starts on {start}")]
-    TermEndsBeforeStart {
-        /// The term's start.
-        start: Date,
-        /// The term's end.
-        end: Date,
-    },
-    /// No status rule matched the date (the policy's rule list has a hole).
-    #[error("no status rule matches {date}")]
-    NoStatusRuleMatched {
-        /// The date asked about.
-        date: Date,
-    },
-    /// A date arithmetic error while evaluating the rules.
-    #[error("{0}")]
-    Date(#[from] DateError),
-    /// The member's join date is after the current term's end: the facts contradict each other.
-    #[error("member since {member_since} is after the term's end {term_end}")]
-    JoinedAfterTermEnd {
-        /// The member's join date.
-        member_since: Date,
-        /// The term's end.
-        term_end: Date,
-    },
-}
-
-error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
-    LifecycleError::UnknownPlan { .. } => 1301, "unknown_plan";
-    LifecycleError::DateBeforeJoin { .. } => 1302, "date_before_join";
-    LifecycleError::TermEndsBeforeStart { .. } => 1303, "term_ends_before_start";
-    LifecycleError::NoStatusRuleMatched { .. } => 1304, "no_status_rule_matched";
-    LifecycleError::Date(_) => 1305, "status_date_out_of_range";
-    LifecycleError::JoinedAfterTermEnd { .. } => 1306, "joined_after_term_end";
-});
 
 /// A member's identifier, as the association's database writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -129,6 +74,18 @@ impl fmt::Display for Status {
     }
 }
 
+/// Which path a renewal takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalKind {
+    /// A current member (active, new or in grace) extends from the current term's end.
+    Extend,
+    /// A lapsed member renews within the reinstatement window, keeping member-since.
+    Reinstate,
+    /// The reinstatement window has closed: a new join; member-since resets.
+    Rejoin,
+}
+
 /// A staff override of the computed status, optionally until a date (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,6 +147,44 @@ impl Membership {
             }
         }
         Ok(())
+    }
+
+    /// Checks the facts against their plan: a lifetime plan's term has no end, every other
+    /// plan's term has one. A membership that fails this never reaches a status.
+    ///
+    /// # Errors
+    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::LifetimeTermHasEnd`].
+    pub fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
+        match (self.term.end, plan.is_lifetime()) {
+            (None, false) => Err(LifecycleError::TermEndMissing { plan: plan.id.to_string() }),
+            (Some(end), true) => Err(LifecycleError::LifetimeTermHasEnd { plan: plan.id.to_string(), end }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The last day of grace after a term that ends on `term_end`: the end plus the plan's grace
+/// window (the end itself without one).
+///
+/// # Errors
+/// A date out of range.
+pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
+    match plan.windows.grace {
+        Some(g) => Offset::from(g).apply(term_end, rule),
+        None => Ok(term_end),
+    }
+}
+
+/// The last day a lapsed member may reinstate after a term that ends on `term_end`: the grace
+/// end plus the plan's reinstatement window (the grace end without one).
+///
+/// # Errors
+/// A date out of range.
+pub(crate) fn reinstatement_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
+    let grace = grace_end(plan, term_end, rule)?;
+    match plan.windows.reinstatement {
+        Some(r) => Offset::from(r).apply(grace, rule),
+        None => Ok(grace),
     }
 }
 
@@ -283,41 +278,16 @@ impl MemberStatus {
 /// reinstatement ends are worked out only when a rule asks for them (month arithmetic is the
 /// costliest step of a status; see benches/README.md).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct EventDates {
+pub(crate) struct EventDates<'a> {
     join: Date,
     term_start: Date,
     term_end: Option<Date>,
-    grace: Option<Length>,
-    reinstatement: Option<Length>,
+    plan: &'a Plan,
 }
 
-impl EventDates {
-    pub(crate) fn new(m: &Membership, plan: &Plan) -> EventDates {
-        EventDates {
-            join: m.member_since,
-            term_start: m.term.start,
-            term_end: m.term.end,
-            grace: plan.windows.grace,
-            reinstatement: plan.windows.reinstatement,
-        }
-    }
-
-    /// The last day of grace: the term's end plus the grace window (the term's end without one).
-    fn grace_end(&self, rule: MonthEndRule) -> Result<Option<Date>, DateError> {
-        match (self.term_end, self.grace) {
-            (Some(end), Some(g)) => Offset::from(g).apply(end, rule).map(Some),
-            (end, None) => Ok(end),
-            (None, Some(_)) => Ok(None),
-        }
-    }
-
-    /// The last day to reinstate: the grace end plus the reinstatement window.
-    fn reinstatement_end(&self, rule: MonthEndRule) -> Result<Option<Date>, DateError> {
-        match (self.grace_end(rule)?, self.reinstatement) {
-            (Some(g), Some(r)) => Offset::from(r).apply(g, rule).map(Some),
-            (g, None) => Ok(g),
-            (None, Some(_)) => Ok(None),
-        }
+impl<'a> EventDates<'a> {
+    pub(crate) fn new(m: &Membership, plan: &'a Plan) -> EventDates<'a> {
+        EventDates { join: m.member_since, term_start: m.term.start, term_end: m.term.end, plan }
     }
 
     /// The date of a boundary, or `None` if its event never happens.
@@ -326,8 +296,8 @@ impl EventDates {
             Event::Join => Some(self.join),
             Event::TermStart => Some(self.term_start),
             Event::TermEnd => self.term_end,
-            Event::GraceEnd => self.grace_end(rule)?,
-            Event::ReinstatementEnd => self.reinstatement_end(rule)?,
+            Event::GraceEnd => self.term_end.map(|end| grace_end(self.plan, end, rule)).transpose()?,
+            Event::ReinstatementEnd => self.term_end.map(|end| reinstatement_end(self.plan, end, rule)).transpose()?,
         };
         base.map(|d| b.offset.apply(d, rule)).transpose()
     }
@@ -362,6 +332,7 @@ pub(crate) fn status_on(
     month_end: MonthEndRule,
 ) -> Result<MemberStatus, LifecycleError> {
     m.check()?;
+    m.check_plan(plan)?;
     if date < m.member_since {
         return Err(LifecycleError::DateBeforeJoin { date, member_since: m.member_since });
     }

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::lifecycle_error::LifecycleError;
 use crate::period::{
     add_days, add_months, DateError, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd, Unit,
 };
@@ -36,10 +37,10 @@ impl Term {
     /// A term from its first and last day.
     ///
     /// # Errors
-    /// [`crate::LifecycleError::TermEndsBeforeStart`] if `end < start`.
-    pub fn new(start: Date, end: Option<Date>) -> Result<Term, crate::LifecycleError> {
+    /// [`LifecycleError::TermEndsBeforeStart`] if `end < start`.
+    pub fn new(start: Date, end: Option<Date>) -> Result<Term, LifecycleError> {
         match end {
-            Some(e) if e < start => Err(crate::LifecycleError::TermEndsBeforeStart { start, end: e }),
+            Some(e) if e < start => Err(LifecycleError::TermEndsBeforeStart { start, end: e }),
             _ => Ok(Term { start, end }),
         }
     }

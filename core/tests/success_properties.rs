@@ -130,7 +130,7 @@ proptest! {
     #[test]
     fn score_is_non_negative(decay in decay(), (members, events) in roster_and_events(), date in as_of()) {
         let engine = engine(&decay);
-        let report = engagement_scores(&engine, &members, &events, date, &Default::default()).expect("scores");
+        let report = engagement_scores(engine.success(), &members, &events, date, &Default::default()).expect("scores");
         for s in &report.scores {
             prop_assert!(s.score >= Decimal::ZERO, "{s:?}");
             prop_assert!(s.percentile >= Decimal::ZERO && s.percentile <= Decimal::ONE_HUNDRED);
@@ -145,8 +145,8 @@ proptest! {
         let engine = engine(&decay);
         // Both dates are after every event, so only the distance to the activity changes.
         let (near, far) = (day(3100), day(3100 + step));
-        let a = engagement_scores(&engine, &members, &events, near, &Default::default()).expect("scores");
-        let b = engagement_scores(&engine, &members, &events, far, &Default::default()).expect("scores");
+        let a = engagement_scores(engine.success(), &members, &events, near, &Default::default()).expect("scores");
+        let b = engagement_scores(engine.success(), &members, &events, far, &Default::default()).expect("scores");
         prop_assert_eq!(a.scores.len(), b.scores.len());
         for (x, y) in a.scores.iter().zip(&b.scores) {
             prop_assert_eq!(&x.member_id, &y.member_id);
@@ -157,7 +157,7 @@ proptest! {
     #[test]
     fn no_event_row_is_silently_dropped((members, events) in roster_and_events(), date in as_of()) {
         let engine = engine(r#"{"kind": "none"}"#);
-        let report = engagement_scores(&engine, &members, &events, date, &Default::default()).expect("scores");
+        let report = engagement_scores(engine.success(), &members, &events, date, &Default::default()).expect("scores");
         let scored: u32 = report.scores.iter().map(|s| s.breakdown.iter().map(|k| k.events).sum::<u32>() + s.future_events).sum();
         let event_errors = report.errors.iter().filter(|e| e.row.starts_with("events[")).count();
         prop_assert_eq!(scored as usize + event_errors, events.len());
@@ -166,12 +166,12 @@ proptest! {
     #[test]
     fn segment_membership_is_deterministic((members, events) in roster_and_events(), date in as_of()) {
         let engine = engine(r#"{"kind": "half_life", "days": 90}"#);
-        let a = segments(&engine, &members, &events, date).expect("segments");
-        let b = segments(&engine, &members, &events, date).expect("segments");
+        let a = segments(engine.success(), &members, &events, date).expect("segments");
+        let b = segments(engine.success(), &members, &events, date).expect("segments");
         prop_assert_eq!(&a, &b);
         // Shuffling the event log (reversing it) does not change anyone's segments.
         let reversed: Vec<ActivityEvent> = events.iter().rev().cloned().collect();
-        let c = segments(&engine, &members, &reversed, date).expect("segments");
+        let c = segments(engine.success(), &members, &reversed, date).expect("segments");
         prop_assert_eq!(&a.members, &c.members);
     }
 
@@ -181,12 +181,12 @@ proptest! {
             if reinstated_new { "new" } else { "continuing" });
         let engine = Engine::from_json(&policy).expect("policy");
         let econ = Economics::new(Currency::USD, Decimal::from(125), Decimal::from(100));
-        let r = retention_metrics(&engine, &members, date, Some(&econ)).expect("metrics");
+        let r = retention_metrics(engine.success(), &members, date, Some(&econ)).expect("metrics");
         prop_assert!(metrics_in_unit(&r.snapshot), "{:?}", r.snapshot);
         prop_assert!(metrics_in_unit(&r.eligibility), "{:?}", r.eligibility);
         prop_assert!(in_unit(&r.first_year_renewal) && in_unit(&r.churn_30_days));
         prop_assert!(r.counts.joined_last_12_months <= r.counts.members_now);
-        let t = cohort_table(&engine, &members, date).expect("cohorts");
+        let t = cohort_table(engine.success(), &members, date).expect("cohorts");
         for row in &t.rows {
             for c in &row.cells {
                 prop_assert!(c.retained <= c.eligible && c.eligible <= row.members);
@@ -206,7 +206,7 @@ proptest! {
     #[test]
     fn cohort_counts_sum_to_roster(members in roster(), date in as_of()) {
         let engine = engine(r#"{"kind": "none"}"#);
-        let t = cohort_table(&engine, &members, date).expect("cohorts");
+        let t = cohort_table(engine.success(), &members, date).expect("cohorts");
         let sum: u64 = t.rows.iter().map(|r| r.members).sum();
         prop_assert_eq!(sum, t.members);
         prop_assert_eq!((sum + t.joined_after) as usize + t.errors.len(), members.len());
@@ -240,7 +240,7 @@ fn each_bad_row_gets_its_own_error() {
         ev("M0000", d, "donation", None),
         ev("M0000", d, "donation", Some(-3)),
     ];
-    let r = engagement_scores(&engine, &[m.clone(), m], &events, d, &Default::default()).expect("scores");
+    let r = engagement_scores(engine.success(), &[m.clone(), m], &events, d, &Default::default()).expect("scores");
     let got: Vec<(&str, &str)> = r.errors.iter().map(|e| (e.row.as_str(), e.name.as_str())).collect();
     assert_eq!(
         got,

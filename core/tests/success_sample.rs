@@ -39,7 +39,8 @@ fn sample_success_policy_compiles_and_scores_every_kind() {
         status_override: None,
         deceased_on: None,
     });
-    let r = engagement_scores(&engine, &[member], &one, date!(2026 - 11 - 24), &Default::default()).expect("scores");
+    let r = engagement_scores(engine.success(), &[member], &one, date!(2026 - 11 - 24), &Default::default())
+        .expect("scores");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.scores[0].breakdown.iter().map(|k| k.events as usize).sum::<usize>(), one.len());
 }
@@ -54,14 +55,14 @@ fn sample_roster_and_activity_give_an_at_risk_list_and_a_retention_summary() {
     let (events, bad_lines) = parse_activity_csv(&sample("activity.csv"));
     assert!(bad_lines.is_empty());
     let today = date!(2026 - 11 - 24);
-    let risk = at_risk(&engine, &members, &events, &[], today).expect("at risk");
+    let risk = at_risk(engine.success(), &members, &events, &[], today).expect("at risk");
     // The generator skips the roster's bad rows, so every event belongs to a loaded member,
     // on or after their join: no row errors at all.
     assert!(risk.errors.is_empty(), "{:?}", &risk.errors[..risk.errors.len().min(5)]);
     assert!(!risk.triggers.is_empty());
     assert!(risk.triggers.windows(2).all(|w| w[0].priority <= w[1].priority));
     let econ = Economics::new(amscore::Currency::USD, "200".parse().expect("dues"), "100".parse().expect("non-dues"));
-    let retention = retention_metrics(&engine, &members, today, Some(&econ)).expect("retention");
+    let retention = retention_metrics(engine.success(), &members, today, Some(&econ)).expect("retention");
     let c = retention.counts;
     assert!(c.joined_last_12_months <= c.members_now && c.members_now as usize <= members.len());
     assert!(retention.errors.is_empty(), "{:?}", retention.errors);

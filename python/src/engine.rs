@@ -359,7 +359,7 @@ impl Engine {
     /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
     /// ...                         "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
     /// >>> events = pd.DataFrame({"member_id": ["M-1", "M-9"], "date": [date(2025, 5, 1)] * 2, "kind": ["login"] * 2})
-    /// >>> scores = engine.engagement_scores(members, events, date(2025, 5, 31))
+    /// >>> scores = engine.engagement_scores(members.success(), events, date(2025, 5, 31))
     /// >>> scores[["score", "points_login", "counted_login"]].values.tolist()
     /// [[Decimal('1.00'), Decimal('1.00'), 1]]
     /// >>> scores.attrs["errors"][["source", "row", "name"]].values.tolist()
@@ -387,7 +387,7 @@ impl Engine {
     /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
     /// ...     "member_since": [date(2025, 1, 1), date(2020, 1, 1)], "term_start": [date(2025, 1, 1)] * 2,
     /// ...     "term_end": [date(2025, 12, 31)] * 2})
-    /// >>> engine.segments(members, None, date(2025, 5, 31)).values.tolist()
+    /// >>> engine.segments(members.success(), None, date(2025, 5, 31)).values.tolist()
     /// [['M-1', 'first_year', 'first_year eq true (is true)']]
     fn segments<'py>(
         slf: &Bound<'py, Self>,
@@ -415,7 +415,7 @@ impl Engine {
     /// ...     "member_since": [date(2025, 1, 1)] * 2, "term_start": [date(2025, 1, 1)] * 2,
     /// ...     "term_end": [date(2025, 12, 31)] * 2})
     /// >>> events = pd.DataFrame({"member_id": ["M-2"], "date": [date(2025, 5, 1)], "kind": ["login"]})
-    /// >>> engine.at_risk(members, events, date(2025, 5, 31))[["member_id", "trigger", "intervention", "reasons"]].values.tolist()
+    /// >>> engine.at_risk(members.success(), events, date(2025, 5, 31))[["member_id", "trigger", "intervention", "reasons"]].values.tolist()
     /// [['M-1', 'quiet', 'call', 'engagement_score lt 1 (is 0.00)']]
     #[pyo3(signature = (members, events, as_of, *, previous_triggers=None))]
     fn at_risk<'py>(
@@ -439,7 +439,7 @@ impl Engine {
     /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
     /// ...     "member_since": [date(2023, 1, 1)] * 3, "term_start": [date(2023, 1, 1), date(2024, 1, 1), date(2023, 1, 1)],
     /// ...     "term_end": [date(2023, 12, 31), date(2024, 12, 31), date(2023, 12, 31)]})
-    /// >>> table = Engine("amscore").cohort_table(members, date(2025, 6, 1))
+    /// >>> table = Engine("amscore").cohort_table(members.success(), date(2025, 6, 1))
     /// >>> table[["join_year", "members", "retained_1", "rate_1"]].values.tolist()
     /// [[2023, 2, 1, Decimal('0.5000')]]
     fn cohort_table<'py>(
@@ -462,7 +462,7 @@ impl Engine {
     /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
     /// ...     "member_since": [date(2023, 1, 1)] * 3, "term_start": [date(2024, 1, 1), date(2025, 1, 1), date(2024, 1, 1)],
     /// ...     "term_end": [date(2024, 12, 31), date(2025, 12, 31), date(2024, 12, 31)]})
-    /// >>> m = Engine("amscore").retention_metrics(members, date(2025, 6, 1))
+    /// >>> m = Engine("amscore").retention_metrics(members.success(), date(2025, 6, 1))
     /// >>> m[["counts_members_now", "snapshot_renewal_rate_percent"]].values.tolist()
     /// [[1, Decimal('50.00')]]
     #[pyo3(signature = (members, as_of, *, economics=None))]
@@ -503,7 +503,7 @@ impl Engine {
     /// >>> import pandas as pd
     /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
     /// ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
-    /// >>> Engine("amscore").renewal_due(members, date(2025, 12, 1))[["member_id", "days_left"]].values.tolist()
+    /// >>> Engine("amscore").renewal_due(members.success(), date(2025, 12, 1))[["member_id", "days_left"]].values.tolist()
     /// [['M-1', 30]]
     #[pyo3(signature = (members, as_of, *, within_days=None))]
     fn renewal_due<'py>(
@@ -522,7 +522,7 @@ impl Engine {
     /// >>> import pandas as pd
     /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
     /// ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
-    /// >>> len(Engine("amscore").upgrade_candidates(members, None, date(2025, 6, 1)))
+    /// >>> len(Engine("amscore").upgrade_candidates(members.success(), None, date(2025, 6, 1)))
     /// 0
     fn upgrade_candidates<'py>(
         slf: &Bound<'py, Self>,
@@ -546,7 +546,7 @@ impl Engine {
     /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
     /// ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
     /// >>> events = pd.DataFrame({"member_id": ["M-1"], "date": [date(2025, 1, 2)], "kind": ["welcome_sent"]})
-    /// >>> engine.journeys(members, events, date(2025, 3, 1))[["milestone", "state", "done_on"]].values.tolist()
+    /// >>> engine.journeys(members.success(), events, date(2025, 3, 1))[["milestone", "state", "done_on"]].values.tolist()
     /// [['welcome', 'done', datetime.date(2025, 1, 2)]]
     fn journeys<'py>(
         slf: &Bound<'py, Self>,

@@ -149,14 +149,18 @@ pub(crate) fn run(
     let (members, member_rows) = members(engine, roster_csv, extras, &mut errors)?;
     let (events, event_rows) = activity_csv.map(|t| events(t, &mut errors)).unwrap_or_default();
     let result = match op {
-        "engagement_scores" => json(success::engagement_scores(engine, &members, &events, as_of, &options.seats)),
-        "segments" => json(success::segments(engine, &members, &events, as_of)),
-        "at_risk" => json(success::at_risk(engine, &members, &events, &options.previous_triggers, as_of)),
-        "journeys" => json(success::journeys(engine, &members, &events, as_of)),
-        "upgrade_candidates" => json(success::upgrade_candidates(engine, &members, &events, as_of)),
-        "renewal_due" => json(success::renewal_due(engine, &members, as_of, options.within_days)),
-        "retention_metrics" => json(success::retention_metrics(engine, &members, as_of, options.economics.as_ref())),
-        "cohort_table" => json(success::cohort_table(engine, &members, as_of)),
+        "engagement_scores" => {
+            json(success::engagement_scores(engine.success(), &members, &events, as_of, &options.seats))
+        }
+        "segments" => json(success::segments(engine.success(), &members, &events, as_of)),
+        "at_risk" => json(success::at_risk(engine.success(), &members, &events, &options.previous_triggers, as_of)),
+        "journeys" => json(success::journeys(engine.success(), &members, &events, as_of)),
+        "upgrade_candidates" => json(success::upgrade_candidates(engine.success(), &members, &events, as_of)),
+        "renewal_due" => json(success::renewal_due(engine.success(), &members, as_of, options.within_days)),
+        "retention_metrics" => {
+            json(success::retention_metrics(engine.success(), &members, as_of, options.economics.as_ref()))
+        }
+        "cohort_table" => json(success::cohort_table(engine.success(), &members, as_of)),
         other => Err(Failure::Success(SuccessError::InvalidInput {
             path: "op".into(),
             message: format!("unknown success analysis `{other}`"),

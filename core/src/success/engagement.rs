@@ -7,9 +7,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::engine::Engine;
+use super::Context;
 use crate::money::{decimal_text, Rounding};
-use crate::policy::PolicyError;
+use crate::policy_error::PolicyError;
 use crate::status::MemberId;
 
 use super::activity::{ActivityEvent, KindId};
@@ -356,7 +356,7 @@ pub fn organization_rollup(
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2025-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
 /// let e = ActivityEvent { member_id: "M-1".into(), date: date!(2025-05-01), kind: "login".into(), value: None };
-/// let r = engagement_scores(&engine, &[m], &[e], date!(2025-05-31), &Default::default())?;
+/// let r = engagement_scores(engine.success(), &[m], &[e], date!(2025-05-31), &Default::default())?;
 /// assert_eq!(r.scores[0].score.to_string(), "1.00"); // 2 points, one half-life old
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -364,16 +364,16 @@ pub fn organization_rollup(
 /// # Errors
 /// [`SuccessError::Overflow`] if points overflow exact decimal arithmetic.
 pub fn engagement_scores(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     events: &[ActivityEvent],
     as_of: Date,
     seats: &BTreeMap<String, u32>,
 ) -> Result<EngagementReport, SuccessError> {
-    let d = derive(engine, members, events, as_of)?;
+    let d = derive(ctx, members, events, as_of)?;
     let with_org: Vec<(MemberScore, Option<&str>)> =
         d.scores.iter().zip(&d.roster.members).map(|(s, m)| (s.clone(), m.history.organization.as_deref())).collect();
-    let organizations = organization_rollup(&with_org, seats, engine.policy().success.rounding);
+    let organizations = organization_rollup(&with_org, seats, ctx.policy.rounding);
     Ok(EngagementReport { scores: d.scores, organizations, errors: d.roster.errors })
 }
 

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::engine::Engine;
+use super::Context;
 use crate::money::opt_decimal_text;
 use crate::plan::PlanId;
 use crate::status::{MemberId, Status};
@@ -96,7 +96,7 @@ pub struct RenewalDueReport {
 ///   "upgrades": [{"from": "digital", "to": "individual", "min_tenure_years": 2}]}}"#)?;
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "digital",
 ///   "member_since": "2022-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
-/// let r = upgrade_candidates(&engine, &[m], &[], date!(2025-06-01))?;
+/// let r = upgrade_candidates(engine.success(), &[m], &[], date!(2025-06-01))?;
 /// assert_eq!(r.candidates[0].reasons, ["tenure 3 years >= 2"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -104,15 +104,15 @@ pub struct RenewalDueReport {
 /// # Errors
 /// [`SuccessError::Overflow`] if engagement points overflow.
 pub fn upgrade_candidates(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     events: &[ActivityEvent],
     as_of: Date,
 ) -> Result<UpgradeReport, SuccessError> {
-    let d = derive(engine, members, events, as_of)?;
+    let d = derive(ctx, members, events, as_of)?;
     let mut candidates = Vec::new();
     for f in d.facts.iter().filter(|f| f.counts_as_member) {
-        for u in engine.policy().success.upgrades.iter().filter(|u| u.from == f.plan) {
+        for u in ctx.policy.upgrades.iter().filter(|u| u.from == f.plan) {
             let mut reasons = Vec::new();
             let mut ok = true;
             if let Some(min) = u.min_score {
@@ -149,7 +149,7 @@ pub fn upgrade_candidates(
 /// let engine = amscore::Engine::from_preset("amscore")?;
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2025-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
-/// let r = renewal_due(&engine, &[m], date!(2025-12-01), Some(30))?;
+/// let r = renewal_due(engine.success(), &[m], date!(2025-12-01), Some(30))?;
 /// assert_eq!(r.due[0].days_left, 30);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -157,13 +157,13 @@ pub fn upgrade_candidates(
 /// # Errors
 /// [`SuccessError::Overflow`] (not expected: no engagement is scored).
 pub fn renewal_due(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     as_of: Date,
     within_days: Option<u32>,
 ) -> Result<RenewalDueReport, SuccessError> {
-    let within = i64::from(within_days.unwrap_or_else(|| engine.policy().success.renewal_due_days()));
-    let d = derive(engine, members, &[], as_of)?;
+    let within = i64::from(within_days.unwrap_or_else(|| ctx.policy.renewal_due_days()));
+    let d = derive(ctx, members, &[], as_of)?;
     let mut due: Vec<RenewalDue> = d
         .roster
         .members

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::engine::Engine;
+use super::Context;
 use crate::period::add_days;
 use crate::status::MemberId;
 
@@ -117,9 +117,9 @@ pub struct AtRiskReport {
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2025-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
 /// let prev = [PreviousTrigger { member_id: "M-1".into(), rule: "no_auto_renew".into(), date: date!(2025-06-01) }];
-/// let r = at_risk(&engine, &[m.clone()], &[], &prev, date!(2025-06-30))?;
+/// let r = at_risk(engine.success(), &[m.clone()], &[], &prev, date!(2025-06-30))?;
 /// assert!(r.triggers.is_empty() && r.suppressed.len() == 1);
-/// let r = at_risk(&engine, &[m], &[], &prev, date!(2025-07-01))?;
+/// let r = at_risk(engine.success(), &[m], &[], &prev, date!(2025-07-01))?;
 /// assert_eq!(r.triggers[0].reasons[0].code, "no_auto_renew");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -127,14 +127,14 @@ pub struct AtRiskReport {
 /// # Errors
 /// [`SuccessError::Overflow`] if engagement points or a cooldown date overflow.
 pub fn at_risk(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     events: &[ActivityEvent],
     previous: &[PreviousTrigger],
     as_of: Date,
 ) -> Result<AtRiskReport, SuccessError> {
-    let policy = &engine.policy().success;
-    let mut d = derive(engine, members, events, as_of)?;
+    let policy = ctx.policy;
+    let mut d = derive(ctx, members, events, as_of)?;
     let known: HashSet<&MemberId> = members.iter().map(|m| m.id()).collect();
     let rule_ids: HashSet<&str> = policy.at_risk.iter().map(|r| r.id.as_str()).collect();
     let mut last: HashMap<(&MemberId, &str), Date> = HashMap::new();

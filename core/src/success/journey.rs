@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::engine::Engine;
+use super::Context;
 use crate::period::add_days;
 use crate::status::MemberId;
 
@@ -167,9 +167,9 @@ fn milestone_status(m: &Milestone, member: &Member<'_>, as_of: Date) -> Result<M
 ///     {"id": "welcome", "anchor": "join", "day": 0, "grace_days": 3, "activity": "welcome_sent"}]}]}}"#)?;
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2025-01-10", "term": {"start": "2025-01-10", "end": "2026-01-09"}}}"#).unwrap();
-/// let r = journeys(&engine, &[m.clone()], &[], date!(2025-01-12))?;
+/// let r = journeys(engine.success(), &[m.clone()], &[], date!(2025-01-12))?;
 /// assert_eq!(r.journeys[0].milestones[0].state, MilestoneState::Due);
-/// let r = journeys(&engine, &[m], &[], date!(2025-01-14))?;
+/// let r = journeys(engine.success(), &[m], &[], date!(2025-01-14))?;
 /// assert_eq!(r.journeys[0].milestones[0].state, MilestoneState::Missed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -177,13 +177,13 @@ fn milestone_status(m: &Milestone, member: &Member<'_>, as_of: Date) -> Result<M
 /// # Errors
 /// [`SuccessError::Overflow`] if a milestone date or engagement points overflow.
 pub fn journeys(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     events: &[ActivityEvent],
     as_of: Date,
 ) -> Result<JourneyReport, SuccessError> {
-    let policy = &engine.policy().success;
-    let d = derive(engine, members, events, as_of)?;
+    let policy = ctx.policy;
+    let d = derive(ctx, members, events, as_of)?;
     let mut out = Vec::new();
     for (member, facts) in d.roster.members.iter().zip(&d.facts) {
         let in_segments = segments_of(&policy.segments, facts);

@@ -11,7 +11,7 @@ use time::Date;
 
 use rust_decimal::Decimal;
 
-use crate::engine::Engine;
+use super::Context;
 use crate::money::{decimal_text, Currency, Money, Rounding};
 use crate::period::{add_days, add_months, MonthEndRule};
 use crate::term::Term;
@@ -355,7 +355,7 @@ fn date_err(_: crate::period::DateError) -> SuccessError {
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2024-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}},
 ///   "terms": [{"start": "2024-01-01", "end": "2024-12-31"}]}"#).unwrap();
-/// let r = retention_metrics(&engine, &[m], date!(2025-06-30), None)?;
+/// let r = retention_metrics(engine.success(), &[m], date!(2025-06-30), None)?;
 /// assert_eq!(r.eligibility.renewal_rate.percent.unwrap().to_string(), "100.00");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -364,14 +364,14 @@ fn date_err(_: crate::period::DateError) -> SuccessError {
 /// [`SuccessError::InvalidInput`] for negative economics; [`SuccessError::Overflow`] at the ends
 /// of the calendar.
 pub fn retention_metrics(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     as_of: Date,
     econ: Option<&Economics>,
 ) -> Result<RosterRetention, SuccessError> {
-    let policy = &engine.policy().success;
+    let policy = ctx.policy;
     let rounding = policy.rounding;
-    let roster = prepare(engine, members, &[], &policy.activity_kinds);
+    let roster = prepare(ctx, members, &[], &policy.activity_kinds);
     let year_ago = add_months(as_of, -12, MonthEndRule::Clamp).map_err(date_err)?;
     let month_ago = add_days(as_of, -30).map_err(date_err)?;
     let (mut now, mut joined, mut before) = (0u64, 0u64, 0u64);
@@ -484,7 +484,7 @@ fn is_zero(n: &u64) -> bool {
 /// let engine = amscore::Engine::from_preset("amscore")?;
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2023-05-01", "term": {"start": "2023-05-01", "end": "2024-04-30"}}}"#).unwrap();
-/// let t = cohort_table(&engine, &[m], date!(2025-06-01))?;
+/// let t = cohort_table(engine.success(), &[m], date!(2025-06-01))?;
 /// let row = &t.rows[0];
 /// assert_eq!((row.join_year, row.cells.iter().map(|c| c.retained).collect::<Vec<_>>()), (2023, vec![1, 0, 0]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -492,9 +492,9 @@ fn is_zero(n: &u64) -> bool {
 ///
 /// # Errors
 /// [`SuccessError::Overflow`] at the ends of the calendar.
-pub fn cohort_table(engine: &Engine, members: &[MemberHistory], as_of: Date) -> Result<CohortTable, SuccessError> {
-    let policy = &engine.policy().success;
-    let roster = prepare(engine, members, &[], &policy.activity_kinds);
+pub fn cohort_table(ctx: Context<'_>, members: &[MemberHistory], as_of: Date) -> Result<CohortTable, SuccessError> {
+    let policy = ctx.policy;
+    let roster = prepare(ctx, members, &[], &policy.activity_kinds);
     let mut rows: std::collections::BTreeMap<i32, (u64, Vec<(u64, u64)>)> = std::collections::BTreeMap::new();
     let (mut total, mut joined_after) = (0u64, 0u64);
     for m in &roster.members {
@@ -583,7 +583,7 @@ mod tests {
     }
     impl CodeName for SuccessError {
         fn code_name(&self) -> &'static str {
-            crate::error::ErrorCode::name(self)
+            crate::codes::ErrorCode::name(self)
         }
     }
 }

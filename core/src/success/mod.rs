@@ -60,6 +60,16 @@ pub use segment::{segments, Comparison, Fact, MemberSegments, Rule, Segment, Seg
 
 pub(crate) use roster::SUCCESS_ERRORS;
 
+/// What the success analytics read: the core rules and the policy's `success` section
+/// ([`Engine::success`](crate::Engine::success) gives it).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The core rules (plans, status table, date conventions).
+    pub rules: &'a crate::rules::Rulebook,
+    /// The policy's `success` section.
+    pub policy: &'a SuccessPolicy,
+}
+
 /// Rounds once to `places` decimals and writes exactly that many (`100` → `100.00`).
 pub(crate) fn fixed(
     value: rust_decimal::Decimal,

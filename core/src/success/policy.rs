@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Rounding;
-use crate::policy::PolicyError;
+use crate::policy_error::PolicyError;
 
 use super::activity::ActivityKind;
 use super::engagement::Decay;

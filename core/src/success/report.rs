@@ -88,7 +88,7 @@ fn basis(out: &mut String, name: &str, m: &RetentionMetrics) {
 /// use amscore::success::{format_retention, retention_metrics};
 /// use time::macros::date;
 /// let engine = amscore::Engine::from_preset("amscore")?;
-/// let r = retention_metrics(&engine, &[], date!(2025-06-30), None)?;
+/// let r = retention_metrics(engine.success(), &[], date!(2025-06-30), None)?;
 /// assert!(format_retention(&r).starts_with("Retention, 2024-07-01 to 2025-06-30"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -140,7 +140,8 @@ mod tests {
                 "term": {"start": "2024-02-01", "end": "2025-01-31"}}}"#,
         );
         let econ = Economics::new(Currency::USD, Decimal::from(125), Decimal::from(100));
-        let r = retention_metrics(&engine, &[stayed, left], date!(2025 - 06 - 30), Some(&econ)).expect("metrics");
+        let r =
+            retention_metrics(engine.success(), &[stayed, left], date!(2025 - 06 - 30), Some(&econ)).expect("metrics");
         assert_eq!(
             format_retention(&r),
             "Retention, 2024-07-01 to 2025-06-30 (reinstated members count as continuing)\n\
@@ -174,7 +175,7 @@ mod tests {
                 value: None,
             })
             .collect();
-        let r = at_risk(&engine, &[m], &events, &[], date!(2025 - 06 - 30)).expect("at risk");
+        let r = at_risk(engine.success(), &[m], &events, &[], date!(2025 - 06 - 30)).expect("at risk");
         let text = format_at_risk(&r);
         assert_eq!(
             text.lines().take(3).collect::<Vec<_>>(),

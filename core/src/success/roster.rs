@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::engine::Engine;
-use crate::error::{error_codes, ErrorCode};
+use super::Context;
+use crate::codes::{error_codes, ErrorCode};
 use crate::money::decimal_text;
 use crate::period::{add_months, MonthEndRule};
 use crate::plan::PlanId;
@@ -80,7 +80,7 @@ pub enum SuccessError {
         message: String,
     },
     /// A request value that is not allowed (a negative amount, a segment the policy lacks).
-    #[error("{}{message}", crate::error::at(path))]
+    #[error("{}{message}", crate::codes::at(path))]
     InvalidInput {
         /// Where in the request.
         path: String,
@@ -244,7 +244,7 @@ pub(crate) struct Roster<'a> {
 /// Checks every member row (plan, terms, duplicates) and every event row (member, kind, date,
 /// value), attaching each good event to its member.
 pub(crate) fn prepare<'a>(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &'a [MemberHistory],
     events: &'a [ActivityEvent],
     kinds: &[ActivityKind],
@@ -262,7 +262,7 @@ pub(crate) fn prepare<'a>(
             continue;
         }
         first_row.insert(id, row);
-        if let Err(message) = check_member(engine, h) {
+        if let Err(message) = check_member(ctx, h) {
             let err = SuccessError::InvalidMember { member_id: id.to_string(), message };
             errors.push(RowError::new(at, Some(id.clone()), &err));
             continue;
@@ -312,8 +312,8 @@ pub(crate) fn prepare<'a>(
     Roster { members: good, errors }
 }
 
-fn check_member(engine: &Engine, h: &MemberHistory) -> Result<(), String> {
-    engine.plan(&h.membership.plan).map_err(|e| e.to_string())?;
+fn check_member(ctx: Context<'_>, h: &MemberHistory) -> Result<(), String> {
+    ctx.rules.plan(&h.membership.plan).map_err(|e| e.to_string())?;
     h.membership.check().map_err(|e| e.to_string())?;
     for (i, t) in h.terms.iter().enumerate() {
         if let Some(end) = t.end {
@@ -387,16 +387,16 @@ pub(crate) struct Derived<'a> {
 /// Prepares the roster, scores it and derives each member's facts on `as_of`. Members whose
 /// status cannot be computed on the date (it is before they joined) become row errors.
 pub(crate) fn derive<'a>(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &'a [MemberHistory],
     events: &'a [ActivityEvent],
     as_of: Date,
 ) -> Result<Derived<'a>, SuccessError> {
-    let policy = &engine.policy().success;
-    let mut roster = prepare(engine, members, events, &policy.activity_kinds);
+    let policy = ctx.policy;
+    let mut roster = prepare(ctx, members, events, &policy.activity_kinds);
     let mut keep = Vec::with_capacity(roster.members.len());
     for m in roster.members.drain(..) {
-        match engine.status_on(&m.history.membership, as_of) {
+        match ctx.rules.status_on(&m.history.membership, as_of) {
             Ok(_) => keep.push(m),
             Err(e) => {
                 let err = SuccessError::InvalidMember { member_id: m.id().to_string(), message: e.to_string() };
@@ -409,7 +409,8 @@ pub(crate) fn derive<'a>(
     let mut facts = Vec::with_capacity(scores.len());
     for (m, s) in roster.members.iter().zip(&scores) {
         let h = m.history;
-        let (status, counts_as_member) = engine
+        let (status, counts_as_member) = ctx
+            .rules
             .status_on(&h.membership, as_of)
             .map(|s| (s.status, s.counts_as_member))
             .unwrap_or((Status::Expired, false));

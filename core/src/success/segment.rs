@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::Date;
 
-use crate::engine::Engine;
-use crate::policy::PolicyError;
+use super::Context;
+use crate::policy_error::PolicyError;
 use crate::status::{MemberId, Status};
 
 use super::activity::ActivityEvent;
@@ -424,7 +424,7 @@ pub(crate) fn segments_of(segments: &[Segment], facts: &MemberFacts) -> Vec<Segm
 ///   "segments": [{"id": "newcomers", "rule": {"test": {"fact": "first_year", "op": "eq", "value": true}}}]}}"#)?;
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2025-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
-/// let r = segments(&engine, &[m], &[], date!(2025-06-01))?;
+/// let r = segments(engine.success(), &[m], &[], date!(2025-06-01))?;
 /// assert_eq!(r.members[0].segments[0].matched, ["first_year eq true (is true)"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -432,13 +432,13 @@ pub(crate) fn segments_of(segments: &[Segment], facts: &MemberFacts) -> Vec<Segm
 /// # Errors
 /// [`SuccessError::Overflow`] if engagement points overflow.
 pub fn segments(
-    engine: &Engine,
+    ctx: Context<'_>,
     members: &[MemberHistory],
     events: &[ActivityEvent],
     as_of: Date,
 ) -> Result<SegmentReport, SuccessError> {
-    let d = derive(engine, members, events, as_of)?;
-    let defs = &engine.policy().success.segments;
+    let d = derive(ctx, members, events, as_of)?;
+    let defs = &ctx.policy.segments;
     let members = d
         .facts
         .iter()

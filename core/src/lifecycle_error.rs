@@ -1,0 +1,77 @@
+//! The error of a member's facts, or of a question about them (a term that ends before it
+//! starts, a date before joining, a plan the policy lacks).
+
+use time::Date;
+
+use crate::codes::error_codes;
+use crate::period::DateError;
+
+/// An error in a member's facts, or in a question about them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LifecycleError {
+    /// The membership names a plan the policy does not have.
+    #[error("unknown plan `{plan}`")]
+    UnknownPlan {
+        /// The plan id that was given.
+        plan: String,
+    },
+    /// The question is about a date before the member joined.
+    #[error("{date} is before the member joined on {member_since}")]
+    DateBeforeJoin {
+        /// The date asked about.
+        date: Date,
+        /// The member's join date.
+        member_since: Date,
+    },
+    /// A term whose end is before its start.
+    #[error("term ends on {end}, before it starts on {start}")]
+    TermEndsBeforeStart {
+        /// The term's start.
+        start: Date,
+        /// The term's end.
+        end: Date,
+    },
+    /// No status rule matched the date (the policy's rule list has a hole).
+    #[error("no status rule matches {date}")]
+    NoStatusRuleMatched {
+        /// The date asked about.
+        date: Date,
+    },
+    /// A date arithmetic error while evaluating the rules.
+    #[error("{0}")]
+    Date(#[from] DateError),
+    /// The member's join date is after the current term's end: the facts contradict each other.
+    #[error("member since {member_since} is after the term's end {term_end}")]
+    JoinedAfterTermEnd {
+        /// The member's join date.
+        member_since: Date,
+        /// The term's end.
+        term_end: Date,
+    },
+    /// A term with no end on a plan that is not lifetime: every term of such a plan ends.
+    #[error("plan `{plan}` is not a lifetime plan: its term needs an end")]
+    TermEndMissing {
+        /// The plan.
+        plan: String,
+    },
+    /// A term with an end on a lifetime plan: a lifetime term never ends.
+    #[error("plan `{plan}` is a lifetime plan: its term has no end (given {end})")]
+    LifetimeTermHasEnd {
+        /// The plan.
+        plan: String,
+        /// The end that was given.
+        end: Date,
+    },
+}
+
+error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
+    LifecycleError::UnknownPlan { .. } => 1301, "unknown_plan";
+    LifecycleError::DateBeforeJoin { .. } => 1302, "date_before_join";
+    LifecycleError::TermEndsBeforeStart { .. } => 1303, "term_ends_before_start";
+    LifecycleError::NoStatusRuleMatched { .. } => 1304, "no_status_rule_matched";
+    LifecycleError::Date(_) => 1305, "status_date_out_of_range";
+    LifecycleError::JoinedAfterTermEnd { .. } => 1306, "joined_after_term_end";
+    LifecycleError::TermEndMissing { .. } => 1307, "term_end_missing";
+    LifecycleError::LifetimeTermHasEnd { .. } => 1308, "term_end_on_lifetime_plan";
+});

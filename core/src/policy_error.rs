@@ -1,0 +1,138 @@
+//! The error of a policy document, and of every settings section's own validation (each part
+//! checks its settings and names the path of the first problem).
+
+use crate::codes::{error_codes, SerdeProblem};
+use crate::money::Currency;
+
+/// An error in a policy document. Every variant names where (`plans[2].term.length.count`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The document is not valid JSON, or a value has the wrong type.
+    #[error("{}{message}", crate::codes::at(path))]
+    Syntax {
+        /// Where.
+        path: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// A field the policy format does not have (a typo, or a field of a newer version).
+    #[error("{}unknown field `{field}`", crate::codes::at(path))]
+    UnknownField {
+        /// Where.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// A required field is missing.
+    #[error("{}missing field `{field}`", crate::codes::at(path))]
+    MissingField {
+        /// Where.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// The document's `version` is not one this amscore reads.
+    #[error("{}unsupported policy version {version} (this amscore reads version 1)", crate::codes::at(path))]
+    UnsupportedVersion {
+        /// Where.
+        path: String,
+        /// The version given.
+        version: u32,
+    },
+    /// A value that is well-formed but not allowed.
+    #[error("{}{message}", crate::codes::at(path))]
+    InvalidValue {
+        /// Where.
+        path: String,
+        /// What is wrong, and what is allowed.
+        message: String,
+    },
+    /// Two plans share an id.
+    #[error("{}duplicate plan id `{plan}`", crate::codes::at(path))]
+    DuplicatePlan {
+        /// Where.
+        path: String,
+        /// The id.
+        plan: String,
+    },
+    /// A reference to a plan the policy does not have.
+    #[error("{}unknown plan `{plan}`", crate::codes::at(path))]
+    UnknownPlanReference {
+        /// Where.
+        path: String,
+        /// The id referred to.
+        plan: String,
+    },
+    /// A rollover day that is not inside the period (it must differ from the period's start).
+    #[error("{}{message}", crate::codes::at(path))]
+    RolloverOutsidePeriod {
+        /// Where.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A plan whose currency differs from the policy's or from a plan it is linked to.
+    #[error("{}currency {found} does not match {expected}", crate::codes::at(path))]
+    CurrencyMismatch {
+        /// Where.
+        path: String,
+        /// The currency expected.
+        expected: Currency,
+        /// The currency found.
+        found: Currency,
+    },
+    /// A preset name amscore does not ship.
+    #[error("{}unknown preset `{name}` (known: amscore, civicrm, tendenci)", crate::codes::at(path))]
+    UnknownPreset {
+        /// Where.
+        path: String,
+        /// The name given.
+        name: String,
+    },
+}
+
+error_codes!(PolicyError, "policy", POLICY_ERRORS, {
+    PolicyError::Syntax { .. } => 1201, "policy_syntax";
+    PolicyError::UnknownField { .. } => 1202, "unknown_field";
+    PolicyError::MissingField { .. } => 1203, "missing_field";
+    PolicyError::UnsupportedVersion { .. } => 1204, "unsupported_version";
+    PolicyError::InvalidValue { .. } => 1205, "invalid_value";
+    PolicyError::DuplicatePlan { .. } => 1206, "duplicate_plan";
+    PolicyError::UnknownPlanReference { .. } => 1207, "unknown_plan_reference";
+    PolicyError::RolloverOutsidePeriod { .. } => 1208, "rollover_outside_period";
+    PolicyError::CurrencyMismatch { .. } => 1209, "plan_currency_mismatch";
+    PolicyError::UnknownPreset { .. } => 1210, "unknown_preset";
+});
+
+impl PolicyError {
+    /// Where in the document the error is (`""` for the whole document).
+    ///
+    /// ```
+    /// let err = amscore::Policy::from_json(r#"{"version": 2, "plans": []}"#).unwrap_err();
+    /// assert_eq!(err.path(), "version");
+    /// ```
+    pub fn path(&self) -> &str {
+        match self {
+            PolicyError::Syntax { path, .. }
+            | PolicyError::UnknownField { path, .. }
+            | PolicyError::MissingField { path, .. }
+            | PolicyError::UnsupportedVersion { path, .. }
+            | PolicyError::InvalidValue { path, .. }
+            | PolicyError::DuplicatePlan { path, .. }
+            | PolicyError::UnknownPlanReference { path, .. }
+            | PolicyError::RolloverOutsidePeriod { path, .. }
+            | PolicyError::CurrencyMismatch { path, .. }
+            | PolicyError::UnknownPreset { path, .. } => path,
+        }
+    }
+
+    /// Turns a serde error at a path into the narrowest policy error.
+    pub(crate) fn from_serde(path: &str, err: &serde_json::Error) -> PolicyError {
+        match SerdeProblem::classify(path.to_owned(), &err.to_string()) {
+            SerdeProblem::UnknownField { path, field } => PolicyError::UnknownField { path, field },
+            SerdeProblem::MissingField { path, field } => PolicyError::MissingField { path, field },
+            SerdeProblem::Other { path, message } => PolicyError::Syntax { path, message },
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! The rule book: a policy's core rules compiled for answering (the plans by id, the status
+//! table, the date, renewal and rounding conventions), and the questions every part asks of them:
+//! a plan, a join term, a status, and whether (and how) a membership renews on a date.
+
+use rustc_hash::FxHashMap;
+use time::Date;
+
+use crate::error::Error;
+use crate::lifecycle_error::LifecycleError;
+use crate::money::Rounding;
+use crate::period::{add_days, DateRules};
+use crate::plan::{Plan, PlanId};
+use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalTerm};
+use crate::status::{self, MemberStatus, Membership, RenewalKind, StatusRule};
+use crate::term::{JoinTerm, Term};
+
+/// A policy's core rules, compiled: what quotes, decisions and the success analytics ask.
+///
+/// An [`Engine`](crate::Engine) holds one ([`Engine::rules`](crate::Engine::rules)); each of its
+/// questions is answered here once, whoever asks.
+///
+/// ```
+/// use time::macros::date;
+/// let engine = amscore::Engine::from_preset("amscore")?;
+/// let rules = engine.rules();
+/// assert_eq!(rules.plan_by_id("retired")?.name, "Retired");
+/// let join = rules.join_terms(&"individual".into(), date!(2025-01-15), 1)?;
+/// assert_eq!(join.term.end, Some(date!(2026-01-14)));
+/// # Ok::<(), amscore::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Rulebook {
+    plans: Vec<Plan>,
+    /// The plans' index by id. Hashed with rustc-hash's Fx hasher, not the standard SipHash (a
+    /// quarter of a status): the map is built once and never grows, so a caller's ids can only
+    /// miss it, never flood it, and SipHash's defence against crafted collisions buys nothing.
+    index: FxHashMap<PlanId, usize>,
+    status_rules: Vec<StatusRule>,
+    dates: DateRules,
+    reinstatement: ReinstatementStart,
+    rounding: Rounding,
+}
+
+/// Everything that stands in the way of renewing a membership on a date, and the renewal itself
+/// when nothing does: the one answer behind [`Rulebook::renewal_term`] (which reports the first
+/// obstacle) and the online decision (which reports every one).
+#[derive(Debug, Clone)]
+pub(crate) struct RenewalCheck<'a> {
+    /// The path renewing takes in the member's status; `None` when the status allows none
+    /// (pending, cancelled, suspended, deceased).
+    pub(crate) kind: Option<RenewalKind>,
+    /// The plan of the new term: the renew-to plan, unless the path is a rejoin (which joins the
+    /// member's own plan again).
+    pub(crate) next_plan: &'a Plan,
+    /// The current term's last day.
+    pub(crate) end: Date,
+    /// What stands in the way, in the order [`Rulebook::renewal_term`] reports them.
+    pub(crate) obstacles: Vec<RenewalError>,
+    /// The renewal, when there is no obstacle.
+    pub(crate) renewal: Option<RenewalTerm>,
+}
+
+impl RenewalCheck<'_> {
+    /// The renewal, or the first obstacle.
+    pub(crate) fn first(self) -> Result<RenewalTerm, RenewalError> {
+        match (self.renewal, self.obstacles.into_iter().next()) {
+            (Some(renewal), None) => Ok(renewal),
+            (_, Some(obstacle)) => Err(obstacle),
+            // Every path without a renewal records its obstacle; a status with no renewal path
+            // is the one left to name.
+            (None, None) => Err(RenewalError::LifetimeNotRenewable),
+        }
+    }
+}
+
+impl Rulebook {
+    /// Compiles the core rules of a validated policy.
+    pub(crate) fn new(
+        plans: Vec<Plan>,
+        status_rules: Vec<StatusRule>,
+        dates: DateRules,
+        reinstatement: ReinstatementStart,
+        rounding: Rounding,
+    ) -> Rulebook {
+        let index = plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        Rulebook { plans, index, status_rules, dates, reinstatement, rounding }
+    }
+
+    /// The plans, in the policy's order.
+    pub fn plans(&self) -> &[Plan] {
+        &self.plans
+    }
+
+    /// The ordered status table.
+    pub fn status_rules(&self) -> &[StatusRule] {
+        &self.status_rules
+    }
+
+    /// The date conventions (month ends, rolling ends, renewal ends).
+    pub fn date_rules(&self) -> DateRules {
+        self.dates
+    }
+
+    /// Where a lapsed member's reinstatement term starts.
+    pub fn reinstatement(&self) -> ReinstatementStart {
+        self.reinstatement
+    }
+
+    /// How amounts are rounded to the currency's minor unit.
+    pub fn rounding(&self) -> Rounding {
+        self.rounding
+    }
+
+    /// A plan by id.
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`].
+    pub fn plan(&self, id: &PlanId) -> Result<&Plan, LifecycleError> {
+        self.plan_by_id(id.as_str())
+    }
+
+    /// A plan by its id as text, without building a [`PlanId`] (no allocation).
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`].
+    pub fn plan_by_id(&self, id: &str) -> Result<&Plan, LifecycleError> {
+        self.plan_index(id).map(|i| &self.plans[i]).ok_or_else(|| LifecycleError::UnknownPlan { plan: id.to_owned() })
+    }
+
+    /// A plan's position in [`Rulebook::plans`], by id.
+    pub fn plan_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// A membership's plan, with the membership checked against it (its own facts, and a term
+    /// end that agrees with the plan's kind).
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`] and the errors of [`Membership::check`] and
+    /// [`Membership::check_plan`].
+    pub fn plan_of(&self, membership: &Membership) -> Result<&Plan, LifecycleError> {
+        let plan = self.plan(&membership.plan)?;
+        membership.check()?;
+        membership.check_plan(plan)?;
+        Ok(plan)
+    }
+
+    /// The first term of a member joining a plan on a date, buying `terms` terms at once.
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`], [`RenewalError::InvalidTermCount`], or a date out of range.
+    pub fn join_terms(&self, plan: &PlanId, join_date: Date, terms: u32) -> Result<JoinTerm, Error> {
+        let plan = self.plan(plan)?;
+        check_terms(plan, terms)?;
+        Ok(plan.term.first_term(join_date, terms, self.dates)?)
+    }
+
+    /// The status of a membership on a date.
+    ///
+    /// # Errors
+    /// [`LifecycleError`]: an unknown plan, inconsistent facts, a term end that disagrees with
+    /// the plan, a date before the member joined.
+    pub fn status_on(&self, membership: &Membership, date: Date) -> Result<MemberStatus, LifecycleError> {
+        let plan = self.plan(&membership.plan)?;
+        status::status_on(membership, plan, &self.status_rules, date, self.dates.month_end)
+    }
+
+    /// The last day a lapsed member of `plan` whose term ended on `term_end` may reinstate.
+    ///
+    /// # Errors
+    /// A date out of range.
+    pub(crate) fn reinstatement_end(&self, plan: &Plan, term_end: Date) -> Result<Date, Error> {
+        Ok(status::reinstatement_end(plan, term_end, self.dates.month_end)?)
+    }
+
+    /// The new term if the member renews on `date`, buying `terms` terms: the first obstacle of
+    /// [`Rulebook::renewal_check`] as the error.
+    ///
+    /// # Errors
+    /// [`RenewalError`] for the first obstacle, and the errors of [`Rulebook::status_on`].
+    pub fn renewal_term(&self, membership: &Membership, date: Date, terms: u32) -> Result<RenewalTerm, Error> {
+        let plan = self.plan_of(membership)?;
+        if plan.is_lifetime() {
+            return Err(RenewalError::LifetimeNotRenewable.into());
+        }
+        let status = self.status_on(membership, date)?;
+        self.renewal_term_given_status(membership, date, terms, &status)
+    }
+
+    /// [`Rulebook::renewal_term`] for a caller that already knows the membership's status on
+    /// `date`: the status is not worked out a second time.
+    pub(crate) fn renewal_term_given_status(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        status: &MemberStatus,
+    ) -> Result<RenewalTerm, Error> {
+        Ok(self.renewal_check(membership, date, terms, status)?.first()?)
+    }
+
+    /// Whether a membership can be renewed on `date` for `terms` terms, every reason it cannot,
+    /// and the renewal when it can. The status on `date` is the caller's (worked out once).
+    ///
+    /// The obstacles, in order: the status allows no renewal; the term count is not one the
+    /// next plan sells; the renewal window has not opened (for an extension, or a status that
+    /// allows none); a rejoin on a renewal-only plan; a back-dated term that would end before
+    /// `date`. A lifetime membership has only [`RenewalError::LifetimeNotRenewable`].
+    ///
+    /// # Errors
+    /// An unknown plan or renew-to plan, facts that disagree with the plan, a date out of range.
+    pub(crate) fn renewal_check<'a>(
+        &'a self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        status: &MemberStatus,
+    ) -> Result<RenewalCheck<'a>, Error> {
+        let plan = self.plan_of(membership)?;
+        let Some(end) = membership.term.end else {
+            let obstacles = vec![RenewalError::LifetimeNotRenewable];
+            return Ok(RenewalCheck {
+                kind: None,
+                next_plan: plan,
+                end: membership.term.start,
+                obstacles,
+                renewal: None,
+            });
+        };
+        let mut obstacles = Vec::new();
+        let kind = renewal_kind(status).map_err(|e| obstacles.push(e)).ok();
+        let next_plan = match (&plan.renew_to, kind) {
+            (Some(to), Some(RenewalKind::Extend | RenewalKind::Reinstate) | None) => self.plan(to)?,
+            _ => plan,
+        };
+        let terms_ok = check_terms(next_plan, terms).map_err(|e| obstacles.push(e)).is_ok();
+        if let (Some(days), Some(RenewalKind::Extend) | None) = (plan.windows.renewal_opens_days, kind) {
+            let opens_on = add_days(end, -i64::from(days))?;
+            if date < opens_on {
+                obstacles.push(RenewalError::WindowNotOpen { opens_on });
+            }
+        }
+        let rejoin_closed = kind == Some(RenewalKind::Rejoin) && plan.flags.renewal_only;
+        if rejoin_closed {
+            obstacles.push(RenewalError::RejoinOnRenewalOnlyPlan { plan: plan.id.to_string() });
+        }
+        let term = match kind {
+            Some(kind) if terms_ok && !rejoin_closed => Some(self.renewed_term(kind, next_plan, end, date, terms)?),
+            _ => None,
+        };
+        let term = match term {
+            // A back-dated term (an extension in grace, a reinstatement closing the gap) must
+            // still reach the renewal date, or the member would pay for time that is already over.
+            Some(t) if t.end.is_some_and(|e| e < date) && kind != Some(RenewalKind::Rejoin) => {
+                let new_end = t.end.unwrap_or(date);
+                obstacles.push(RenewalError::BackdateTooShort { start: t.start, end: new_end, date, terms });
+                None
+            }
+            other => other,
+        };
+        let renewal = match (kind, term) {
+            (Some(kind), Some(term)) if obstacles.is_empty() => {
+                let member_since = if kind == RenewalKind::Rejoin { date } else { membership.member_since };
+                Some(RenewalTerm {
+                    kind,
+                    status_before: status.status,
+                    plan: next_plan.id.clone(),
+                    term,
+                    terms,
+                    member_since,
+                })
+            }
+            _ => None,
+        };
+        Ok(RenewalCheck { kind, next_plan, end, obstacles, renewal })
+    }
+
+    /// The new term of a renewal on its path (before checking that it reaches the date).
+    fn renewed_term(
+        &self,
+        kind: RenewalKind,
+        next_plan: &Plan,
+        end: Date,
+        date: Date,
+        terms: u32,
+    ) -> Result<Term, Error> {
+        let continued = || -> Result<Term, Error> {
+            Ok(next_plan
+                .term
+                .next_term(end, terms, self.dates)?
+                .map_or_else(|| add_days(end, 1).map(Term::lifetime), Ok)?)
+        };
+        Ok(match (kind, self.reinstatement) {
+            (RenewalKind::Extend, _) | (RenewalKind::Reinstate, ReinstatementStart::Backdate) => continued()?,
+            (RenewalKind::Reinstate, ReinstatementStart::Restart) => {
+                next_plan.term.first_term(date, terms, self.dates)?.term
+            }
+            (RenewalKind::Rejoin, _) => next_plan.term.first_term(date, terms, self.dates)?.term,
+        })
+    }
+}
+
+/// Whether a plan sells `terms` terms at once.
+pub(crate) fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
+    if terms == 0 || terms > plan.max_terms {
+        Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
+    } else {
+        Ok(())
+    }
+}
