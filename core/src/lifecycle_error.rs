@@ -57,7 +57,7 @@ pub enum LifecycleError {
     },
     /// A term with an end on a lifetime plan: a lifetime term never ends.
     #[error("plan `{plan}` is a lifetime plan: its term has no end (given {end})")]
-    LifetimeTermHasEnd {
+    TermEndOnLifetimePlan {
         /// The plan.
         plan: String,
         /// The end that was given.
@@ -73,5 +73,5 @@ error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
     LifecycleError::Date(_) => 1305, "status_date_out_of_range";
     LifecycleError::JoinedAfterTermEnd { .. } => 1306, "joined_after_term_end";
     LifecycleError::TermEndMissing { .. } => 1307, "term_end_missing";
-    LifecycleError::LifetimeTermHasEnd { .. } => 1308, "term_end_on_lifetime_plan";
+    LifecycleError::TermEndOnLifetimePlan { .. } => 1308, "term_end_on_lifetime_plan";
 });

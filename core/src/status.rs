@@ -153,11 +153,11 @@ impl Membership {
     /// plan's term has one. A membership that fails this never reaches a status.
     ///
     /// # Errors
-    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::LifetimeTermHasEnd`].
+    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::TermEndOnLifetimePlan`].
     pub fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
         match (self.term.end, plan.is_lifetime()) {
             (None, false) => Err(LifecycleError::TermEndMissing { plan: plan.id.to_string() }),
-            (Some(end), true) => Err(LifecycleError::LifetimeTermHasEnd { plan: plan.id.to_string(), end }),
+            (Some(end), true) => Err(LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end }),
             _ => Ok(()),
         }
     }
