@@ -21,7 +21,7 @@ use amscore::success::{
 use amscore::Currency;
 use amscore::{
     format_coverage, format_what_if, parse_date, parse_request_lines, Engine, Error, ErrorCode, MemberRecord,
-    MemberStatus, Money, Quote, RenewalTerm, Roster, Status,
+    MemberStatus, Money, RenewalTerm, Roster, Status,
 };
 use time::{Date, Duration};
 
@@ -44,8 +44,8 @@ struct Assessment<'a> {
     member: &'a MemberRecord,
     status: Result<MemberStatus, Error>,
     renewal: Result<RenewalTerm, Error>,
-    /// The renewal quote on the date (renewal, reinstatement or rejoin), for one term.
-    quote: Result<Quote, Error>,
+    /// The renewal quote's total on the date (renewal, reinstatement or rejoin), for one term.
+    quote: Result<Money, Error>,
 }
 
 /// Everything the sections print from: the policy, the roster and each member's assessment.
@@ -119,11 +119,9 @@ fn assess<'a>(engine: &'a Engine, roster: &'a Roster, date: Date) -> Report<'a> 
     let members = roster
         .members
         .iter()
-        .map(|member| Assessment {
-            member,
-            status: engine.status_on(&member.membership, date),
-            renewal: engine.renewal_term(&member.membership, date, 1),
-            quote: engine.quote_renewal(&member.membership, date, 1, None),
+        .map(|member| match engine.assess(&member.membership, date, 1, false) {
+            Ok(a) => Assessment { member, status: Ok(a.status), renewal: a.renewal, quote: a.quote_total },
+            Err(e) => Assessment { member, status: Err(e.clone()), renewal: Err(e.clone()), quote: Err(e) },
         })
         .collect();
     Report { engine, roster, date, members }
@@ -139,8 +137,8 @@ fn print_members(report: &Report) {
             Err(e) => format!("error {}", e.name()),
         };
         let renewal = match (&a.renewal, &a.quote) {
-            (Ok(r), Ok(q)) => {
-                format!("{} {} ({}) · {}", format!("{:?}", r.kind).to_lowercase(), r.term, r.plan, q.total)
+            (Ok(r), Ok(total)) => {
+                format!("{} {} ({}) · {}", format!("{:?}", r.kind).to_lowercase(), r.term, r.plan, total)
             }
             (Ok(r), Err(e)) => {
                 format!("{} {} ({}) · no quote: {e}", format!("{:?}", r.kind).to_lowercase(), r.term, r.plan)
@@ -223,11 +221,10 @@ fn print_renewal_season_dues(report: &Report) -> Result<(), String> {
             continue;
         }
         match &a.quote {
-            Ok(q) => {
-                let entry =
-                    totals.entry(q.total.currency().to_string()).or_insert((0, Money::zero(q.total.currency())));
+            Ok(total) => {
+                let entry = totals.entry(total.currency().to_string()).or_insert((0, Money::zero(total.currency())));
                 entry.0 += 1;
-                entry.1 = entry.1.checked_add(&q.total).map_err(|e| format!("renewal season dues: {e}"))?;
+                entry.1 = entry.1.checked_add(total).map_err(|e| format!("renewal season dues: {e}"))?;
             }
             Err(_) => not_quotable += 1,
         }

@@ -4,6 +4,7 @@
 
 use time::Date;
 
+use crate::assessment::Assessment;
 use crate::decision::{Decider, Decision};
 use crate::error::Error;
 use crate::lifecycle_error::LifecycleError;
@@ -377,6 +378,30 @@ impl Engine {
     /// unknown plan or product, negative quantity), or the engine's error for facts it refuses.
     pub fn decide(&self, request: &SelfServiceRequest) -> Result<Decision, Error> {
         self.decider().decide(request)
+    }
+
+    /// Assesses a member on `date`: the status, the renewal of `terms` terms (or why it is
+    /// refused), the renewal quote's total and, with `decide`, the online decision on renewing
+    /// that day. The one per-member answer of the main job, the batch and the C API.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let m: amscore::Membership = serde_json::from_str(r#"{"member_id": "M-1", "plan": "individual",
+    ///     "member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"}}"#)?;
+    /// let a = engine.assess(&m, date!(2025-06-01), 1, true)?;
+    /// assert_eq!(a.status.status, amscore::Status::Active);
+    /// assert_eq!(a.refused_until(), Some(date!(2025-10-16)));
+    /// assert_eq!(a.quote_total.map_err(|e| e.to_string()), Err("renewal not open until 2025-10-16".into()));
+    /// let decision = a.decision.expect("asked for")?;
+    /// assert_eq!(decision.reasons[0].code.as_str(), "renewal_window_not_open");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The errors of [`Engine::status_on`]: facts that have no status are the member's error.
+    pub fn assess(&self, membership: &Membership, date: Date, terms: u32, decide: bool) -> Result<Assessment, Error> {
+        self.decider().assess(membership, date, terms, decide)
     }
 }
 

@@ -28,6 +28,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod assessment;
 mod catalogue;
 mod codes;
 mod coverage;
@@ -53,6 +54,7 @@ mod status;
 pub mod success;
 mod term;
 
+pub use assessment::Assessment;
 pub use catalogue::error_table;
 pub use codes::{ErrorCode, ErrorInfo};
 pub use coverage::{

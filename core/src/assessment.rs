@@ -1,0 +1,88 @@
+//! The assessment of one member on one date: the status, the renewal path or why renewing is
+//! refused, the renewal quote's total and, when asked, the online decision on renewing that day.
+//! The one per-member answer that the main job, the batch and the C API give.
+
+use time::{Date, PrimitiveDateTime, Time};
+
+use crate::decision::{Decider, Decision};
+use crate::error::Error;
+use crate::money::Money;
+use crate::renewal::{RenewalError, RenewalTerm};
+use crate::request::{Action, MemberFacts, SelfServiceRequest};
+use crate::status::{MemberStatus, Membership};
+
+/// What amscore says of one member on one date.
+///
+/// ```
+/// use time::macros::date;
+/// let engine = amscore::Engine::from_preset("amscore")?;
+/// let m: amscore::Membership = serde_json::from_str(r#"{"member_id": "M-1", "plan": "individual",
+///     "member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"}}"#)?;
+/// let a = engine.assess(&m, date!(2026-01-20), 1, false)?;
+/// assert_eq!(a.status.status, amscore::Status::Grace);
+/// assert_eq!(a.renewal.as_ref().map(|r| r.term.start).ok(), Some(date!(2026-01-15)));
+/// // 200.00 dues and the 10.00 late fee of renewing in grace.
+/// assert_eq!(a.quote_total.map(|t| t.to_string()), Ok("210.00 USD".into()));
+/// assert!(a.decision.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// The status on the date.
+    pub status: MemberStatus,
+    /// The renewal on the date, or why it is refused (the first reason; a
+    /// [`RenewalError`] names the rule, and [`Assessment::refused_until`] the day it stops
+    /// applying when it is a date).
+    pub renewal: Result<RenewalTerm, Error>,
+    /// The renewal quote's total, fees included, or why there is none: the refusal itself when
+    /// renewing is refused, otherwise why it cannot be priced.
+    pub quote_total: Result<Money, Error>,
+    /// The online decision on renewing that day, when asked for; an error when the request
+    /// cannot be decided.
+    pub decision: Option<Result<Decision, Error>>,
+}
+
+impl Assessment {
+    /// The first day the renewal's refusal no longer applies, when that is a date (the day the
+    /// renewal window opens).
+    pub fn refused_until(&self) -> Option<Date> {
+        match &self.renewal {
+            Err(Error::Renewal(RenewalError::WindowNotOpen { opens_on })) => Some(*opens_on),
+            _ => None,
+        }
+    }
+}
+
+impl Decider<'_> {
+    /// Assesses a membership on `date` for a renewal of `terms` terms; with `decide`, also the
+    /// online decision on renewing that day (a renewal request at the start of the day, with the
+    /// membership as the only fact the website has).
+    ///
+    /// # Errors
+    /// The errors of the status (facts that cannot have one): the row's error.
+    pub(crate) fn assess(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        decide: bool,
+    ) -> Result<Assessment, Error> {
+        let status = self.rules.status_on(membership, date)?;
+        let renewal = self.rules.renewal_term_given_status(membership, date, terms, &status);
+        let quote_total = match &renewal {
+            Ok(_) => {
+                self.quoter.quote_renewal_given_status(membership, date, terms, None, Some(&status)).map(|q| q.total)
+            }
+            Err(refused) => Err(refused.clone()),
+        };
+        let decision = decide.then(|| {
+            self.decide(&SelfServiceRequest {
+                id: None,
+                at: PrimitiveDateTime::new(date, Time::MIDNIGHT),
+                member: Some(MemberFacts { membership: Some(membership.clone()), ..MemberFacts::default() }),
+                action: Action::Renew { terms },
+            })
+        });
+        Ok(Assessment { status, renewal, quote_total, decision })
+    }
+}
