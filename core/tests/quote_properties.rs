@@ -269,6 +269,9 @@ proptest! {
                 let exact_used = paid.amount() * Decimal::from(f.of - f.units) / Decimal::from(f.of);
                 prop_assert!((used.amount() - exact_used).abs() <= Decimal::new(5, cur.minor_units() + 1));
             }
+        } else {
+            // No fraction: nothing refunded (no refund policy, nothing unused), or all of it.
+            prop_assert!(refunded.is_zero() || refunded == paid.amount(), "refunded {} of {}", refunded, paid);
         }
     }
 }
