@@ -154,6 +154,30 @@ fn codes(d: &Decision) -> BTreeSet<ReasonCode> {
     d.reasons.iter().map(|r| r.code).collect()
 }
 
+/// A permutation of the sample policy's plans: `order[i]` is the old index of the new `i`-th plan.
+fn plan_order() -> impl Strategy<Value = Vec<usize>> {
+    let count = sample_policy()["plans"].as_array().map_or(0, Vec::len);
+    Just((0..count).collect::<Vec<usize>>()).prop_shuffle()
+}
+
+/// The sample policy with the lists whose order carries no meaning permuted: `plans`,
+/// `self_service.eligible_registration_statuses` and `self_service.staff_only_fields` (each
+/// `order[i]` is the old index of the new `i`-th entry). `status_rules` stay: their order is
+/// meaningful (first match wins). The maps (`self_service.plans`, `credentials`, `products`) are
+/// `BTreeMap`s in the policy, so the order of their keys in the document cannot reach the engine.
+fn reordered(plans: &[usize], statuses: &[usize], fields: &[usize]) -> Value {
+    let mut p = sample_policy();
+    let permute = |list: &mut Value, order: &[usize]| {
+        let old = list.as_array().cloned().expect("a list");
+        assert_eq!(old.len(), order.len(), "the permutation covers the list: {list}");
+        *list = Value::Array(order.iter().map(|&i| old[i].clone()).collect());
+    };
+    permute(&mut p["plans"], plans);
+    permute(&mut p["self_service"]["eligible_registration_statuses"], statuses);
+    permute(&mut p["self_service"]["staff_only_fields"], fields);
+    p
+}
+
 /// The sample policy with every numeric limit loosened by the given amounts.
 fn loosened(extra_refund: u32, extra_days: u32, extra_tolerance: u32, fewer_hours: i64, extra_qty: u32) -> Value {
     let mut p = sample_policy();
@@ -172,13 +196,33 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn decision_is_deterministic(k in knobs()) {
-        let policy = sample_policy();
-        let (a, b) = (engine(&policy), engine(&policy));
+    fn decision_does_not_depend_on_the_order_of_unordered_lists(
+        k in knobs(),
+        plans in plan_order(),
+        statuses in Just(vec![0usize, 1]).prop_shuffle(),
+        fields in Just(vec![0usize, 1, 2]).prop_shuffle(),
+    ) {
+        let base = engine(&sample_policy());
+        let policy = reordered(&plans, &statuses, &fields);
+        let shuffled = engine(&policy);
         let row = parse(&k);
-        let first = row.clone().and_then(|r| a.decide(&r));
-        prop_assert_eq!(&first, &row.clone().and_then(|r| a.decide(&r)));
-        prop_assert_eq!(&first, &row.and_then(|r| b.decide(&r)));
+        let expected = row.clone().and_then(|r| base.decide(&r));
+        prop_assert_eq!(&expected, &row.and_then(|r| shuffled.decide(&r)), "plans in order {:?}", plans);
+        // The member's credentials are a set too: listed the other way round, the same decision.
+        let mut swapped = request(&k);
+        if let Some(list) = swapped.pointer_mut("/member/credentials").and_then(Value::as_array_mut) {
+            list.reverse();
+        }
+        let swapped = parse_self_service_request(swapped).map_err(Error::from).and_then(|r| base.decide(&r));
+        prop_assert_eq!(&expected, &swapped);
+    }
+
+    #[test]
+    fn decision_round_trips_through_json(k in knobs()) {
+        let Ok(d) = parse(&k).and_then(|r| engine(&sample_policy()).decide(&r)) else { return Ok(()) };
+        let text = serde_json::to_string(&d).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: Decision = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+        prop_assert_eq!(back, d);
     }
 
     #[test]
