@@ -564,6 +564,36 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// An exact decimal amount, as `decimal_text` reads it: a string such as `"12.50"`, or an integer.
+pub(crate) struct DecimalText;
+
+impl schemars::JsonSchema for DecimalText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DecimalText".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal amount written as a string, such as \"12.50\" (an integer is accepted too). JSON floats are refused: they may already have lost a cent.",
+            "anyOf": [
+                {"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"},
+                {"type": "integer"}
+            ]
+        })
+    }
+}
+
+impl schemars::JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = CURRENCIES.iter().map(|(code, _)| *code).collect();
+        schemars::json_schema!({"type": "string", "description": "An ISO 4217 currency code.", "enum": codes})
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

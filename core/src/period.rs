@@ -448,6 +448,20 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     Date::parse(text, &format).map_err(|_| DateError::InvalidDate { text: text.to_owned() })
 }
 
+impl schemars::JsonSchema for MonthDay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MonthDay".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A day of the year without a year, \"MM-DD\" (ISO 8601's \"--MM-DD\" too); never 02-29.",
+            "pattern": "^(--)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

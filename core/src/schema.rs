@@ -12,12 +12,6 @@
 //! What a schema cannot say (ranges between fields, references between plans, rollover days) is
 //! still checked by [`Policy::validate`](crate::Policy::validate).
 
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-
-use crate::money::{Currency, CURRENCIES};
-use crate::period::MonthDay;
 use crate::policy::{Policy, PRESETS};
 
 /// The `$id` of the schema: where the repository keeps it.
@@ -55,48 +49,4 @@ pub fn policy_schema() -> serde_json::Value {
         }
     }
     schema
-}
-
-/// An exact decimal amount, as `decimal_text` reads it: a string such as `"12.50"`, or an integer.
-pub(crate) struct DecimalText;
-
-impl JsonSchema for DecimalText {
-    fn schema_name() -> Cow<'static, str> {
-        "DecimalText".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "An exact decimal amount written as a string, such as \"12.50\" (an integer is accepted too). JSON floats are refused: they may already have lost a cent.",
-            "anyOf": [
-                {"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"},
-                {"type": "integer"}
-            ]
-        })
-    }
-}
-
-impl JsonSchema for Currency {
-    fn schema_name() -> Cow<'static, str> {
-        "Currency".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let codes: Vec<&str> = CURRENCIES.iter().map(|(code, _)| *code).collect();
-        json_schema!({"type": "string", "description": "An ISO 4217 currency code.", "enum": codes})
-    }
-}
-
-impl JsonSchema for MonthDay {
-    fn schema_name() -> Cow<'static, str> {
-        "MonthDay".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "description": "A day of the year without a year, \"MM-DD\" (ISO 8601's \"--MM-DD\" too); never 02-29.",
-            "pattern": "^(--)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-        })
-    }
 }
