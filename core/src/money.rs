@@ -542,6 +542,26 @@ pub mod opt_decimal_text {
     }
 }
 
+/// An exact decimal amount, as `decimal_text` reads it: a string such as `"12.50"`, or an integer.
+/// Its JSON Schema is what fields written `with = "decimal_text"` declare in the policy schema.
+pub(crate) struct DecimalText;
+
+impl schemars::JsonSchema for DecimalText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DecimalText".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal amount written as a string, such as \"12.50\" (an integer is accepted too). JSON floats are refused: they may already have lost a cent.",
+            "anyOf": [
+                {"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"},
+                {"type": "integer"}
+            ]
+        })
+    }
+}
+
 /// Money in JSON: `{"amount": "12.50", "currency": "USD"}`.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -58,27 +58,27 @@ pub struct Prices {
     /// The plan's currency; every amount below is in it.
     pub currency: Currency,
     /// Dues for one term.
-    #[schemars(with = "crate::schema::DecimalText")]
+    #[schemars(with = "crate::money::DecimalText")]
     #[serde(with = "decimal_text")]
     pub dues: Decimal,
     /// Dues for one renewal term, if different from `dues`.
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub renewal: Option<Decimal>,
     /// A one-time join (admin) fee charged on joining and rejoining.
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub join_fee: Option<Decimal>,
     /// A fee charged on reinstatement (renewing while lapsed).
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub reinstatement_fee: Option<Decimal>,
     /// A fee charged on renewing during grace.
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub late_fee: Option<Decimal>,
     /// A fee kept from a cancellation refund (never more than the refund).
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub cancellation_fee: Option<Decimal>,
 }
@@ -162,7 +162,7 @@ pub struct Seats {
     #[serde(default)]
     pub included: u32,
     /// The price of each seat beyond the included ones, per term.
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub price_per_seat: Option<Decimal>,
 }

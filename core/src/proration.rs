@@ -141,7 +141,7 @@ pub enum MinimumCharge {
     MinorUnit,
     /// A fixed amount in the plan's currency, written `{"amount": "10.00"}`.
     Amount(
-        #[schemars(with = "crate::schema::DecimalText")]
+        #[schemars(with = "crate::money::DecimalText")]
         #[serde(with = "decimal_text")]
         Decimal,
     ),

@@ -268,7 +268,7 @@ pub struct MultiTermDiscount {
     /// The terms bought (at least 2).
     pub terms: u32,
     /// The percentage off the dues, above 0 and at most 100 (`"10"` for 10%).
-    #[schemars(with = "crate::schema::DecimalText")]
+    #[schemars(with = "crate::money::DecimalText")]
     #[serde(with = "decimal_text")]
     pub percent: Decimal,
 }

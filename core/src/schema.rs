@@ -57,25 +57,6 @@ pub fn policy_schema() -> serde_json::Value {
     schema
 }
 
-/// An exact decimal amount, as `decimal_text` reads it: a string such as `"12.50"`, or an integer.
-pub(crate) struct DecimalText;
-
-impl JsonSchema for DecimalText {
-    fn schema_name() -> Cow<'static, str> {
-        "DecimalText".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "An exact decimal amount written as a string, such as \"12.50\" (an integer is accepted too). JSON floats are refused: they may already have lost a cent.",
-            "anyOf": [
-                {"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"},
-                {"type": "integer"}
-            ]
-        })
-    }
-}
-
 impl JsonSchema for Currency {
     fn schema_name() -> Cow<'static, str> {
         "Currency".into()

@@ -85,14 +85,14 @@ pub struct SelfServicePolicy {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub credentials: BTreeMap<String, String>,
     /// The largest refund paid out online, in the refund's currency; `None`: no limit.
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub max_online_refund: Option<Decimal>,
     /// The most days a reinstatement may be back-dated online; `None`: no limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_backdating_days: Option<u32>,
     /// A balance due up to this amount does not block self-service (default 0).
-    #[schemars(with = "crate::schema::DecimalText")]
+    #[schemars(with = "crate::money::DecimalText")]
     #[serde(with = "crate::money::decimal_text")]
     pub balance_due_tolerance: Decimal,
     /// Online cancellation of an event registration closes this many hours before the start

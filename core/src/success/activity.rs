@@ -121,7 +121,7 @@ pub struct ActivityKind {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Points per event (or per unit of value), before decay. Not negative.
-    #[schemars(with = "crate::schema::DecimalText")]
+    #[schemars(with = "crate::money::DecimalText")]
     #[serde(with = "decimal_text")]
     pub weight: Decimal,
     /// Whether an event scores `weight × value` (a donation of 50 with weight 0.1 scores 5)

@@ -26,7 +26,7 @@ pub struct DecayStep {
     /// The oldest age, in days, this step covers (inclusive).
     pub until_day: u32,
     /// The share of points kept, 0 to 1.
-    #[schemars(with = "crate::schema::DecimalText")]
+    #[schemars(with = "crate::money::DecimalText")]
     #[serde(with = "decimal_text")]
     pub factor: Decimal,
 }
@@ -64,7 +64,7 @@ pub enum Decay {
         /// The steps, by increasing `until_day`, with factors that never increase.
         steps: Vec<DecayStep>,
         /// The factor for events older than the last step.
-        #[schemars(with = "crate::schema::DecimalText")]
+        #[schemars(with = "crate::money::DecimalText")]
         #[serde(default, with = "decimal_text")]
         after: Decimal,
     },

@@ -23,11 +23,11 @@ pub struct UpgradeRule {
     /// The plan to offer.
     pub to: PlanId,
     /// The least engagement score.
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<Decimal>,
     /// The least engagement percentile (0–100).
-    #[schemars(with = "Option<crate::schema::DecimalText>")]
+    #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub min_percentile: Option<Decimal>,
     /// The least whole years since member-since.
