@@ -562,6 +562,17 @@ impl schemars::JsonSchema for DecimalText {
     }
 }
 
+/// `part` as a percentage of `whole`, rounded half away from zero to one decimal (0 when empty).
+pub(crate) fn share(part: usize, whole: usize) -> Decimal {
+    if whole == 0 {
+        return Decimal::new(0, 1);
+    }
+    let mut pct = (Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64))
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    pct.rescale(1);
+    pct
+}
+
 /// Money in JSON: `{"amount": "12.50", "currency": "USD"}`.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -587,6 +598,14 @@ impl<'de> Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_round_half_away_from_zero_to_one_decimal() {
+        assert_eq!(share(1, 3).to_string(), "33.3");
+        assert_eq!(share(2, 3).to_string(), "66.7");
+        assert_eq!(share(1, 2).to_string(), "50.0");
+        assert_eq!(share(0, 0).to_string(), "0.0");
+    }
 
     #[test]
     fn currency_table_is_sorted_for_binary_search() {
