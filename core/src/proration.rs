@@ -28,8 +28,8 @@
 //!   named [`Rounding`] (default half away from zero; half-even is an option). `rust_decimal`'s
 //!   `round_dp` default (half-even) is never used.
 //!
-//! Splitting an amount into instalments ([`split_even`](crate::split_even),
-//! [`allocate`](crate::allocate)) is a quote's business: see `quote/instalments.rs`.
+//! Splitting an amount into instalments (`split_even`, `allocate`) is a quote's business: see
+//! `quote/instalments.rs`.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
