@@ -8,9 +8,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::decision::{parse_self_service_request, share, Decision, Queue, ReasonCode, Route};
+use crate::decision::{parse_self_service_request, Decision, Queue, ReasonCode, Route};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::money::share;
 use crate::request::{RequestKind, SelfServiceRequest};
 
 /// The 80/20 target: the share of requests the website should complete on its own, in percent.

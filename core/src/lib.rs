@@ -74,12 +74,12 @@ pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
-    allocate, split_even, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration,
-    ProrationUnit, Remainder, RolloverCharge,
+    whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration, ProrationUnit,
+    RolloverCharge,
 };
 pub use quote::{
-    CancelAt, Cancellation, DowngradeTiming, LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError,
-    QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, SeatChange,
+    allocate, split_even, CancelAt, Cancellation, DowngradeTiming, LineKind, MultiTermDiscount, NegativeNet,
+    PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, Remainder, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{

@@ -542,6 +542,37 @@ pub mod opt_decimal_text {
     }
 }
 
+/// An exact decimal amount, as `decimal_text` reads it: a string such as `"12.50"`, or an integer.
+/// Its JSON Schema is what fields written `with = "decimal_text"` declare in the policy schema.
+pub(crate) struct DecimalText;
+
+impl schemars::JsonSchema for DecimalText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DecimalText".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal amount written as a string, such as \"12.50\" (an integer is accepted too). JSON floats are refused: they may already have lost a cent.",
+            "anyOf": [
+                {"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"},
+                {"type": "integer"}
+            ]
+        })
+    }
+}
+
+/// `part` as a percentage of `whole`, rounded half away from zero to one decimal (0 when empty).
+pub(crate) fn share(part: usize, whole: usize) -> Decimal {
+    if whole == 0 {
+        return Decimal::new(0, 1);
+    }
+    let mut pct = (Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64))
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    pct.rescale(1);
+    pct
+}
+
 /// Money in JSON: `{"amount": "12.50", "currency": "USD"}`.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -564,25 +595,6 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
-/// An exact decimal amount, as `decimal_text` reads it: a string such as `"12.50"`, or an integer.
-pub(crate) struct DecimalText;
-
-impl schemars::JsonSchema for DecimalText {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "DecimalText".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "An exact decimal amount written as a string, such as \"12.50\" (an integer is accepted too). JSON floats are refused: they may already have lost a cent.",
-            "anyOf": [
-                {"type": "string", "pattern": "^[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"},
-                {"type": "integer"}
-            ]
-        })
-    }
-}
-
 impl schemars::JsonSchema for Currency {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Currency".into()
@@ -597,6 +609,14 @@ impl schemars::JsonSchema for Currency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_round_half_away_from_zero_to_one_decimal() {
+        assert_eq!(share(1, 3).to_string(), "33.3");
+        assert_eq!(share(2, 3).to_string(), "66.7");
+        assert_eq!(share(1, 2).to_string(), "50.0");
+        assert_eq!(share(0, 0).to_string(), "0.0");
+    }
 
     #[test]
     fn currency_table_is_sorted_for_binary_search() {

@@ -1,0 +1,255 @@
+//! The reason collector of one request (`Ctx`) and its checks: status, credentials, money, terms, seats.
+
+use time::Date;
+
+use super::error::DecisionError;
+use super::reason::{Reason, ReasonCode};
+use crate::error::Error;
+use crate::money::Money;
+use crate::plan::{Plan, PlanId};
+use crate::request::{MemberFacts, RequestKind, SelfServiceRequest};
+use crate::rules::{check_terms, Rulebook};
+use crate::self_service::SelfServicePolicy;
+use crate::status::{MemberStatus, Membership, Status};
+
+/// The facts of a member with a membership, checked, with the status on the request's date.
+pub(super) struct Member<'a> {
+    pub(super) membership: &'a Membership,
+    pub(super) plan: &'a Plan,
+    pub(super) status: MemberStatus,
+}
+
+/// Collects reasons for one request.
+pub(super) struct Ctx<'a> {
+    pub(super) book: &'a Rulebook,
+    pub(super) rules: &'a SelfServicePolicy,
+    pub(super) request: &'a SelfServiceRequest,
+    pub(super) kind: RequestKind,
+    pub(super) date: Date,
+    pub(super) reasons: Vec<Reason>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn add(&mut self, code: ReasonCode, message: String) {
+        self.reasons.push(Reason { code, message, next_date: None });
+    }
+
+    pub(super) fn add_until(&mut self, code: ReasonCode, message: String, next_date: Option<Date>) {
+        self.reasons.push(Reason { code, message, next_date });
+    }
+
+    pub(super) fn facts(&self) -> Result<&'a MemberFacts, DecisionError> {
+        self.request.member.as_ref().ok_or(DecisionError::MissingFacts { path: "member".into(), kind: self.kind })
+    }
+
+    /// The member's membership, checked, with its status; `None` when the facts have none.
+    pub(super) fn member(&self) -> Result<Option<Member<'a>>, Error> {
+        let Some(m) = self.request.member.as_ref().and_then(|f| f.membership.as_ref()) else {
+            return Ok(None);
+        };
+        m.check().map_err(|e| DecisionError::InconsistentFacts {
+            path: "member.membership".into(),
+            message: e.to_string(),
+        })?;
+        let plan = self.book.plan(&m.plan).map_err(|_| DecisionError::UnknownPlan {
+            path: "member.membership.plan".into(),
+            plan: m.plan.to_string(),
+        })?;
+        if self.date < m.member_since {
+            return Err(DecisionError::DateBeforeJoin {
+                path: "at".into(),
+                date: self.date,
+                member_since: m.member_since,
+            }
+            .into());
+        }
+        m.check_plan(plan).map_err(|e| DecisionError::InconsistentFacts {
+            path: "member.membership.term".into(),
+            message: e.to_string(),
+        })?;
+        let status = self.book.status_on(m, self.date)?;
+        Ok(Some(Member { membership: m, plan, status }))
+    }
+
+    pub(super) fn require_member(&self) -> Result<Member<'a>, Error> {
+        self.facts()?;
+        self.member()?
+            .ok_or_else(|| DecisionError::MissingFacts { path: "member.membership".into(), kind: self.kind }.into())
+    }
+
+    pub(super) fn plan(&self, id: &PlanId, path: &str) -> Result<&'a Plan, DecisionError> {
+        self.book.plan(id).map_err(|_| DecisionError::UnknownPlan { path: path.into(), plan: id.to_string() })
+    }
+
+    pub(super) fn check_online(&mut self, plan: Option<&Plan>) {
+        if !self.rules.online(self.kind, plan.map(|p| &p.id)) {
+            let message = match plan {
+                Some(p) => format!("{} requests for {} are not taken online", self.kind, p.name),
+                None => format!("{} requests are not taken online", self.kind),
+            };
+            self.add(ReasonCode::OnlineNotAllowed, message);
+        }
+    }
+
+    /// Reasons that come from the membership's status alone (held, pending, cancelled, deceased).
+    pub(super) fn check_status(&mut self, m: &Member<'_>) {
+        match m.status.status {
+            Status::Deceased => self.add(ReasonCode::MemberDeceased, "the member is recorded as deceased".into()),
+            Status::Suspended => {
+                let until = m.membership.status_override.as_ref().and_then(|o| o.until);
+                let next = until.and_then(|u| u.next_day());
+                let message = match until {
+                    Some(u) => format!("the membership is on hold by staff until {u}"),
+                    None => "the membership is on hold by staff".into(),
+                };
+                self.add_until(ReasonCode::MembershipSuspended, message, next);
+            }
+            Status::Pending => {
+                self.add(ReasonCode::MembershipPending, "the membership awaits payment or approval".into());
+            }
+            Status::Cancelled => {
+                let message = match m.membership.cancelled_on {
+                    Some(d) => format!("the membership was cancelled on {d}"),
+                    None => "the membership was cancelled".into(),
+                };
+                self.add(ReasonCode::MembershipCancelled, message);
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn is_held(m: &Member<'_>) -> bool {
+        matches!(m.status.status, Status::Deceased | Status::Suspended | Status::Pending | Status::Cancelled)
+    }
+
+    /// A change or cancellation needs a current term: not lapsed, and not in grace either (the
+    /// term has ended; renew first).
+    pub(super) fn check_current(&mut self, m: &Member<'_>) {
+        if Self::is_held(m) {
+            return;
+        }
+        let ended = m.membership.term.end.filter(|e| *e < self.date);
+        if !m.status.counts_as_member {
+            let end = ended.map(|e| format!(" (term ended {e})")).unwrap_or_default();
+            self.add(
+                ReasonCode::MembershipNotCurrent,
+                format!("the membership is {}{end}: reinstate or join first", status_phrase(m.status.status)),
+            );
+        } else if let Some(e) = ended {
+            self.add(
+                ReasonCode::MembershipNotCurrent,
+                format!("the membership is {}: its term ended on {e}; renew first", status_phrase(m.status.status)),
+            );
+        }
+    }
+
+    pub(super) fn check_credential(&mut self, plan: &Plan) -> Result<(), DecisionError> {
+        let Some(needed) = plan.category.as_ref().and_then(|c| self.rules.credentials.get(c)) else {
+            return Ok(());
+        };
+        let has = self.request.member.as_ref().is_some_and(|f| f.credentials.iter().any(|c| c == needed));
+        if !has {
+            self.add(ReasonCode::CredentialRequired, format!("{} needs a `{needed}` credential on file", plan.name));
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_money_facts(&mut self) -> Result<(), DecisionError> {
+        let facts = self.request.member.as_ref();
+        check_amount(facts.and_then(|f| f.amount_paid).as_ref(), "member.amount_paid.amount")?;
+        check_amount(facts.and_then(|f| f.balance_due).as_ref(), "member.balance_due.amount")?;
+        let Some(due) = facts.and_then(|f| f.balance_due) else {
+            return Ok(());
+        };
+        let tolerance = self.rules.balance_due_tolerance;
+        // A balance does not stop a member from updating their own record.
+        if due.amount() > tolerance && self.kind != RequestKind::UpdateProfile {
+            let limit = Money::new(tolerance, due.currency()).round(crate::money::Rounding::HalfAwayFromZero);
+            self.add(
+                ReasonCode::BalanceOverdue,
+                format!("a balance of {due} is due; the website accepts up to {limit} outstanding"),
+            );
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_refund(&mut self, refund: Money) {
+        if let Some(limit) = self.rules.max_online_refund {
+            if refund.amount() > limit {
+                let limit = Money::new(limit, refund.currency()).round(crate::money::Rounding::HalfAwayFromZero);
+                self.add(
+                    ReasonCode::RefundAboveOnlineLimit,
+                    format!("a refund of {refund} is above the online limit of {limit}"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn check_terms(&mut self, plan: &Plan, terms: u32) {
+        if check_terms(plan, terms).is_err() {
+            self.term_count_invalid(plan, terms);
+        }
+    }
+
+    pub(super) fn term_count_invalid(&mut self, plan: &Plan, terms: u32) {
+        let sells = match plan.max_terms {
+            1 => "1 term at a time".to_owned(),
+            max => format!("1 to {max} terms at once"),
+        };
+        self.add(ReasonCode::TermCountInvalid, format!("{} sells {sells}, not {terms}", plan.name));
+    }
+
+    pub(super) fn check_seats(&mut self, plan: &Plan, seats: i64, path: &str) -> Result<u32, DecisionError> {
+        let count = u32::try_from(seats).map_err(|_| DecisionError::InvalidQuantity {
+            path: path.into(),
+            value: seats,
+            rule: "seats must be 0 or more",
+        })?;
+        match &plan.seats {
+            None => self.add(ReasonCode::PlanHasNoSeats, format!("{} has no seats", plan.name)),
+            Some(s) => {
+                if count < s.min {
+                    self.add(
+                        ReasonCode::SeatsBelowMinimum,
+                        format!("{count} seats is below the minimum of {} for {}", s.min, plan.name),
+                    );
+                }
+                if let Some(max) = s.max.filter(|m| count > *m) {
+                    self.add(
+                        ReasonCode::SeatCapReached,
+                        format!("{count} seats is above the online cap of {max} for {}", plan.name),
+                    );
+                }
+            }
+        }
+        Ok(count)
+    }
+
+    pub(super) fn is_member(&self) -> Result<bool, Error> {
+        Ok(self.member()?.is_some_and(|m| m.status.counts_as_member))
+    }
+}
+
+/// An amount the member paid or owes: not negative, and exact in the currency's minor units.
+pub(super) fn check_amount(amount: Option<&Money>, path: &str) -> Result<(), DecisionError> {
+    let Some(m) = amount else { return Ok(()) };
+    if m.is_negative() {
+        return Err(DecisionError::NegativeAmount { path: path.into(), amount: m.amount().to_string() });
+    }
+    if !m.is_in_minor_units() {
+        return Err(DecisionError::AmountTooPrecise {
+            path: path.into(),
+            amount: m.amount().to_string(),
+            currency: m.currency(),
+        });
+    }
+    Ok(())
+}
+
+/// A status as it reads after "the membership is": `in grace`, `lapsed`.
+pub(super) fn status_phrase(status: Status) -> &'static str {
+    match status {
+        Status::Grace => "in grace",
+        other => other.as_str(),
+    }
+}

@@ -1,0 +1,84 @@
+//! Decisions on event registrations: registering, and cancelling or transferring a registration.
+
+use time::{Duration, PrimitiveDateTime};
+
+use super::checks::{check_amount, Ctx};
+use super::error::DecisionError;
+use super::reason::ReasonCode;
+use crate::error::Error;
+use crate::money::Money;
+use crate::request::{datetime_text, EventFacts, RegistrationStatus};
+
+fn hours_text(hours: i64) -> String {
+    if hours >= 0 {
+        format!("{hours} hours before the start")
+    } else {
+        format!("{} hours after the start", -hours)
+    }
+}
+
+pub(super) fn decide_register(ctx: &mut Ctx<'_>, event: &EventFacts) -> Result<(), Error> {
+    ctx.check_online(None);
+    if ctx.request.at >= event.starts_at {
+        ctx.add(
+            ReasonCode::EventStarted,
+            format!("event `{}` started at {}", event.id, datetime_text::format(&event.starts_at)),
+        );
+    }
+    if event.members_only && !ctx.is_member()? {
+        ctx.add(ReasonCode::EventMembersOnly, format!("event `{}` is for members only", event.id));
+    }
+    if let Some(cap) = event.capacity.filter(|c| event.registered >= *c) {
+        ctx.add(
+            ReasonCode::EventFull,
+            format!("event `{}` is full: {} of {cap} places taken", event.id, event.registered),
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn decide_registration_change(
+    ctx: &mut Ctx<'_>,
+    event: &EventFacts,
+    registration: RegistrationStatus,
+    refund: Option<Money>,
+) -> Result<(), Error> {
+    ctx.facts()?;
+    ctx.member()?;
+    ctx.check_online(None);
+    let verb = if refund.is_some() { "cancellations" } else { "transfers" };
+    if !ctx.rules.eligible_registration_statuses.contains(&registration) {
+        ctx.add(
+            ReasonCode::RegistrationNotEligible,
+            format!("a registration that is {} cannot be changed online", registration.as_str().replace('_', " ")),
+        );
+    }
+    let hours =
+        if refund.is_some() { ctx.rules.event_cancel_cutoff_hours } else { ctx.rules.event_transfer_cutoff_hours };
+    let closes_at: PrimitiveDateTime = event
+        .starts_at
+        .checked_sub(Duration::hours(hours))
+        .ok_or(DecisionError::OutOfRange { path: "action.event.starts_at".into() })?;
+    if ctx.request.at >= closes_at {
+        let left = (event.starts_at - ctx.request.at).whole_minutes();
+        let when = if left >= 0 {
+            format!("starts in {}h{:02}", left / 60, left % 60)
+        } else {
+            format!("started {}h{:02} ago", -left / 60, -left % 60)
+        };
+        ctx.add(
+            ReasonCode::EventCutoffPassed,
+            format!(
+                "event `{}` {when}: online {verb} closed at {} ({})",
+                event.id,
+                datetime_text::format(&closes_at),
+                hours_text(hours)
+            ),
+        );
+    }
+    if let Some(paid) = refund {
+        check_amount(Some(&paid), "action.paid.amount")?;
+        ctx.check_refund(paid);
+    }
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Decisions on memberships: join, renew or reinstate, change plan or seats, cancel, and the refund check.
+
+use super::checks::{status_phrase, Ctx};
+use super::error::DecisionError;
+use super::reason::ReasonCode;
+use super::{Decider, QuoteFn};
+use crate::error::Error;
+use crate::period::add_days;
+use crate::plan::PlanId;
+use crate::quote::{Cancellation, LineKind, PlanChange, Quote, SeatChange};
+use crate::renewal::{ReinstatementStart, RenewalError};
+use crate::request::RequestKind;
+use crate::status::RenewalKind;
+
+impl Decider<'_> {
+    pub(super) fn decide_join<'a>(
+        &'a self,
+        ctx: &mut Ctx<'_>,
+        plan_id: &'a PlanId,
+        terms: u32,
+        seats: Option<i64>,
+    ) -> Result<Option<QuoteFn<'a>>, Error> {
+        let plan = ctx.plan(plan_id, "action.plan")?;
+        if let Some(m) = ctx.member()? {
+            if m.status.counts_as_member {
+                let until = m.membership.term.end.map(|e| format!(" until {e}")).unwrap_or_default();
+                let message = format!(
+                    "already a member ({} on {}{until}): renew or change plan instead",
+                    m.status.status, m.plan.name
+                );
+                ctx.add(ReasonCode::AlreadyMember, message);
+            }
+        }
+        ctx.check_online(Some(plan));
+        if plan.flags.staff_only {
+            ctx.add(ReasonCode::PlanStaffOnly, format!("only staff may sell {}", plan.name));
+        }
+        if !plan.flags.sold_online {
+            ctx.add(ReasonCode::PlanNotSoldOnline, format!("{} is not sold online", plan.name));
+        }
+        if plan.flags.renewal_only {
+            ctx.add(ReasonCode::PlanRenewalOnly, format!("{} cannot be joined, only renewed into", plan.name));
+        }
+        let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.join_approval);
+        if approval.unwrap_or(plan.flags.join_needs_approval) {
+            ctx.add(ReasonCode::PlanRequiresApproval, format!("joining {} needs staff approval", plan.name));
+        }
+        ctx.check_credential(plan)?;
+        ctx.check_terms(plan, terms);
+        let seats = seats.map(|s| ctx.check_seats(plan, s, "action.seats")).transpose()?;
+        let date = ctx.date;
+        Ok(Some(Box::new(move || self.quoter.quote_join(plan_id, date, terms, seats))))
+    }
+
+    pub(super) fn decide_renewal<'a>(&'a self, ctx: &mut Ctx<'a>, terms: u32) -> Result<Option<QuoteFn<'a>>, Error> {
+        let m = ctx.require_member()?;
+        let (membership, plan) = (m.membership, m.plan);
+        let reinstate_only = ctx.kind == RequestKind::Reinstate;
+        ctx.check_status(&m);
+        ctx.check_online(Some(plan));
+        if plan.is_lifetime() {
+            ctx.add(
+                ReasonCode::LifetimeNotRenewable,
+                format!("{} is a lifetime membership: nothing to renew", plan.name),
+            );
+            return Ok(None);
+        }
+        if !plan.flags.renewable_online {
+            ctx.add(ReasonCode::OnlineNotAllowed, format!("{} is not renewable online", plan.name));
+        }
+        // Whether the membership renews on the day, and every reason it does not: the rule
+        // book's one answer, which `renewal_term` reports the first of.
+        let check = self.rules.renewal_check(membership, ctx.date, terms, &m.status)?;
+        let end = check.end;
+        // Before the window opens, whatever else holds the renewal (a staff hold, say).
+        for obstacle in &check.obstacles {
+            if let (RenewalError::WindowNotOpen { opens_on }, false) = (obstacle, reinstate_only) {
+                ctx.add_until(
+                    ReasonCode::RenewalWindowNotOpen,
+                    format!("renewal opens on {opens_on}"),
+                    Some(*opens_on),
+                );
+            }
+        }
+        match check.kind {
+            Some(RenewalKind::Extend) if reinstate_only => ctx.add(
+                ReasonCode::NothingToReinstate,
+                format!("the membership is {} (term ends {end}): renew instead", status_phrase(m.status.status)),
+            ),
+            Some(RenewalKind::Reinstate) if self.rules.reinstatement() == ReinstatementStart::Backdate => {
+                let start = add_days(end, 1)?;
+                let days = (ctx.date - start).whole_days();
+                if let Some(max) = ctx.rules.max_backdating_days.filter(|m| days > i64::from(*m)) {
+                    ctx.add(
+                        ReasonCode::BackdatingLimitExceeded,
+                        format!(
+                            "reinstating would back-date the term {days} days to {start}; \
+                             the website may back-date up to {max} days"
+                        ),
+                    );
+                }
+            }
+            Some(RenewalKind::Rejoin) => {
+                let closed = self.rules.reinstatement_end(plan, end)?;
+                ctx.add(
+                    ReasonCode::ReinstatementWindowClosed,
+                    format!("the reinstatement window closed on {closed}: join again instead"),
+                );
+            }
+            Some(RenewalKind::Extend | RenewalKind::Reinstate) | None => {}
+        }
+        let next_plan = check.next_plan;
+        for obstacle in &check.obstacles {
+            match obstacle {
+                RenewalError::InvalidTermCount { .. } => ctx.term_count_invalid(next_plan, terms),
+                RenewalError::BackdateTooShort { end: new_end, .. } => ctx.add(
+                    ReasonCode::BackdateTooShort,
+                    format!("{terms} term(s) back-dated would end on {new_end}, before {}: buy more terms", ctx.date),
+                ),
+                RenewalError::RejoinOnRenewalOnlyPlan { .. } => ctx.add(
+                    ReasonCode::PlanRenewalOnly,
+                    format!("{} cannot be joined again, only renewed into: rejoin on another plan", plan.name),
+                ),
+                // Reported above (the window), or by the status itself (a hold).
+                _ => {}
+            }
+        }
+        let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.renewal_approval);
+        if approval.unwrap_or(plan.flags.renewal_needs_approval) {
+            ctx.add(ReasonCode::PlanRequiresApproval, format!("renewing {} needs staff approval", plan.name));
+        }
+        ctx.check_credential(next_plan)?;
+        let date = ctx.date;
+        let seats = ctx.request.member.as_ref().and_then(|f| f.seats).filter(|_| next_plan.seats.is_some());
+        // The status on the day is known already (`m`): the quote does not work it out again.
+        let status = m.status;
+        let quoter = self.quoter;
+        Ok(Some(Box::new(move || quoter.quote_renewal_given_status(membership, date, terms, seats, Some(&status)))))
+    }
+
+    pub(super) fn decide_change_plan<'a>(
+        &'a self,
+        ctx: &mut Ctx<'a>,
+        to: &'a PlanId,
+    ) -> Result<Option<QuoteFn<'a>>, Error> {
+        let m = ctx.require_member()?;
+        let target = ctx.plan(to, "action.plan")?;
+        let facts = ctx.facts()?;
+        ctx.check_status(&m);
+        ctx.check_current(&m);
+        ctx.check_online(Some(m.plan));
+        if target.id != m.plan.id {
+            ctx.check_online(Some(target));
+        }
+        if target.id == m.plan.id {
+            ctx.add(ReasonCode::SamePlan, format!("the member is already on {}", target.name));
+        }
+        for p in [m.plan, target] {
+            if p.flags.staff_only {
+                ctx.add(ReasonCode::PlanStaffOnly, format!("only staff may change {}", p.name));
+            }
+        }
+        if !target.flags.sold_online {
+            ctx.add(ReasonCode::PlanNotSoldOnline, format!("{} is not sold online", target.name));
+        }
+        if target.flags.renewal_only {
+            ctx.add(ReasonCode::PlanRenewalOnly, format!("{} cannot be changed to, only renewed into", target.name));
+        }
+        for p in [m.plan, target] {
+            if ctx.rules.plans.get(&p.id).is_some_and(|r| r.change_approval) {
+                ctx.add(
+                    ReasonCode::PlanRequiresApproval,
+                    format!("changing to or from {} needs staff approval", p.name),
+                );
+            }
+        }
+        ctx.check_credential(target)?;
+        if let Some(scheduled) = &facts.scheduled_change {
+            let when =
+                m.membership.term.end.and_then(|e| e.next_day()).map(|d| format!(" for {d}")).unwrap_or_default();
+            ctx.add(ReasonCode::DowngradePending, format!("a change to `{scheduled}` is already scheduled{when}"));
+        }
+        let Some(paid) = facts.amount_paid else {
+            return Err(DecisionError::MissingFacts { path: "member.amount_paid".into(), kind: ctx.kind }.into());
+        };
+        let membership = m.membership;
+        let seats = facts.seats.filter(|_| target.seats.is_some());
+        let change = PlanChange {
+            membership: membership.clone(),
+            plan: to.clone(),
+            date: ctx.date,
+            amount_paid: paid,
+            credits_applied: None,
+            seats,
+        };
+        self.refund_check(ctx, || self.quoter.quote_change_plan(&change))?;
+        Ok(Some(Box::new(move || self.quoter.quote_change_plan(&change))))
+    }
+
+    pub(super) fn decide_change_seats<'a>(
+        &'a self,
+        ctx: &mut Ctx<'a>,
+        seats: i64,
+    ) -> Result<Option<QuoteFn<'a>>, Error> {
+        let m = ctx.require_member()?;
+        let facts = ctx.facts()?;
+        ctx.check_status(&m);
+        ctx.check_current(&m);
+        ctx.check_online(Some(m.plan));
+        let to = ctx.check_seats(m.plan, seats, "action.seats")?;
+        let Some(from) = facts.seats.or_else(|| m.plan.seats.as_ref().map(|s| s.included)) else {
+            return Ok(None);
+        };
+        if from == to {
+            ctx.add(ReasonCode::SeatsUnchanged, format!("the membership already has {to} seats"));
+        }
+        let change = SeatChange {
+            membership: m.membership.clone(),
+            date: ctx.date,
+            seats_from: from,
+            seats_to: to,
+            amount_paid: facts.amount_paid,
+            credits_applied: None,
+        };
+        if from != to && m.plan.seats.is_some() && !m.plan.is_lifetime() {
+            self.refund_check(ctx, || self.quoter.quote_change_seats(&change))?;
+        }
+        Ok(Some(Box::new(move || self.quoter.quote_change_seats(&change))))
+    }
+
+    pub(super) fn decide_cancel<'a>(&'a self, ctx: &mut Ctx<'a>) -> Result<Option<QuoteFn<'a>>, Error> {
+        let m = ctx.require_member()?;
+        let facts = ctx.facts()?;
+        ctx.check_status(&m);
+        ctx.check_current(&m);
+        ctx.check_online(Some(m.plan));
+        let Some(paid) = facts.amount_paid else {
+            return Err(DecisionError::MissingFacts { path: "member.amount_paid".into(), kind: ctx.kind }.into());
+        };
+        let cancel =
+            Cancellation { membership: m.membership.clone(), date: ctx.date, amount_paid: paid, credits_applied: None };
+        if !Ctx::is_held(&m) {
+            self.refund_check(ctx, || self.quoter.quote_cancel(&cancel))?;
+        }
+        Ok(Some(Box::new(move || self.quoter.quote_cancel(&cancel))))
+    }
+
+    /// Quotes a change that may refund, to check the refund against the online limit. A quote
+    /// the engine refuses is left for the decision's own quote step to report.
+    pub(super) fn refund_check(
+        &self,
+        ctx: &mut Ctx<'_>,
+        quote: impl FnOnce() -> Result<Quote, Error>,
+    ) -> Result<(), Error> {
+        if ctx.rules.max_online_refund.is_none() {
+            return Ok(());
+        }
+        match quote() {
+            // A refund is paid out; a credit kept on the account (a plan change) is not.
+            Ok(q) if q.total.is_negative() && q.lines.iter().any(|l| l.kind == LineKind::Refund) => {
+                ctx.check_refund(q.total.negated());
+            }
+            Ok(_) => {}
+            Err(Error::Quote(_)) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+}

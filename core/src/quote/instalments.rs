@@ -1,0 +1,132 @@
+//! Instalments and allocations: splitting an amount into parts that always sum to the whole.
+//!
+//! Splits ([`split_even`], [`allocate`]) work in integer minor units: the parts always sum to the
+//! whole, and where the remainder goes is a named choice ([`Remainder`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::QuoteError;
+use super::Quoter;
+use crate::error::Error;
+use crate::money::{Currency, Money};
+
+/// Where the minor units left over by an even split go.
+///
+/// ```
+/// let r: amscore::Remainder = serde_json::from_str(r#""largest_remainder""#)?;
+/// assert_eq!(r, amscore::Remainder::LargestRemainder);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Remainder {
+    /// All to the last part (the default): 100.00 in 3 → 33.33, 33.33, 33.34.
+    #[default]
+    Last,
+    /// By largest remainder, ties to the earlier part: 100.00 in 3 → 33.34, 33.33, 33.33.
+    LargestRemainder,
+}
+
+/// Splits an amount into `count` parts that sum to it exactly.
+///
+/// ```
+/// use amscore::{split_even, Currency, Money, Remainder};
+/// let total = Money::parse("100.00", Currency::USD)?;
+/// let parts = split_even(&total, 3, Remainder::Last)?;
+/// assert_eq!(parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(), ["33.33", "33.33", "33.34"]);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`] (above 1200),
+/// [`QuoteError::NegativeAmount`], and [`MoneyError::TooPrecise`] for an amount finer than the
+/// currency's minor unit.
+pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec<Money>, Error> {
+    check_split(total, count)?;
+    match remainder {
+        Remainder::LargestRemainder => allocate(total, &vec![1; count as usize]),
+        Remainder::Last => {
+            let units = i128::from(total.to_minor_units()?);
+            let n = i128::from(count);
+            let (base, rest) = (units / n, units % n);
+            let currency = total.currency();
+            Ok((0..n).map(|i| minor(base + if i == n - 1 { rest } else { 0 }, currency)).collect())
+        }
+    }
+}
+
+/// Allocates an amount in proportion to whole-number weights (seats per department, say), by
+/// largest remainder with ties to the earlier part: the parts sum to the amount exactly.
+///
+/// ```
+/// use amscore::{allocate, Currency, Money};
+/// let total = Money::parse("10", Currency::JPY)?;
+/// let parts = allocate(&total, &[1, 1, 1])?;
+/// assert_eq!(parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(), ["4", "3", "3"]);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`QuoteError::ZeroParts`] for no weights or all-zero weights, [`QuoteError::TooManyParts`],
+/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`].
+pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
+    check_split(total, u32::try_from(weights.len()).unwrap_or(u32::MAX))?;
+    let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+    if sum == 0 {
+        return Err(QuoteError::ZeroParts.into());
+    }
+    let units = i128::from(total.to_minor_units()?);
+    let mut parts: Vec<i128> = weights.iter().map(|&w| units * i128::from(w) / sum).collect();
+    let mut order: Vec<(usize, i128)> =
+        weights.iter().enumerate().map(|(i, &w)| (i, units * i128::from(w) % sum)).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let left = units - parts.iter().sum::<i128>();
+    for (i, _) in order.iter().take(usize::try_from(left).unwrap_or(0)) {
+        parts[*i] += 1;
+    }
+    Ok(parts.into_iter().map(|p| minor(p, total.currency())).collect())
+}
+
+fn check_split(total: &Money, count: u32) -> Result<(), QuoteError> {
+    if count == 0 {
+        return Err(QuoteError::ZeroParts);
+    }
+    if count > 1200 {
+        return Err(QuoteError::TooManyParts { count });
+    }
+    if total.is_negative() {
+        return Err(QuoteError::NegativeAmount { field: "total".into(), amount: total.amount().to_string() });
+    }
+    Ok(())
+}
+
+fn minor(units: i128, currency: Currency) -> Money {
+    // |units| ≤ the total's, which came from an i64.
+    Money::from_minor_units(i64::try_from(units).unwrap_or(i64::MAX), currency)
+}
+
+impl Quoter<'_> {
+    /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
+    pub(crate) fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
+        split_even(total, count, self.settings.instalment_remainder)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sum_to_the_whole_in_every_currency() {
+        for (text, currency) in [("100.00", Currency::USD), ("1000", Currency::JPY), ("10.000", Currency::KWD)] {
+            let total = Money::parse(text, currency).unwrap_or_else(|_| Money::zero(currency));
+            for n in 1..=13 {
+                for r in [Remainder::Last, Remainder::LargestRemainder] {
+                    let parts = split_even(&total, n, r).unwrap_or_default();
+                    let sum = parts.iter().try_fold(Money::zero(currency), |a, p| a.checked_add(p));
+                    assert_eq!(sum.map(|s| s.amount()), Ok(total.amount()), "{text} in {n}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Join quotes: the first term's dues and seats, prorated per the plan's rule, and the join fee.
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use super::lines::{LineKind, Quote, QuoteKind, QuoteLine};
+use super::pricing::{description, line, min_money, seat_extra};
+use super::Quoter;
+use crate::error::Error;
+use crate::money::Money;
+use crate::period::{add_days, Offset};
+use crate::plan::{Plan, PlanId};
+use crate::proration::{Fraction, Granularity, MinimumCharge, RolloverCharge};
+use crate::status::{MemberId, Membership};
+use crate::term::{Term, TermRule};
+
+impl Quoter<'_> {
+    /// Dues lines (and seat lines) for a first term on `plan` starting at `date`, prorated per the
+    /// plan's rule when `prorate` is true. Returns the term, whether it rolled over, and the lines.
+    pub(super) fn first_term_lines(
+        &self,
+        plan: &Plan,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        price: Money,
+        prorate: bool,
+    ) -> Result<(crate::term::JoinTerm, Vec<QuoteLine>, Option<Fraction>), Error> {
+        let pricing = self.pricing();
+        let rules = self.rules.date_rules();
+        let jt = self.rules.join_terms(&plan.id, date, terms)?;
+        let extra = seat_extra(plan, seats)?;
+        let rule = &plan.proration;
+        let mut lines = Vec::new();
+        let push = |f: Option<Fraction>, count: u32, period: Term, lines: &mut Vec<QuoteLine>| -> Result<(), Error> {
+            let full = price.checked_mul(Decimal::from(count))?;
+            let mut amount = pricing.prorate(&full, f)?;
+            let mut text = description(format_args!("{} dues", plan.name), count, f.as_ref());
+            if let (Some(min), true) = (rule.minimum, f.is_some_and(|fr| !fr.is_whole())) {
+                let floor = match min {
+                    MinimumCharge::MinorUnit => Money::from_minor_units(1, full.currency()),
+                    MinimumCharge::Amount(a) => Money::new(a, full.currency()).round(pricing.rounding),
+                };
+                let floor = min_money(floor, full.round(pricing.rounding));
+                if amount.amount() < floor.amount() {
+                    amount = floor;
+                    text.push_str(" (minimum charge)");
+                }
+            }
+            lines.push(line(LineKind::Dues, text, amount, Some(period), f.filter(|fr| !fr.is_whole())));
+            if let Some((n, per_term)) = extra {
+                let full = per_term.checked_mul(Decimal::from(count))?;
+                let amount = pricing.prorate(&full, f)?;
+                let text = description(format_args!("{n} extra seats"), count, f.as_ref());
+                lines.push(line(LineKind::Seats, text, amount, Some(period), f.filter(|fr| !fr.is_whole())));
+            }
+            Ok(())
+        };
+        let mut used = None;
+        match &plan.term {
+            TermRule::Calendar { .. } if prorate && rule.granularity != Granularity::None => {
+                let period_start = plan.term.period_start(date)?;
+                let first =
+                    plan.term.next_term(add_days(period_start, -1)?, 1, rules)?.unwrap_or(Term::lifetime(period_start));
+                let first_end = first.end.unwrap_or(date);
+                let within = match rule.only_within {
+                    Some(len) => {
+                        let o = Offset::from(len);
+                        let back = Offset { years: -o.years, months: -o.months, days: -o.days };
+                        date >= back.apply(add_days(first_end, 1)?, rules.month_end)?
+                    }
+                    None => true,
+                };
+                let term_end = jt.term.end.unwrap_or(first_end);
+                let covered = Term { start: date.max(period_start), end: Some(first_end) };
+                let rest = |from: Date| Term { start: from, end: Some(term_end) };
+                if jt.rolled_over && rule.rollover_charge == RolloverCharge::FullDues || !within {
+                    push(None, terms, Term { start: date.max(jt.term.start), end: Some(term_end) }, &mut lines)?;
+                } else {
+                    let f = rule.fraction(date, period_start, first_end, plan.term.periods_per_term())?;
+                    used = f;
+                    push(f, 1, covered, &mut lines)?;
+                    let more = terms - 1 + u32::from(jt.rolled_over);
+                    if more > 0 {
+                        push(None, more, rest(add_days(first_end, 1)?), &mut lines)?;
+                    }
+                }
+            }
+            _ => push(None, terms, jt.term, &mut lines)?,
+        }
+        Ok((jt, lines, used))
+    }
+
+    /// The quote for a new member joining `plan` on `date`, buying `terms` terms (and, for
+    pub(crate) fn quote_join(&self, plan: &PlanId, date: Date, terms: u32, seats: Option<u32>) -> Result<Quote, Error> {
+        self.join_quote(plan, date, terms, seats, QuoteKind::Join, None)
+    }
+
+    pub(super) fn join_quote(
+        &self,
+        plan_id: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        kind: QuoteKind,
+        facts: Option<&Membership>,
+    ) -> Result<Quote, Error> {
+        let plan = self.plan(plan_id)?;
+        let pricing = self.pricing();
+        let (jt, mut lines, f) = self.first_term_lines(plan, date, terms, seats, plan.prices.join_dues(), true)?;
+        if let Some(fee) = plan.prices.join_fee {
+            let fee = Money::new(fee, plan.prices.currency);
+            let f = f.filter(|_| plan.proration.join_fee);
+            let amount = pricing.prorate(&fee, f)?;
+            lines.push(line(LineKind::JoinFee, description(format_args!("Join fee"), 1, f.as_ref()), amount, None, f));
+        }
+        let total = self.sum_lines(plan.prices.currency, &lines)?;
+        let blank = Membership {
+            member_id: MemberId(String::new()),
+            plan: plan.id.clone(),
+            member_since: date,
+            term: jt.term,
+            pending: false,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+        };
+        let m = facts.unwrap_or(&blank);
+        Ok(Quote {
+            kind,
+            plan: plan.id.clone(),
+            effective: date,
+            term: Some(jt.term),
+            member_since: date,
+            status_after: self.status_after(m, &plan.id, jt.term, date, date),
+            lines,
+            total,
+        })
+    }
+}

@@ -1,0 +1,238 @@
+//! [`Quote`] and its [`QuoteLine`]s, what they are for ([`QuoteKind`], [`LineKind`]), and their JSON form.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::Date;
+
+use crate::money::{decimal_text, Currency, Money};
+use crate::plan::PlanId;
+use crate::proration::Fraction;
+use crate::status::Status;
+use crate::term::Term;
+
+/// What a quote is for.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&amscore::QuoteKind::SeatChange)?, r#""seat_change""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteKind {
+    /// A new member joins.
+    Join,
+    /// A current member renews.
+    Renewal,
+    /// A lapsed member reinstates.
+    Reinstatement,
+    /// A member past the reinstatement window joins again.
+    Rejoin,
+    /// A change to a plan at least as dear, effective now.
+    Upgrade,
+    /// A change to a cheaper plan.
+    Downgrade,
+    /// More or fewer seats on an organisational plan.
+    SeatChange,
+    /// The member cancels.
+    Cancellation,
+}
+
+/// What a quote line is.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&amscore::LineKind::CreditToDays)?, r#""credit_to_days""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// Membership dues (possibly prorated).
+    Dues,
+    /// Seats beyond those the dues include.
+    Seats,
+    /// The one-time join fee.
+    JoinFee,
+    /// The reinstatement fee.
+    ReinstatementFee,
+    /// The fee for renewing in grace.
+    LateFee,
+    /// A multi-term discount (negative).
+    Discount,
+    /// A credit for the unused part of what was paid (negative).
+    Credit,
+    /// A refund of the unused part of what was paid (negative).
+    Refund,
+    /// The cancellation fee (never more than the refund).
+    CancellationFee,
+    /// A net credit forfeited under the policy (positive, bringing the total to zero).
+    ForfeitedCredit,
+    /// A net credit converted into extra days on the new plan (positive, bringing the total to zero).
+    CreditToDays,
+    /// A scheduled change that costs nothing now (zero).
+    ScheduledChange,
+}
+
+/// One line of a quote: what, how much, and the period it covers.
+///
+/// ```
+/// use time::macros::date;
+/// let q = amscore::Engine::from_preset("amscore")?.quote_join(&"individual".into(), date!(2025-03-10), 1, None)?;
+/// assert_eq!(q.lines[1].kind, amscore::LineKind::JoinFee);
+/// assert_eq!(q.lines[1].amount.to_string(), "25.00 USD");
+/// assert_eq!(q.lines[1].period, None);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteLine {
+    /// What the line is.
+    pub kind: LineKind,
+    /// A sentence a person can read (`"Chapter dues, 6 of 12 months"`).
+    pub description: String,
+    /// The amount, rounded to the currency's minor unit; negative for credits.
+    pub amount: Money,
+    /// The days the line pays for, if it pays for days.
+    pub period: Option<Term>,
+    /// The proration fraction applied, if the amount was prorated.
+    pub proration: Option<Fraction>,
+}
+
+/// The answer to "what happens, and what does it cost, if this member does X on date D".
+///
+/// In JSON the currency is written once and amounts are decimal strings:
+/// `{"kind": "join", ..., "currency": "USD", "lines": [{"kind": "dues", "amount": "100.00", ...}], "total": "100.00"}`.
+///
+/// ```
+/// use time::macros::date;
+/// let engine = amscore::Engine::from_preset("amscore")?;
+/// let q = engine.quote_join(&"individual".into(), date!(2025-03-10), 1, None)?;
+/// assert_eq!(q.total.to_string(), "225.00 USD"); // 200.00 dues + 25.00 join fee
+/// assert_eq!(q.lines.len(), 2);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// What the quote is for.
+    pub kind: QuoteKind,
+    /// The plan after the action.
+    pub plan: PlanId,
+    /// When the action takes effect.
+    pub effective: Date,
+    /// The term after the action (`None` when a cancellation leaves no paid day).
+    pub term: Option<Term>,
+    /// Member-since after the action.
+    pub member_since: Date,
+    /// The status on the quote's date once the action is done and paid.
+    pub status_after: Status,
+    /// The line items, in order.
+    pub lines: Vec<QuoteLine>,
+    /// The exact sum of the lines: positive to pay, negative to credit or refund.
+    pub total: Money,
+}
+
+impl Quote {
+    /// The quote's currency.
+    pub fn currency(&self) -> Currency {
+        self.total.currency()
+    }
+
+    /// The sum of the lines (always equal to `total`; exposed so callers can check).
+    ///
+    /// # Errors
+    /// [`crate::MoneyError::Overflow`].
+    pub fn sum_of_lines(&self) -> Result<Money, crate::MoneyError> {
+        self.lines.iter().try_fold(Money::zero(self.currency()), |acc, l| acc.checked_add(&l.amount))
+    }
+}
+
+impl fmt::Display for Quote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for l in &self.lines {
+            writeln!(f, "{:>14}  {}", l.amount.to_string(), l.description)?;
+        }
+        write!(f, "{:>14}  total", self.total.to_string())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineDoc {
+    kind: LineKind,
+    description: String,
+    #[serde(with = "decimal_text")]
+    amount: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<Term>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proration: Option<Fraction>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuoteDoc {
+    kind: QuoteKind,
+    plan: PlanId,
+    effective: Date,
+    term: Option<Term>,
+    member_since: Date,
+    status_after: Status,
+    currency: Currency,
+    lines: Vec<LineDoc>,
+    #[serde(with = "decimal_text")]
+    total: Decimal,
+}
+
+impl Serialize for Quote {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        QuoteDoc {
+            kind: self.kind,
+            plan: self.plan.clone(),
+            effective: self.effective,
+            term: self.term,
+            member_since: self.member_since,
+            status_after: self.status_after,
+            currency: self.currency(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| LineDoc {
+                    kind: l.kind,
+                    description: l.description.clone(),
+                    amount: l.amount.amount(),
+                    period: l.period,
+                    proration: l.proration,
+                })
+                .collect(),
+            total: self.total.amount(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quote {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let doc = QuoteDoc::deserialize(d)?;
+        let c = doc.currency;
+        Ok(Quote {
+            kind: doc.kind,
+            plan: doc.plan,
+            effective: doc.effective,
+            term: doc.term,
+            member_since: doc.member_since,
+            status_after: doc.status_after,
+            lines: doc
+                .lines
+                .into_iter()
+                .map(|l| QuoteLine {
+                    kind: l.kind,
+                    description: l.description,
+                    amount: Money::new(l.amount, c),
+                    period: l.period,
+                    proration: l.proration,
+                })
+                .collect(),
+            total: Money::new(doc.total, c),
+        })
+    }
+}

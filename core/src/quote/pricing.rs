@@ -1,0 +1,198 @@
+//! The arithmetic every quote shares: rounding, lines, descriptions, seats, credit room, negative nets.
+
+use std::fmt::{self, Write as _};
+
+use rust_decimal::Decimal;
+
+use super::error::QuoteError;
+use super::lines::{LineKind, QuoteLine};
+use super::settings::NegativeNet;
+use super::Quoter;
+use crate::error::Error;
+use crate::money::{Currency, Money, Rounding};
+use crate::period::add_days;
+use crate::plan::Plan;
+use crate::proration::{Fraction, ProrationUnit};
+use crate::term::{Term, TermRule};
+
+/// The money rules of one engine, bundled for the quote arithmetic.
+pub(super) struct Pricing {
+    pub(super) rounding: Rounding,
+    pub(super) scale: Option<u32>,
+}
+
+impl Pricing {
+    pub(super) fn prorate(&self, amount: &Money, f: Option<Fraction>) -> Result<Money, Error> {
+        Ok(match f {
+            Some(f) => f.apply(amount, self.scale, self.rounding)?,
+            None => amount.round(self.rounding),
+        })
+    }
+}
+
+pub(super) fn line(
+    kind: LineKind,
+    description: String,
+    amount: Money,
+    period: Option<Term>,
+    f: Option<Fraction>,
+) -> QuoteLine {
+    QuoteLine { kind, description, amount, period, proration: f }
+}
+
+/// A line's description, written into one string: `head`, then ` × N terms` for more than one
+/// term, then `, 7 of 12 months` for a prorated (not whole) fraction. (Formatting the pieces
+/// separately and joining them was a third of a join quote: benches/README.md.)
+pub(super) fn description(head: fmt::Arguments<'_>, terms: u32, f: Option<&Fraction>) -> String {
+    let mut text = String::with_capacity(64);
+    // Writing into a String cannot fail.
+    let _ = text.write_fmt(head);
+    if terms > 1 {
+        let _ = write!(text, " × {terms} terms");
+    }
+    if let Some(f) = f.filter(|f| !f.is_whole()) {
+        let unit = match (f.unit, f.of == 1) {
+            (ProrationUnit::Day, true) => "day",
+            (ProrationUnit::Day, false) => "days",
+            (ProrationUnit::Month, true) => "month",
+            (ProrationUnit::Month, false) => "months",
+            (ProrationUnit::Quarter, true) => "quarter",
+            (ProrationUnit::Quarter, false) => "quarters",
+            (ProrationUnit::Half, true) => "half",
+            (ProrationUnit::Half, false) => "halves",
+        };
+        let _ = write!(text, ", {} of {} {unit}", f.units, f.of);
+    }
+    text
+}
+
+/// The extra seats beyond the included ones and their price for one term, checking the limits.
+pub(super) fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32, Money)>, Error> {
+    let Some(cfg) = &plan.seats else {
+        return match seats {
+            Some(_) => Err(QuoteError::NoSeats { plan: plan.id.to_string() }.into()),
+            None => Ok(None),
+        };
+    };
+    let Some(n) = seats else {
+        return Ok(None);
+    };
+    if n < cfg.min {
+        return Err(QuoteError::SeatsBelowMinimum { seats: n, min: cfg.min }.into());
+    }
+    if let Some(max) = cfg.max.filter(|m| n > *m) {
+        return Err(QuoteError::SeatsAboveMaximum { seats: n, max }.into());
+    }
+    let extra = n.saturating_sub(cfg.included);
+    let price = Money::new(cfg.price_per_seat.unwrap_or_default(), plan.prices.currency);
+    Ok(Some((extra, price.checked_mul(Decimal::from(extra))?)))
+}
+
+/// Checks a payment: the plan's currency, not negative, exact in minor units.
+pub(super) fn check_money(field: &str, m: &Money, expected: Currency) -> Result<(), Error> {
+    if m.currency() != expected {
+        return Err(QuoteError::PaymentCurrency { expected, found: m.currency() }.into());
+    }
+    if m.is_negative() {
+        return Err(QuoteError::NegativeAmount { field: field.to_owned(), amount: m.amount().to_string() }.into());
+    }
+    m.to_minor_units()?;
+    Ok(())
+}
+
+/// What is left of a payment for crediting: paid minus earlier credits, checked.
+pub(super) fn credit_room(paid: &Money, credits: Option<&Money>, currency: Currency) -> Result<Money, Error> {
+    check_money("amount_paid", paid, currency)?;
+    let Some(c) = credits else {
+        return Ok(*paid);
+    };
+    check_money("credits_applied", c, currency)?;
+    if c.amount() > paid.amount() {
+        return Err(QuoteError::CreditsExceedPaid { credits: c.to_string(), paid: paid.to_string() }.into());
+    }
+    Ok(paid.checked_sub(c)?)
+}
+
+/// The amount with its sign flipped, never a negative zero (`-0.00` would read as a credit).
+pub(super) fn minus(m: Money) -> Money {
+    if m.is_zero() {
+        Money::zero(m.currency())
+    } else {
+        m.negated()
+    }
+}
+
+pub(super) fn min_money(a: Money, b: Money) -> Money {
+    if b.amount() < a.amount() {
+        b
+    } else {
+        a
+    }
+}
+
+/// The number of calendar periods a span covers, for per-period denominators.
+pub(super) fn span_periods(plan: &Plan, term: Term) -> u32 {
+    let days = term.days().unwrap_or(1);
+    match plan.term {
+        TermRule::Calendar { period: crate::term::CalendarPeriod::Month, .. } => {
+            u32::try_from((days + 15) / 30).unwrap_or(1).max(1)
+        }
+        _ => u32::try_from((days + 182) / 365).unwrap_or(1).max(1),
+    }
+}
+
+impl Quoter<'_> {
+    /// Turns a negative total into what the policy says: an account credit (left as is), a
+    /// forfeit line, or extra days on the plan (moving the term's end).
+    pub(super) fn settle_negative(
+        &self,
+        plan: &Plan,
+        seats: Option<u32>,
+        term: &mut Term,
+        lines: &mut Vec<QuoteLine>,
+    ) -> Result<(), Error> {
+        let currency = plan.prices.currency;
+        let total = self.sum_lines(currency, lines)?;
+        if !total.is_negative() {
+            return Ok(());
+        }
+        let credit = minus(total);
+        match self.settings.negative_net {
+            NegativeNet::AccountCredit => {}
+            NegativeNet::Zero => {
+                lines.push(line(
+                    LineKind::ForfeitedCredit,
+                    format!("Credit of {credit} forfeited"),
+                    credit,
+                    None,
+                    None,
+                ));
+            }
+            NegativeNet::ExtraDays => {
+                let end = term.end.ok_or(QuoteError::LifetimeTerm)?;
+                let mut per_term = plan.prices.join_dues();
+                if let Some((_, s)) = seat_extra(plan, seats)? {
+                    per_term = per_term.checked_add(&s)?;
+                }
+                let term_days = Decimal::from(term.days().unwrap_or(1));
+                let days = if per_term.is_zero() {
+                    0
+                } else {
+                    let exact = credit.amount().checked_mul(term_days).ok_or(crate::MoneyError::Overflow)?;
+                    let d = exact.checked_div(per_term.amount()).ok_or(crate::MoneyError::Overflow)?.floor();
+                    i64::try_from(d.mantissa()).unwrap_or(0).clamp(0, 36_600)
+                };
+                let period = if days > 0 {
+                    let new_end = add_days(end, days)?;
+                    *term = Term { start: term.start, end: Some(new_end) };
+                    Some(Term { start: add_days(end, 1)?, end: Some(new_end) })
+                } else {
+                    None
+                };
+                let text = format!("Credit of {credit} converted into {days} extra days on {}", plan.name);
+                lines.push(line(LineKind::CreditToDays, text, credit, period, None));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! [`QuoteSettings`] (`settings.quotes`) and its enums: downgrades, net credits, refunds, cancellations, discounts.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::instalments::Remainder;
+use crate::money::decimal_text;
+
+/// When a downgrade takes effect.
+///
+/// ```
+/// let t: amscore::DowngradeTiming = serde_json::from_str(r#""immediate""#)?;
+/// assert_eq!(t, amscore::DowngradeTiming::Immediate);
+/// assert_eq!(amscore::DowngradeTiming::default(), amscore::DowngradeTiming::TermEnd);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DowngradeTiming {
+    /// The day after the current term ends; nothing is charged or credited now. The default.
+    #[default]
+    TermEnd,
+    /// On the change date, prorated like an upgrade.
+    Immediate,
+}
+
+/// What happens to a plan change's net credit (a negative total).
+///
+/// ```
+/// let n: amscore::NegativeNet = serde_json::from_str(r#""extra_days""#)?;
+/// assert_eq!(n, amscore::NegativeNet::ExtraDays);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NegativeNet {
+    /// The total stays negative: an account credit for the member. The default.
+    #[default]
+    AccountCredit,
+    /// The credit is forfeited: a line brings the total to zero.
+    Zero,
+    /// The credit buys whole extra days on the new plan, at its daily price over the term; the
+    /// term's end moves out and the total is zero.
+    ExtraDays,
+}
+
+/// How a cancellation refunds.
+///
+/// ```
+/// assert_eq!(amscore::RefundPolicy::default(), amscore::RefundPolicy::None);
+/// let r: amscore::RefundPolicy = serde_json::from_str(r#""prorated_by_day""#)?;
+/// assert_eq!(r, amscore::RefundPolicy::ProratedByDay);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundPolicy {
+    /// No refund. The default.
+    #[default]
+    None,
+    /// The unused days (inclusive, actual days of the term).
+    ProratedByDay,
+    /// The whole unused months (months of the term that start on or after the effective date).
+    ProratedByMonth,
+}
+
+/// When a cancellation takes effect.
+///
+/// ```
+/// let c: amscore::CancelAt = serde_json::from_str(r#""term_end""#)?;
+/// assert_eq!(c, amscore::CancelAt::TermEnd);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelAt {
+    /// On the cancellation date. The default.
+    #[default]
+    Date,
+    /// The day after the term's end: nothing is unused, so nothing is refunded.
+    TermEnd,
+}
+
+/// A discount for buying several terms at once.
+///
+/// ```
+/// let d: amscore::MultiTermDiscount = serde_json::from_str(r#"{"terms": 3, "percent": "10"}"#)?;
+/// assert_eq!(d.terms, 3);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MultiTermDiscount {
+    /// The terms bought (at least 2).
+    pub terms: u32,
+    /// The percentage off the dues, above 0 and at most 100 (`"10"` for 10%).
+    #[schemars(with = "crate::money::DecimalText")]
+    #[serde(with = "decimal_text")]
+    pub percent: Decimal,
+}
+
+/// Policy-wide quote settings, under `settings.quotes`. Rounding is `settings.rounding`.
+///
+/// ```
+/// let s: amscore::QuoteSettings = serde_json::from_str(r#"{"refund": "prorated_by_month"}"#)?;
+/// assert_eq!(s.refund, amscore::RefundPolicy::ProratedByMonth);
+/// assert_eq!(s.fraction_scale, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuoteSettings {
+    /// Quantize proration fractions to this many decimals (with `settings.rounding`) before
+    /// multiplying, as some systems do. Default: exact fractions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction_scale: Option<u32>,
+    /// When a downgrade takes effect (default `term_end`).
+    pub downgrade: DowngradeTiming,
+    /// What a net credit becomes (default `account_credit`).
+    pub negative_net: NegativeNet,
+    /// Whether an upgrade starts a new term on the new plan instead of keeping the term's end.
+    pub upgrade_restarts_term: bool,
+    /// How cancellations refund (default `none`).
+    pub refund: RefundPolicy,
+    /// When cancellations take effect (default on the `date`).
+    pub cancel_at: CancelAt,
+    /// Discounts for buying several terms at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub multi_term_discounts: Vec<MultiTermDiscount>,
+    /// Where the cents left over by an instalment split go (default the `last` instalment).
+    pub instalment_remainder: Remainder,
+}
