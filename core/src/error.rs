@@ -2,12 +2,12 @@
 //! concerns.
 
 use crate::codes::ErrorCode;
-use crate::decision::DecisionError;
+use crate::decision::error::DecisionError;
 use crate::lifecycle_error::LifecycleError;
 use crate::money::MoneyError;
 use crate::period::DateError;
 use crate::policy_error::PolicyError;
-use crate::quote::QuoteError;
+use crate::quote::error::QuoteError;
 use crate::renewal::RenewalError;
 use crate::roster::RosterError;
 use crate::success::SuccessError;

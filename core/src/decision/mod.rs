@@ -3,7 +3,7 @@
 
 mod answer;
 mod checks;
-mod error;
+pub(crate) mod error;
 mod events;
 mod membership;
 mod parse;

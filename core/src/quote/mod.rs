@@ -43,7 +43,7 @@
 
 mod cancel;
 mod change;
-mod error;
+pub(crate) mod error;
 mod inputs;
 mod instalments;
 mod join;
