@@ -342,10 +342,7 @@ impl Money {
     /// # Ok::<(), amscore::MoneyError>(())
     /// ```
     pub fn round(&self, rounding: Rounding) -> Money {
-        let dp = self.currency.minor_units();
-        let mut amount = self.amount.round_dp_with_strategy(dp, rounding.strategy());
-        amount.rescale(dp);
-        Money { amount, currency: self.currency }
+        Money { amount: round_to(self.amount, self.currency.minor_units(), rounding), currency: self.currency }
     }
 
     /// Whether the amount has no more decimals than the currency's minor unit.
@@ -562,15 +559,22 @@ impl schemars::JsonSchema for DecimalText {
     }
 }
 
+/// Rounds an exact value once, at the end, to `places` decimals with `rounding`, and writes
+/// exactly that many (`100` → `100.00`): the one rounding of money, rates, shares and scores.
+pub(crate) fn round_to(value: Decimal, places: u32, rounding: Rounding) -> Decimal {
+    let mut rounded = value.round_dp_with_strategy(places, rounding.strategy());
+    rounded.rescale(places);
+    rounded
+}
+
 /// `part` as a percentage of `whole`, rounded half away from zero to one decimal (0 when empty).
 pub(crate) fn share(part: usize, whole: usize) -> Decimal {
-    if whole == 0 {
-        return Decimal::new(0, 1);
-    }
-    let mut pct = (Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64))
-        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    pct.rescale(1);
-    pct
+    let pct = if whole == 0 {
+        Decimal::ZERO
+    } else {
+        Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64)
+    };
+    round_to(pct, 1, Rounding::HalfAwayFromZero)
 }
 
 /// Money in JSON: `{"amount": "12.50", "currency": "USD"}`.

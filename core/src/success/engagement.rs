@@ -268,7 +268,7 @@ fn score_member(
                 .ok_or_else(|| overflow("engagement points"))?;
             points = points.checked_add(p).ok_or_else(|| overflow("engagement points"))?;
         }
-        let points = super::fixed(points, 2, policy.rounding);
+        let points = crate::money::round_to(points, 2, policy.rounding);
         total = total.checked_add(points).ok_or_else(|| overflow("engagement score"))?;
         breakdown.push(KindPoints { kind: kind.id.clone(), events: counted + capped, counted, capped, points });
     }
@@ -297,7 +297,7 @@ pub(crate) fn score_members(
     let n = Decimal::from(sorted.len().max(1));
     for s in &mut scores {
         let lower = sorted.partition_point(|x| *x < s.score);
-        s.percentile = super::fixed(Decimal::from(lower) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
+        s.percentile = crate::money::round_to(Decimal::from(lower) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
     }
     Ok(scores)
 }
@@ -332,7 +332,7 @@ pub fn organization_rollup(
         .into_iter()
         .map(|(org, (members, total))| {
             let seat_count = seats.get(org).copied().filter(|n| *n > 0).unwrap_or(members);
-            let per = |d: u32| super::fixed(total / Decimal::from(d.max(1)), 2, rounding);
+            let per = |d: u32| crate::money::round_to(total / Decimal::from(d.max(1)), 2, rounding);
             OrganizationScore {
                 organization: org.to_owned(),
                 members,

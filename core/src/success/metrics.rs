@@ -115,7 +115,7 @@ impl Rate {
             (None, None)
         } else {
             let (n, d) = (Decimal::from(numerator), Decimal::from(denominator));
-            (Some(super::fixed(n / d, 4, rounding)), Some(super::fixed(n * Decimal::ONE_HUNDRED / d, 2, rounding)))
+            (Some(crate::money::round_to(n / d, 4, rounding)), Some(crate::money::round_to(n * Decimal::ONE_HUNDRED / d, 2, rounding)))
         };
         Rate { numerator, denominator, rate, percent }
     }
@@ -181,7 +181,7 @@ fn measures(
     let average_tenure = (lost > 0).then(|| {
         let g = gcd(base, lost);
         Tenure {
-            years: super::fixed(Decimal::from(base) / Decimal::from(lost), 2, rounding),
+            years: crate::money::round_to(Decimal::from(base) / Decimal::from(lost), 2, rounding),
             exact: format!("{}/{}", base / g, lost / g),
         }
     });
@@ -534,7 +534,7 @@ pub fn cohort_table(ctx: Context<'_>, members: &[MemberHistory], as_of: Date) ->
                     years: u32::try_from(k).unwrap_or(u32::MAX),
                     eligible,
                     retained,
-                    rate: super::fixed(Decimal::from(retained) / Decimal::from(eligible.max(1)), 4, rounding),
+                    rate: crate::money::round_to(Decimal::from(retained) / Decimal::from(eligible.max(1)), 4, rounding),
                 })
                 .collect(),
         })

@@ -69,14 +69,3 @@ pub struct Context<'a> {
     /// The policy's `success` section.
     pub policy: &'a SuccessPolicy,
 }
-
-/// Rounds once to `places` decimals and writes exactly that many (`100` → `100.00`).
-pub(crate) fn fixed(
-    value: rust_decimal::Decimal,
-    places: u32,
-    rounding: crate::money::Rounding,
-) -> rust_decimal::Decimal {
-    let mut r = value.round_dp_with_strategy(places, rounding.strategy());
-    r.rescale(places);
-    r
-}
