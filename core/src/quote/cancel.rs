@@ -17,7 +17,7 @@ impl Quoter<'_> {
     /// The quote for cancelling a membership on `date`: a refund of the unused part of what was
     pub(crate) fn quote_cancel(&self, cancel: &Cancellation) -> Result<Quote, Error> {
         let m = &cancel.membership;
-        let plan = self.plan(&m.plan)?;
+        let plan = self.rules.plan_of(m)?;
         let currency = plan.prices.currency;
         let room = credit_room(&cancel.amount_paid, cancel.credits_applied.as_ref(), currency)?;
         let date = cancel.date;

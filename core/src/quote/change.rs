@@ -16,7 +16,7 @@ impl Quoter<'_> {
     pub(crate) fn quote_change_plan(&self, change: &PlanChange) -> Result<Quote, Error> {
         let m = &change.membership;
         m.check()?;
-        let old = self.plan(&m.plan)?;
+        let old = self.rules.plan_of(m)?;
         let new = self.plan(&change.plan)?;
         if old.id == new.id {
             return Err(QuoteError::SamePlan { plan: old.id.to_string() }.into());

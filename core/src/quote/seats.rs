@@ -14,7 +14,7 @@ impl Quoter<'_> {
     pub(crate) fn quote_change_seats(&self, change: &SeatChange) -> Result<Quote, Error> {
         let m = &change.membership;
         m.check()?;
-        let plan = self.plan(&m.plan)?;
+        let plan = self.rules.plan_of(m)?;
         let currency = plan.prices.currency;
         if plan.seats.is_none() {
             return Err(QuoteError::NoSeats { plan: plan.id.to_string() }.into());

@@ -115,7 +115,10 @@ impl Rate {
             (None, None)
         } else {
             let (n, d) = (Decimal::from(numerator), Decimal::from(denominator));
-            (Some(crate::money::round_to(n / d, 4, rounding)), Some(crate::money::round_to(n * Decimal::ONE_HUNDRED / d, 2, rounding)))
+            (
+                Some(crate::money::round_to(n / d, 4, rounding)),
+                Some(crate::money::round_to(n * Decimal::ONE_HUNDRED / d, 2, rounding)),
+            )
         };
         Rate { numerator, denominator, rate, percent }
     }
