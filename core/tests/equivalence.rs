@@ -22,15 +22,20 @@ fn status() -> impl Strategy<Value = Status> {
     prop_oneof![Just(Status::Suspended), Just(Status::Active), Just(Status::Lapsed), Just(Status::Cancelled)]
 }
 
-/// A member of one of the preset's plans: a term that usually agrees with the plan's kind (and
-/// sometimes not), and any of the facts.
+/// A member of one of the preset's plans: a term that usually agrees with the plan's kind (one
+/// in ten does not), and any of the facts.
 fn member() -> impl Strategy<Value = Membership> {
+    member_with(0u8..10)
+}
+
+/// A member whose term end disagrees with the plan's kind when `agree` draws 0.
+fn member_with(agree: impl Strategy<Value = u8>) -> impl Strategy<Value = Membership> {
     let plans = engine().rules().plans().iter().map(|p| (p.id.to_string(), p.is_lifetime())).collect::<Vec<_>>();
     (
         proptest::sample::select(plans),
         0i64..2000,
         0i64..900,
-        0u8..10,
+        agree,
         proptest::option::of((status(), proptest::option::of(0i64..2500))),
         any::<bool>(),
         proptest::option::of(0i64..2500),
@@ -140,5 +145,40 @@ fn generated_members_reach_every_kind_of_answer() {
         [("errors", errors), ("renewals", renewals), ("refusals", refusals), ("quotes", quotes), ("held", held)]
     {
         assert!(n >= 30, "only {n} of 600 generated members give {what}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A term whose end disagrees with its plan's kind never reaches a status: every question
+    /// about the member is refused with the same error.
+    #[test]
+    fn a_term_that_disagrees_with_its_plan_never_reaches_a_status(m in member_with(Just(0u8)), on in 0i64..3000) {
+        let engine = engine();
+        let plan = engine.plan(&m.plan).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(m.term.end.is_some(), plan.is_lifetime(), "the generator gives a disagreeing end");
+        let on = day(on);
+        let expected = if plan.is_lifetime() { 1308 } else { 1307 };
+        let paid = amscore::Money::new(rust_decimal::Decimal::from(100), plan.prices.currency);
+        let codes = [
+            engine.status_on(&m, on).map(|_| ()).map_err(|e| e.code()),
+            engine.renewal_term(&m, on, 1).map(|_| ()).map_err(|e| e.code()),
+            engine.assess(&m, on, 1, true).map(|_| ()).map_err(|e| e.code()),
+            engine.quote_renewal(&m, on, 1, None).map(|_| ()).map_err(|e| e.code()),
+            engine
+                .quote_cancel(&amscore::Cancellation { membership: m.clone(), date: on, amount_paid: paid, credits_applied: None })
+                .map(|_| ())
+                .map_err(|e| e.code()),
+            engine
+                .quote_change_plan(&amscore::PlanChange {
+                    membership: m.clone(), plan: "retired".into(), date: on, amount_paid: paid, credits_applied: None, seats: None,
+                })
+                .map(|_| ())
+                .map_err(|e| e.code()),
+        ];
+        for (i, code) in codes.iter().enumerate() {
+            prop_assert_eq!(code, &Err(expected), "question {} about {:?}", i, m);
+        }
     }
 }
