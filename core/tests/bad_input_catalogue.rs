@@ -122,23 +122,23 @@ const CATALOGUE: &[Bad] = &[
     bad(RosterHeader, "an unknown column", "member_id,plan,member_since,term_start,term_end,amount\n", 1502, "unknown_column", "unknown column `amount`"),
     bad(RosterHeader, "a column twice", "member_id,plan,member_since,term_start,term_end,plan\n", 1503, "duplicate_column", "duplicate column `plan`"),
     // --- roster rows ---
-    bad(RosterRow, "member_id empty", ",individual,2020-03-10,2025-03-10,2026-03-09,,,,,,,", 1506, "missing_value", "row 1, member_id ``: a value is required"),
-    bad(RosterRow, "impossible date", "M-1,individual,2020-03-10,2025-02-30,2026-03-09,,,,,,,", 1507, "impossible_date", "row 1, term_start `2025-02-30`: not a calendar date (expected YYYY-MM-DD)"),
-    bad(RosterRow, "US date format", "M-1,individual,03/10/2020,2025-03-10,2026-03-09,,,,,,,", 1507, "impossible_date", "row 1, member_since `03/10/2020`: not a calendar date (expected YYYY-MM-DD)"),
-    bad(RosterRow, "term ends before it starts", "M-1,individual,2020-03-10,2025-03-10,2024-03-09,,,,,,,", 1508, "term_end_before_start", "row 1, term_end `2024-03-09`: term ends on 2024-03-09, before it starts on 2025-03-10"),
-    bad(RosterRow, "plan not in the policy", "M-1,gold,2020-03-10,2025-03-10,2026-03-09,,,,,,,", 1509, "plan_not_in_policy", "row 1, plan `gold`: unknown plan `gold`"),
-    bad(RosterRow, "overlapping terms", "M-1,individual,2020-03-10,2024-03-10,2025-03-09,,,,,,,\nM-1,individual,2020-03-10,2025-01-10,2026-01-09,,,,,,,", 1510, "overlapping_terms", "row 2, term_start `2025-01-10`: term 2025-01-10..=2026-01-09 overlaps term 2024-03-10..=2025-03-09 of row 1"),
-    bad(RosterRow, "the same term twice", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,,\nM-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,,", 1511, "duplicate_term_record", "row 2, term_start `2025-03-10`: duplicate of row 1 (same member and term start)"),
-    bad(RosterRow, "paid in another currency than the plan's", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,200.00,EUR", 1512, "wrong_currency", "row 1, currency `EUR`: currency EUR is not plan `individual`'s (USD)"),
-    bad(RosterRow, "unknown currency code", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,200.00,DOLLARS", 1513, "invalid_currency_code", "row 1, currency `DOLLARS`: unknown currency code"),
-    bad(RosterRow, "amount with a decimal comma", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,\"200,00\",USD", 1514, "unparsable_amount", "row 1, amount_paid `200,00`: invalid amount: expected a decimal number such as 12.50"),
-    bad(RosterRow, "amount finer than cents", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,200.001,USD", 1514, "unparsable_amount", "row 1, amount_paid `200.001`: invalid amount: more decimals than USD allows (2)"),
-    bad(RosterRow, "negative amount", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,-5.00,USD", 1514, "unparsable_amount", "row 1, amount_paid `-5.00`: invalid amount: must not be negative"),
-    bad(RosterRow, "a flag that is not yes/no", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,maybe,,,,,,", 1515, "unparsable_flag", "row 1, pending `maybe`: not a yes/no value (true/false, yes/no, y/n, 1/0)"),
-    bad(RosterRow, "an override that is not a status", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,zombie,,,", 1516, "unparsable_status", "row 1, override_status `zombie`: not a status (pending, new, active, grace, lapsed, expired, cancelled, suspended, deceased)"),
-    bad(RosterRow, "joined after the term's end", "M-1,individual,2027-03-10,2025-03-10,2026-03-09,,,,,,,", 1517, "member_since_after_term_end", "row 1, member_since `2027-03-10`: member since 2027-03-10 is after the term's end 2026-03-09"),
-    bad(RosterRow, "a lifetime term with an end", "M-1,lifetime,2020-03-10,2020-03-10,2026-03-09,,,,,,,", 1518, "lifetime_term_has_end", "row 1, term_end `2026-03-09`: plan `lifetime` is a lifetime plan: its term has no end"),
-    bad(RosterRow, "a term end missing", "M-1,individual,2020-03-10,2025-03-10,,,,,,,,", 1506, "missing_value", "row 1, term_end ``: a value is required"),
+    bad(RosterRow, "member_id empty", ",individual,2020-03-10,2025-03-10,2026-03-09,,,,,,,", 1506, "missing_value", "members[0].member_id ``: a value is required"),
+    bad(RosterRow, "impossible date", "M-1,individual,2020-03-10,2025-02-30,2026-03-09,,,,,,,", 1507, "impossible_date", "members[0].term_start `2025-02-30`: not a calendar date (expected YYYY-MM-DD)"),
+    bad(RosterRow, "US date format", "M-1,individual,03/10/2020,2025-03-10,2026-03-09,,,,,,,", 1507, "impossible_date", "members[0].member_since `03/10/2020`: not a calendar date (expected YYYY-MM-DD)"),
+    bad(RosterRow, "term ends before it starts", "M-1,individual,2020-03-10,2025-03-10,2024-03-09,,,,,,,", 1508, "term_end_before_start", "members[0].term_end `2024-03-09`: term ends on 2024-03-09, before it starts on 2025-03-10"),
+    bad(RosterRow, "plan not in the policy", "M-1,gold,2020-03-10,2025-03-10,2026-03-09,,,,,,,", 1509, "plan_not_in_policy", "members[0].plan `gold`: unknown plan `gold`"),
+    bad(RosterRow, "overlapping terms", "M-1,individual,2020-03-10,2024-03-10,2025-03-09,,,,,,,\nM-1,individual,2020-03-10,2025-01-10,2026-01-09,,,,,,,", 1510, "overlapping_terms", "members[1].term_start `2025-01-10`: term 2025-01-10..=2026-01-09 overlaps term 2024-03-10..=2025-03-09 of row 1"),
+    bad(RosterRow, "the same term twice", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,,\nM-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,,", 1511, "duplicate_term_record", "members[1].term_start `2025-03-10`: duplicate of row 1 (same member and term start)"),
+    bad(RosterRow, "paid in another currency than the plan's", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,200.00,EUR", 1512, "wrong_currency", "members[0].currency `EUR`: currency EUR is not plan `individual`'s (USD)"),
+    bad(RosterRow, "unknown currency code", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,200.00,DOLLARS", 1513, "invalid_currency_code", "members[0].currency `DOLLARS`: unknown currency code"),
+    bad(RosterRow, "amount with a decimal comma", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,\"200,00\",USD", 1514, "unparsable_amount", "members[0].amount_paid `200,00`: invalid amount: expected a decimal number such as 12.50"),
+    bad(RosterRow, "amount finer than cents", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,200.001,USD", 1514, "unparsable_amount", "members[0].amount_paid `200.001`: invalid amount: more decimals than USD allows (2)"),
+    bad(RosterRow, "negative amount", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,-5.00,USD", 1514, "unparsable_amount", "members[0].amount_paid `-5.00`: invalid amount: must not be negative"),
+    bad(RosterRow, "a flag that is not yes/no", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,maybe,,,,,,", 1515, "unparsable_flag", "members[0].pending `maybe`: not a yes/no value (true/false, yes/no, y/n, 1/0)"),
+    bad(RosterRow, "an override that is not a status", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,zombie,,,", 1516, "unparsable_status", "members[0].override_status `zombie`: not a status (pending, new, active, grace, lapsed, expired, cancelled, suspended, deceased)"),
+    bad(RosterRow, "joined after the term's end", "M-1,individual,2027-03-10,2025-03-10,2026-03-09,,,,,,,", 1517, "member_since_after_term_end", "members[0].member_since `2027-03-10`: member since 2027-03-10 is after the term's end 2026-03-09"),
+    bad(RosterRow, "a lifetime term with an end", "M-1,lifetime,2020-03-10,2020-03-10,2026-03-09,,,,,,,", 1518, "lifetime_term_has_end", "members[0].term_end `2026-03-09`: plan `lifetime` is a lifetime plan: its term has no end"),
+    bad(RosterRow, "a term end missing", "M-1,individual,2020-03-10,2025-03-10,,,,,,,,", 1506, "missing_value", "members[0].term_end ``: a value is required"),
 ];
 
 /// The error a bad input gets: (code, name, message), after checking there is no partial output.
@@ -171,7 +171,7 @@ fn outcome(b: &Bad, engine: &Engine) -> Result<(u32, String, String), String> {
                 return Err(format!("{} of {last} rows used, {:?}", roster.rows_used(), roster.problems));
             }
             match roster.problems.as_slice() {
-                [p] if p.row == last => Ok((p.code(), p.name().to_owned(), p.to_string())),
+                [p] if p.row + 1 == last => Ok((p.code, p.name.clone(), p.to_string())),
                 other => Err(format!("expected one problem on row {last}: {other:?}")),
             }
         }
