@@ -38,7 +38,7 @@ impl TermRecord {
 /// (auto-renew, balance, organisation, custom attributes).
 ///
 /// Built from rows ([`Roster::from_rows`](crate::Roster::from_rows), [`Roster::from_csv`](crate::Roster::from_csv)),
-/// the current facts come from one row, chosen by [`MemberHistory::from_rows`]'s rule. Given as a
+/// the current facts come from one row, chosen by one rule (the latest `term_start`, then the later row). Given as a
 /// JSON document (the gateway's success operations), `terms` may leave out the current term:
 ///
 /// ```
