@@ -136,6 +136,7 @@ fn fifty_events() -> Vec<ActivityEvent> {
                 date: date(2025, 6, 30) - time::Duration::days(7 * i as i64),
                 kind: kind.into(),
                 value,
+                row: None,
             }
         })
         .collect()
@@ -143,14 +144,7 @@ fn fifty_events() -> Vec<ActivityEvent> {
 
 fn engagement(c: &mut Criterion) {
     let engine = sample_engine();
-    let member = MemberHistory {
-        membership: member(),
-        terms: Vec::new(),
-        auto_renew: false,
-        balance_due: Decimal::ZERO,
-        organization: None,
-        attributes: Default::default(),
-    };
+    let member = MemberHistory::new(member());
     let members = [member];
     let events = fifty_events();
     let seats = Default::default();

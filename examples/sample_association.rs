@@ -20,8 +20,8 @@ use amscore::success::{
 };
 use amscore::Currency;
 use amscore::{
-    format_coverage, format_what_if, parse_date, parse_request_lines, Engine, Error, ErrorCode, MemberRecord,
-    MemberStatus, Money, RenewalTerm, Roster, Status,
+    format_coverage, format_what_if, parse_date, parse_request_lines, Engine, Error, ErrorCode, MemberStatus, Money,
+    RenewalTerm, Roster, Status,
 };
 use time::{Date, Duration};
 
@@ -41,7 +41,7 @@ struct Args {
 
 /// What the engine says about one member on the date.
 struct Assessment<'a> {
-    member: &'a MemberRecord,
+    member: &'a MemberHistory,
     status: Result<MemberStatus, Error>,
     renewal: Result<RenewalTerm, Error>,
     /// The renewal quote's total on the date (renewal, reinstatement or rejoin), for one term.
@@ -270,17 +270,17 @@ const SAMPLE_ANNUAL_NON_DUES: &str = "100";
 fn print_member_success(report: &Report, dir: &std::path::Path) -> Result<(), String> {
     let path = dir.join("activity.csv");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (events, bad_lines) = parse_activity_csv(&text);
-    let members: Vec<MemberHistory> = report.roster.members.iter().map(MemberHistory::from).collect();
+    let (events, bad_lines) = parse_activity_csv(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let members = &report.roster.members;
     let risk =
-        at_risk(report.engine.success(), &members, &events, &[], report.date).map_err(|e| format!("at-risk: {e}"))?;
+        at_risk(report.engine.success(), members, &events, &[], report.date).map_err(|e| format!("at-risk: {e}"))?;
     let money = |t: &str| t.parse().map_err(|e| format!("sample economics: {e}"));
     let econ = Economics::new(Currency::USD, money(SAMPLE_ANNUAL_DUES)?, money(SAMPLE_ANNUAL_NON_DUES)?);
-    let retention = retention_metrics(report.engine.success(), &members, report.date, Some(&econ))
+    let retention = retention_metrics(report.engine.success(), members, report.date, Some(&econ))
         .map_err(|e| format!("retention: {e}"))?;
     println!("\n== Member success: {} activity events (activity.csv), {} bad lines ==", events.len(), bad_lines.len());
     for bad in &bad_lines {
-        println!("  {} [{} {}]: {}", bad.row, bad.code, bad.name, bad.message);
+        println!("  [{} {}] {bad}", bad.code, bad.name);
     }
     print!("{}", format_at_risk(&risk));
     println!("(lifetime value assumes {SAMPLE_ANNUAL_DUES} USD dues and {SAMPLE_ANNUAL_NON_DUES} USD non-dues revenue a year)");
@@ -306,7 +306,7 @@ fn print_data_quality(report: &Report) {
         println!("  first {} of {} problems:", FIRST_PROBLEMS.min(r.problems.len()), r.problems.len());
     }
     for p in r.problems.iter().take(FIRST_PROBLEMS) {
-        let member = if p.member_id.is_empty() { "(no id)" } else { &p.member_id };
-        println!("    [{}] {member}: {p}", p.code());
+        let member = p.member_id.as_ref().map_or("(no id)", |m| m.0.as_str());
+        println!("    [{}] {member}: {p}", p.code);
     }
 }

@@ -30,6 +30,7 @@
 
 mod assessment;
 mod catalogue;
+mod cell;
 mod codes;
 mod coverage;
 mod decision;
@@ -37,6 +38,7 @@ mod engine;
 mod error;
 pub mod gateway;
 mod lifecycle_error;
+mod member;
 mod money;
 mod period;
 mod plan;
@@ -47,15 +49,18 @@ mod quote;
 mod renewal;
 mod request;
 mod roster;
+mod row_error;
 mod rules;
 mod schema;
 mod self_service;
 mod status;
 pub mod success;
 mod term;
+mod term_row;
 
 pub use assessment::Assessment;
 pub use catalogue::error_table;
+pub use cell::{Cell, Grammar};
 pub use codes::{ErrorCode, ErrorInfo};
 pub use coverage::{
     format_coverage, format_what_if, parse_request_lines, Batch, CoverageReport, KindShares, QueueRow, ReasonChange,
@@ -65,6 +70,7 @@ pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, R
 pub use engine::Engine;
 pub use error::Error;
 pub use lifecycle_error::LifecycleError;
+pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
     add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
@@ -85,7 +91,8 @@ pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
-pub use roster::{Column, MemberRecord, ProblemCount, Roster, RosterError, RowProblem, TermRecord};
+pub use roster::{Column, ProblemCount, Roster, RosterError};
+pub use row_error::{RowError, Source};
 pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
@@ -94,6 +101,7 @@ pub use status::{
     StatusRule,
 };
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
+pub use term_row::TermRow;
 
 /// The crate's version, from Cargo.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

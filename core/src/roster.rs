@@ -1,13 +1,13 @@
 //! Roster loading and data-quality checks: every row is either used or reported with its problem.
 //!
-//! A roster is a CSV *term history*: one row per term a member held. The required columns are
-//! `member_id, plan, member_since, term_start, term_end`; the optional ones are `pending,
-//! cancelled_on, deceased_on, override_status, override_until, amount_paid, currency` (see
-//! [`Column`]). A member's current facts (a [`Membership`]) come from their latest term (the row
-//! with the latest `term_start`); all their terms are kept as the member's history.
+//! A roster is a *term history*: one row per term a member held, read from CSV
+//! ([`Roster::from_csv`]) or given as typed rows by a binding ([`Roster::from_rows`]); both go
+//! through the same checks ([`TermRow`]) and the same rule for which row gives a member's current
+//! facts ([`MemberHistory`]). The required columns are `member_id, plan, member_since, term_start,
+//! term_end`; the optional ones are listed in [`Column`], plus any `attribute.<name>`.
 //!
-//! Rows are numbered from 1 for the first *data* row: the header is row 0, so data row `n` is the
-//! file's record `n + 1` (its line, when no value spans lines). Every row read is either used (it
+//! Rows are counted from 0 for the first *data* row ([`RowError::row`]); the gateway's
+//! `load_roster` document writes them from 1, as it always has. Every row read is either used (it
 //! is in exactly one member's history) or listed in [`Roster::problems`] with at least one
 //! problem; nothing is dropped silently.
 
@@ -15,17 +15,20 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read;
 
-use serde::ser::SerializeStruct;
+use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use time::Date;
 
-use crate::codes::{error_codes, ErrorCode};
+use crate::cell::Cell;
+use crate::codes::error_codes;
 use crate::engine::Engine;
-use crate::money::{parse_decimal, Currency, Money};
-use crate::period::parse_date;
+use crate::member::{MemberHistory, MemberRow};
+use crate::money::Currency;
 use crate::plan::PlanId;
-use crate::status::{MemberId, Membership, Status, StatusOverride};
+use crate::row_error::{RowError, Source};
+use crate::status::MemberId;
 use crate::term::Term;
+use crate::term_row::{check_row, TermRow};
 
 /// A problem with a roster: with its header (the whole roster is refused) or with one row (the
 /// row is reported and not used; the other rows are still read).
@@ -176,10 +179,15 @@ error_codes!(RosterError, "roster", ROSTER_ERRORS, {
 /// | `override_until` | no | the override's last day; empty holds indefinitely |
 /// | `amount_paid` | no | what was paid for the term, a plain decimal (`200.00`) |
 /// | `currency` | no | the ISO 4217 code of `amount_paid`; must be the plan's; default the plan's |
+/// | `auto_renew` | no | the member renews automatically (a yes/no value); empty is false |
+/// | `balance_due` | no | what the member owes now, a plain non-negative decimal; empty is zero |
+/// | `organization` | no | the organisation the member holds a seat of |
 ///
+/// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
 /// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
-/// `pending`, `cancelled_on`, `deceased_on` and the override are facts of the membership: they are
-/// checked on every row and taken from the member's latest term.
+/// `pending`, `cancelled_on`, `deceased_on`, the override and the member-level columns
+/// (`auto_renew`, `balance_due`, `organization`, attributes) are facts of the member: they are
+/// checked on every row and taken from the row that gives the member's current facts.
 ///
 /// ```
 /// use amscore::Column;
@@ -213,11 +221,17 @@ pub enum Column {
     AmountPaid,
     /// `currency`.
     Currency,
+    /// `auto_renew`.
+    AutoRenew,
+    /// `balance_due`.
+    BalanceDue,
+    /// `organization`.
+    Organization,
 }
 
 impl Column {
     /// Every column, required ones first.
-    pub const ALL: [Column; 12] = [
+    pub const ALL: [Column; 15] = [
         Column::MemberId,
         Column::Plan,
         Column::MemberSince,
@@ -230,7 +244,13 @@ impl Column {
         Column::OverrideUntil,
         Column::AmountPaid,
         Column::Currency,
+        Column::AutoRenew,
+        Column::BalanceDue,
+        Column::Organization,
     ];
+
+    /// The prefix of the custom attribute columns: `attribute.region`.
+    pub const ATTRIBUTE_PREFIX: &'static str = "attribute.";
 
     /// The column's name in the header.
     pub fn as_str(self) -> &'static str {
@@ -247,12 +267,39 @@ impl Column {
             Column::OverrideUntil => "override_until",
             Column::AmountPaid => "amount_paid",
             Column::Currency => "currency",
+            Column::AutoRenew => "auto_renew",
+            Column::BalanceDue => "balance_due",
+            Column::Organization => "organization",
         }
+    }
+
+    /// The column named `name` (ignoring ASCII case and surrounding spaces), if any.
+    pub fn named(name: &str) -> Option<Column> {
+        let name = name.trim();
+        Column::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(name))
     }
 
     /// Whether every roster must have the column.
     pub fn is_required(self) -> bool {
         matches!(self, Column::MemberId | Column::Plan | Column::MemberSince | Column::TermStart | Column::TermEnd)
+    }
+
+    /// Checks that the columns a roster has include every required one.
+    ///
+    /// # Errors
+    /// [`RosterError::MissingColumn`] naming the first required column missing.
+    ///
+    /// ```
+    /// use amscore::Column;
+    /// let err = Column::require([Column::MemberId, Column::Plan]).unwrap_err();
+    /// assert_eq!(err.to_string(), "missing column `member_since`");
+    /// ```
+    pub fn require(present: impl IntoIterator<Item = Column>) -> Result<(), RosterError> {
+        let present: Vec<Column> = present.into_iter().collect();
+        match Column::ALL.into_iter().find(|c| c.is_required() && !present.contains(c)) {
+            Some(missing) => Err(RosterError::MissingColumn { column: missing.as_str().to_owned() }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -262,105 +309,13 @@ impl fmt::Display for Column {
     }
 }
 
-/// One problem with one row: where (row, line, field), the value as written, and what is wrong.
-///
-/// ```
-/// let engine = amscore::Engine::from_preset("amscore")?;
-/// let csv = "member_id,plan,member_since,term_start,term_end,currency\n\
-///            M-7,individual,2020-03-01,2025-03-01,2026-02-28,EUR\n";
-/// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
-/// let p = &roster.problems[0];
-/// assert_eq!((p.row, p.line, p.member_id.as_str(), p.field), (1, 2, "M-7", Some(amscore::Column::Currency)));
-/// assert_eq!((p.code(), p.name()), (1512, "wrong_currency"));
-/// assert_eq!(p.to_string(), "row 1, currency `EUR`: currency EUR is not plan `individual`'s (USD)");
-/// # Ok::<(), amscore::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// The 1-based data row (the header is row 0).
-    pub row: usize,
-    /// The file line the row starts on (1-based; the header is line 1).
-    pub line: u64,
-    /// The row's `member_id` as written (empty if missing or unreadable).
-    pub member_id: String,
-    /// The field, or `None` for a problem with the whole row.
-    pub field: Option<Column>,
-    /// The value as written (trimmed; empty when missing).
-    pub value: String,
-    /// What is wrong, with its stable code.
-    pub error: RosterError,
-}
-
-impl RowProblem {
-    /// The problem's stable numeric code.
-    pub fn code(&self) -> u32 {
-        self.error.code()
-    }
-
-    /// The problem's stable snake_case name.
-    pub fn name(&self) -> &'static str {
-        self.error.name()
-    }
-}
-
-/// Written as `{"row", "line", "member_id", "field", "value", "code", "name", "message"}`.
-impl Serialize for RowProblem {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("RowProblem", 8)?;
-        st.serialize_field("row", &self.row)?;
-        st.serialize_field("line", &self.line)?;
-        st.serialize_field("member_id", &self.member_id)?;
-        st.serialize_field("field", &self.field)?;
-        st.serialize_field("value", &self.value)?;
-        st.serialize_field("code", &self.code())?;
-        st.serialize_field("name", self.name())?;
-        st.serialize_field("message", &self.error.to_string())?;
-        st.end()
-    }
-}
-
-impl fmt::Display for RowProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}", self.row)?;
-        if let Some(field) = self.field {
-            write!(f, ", {field} `{}`", self.value)?;
-        }
-        write!(f, ": {}", self.error)
-    }
-}
-
-/// One term in a member's history, from one used row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TermRecord {
-    /// The row it was read from.
-    pub row: usize,
-    /// The plan of the term.
-    pub plan: PlanId,
-    /// Member-since as of this term.
-    pub member_since: Date,
-    /// The term.
-    pub term: Term,
-    /// What was paid for it, if the roster says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_paid: Option<Money>,
-}
-
-/// A member: the current facts (from the latest term) and every term read for them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MemberRecord {
-    /// The current facts, from the row with the latest `term_start`.
-    pub membership: Membership,
-    /// Every used term, by start date (the last is the current one).
-    pub history: Vec<TermRecord>,
-}
-
 /// How many problems of one kind a roster has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProblemCount {
     /// The stable code.
     pub code: u32,
     /// The stable name.
-    pub name: &'static str,
+    pub name: String,
     /// How many problems have it.
     pub count: usize,
 }
@@ -377,18 +332,18 @@ pub struct ProblemCount {
 ///            M-3,individual,2025-05-01,2025-05-01,2025-02-30,200\n";
 /// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
 /// assert_eq!((roster.rows_read, roster.rows_used(), roster.rows_with_problems()), (4, 2, 2));
-/// assert_eq!(roster.members[0].history.len(), 2);
+/// assert_eq!(roster.members[0].terms.len(), 2);
 /// assert_eq!(roster.members[0].membership.term.start, time::macros::date!(2025-03-01));
 /// assert_eq!(roster.problems[0].to_string(), "row 3, plan `platinum`: unknown plan `platinum`");
-/// assert_eq!(roster.problems[1].name(), "impossible_date");
+/// assert_eq!(roster.problems[1].name, "impossible_date");
 /// # Ok::<(), amscore::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Roster {
     /// The members, in the order their first row appears.
-    pub members: Vec<MemberRecord>,
-    /// Every problem, by row (a row may have several).
-    pub problems: Vec<RowProblem>,
+    pub members: Vec<MemberHistory>,
+    /// Every problem, by row (a row may have several); their source is [`Source::Members`].
+    pub problems: Vec<RowError>,
     /// How many data rows were read (the header not counted).
     pub rows_read: usize,
 }
@@ -406,27 +361,56 @@ impl Roster {
         let mut reader =
             csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(input);
         let header = reader.byte_headers().map_err(unreadable)?.clone();
-        let positions = column_positions(&header)?;
+        let header = Header::read(&header)?;
         let mut problems = Vec::new();
         let mut parsed = Vec::new();
         let mut rows_read = 0;
         for record in reader.byte_records() {
             let record = record.map_err(unreadable)?;
+            let index = rows_read;
             rows_read += 1;
             let line = record.position().map_or(0, csv::Position::line);
-            match parse_row(engine, &positions, header.len(), &record, rows_read, line) {
-                Ok(row) => parsed.push(row),
+            let row = match header.row(&record, index, line) {
+                Ok(row) => row,
+                Err(problem) => {
+                    problems.push(*problem);
+                    continue;
+                }
+            };
+            match check_row(engine.rules(), &row, index, Some(line)) {
+                Ok(row) => parsed.push((row, Some(line))),
                 Err(mut p) => problems.append(&mut p),
             }
         }
+        Ok(Roster::assemble(parsed, problems, rows_read))
+    }
+
+    /// Checks rows a binding gives (one [`TermRow`] per row of its columns, in order) against
+    /// the engine's policy: the same checks and rules as [`Roster::from_csv`], without a file.
+    /// Whether the required columns are there is [`Column::require`].
+    pub fn from_rows<'a>(engine: &Engine, rows: impl IntoIterator<Item = TermRow<'a>>) -> Roster {
+        let mut problems = Vec::new();
+        let mut parsed = Vec::new();
+        let mut rows_read = 0;
+        for (index, row) in rows.into_iter().enumerate() {
+            rows_read += 1;
+            match check_row(engine.rules(), &row, index, None) {
+                Ok(row) => parsed.push((row, None)),
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        Roster::assemble(parsed, problems, rows_read)
+    }
+
+    fn assemble(parsed: Vec<(MemberRow, Option<u64>)>, mut problems: Vec<RowError>, rows_read: usize) -> Roster {
         let members = group_members(parsed, &mut problems);
         problems.sort_by_key(|p| p.row);
-        Ok(Roster { members, problems, rows_read })
+        Roster { members, problems, rows_read }
     }
 
     /// How many rows are used: in exactly one member's history.
     pub fn rows_used(&self) -> usize {
-        self.members.iter().map(|m| m.history.len()).sum()
+        self.members.iter().map(|m| m.terms.len()).sum()
     }
 
     /// How many rows have at least one problem (and so are not used).
@@ -445,29 +429,92 @@ impl Roster {
     ///            M-2,silver,2020-03-01,2025-03-01,2026-02-28\n";
     /// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
     /// let counts = roster.problem_counts();
-    /// assert_eq!((counts[0].name, counts[0].count), ("plan_not_in_policy", 2));
+    /// assert_eq!((counts[0].name.as_str(), counts[0].count), ("plan_not_in_policy", 2));
     /// # Ok::<(), amscore::Error>(())
     /// ```
     pub fn problem_counts(&self) -> Vec<ProblemCount> {
         let mut counts: BTreeMap<u32, ProblemCount> = BTreeMap::new();
         for p in &self.problems {
-            counts.entry(p.code()).or_insert(ProblemCount { code: p.code(), name: p.name(), count: 0 }).count += 1;
+            counts
+                .entry(p.code)
+                .or_insert_with(|| ProblemCount { code: p.code, name: p.name.clone(), count: 0 })
+                .count += 1;
         }
         counts.into_values().collect()
     }
 }
 
 /// Written as `{"rows_read", "rows_used", "rows_with_problems", "members", "problems"}`: the
-/// gateway's `load_roster` answer.
+/// gateway's `load_roster` answer. There, rows are counted from 1 (the header not counted), each
+/// member is `{membership, history: [{row, plan, member_since, term, amount_paid?}]}` and each
+/// problem `{row, line, member_id, field, value, code, name, message}`, as they always were.
 impl Serialize for Roster {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Roster", 5)?;
         st.serialize_field("rows_read", &self.rows_read)?;
         st.serialize_field("rows_used", &self.rows_used())?;
         st.serialize_field("rows_with_problems", &self.rows_with_problems())?;
-        st.serialize_field("members", &self.members)?;
-        st.serialize_field("problems", &self.problems)?;
+        st.serialize_field("members", &Members(&self.members))?;
+        st.serialize_field("problems", &Problems(&self.problems))?;
         st.end()
+    }
+}
+
+struct Members<'a>(&'a [MemberHistory]);
+
+impl Serialize for Members<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Record<'a> {
+            row: usize,
+            plan: &'a Option<PlanId>,
+            member_since: &'a Option<Date>,
+            term: &'a Term,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            amount_paid: &'a Option<crate::money::Money>,
+        }
+        #[derive(Serialize)]
+        struct Member<'a> {
+            membership: &'a crate::status::Membership,
+            history: Vec<Record<'a>>,
+        }
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for m in self.0 {
+            let history = m
+                .terms
+                .iter()
+                .map(|t| Record {
+                    row: t.row.map_or(0, |r| r + 1),
+                    plan: &t.plan,
+                    member_since: &t.member_since,
+                    term: &t.term,
+                    amount_paid: &t.amount_paid,
+                })
+                .collect();
+            seq.serialize_element(&Member { membership: &m.membership, history })?;
+        }
+        seq.end()
+    }
+}
+
+struct Problems<'a>(&'a [RowError]);
+
+impl Serialize for Problems<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for p in self.0 {
+            seq.serialize_element(&serde_json::json!({
+                "row": p.row + 1,
+                "line": p.line.unwrap_or(0),
+                "member_id": p.member_id.as_ref().map_or("", |m| m.0.as_str()),
+                "field": p.field,
+                "value": p.value.as_deref().unwrap_or(""),
+                "code": p.code,
+                "name": p.name,
+                "message": p.message,
+            }))?;
+        }
+        seq.end()
     }
 }
 
@@ -475,235 +522,97 @@ fn unreadable(err: csv::Error) -> RosterError {
     RosterError::Unreadable { message: err.to_string() }
 }
 
-/// Where each column of the header is, in [`Column::ALL`] order.
-fn column_positions(header: &csv::ByteRecord) -> Result<Vec<(Column, usize)>, RosterError> {
-    let mut positions = HashMap::new();
-    for (i, raw) in header.iter().enumerate() {
-        let name = String::from_utf8_lossy(raw);
-        let name = name.trim_start_matches('\u{feff}').trim();
-        let column = Column::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(name))
-            .ok_or_else(|| RosterError::UnknownColumn { column: name.to_owned() })?;
-        if positions.insert(column, i).is_some() {
-            return Err(RosterError::DuplicateColumn { column: column.as_str().to_owned() });
-        }
-    }
-    if let Some(missing) = Column::ALL.into_iter().find(|c| c.is_required() && !positions.contains_key(c)) {
-        return Err(RosterError::MissingColumn { column: missing.as_str().to_owned() });
-    }
-    let mut positions: Vec<(Column, usize)> = positions.into_iter().collect();
-    positions.sort_unstable();
-    Ok(positions)
+/// Where each column of a CSV header is.
+struct Header {
+    width: usize,
+    columns: Vec<(Column, usize)>,
+    attributes: Vec<(String, usize)>,
 }
 
-/// A row whose every field is valid, before the checks across rows.
-struct ParsedRow {
-    record: TermRecord,
-    line: u64,
-    member_id: MemberId,
-    pending: bool,
-    cancelled_on: Option<Date>,
-    deceased_on: Option<Date>,
-    status_override: Option<StatusOverride>,
-}
-
-/// Reads one row's fields, collecting every problem.
-struct RowReader<'a> {
-    values: Vec<(Column, &'a str)>,
-    row: usize,
-    line: u64,
-    problems: Vec<RowProblem>,
-}
-
-impl<'a> RowReader<'a> {
-    fn get(&self, column: Column) -> &'a str {
-        self.values.iter().find(|(c, _)| *c == column).map_or("", |(_, v)| v)
-    }
-
-    fn report(&mut self, field: Option<Column>, error: RosterError) {
-        let value = field.map_or("", |f| self.get(f)).to_owned();
-        let member_id = self.get(Column::MemberId).to_owned();
-        self.problems.push(RowProblem { row: self.row, line: self.line, member_id, field, value, error });
-    }
-
-    fn required(&mut self, column: Column) -> Option<&'a str> {
-        let value = self.get(column);
-        if value.is_empty() {
-            self.report(Some(column), RosterError::MissingValue);
-            None
-        } else {
-            Some(value)
-        }
-    }
-
-    fn date(&mut self, column: Column, required: bool) -> Option<Date> {
-        let value = self.get(column);
-        if value.is_empty() {
-            if required {
-                self.report(Some(column), RosterError::MissingValue);
-            }
-            return None;
-        }
-        parse_date(value).map_err(|_| self.report(Some(column), RosterError::InvalidDate)).ok()
-    }
-
-    fn flag(&mut self, column: Column) -> bool {
-        match self.get(column).to_ascii_lowercase().as_str() {
-            "" | "false" | "no" | "n" | "0" => false,
-            "true" | "yes" | "y" | "1" => true,
-            _ => {
-                self.report(Some(column), RosterError::InvalidFlag);
-                false
-            }
-        }
-    }
-}
-
-fn parse_row(
-    engine: &Engine,
-    positions: &[(Column, usize)],
-    header_len: usize,
-    record: &csv::ByteRecord,
-    row: usize,
-    line: u64,
-) -> Result<ParsedRow, Vec<RowProblem>> {
-    let mut values = Vec::with_capacity(positions.len());
-    let mut r = RowReader { values: Vec::new(), row, line, problems: Vec::new() };
-    if record.len() != header_len {
-        let message = format!("{} values, the header has {header_len} columns", record.len());
-        r.report(None, RosterError::MalformedRow { message });
-        return Err(r.problems);
-    }
-    for &(column, i) in positions {
-        if let Some(raw) = record.get(i) {
-            match std::str::from_utf8(raw) {
-                Ok(text) => values.push((column, text)),
-                Err(_) => r.problems.push(RowProblem {
-                    row,
-                    line,
-                    member_id: String::new(),
-                    field: Some(column),
-                    value: String::from_utf8_lossy(raw).into_owned(),
-                    error: RosterError::MalformedRow { message: "the value is not valid UTF-8".into() },
-                }),
-            }
-        }
-    }
-    if !r.problems.is_empty() {
-        return Err(r.problems);
-    }
-    r.values = values;
-    let member_id = r.required(Column::MemberId);
-    // A linear scan by text: no allocation per row, and policies have few plans.
-    let plan =
-        r.required(Column::Plan).and_then(|id| match engine.policy().plans.iter().find(|p| p.id.as_str() == id) {
-            Some(plan) => Some(plan),
-            None => {
-                r.report(Some(Column::Plan), RosterError::UnknownPlan { plan: id.to_owned() });
-                None
-            }
-        });
-    let member_since = r.date(Column::MemberSince, true);
-    let start = r.date(Column::TermStart, true);
-    let end = match plan {
-        Some(p) if p.is_lifetime() => {
-            if !r.get(Column::TermEnd).is_empty() {
-                r.report(Some(Column::TermEnd), RosterError::LifetimeTermWithEnd { plan: p.id.clone() });
-            }
-            None
-        }
-        // Without the plan, an empty end could be a lifetime term: only a written one is checked.
-        _ => r.date(Column::TermEnd, plan.is_some()),
-    };
-    if let (Some(start), Some(end)) = (start, end) {
-        if end < start {
-            r.report(Some(Column::TermEnd), RosterError::TermEndsBeforeStart { start, end });
-        } else if let Some(since) = member_since.filter(|s| *s > end) {
-            r.report(Some(Column::MemberSince), RosterError::JoinedAfterTermEnd { member_since: since, term_end: end });
-        }
-    }
-    let pending = r.flag(Column::Pending);
-    let cancelled_on = r.date(Column::CancelledOn, false);
-    let deceased_on = r.date(Column::DeceasedOn, false);
-    let override_status = match r.get(Column::OverrideStatus) {
-        "" => None,
-        text => {
-            let status = serde_json::from_value::<Status>(serde_json::Value::String(text.to_ascii_lowercase()));
-            status.map_err(|_| r.report(Some(Column::OverrideStatus), RosterError::InvalidStatus)).ok()
-        }
-    };
-    let override_until = r.date(Column::OverrideUntil, false);
-    if override_until.is_some() && r.get(Column::OverrideStatus).is_empty() {
-        r.report(Some(Column::OverrideStatus), RosterError::MissingValue);
-    }
-    let currency = match r.get(Column::Currency) {
-        "" => plan.map(|p| p.prices.currency),
-        code => match Currency::from_code(&code.to_ascii_uppercase()) {
-            Ok(found) => {
-                if let Some(p) = plan.filter(|p| p.prices.currency != found) {
-                    let error =
-                        RosterError::CurrencyNotPlans { plan: p.id.clone(), expected: p.prices.currency, found };
-                    r.report(Some(Column::Currency), error);
+impl Header {
+    fn read(header: &csv::ByteRecord) -> Result<Header, RosterError> {
+        let mut columns: HashMap<Column, usize> = HashMap::new();
+        let mut attributes: Vec<(String, usize)> = Vec::new();
+        for (i, raw) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(raw);
+            let name = name.trim_start_matches('\u{feff}').trim();
+            let prefix = Column::ATTRIBUTE_PREFIX.len();
+            if name.len() > prefix
+                && name.is_char_boundary(prefix)
+                && name[..prefix].eq_ignore_ascii_case(Column::ATTRIBUTE_PREFIX)
+            {
+                let attribute = name[prefix..].to_owned();
+                if attributes.iter().any(|(a, _)| *a == attribute) {
+                    return Err(RosterError::DuplicateColumn { column: name.to_owned() });
                 }
-                Some(found)
+                attributes.push((attribute, i));
+                continue;
             }
-            Err(_) => {
-                r.report(Some(Column::Currency), RosterError::UnknownCurrency);
-                None
+            let column = Column::named(name).ok_or_else(|| RosterError::UnknownColumn { column: name.to_owned() })?;
+            if columns.insert(column, i).is_some() {
+                return Err(RosterError::DuplicateColumn { column: column.as_str().to_owned() });
             }
-        },
-    };
-    let amount_paid = match r.get(Column::AmountPaid) {
-        "" => None,
-        text => match amount(text, currency) {
-            Ok(money) => money,
-            Err(reason) => {
-                r.report(Some(Column::AmountPaid), RosterError::InvalidAmount { reason });
-                None
-            }
-        },
-    };
-    match (r.problems.is_empty(), member_id, plan, member_since, start) {
-        (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(ParsedRow {
-            record: TermRecord { row, plan: plan.id.clone(), member_since, term: Term { start, end }, amount_paid },
-            line,
-            member_id: MemberId::from(id),
-            pending,
-            cancelled_on,
-            deceased_on,
-            status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
-        }),
-        _ => Err(r.problems),
+        }
+        Column::require(columns.keys().copied())?;
+        let mut columns: Vec<(Column, usize)> = columns.into_iter().collect();
+        columns.sort_unstable();
+        Ok(Header { width: header.len(), columns, attributes })
     }
-}
 
-/// An amount paid, in its currency when known (`Ok(None)` if the currency is not known: the row
-/// already has a problem with its plan or currency).
-fn amount(text: &str, currency: Option<Currency>) -> Result<Option<Money>, String> {
-    let value = parse_decimal(text).map_err(|e| match e {
-        crate::money::MoneyError::InvalidAmount { reason, .. } => reason,
-        other => other.to_string(),
-    })?;
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err("must not be negative".into());
+    /// The record as a row, or the problem that makes it no row at all (the wrong number of
+    /// values, text that is not UTF-8).
+    fn row<'r>(&'r self, record: &'r csv::ByteRecord, index: usize, line: u64) -> Result<TermRow<'r>, Box<RowError>> {
+        let malformed = |field: Option<Column>, value: String, message: String| {
+            let mut e = RowError::new(Source::Members, index, &RosterError::MalformedRow { message }).line(line);
+            e.field = field.map(|f| f.as_str().to_owned());
+            e.value = Some(value);
+            Box::new(e)
+        };
+        if record.len() != self.width {
+            let message = format!("{} values, the header has {} columns", record.len(), self.width);
+            return Err(malformed(None, String::new(), message));
+        }
+        let text = |i: usize, column: Option<Column>| -> Result<&'r str, Box<RowError>> {
+            let raw = record.get(i).unwrap_or_default();
+            std::str::from_utf8(raw).map_err(|_| {
+                let value = String::from_utf8_lossy(raw).into_owned();
+                malformed(column, value, "the value is not valid UTF-8".into())
+            })
+        };
+        let mut row = TermRow::default();
+        for &(column, i) in &self.columns {
+            let v = text(i, Some(column))?;
+            match column {
+                Column::MemberId => row.member_id = v,
+                Column::Plan => row.plan = v,
+                Column::MemberSince => row.member_since = Cell::Text(v),
+                Column::TermStart => row.term_start = Cell::Text(v),
+                Column::TermEnd => row.term_end = Cell::Text(v),
+                Column::Pending => row.pending = Cell::Text(v),
+                Column::CancelledOn => row.cancelled_on = Cell::Text(v),
+                Column::DeceasedOn => row.deceased_on = Cell::Text(v),
+                Column::OverrideStatus => row.override_status = v,
+                Column::OverrideUntil => row.override_until = Cell::Text(v),
+                Column::AmountPaid => row.amount_paid = Cell::Text(v),
+                Column::Currency => row.currency = v,
+                Column::AutoRenew => row.auto_renew = Cell::Text(v),
+                Column::BalanceDue => row.balance_due = Cell::Text(v),
+                Column::Organization => row.organization = v,
+            }
+        }
+        for (name, i) in &self.attributes {
+            row.attributes.push((name.as_str(), text(*i, None)?));
+        }
+        Ok(row)
     }
-    let Some(currency) = currency else {
-        return Ok(None);
-    };
-    let money = Money::new(value, currency);
-    if !money.is_in_minor_units() {
-        return Err(format!("more decimals than {currency} allows ({})", currency.minor_units()));
-    }
-    Ok(Some(money))
 }
 
 /// Groups valid rows by member, refusing duplicates and overlaps (the row read first is kept), and
-/// builds each member's facts from their latest term.
-fn group_members(rows: Vec<ParsedRow>, problems: &mut Vec<RowProblem>) -> Vec<MemberRecord> {
+/// builds each member from their rows ([`MemberHistory::from_rows`] says which row's facts win).
+fn group_members(rows: Vec<(MemberRow, Option<u64>)>, problems: &mut Vec<RowError>) -> Vec<MemberHistory> {
     let mut order: HashMap<MemberId, usize> = HashMap::new();
-    let mut groups: Vec<Vec<ParsedRow>> = Vec::new();
-    for row in rows {
+    let mut groups: Vec<Vec<MemberRow>> = Vec::new();
+    for (row, line) in rows {
         let i = *order.entry(row.member_id.clone()).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
@@ -713,49 +622,33 @@ fn group_members(rows: Vec<ParsedRow>, problems: &mut Vec<RowProblem>) -> Vec<Me
         let clash = group
             .iter()
             .find(|kept| kept.record.term.start == term.start)
-            .map(|kept| (Some(Column::TermStart), RosterError::DuplicateRecord { first_row: kept.record.row }));
+            .map(|kept| RosterError::DuplicateRecord { first_row: kept.row + 1 });
         let clash = clash.or_else(|| {
-            group.iter().find(|kept| kept.record.term.overlaps(&term)).map(|kept| {
-                let error = RosterError::OverlappingTerm { term, other: kept.record.term, other_row: kept.record.row };
-                (Some(Column::TermStart), error)
+            group.iter().find(|kept| kept.record.term.overlaps(&term)).map(|kept| RosterError::OverlappingTerm {
+                term,
+                other: kept.record.term,
+                other_row: kept.row + 1,
             })
         });
         match clash {
-            Some((field, error)) => problems.push(RowProblem {
-                row: row.record.row,
-                line: row.line,
-                member_id: row.member_id.0.clone(),
-                field,
-                value: term.start.to_string(),
-                error,
-            }),
+            Some(error) => {
+                let mut e = RowError::new(Source::Members, row.row, &error)
+                    .member(Some(row.member_id.clone()))
+                    .field(Column::TermStart.as_str(), Some(term.start.to_string()));
+                e.line = line;
+                problems.push(e);
+            }
             None => group.push(row),
         }
     }
-    groups.into_iter().filter_map(member_record).collect()
-}
-
-fn member_record(mut rows: Vec<ParsedRow>) -> Option<MemberRecord> {
-    rows.sort_by_key(|r| r.record.term.start);
-    let latest = rows.pop()?;
-    let membership = Membership {
-        member_id: latest.member_id,
-        plan: latest.record.plan.clone(),
-        member_since: latest.record.member_since,
-        term: latest.record.term,
-        pending: latest.pending,
-        cancelled_on: latest.cancelled_on,
-        status_override: latest.status_override,
-        deceased_on: latest.deceased_on,
-    };
-    let mut history: Vec<TermRecord> = rows.into_iter().map(|r| r.record).collect();
-    history.push(latest.record);
-    Some(MemberRecord { membership, history })
+    groups.into_iter().filter_map(MemberHistory::from_rows).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::ErrorCode;
+    use crate::status::{Status, StatusOverride};
     use proptest::prelude::*;
     use time::macros::date;
 
@@ -772,15 +665,21 @@ mod tests {
 
     /// Loads rows and returns the single problem they produce, checking that it is the only one
     /// and that the accounting holds.
-    fn only_problem(rows: &str) -> RowProblem {
+    fn only_problem(rows: &str) -> RowError {
         let roster = load(rows);
         assert_eq!(roster.problems.len(), 1, "{:?}", roster.problems);
         assert_eq!(roster.rows_used() + roster.rows_with_problems(), roster.rows_read);
         roster.problems[0].clone()
     }
 
-    fn assert_problem(p: &RowProblem, row: usize, field: Option<Column>, value: &str, name: &str) {
-        assert_eq!((p.row, p.field, p.value.as_str(), p.name()), (row, field, value, name), "{p}");
+    /// Checks a problem's address: `row` counts data rows from 1, as a person reads the file.
+    fn assert_problem(p: &RowError, row: usize, field: Option<Column>, value: &str, name: &str) {
+        let field = field.map(Column::as_str);
+        assert_eq!(
+            (p.row + 1, p.field.as_deref(), p.value.as_deref(), p.name.as_str()),
+            (row, field, Some(value), name),
+            "{p}"
+        );
     }
 
     const GOOD: &str = "M-1,individual,2020-03-01,2025-03-01,2026-02-28,,,,,,200.00,USD\n";
@@ -795,13 +694,13 @@ mod tests {
         assert_eq!(roster.problems, []);
         assert_eq!((roster.rows_read, roster.rows_used()), (3, 3));
         let m1 = &roster.members[0];
-        assert_eq!(m1.history.iter().map(|t| t.row).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(m1.terms.iter().map(|t| t.row).collect::<Vec<_>>(), [Some(1), Some(0)]);
         assert_eq!(m1.membership.term, Term { start: date!(2025 - 03 - 01), end: Some(date!(2026 - 02 - 28)) });
         assert_eq!(m1.membership.status_override, None, "facts come from the latest term only");
-        assert_eq!(m1.history[0].amount_paid.map(|m| m.to_string()), Some("200 USD".into()));
+        assert_eq!(m1.terms[0].amount_paid.map(|m| m.to_string()), Some("200 USD".into()));
         let m2 = &roster.members[1];
         assert_eq!(m2.membership.term, Term::lifetime(date!(2010 - 05 - 05)));
-        assert_eq!(m2.history[0].amount_paid.map(|m| m.to_string()), Some("3000 USD".into()));
+        assert_eq!(m2.terms[0].amount_paid.map(|m| m.to_string()), Some("3000 USD".into()));
     }
 
     #[test]
@@ -815,6 +714,39 @@ mod tests {
             m.status_override,
             Some(StatusOverride { status: Status::Suspended, until: Some(date!(2026 - 05 - 06)) })
         );
+    }
+
+    #[test]
+    fn member_level_facts_come_from_the_latest_term_then_the_later_row() {
+        let text =
+            "member_id,plan,member_since,term_start,term_end,auto_renew,balance_due,organization,Attribute.region\n\
+                    M-1,individual,2020-03-01,2025-03-01,2026-02-28,yes,10.50,Acme,north\n\
+                    M-1,individual,2020-03-01,2024-03-01,2025-02-28,no,0,,south\n";
+        let roster = Roster::from_csv(&engine(), text.as_bytes()).expect("header is valid");
+        assert_eq!(roster.problems, []);
+        let m = &roster.members[0];
+        assert!(m.auto_renew);
+        assert_eq!((m.balance_due.to_string().as_str(), m.organization.as_deref()), ("10.50", Some("Acme")));
+        assert_eq!(m.attributes.get("region").map(String::as_str), Some("north"));
+        assert_eq!(m.row(), Some(0));
+    }
+
+    #[test]
+    fn typed_rows_and_csv_text_meet_the_same_checks() {
+        let typed = TermRow {
+            member_id: "M-1",
+            plan: "individual",
+            member_since: Cell::Value(date!(2020 - 03 - 01)),
+            term_start: Cell::Value(date!(2025 - 03 - 01)),
+            term_end: Cell::Text("2025-02-30"),
+            balance_due: Cell::Text("-1"),
+            ..TermRow::default()
+        };
+        let roster = Roster::from_rows(&engine(), [typed]);
+        let got: Vec<(Option<&str>, &str)> =
+            roster.problems.iter().map(|p| (p.field.as_deref(), p.name.as_str())).collect();
+        assert_eq!(got, [(Some("term_end"), "impossible_date"), (Some("balance_due"), "unparsable_amount")]);
+        assert_eq!((roster.problems[0].line, roster.problems[0].row), (None, 0));
     }
 
     #[test]
@@ -856,7 +788,7 @@ mod tests {
         assert_problem(&p, 1, Some(Column::MemberId), "", "missing_value");
         let p = only_problem("M-1,individual,,2025-03-01,2026-02-28,,,,,,,\n");
         assert_problem(&p, 1, Some(Column::MemberSince), "", "missing_value");
-        assert_eq!(p.code(), 1506);
+        assert_eq!(p.code, 1506);
         let p = only_problem("M-1,individual,2020-03-01,2025-03-01,,,,,,,,\n");
         assert_problem(&p, 1, Some(Column::TermEnd), "", "missing_value");
         let p = only_problem("M-1,individual,2020-03-01,2025-03-01,2026-02-28,,,,,2026-05-01,,\n");
@@ -870,7 +802,7 @@ mod tests {
         assert_eq!(p.to_string(), "row 1, term_end `2025-02-30`: not a calendar date (expected YYYY-MM-DD)");
         let p = only_problem(&format!("{GOOD}M-2,individual,03/01/2020,2025-03-01,2026-02-28,,,,,,,\n"));
         assert_problem(&p, 2, Some(Column::MemberSince), "03/01/2020", "impossible_date");
-        assert_eq!((p.line, p.member_id.as_str()), (3, "M-2"));
+        assert_eq!((p.line, p.member_id.as_ref().map(|m| m.0.as_str())), (Some(3), Some("M-2")));
         let p = only_problem("M-1,individual,2020-03-01,2025-03-01,2026-02-28,,2026-13-01,,,,,\n");
         assert_problem(&p, 1, Some(Column::CancelledOn), "2026-13-01", "impossible_date");
     }
@@ -879,7 +811,7 @@ mod tests {
     fn term_end_before_start() {
         let p = only_problem("M-1,individual,2020-03-01,2025-03-01,2025-02-28,,,,,,,\n");
         assert_problem(&p, 1, Some(Column::TermEnd), "2025-02-28", "term_end_before_start");
-        assert_eq!(p.error.to_string(), "term ends on 2025-02-28, before it starts on 2025-03-01");
+        assert_eq!(p.message, "term ends on 2025-02-28, before it starts on 2025-03-01");
     }
 
     #[test]
@@ -892,7 +824,7 @@ mod tests {
     fn plan_not_in_policy() {
         let p = only_problem("M-1,Individual,2020-03-01,2025-03-01,2026-02-28,,,,,,200.00,USD\n");
         assert_problem(&p, 1, Some(Column::Plan), "Individual", "plan_not_in_policy");
-        assert_eq!(p.code(), 1509);
+        assert_eq!(p.code, 1509);
         // Without the plan, an empty end is not reported: it could be a lifetime term.
         let p = only_problem("M-1,gold,2020-03-01,2020-03-01,,,,,,,,\n");
         assert_problem(&p, 1, Some(Column::Plan), "gold", "plan_not_in_policy");
@@ -910,9 +842,9 @@ mod tests {
         assert_eq!(roster.problems.len(), 1);
         let p = &roster.problems[0];
         assert_problem(p, 2, Some(Column::TermStart), "2026-02-01", "overlapping_terms");
-        assert_eq!(p.error.to_string(), "term 2026-02-01..=2027-01-31 overlaps term 2025-03-01..=2026-02-28 of row 1");
-        assert_eq!(roster.members[0].history.len(), 1);
-        assert_eq!(roster.members[0].history[0].row, 1);
+        assert_eq!(p.message, "term 2026-02-01..=2027-01-31 overlaps term 2025-03-01..=2026-02-28 of row 1");
+        assert_eq!(roster.members[0].terms.len(), 1);
+        assert_eq!(roster.members[0].terms[0].row, Some(0));
         // A lifetime term overlaps every later term.
         let p = only_problem(
             "M-1,lifetime,2020-03-01,2020-03-01,,,,,,,,\nM-1,individual,2020-03-01,2025-03-01,2026-02-28,,,,,,,\n",
@@ -920,14 +852,14 @@ mod tests {
         assert_problem(&p, 2, Some(Column::TermStart), "2025-03-01", "overlapping_terms");
         // Terms that touch without sharing a day do not overlap.
         let roster = load(&format!("{GOOD}M-1,individual,2020-03-01,2026-03-01,2027-02-28,,,,,,,\n"));
-        assert_eq!((roster.problems.len(), roster.members[0].history.len()), (0, 2));
+        assert_eq!((roster.problems.len(), roster.members[0].terms.len()), (0, 2));
     }
 
     #[test]
     fn duplicate_term_record() {
         let p = only_problem(&format!("{GOOD}{GOOD}"));
         assert_problem(&p, 2, Some(Column::TermStart), "2025-03-01", "duplicate_term_record");
-        assert_eq!(p.error, RosterError::DuplicateRecord { first_row: 1 });
+        assert_eq!(p.message, RosterError::DuplicateRecord { first_row: 1 }.to_string());
         // The same term start for another member is no duplicate.
         let roster = load(&format!("{GOOD}{}", GOOD.replacen("M-1", "M-2", 1)));
         assert_eq!((roster.problems.len(), roster.members.len()), (0, 2));
@@ -937,7 +869,7 @@ mod tests {
     fn wrong_currency() {
         let p = only_problem("M-1,individual,2020-03-01,2025-03-01,2026-02-28,,,,,,200.00,EUR\n");
         assert_problem(&p, 1, Some(Column::Currency), "EUR", "wrong_currency");
-        assert_eq!(p.error.to_string(), "currency EUR is not plan `individual`'s (USD)");
+        assert_eq!(p.message, "currency EUR is not plan `individual`'s (USD)");
     }
 
     #[test]
@@ -955,7 +887,7 @@ mod tests {
         ] {
             let p = only_problem(&format!("M-1,individual,2020-03-01,2025-03-01,2026-02-28,,,,,,{amount},USD\n"));
             assert_problem(&p, 1, Some(Column::AmountPaid), amount, "unparsable_amount");
-            assert_eq!(p.error.to_string(), reason);
+            assert_eq!(p.message, reason);
         }
     }
 
@@ -987,7 +919,7 @@ mod tests {
     #[test]
     fn one_row_may_have_several_problems_and_is_counted_once() {
         let roster = load("M-1,gold,2020-02-30,2025-03-01,2025-02-28,perhaps,,,,,x,\n");
-        let names: Vec<&str> = roster.problems.iter().map(RowProblem::name).collect();
+        let names: Vec<&str> = roster.problems.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
             ["plan_not_in_policy", "impossible_date", "term_end_before_start", "unparsable_flag", "unparsable_amount"]
@@ -1008,7 +940,7 @@ mod tests {
         ));
         assert_eq!(roster.rows_read, 5);
         assert_eq!((roster.rows_used(), roster.rows_with_problems()), (2, 3));
-        assert_eq!(roster.problems.iter().map(|p| p.row).collect::<Vec<_>>(), [2, 3, 5]);
+        assert_eq!(roster.problems.iter().map(|p| p.row).collect::<Vec<_>>(), [1, 2, 4]);
     }
 
     #[test]
@@ -1046,13 +978,13 @@ mod tests {
             let roster = load(&rows.concat());
             prop_assert_eq!(roster.rows_read, rows.len());
             let mut seen: Vec<usize> =
-                roster.members.iter().flat_map(|m| m.history.iter().map(|t| t.row)).collect();
+                roster.members.iter().flat_map(|m| m.terms.iter().filter_map(|t| t.row)).collect();
             let used = seen.len();
             let mut reported: Vec<usize> = roster.problems.iter().map(|p| p.row).collect();
             reported.dedup();
             seen.extend(&reported);
             seen.sort_unstable();
-            prop_assert_eq!(seen, (1..=rows.len()).collect::<Vec<_>>());
+            prop_assert_eq!(seen, (0..rows.len()).collect::<Vec<_>>());
             prop_assert_eq!(used + roster.rows_with_problems(), roster.rows_read);
         }
 
@@ -1060,12 +992,12 @@ mod tests {
         fn used_terms_of_a_member_never_overlap(rows in prop::collection::vec(row_strategy(), 0..40)) {
             let roster = load(&rows.concat());
             for m in &roster.members {
-                for (i, a) in m.history.iter().enumerate() {
-                    for b in &m.history[i + 1..] {
+                for (i, a) in m.terms.iter().enumerate() {
+                    for b in &m.terms[i + 1..] {
                         prop_assert!(!a.term.overlaps(&b.term), "{} and {}", a.term, b.term);
                     }
                 }
-                prop_assert_eq!(Some(&m.membership.term), m.history.last().map(|t| &t.term));
+                prop_assert_eq!(Some(&m.membership.term), m.terms.last().map(|t| &t.term));
             }
         }
     }

@@ -178,7 +178,7 @@ fn outcome(b: &Bad, engine: &Engine) -> Result<(u32, String, String), String> {
                 return Err(format!("{} of {last} rows used, {:?}", roster.rows_used(), roster.problems));
             }
             match roster.problems.as_slice() {
-                [p] if p.row == last => Ok((p.code(), p.name().to_owned(), p.to_string())),
+                [p] if p.row + 1 == last => Ok((p.code, p.name.clone(), p.to_string())),
                 other => Err(format!("expected one problem on row {last}: {other:?}")),
             }
         }

@@ -4,7 +4,7 @@ use amscore::success::{
     cohort_table, engagement_scores, retention_metrics, segments, snapshot_metrics, ActivityEvent, Economics,
     MemberHistory, Rate, RetentionMetrics, SnapshotCounts,
 };
-use amscore::{Currency, Engine, Membership, Rounding, Term};
+use amscore::{Currency, Engine, Membership, Rounding, Source, Term, TermRecord};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use time::{Date, Duration};
@@ -71,7 +71,7 @@ fn member(i: usize) -> impl Strategy<Value = MemberHistory> {
                 status_override: None,
                 deceased_on: None,
             });
-            h.terms = terms;
+            h.terms = terms.into_iter().map(TermRecord::of).collect();
             h.auto_renew = auto_renew;
             if north {
                 h.attributes.insert("region".into(), "north".into());
@@ -95,6 +95,7 @@ fn events(members: usize) -> impl Strategy<Value = Vec<ActivityEvent>> {
                     date: day(d),
                     kind: KINDS.get(k).copied().unwrap_or("teleport").into(),
                     value: v.map(Decimal::from),
+                    row: None,
                 })
                 .collect()
         },
@@ -159,7 +160,7 @@ proptest! {
         let engine = engine(r#"{"kind": "none"}"#);
         let report = engagement_scores(engine.success(), &members, &events, date, &Default::default()).expect("scores");
         let scored: u32 = report.scores.iter().map(|s| s.breakdown.iter().map(|k| k.events).sum::<u32>() + s.future_events).sum();
-        let event_errors = report.errors.iter().filter(|e| e.row.starts_with("events[")).count();
+        let event_errors = report.errors.iter().filter(|e| e.source == Source::Events).count();
         prop_assert_eq!(scored as usize + event_errors, events.len());
     }
 
@@ -229,6 +230,7 @@ fn each_bad_row_gets_its_own_error() {
         date: d,
         kind: kind.into(),
         value: value.map(Decimal::from),
+        row: None,
     };
     let d = Date::from_calendar_date(2024, time::Month::June, 1).expect("date");
     let before = Date::from_calendar_date(2023, time::Month::June, 1).expect("date");
@@ -241,16 +243,16 @@ fn each_bad_row_gets_its_own_error() {
         ev("M0000", d, "donation", Some(-3)),
     ];
     let r = engagement_scores(engine.success(), &[m.clone(), m], &events, d, &Default::default()).expect("scores");
-    let got: Vec<(&str, &str)> = r.errors.iter().map(|e| (e.row.as_str(), e.name.as_str())).collect();
+    let got: Vec<String> = r.errors.iter().map(|e| format!("{}[{}] {}", e.source, e.row, e.name)).collect();
     assert_eq!(
         got,
         [
-            ("members[1]", "duplicate_member"),
-            ("events[1]", "unknown_member"),
-            ("events[2]", "unknown_activity_kind"),
-            ("events[3]", "event_before_join"),
-            ("events[4]", "missing_event_value"),
-            ("events[5]", "negative_event_value"),
+            "members[1] duplicate_member",
+            "events[1] unknown_member",
+            "events[2] unknown_activity_kind",
+            "events[3] event_before_join",
+            "events[4] missing_event_value",
+            "events[5] negative_event_value",
         ]
     );
     assert_eq!(r.scores[0].score.to_string(), "1.00");

@@ -19,13 +19,13 @@ and an events frame (``amscore.EVENT_COLUMNS``) and return ``pandas.DataFrame`` 
 """
 
 from amscore._batch import DECISION_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RESULT_COLUMNS
+from amscore._engine import Engine
 from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS
 from amscore._core import (
     AmsError,
     DateError,
     Decision,
     DecisionError,
-    Engine,
     InputError,
     Membership,
     Money,

@@ -4,6 +4,7 @@ import datetime
 import decimal
 import os
 from typing import Any, final
+from typing_extensions import disjoint_base
 
 __all__ = [
     "AmsError",
@@ -242,7 +243,7 @@ class Report:
     def __eq__(self, value: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
-@final
+@disjoint_base
 class Engine:
     def __new__(cls, policy: Policy | dict[str, Any] | str | os.PathLike[str]) -> Engine: ...
     @property
@@ -275,33 +276,14 @@ class Engine:
         deceased_on: bytes,
         decide: bool = False,
     ) -> dict[str, Any]: ...
-    def engagement_scores(
-        self, members: Any, events: Any, as_of: datetime.date, *, seats: dict[str, int] | None = None
-    ) -> Any: ...
-    def segments(self, members: Any, events: Any, as_of: datetime.date) -> Any: ...
-    def at_risk(
-        self, members: Any, events: Any, as_of: datetime.date, *, previous_triggers: list[dict[str, Any]] | None = None
-    ) -> Any: ...
-    def journeys(self, members: Any, events: Any, as_of: datetime.date) -> Any: ...
-    def cohort_table(self, members: Any, as_of: datetime.date) -> Any: ...
-    def retention_metrics(self, members: Any, as_of: datetime.date, *, economics: dict[str, Any] | None = None) -> Any: ...
-    def snapshot_metrics(
-        self,
-        members_now: int,
-        joined_last_12_months: int,
-        members_year_ago: int,
-        *,
-        economics: dict[str, Any] | None = None,
-    ) -> Any: ...
-    def renewal_due(self, members: Any, as_of: datetime.date, *, within_days: int | None = None) -> Any: ...
-    def upgrade_candidates(self, members: Any, events: Any, as_of: datetime.date) -> Any: ...
     def _success(
         self,
         op: str,
         as_of: datetime.date,
-        roster_csv: str,
-        extras: list[dict[str, Any] | None],
-        activity_csv: str | None = None,
+        members: dict[str, list[Any]],
+        member_rows: int,
+        events: dict[str, list[Any]] | None = None,
+        event_rows: int = 0,
         options: dict[str, Any] | None = None,
     ) -> dict[str, Any]: ...
     def __reduce__(self) -> tuple[type[Engine], tuple[str]]: ...

@@ -1,10 +1,12 @@
 """The success analytics as DataFrames, behind ``Engine.engagement_scores``, ``Engine.segments``,
 ``Engine.at_risk``, ``Engine.cohort_table``, ``Engine.retention_metrics`` and friends.
 
-This module only converts: the members frame is written as a roster CSV and read by the core's
-roster loader (``amscore::Roster::from_csv``), the events frame as an activity log read by
-``amscore::success::parse_activity_csv``; the core's success functions compute everything; their
-answers are turned into pandas frames here.
+This module only converts types: each frame column becomes a Python list of ``None``, ``str``,
+``bool``, ``datetime.date`` or (for a ``datetime64`` column) ``int`` day numbers, handed to the
+native ``_core.Engine._success``; the core reads them as the same typed rows as a roster CSV
+(``amscore::TermRow``, ``amscore::success::EventRow``), with its one grammar for dates, decimals
+and flags and its one rule for which term row gives a member's facts, and answers with structured
+row errors (source, row, field, value, code) that are frame rows already.
 
 Members frame (a ``pandas.DataFrame`` or a ``pyarrow.Table``): a **term history**, one row per
 term a member held, with the roster loader's columns:
@@ -30,8 +32,9 @@ organization        no        the organisation the member holds a seat of (str)
 attribute.<name>    no        a custom attribute (str), tested by segments as ``attribute.<name>``
 =================== ========= ==============================================================
 
-A member's current facts come from their latest term (the row with the latest ``term_start``),
-the member-level columns (``auto_renew`` .. ``attribute.*``) too. Other columns are ignored.
+A member's current facts come from their latest term (the row with the latest ``term_start``, then
+the later row), the member-level columns (``auto_renew`` .. ``attribute.*``) too: the core's rule,
+the same as for a roster CSV. Other columns are ignored.
 
 Events frame: ``member_id`` (str), ``date``, ``kind`` (one of the policy's
 ``success.activity_kinds``) and optionally ``value`` (``Decimal``, int or decimal text; for kinds
@@ -44,17 +47,16 @@ amount, a ``datetime`` with a time of day, a number or ``bytes`` where text or a
 overlapping terms, an event before the member joined, an unknown activity kind) are **row
 errors**: the row is left out of the analysis and listed, never dropped silently. Every result
 frame carries them as ``frame.attrs["errors"]``, a frame with columns ``source`` (``members``,
-``events`` or ``previous_triggers``), ``row`` (0-based position in that input frame), ``member_id``, ``field``, ``code``,
-``name`` and ``message``. A members frame without a required column raises ``RosterError``
+``events`` or ``previous_triggers``), ``row`` (0-based position in that input frame), ``member_id``, ``field``,
+``value`` (as given), ``code``, ``name`` and ``message``. Values may hold commas, quotes and line
+breaks: nothing is written as CSV. A members frame without a required column raises ``RosterError``
 (``missing_column``) naming it; an events frame without one raises ``SuccessError``
 (``invalid_success_input``) with the path ``events.<column>``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 import math
 from decimal import Decimal
 from typing import Any
@@ -80,7 +82,7 @@ SUCCESS_MEMBER_COLUMNS = ROSTER_COLUMNS + MEMBER_COLUMNS
 """The members frame's columns (plus any ``attribute.<name>``); the first five are required."""
 EVENT_COLUMNS = ("member_id", "date", "kind", "value")
 """The events frame's columns; ``value`` is optional."""
-ROW_ERROR_COLUMNS = ("source", "row", "member_id", "field", "code", "name", "message")
+ROW_ERROR_COLUMNS = ("source", "row", "member_id", "field", "value", "code", "name", "message")
 """The columns of ``attrs["errors"]`` on every success result frame."""
 
 _DATES = {"member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until", "date"}
@@ -110,8 +112,11 @@ def _frame(obj: Any, what: str) -> Any:
     raise TypeError(f"{what}: expected a pandas.DataFrame or a pyarrow.Table, got {type(obj).__name__}")
 
 
-def _cells(frame: Any, column: str, what: str) -> list[str]:
-    """One column as CSV text cells ('' for null), refusing types that cannot be right."""
+def _cells(frame: Any, column: str, what: str) -> list[Any]:
+    """One column as a list for the core: ``None`` for null, ``str`` (read by the core's grammar),
+    ``bool`` for a flag, ``datetime.date`` or an ``int`` day number (since 1970-01-01) for a date.
+    Refuses types that cannot be right for the column, naming the column and row."""
+    import numpy as np
     import pandas as pd
 
     series = frame[column]
@@ -124,17 +129,21 @@ def _cells(frame: Any, column: str, what: str) -> list[str]:
         if len(timed):
             row = frame.index.get_loc(timed.index[0])
             raise TypeError(f"{where}: row {row}: expected a date, got a datetime with a time of day ({timed.iloc[0]})")
-        return list(series.dt.strftime("%Y-%m-%d").fillna(""))
+        days = series.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+        return [None if isnat else d for d, isnat in zip(days, series.isna().tolist())]
     if column in _AMOUNTS and pd.api.types.is_float_dtype(series.dtype) and series.notna().any():
         raise TypeError(f"{where}: float is not an exact amount; use decimal.Decimal, int or decimal text such as \"12.50\"")
-    out = []
-    for row, v in enumerate(series.tolist()):
+    values = series.tolist()
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty") and column not in ("auto_renew",):
+        return [v if isinstance(v, str) else None for v in values]
+    out: list[Any] = []
+    for row, v in enumerate(values):
         if _is_null(v):
-            out.append("")
+            out.append(None)
         elif isinstance(v, bool) or type(v).__name__ == "bool_":
             if column not in ("pending", "auto_renew"):
                 raise TypeError(f"{where}: row {row}: expected {_expected(column)}, got bool")
-            out.append("true" if v else "false")
+            out.append(bool(v))
         elif column in ("pending", "auto_renew"):
             if column == "auto_renew" or not isinstance(v, str):
                 raise TypeError(f"{where}: row {row}: expected bool, got {type(v).__name__}")
@@ -144,9 +153,7 @@ def _cells(frame: Any, column: str, what: str) -> list[str]:
                 if v.time() != _dt.time(0) or v.tzinfo is not None:
                     raise TypeError(f"{where}: row {row}: expected datetime.date, got datetime.datetime ({v}); pass .date()")
                 v = v.date()
-            if isinstance(v, _dt.date):
-                out.append(v.isoformat())
-            elif isinstance(v, str):
+            if isinstance(v, (_dt.date, str)):
                 out.append(v)
             else:
                 raise TypeError(f"{where}: row {row}: expected datetime.date or ISO text, got {type(v).__name__}")
@@ -176,59 +183,20 @@ def _expected(column: str) -> str:
     return "str"
 
 
-def _members(members: Any) -> tuple[str, list[dict[str, Any] | None]]:
+def _members(members: Any) -> tuple[dict[str, list[Any]], int]:
     frame = _frame(members, "members")
     names = [str(c) for c in frame.columns]
-    present = [c for c in ROSTER_COLUMNS if c in names]
-    cells = {c: _cells(frame, c, "members") for c in present}
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(present)
-    writer.writerows(zip(*(cells[c] for c in present)))
-    attributes = [c for c in names if c.startswith("attribute.")]
-    extra = [c for c in MEMBER_COLUMNS if c in names]
-    extras: list[dict[str, Any] | None] = [None] * len(frame)
-    if extra or attributes:
-        values = {c: _cells(frame, c, "members") for c in extra + attributes}
-        for i in range(len(frame)):
-            x: dict[str, Any] = {"attributes": {}}
-            for c in extra:
-                v = values[c][i]
-                if c == "auto_renew":
-                    x[c] = v == "true"
-                elif v != "":
-                    x[c] = v
-            for c in attributes:
-                if values[c][i] != "":
-                    x["attributes"][c[len("attribute.") :]] = values[c][i]
-            extras[i] = x
-    if len(frame) == 0 and not present:
-        writer.writerow([])
-    return text.getvalue(), extras
+    wanted = [c for c in names if c in SUCCESS_MEMBER_COLUMNS or c.startswith("attribute.")]
+    return {c: _cells(frame, c, "members") for c in wanted}, len(frame)
 
 
-def _events(events: Any) -> str:
+def _events(events: Any) -> tuple[dict[str, list[Any]], int]:
     frame = _frame(events, "events")
     names = [str(c) for c in frame.columns]
     for column in EVENT_COLUMNS[:3]:
         if column not in names:
             raise _error(_core.SuccessError, "invalid_success_input", f"events.{column}: missing column `{column}`", f"events.{column}")
-    columns = [c for c in EVENT_COLUMNS if c in names]
-    cells = {c: _cells(frame, c, "events") for c in columns}
-    for c in ("member_id", "kind"):
-        for row, v in enumerate(cells[c]):
-            if any(ch in v for ch in ",\n\r"):
-                raise _error(
-                    _core.SuccessError,
-                    "invalid_success_input",
-                    f"events.{c}: row {row}: `{v}` contains a comma or a line break, which the activity log cannot carry",
-                    f"events.{c}",
-                )
-    lines = ["member_id,date,kind,value"]
-    value = cells.get("value", [""] * len(frame))
-    for m, d, k, v in zip(cells["member_id"], cells["date"], cells["kind"], value):
-        lines.append(f"{m},{d},{k},{v}")
-    return "\n".join(lines) + "\n"
+    return {c: _cells(frame, c, "events") for c in EVENT_COLUMNS if c in names}, len(frame)
 
 
 def _date(as_of: Any) -> _dt.date:
@@ -240,19 +208,20 @@ def _date(as_of: Any) -> _dt.date:
 def _call(engine: Any, op: str, members: Any, events: Any, as_of: Any, options: dict[str, Any] | None = None) -> tuple[Any, Any]:
     """Runs one success function; returns its answer and the errors frame."""
     as_of = _date(as_of)
-    roster_csv, extras = _members(members)
-    activity_csv = None if events is None else _events(events)
-    out = engine._success(op, as_of, roster_csv, extras, activity_csv, options)
+    member_columns, member_rows = _members(members)
+    event_columns, event_rows = (None, 0) if events is None else _events(events)
+    out = engine._success(op, as_of, member_columns, member_rows, event_columns, event_rows, options)
     return out["result"], _errors_frame(out["errors"])
 
 
-def _errors_frame(errors: list[dict[str, Any]]) -> Any:
+def _errors_frame(errors: dict[str, list[Any]] | None = None) -> Any:
+    """The core's row errors (columns, already in source and row order) as a frame."""
     import pandas as pd
 
-    frame = pd.DataFrame({c: [e.get(c) for e in errors] for c in ROW_ERROR_COLUMNS})
+    frame = pd.DataFrame({c: (errors or {}).get(c, []) for c in ROW_ERROR_COLUMNS}, columns=list(ROW_ERROR_COLUMNS)).astype(object)
     frame["row"] = frame["row"].astype("Int64")
     frame["code"] = frame["code"].astype("Int64")
-    return frame.sort_values(["source", "row"], kind="stable", key=lambda s: s.map({"members": 0, "events": 1, "previous_triggers": 2}) if s.name == "source" else s).reset_index(drop=True)
+    return frame
 
 
 def _dec(v: Any) -> Any:
@@ -415,7 +384,6 @@ def _economics(economics: Any) -> Any:
 
 def retention_metrics(engine: Any, members: Any, as_of: Any, economics: Any = None) -> Any:
     result, errors = _call(engine, "retention_metrics", members, None, as_of, {"economics": _economics(economics)})
-    result.pop("errors", None)
     return _with_errors(_metrics_frame(result), errors)
 
 
@@ -433,7 +401,7 @@ def snapshot_metrics(engine: Any, members_now: int, joined_last_12_months: int, 
     if econ is not None:
         request["economics"] = econ
     result = engine.answer(request)
-    return _with_errors(_metrics_frame({"counts": counts, **result}), _errors_frame([]))
+    return _with_errors(_metrics_frame({"counts": counts, **result}), _errors_frame())
 
 
 def renewal_due(engine: Any, members: Any, as_of: Any, within_days: int | None = None) -> Any:

@@ -19,15 +19,6 @@ pub(crate) fn raise_core(err: &amscore::Error) -> PyErr {
     raise(err, doc["error"]["path"].as_str())
 }
 
-/// Calls the DataFrame side of a success analysis, `amscore._success.<name>(*args)`.
-fn success_call<'py, A: pyo3::call::PyCallArgs<'py>>(
-    slf: &Bound<'py, Engine>,
-    name: &str,
-    args: A,
-) -> PyResult<Bound<'py, PyAny>> {
-    slf.py().import("amscore._success")?.getattr(name)?.call1(args)
-}
-
 /// An error document of the gateway, raised as the exception of its code.
 struct Document {
     code: u32,
@@ -57,7 +48,7 @@ impl amscore::ErrorCode for Document {
 /// >>> engine = Engine("amscore")
 /// >>> engine.join_term("individual", date(2025, 1, 15))["term"]
 /// Term(2025-01-15, 2026-01-14)
-#[pyclass(frozen, module = "amscore._core")]
+#[pyclass(frozen, subclass, module = "amscore._core")]
 pub(crate) struct Engine {
     engine: amscore::Engine,
     policy: Policy,
@@ -344,239 +335,28 @@ impl Engine {
         out.into_dict(py, &self.engine)
     }
 
-    /// Engagement scores of a roster on a date, as a `pandas.DataFrame`: one row per usable
-    /// member with `member_id`, `score` and `percentile` (`Decimal`), `future_events`, and for
-    /// every activity kind of the policy (in its order) `points_<kind>` (`Decimal`),
-    /// `events_<kind>`, `counted_<kind>`, `capped_<kind>` (a kind without events shows zeros).
-    /// `members` is a term-history frame and `events` an activity frame (columns in
-    /// `amscore.SUCCESS_MEMBER_COLUMNS` / `amscore.EVENT_COLUMNS`; see `amscore._success`).
-    /// `attrs["errors"]` lists every bad row; `attrs["organizations"]` the organisation roll-ups
-    /// (`seats` gives seats per organisation for the per-seat score).
-    ///
-    /// >>> import pandas as pd
-    /// >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
-    /// ...     "activity_kinds": [{"id": "login", "weight": "2"}], "decay": {"kind": "half_life", "days": 30}}})
-    /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
-    /// ...                         "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
-    /// >>> events = pd.DataFrame({"member_id": ["M-1", "M-9"], "date": [date(2025, 5, 1)] * 2, "kind": ["login"] * 2})
-    /// >>> scores = engine.engagement_scores(members.success(), events, date(2025, 5, 31))
-    /// >>> scores[["score", "points_login", "counted_login"]].values.tolist()
-    /// [[Decimal('1.00'), Decimal('1.00'), 1]]
-    /// >>> scores.attrs["errors"][["source", "row", "name"]].values.tolist()
-    /// [['events', 1, 'unknown_member']]
-    #[pyo3(signature = (members, events, as_of, *, seats=None))]
-    fn engagement_scores<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        events: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-        seats: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let seats = seats.map_or_else(|| slf.py().None().into_bound(slf.py()), Clone::clone);
-        success_call(slf, "engagement_scores", (slf, members, events, as_of, seats))
-    }
-
-    /// The policy's segments each member is in on a date, as a long `pandas.DataFrame`: one row
-    /// per (member, segment) with `member_id`, `segment` and `matched` (the tests that matched,
-    /// joined by `"; "`). `attrs["members"]` lists every member evaluated (also those in no
-    /// segment); `attrs["errors"]` every bad row.
-    ///
-    /// >>> import pandas as pd
-    /// >>> engine = Engine({"version": 1, "preset": "amscore", "success": {"segments": [
-    /// ...     {"id": "first_year", "rule": {"test": {"fact": "first_year", "op": "eq", "value": True}}}]}})
-    /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
-    /// ...     "member_since": [date(2025, 1, 1), date(2020, 1, 1)], "term_start": [date(2025, 1, 1)] * 2,
-    /// ...     "term_end": [date(2025, 12, 31)] * 2})
-    /// >>> engine.segments(members.success(), None, date(2025, 5, 31)).values.tolist()
-    /// [['M-1', 'first_year', 'first_year eq true (is true)']]
-    fn segments<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        events: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        success_call(slf, "segments", (slf, members, events, as_of))
-    }
-
-    /// The members the policy's at-risk rules flag on a date, as a `pandas.DataFrame` with one
-    /// row per (member, trigger), most urgent members first: `member_id`, `priority` (the
-    /// member's most urgent), `trigger` (the rule id), `trigger_priority`, `intervention` (the
-    /// rule's action) and `reasons` (the tests that matched, joined by `"; "`).
-    /// `previous_triggers` (dicts with `member_id`, `rule`, `date`) apply cooldowns; members held
-    /// back by one are in `attrs["suppressed"]`. `attrs["members_at_risk"]` counts members;
-    /// `attrs["errors"]` lists every bad row.
-    ///
-    /// >>> import pandas as pd
-    /// >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
-    /// ...     "activity_kinds": [{"id": "login", "weight": "1"}],
-    /// ...     "at_risk": [{"id": "quiet", "priority": 1, "action": "call", "when": {
-    /// ...         "test": {"fact": "engagement_score", "op": "lt", "value": 1}}}]}})
-    /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
-    /// ...     "member_since": [date(2025, 1, 1)] * 2, "term_start": [date(2025, 1, 1)] * 2,
-    /// ...     "term_end": [date(2025, 12, 31)] * 2})
-    /// >>> events = pd.DataFrame({"member_id": ["M-2"], "date": [date(2025, 5, 1)], "kind": ["login"]})
-    /// >>> engine.at_risk(members.success(), events, date(2025, 5, 31))[["member_id", "trigger", "intervention", "reasons"]].values.tolist()
-    /// [['M-1', 'quiet', 'call', 'engagement_score lt 1 (is 0.00)']]
-    #[pyo3(signature = (members, events, as_of, *, previous_triggers=None))]
-    fn at_risk<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        events: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-        previous_triggers: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let previous = previous_triggers.map_or_else(|| slf.py().None().into_bound(slf.py()), Clone::clone);
-        success_call(slf, "at_risk", (slf, members, events, as_of, previous))
-    }
-
-    /// The cohort retention table on a date, as a `pandas.DataFrame`: one row per join year
-    /// with `join_year`, `members`, and for every `k` years after joining `eligible_<k>`,
-    /// `retained_<k>` (nullable ints) and `rate_<k>` (`Decimal`, None where the cohort is too
-    /// young). `attrs["members"]` counts the members measured, `attrs["joined_after"]` those
-    /// whose first term starts after `as_of` (in no cohort yet); `attrs["errors"]` the bad rows.
-    ///
-    /// >>> import pandas as pd
-    /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
-    /// ...     "member_since": [date(2023, 1, 1)] * 3, "term_start": [date(2023, 1, 1), date(2024, 1, 1), date(2023, 1, 1)],
-    /// ...     "term_end": [date(2023, 12, 31), date(2024, 12, 31), date(2023, 12, 31)]})
-    /// >>> table = Engine("amscore").cohort_table(members.success(), date(2025, 6, 1))
-    /// >>> table[["join_year", "members", "retained_1", "rate_1"]].values.tolist()
-    /// [[2023, 2, 1, Decimal('0.5000')]]
-    fn cohort_table<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        success_call(slf, "cohort_table", (slf, members, as_of))
-    }
-
-    /// Retention measured on a roster's term histories for the 12 months ending `as_of`, as a
-    /// one-row `pandas.DataFrame` with flattened columns: `period_start`, `period_end`,
-    /// `counts_members_now` .., `snapshot_renewal_rate_percent` .., `eligibility_churn_rate` ..,
-    /// `first_year_renewal_*`, and with `economics` (a dict: `currency`, `annual_dues`,
-    /// `non_dues_revenue`, optional `annual_cost`, `acquisition_cost`, exact amounts) the
-    /// lifetime values (`*_lifetime_value_gross_amount`, `..._currency`, `..._net_amount`).
-    /// Rates and amounts are `Decimal`. `attrs["errors"]` lists bad rows.
-    ///
-    /// >>> import pandas as pd
-    /// >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
-    /// ...     "member_since": [date(2023, 1, 1)] * 3, "term_start": [date(2024, 1, 1), date(2025, 1, 1), date(2024, 1, 1)],
-    /// ...     "term_end": [date(2024, 12, 31), date(2025, 12, 31), date(2024, 12, 31)]})
-    /// >>> m = Engine("amscore").retention_metrics(members.success(), date(2025, 6, 1))
-    /// >>> m[["counts_members_now", "snapshot_renewal_rate_percent"]].values.tolist()
-    /// [[1, Decimal('50.00')]]
-    #[pyo3(signature = (members, as_of, *, economics=None))]
-    fn retention_metrics<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-        economics: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let economics = economics.map_or_else(|| slf.py().None().into_bound(slf.py()), Clone::clone);
-        success_call(slf, "retention_metrics", (slf, members, as_of, economics))
-    }
-
-    /// Retention metrics from three snapshot counts, as a one-row `pandas.DataFrame` (the same
-    /// flattened columns as `retention_metrics`' `snapshot_*`, plus the counts). Raises
-    /// `SuccessError` (`inconsistent_counts`) for counts that contradict each other.
-    ///
-    /// >>> m = Engine("amscore").snapshot_metrics(10_000, 2_000, 9_500,
-    /// ...     economics={"currency": "USD", "annual_dues": 125, "non_dues_revenue": 100})
-    /// >>> m[["renewal_rate_percent", "average_tenure_exact", "lifetime_value_gross_amount"]].values.tolist()
-    /// [[Decimal('84.21'), '19/3', Decimal('1425.00')]]
-    #[pyo3(signature = (members_now, joined_last_12_months, members_year_ago, *, economics=None))]
-    fn snapshot_metrics<'py>(
-        slf: &Bound<'py, Self>,
-        members_now: &Bound<'py, PyAny>,
-        joined_last_12_months: &Bound<'py, PyAny>,
-        members_year_ago: &Bound<'py, PyAny>,
-        economics: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let economics = economics.map_or_else(|| slf.py().None().into_bound(slf.py()), Clone::clone);
-        success_call(slf, "snapshot_metrics", (slf, members_now, joined_last_12_months, members_year_ago, economics))
-    }
-
-    /// Members whose term ends within `within_days` of `as_of` (default the policy's
-    /// `success.renewal_due_days`) or has just ended, as a `pandas.DataFrame`: `member_id`,
-    /// `plan`, `status`, `term_end`, `days_left`, `auto_renew`. `attrs["errors"]` lists bad rows.
-    ///
-    /// >>> import pandas as pd
-    /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
-    /// ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
-    /// >>> Engine("amscore").renewal_due(members.success(), date(2025, 12, 1))[["member_id", "days_left"]].values.tolist()
-    /// [['M-1', 30]]
-    #[pyo3(signature = (members, as_of, *, within_days=None))]
-    fn renewal_due<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-        within_days: Option<u32>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        success_call(slf, "renewal_due", (slf, members, as_of, within_days))
-    }
-
-    /// Members the policy's upgrade rules suggest moving to another plan, as a
-    /// `pandas.DataFrame`: `member_id`, `from_plan`, `to_plan`, `reasons` (joined by `"; "`).
-    /// `attrs["errors"]` lists bad rows.
-    ///
-    /// >>> import pandas as pd
-    /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
-    /// ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
-    /// >>> len(Engine("amscore").upgrade_candidates(members.success(), None, date(2025, 6, 1)))
-    /// 0
-    fn upgrade_candidates<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        events: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        success_call(slf, "upgrade_candidates", (slf, members, events, as_of))
-    }
-
-    /// Where each member stands on the policy's journeys (onboarding, renewal notices) on a date,
-    /// as a long `pandas.DataFrame`: one row per (member, journey, milestone) with `member_id`,
-    /// `journey`, `milestone`, `state` (`done`, `missed`, `due`, `upcoming`), `due_on` and
-    /// `done_on` (`datetime.date` or None). `attrs["errors"]` lists bad rows.
-    ///
-    /// >>> import pandas as pd
-    /// >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
-    /// ...     "activity_kinds": [{"id": "welcome_sent", "weight": "0"}],
-    /// ...     "journeys": [{"id": "onboarding", "milestones": [
-    /// ...         {"id": "welcome", "anchor": "join", "day": 0, "grace_days": 5, "activity": "welcome_sent"}]}]}})
-    /// >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
-    /// ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
-    /// >>> events = pd.DataFrame({"member_id": ["M-1"], "date": [date(2025, 1, 2)], "kind": ["welcome_sent"]})
-    /// >>> engine.journeys(members.success(), events, date(2025, 3, 1))[["milestone", "state", "done_on"]].values.tolist()
-    /// [['welcome', 'done', datetime.date(2025, 1, 2)]]
-    fn journeys<'py>(
-        slf: &Bound<'py, Self>,
-        members: &Bound<'py, PyAny>,
-        events: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        success_call(slf, "journeys", (slf, members, events, as_of))
-    }
-
-    /// The glue of the success analytics (`amscore/_success.py` calls it): `roster_csv` is the
-    /// members frame written as a roster CSV, `extras` one dict (or None) per roster row with
-    /// `auto_renew`, `balance_due`, `organization`, `attributes`, `activity_csv` the events
-    /// frame written as an activity log. Returns `{"result", "errors", "member_rows"}`; raises
-    /// `RosterError` for a roster without a required column, `SuccessError` for a refused request.
+    /// The native half of the success analytics (the public `amscore.Engine` methods
+    /// `engagement_scores`, `segments`, ... in `amscore/_engine.py` call it): `members` and
+    /// `events` are dicts of equally long lists, one per frame column (`member_rows` and
+    /// `event_rows` long), whose cells are `None`, `str` (read by the core's grammar), `bool`,
+    /// `datetime.date`, or an `int` day number since 1970-01-01 in a date column. Returns
+    /// `{"result": the core's answer without its errors, "errors": columns source, row,
+    /// member_id, field, value, code, name, message}`; raises `RosterError` for a members frame
+    /// without a required column, `SuccessError` for a refused request.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (op, as_of, roster_csv, extras, activity_csv=None, options=None))]
+    #[pyo3(signature = (op, as_of, members, member_rows, events=None, event_rows=0, options=None))]
     fn _success<'py>(
         &self,
         py: Python<'py>,
         op: &str,
         as_of: &Bound<'py, PyAny>,
-        roster_csv: String,
-        extras: &Bound<'py, PyAny>,
-        activity_csv: Option<String>,
+        members: &Bound<'py, PyDict>,
+        member_rows: usize,
+        events: Option<&Bound<'py, PyDict>>,
+        event_rows: usize,
         options: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of: Date = extract_date(as_of, "as_of")?;
-        let extras: Vec<Option<success::Extras>> = serde_json::from_value(to_value(extras, "extras")?)
-            .map_err(|e| PyTypeError::new_err(format!("extras: {e}")))?;
         let options: success::Options = match options {
             Some(o) if !o.is_none() => serde_json::from_value(to_value(o, "")?).map_err(|e| {
                 let err =
@@ -585,21 +365,18 @@ impl Engine {
             })?,
             _ => success::Options::default(),
         };
-        let outcome = py
-            .detach(|| success::run(&self.engine, op, &roster_csv, &extras, activity_csv.as_deref(), as_of, &options));
+        let input = success::Input::read(members, member_rows, events.map(|e| (e, event_rows)))?;
+        let outcome = py.detach(|| success::run(&self.engine, op, &input, as_of, &options));
         match outcome {
             Ok(o) => {
                 let out = PyDict::new(py);
                 out.set_item("result", from_value(py, &o.result)?)?;
-                out.set_item("errors", from_value(py, &serde_json::Value::Array(o.errors))?)?;
-                out.set_item("member_rows", o.member_rows)?;
+                out.set_item("errors", success::error_columns(py, &o.errors)?)?;
                 Ok(out)
             }
             Err(success::Failure::Roster(e)) => {
                 let path = match &e {
-                    amscore::RosterError::MissingColumn { column }
-                    | amscore::RosterError::UnknownColumn { column }
-                    | amscore::RosterError::DuplicateColumn { column } => Some(column.clone()),
+                    amscore::RosterError::MissingColumn { column } => Some(column.clone()),
                     _ => None,
                 };
                 Err(raise(&e, path.as_deref()))

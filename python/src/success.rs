@@ -1,124 +1,148 @@
-//! The success analytics over DataFrames: the glue between the frames (written by
-//! `amscore/_success.py` as a roster CSV, per-row member facts and an activity-log CSV) and the
-//! core's `amscore::success` functions. All reading and checking of rows is the core's
-//! (`Roster::from_csv`, `parse_activity_csv`, the success functions' row errors); this file only
-//! assembles their inputs and keeps track of which frame row each result and error belongs to.
+//! The success analytics over columns: the members and events columns (Python lists, one per frame column) become the core's typed rows (`TermRow`, `EventRow`), the core reads, checks and computes, and its structured row errors come back as columns. Nothing here parses text or decides a rule: it only converts types.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
-use amscore::success::{self, ActivityEvent, Economics, MemberHistory, PreviousTrigger, RowError, SuccessError};
-use amscore::Roster;
-use rust_decimal::Decimal;
+use amscore::success::{self, Economics, EventRow, PreviousTrigger, SuccessError};
+use amscore::{Cell, Column, Roster, RowError, TermRow};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use time::Date;
+use serde_json::Value;
+use time::{Date, Duration};
 
-/// The member facts the roster CSV has no column for, as given on one roster row.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Extras {
-    #[serde(default)]
-    auto_renew: Option<bool>,
-    #[serde(default)]
-    balance_due: Option<String>,
-    #[serde(default)]
-    organization: Option<String>,
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
+/// One cell of a column as Python gave it, owned until the core has read the rows.
+enum Given {
+    Null,
+    Text(String),
+    Date(Date),
+    Flag(bool),
 }
 
-/// What `_success` computes: the core's answer, and every problem with the frame row it belongs to.
-pub(crate) struct Outcome {
-    /// The core's answer, as JSON.
-    pub(crate) result: Value,
-    /// Every bad row: `{"source", "row", "member_id", "field", "code", "name", "message"}`, where
-    /// `row` is the 0-based position in the members or events frame.
-    pub(crate) errors: Vec<Value>,
-    /// For `members[i]` of the core's input, the frame row of the member's latest term.
-    pub(crate) member_rows: Vec<usize>,
-}
-
-/// An error raised for the whole call (a roster with a missing or unknown column, a request value
-/// the core refuses), with the path where known.
-pub(crate) enum Failure {
-    Roster(amscore::RosterError),
-    Success(SuccessError),
-}
-
-fn row_error(source: &str, row: Option<usize>, member_id: Option<&str>, field: Option<&str>, e: &RowError) -> Value {
-    json!({"source": source, "row": row, "member_id": member_id, "field": field,
-           "code": e.code, "name": e.name, "message": e.message})
-}
-
-/// `members[3]` → 3; `events[17]` → 17; `line 5.date` → (5, Some("date")).
-fn index_of(row: &str) -> Option<usize> {
-    row.split('[').nth(1)?.trim_end_matches(']').parse().ok()
-}
-
-/// The members of a roster CSV, with the per-row extras applied from each member's latest term.
-fn members(
-    engine: &amscore::Engine,
-    roster_csv: &str,
-    extras: &[Option<Extras>],
-    errors: &mut Vec<Value>,
-) -> Result<(Vec<MemberHistory>, Vec<usize>), Failure> {
-    let roster = Roster::from_csv(engine, roster_csv.as_bytes()).map_err(Failure::Roster)?;
-    for p in &roster.problems {
-        errors.push(json!({"source": "members", "row": p.row - 1, "member_id": p.member_id,
-                           "field": p.field.map(|f| f.as_str()), "code": p.code(), "name": p.name(),
-                           "message": p.to_string()}));
-    }
-    let mut out = Vec::with_capacity(roster.members.len());
-    let mut rows = Vec::with_capacity(roster.members.len());
-    for record in &roster.members {
-        let mut h = MemberHistory::from(record);
-        let latest = record.history.iter().max_by_key(|t| (t.term.start, t.row)).map_or(0, |t| t.row - 1);
-        if let Some(Some(x)) = extras.get(latest) {
-            h.auto_renew = x.auto_renew.unwrap_or(false);
-            h.organization.clone_from(&x.organization);
-            h.attributes.clone_from(&x.attributes);
-            if let Some(text) = &x.balance_due {
-                match Decimal::from_str(text) {
-                    Ok(d) => h.balance_due = d,
-                    Err(_) => {
-                        let err = SuccessError::InvalidInput {
-                            path: "balance_due".into(),
-                            message: format!("`{text}` is not a decimal amount"),
-                        };
-                        let e = RowError::new(format!("members[{latest}]"), Some(h.id().clone()), &err);
-                        errors.push(row_error("members", Some(latest), Some(&h.id().0), Some("balance_due"), &e));
-                        continue;
-                    }
-                }
-            }
+impl Given {
+    fn text(&self) -> &str {
+        match self {
+            Given::Text(t) => t,
+            _ => "",
         }
-        out.push(h);
-        rows.push(latest);
     }
-    Ok((out, rows))
+
+    fn date(&self) -> Cell<'_, Date> {
+        match self {
+            Given::Null | Given::Flag(_) => Cell::Empty,
+            Given::Text(t) => Cell::Text(t),
+            Given::Date(d) => Cell::Value(*d),
+        }
+    }
+
+    fn flag(&self) -> Cell<'_, bool> {
+        match self {
+            Given::Flag(b) => Cell::Value(*b),
+            Given::Text(t) => Cell::Text(t),
+            _ => Cell::Empty,
+        }
+    }
+
+    fn decimal(&self) -> Cell<'_, rust_decimal::Decimal> {
+        match self {
+            Given::Text(t) => Cell::Text(t),
+            _ => Cell::Empty,
+        }
+    }
 }
 
-/// The events of an activity-log CSV and, for `events[j]`, the frame row it came from.
-fn events(activity_csv: &str, errors: &mut Vec<Value>) -> (Vec<ActivityEvent>, Vec<usize>) {
-    let (events, bad) = success::parse_activity_csv(activity_csv);
-    let mut bad_lines = Vec::with_capacity(bad.len());
-    for e in &bad {
-        // `line 5` or `line 5.date`; line 1 is the header, so frame row = line - 2.
-        let rest = e.row.trim_start_matches("line ");
-        let line: usize = rest.parse().unwrap_or(0);
-        let field = e.message.split_once(':').and_then(|(p, _)| p.split_once('.')).map(|(_, f)| f);
-        bad_lines.push(line);
-        errors.push(row_error("events", line.checked_sub(2), None, field, e));
+/// 1970-01-01, day 0 of the day numbers a `datetime64` column is passed as.
+const EPOCH: Date = time::macros::date!(1970 - 01 - 01);
+
+/// A column: `None`, `str`, `bool`, a `datetime.date`, or an `int` day number (days since
+/// 1970-01-01, how `amscore._success` passes a `datetime64` column).
+fn column(list: &Bound<'_, PyAny>, name: &str, rows: usize) -> PyResult<Vec<Given>> {
+    let list = list.cast::<PyList>().map_err(|_| PyTypeError::new_err(format!("{name}: expected a list")))?;
+    if list.len() != rows {
+        return Err(PyTypeError::new_err(format!("{name}: {} values for {rows} rows", list.len())));
     }
-    let rows = activity_csv
-        .lines()
-        .enumerate()
-        .skip(1)
-        .filter(|(i, l)| !l.trim().is_empty() && !bad_lines.contains(&(i + 1)))
-        .map(|(i, _)| i - 1)
-        .collect();
-    (events, rows)
+    let mut out = Vec::with_capacity(rows);
+    for (row, v) in list.iter().enumerate() {
+        let given = if v.is_none() {
+            Given::Null
+        } else if let Ok(s) = v.cast::<PyString>() {
+            Given::Text(s.to_cow()?.into_owned())
+        } else if let Ok(b) = v.cast::<PyBool>() {
+            Given::Flag(b.is_true())
+        } else if v.is_instance_of::<PyInt>() {
+            let days: i64 = v.extract()?;
+            let date = EPOCH.checked_add(Duration::days(days));
+            Given::Date(date.ok_or_else(|| PyTypeError::new_err(format!("{name}: row {row}: date out of range")))?)
+        } else if let Ok(d) = v.extract::<Date>() {
+            Given::Date(d)
+        } else {
+            let kind = v.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(PyTypeError::new_err(format!("{name}: row {row}: unexpected {kind}")));
+        };
+        out.push(given);
+    }
+    Ok(out)
+}
+
+/// The columns of a frame, by name.
+struct Columns {
+    rows: usize,
+    columns: BTreeMap<String, Vec<Given>>,
+}
+
+impl Columns {
+    fn read(frame: &Bound<'_, PyDict>, rows: usize) -> PyResult<Columns> {
+        let mut columns = BTreeMap::new();
+        for (k, v) in frame.iter() {
+            let name: String = k.extract()?;
+            let values = column(&v, &name, rows)?;
+            columns.insert(name, values);
+        }
+        Ok(Columns { rows, columns })
+    }
+
+    fn get(&self, name: &str, row: usize) -> &Given {
+        self.columns.get(name).and_then(|c| c.get(row)).unwrap_or(&Given::Null)
+    }
+
+    fn term_row(&self, row: usize) -> TermRow<'_> {
+        let g = |c: Column| self.get(c.as_str(), row);
+        let attributes = self
+            .columns
+            .iter()
+            .filter_map(|(name, values)| {
+                let attribute = name.strip_prefix(Column::ATTRIBUTE_PREFIX)?;
+                Some((attribute, values.get(row).map_or("", Given::text)))
+            })
+            .collect();
+        TermRow {
+            member_id: g(Column::MemberId).text(),
+            plan: g(Column::Plan).text(),
+            member_since: g(Column::MemberSince).date(),
+            term_start: g(Column::TermStart).date(),
+            term_end: g(Column::TermEnd).date(),
+            pending: g(Column::Pending).flag(),
+            cancelled_on: g(Column::CancelledOn).date(),
+            deceased_on: g(Column::DeceasedOn).date(),
+            override_status: g(Column::OverrideStatus).text(),
+            override_until: g(Column::OverrideUntil).date(),
+            amount_paid: g(Column::AmountPaid).decimal(),
+            currency: g(Column::Currency).text(),
+            auto_renew: g(Column::AutoRenew).flag(),
+            balance_due: g(Column::BalanceDue).decimal(),
+            organization: g(Column::Organization).text(),
+            attributes,
+        }
+    }
+
+    fn event_row(&self, row: usize) -> EventRow<'_> {
+        EventRow {
+            member_id: self.get("member_id", row).text(),
+            date: self.get("date", row).date(),
+            kind: self.get("kind", row).text(),
+            value: self.get("value", row).decimal(),
+        }
+    }
 }
 
 /// Options of the calls, as given from Python.
@@ -135,60 +159,116 @@ pub(crate) struct Options {
     within_days: Option<u32>,
 }
 
+/// An error raised for the whole call.
+pub(crate) enum Failure {
+    Roster(amscore::RosterError),
+    Success(SuccessError),
+}
+
+/// The frames' columns, read.
+pub(crate) struct Input {
+    members: Columns,
+    events: Option<Columns>,
+}
+
+impl Input {
+    /// Reads the members columns (`rows` rows) and the events columns, if any.
+    pub(crate) fn read(
+        members: &Bound<'_, PyDict>,
+        member_rows: usize,
+        events: Option<(&Bound<'_, PyDict>, usize)>,
+    ) -> PyResult<Input> {
+        let members = Columns::read(members, member_rows)?;
+        let events = events.map(|(e, n)| Columns::read(e, n)).transpose()?;
+        Ok(Input { members, events })
+    }
+}
+
+/// What a success function answers over frames: its result and every row error, in order.
+pub(crate) struct Outcome {
+    pub(crate) result: Value,
+    pub(crate) errors: Vec<RowError>,
+}
+
 /// Runs one success function over the frames' rows.
 pub(crate) fn run(
     engine: &amscore::Engine,
     op: &str,
-    roster_csv: &str,
-    extras: &[Option<Extras>],
-    activity_csv: Option<&str>,
+    input: &Input,
     as_of: Date,
     options: &Options,
 ) -> Result<Outcome, Failure> {
-    let mut errors = Vec::new();
-    let (members, member_rows) = members(engine, roster_csv, extras, &mut errors)?;
-    let (events, event_rows) = activity_csv.map(|t| events(t, &mut errors)).unwrap_or_default();
-    let result = match op {
-        "engagement_scores" => {
-            json(success::engagement_scores(engine.success(), &members, &events, as_of, &options.seats))
+    Column::require(Column::ALL.into_iter().filter(|c| input.members.columns.contains_key(c.as_str())))
+        .map_err(Failure::Roster)?;
+    let roster = Roster::from_rows(engine, (0..input.members.rows).map(|r| input.members.term_row(r)));
+    let (events, event_errors) = match &input.events {
+        Some(e) => success::read_events((0..e.rows).map(|r| e.event_row(r))),
+        None => (Vec::new(), Vec::new()),
+    };
+    let members = &roster.members;
+    let ctx = engine.success();
+    let (result, errors) = match op {
+        "engagement_scores" => json(
+            success::engagement_scores(ctx, members, &events, as_of, &options.seats)
+                .map(|r| split(r, |r| &mut r.errors)),
+        ),
+        "segments" => json(success::segments(ctx, members, &events, as_of).map(|r| split(r, |r| &mut r.errors))),
+        "at_risk" => json(
+            success::at_risk(ctx, members, &events, &options.previous_triggers, as_of)
+                .map(|r| split(r, |r| &mut r.errors)),
+        ),
+        "journeys" => json(success::journeys(ctx, members, &events, as_of).map(|r| split(r, |r| &mut r.errors))),
+        "upgrade_candidates" => {
+            json(success::upgrade_candidates(ctx, members, &events, as_of).map(|r| split(r, |r| &mut r.errors)))
         }
-        "segments" => json(success::segments(engine.success(), &members, &events, as_of)),
-        "at_risk" => json(success::at_risk(engine.success(), &members, &events, &options.previous_triggers, as_of)),
-        "journeys" => json(success::journeys(engine.success(), &members, &events, as_of)),
-        "upgrade_candidates" => json(success::upgrade_candidates(engine.success(), &members, &events, as_of)),
-        "renewal_due" => json(success::renewal_due(engine.success(), &members, as_of, options.within_days)),
-        "retention_metrics" => {
-            json(success::retention_metrics(engine.success(), &members, as_of, options.economics.as_ref()))
+        "renewal_due" => {
+            json(success::renewal_due(ctx, members, as_of, options.within_days).map(|r| split(r, |r| &mut r.errors)))
         }
-        "cohort_table" => json(success::cohort_table(engine.success(), &members, as_of)),
+        "retention_metrics" => json(
+            success::retention_metrics(ctx, members, as_of, options.economics.as_ref())
+                .map(|r| split(r, |r| &mut r.errors)),
+        ),
+        "cohort_table" => json(success::cohort_table(ctx, members, as_of).map(|r| split(r, |r| &mut r.errors))),
         other => Err(Failure::Success(SuccessError::InvalidInput {
             path: "op".into(),
             message: format!("unknown success analysis `{other}`"),
         })),
-    };
-    let mut result = result?;
-    if let Some(Value::Array(row_errors)) = result.get_mut("errors").map(Value::take) {
-        for e in row_errors {
-            let Ok(e) = serde_json::from_value::<RowError>(e) else { continue };
-            // `members[i]` and `events[j]` are positions in the core's inputs: map them back to
-            // frame rows; `previous_triggers[k]` is already the position in the given list.
-            let source = e.row.split('[').next().unwrap_or_default().to_owned();
-            let row = index_of(&e.row).and_then(|i| match source.as_str() {
-                "members" => member_rows.get(i).copied(),
-                "events" => event_rows.get(i).copied(),
-                _ => Some(i),
-            });
-            let source = source.as_str();
-            errors.push(row_error(source, row, e.member_id.as_ref().map(|m| m.0.as_str()), None, &e));
-        }
-    }
-    Ok(Outcome { result, errors, member_rows })
+    }?;
+    let mut all = roster.problems.clone();
+    all.extend(event_errors);
+    all.extend(errors);
+    all.sort_by_key(RowError::sort_key);
+    Ok(Outcome { result, errors: all })
 }
 
-/// A success function's answer as JSON, or its error.
-fn json<T: Serialize>(answer: Result<T, SuccessError>) -> Result<Value, Failure> {
-    let answer = answer.map_err(Failure::Success)?;
-    serde_json::to_value(answer).map_err(|e| {
+/// A report without its row errors, and the errors.
+fn split<T>(mut report: T, errors: impl FnOnce(&mut T) -> &mut Vec<RowError>) -> (T, Vec<RowError>) {
+    let taken = std::mem::take(errors(&mut report));
+    (report, taken)
+}
+
+/// A success function's answer as JSON (without its `errors`), and its row errors.
+fn json<T: Serialize>(answer: Result<(T, Vec<RowError>), SuccessError>) -> Result<(Value, Vec<RowError>), Failure> {
+    let (answer, errors) = answer.map_err(Failure::Success)?;
+    let mut value = serde_json::to_value(answer).map_err(|e| {
         Failure::Success(SuccessError::InvalidInput { path: String::new(), message: format!("unwritable answer: {e}") })
-    })
+    })?;
+    if let Value::Object(map) = &mut value {
+        map.remove("errors");
+    }
+    Ok((value, errors))
+}
+
+/// Row errors as columns: `source`, `row`, `member_id`, `field`, `value`, `code`, `name`, `message`.
+pub(crate) fn error_columns<'py>(py: Python<'py>, errors: &[RowError]) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("source", errors.iter().map(|e| e.source.as_str()).collect::<Vec<_>>())?;
+    out.set_item("row", errors.iter().map(|e| e.row).collect::<Vec<_>>())?;
+    out.set_item("member_id", errors.iter().map(|e| e.member_id.as_ref().map(|m| m.0.as_str())).collect::<Vec<_>>())?;
+    out.set_item("field", errors.iter().map(|e| e.field.as_deref()).collect::<Vec<_>>())?;
+    out.set_item("value", errors.iter().map(|e| e.value.as_deref()).collect::<Vec<_>>())?;
+    out.set_item("code", errors.iter().map(|e| e.code).collect::<Vec<_>>())?;
+    out.set_item("name", errors.iter().map(|e| e.name.as_str()).collect::<Vec<_>>())?;
+    out.set_item("message", errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>())?;
+    Ok(out)
 }

@@ -129,8 +129,6 @@ CATALOGUE = [
         f"members.balance_due: {FRAME_FLOAT}"),
     Bad("str where a flag is meant", lambda: ENGINE.segments(roster(auto_renew=["yes"]), None, DAY), TypeError, None,
         "members.auto_renew: row 0: expected bool, got str"),
-    Bad("comma inside an event kind", lambda: ENGINE.segments(roster(), EVENTS.assign(kind=["log,in"]), DAY), amscore.SuccessError, 4009,
-        "events.kind: row 0: `log,in` contains a comma or a line break, which the activity log cannot carry", "events.kind"),
     Bad("float economics", lambda: ENGINE.snapshot_metrics(10, 2, 9, economics={"currency": "USD", "annual_dues": 125.0, "non_dues_revenue": 0}),
         TypeError, None, "economics.annual_dues: float is not an exact amount; use decimal.Decimal, int or decimal text"),
     Bad("negative economics", lambda: ENGINE.snapshot_metrics(10, 2, 9, economics={"currency": "USD", "annual_dues": -5, "non_dues_revenue": 0}),

@@ -7,16 +7,17 @@ import doctest
 
 import amscore
 import amscore._core
+import amscore._engine
 
 
 def test_docstring_examples_run() -> None:
     globs = {name: getattr(amscore, name) for name in amscore.__all__}
     globs.update(amscore=amscore, date=datetime.date)
-    for module in (amscore._core, amscore):
+    for module in (amscore._core, amscore._engine, amscore):
         result = doctest.testmod(module, extraglobs=globs, optionflags=doctest.ELLIPSIS, report=True)
         assert result.failed == 0
     finder = doctest.DocTestFinder()
-    with_examples = {t.name.rsplit(".", 1)[-1] for t in finder.find(amscore._core, globs=globs) if t.examples}
+    with_examples = {t.name.rsplit(".", 1)[-1] for m in (amscore._core, amscore._engine) for t in finder.find(m, globs=globs) if t.examples}
     assert {"Engine", "batch", "status_on", "renewal_term", "quote_join", "quote_renewal", "decide", "Money", "Term", "Policy",
                       "engagement_scores", "segments", "at_risk", "journeys", "cohort_table", "retention_metrics",
                       "snapshot_metrics", "renewal_due", "upgrade_candidates"} <= with_examples

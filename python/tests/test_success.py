@@ -375,12 +375,11 @@ def test_success_vector_through_frames(file_policy: dict, case: dict) -> None:
         assert got_errors == LOADER_REPORTS[case["name"]]
         return
     # Row errors: members by member, events and previous triggers by position (one frame row each).
-    want_errors = sorted((e["row"].split("[")[0], e.get("member_id"), e["code"]) for e in ok.get("errors") or [])
+    want_errors = sorted((e["source"], e.get("member_id"), e["code"]) for e in ok.get("errors") or [])
     assert sorted((s, m, c) for s, _r, m, c in got_errors) == want_errors
     for e in ok.get("errors") or []:
-        if not e["row"].startswith("members["):
-            j = int(e["row"].split("[")[1][:-1])
-            assert (e["row"].split("[")[0], j, e.get("member_id"), e["code"]) in got_errors, e
+        if e["source"] != "members":
+            assert (e["source"], e["row"], e.get("member_id"), e["code"]) in got_errors, e
 
 
 # ---------------------------------------------------------------- bad rows and bad frames
@@ -407,11 +406,27 @@ def test_bad_rows_are_listed_never_dropped(engine: amscore.Engine) -> None:
     assert errors[["source", "row", "member_id", "field", "code", "name"]].astype(object).values.tolist() == [
         ["members", 1, "M-2", "plan", 1509, "plan_not_in_policy"],
         ["members", 2, "M-3", "member_since", 1507, "impossible_date"],
-        ["events", 1, None, "date", 4009, "invalid_success_input"],
+        ["events", 1, "M-1", "date", 4009, "invalid_success_input"],
         ["events", 2, "M-7", None, 4001, "unknown_member"],
     ]
-    assert errors.loc[2, "message"] == "line 3.date: `2025-13-01` is not a date (YYYY-MM-DD)"
+    assert errors.loc[2, ["value", "message"]].tolist() == ["2025-13-01", "`2025-13-01` is not a date (YYYY-MM-DD)"]
     assert list(errors.columns) == list(amscore.ROW_ERROR_COLUMNS)
+
+
+def test_values_with_commas_quotes_and_line_breaks_stay_in_their_row(engine: amscore.Engine) -> None:
+    engine2 = amscore.Engine({"version": 1, "preset": "amscore", "success": {"activity_kinds": [{"id": "x", "weight": "1"}]}})
+    members = roster_frame(member_id=["M-1", 'M-2, "the second"', "M-3"], plan=["individual"] * 3, member_since=[dt.date(2025, 1, 1)] * 3)
+    # A member id holding a line break and what looks like another member's event is one value of
+    # one row: an unknown member, never an event for M-1.
+    events = pd.DataFrame({"member_id": ['M-2, "the second"', "M-9\nM-1", "M-1"], "date": ["2025-05-01"] * 3, "kind": ["x", "x", "x,y"]})
+    scores = engine2.engagement_scores(members, events, dt.date(2025, 6, 1))
+    counted = dict(zip(scores["member_id"], scores["events_x"]))
+    assert counted == {"M-1": 0, 'M-2, "the second"': 1, "M-3": 0}
+    errors = scores.attrs["errors"]
+    assert errors[["source", "row", "member_id", "name"]].astype(object).values.tolist() == [
+        ["events", 1, "M-9\nM-1", "unknown_member"],
+        ["events", 2, "M-1", "unknown_activity_kind"],
+    ]
 
 
 def test_empty_frames_give_empty_results(engine: amscore.Engine) -> None:

@@ -10,8 +10,6 @@ use time::Date;
 use crate::money::{decimal_text, opt_decimal_text};
 use crate::status::MemberId;
 
-use super::roster::{RowError, SuccessError};
-
 /// An activity kind's identifier (`"event_attended"`, `"login"`, `"donation"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
@@ -56,6 +54,10 @@ pub struct ActivityEvent {
     /// An amount (a donation, a purchase), used by kinds scored by value.
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub value: Option<Decimal>,
+    /// The row it was read from (0-based), when read from rows ([`read_events`](super::read_events)):
+    /// errors about the event name that row. Not part of an event document.
+    #[serde(skip)]
+    pub row: Option<usize>,
 }
 
 /// The calendar period a cap counts events in. Periods are fixed on the calendar (ISO weeks from
@@ -131,98 +133,4 @@ pub struct ActivityKind {
     /// A cap on how many events count per period, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<Cap>,
-}
-
-/// Reads an activity log written as CSV text with the header `member_id,date,kind,value` (the
-/// `value` column may be left out or empty). Pure: the caller reads the file.
-///
-/// Every line becomes an event or a [`RowError`] naming the line (`line 7.date`); blank lines are
-/// skipped. Whether members and kinds exist is checked later, by the functions that use the log.
-///
-/// ```
-/// use amscore::success::parse_activity_csv;
-/// let (events, errors) = parse_activity_csv("member_id,date,kind,value\nM1,2025-05-01,donation,50.00\nM2,2025-13-01,login,\n");
-/// assert_eq!(events.len(), 1);
-/// assert_eq!(errors[0].row, "line 3");
-/// assert_eq!(errors[0].message, "line 3.date: `2025-13-01` is not a date (YYYY-MM-DD)");
-/// ```
-pub fn parse_activity_csv(text: &str) -> (Vec<ActivityEvent>, Vec<RowError>) {
-    let mut events = Vec::new();
-    let mut errors = Vec::new();
-    let mut lines = text.lines().enumerate();
-    let bad = |line: usize, field: &str, message: String| {
-        let path = if field.is_empty() { format!("line {line}") } else { format!("line {line}.{field}") };
-        RowError::new(format!("line {line}"), None, &SuccessError::InvalidInput { path, message })
-    };
-    let header: Vec<&str> = lines.next().map(|(_, h)| h.trim().split(',').map(str::trim).collect()).unwrap_or_default();
-    if header != ["member_id", "date", "kind", "value"] && header != ["member_id", "date", "kind"] {
-        errors.push(bad(1, "", "the header must be `member_id,date,kind,value`".into()));
-        return (events, errors);
-    }
-    for (i, line) in lines {
-        let n = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() < 3 || fields.len() > header.len() {
-            errors.push(bad(n, "", format!("expected {} fields, found {}", header.len(), fields.len())));
-            continue;
-        }
-        if fields[0].is_empty() {
-            errors.push(bad(n, "member_id", "must not be empty".into()));
-            continue;
-        }
-        let Ok(date) = crate::period::parse_date(fields[1]) else {
-            errors.push(bad(n, "date", format!("`{}` is not a date (YYYY-MM-DD)", fields[1])));
-            continue;
-        };
-        if fields[2].is_empty() {
-            errors.push(bad(n, "kind", "must not be empty".into()));
-            continue;
-        }
-        let value = match fields.get(3).filter(|v| !v.is_empty()) {
-            None => None,
-            Some(v) => match Decimal::from_str_exact(v) {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push(bad(n, "value", format!("`{v}` is not a decimal amount")));
-                    continue;
-                }
-            },
-        };
-        events.push(ActivityEvent { member_id: fields[0].into(), date, kind: fields[2].into(), value });
-    }
-    (events, errors)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_bad_csv_line_is_reported_with_its_field() {
-        let text = "member_id,date,kind,value\nM1,2025-01-01,login,\n,2025-01-01,login,\nM1,2025-01-01\nM1,2025-01-01,,\nM1,2025-01-01,donation,lots\n\nM2,2025-02-01,donation,5.50\n";
-        let (events, errors) = parse_activity_csv(text);
-        assert_eq!(events.len(), 2);
-        assert_eq!(events[1].value, Some(Decimal::new(550, 2)));
-        let got: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(
-            got,
-            [
-                "line 3.member_id: must not be empty",
-                "line 4: expected 4 fields, found 2",
-                "line 5.kind: must not be empty",
-                "line 6.value: `lots` is not a decimal amount",
-            ]
-        );
-    }
-
-    #[test]
-    fn a_wrong_header_is_one_error() {
-        let (events, errors) = parse_activity_csv("id,when,what\nM1,2025-01-01,login\n");
-        assert!(events.is_empty());
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].code, 4009);
-    }
 }

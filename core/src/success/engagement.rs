@@ -355,7 +355,7 @@ pub fn organization_rollup(
 ///   "activity_kinds": [{"id": "login", "weight": "2"}], "decay": {"kind": "half_life", "days": 30}}}"#)?;
 /// let m: MemberHistory = serde_json::from_str(r#"{"membership": {"member_id": "M-1", "plan": "individual",
 ///   "member_since": "2025-01-01", "term": {"start": "2025-01-01", "end": "2025-12-31"}}}"#).unwrap();
-/// let e = ActivityEvent { member_id: "M-1".into(), date: date!(2025-05-01), kind: "login".into(), value: None };
+/// let e = ActivityEvent { member_id: "M-1".into(), date: date!(2025-05-01), kind: "login".into(), value: None, row: None };
 /// let r = engagement_scores(engine.success(), &[m], &[e], date!(2025-05-31), &Default::default())?;
 /// assert_eq!(r.scores[0].score.to_string(), "1.00"); // 2 points, one half-life old
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -11,8 +11,10 @@ use crate::period::add_days;
 use crate::status::MemberId;
 
 use super::activity::ActivityEvent;
-use super::roster::{derive, MemberHistory, RowError, SuccessError};
+use super::roster::{derive, SuccessError};
 use super::segment::Rule;
+use crate::member::MemberHistory;
+use crate::row_error::{RowError, Source};
 
 fn staff_outreach() -> String {
     "staff_outreach".to_owned()
@@ -139,19 +141,23 @@ pub fn at_risk(
     let rule_ids: HashSet<&str> = policy.at_risk.iter().map(|r| r.id.as_str()).collect();
     let mut last: HashMap<(&MemberId, &str), Date> = HashMap::new();
     for (i, p) in previous.iter().enumerate() {
-        let row = format!("previous_triggers[{i}]");
+        let unknown_rule = known.contains(&p.member_id) && !rule_ids.contains(p.rule.as_str());
         let err = if !known.contains(&p.member_id) {
             Some(SuccessError::UnknownMember { member_id: p.member_id.to_string() })
         } else if !rule_ids.contains(p.rule.as_str()) {
             Some(SuccessError::InvalidInput {
-                path: format!("{row}.rule"),
+                path: format!("previous_triggers[{i}].rule"),
                 message: format!("unknown at-risk rule `{}`", p.rule),
             })
         } else {
             None
         };
         if let Some(err) = err {
-            d.roster.errors.push(RowError::new(row, Some(p.member_id.clone()), &err));
+            let mut e = RowError::new(Source::PreviousTriggers, i, &err).member(Some(p.member_id.clone()));
+            if unknown_rule {
+                e = e.field("rule", Some(p.rule.to_string()));
+            }
+            d.roster.errors.push(e);
             continue;
         }
         if p.date <= as_of {

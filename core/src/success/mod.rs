@@ -25,6 +25,7 @@
 //! ```
 
 mod activity;
+mod activity_log;
 mod calibration;
 mod engagement;
 mod expansion;
@@ -36,7 +37,10 @@ mod report;
 mod roster;
 mod segment;
 
-pub use activity::{parse_activity_csv, ActivityEvent, ActivityKind, Cap, CapPeriod, KindId};
+pub use crate::member::MemberHistory;
+pub use crate::row_error::{RowError, Source};
+pub use activity::{ActivityEvent, ActivityKind, Cap, CapPeriod, KindId};
+pub use activity_log::{parse_activity_csv, read_events, EventRow};
 pub use calibration::{calibration, Calibration, Decile, Outcome};
 pub use engagement::{
     engagement_scores, organization_rollup, Decay, DecayStep, EngagementReport, KindPoints, MemberScore,
@@ -55,7 +59,7 @@ pub use metrics::{
 };
 pub use policy::{ReinstatedAs, SuccessPolicy};
 pub use report::{format_at_risk, format_retention};
-pub use roster::{MemberFacts, MemberHistory, RowError, SuccessError};
+pub use roster::{MemberFacts, SuccessError};
 pub use segment::{segments, Comparison, Fact, MemberSegments, Rule, Segment, SegmentMatch, SegmentReport, Test};
 
 pub(crate) use roster::SUCCESS_ERRORS;

@@ -56,7 +56,7 @@ fn errors(out: &mut String, errors: &[RowError]) {
     let counts: Vec<String> = by_name.iter().map(|(n, c)| format!("{n} {c}")).collect();
     let _ = writeln!(out, "Rows with errors: {} ({})", errors.len(), counts.join(", "));
     for e in errors.iter().take(LISTED_ERRORS) {
-        let _ = writeln!(out, "  {} [{}] {}", e.row, e.name, e.message);
+        let _ = writeln!(out, "  {}[{}] [{}] {}", e.source, e.row, e.name, e.message);
     }
     if errors.len() > LISTED_ERRORS {
         let _ = writeln!(out, "  ... and {} more", errors.len() - LISTED_ERRORS);
@@ -173,6 +173,7 @@ mod tests {
                 date: date!(2025 - 01 - 01),
                 kind: "login".into(),
                 value: None,
+                row: None,
             })
             .collect();
         let r = at_risk(engine.success(), &[m], &events, &[], date!(2025 - 06 - 30)).expect("at risk");

@@ -1,18 +1,20 @@
-//! The success functions' inputs: a member's facts and term history, the per-row errors, and the
-//! facts derived for one date (status, tenure, engagement) that segments and rules test.
+//! The success functions' inputs checked: the members and events usable, a row error for every other, and the facts derived for one date (status, tenure, engagement) that segments and rules test.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::Date;
 
 use super::Context;
-use crate::codes::{error_codes, ErrorCode};
+use crate::codes::error_codes;
+pub(crate) use crate::member::MemberHistory;
 use crate::money::decimal_text;
 use crate::period::{add_months, MonthEndRule};
 use crate::plan::PlanId;
-use crate::status::{MemberId, Membership, Status};
+pub(crate) use crate::row_error::RowError;
+use crate::row_error::Source;
+use crate::status::{MemberId, Status};
 use crate::term::Term;
 
 use super::activity::{ActivityEvent, ActivityKind};
@@ -108,116 +110,6 @@ error_codes!(SuccessError, "success", SUCCESS_ERRORS, {
     SuccessError::Overflow { .. } => 4010, "success_overflow";
 });
 
-/// One bad input row, reported instead of dropped: where it is, whose it is, and what is wrong.
-///
-/// ```
-/// use amscore::success::{RowError, SuccessError};
-/// let e = RowError::new("events[3]", Some("M-9".into()), &SuccessError::UnknownMember { member_id: "M-9".into() });
-/// assert_eq!((e.code, e.name.as_str()), (4001, "unknown_member"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RowError {
-    /// The row: `members[2]` or `events[17]`.
-    pub row: String,
-    /// The member the row is about, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<MemberId>,
-    /// The stable error code.
-    pub code: u32,
-    /// The stable error name.
-    pub name: String,
-    /// A sentence a person can read.
-    pub message: String,
-}
-
-impl RowError {
-    /// A row error from the row's place, its member and the error.
-    pub fn new(row: impl Into<String>, member_id: Option<MemberId>, err: &SuccessError) -> RowError {
-        RowError { row: row.into(), member_id, code: err.code(), name: err.name().to_owned(), message: err.to_string() }
-    }
-}
-
-/// What the success functions know about one member: the current membership, the term history,
-/// and the facts segments test (auto-renew, balance, organisation, custom attributes).
-///
-/// `terms` is the whole term history; the current term (`membership.term`) is added if missing.
-///
-/// ```
-/// let m: amscore::success::MemberHistory = serde_json::from_str(r#"{
-///   "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2023-03-01",
-///                  "term": {"start": "2025-03-01", "end": "2026-02-28"}},
-///   "terms": [{"start": "2023-03-01", "end": "2024-02-29"}, {"start": "2024-03-01", "end": "2025-02-28"}],
-///   "auto_renew": true, "attributes": {"region": "north"}
-/// }"#)?;
-/// assert_eq!(m.history().len(), 3);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MemberHistory {
-    /// The current membership's facts.
-    pub membership: Membership,
-    /// Every term the member has held, in any order (the current one may be left out).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub terms: Vec<Term>,
-    /// Whether the member renews automatically.
-    #[serde(default)]
-    pub auto_renew: bool,
-    /// What the member owes now (in the association's currency).
-    #[serde(default, with = "decimal_text")]
-    pub balance_due: Decimal,
-    /// The organisation the member is an employee (seat) of, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
-    /// Custom attributes (region, category, chapter, ...), tested by segments as `attribute.<name>`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, String>,
-}
-
-impl MemberHistory {
-    /// A member with only a current term and no other facts.
-    pub fn new(membership: Membership) -> MemberHistory {
-        MemberHistory {
-            membership,
-            terms: Vec::new(),
-            auto_renew: false,
-            balance_due: Decimal::ZERO,
-            organization: None,
-            attributes: BTreeMap::new(),
-        }
-    }
-
-    /// The member's id.
-    pub fn id(&self) -> &MemberId {
-        &self.membership.member_id
-    }
-
-    /// Every term, the current one included, sorted by start and without duplicates.
-    pub fn history(&self) -> Vec<Term> {
-        let mut all = self.terms.clone();
-        all.push(self.membership.term);
-        all.sort_by_key(|t| (t.start, t.end));
-        all.dedup();
-        all
-    }
-
-    /// The member's earliest join: the earlier of member-since and the first term's start.
-    pub fn joined(&self) -> Date {
-        self.history().first().map_or(self.membership.member_since, |t| t.start.min(self.membership.member_since))
-    }
-}
-
-impl From<&crate::roster::MemberRecord> for MemberHistory {
-    /// A member loaded from a roster CSV ([`crate::Roster::from_csv`]): the current facts and
-    /// every term read, with no success facts (auto-renew, balance, attributes) yet.
-    fn from(record: &crate::roster::MemberRecord) -> MemberHistory {
-        let mut h = MemberHistory::new(record.membership.clone());
-        h.terms = record.history.iter().map(|t| t.term).collect();
-        h
-    }
-}
-
 /// A roster row that passed its checks, with its sorted history and its events.
 #[derive(Debug, Clone)]
 pub(crate) struct Member<'a> {
@@ -253,26 +145,28 @@ pub(crate) fn prepare<'a>(
     let mut good: Vec<Member<'a>> = Vec::new();
     let mut first_row: HashMap<&MemberId, usize> = HashMap::new();
     let mut index: HashMap<&MemberId, usize> = HashMap::new();
-    for (row, h) in members.iter().enumerate() {
+    for (position, h) in members.iter().enumerate() {
         let id = h.id();
-        let at = format!("members[{row}]");
+        let row = h.row().unwrap_or(position);
         if let Some(&first) = first_row.get(id) {
             let err = SuccessError::DuplicateMember { member_id: id.to_string(), first };
-            errors.push(RowError::new(at, Some(id.clone()), &err));
+            errors.push(RowError::new(Source::Members, row, &err).member(Some(id.clone())));
             continue;
         }
-        first_row.insert(id, row);
+        first_row.insert(id, position);
         if let Err(message) = check_member(ctx, h) {
             let err = SuccessError::InvalidMember { member_id: id.to_string(), message };
-            errors.push(RowError::new(at, Some(id.clone()), &err));
+            errors.push(RowError::new(Source::Members, row, &err).member(Some(id.clone())));
             continue;
         }
         index.insert(id, good.len());
         good.push(Member { row, history: h, terms: h.history(), joined: h.joined(), events: Vec::new() });
     }
     let kind_ids: HashMap<&str, &ActivityKind> = kinds.iter().map(|k| (k.id.as_str(), k)).collect();
-    for (row, e) in events.iter().enumerate() {
-        let at = format!("events[{row}]");
+    for (position, e) in events.iter().enumerate() {
+        let at = |err: &SuccessError| {
+            RowError::new(Source::Events, e.row.unwrap_or(position), err).member(Some(e.member_id.clone()))
+        };
         let Some(&i) = index.get(&e.member_id) else {
             let err = if first_row.contains_key(&e.member_id) {
                 SuccessError::InvalidMember {
@@ -282,12 +176,11 @@ pub(crate) fn prepare<'a>(
             } else {
                 SuccessError::UnknownMember { member_id: e.member_id.to_string() }
             };
-            errors.push(RowError::new(at, Some(e.member_id.clone()), &err));
+            errors.push(at(&err));
             continue;
         };
         let Some(kind) = kind_ids.get(e.kind.as_str()) else {
-            let err = SuccessError::UnknownActivityKind { kind: e.kind.to_string() };
-            errors.push(RowError::new(at, Some(e.member_id.clone()), &err));
+            errors.push(at(&SuccessError::UnknownActivityKind { kind: e.kind.to_string() }));
             continue;
         };
         let member = &mut good[i];
@@ -305,17 +198,18 @@ pub(crate) fn prepare<'a>(
             None
         };
         match problem {
-            Some(err) => errors.push(RowError::new(at, Some(e.member_id.clone()), &err)),
+            Some(err) => errors.push(at(&err)),
             None => member.events.push(e),
         }
     }
+    errors.sort_by_key(RowError::sort_key);
     Roster { members: good, errors }
 }
 
 fn check_member(ctx: Context<'_>, h: &MemberHistory) -> Result<(), String> {
     ctx.rules.plan(&h.membership.plan).map_err(|e| e.to_string())?;
     h.membership.check().map_err(|e| e.to_string())?;
-    for (i, t) in h.terms.iter().enumerate() {
+    for (i, t) in h.terms.iter().map(|t| t.term).enumerate() {
         if let Some(end) = t.end {
             if end < t.start {
                 return Err(format!("terms[{i}]: term ends on {end}, before it starts on {}", t.start));
@@ -400,7 +294,7 @@ pub(crate) fn derive<'a>(
             Ok(_) => keep.push(m),
             Err(e) => {
                 let err = SuccessError::InvalidMember { member_id: m.id().to_string(), message: e.to_string() };
-                roster.errors.push(RowError::new(format!("members[{}]", m.row), Some(m.id().clone()), &err));
+                roster.errors.push(RowError::new(Source::Members, m.row, &err).member(Some(m.id().clone())));
             }
         }
     }
@@ -433,15 +327,8 @@ pub(crate) fn derive<'a>(
             attributes: h.attributes.clone(),
         });
     }
-    roster.errors.sort_by_key(|e| row_order(&e.row));
+    roster.errors.sort_by_key(RowError::sort_key);
     Ok(Derived { roster, scores, facts })
-}
-
-/// Sorts row errors: members before events, then by index.
-pub(crate) fn row_order(row: &str) -> (u8, usize) {
-    let group = u8::from(row.starts_with("events"));
-    let index = row.split('[').nth(1).and_then(|s| s.trim_end_matches(']').parse().ok()).unwrap_or(0);
-    (group, index)
 }
 
 #[cfg(test)]
@@ -456,12 +343,5 @@ mod tests {
         assert_eq!(whole_years(date!(2024 - 02 - 29), date!(2025 - 02 - 28)), 1);
         assert_eq!(whole_years(date!(2020 - 06 - 15), date!(2026 - 06 - 14)), 5);
         assert_eq!(whole_years(date!(2026 - 06 - 15), date!(2020 - 06 - 14)), 0);
-    }
-
-    #[test]
-    fn row_errors_sort_members_first_then_by_index() {
-        let mut rows = vec!["events[10]", "members[3]", "events[2]", "members[12]"];
-        rows.sort_by_key(|r| row_order(r));
-        assert_eq!(rows, ["members[3]", "members[12]", "events[2]", "events[10]"]);
     }
 }

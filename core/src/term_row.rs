@@ -1,0 +1,278 @@
+//! One roster row as given (a CSV record, a row of a binding's columns) and the checks that turn it into a term of a member or into row errors.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::cell::{Cell, Grammar};
+use crate::member::{MemberFactsRow, MemberRow, TermRecord};
+use crate::money::{Currency, Money};
+use crate::plan::Plan;
+use crate::roster::{Column, RosterError};
+use crate::row_error::{RowError, Source};
+use crate::rules::Rulebook;
+use crate::status::{MemberId, Status, StatusOverride};
+use crate::term::Term;
+
+/// One row of a roster, one field per [`Column`], as the CSV reader or a binding gives it: text
+/// fields as text, the others as a [`Cell`] (a typed value, or text read by the core's grammar).
+/// Fields left at their default are empty.
+///
+/// ```
+/// use amscore::{Cell, Engine, Roster, TermRow};
+/// use time::macros::date;
+/// let engine = Engine::from_preset("amscore")?;
+/// let row = TermRow {
+///     member_id: "M-1", plan: "individual",
+///     member_since: Cell::Value(date!(2020-03-01)), term_start: Cell::Text("2025-03-01"),
+///     term_end: Cell::Text("2026-02-28"), auto_renew: Cell::Value(true), ..TermRow::default()
+/// };
+/// let roster = Roster::from_rows(&engine, [row]);
+/// assert!(roster.members[0].auto_renew && roster.problems.is_empty());
+/// # Ok::<(), amscore::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermRow<'a> {
+    /// `member_id`.
+    pub member_id: &'a str,
+    /// `plan`.
+    pub plan: &'a str,
+    /// `member_since`.
+    pub member_since: Cell<'a, Date>,
+    /// `term_start`.
+    pub term_start: Cell<'a, Date>,
+    /// `term_end` (empty for a lifetime plan).
+    pub term_end: Cell<'a, Date>,
+    /// `pending` (empty is false).
+    pub pending: Cell<'a, bool>,
+    /// `cancelled_on`.
+    pub cancelled_on: Cell<'a, Date>,
+    /// `deceased_on`.
+    pub deceased_on: Cell<'a, Date>,
+    /// `override_status`: a status name.
+    pub override_status: &'a str,
+    /// `override_until`.
+    pub override_until: Cell<'a, Date>,
+    /// `amount_paid`.
+    pub amount_paid: Cell<'a, Decimal>,
+    /// `currency` of `amount_paid` (default the plan's).
+    pub currency: &'a str,
+    /// `auto_renew` (empty is false).
+    pub auto_renew: Cell<'a, bool>,
+    /// `balance_due` (empty is zero).
+    pub balance_due: Cell<'a, Decimal>,
+    /// `organization`.
+    pub organization: &'a str,
+    /// `attribute.<name>` columns: (name, value); empty values are left out.
+    pub attributes: Vec<(&'a str, &'a str)>,
+}
+
+impl TermRow<'_> {
+    fn text(&self, column: Column) -> String {
+        let text = |s: &str| s.trim().to_owned();
+        match column {
+            Column::MemberId => text(self.member_id),
+            Column::Plan => text(self.plan),
+            Column::MemberSince => self.member_since.given(),
+            Column::TermStart => self.term_start.given(),
+            Column::TermEnd => self.term_end.given(),
+            Column::Pending => self.pending.given(),
+            Column::CancelledOn => self.cancelled_on.given(),
+            Column::DeceasedOn => self.deceased_on.given(),
+            Column::OverrideStatus => text(self.override_status),
+            Column::OverrideUntil => self.override_until.given(),
+            Column::AmountPaid => self.amount_paid.given(),
+            Column::Currency => text(self.currency),
+            Column::AutoRenew => self.auto_renew.given(),
+            Column::BalanceDue => self.balance_due.given(),
+            Column::Organization => text(self.organization),
+        }
+    }
+}
+
+/// Reads one row's fields, collecting every problem.
+struct Checker<'r, 'a> {
+    row: &'r TermRow<'a>,
+    index: usize,
+    line: Option<u64>,
+    problems: Vec<RowError>,
+}
+
+impl Checker<'_, '_> {
+    fn report(&mut self, field: Option<Column>, error: &RosterError) {
+        let member = self.row.member_id.trim();
+        let mut e = RowError::new(Source::Members, self.index, error)
+            .member((!member.is_empty()).then(|| MemberId::from(member)));
+        e.field = field.map(|f| f.as_str().to_owned());
+        e.value = Some(field.map_or_else(String::new, |f| self.row.text(f)));
+        e.line = self.line;
+        self.problems.push(e);
+    }
+
+    fn required<'s>(&mut self, column: Column, value: &'s str) -> Option<&'s str> {
+        match value.trim() {
+            "" => {
+                self.report(Some(column), &RosterError::MissingValue);
+                None
+            }
+            v => Some(v),
+        }
+    }
+
+    fn read<T: Grammar + Copy>(&mut self, column: Column, cell: Cell<'_, T>, required: bool) -> Option<T> {
+        match cell.read() {
+            Ok(None) if required => {
+                self.report(Some(column), &RosterError::MissingValue);
+                None
+            }
+            Ok(v) => v,
+            Err(reason) => {
+                let error = match column {
+                    Column::Pending | Column::AutoRenew => RosterError::InvalidFlag,
+                    Column::AmountPaid | Column::BalanceDue => RosterError::InvalidAmount { reason },
+                    _ => RosterError::InvalidDate,
+                };
+                self.report(Some(column), &error);
+                None
+            }
+        }
+    }
+}
+
+/// Checks one row against the rules: every field, and the field against each other. Returns
+/// the row as a term of a member, or every problem it has.
+pub(crate) fn check_row(
+    rules: &Rulebook,
+    row: &TermRow<'_>,
+    index: usize,
+    line: Option<u64>,
+) -> Result<MemberRow, Vec<RowError>> {
+    let mut r = Checker { row, index, line, problems: Vec::new() };
+    let member_id = r.required(Column::MemberId, row.member_id);
+    let plan: Option<&Plan> = r.required(Column::Plan, row.plan).and_then(|id| match rules.plan(&id.into()) {
+        Ok(plan) => Some(plan),
+        Err(_) => {
+            r.report(Some(Column::Plan), &RosterError::UnknownPlan { plan: id.to_owned() });
+            None
+        }
+    });
+    let member_since = r.read(Column::MemberSince, row.member_since, true);
+    let start = r.read(Column::TermStart, row.term_start, true);
+    let end = match plan {
+        Some(p) if p.is_lifetime() => {
+            if !row.term_end.is_empty() {
+                r.report(Some(Column::TermEnd), &RosterError::LifetimeTermWithEnd { plan: p.id.clone() });
+            }
+            None
+        }
+        // Without the plan, an empty end could be a lifetime term: only a written one is checked.
+        _ => r.read(Column::TermEnd, row.term_end, plan.is_some()),
+    };
+    if let (Some(start), Some(end)) = (start, end) {
+        if end < start {
+            r.report(Some(Column::TermEnd), &RosterError::TermEndsBeforeStart { start, end });
+        } else if let Some(since) = member_since.filter(|s| *s > end) {
+            r.report(
+                Some(Column::MemberSince),
+                &RosterError::JoinedAfterTermEnd { member_since: since, term_end: end },
+            );
+        }
+    }
+    let pending = r.read(Column::Pending, row.pending, false).unwrap_or(false);
+    let cancelled_on = r.read(Column::CancelledOn, row.cancelled_on, false);
+    let deceased_on = r.read(Column::DeceasedOn, row.deceased_on, false);
+    let override_status = match row.override_status.trim() {
+        "" => None,
+        text => {
+            let status = serde_json::from_value::<Status>(serde_json::Value::String(text.to_ascii_lowercase()));
+            status.map_err(|_| r.report(Some(Column::OverrideStatus), &RosterError::InvalidStatus)).ok()
+        }
+    };
+    let override_until = r.read(Column::OverrideUntil, row.override_until, false);
+    if override_until.is_some() && row.override_status.trim().is_empty() {
+        r.report(Some(Column::OverrideStatus), &RosterError::MissingValue);
+    }
+    let currency = match row.currency.trim() {
+        "" => plan.map(|p| p.prices.currency),
+        code => match Currency::from_code(&code.to_ascii_uppercase()) {
+            Ok(found) => {
+                if let Some(p) = plan.filter(|p| p.prices.currency != found) {
+                    let error =
+                        RosterError::CurrencyNotPlans { plan: p.id.clone(), expected: p.prices.currency, found };
+                    r.report(Some(Column::Currency), &error);
+                }
+                Some(found)
+            }
+            Err(_) => {
+                r.report(Some(Column::Currency), &RosterError::UnknownCurrency);
+                None
+            }
+        },
+    };
+    let amount_paid =
+        r.read(Column::AmountPaid, row.amount_paid, false).and_then(|value| match amount(value, currency) {
+            Ok(money) => money,
+            Err(reason) => {
+                r.report(Some(Column::AmountPaid), &RosterError::InvalidAmount { reason });
+                None
+            }
+        });
+    let auto_renew = r.read(Column::AutoRenew, row.auto_renew, false).unwrap_or(false);
+    let balance_due = r.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
+    if balance_due.is_sign_negative() && !balance_due.is_zero() {
+        r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
+    }
+    match (r.problems.is_empty(), member_id, plan, member_since, start) {
+        (true, Some(id), Some(plan), Some(member_since), Some(start)) => {
+            let term = Term { start, end };
+            let organization = Some(row.organization.trim()).filter(|o| !o.is_empty()).map(str::to_owned);
+            let attributes: BTreeMap<String, String> = row
+                .attributes
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| ((*k).to_owned(), v.trim().to_owned()))
+                .collect();
+            Ok(MemberRow {
+                member_id: MemberId::from(id),
+                plan: plan.id.clone(),
+                member_since,
+                row: index,
+                record: TermRecord {
+                    term,
+                    row: Some(index),
+                    plan: Some(plan.id.clone()),
+                    member_since: Some(member_since),
+                    amount_paid,
+                },
+                facts: MemberFactsRow {
+                    pending,
+                    cancelled_on,
+                    deceased_on,
+                    status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
+                    auto_renew,
+                    balance_due,
+                    organization,
+                    attributes,
+                },
+            })
+        }
+        _ => Err(r.problems),
+    }
+}
+
+/// An amount paid, in its currency when known (`Ok(None)` if the currency is not known: the row
+/// already has a problem with its plan or currency).
+fn amount(value: Decimal, currency: Option<Currency>) -> Result<Option<Money>, String> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err("must not be negative".into());
+    }
+    let Some(currency) = currency else {
+        return Ok(None);
+    };
+    let money = Money::new(value, currency);
+    if !money.is_in_minor_units() {
+        return Err(format!("more decimals than {currency} allows ({})", currency.minor_units()));
+    }
+    Ok(Some(money))
+}

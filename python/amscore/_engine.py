@@ -1,0 +1,180 @@
+"""The public ``Engine``: the native engine (``amscore._core.Engine``) with the success analytics
+as DataFrames. The DataFrame assembling is Python (``amscore._success``), which calls the native
+module only: Python calls Rust, never the reverse."""
+
+from __future__ import annotations
+
+import datetime
+from datetime import date
+from typing import Any
+
+from amscore import _core, _success
+
+
+class Engine(_core.Engine):
+    """A policy compiled for answering questions. Frozen; safe to share between threads; pickles to
+    its policy's JSON, so it travels to worker processes (Dask, Spark).
+
+    >>> engine = Engine("amscore")
+    >>> engine.join_term("individual", date(2025, 1, 15))["term"]
+    Term(2025-01-15, 2026-01-14)
+    """
+
+    __slots__ = ()
+
+    def engagement_scores(self, members: Any, events: Any, as_of: datetime.date, *, seats: dict[str, int] | None = None) -> Any:
+        """Engagement scores of a roster on a date, as a `pandas.DataFrame`: one row per usable
+        member with `member_id`, `score` and `percentile` (`Decimal`), `future_events`, and for
+        every activity kind of the policy (in its order) `points_<kind>` (`Decimal`),
+        `events_<kind>`, `counted_<kind>`, `capped_<kind>` (a kind without events shows zeros).
+        `members` is a term-history frame and `events` an activity frame (columns in
+        `amscore.SUCCESS_MEMBER_COLUMNS` / `amscore.EVENT_COLUMNS`; see `amscore._success`).
+        `attrs["errors"]` lists every bad row; `attrs["organizations"]` the organisation roll-ups
+        (`seats` gives seats per organisation for the per-seat score).
+
+        >>> import pandas as pd
+        >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
+        ...     "activity_kinds": [{"id": "login", "weight": "2"}], "decay": {"kind": "half_life", "days": 30}}})
+        >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
+        ...                         "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
+        >>> events = pd.DataFrame({"member_id": ["M-1", "M-9"], "date": [date(2025, 5, 1)] * 2, "kind": ["login"] * 2})
+        >>> scores = engine.engagement_scores(members, events, date(2025, 5, 31))
+        >>> scores[["score", "points_login", "counted_login"]].values.tolist()
+        [[Decimal('1.00'), Decimal('1.00'), 1]]
+        >>> scores.attrs["errors"][["source", "row", "name"]].values.tolist()
+        [['events', 1, 'unknown_member']]
+        """
+        return _success.engagement_scores(self, members, events, as_of, seats)
+
+    def segments(self, members: Any, events: Any, as_of: datetime.date) -> Any:
+        """The policy's segments each member is in on a date, as a long `pandas.DataFrame`: one row
+        per (member, segment) with `member_id`, `segment` and `matched` (the tests that matched,
+        joined by `"; "`). `attrs["members"]` lists every member evaluated (also those in no
+        segment); `attrs["errors"]` every bad row.
+
+        >>> import pandas as pd
+        >>> engine = Engine({"version": 1, "preset": "amscore", "success": {"segments": [
+        ...     {"id": "first_year", "rule": {"test": {"fact": "first_year", "op": "eq", "value": True}}}]}})
+        >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
+        ...     "member_since": [date(2025, 1, 1), date(2020, 1, 1)], "term_start": [date(2025, 1, 1)] * 2,
+        ...     "term_end": [date(2025, 12, 31)] * 2})
+        >>> engine.segments(members, None, date(2025, 5, 31)).values.tolist()
+        [['M-1', 'first_year', 'first_year eq true (is true)']]
+        """
+        return _success.segments(self, members, events, as_of)
+
+    def at_risk(self, members: Any, events: Any, as_of: datetime.date, *, previous_triggers: list[dict[str, Any]] | None = None) -> Any:
+        """The members the policy's at-risk rules flag on a date, as a `pandas.DataFrame` with one
+        row per (member, trigger), most urgent members first: `member_id`, `priority` (the
+        member's most urgent), `trigger` (the rule id), `trigger_priority`, `intervention` (the
+        rule's action) and `reasons` (the tests that matched, joined by `"; "`).
+        `previous_triggers` (dicts with `member_id`, `rule`, `date`) apply cooldowns; members held
+        back by one are in `attrs["suppressed"]`. `attrs["members_at_risk"]` counts members;
+        `attrs["errors"]` lists every bad row.
+
+        >>> import pandas as pd
+        >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
+        ...     "activity_kinds": [{"id": "login", "weight": "1"}],
+        ...     "at_risk": [{"id": "quiet", "priority": 1, "action": "call", "when": {
+        ...         "test": {"fact": "engagement_score", "op": "lt", "value": 1}}}]}})
+        >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
+        ...     "member_since": [date(2025, 1, 1)] * 2, "term_start": [date(2025, 1, 1)] * 2,
+        ...     "term_end": [date(2025, 12, 31)] * 2})
+        >>> events = pd.DataFrame({"member_id": ["M-2"], "date": [date(2025, 5, 1)], "kind": ["login"]})
+        >>> engine.at_risk(members, events, date(2025, 5, 31))[["member_id", "trigger", "intervention", "reasons"]].values.tolist()
+        [['M-1', 'quiet', 'call', 'engagement_score lt 1 (is 0.00)']]
+        """
+        return _success.at_risk(self, members, events, as_of, previous_triggers)
+
+    def journeys(self, members: Any, events: Any, as_of: datetime.date) -> Any:
+        """Where each member stands on the policy's journeys (onboarding, renewal notices) on a date,
+        as a long `pandas.DataFrame`: one row per (member, journey, milestone) with `member_id`,
+        `journey`, `milestone`, `state` (`done`, `missed`, `due`, `upcoming`), `due_on` and
+        `done_on` (`datetime.date` or None). `attrs["errors"]` lists bad rows.
+
+        >>> import pandas as pd
+        >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
+        ...     "activity_kinds": [{"id": "welcome_sent", "weight": "0"}],
+        ...     "journeys": [{"id": "onboarding", "milestones": [
+        ...         {"id": "welcome", "anchor": "join", "day": 0, "grace_days": 5, "activity": "welcome_sent"}]}]}})
+        >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
+        ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
+        >>> events = pd.DataFrame({"member_id": ["M-1"], "date": [date(2025, 1, 2)], "kind": ["welcome_sent"]})
+        >>> engine.journeys(members, events, date(2025, 3, 1))[["milestone", "state", "done_on"]].values.tolist()
+        [['welcome', 'done', datetime.date(2025, 1, 2)]]
+        """
+        return _success.journeys(self, members, events, as_of)
+
+    def cohort_table(self, members: Any, as_of: datetime.date) -> Any:
+        """The cohort retention table on a date, as a `pandas.DataFrame`: one row per join year
+        with `join_year`, `members`, and for every `k` years after joining `eligible_<k>`,
+        `retained_<k>` (nullable ints) and `rate_<k>` (`Decimal`, None where the cohort is too
+        young). `attrs["members"]` counts the members measured, `attrs["joined_after"]` those
+        whose first term starts after `as_of` (in no cohort yet); `attrs["errors"]` the bad rows.
+
+        >>> import pandas as pd
+        >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
+        ...     "member_since": [date(2023, 1, 1)] * 3, "term_start": [date(2023, 1, 1), date(2024, 1, 1), date(2023, 1, 1)],
+        ...     "term_end": [date(2023, 12, 31), date(2024, 12, 31), date(2023, 12, 31)]})
+        >>> table = Engine("amscore").cohort_table(members, date(2025, 6, 1))
+        >>> table[["join_year", "members", "retained_1", "rate_1"]].values.tolist()
+        [[2023, 2, 1, Decimal('0.5000')]]
+        """
+        return _success.cohort_table(self, members, as_of)
+
+    def retention_metrics(self, members: Any, as_of: datetime.date, *, economics: dict[str, Any] | None = None) -> Any:
+        """Retention measured on a roster's term histories for the 12 months ending `as_of`, as a
+        one-row `pandas.DataFrame` with flattened columns: `period_start`, `period_end`,
+        `counts_members_now` .., `snapshot_renewal_rate_percent` .., `eligibility_churn_rate` ..,
+        `first_year_renewal_*`, and with `economics` (a dict: `currency`, `annual_dues`,
+        `non_dues_revenue`, optional `annual_cost`, `acquisition_cost`, exact amounts) the
+        lifetime values (`*_lifetime_value_gross_amount`, `..._currency`, `..._net_amount`).
+        Rates and amounts are `Decimal`. `attrs["errors"]` lists bad rows.
+
+        >>> import pandas as pd
+        >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
+        ...     "member_since": [date(2023, 1, 1)] * 3, "term_start": [date(2024, 1, 1), date(2025, 1, 1), date(2024, 1, 1)],
+        ...     "term_end": [date(2024, 12, 31), date(2025, 12, 31), date(2024, 12, 31)]})
+        >>> m = Engine("amscore").retention_metrics(members, date(2025, 6, 1))
+        >>> m[["counts_members_now", "snapshot_renewal_rate_percent"]].values.tolist()
+        [[1, Decimal('50.00')]]
+        """
+        return _success.retention_metrics(self, members, as_of, economics)
+
+    def snapshot_metrics(self, members_now: int, joined_last_12_months: int, members_year_ago: int, *, economics: dict[str, Any] | None = None) -> Any:
+        """Retention metrics from three snapshot counts, as a one-row `pandas.DataFrame` (the same
+        flattened columns as `retention_metrics`' `snapshot_*`, plus the counts). Raises
+        `SuccessError` (`inconsistent_counts`) for counts that contradict each other.
+
+        >>> m = Engine("amscore").snapshot_metrics(10_000, 2_000, 9_500,
+        ...     economics={"currency": "USD", "annual_dues": 125, "non_dues_revenue": 100})
+        >>> m[["renewal_rate_percent", "average_tenure_exact", "lifetime_value_gross_amount"]].values.tolist()
+        [[Decimal('84.21'), '19/3', Decimal('1425.00')]]
+        """
+        return _success.snapshot_metrics(self, members_now, joined_last_12_months, members_year_ago, economics)
+
+    def renewal_due(self, members: Any, as_of: datetime.date, *, within_days: int | None = None) -> Any:
+        """Members whose term ends within `within_days` of `as_of` (default the policy's
+        `success.renewal_due_days`) or has just ended, as a `pandas.DataFrame`: `member_id`,
+        `plan`, `status`, `term_end`, `days_left`, `auto_renew`. `attrs["errors"]` lists bad rows.
+
+        >>> import pandas as pd
+        >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
+        ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
+        >>> Engine("amscore").renewal_due(members, date(2025, 12, 1))[["member_id", "days_left"]].values.tolist()
+        [['M-1', 30]]
+        """
+        return _success.renewal_due(self, members, as_of, within_days)
+
+    def upgrade_candidates(self, members: Any, events: Any, as_of: datetime.date) -> Any:
+        """Members the policy's upgrade rules suggest moving to another plan, as a
+        `pandas.DataFrame`: `member_id`, `from_plan`, `to_plan`, `reasons` (joined by `"; "`).
+        `attrs["errors"]` lists bad rows.
+
+        >>> import pandas as pd
+        >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
+        ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
+        >>> len(Engine("amscore").upgrade_candidates(members, None, date(2025, 6, 1)))
+        0
+        """
+        return _success.upgrade_candidates(self, members, events, as_of)
