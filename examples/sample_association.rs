@@ -111,7 +111,7 @@ fn load(dir: &std::path::Path) -> Result<(Engine, Roster), String> {
     };
     let policy = String::from_utf8(read("policy.json")?).map_err(|e| format!("policy.json: {e}"))?;
     let engine = Engine::from_json(&policy).map_err(|e| format!("policy.json: {e}"))?;
-    let roster = Roster::from_csv(&engine, &read("roster.csv")?[..]).map_err(|e| format!("roster.csv: {e}"))?;
+    let roster = Roster::from_csv(engine.rules(), &read("roster.csv")?[..]).map_err(|e| format!("roster.csv: {e}"))?;
     Ok((engine, roster))
 }
 

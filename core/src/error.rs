@@ -9,8 +9,8 @@ use crate::period::DateError;
 use crate::policy_error::PolicyError;
 use crate::quote::error::QuoteError;
 use crate::renewal::RenewalError;
-use crate::roster::RosterError;
-use crate::success::SuccessError;
+use crate::roster_error::RosterError;
+use crate::success::error::SuccessError;
 
 /// Every error amscore can return, by concern.
 ///

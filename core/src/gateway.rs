@@ -471,7 +471,7 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::JoinTerm { plan, date, terms } => to_value(&engine.join_terms(plan, *date, *terms)?),
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
-        Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine, csv.as_bytes())?),
+        Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine.rules(), csv.as_bytes())?),
         Request::QuoteJoin { plan, date, terms, seats } => to_value(&engine.quote_join(plan, *date, *terms, *seats)?),
         Request::QuoteRenewal { membership, date, terms, seats } => {
             to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)

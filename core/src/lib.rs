@@ -49,6 +49,7 @@ mod quote;
 mod renewal;
 mod request;
 mod roster;
+mod roster_error;
 mod row_error;
 mod rules;
 mod schema;
@@ -91,7 +92,8 @@ pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
-pub use roster::{Column, ProblemCount, Roster, RosterError};
+pub use roster::{ProblemCount, Roster};
+pub use roster_error::RosterError;
 pub use row_error::{RowError, Source};
 pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
@@ -101,7 +103,7 @@ pub use status::{
     StatusRule,
 };
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
-pub use term_row::TermRow;
+pub use term_row::{Column, TermRow};
 
 /// The crate's version, from Cargo.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -12,7 +12,6 @@
 //! problem; nothing is dropped silently.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::io::Read;
 
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -20,294 +19,14 @@ use serde::{Serialize, Serializer};
 use time::Date;
 
 use crate::cell::Cell;
-use crate::codes::error_codes;
-use crate::engine::Engine;
 use crate::member::{MemberHistory, MemberRow};
-use crate::money::Currency;
 use crate::plan::PlanId;
+use crate::roster_error::RosterError;
 use crate::row_error::{RowError, Source};
+use crate::rules::Rulebook;
 use crate::status::MemberId;
 use crate::term::Term;
-use crate::term_row::{check_row, TermRow};
-
-/// A problem with a roster: with its header (the whole roster is refused) or with one row (the
-/// row is reported and not used; the other rows are still read).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RosterError {
-    /// A required column is missing from the header.
-    #[error("missing column `{column}`")]
-    MissingColumn {
-        /// The column's name.
-        column: String,
-    },
-    /// The header names a column amscore does not read (often a typo of an optional column).
-    #[error("unknown column `{column}`")]
-    UnknownColumn {
-        /// The column's name, as written.
-        column: String,
-    },
-    /// The header names a column twice.
-    #[error("duplicate column `{column}`")]
-    DuplicateColumn {
-        /// The column's name.
-        column: String,
-    },
-    /// The input could not be read at all (an I/O error from the reader).
-    #[error("roster cannot be read: {message}")]
-    Unreadable {
-        /// What the reader said.
-        message: String,
-    },
-    /// A row that cannot be split into the header's columns, or that is not UTF-8.
-    #[error("malformed row: {message}")]
-    MalformedRow {
-        /// What is wrong.
-        message: String,
-    },
-    /// A required value is empty.
-    #[error("a value is required")]
-    MissingValue,
-    /// A date that is not written `YYYY-MM-DD` or does not exist (`2025-02-30`).
-    #[error("not a calendar date (expected YYYY-MM-DD)")]
-    InvalidDate,
-    /// The term ends before it starts.
-    #[error("term ends on {end}, before it starts on {start}")]
-    TermEndsBeforeStart {
-        /// The term's start.
-        start: Date,
-        /// The term's end.
-        end: Date,
-    },
-    /// The plan is not in the policy.
-    #[error("unknown plan `{plan}`")]
-    UnknownPlan {
-        /// The plan id as written.
-        plan: String,
-    },
-    /// The term shares days with another term of the same member, read earlier.
-    #[error("term {term} overlaps term {other} of row {other_row}")]
-    OverlappingTerm {
-        /// This row's term.
-        term: Term,
-        /// The other term.
-        other: Term,
-        /// The row the other term was read from.
-        other_row: usize,
-    },
-    /// The same member and term start appear twice.
-    #[error("duplicate of row {first_row} (same member and term start)")]
-    DuplicateRecord {
-        /// The row read first, which is used.
-        first_row: usize,
-    },
-    /// The currency is not the plan's.
-    #[error("currency {found} is not plan `{plan}`'s ({expected})")]
-    CurrencyNotPlans {
-        /// The plan.
-        plan: PlanId,
-        /// The plan's currency.
-        expected: Currency,
-        /// The currency written.
-        found: Currency,
-    },
-    /// The currency code is not one amscore knows.
-    #[error("unknown currency code")]
-    UnknownCurrency,
-    /// An amount that is not a plain non-negative decimal in the currency's minor units.
-    #[error("invalid amount: {reason}")]
-    InvalidAmount {
-        /// Why it was refused.
-        reason: String,
-    },
-    /// A yes/no value that is not one of `true/false`, `yes/no`, `y/n`, `1/0` (or empty).
-    #[error("not a yes/no value (true/false, yes/no, y/n, 1/0)")]
-    InvalidFlag,
-    /// A status name that is not one of amscore's statuses.
-    #[error("not a status (pending, new, active, grace, lapsed, expired, cancelled, suspended, deceased)")]
-    InvalidStatus,
-    /// The member joined after the term's end: the row contradicts itself.
-    #[error("member since {member_since} is after the term's end {term_end}")]
-    JoinedAfterTermEnd {
-        /// The member's join date.
-        member_since: Date,
-        /// The term's end.
-        term_end: Date,
-    },
-    /// A lifetime plan's term has an end date.
-    #[error("plan `{plan}` is a lifetime plan: its term has no end")]
-    LifetimeTermWithEnd {
-        /// The plan.
-        plan: PlanId,
-    },
-}
-
-error_codes!(RosterError, "roster", ROSTER_ERRORS, {
-    RosterError::MissingColumn { .. } => 1501, "missing_column";
-    RosterError::UnknownColumn { .. } => 1502, "unknown_column";
-    RosterError::DuplicateColumn { .. } => 1503, "duplicate_column";
-    RosterError::Unreadable { .. } => 1504, "roster_unreadable";
-    RosterError::MalformedRow { .. } => 1505, "malformed_row";
-    RosterError::MissingValue => 1506, "missing_value";
-    RosterError::InvalidDate => 1507, "impossible_date";
-    RosterError::TermEndsBeforeStart { .. } => 1508, "term_end_before_start";
-    RosterError::UnknownPlan { .. } => 1509, "plan_not_in_policy";
-    RosterError::OverlappingTerm { .. } => 1510, "overlapping_terms";
-    RosterError::DuplicateRecord { .. } => 1511, "duplicate_term_record";
-    RosterError::CurrencyNotPlans { .. } => 1512, "wrong_currency";
-    RosterError::UnknownCurrency => 1513, "invalid_currency_code";
-    RosterError::InvalidAmount { .. } => 1514, "unparsable_amount";
-    RosterError::InvalidFlag => 1515, "unparsable_flag";
-    RosterError::InvalidStatus => 1516, "unparsable_status";
-    RosterError::JoinedAfterTermEnd { .. } => 1517, "member_since_after_term_end";
-    RosterError::LifetimeTermWithEnd { .. } => 1518, "lifetime_term_has_end";
-});
-
-/// A roster column.
-///
-/// | column | required | meaning |
-/// |---|---|---|
-/// | `member_id` | yes | the member's id |
-/// | `plan` | yes | the plan id of this term (must be in the policy) |
-/// | `member_since` | yes | join date as of this term (`YYYY-MM-DD`) |
-/// | `term_start` | yes | the term's first day |
-/// | `term_end` | yes | the term's last day, inclusive; empty for a lifetime plan |
-/// | `pending` | no | `true/false`, `yes/no`, `y/n`, `1/0`; empty is false |
-/// | `cancelled_on` | no | the day the membership was cancelled |
-/// | `deceased_on` | no | the day the member died |
-/// | `override_status` | no | a staff override: a status name (`suspended`, `active`, ...) |
-/// | `override_until` | no | the override's last day; empty holds indefinitely |
-/// | `amount_paid` | no | what was paid for the term, a plain decimal (`200.00`) |
-/// | `currency` | no | the ISO 4217 code of `amount_paid`; must be the plan's; default the plan's |
-/// | `auto_renew` | no | the member renews automatically (a yes/no value); empty is false |
-/// | `balance_due` | no | what the member owes now, a plain non-negative decimal; empty is zero |
-/// | `organization` | no | the organisation the member holds a seat of |
-///
-/// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
-/// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
-/// `pending`, `cancelled_on`, `deceased_on`, the override and the member-level columns
-/// (`auto_renew`, `balance_due`, `organization`, attributes) are facts of the member: they are
-/// checked on every row and taken from the row that gives the member's current facts.
-///
-/// ```
-/// use amscore::Column;
-/// assert_eq!(Column::TermEnd.as_str(), "term_end");
-/// assert!(Column::TermEnd.is_required() && !Column::Currency.is_required());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Column {
-    /// `member_id`.
-    MemberId,
-    /// `plan`.
-    Plan,
-    /// `member_since`.
-    MemberSince,
-    /// `term_start`.
-    TermStart,
-    /// `term_end`.
-    TermEnd,
-    /// `pending`.
-    Pending,
-    /// `cancelled_on`.
-    CancelledOn,
-    /// `deceased_on`.
-    DeceasedOn,
-    /// `override_status`.
-    OverrideStatus,
-    /// `override_until`.
-    OverrideUntil,
-    /// `amount_paid`.
-    AmountPaid,
-    /// `currency`.
-    Currency,
-    /// `auto_renew`.
-    AutoRenew,
-    /// `balance_due`.
-    BalanceDue,
-    /// `organization`.
-    Organization,
-}
-
-impl Column {
-    /// Every column, required ones first.
-    pub const ALL: [Column; 15] = [
-        Column::MemberId,
-        Column::Plan,
-        Column::MemberSince,
-        Column::TermStart,
-        Column::TermEnd,
-        Column::Pending,
-        Column::CancelledOn,
-        Column::DeceasedOn,
-        Column::OverrideStatus,
-        Column::OverrideUntil,
-        Column::AmountPaid,
-        Column::Currency,
-        Column::AutoRenew,
-        Column::BalanceDue,
-        Column::Organization,
-    ];
-
-    /// The prefix of the custom attribute columns: `attribute.region`.
-    pub const ATTRIBUTE_PREFIX: &'static str = "attribute.";
-
-    /// The column's name in the header.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Column::MemberId => "member_id",
-            Column::Plan => "plan",
-            Column::MemberSince => "member_since",
-            Column::TermStart => "term_start",
-            Column::TermEnd => "term_end",
-            Column::Pending => "pending",
-            Column::CancelledOn => "cancelled_on",
-            Column::DeceasedOn => "deceased_on",
-            Column::OverrideStatus => "override_status",
-            Column::OverrideUntil => "override_until",
-            Column::AmountPaid => "amount_paid",
-            Column::Currency => "currency",
-            Column::AutoRenew => "auto_renew",
-            Column::BalanceDue => "balance_due",
-            Column::Organization => "organization",
-        }
-    }
-
-    /// The column named `name` (ignoring ASCII case and surrounding spaces), if any.
-    pub fn named(name: &str) -> Option<Column> {
-        let name = name.trim();
-        Column::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(name))
-    }
-
-    /// Whether every roster must have the column.
-    pub fn is_required(self) -> bool {
-        matches!(self, Column::MemberId | Column::Plan | Column::MemberSince | Column::TermStart | Column::TermEnd)
-    }
-
-    /// Checks that the columns a roster has include every required one.
-    ///
-    /// # Errors
-    /// [`RosterError::MissingColumn`] naming the first required column missing.
-    ///
-    /// ```
-    /// use amscore::Column;
-    /// let err = Column::require([Column::MemberId, Column::Plan]).unwrap_err();
-    /// assert_eq!(err.to_string(), "missing column `member_since`");
-    /// ```
-    pub fn require(present: impl IntoIterator<Item = Column>) -> Result<(), RosterError> {
-        let present: Vec<Column> = present.into_iter().collect();
-        match Column::ALL.into_iter().find(|c| c.is_required() && !present.contains(c)) {
-            Some(missing) => Err(RosterError::MissingColumn { column: missing.as_str().to_owned() }),
-            None => Ok(()),
-        }
-    }
-}
-
-impl fmt::Display for Column {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::term_row::{check_row, Column, TermRow};
 
 /// How many problems of one kind a roster has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -330,7 +49,7 @@ pub struct ProblemCount {
 ///            M-1,individual,2020-03-01,2025-03-01,2026-02-28,200.00\n\
 ///            M-2,platinum,2025-01-10,2025-01-10,2026-01-09,\n\
 ///            M-3,individual,2025-05-01,2025-05-01,2025-02-30,200\n";
-/// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
+/// let roster = amscore::Roster::from_csv(engine.rules(), csv.as_bytes())?;
 /// assert_eq!((roster.rows_read, roster.rows_used(), roster.rows_with_problems()), (4, 2, 2));
 /// assert_eq!(roster.members[0].terms.len(), 2);
 /// assert_eq!(roster.members[0].membership.term.start, time::macros::date!(2025-03-01));
@@ -357,7 +76,7 @@ impl Roster {
     /// [`RosterError::UnknownColumn`], [`RosterError::DuplicateColumn`] for the header, and
     /// [`RosterError::Unreadable`] if the reader fails. Problems with rows are not errors: they
     /// are listed in [`Roster::problems`].
-    pub fn from_csv<R: Read>(engine: &Engine, input: R) -> Result<Roster, RosterError> {
+    pub fn from_csv<R: Read>(rules: &Rulebook, input: R) -> Result<Roster, RosterError> {
         let mut reader =
             csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(input);
         let header = reader.byte_headers().map_err(unreadable)?.clone();
@@ -377,7 +96,7 @@ impl Roster {
                     continue;
                 }
             };
-            match check_row(engine.rules(), &row, index, Some(line)) {
+            match check_row(rules, &row, index, Some(line)) {
                 Ok(row) => parsed.push((row, Some(line))),
                 Err(mut p) => problems.append(&mut p),
             }
@@ -388,13 +107,13 @@ impl Roster {
     /// Checks rows a binding gives (one [`TermRow`] per row of its columns, in order) against
     /// the engine's policy: the same checks and rules as [`Roster::from_csv`], without a file.
     /// Whether the required columns are there is [`Column::require`].
-    pub fn from_rows<'a>(engine: &Engine, rows: impl IntoIterator<Item = TermRow<'a>>) -> Roster {
+    pub fn from_rows<'a>(rules: &Rulebook, rows: impl IntoIterator<Item = TermRow<'a>>) -> Roster {
         let mut problems = Vec::new();
         let mut parsed = Vec::new();
         let mut rows_read = 0;
         for (index, row) in rows.into_iter().enumerate() {
             rows_read += 1;
-            match check_row(engine.rules(), &row, index, None) {
+            match check_row(rules, &row, index, None) {
                 Ok(row) => parsed.push((row, None)),
                 Err(mut p) => problems.append(&mut p),
             }
@@ -427,7 +146,7 @@ impl Roster {
     /// let csv = "member_id,plan,member_since,term_start,term_end\n\
     ///            M-1,gold,2020-03-01,2025-03-01,2026-02-28\n\
     ///            M-2,silver,2020-03-01,2025-03-01,2026-02-28\n";
-    /// let roster = amscore::Roster::from_csv(&engine, csv.as_bytes())?;
+    /// let roster = amscore::Roster::from_csv(engine.rules(), csv.as_bytes())?;
     /// let counts = roster.problem_counts();
     /// assert_eq!((counts[0].name.as_str(), counts[0].count), ("plan_not_in_policy", 2));
     /// # Ok::<(), amscore::Error>(())
@@ -649,6 +368,7 @@ mod tests {
     use super::*;
     use crate::codes::ErrorCode;
     use crate::status::{Status, StatusOverride};
+    use crate::Engine;
     use proptest::prelude::*;
     use time::macros::date;
 
@@ -660,7 +380,7 @@ mod tests {
     }
 
     fn load(rows: &str) -> Roster {
-        Roster::from_csv(&engine(), format!("{HEADER}{rows}").as_bytes()).expect("the header is valid")
+        Roster::from_csv(engine().rules(), format!("{HEADER}{rows}").as_bytes()).expect("the header is valid")
     }
 
     /// Loads rows and returns the single problem they produce, checking that it is the only one
@@ -722,7 +442,7 @@ mod tests {
             "member_id,plan,member_since,term_start,term_end,auto_renew,balance_due,organization,Attribute.region\n\
                     M-1,individual,2020-03-01,2025-03-01,2026-02-28,yes,10.50,Acme,north\n\
                     M-1,individual,2020-03-01,2024-03-01,2025-02-28,no,0,,south\n";
-        let roster = Roster::from_csv(&engine(), text.as_bytes()).expect("header is valid");
+        let roster = Roster::from_csv(engine().rules(), text.as_bytes()).expect("header is valid");
         assert_eq!(roster.problems, []);
         let m = &roster.members[0];
         assert!(m.auto_renew);
@@ -742,7 +462,7 @@ mod tests {
             balance_due: Cell::Text("-1"),
             ..TermRow::default()
         };
-        let roster = Roster::from_rows(&engine(), [typed]);
+        let roster = Roster::from_rows(engine().rules(), [typed]);
         let got: Vec<(Option<&str>, &str)> =
             roster.problems.iter().map(|p| (p.field.as_deref(), p.name.as_str())).collect();
         assert_eq!(got, [(Some("term_end"), "impossible_date"), (Some("balance_due"), "unparsable_amount")]);
@@ -752,7 +472,7 @@ mod tests {
     #[test]
     fn header_problems_refuse_the_whole_roster() {
         let e = engine();
-        let err = |text: &str| Roster::from_csv(&e, text.as_bytes()).expect_err("header is invalid");
+        let err = |text: &str| Roster::from_csv(e.rules(), text.as_bytes()).expect_err("header is invalid");
         assert_eq!(
             err("member_id,plan,member_since,term_start\nM-1,individual,2020-01-01,2020-01-01\n"),
             RosterError::MissingColumn { column: "term_end".into() }
@@ -771,14 +491,14 @@ mod tests {
     #[test]
     fn header_names_ignore_case_spaces_and_a_byte_order_mark() {
         let text = "\u{feff}Member_ID, PLAN ,member_since,term_start,term_end\nM-1,individual,2020-03-01,2025-03-01,2026-02-28\n";
-        let roster = Roster::from_csv(&engine(), text.as_bytes()).expect("header is valid");
+        let roster = Roster::from_csv(engine().rules(), text.as_bytes()).expect("header is valid");
         assert_eq!((roster.rows_used(), roster.problems.len()), (1, 0));
     }
 
     #[test]
     fn quoted_values_with_commas_and_quotes_are_read_whole() {
         let text = "member_id,plan,member_since,term_start,term_end\n\"M-1, \"\"the first\"\"\",individual,2020-03-01,2025-03-01,2026-02-28\n";
-        let roster = Roster::from_csv(&engine(), text.as_bytes()).expect("header is valid");
+        let roster = Roster::from_csv(engine().rules(), text.as_bytes()).expect("header is valid");
         assert_eq!(roster.members[0].membership.member_id.0, "M-1, \"the first\"");
     }
 
@@ -911,7 +631,7 @@ mod tests {
         let mut bytes = format!("{HEADER}M-1,individual,2020-03-01,2025-03-01,2026-02-28,,,,,,,\n").into_bytes();
         let at = bytes.iter().position(|b| *b == b'M').expect("a member id");
         bytes[at] = 0xff;
-        let roster = Roster::from_csv(&engine(), &bytes[..]).expect("the header is valid");
+        let roster = Roster::from_csv(engine().rules(), &bytes[..]).expect("the header is valid");
         assert_eq!(roster.problems.len(), 1);
         assert_problem(&roster.problems[0], 1, Some(Column::MemberId), "\u{fffd}-1", "malformed_row");
     }
@@ -951,7 +671,7 @@ mod tests {
                 Err(std::io::Error::other("disk on fire"))
             }
         }
-        let err = Roster::from_csv(&engine(), Failing).expect_err("the reader fails");
+        let err = Roster::from_csv(engine().rules(), Failing).expect_err("the reader fails");
         assert_eq!(err.name(), "roster_unreadable");
         assert!(err.to_string().contains("disk on fire"), "{err}");
     }

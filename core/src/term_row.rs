@@ -1,19 +1,167 @@
 //! One roster row as given (a CSV record, a row of a binding's columns) and the checks that turn it into a term of a member or into row errors.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use time::Date;
 
 use crate::cell::{Cell, Grammar};
 use crate::member::{MemberFactsRow, MemberRow, TermRecord};
 use crate::money::{Currency, Money};
 use crate::plan::Plan;
-use crate::roster::{Column, RosterError};
+use crate::roster_error::RosterError;
 use crate::row_error::{RowError, Source};
 use crate::rules::Rulebook;
 use crate::status::{MemberId, Status, StatusOverride};
 use crate::term::Term;
+
+/// A roster column.
+///
+/// | column | required | meaning |
+/// |---|---|---|
+/// | `member_id` | yes | the member's id |
+/// | `plan` | yes | the plan id of this term (must be in the policy) |
+/// | `member_since` | yes | join date as of this term (`YYYY-MM-DD`) |
+/// | `term_start` | yes | the term's first day |
+/// | `term_end` | yes | the term's last day, inclusive; empty for a lifetime plan |
+/// | `pending` | no | `true/false`, `yes/no`, `y/n`, `1/0`; empty is false |
+/// | `cancelled_on` | no | the day the membership was cancelled |
+/// | `deceased_on` | no | the day the member died |
+/// | `override_status` | no | a staff override: a status name (`suspended`, `active`, ...) |
+/// | `override_until` | no | the override's last day; empty holds indefinitely |
+/// | `amount_paid` | no | what was paid for the term, a plain decimal (`200.00`) |
+/// | `currency` | no | the ISO 4217 code of `amount_paid`; must be the plan's; default the plan's |
+/// | `auto_renew` | no | the member renews automatically (a yes/no value); empty is false |
+/// | `balance_due` | no | what the member owes now, a plain non-negative decimal; empty is zero |
+/// | `organization` | no | the organisation the member holds a seat of |
+///
+/// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
+/// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
+/// `pending`, `cancelled_on`, `deceased_on`, the override and the member-level columns
+/// (`auto_renew`, `balance_due`, `organization`, attributes) are facts of the member: they are
+/// checked on every row and taken from the row that gives the member's current facts.
+///
+/// ```
+/// use amscore::Column;
+/// assert_eq!(Column::TermEnd.as_str(), "term_end");
+/// assert!(Column::TermEnd.is_required() && !Column::Currency.is_required());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    /// `member_id`.
+    MemberId,
+    /// `plan`.
+    Plan,
+    /// `member_since`.
+    MemberSince,
+    /// `term_start`.
+    TermStart,
+    /// `term_end`.
+    TermEnd,
+    /// `pending`.
+    Pending,
+    /// `cancelled_on`.
+    CancelledOn,
+    /// `deceased_on`.
+    DeceasedOn,
+    /// `override_status`.
+    OverrideStatus,
+    /// `override_until`.
+    OverrideUntil,
+    /// `amount_paid`.
+    AmountPaid,
+    /// `currency`.
+    Currency,
+    /// `auto_renew`.
+    AutoRenew,
+    /// `balance_due`.
+    BalanceDue,
+    /// `organization`.
+    Organization,
+}
+
+impl Column {
+    /// Every column, required ones first.
+    pub const ALL: [Column; 15] = [
+        Column::MemberId,
+        Column::Plan,
+        Column::MemberSince,
+        Column::TermStart,
+        Column::TermEnd,
+        Column::Pending,
+        Column::CancelledOn,
+        Column::DeceasedOn,
+        Column::OverrideStatus,
+        Column::OverrideUntil,
+        Column::AmountPaid,
+        Column::Currency,
+        Column::AutoRenew,
+        Column::BalanceDue,
+        Column::Organization,
+    ];
+
+    /// The prefix of the custom attribute columns: `attribute.region`.
+    pub const ATTRIBUTE_PREFIX: &'static str = "attribute.";
+
+    /// The column's name in the header.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Column::MemberId => "member_id",
+            Column::Plan => "plan",
+            Column::MemberSince => "member_since",
+            Column::TermStart => "term_start",
+            Column::TermEnd => "term_end",
+            Column::Pending => "pending",
+            Column::CancelledOn => "cancelled_on",
+            Column::DeceasedOn => "deceased_on",
+            Column::OverrideStatus => "override_status",
+            Column::OverrideUntil => "override_until",
+            Column::AmountPaid => "amount_paid",
+            Column::Currency => "currency",
+            Column::AutoRenew => "auto_renew",
+            Column::BalanceDue => "balance_due",
+            Column::Organization => "organization",
+        }
+    }
+
+    /// The column named `name` (ignoring ASCII case and surrounding spaces), if any.
+    pub fn named(name: &str) -> Option<Column> {
+        let name = name.trim();
+        Column::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether every roster must have the column.
+    pub fn is_required(self) -> bool {
+        matches!(self, Column::MemberId | Column::Plan | Column::MemberSince | Column::TermStart | Column::TermEnd)
+    }
+
+    /// Checks that the columns a roster has include every required one.
+    ///
+    /// # Errors
+    /// [`RosterError::MissingColumn`] naming the first required column missing.
+    ///
+    /// ```
+    /// use amscore::Column;
+    /// let err = Column::require([Column::MemberId, Column::Plan]).unwrap_err();
+    /// assert_eq!(err.to_string(), "missing column `member_since`");
+    /// ```
+    pub fn require(present: impl IntoIterator<Item = Column>) -> Result<(), RosterError> {
+        let present: Vec<Column> = present.into_iter().collect();
+        match Column::ALL.into_iter().find(|c| c.is_required() && !present.contains(c)) {
+            Some(missing) => Err(RosterError::MissingColumn { column: missing.as_str().to_owned() }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Column {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One row of a roster, one field per [`Column`], as the CSV reader or a binding gives it: text
 /// fields as text, the others as a [`Cell`] (a typed value, or text read by the core's grammar).
@@ -28,7 +176,7 @@ use crate::term::Term;
 ///     member_since: Cell::Value(date!(2020-03-01)), term_start: Cell::Text("2025-03-01"),
 ///     term_end: Cell::Text("2026-02-28"), auto_renew: Cell::Value(true), ..TermRow::default()
 /// };
-/// let roster = Roster::from_rows(&engine, [row]);
+/// let roster = Roster::from_rows(engine.rules(), [row]);
 /// assert!(roster.members[0].auto_renew && roster.problems.is_empty());
 /// # Ok::<(), amscore::Error>(())
 /// ```

@@ -166,13 +166,14 @@ fn outcome(b: &Bad, engine: &Engine) -> Result<(u32, String, String), String> {
             let code = err["code"].as_u64().and_then(|c| u32::try_from(c).ok()).ok_or("no code")?;
             Ok((code, err["name"].as_str().unwrap_or("").to_owned(), err["message"].as_str().unwrap_or("").to_owned()))
         }
-        RosterHeader => match Roster::from_csv(engine, input.as_bytes()) {
+        RosterHeader => match Roster::from_csv(engine.rules(), input.as_bytes()) {
             Ok(_) => Err("header accepted".into()),
             Err(e) => Ok((e.code(), e.name().to_owned(), e.to_string())),
         },
         RosterRow => {
             let csv = format!("{HEADER}\n{input}\n");
-            let roster = Roster::from_csv(engine, csv.as_bytes()).map_err(|e| format!("header refused: {e}"))?;
+            let roster =
+                Roster::from_csv(engine.rules(), csv.as_bytes()).map_err(|e| format!("header refused: {e}"))?;
             let last = roster.rows_read;
             if roster.rows_used() != last - 1 || roster.rows_used() + roster.rows_with_problems() != last {
                 return Err(format!("{} of {last} rows used, {:?}", roster.rows_used(), roster.problems));

@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 /// path or a prefix of it (`quote/error` before `quote`).
 const LAYERS: &[(&str, &[&str])] = &[
     ("error machinery", &["codes"]),
-    ("money and dates", &["money", "period"]),
+    ("money, dates and the cell grammar", &["money", "period", "cell"]),
     ("terms and plans", &["lifecycle_error", "policy_error", "term", "plan", "proration"]),
-    ("statuses, renewals and requests", &["status", "renewal", "request"]),
+    ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),
     ("the parts' errors", &["quote/error", "decision/error", "success/error", "roster/error", "roster_error"]),
     ("the umbrella error and the rule book", &["error", "rules"]),
-    ("the parts", &["quote", "decision", "self_service", "success", "roster", "member", "assessment", "grammar"]),
+    ("the parts", &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment"]),
     ("the policy document", &["policy", "schema"]),
     ("the engine", &["engine"]),
     ("the front doors", &["coverage", "gateway", "catalogue"]),

@@ -16,7 +16,7 @@ fn sample() -> (Engine, Roster) {
     let policy = std::fs::read_to_string(dir.join("policy.json")).expect("examples/sample/policy.json");
     let engine = Engine::from_json(&policy).expect("the sample policy is valid");
     let csv = std::fs::read(dir.join("roster.csv")).expect("examples/sample/roster.csv");
-    let roster = Roster::from_csv(&engine, &csv[..]).expect("the sample roster's header is valid");
+    let roster = Roster::from_csv(engine.rules(), &csv[..]).expect("the sample roster's header is valid");
     (engine, roster)
 }
 

@@ -50,7 +50,7 @@ fn sample_roster_and_activity_give_an_at_risk_list_and_a_retention_summary() {
     use amscore::success::{at_risk, format_at_risk, format_retention, retention_metrics, Economics};
     let policy: serde_json::Value = serde_json::from_str(&sample("policy.json")).expect("JSON");
     let engine = amscore::gateway::engine_from_value(policy).expect("the sample policy compiles");
-    let roster = amscore::Roster::from_csv(&engine, sample("roster.csv").as_bytes()).expect("roster");
+    let roster = amscore::Roster::from_csv(engine.rules(), sample("roster.csv").as_bytes()).expect("roster");
     let members: Vec<MemberHistory> = roster.members;
     let (events, bad_lines) = parse_activity_csv(&sample("activity.csv")).expect("header");
     assert!(bad_lines.is_empty());

@@ -200,7 +200,7 @@ pub(crate) fn run(
 ) -> Result<Outcome, Failure> {
     Column::require(Column::ALL.into_iter().filter(|c| input.members.columns.contains_key(c.as_str())))
         .map_err(Failure::Roster)?;
-    let roster = Roster::from_rows(engine, (0..input.members.rows).map(|r| input.members.term_row(r)));
+    let roster = Roster::from_rows(engine.rules(), (0..input.members.rows).map(|r| input.members.term_row(r)));
     let (events, event_errors) = match &input.events {
         Some(e) => success::read_events((0..e.rows).map(|r| e.event_row(r))),
         None => (Vec::new(), Vec::new()),

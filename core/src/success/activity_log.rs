@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use super::activity::ActivityEvent;
-use super::roster::SuccessError;
+use super::error::SuccessError;
 use crate::cell::Cell;
 use crate::row_error::{RowError, Source};
 use crate::status::MemberId;

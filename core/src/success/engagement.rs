@@ -13,8 +13,9 @@ use crate::policy_error::PolicyError;
 use crate::status::MemberId;
 
 use super::activity::{ActivityEvent, KindId};
+use super::error::SuccessError;
 use super::policy::SuccessPolicy;
-use super::roster::{derive, Member, MemberHistory, RowError, SuccessError};
+use super::roster::{derive, Member, MemberHistory, RowError};
 
 /// The places a decay factor is computed to (rounded toward zero).
 const FACTOR_PLACES: u32 = 12;

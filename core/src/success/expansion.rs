@@ -11,7 +11,8 @@ use crate::plan::PlanId;
 use crate::status::{MemberId, Status};
 
 use super::activity::ActivityEvent;
-use super::roster::{derive, MemberHistory, RowError, SuccessError};
+use super::error::SuccessError;
+use super::roster::{derive, MemberHistory, RowError};
 
 /// An upgrade path and its thresholds: `{"from": "digital", "to": "individual", "min_score": "40",
 /// "min_tenure_years": 1}`. Every threshold given must be met (each is "at least").

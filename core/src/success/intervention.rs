@@ -11,7 +11,8 @@ use crate::period::add_days;
 use crate::status::MemberId;
 
 use super::activity::ActivityEvent;
-use super::roster::{derive, SuccessError};
+use super::error::SuccessError;
+use super::roster::derive;
 use super::segment::Rule;
 use crate::member::MemberHistory;
 use crate::row_error::{RowError, Source};

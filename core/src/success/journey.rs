@@ -9,7 +9,8 @@ use crate::period::add_days;
 use crate::status::MemberId;
 
 use super::activity::{ActivityEvent, KindId};
-use super::roster::{derive, Member, MemberHistory, RowError, SuccessError};
+use super::error::SuccessError;
+use super::roster::{derive, Member, MemberHistory, RowError};
 use super::segment::segments_of;
 
 /// The date a milestone is measured from.

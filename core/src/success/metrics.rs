@@ -16,8 +16,9 @@ use crate::money::{decimal_text, Currency, Money, Rounding};
 use crate::period::{add_days, add_months, MonthEndRule};
 use crate::term::Term;
 
+use super::error::SuccessError;
 use super::policy::ReinstatedAs;
-use super::roster::{prepare, Member, MemberHistory, RowError, SuccessError};
+use super::roster::{prepare, Member, MemberHistory, RowError};
 
 /// The three counts of the snapshot basis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,6 +28,7 @@ mod activity;
 mod activity_log;
 mod calibration;
 mod engagement;
+pub(crate) mod error;
 mod expansion;
 mod intervention;
 mod journey;
@@ -46,6 +47,7 @@ pub use engagement::{
     engagement_scores, organization_rollup, Decay, DecayStep, EngagementReport, KindPoints, MemberScore,
     OrganizationScore,
 };
+pub use error::SuccessError;
 pub use expansion::{
     renewal_due, upgrade_candidates, RenewalDue, RenewalDueReport, UpgradeCandidate, UpgradeReport, UpgradeRule,
 };
@@ -59,10 +61,10 @@ pub use metrics::{
 };
 pub use policy::{ReinstatedAs, SuccessPolicy};
 pub use report::{format_at_risk, format_retention};
-pub use roster::{MemberFacts, SuccessError};
+pub use roster::MemberFacts;
 pub use segment::{segments, Comparison, Fact, MemberSegments, Rule, Segment, SegmentMatch, SegmentReport, Test};
 
-pub(crate) use roster::SUCCESS_ERRORS;
+pub(crate) use error::SUCCESS_ERRORS;
 
 /// What the success analytics read: the core rules and the policy's `success` section
 /// ([`Engine::success`](crate::Engine::success) gives it).

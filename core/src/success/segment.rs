@@ -14,7 +14,8 @@ use crate::policy_error::PolicyError;
 use crate::status::{MemberId, Status};
 
 use super::activity::ActivityEvent;
-use super::roster::{derive, MemberFacts, MemberHistory, RowError, SuccessError};
+use super::error::SuccessError;
+use super::roster::{derive, MemberFacts, MemberHistory, RowError};
 
 /// A fact about a member that a rule can test.
 ///
