@@ -18,6 +18,7 @@ and an events frame (``amscore.EVENT_COLUMNS``) and return ``pandas.DataFrame`` 
 ``attrs["errors"]`` lists every bad input row. Every error is an ``AmsError`` subclass carrying ``.code``, ``.name`` and ``.path``.
 """
 
+from amscore import _batch
 from amscore._batch import DECISION_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RESULT_COLUMNS
 from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS
 from amscore._core import (
@@ -45,6 +46,10 @@ from amscore._core import (
     error_table,
     presets,
 )
+
+# `Engine.batch` is Python (it reads and builds frames) and calls into the core, never the
+# reverse: the native class gets the method here, where the package is assembled.
+Engine.batch = _batch.batch  # type: ignore[method-assign]
 
 __all__ = [
     "DECISION_COLUMNS",
