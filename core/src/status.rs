@@ -52,6 +52,23 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in declaration order (the order of the batch's `status` categories).
+    ///
+    /// ```
+    /// assert_eq!(amscore::Status::ALL.map(|s| s.as_str())[..3], ["pending", "new", "active"]);
+    /// ```
+    pub const ALL: [Status; 9] = [
+        Status::Pending,
+        Status::New,
+        Status::Active,
+        Status::Grace,
+        Status::Lapsed,
+        Status::Expired,
+        Status::Cancelled,
+        Status::Suspended,
+        Status::Deceased,
+    ];
+
     /// The status's snake_case name (`"grace"`).
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -84,6 +101,24 @@ pub enum RenewalKind {
     Reinstate,
     /// The reinstatement window has closed: a new join; member-since resets.
     Rejoin,
+}
+
+impl RenewalKind {
+    /// Every renewal kind, in declaration order.
+    ///
+    /// ```
+    /// assert_eq!(amscore::RenewalKind::ALL.map(|k| k.as_str()), ["extend", "reinstate", "rejoin"]);
+    /// ```
+    pub const ALL: [RenewalKind; 3] = [RenewalKind::Extend, RenewalKind::Reinstate, RenewalKind::Rejoin];
+
+    /// The kind's snake_case name (`"reinstate"`), as it is serialised.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RenewalKind::Extend => "extend",
+            RenewalKind::Reinstate => "reinstate",
+            RenewalKind::Rejoin => "rejoin",
+        }
+    }
 }
 
 /// A staff override of the computed status, optionally until a date (inclusive).
@@ -440,7 +475,19 @@ pub fn default_status_rules() -> Vec<StatusRule> {
 mod tests {
     use time::macros::date;
 
-    use crate::{Engine, Membership, Status, Term};
+    use crate::{Engine, Membership, RenewalKind, Status, Term};
+
+    #[test]
+    fn every_status_and_renewal_kind_is_listed_once_under_its_serialised_name() {
+        for (i, s) in Status::ALL.iter().enumerate() {
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::Value::from(s.as_str())));
+            assert!(!Status::ALL[..i].contains(s));
+        }
+        for (i, k) in RenewalKind::ALL.iter().enumerate() {
+            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::from(k.as_str())));
+            assert!(!RenewalKind::ALL[..i].contains(k));
+        }
+    }
 
     #[test]
     fn an_event_no_rule_reaches_does_not_fail_the_status() {

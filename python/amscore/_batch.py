@@ -1,59 +1,73 @@
 """The columnar batch behind ``Engine.batch``: a roster in, the same roster with results out.
 
+This module reads the frame's columns into flat buffers, hands them to the core
+(``Engine._batch_columns``, which assesses every row with ``amscore::Engine::assess``) and wraps
+the result buffers as columns of the same kind of frame. It decides nothing: every status,
+renewal, refusal, price and route is the core's.
+
 Input columns (a ``pandas.DataFrame`` or a ``pyarrow.Table``):
 
-============== ========= ==========================================================
-column         required  meaning
-============== ========= ==========================================================
-member_id      yes       the member's identifier (passed through untouched)
-plan           yes       the plan id of the current term (str or categorical)
-member_since   yes       join date (``date``, ``datetime64``, ``date32`` or ISO text)
-term_start     yes       first day of the current term
-term_end       yes       last day of the current term, inclusive; null = lifetime
-pending        no        applied, awaiting payment or approval (bool; null = False)
-cancelled_on   no        the day the membership was cancelled (date; null = not)
-deceased_on    no        the day the member died (date; null = not)
-============== ========= ==========================================================
+=============== ========= ==========================================================
+column          required  meaning
+=============== ========= ==========================================================
+member_id       yes       the member's identifier (passed through untouched)
+plan            yes       the plan id of the current term (str or categorical)
+member_since    yes       join date (``date``, ``datetime64``, ``date32`` or ISO text)
+term_start      yes       first day of the current term
+term_end        yes       last day of the current term, inclusive; null only on a lifetime plan
+pending         no        applied, awaiting payment or approval: bool, or text as the roster
+                          CSV writes it (``true/false``, ``yes/no``, ``y/n``, ``1/0``, any
+                          case; empty or null = no)
+cancelled_on    no        the day the membership was cancelled (date; null = not)
+deceased_on     no        the day the member died (date; null = not)
+override_status no        a staff override of the status: a status name (``suspended``...);
+                          null or empty = none
+override_until  no        the override's last day (date; null = indefinitely)
+=============== ========= ==========================================================
 
 Result columns, appended (same-named input columns are replaced):
 
-==================== ================================================================
-status               lifecycle status as of the date (categorical; null on error)
-counts_as_member     whether the member counts as a member (nullable bool)
-renewal_kind         extend / reinstate / rejoin if the member renewed that day
-renewal_plan         the plan of the new term (after renew-to progressions)
-renewal_start        first day of the new term
-renewal_end          last day of the new term (null for lifetime)
-renewal_member_since member-since after the renewal (reset by a rejoin)
-renewal_refusal      why a renewal that day is refused (``renewal_window_not_open``...)
-quote_total          what renewing that day costs (decimal; fees included), null if refused
-quote_currency       the quote's ISO 4217 currency
-quote_error          why a renewal that can be done cannot be priced (e.g. seats), if so
-error_code           the row's error code (``amscore.error_table()``), null if none
-error_name           the row's error name
-error_message        the row's error message, naming the column
-==================== ================================================================
+===================== ================================================================
+status                lifecycle status as of the date (categorical; null on error)
+counts_as_member      whether the member counts as a member (nullable bool)
+renewal_kind          extend / reinstate / rejoin if the member renewed that day
+renewal_plan          the plan of the new term (after renew-to progressions)
+renewal_start         first day of the new term
+renewal_end           last day of the new term (null for lifetime)
+renewal_member_since  member-since after the renewal (reset by a rejoin)
+renewal_refusal       why a renewal that day is refused (``renewal_window_not_open``...)
+renewal_refused_until the first day the refusal no longer applies, when that is a date (the
+                      day the renewal window opens)
+quote_total           what renewing that day costs (decimal; fees included), null if refused
+quote_currency        the quote's ISO 4217 currency
+quote_error           why a renewal that can be done cannot be priced (e.g. seats), if so
+error_code            the row's error code (``amscore.error_table()``), null if none
+error_name            the row's error name
+error_message         the row's error message, naming the column
+===================== ================================================================
 
 With ``decide=True`` two more columns give the self-service decision on renewing online that
 day: ``route`` (``self_service``, ``staff``, ``refused``) and ``reasons`` (reason codes joined
 by ``;``).
 
-A row with a missing or unreadable value, an unknown plan or inconsistent facts gets an error in
-its own row; the batch never raises for a row and never drops one. A missing required column
-raises ``RosterError`` naming it. pandas results use ``datetime64[ns]`` date columns and
-``string[pyarrow]`` text columns (no Python object per row); pyarrow results use ``date32`` and
-``string``.
+A row with a missing or unreadable value, an unknown plan or facts that have no status (a
+missing ``term_end`` on a plan that is not lifetime: ``term_end_missing``; an end on a lifetime
+plan: ``term_end_on_lifetime_plan``) gets an error in its own row; the batch never raises for a
+row and never drops one. A missing required column raises ``RosterError`` naming it. pandas
+results use ``datetime64[ns]`` date columns and ``string[pyarrow]`` text columns (no Python
+object per row); pyarrow results use ``date32`` and ``string``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import Any
 
 from amscore import _core
 
 REQUIRED_COLUMNS = ("member_id", "plan", "member_since", "term_start", "term_end")
-OPTIONAL_COLUMNS = ("pending", "cancelled_on", "deceased_on")
+OPTIONAL_COLUMNS = ("pending", "cancelled_on", "deceased_on", "override_status", "override_until")
 RESULT_COLUMNS = (
     "status",
     "counts_as_member",
@@ -63,6 +77,7 @@ RESULT_COLUMNS = (
     "renewal_end",
     "renewal_member_since",
     "renewal_refusal",
+    "renewal_refused_until",
     "quote_total",
     "quote_currency",
     "quote_error",
@@ -72,6 +87,8 @@ RESULT_COLUMNS = (
 )
 DECISION_COLUMNS = ("route", "reasons")
 
+_DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until")
+_TEXT_COLUMNS = ("plan", "pending", "override_status")
 _NULL_DATE = -(2**31)
 _INVALID_DATE = _NULL_DATE + 1
 _EPOCH = _dt.date(1970, 1, 1)
@@ -87,13 +104,16 @@ def _missing_column(column: str) -> _core.RosterError:
     return err
 
 
+def _is_null(value: Any) -> bool:
+    """Whether a cell is pandas' or Python's missing value: None, NaN, NaT or pd.NA."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
 def _cell_days(value: Any) -> int:
     """One date cell as days since 1970-01-01, for columns pyarrow cannot cast as a whole."""
-    import math
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _NULL_DATE
-    if type(value).__name__ == "NaTType":
+    if _is_null(value):
         return _NULL_DATE
     if isinstance(value, _dt.datetime):
         value = value.date()
@@ -105,6 +125,16 @@ def _cell_days(value: Any) -> int:
         except ValueError:
             return _INVALID_DATE
     return _INVALID_DATE
+
+
+def _cell_text(value: Any) -> str | None:
+    """One text cell, for columns pyarrow cannot read as a whole: a bool as Arrow writes it
+    (``true``/``false``), anything else as its text; the core reads the text."""
+    if _is_null(value):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def _date_bytes(column: Any) -> bytes:
@@ -137,6 +167,29 @@ def _date_bytes(column: Any) -> bytes:
         return np.asarray(values, dtype="<i4").tobytes()
 
 
+def _text_codes(column: Any) -> Any:
+    """A text column dictionary-encoded (a code per row into the names), from str, categorical,
+    bool or int cells; the core reads each name with its own grammar (plan ids, yes/no flags,
+    status names)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, list):
+        column = pa.array([_cell_text(v) for v in column], type=pa.string())
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    t = column.type
+    try:
+        if pa.types.is_dictionary(t):
+            return pa.DictionaryArray.from_arrays(column.indices, pc.cast(column.dictionary, pa.string()))
+        if pa.types.is_boolean(t):
+            # No text per row: false/true are codes 0/1 into the names Arrow writes for them.
+            return pa.DictionaryArray.from_arrays(pc.cast(column, pa.int8()), pa.array(["false", "true"]))
+        return pc.dictionary_encode(pc.cast(column, pa.string()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return _text_codes([_cell_text(v) for v in column.to_pylist()])
+
+
 def _to_arrow(series: Any) -> Any:
     """A pandas column as a pyarrow array, or as a list of Python objects when its values are
     mixed (then each cell is read on its own, and a bad cell becomes an error in its row)."""
@@ -159,8 +212,20 @@ def _slice(column: Any, start: int, length: int) -> Any:
     return column[start : start + length] if isinstance(column, list) else column.slice(start, length)
 
 
-def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, decide: bool = False) -> Any:
-    """Runs ``engine`` over ``roster`` as of ``as_of``; see the module docstring for columns."""
+def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, decide: bool = False) -> Any:
+    """Status and renewal for every row of a roster (a ``pandas.DataFrame`` or a ``pyarrow.Table``)
+    as of a date, returned as the same kind with result columns appended. A bad row gets an
+    error in its own row; no row is dropped. See ``amscore._batch`` for the columns.
+    With ``decide=True``, also the self-service decision on renewing online that day
+    (``route``, ``reasons`` columns).
+
+    >>> import pandas as pd
+    >>> roster = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2020, 1, 15)],
+    ...                        "term_start": [date(2025, 1, 15)], "term_end": [date(2026, 1, 14)]})
+    >>> out = Engine("amscore").batch(roster, date(2026, 1, 20))
+    >>> out.loc[0, "status"], out.loc[0, "renewal_kind"], str(out.loc[0, "quote_total"])
+    ('grace', 'extend', '210.00')
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -179,48 +244,22 @@ def run(engine: _core.Engine, roster: Any, as_of: _dt.date, terms: int = 1, deci
         return roster.column(name) if is_table else _to_arrow(roster[name])
 
     n = roster.num_rows if is_table else len(roster)
-    plan = col("plan")
-    if isinstance(plan, list):
-        plan = pa.array([None if _cell_days(v) == _NULL_DATE else str(v) for v in plan], type=pa.string())
-    if isinstance(plan, pa.ChunkedArray):
-        plan = plan.combine_chunks()
-    plan = pc.cast(plan, pa.string()) if not pa.types.is_dictionary(plan.type) else plan
-    encoded = plan if pa.types.is_dictionary(plan.type) else pc.dictionary_encode(plan)
-    plan_names = [str(v) for v in encoded.dictionary.to_pylist()]
-
-    date_columns = {name: col(name) for name in ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on") if name in names}
-    pending = None
-    if "pending" in names:
-        pending = col("pending")
-        if isinstance(pending, list):
-            pending = pa.array([bool(v) if _cell_days(v) != _NULL_DATE else None for v in pending])
-        pending = pc.fill_null(pc.cast(pending, pa.bool_()), False)
+    texts = {name: _text_codes(col(name)) for name in _TEXT_COLUMNS if name in names}
+    text_names = {name: [str(v) for v in codes.dictionary.to_pylist()] for name, codes in texts.items()}
+    date_columns = {name: col(name) for name in _DATE_COLUMNS if name in names}
 
     chunks: list[dict[str, Any]] = []
     sinks: dict[str, _PandasColumn] = {}
     for start in range(0, max(n, 1), CHUNK_ROWS):
         length = min(CHUNK_ROWS, n - start)
-        codes = pc.fill_null(pc.cast(encoded.indices.slice(start, length), pa.int32()), -1)
-
-        def dates(name: str) -> bytes:
-            return _date_bytes(_slice(date_columns[name], start, length)) if name in date_columns else b""
-
-        flags = b""
-        if pending is not None:
-            flags = np.asarray(pending.slice(start, length).to_numpy(zero_copy_only=False), dtype=np.uint8).tobytes()
-        out = engine._batch_columns(
-            as_of,
-            terms,
-            np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(),
-            plan_names,
-            dates("member_since"),
-            dates("term_start"),
-            dates("term_end"),
-            flags,
-            dates("cancelled_on"),
-            dates("deceased_on"),
-            decide,
-        )
+        given: dict[str, Any] = {
+            name: _date_bytes(_slice(column, start, length)) for name, column in date_columns.items()
+        }
+        for name, encoded in texts.items():
+            codes = pc.fill_null(pc.cast(encoded.indices.slice(start, length), pa.int32()), -1)
+            given[name] = (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), text_names[name])
+        out = self._batch_columns(as_of, terms, given, decide)
+        del given
         columns = _arrow_columns(out, out["rows"], decide)
         del out
         if is_table:
@@ -367,6 +406,7 @@ def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
         "renewal_end": array(pa.date32(), "renewal_end", "renewal_end_valid"),
         "renewal_member_since": array(pa.date32(), "renewal_member_since", "renewal_valid"),
         "renewal_refusal": categorical("refusal", "refusal_valid", pa.int16(), "error_names"),
+        "renewal_refused_until": array(pa.date32(), "refused_until", "refused_until_valid"),
         "error_code": array(pa.int16(), "error_code", "error_valid"),
         "error_name": categorical("error_name", "error_valid", pa.int16(), "error_names"),
         "error_message": pa.Array.from_buffers(pa.string(), n, [buf("error_valid"), buf("error_offsets"), buf("error_text")]),

@@ -261,20 +261,8 @@ class Engine:
     ) -> Quote: ...
     def decide(self, request: dict[str, Any]) -> Decision: ...
     def coverage_report(self, requests: list[dict[str, Any]]) -> Report: ...
-    def batch(self, roster: Any, as_of: datetime.date, *, terms: int = 1, decide: bool = False) -> Any: ...
     def _batch_columns(
-        self,
-        as_of: datetime.date,
-        terms: int,
-        plan_codes: bytes,
-        plan_names: list[str],
-        member_since: bytes,
-        term_start: bytes,
-        term_end: bytes,
-        pending: bytes,
-        cancelled_on: bytes,
-        deceased_on: bytes,
-        decide: bool = False,
+        self, as_of: datetime.date, terms: int | None, columns: dict[str, Any], decide: bool = False
     ) -> dict[str, Any]: ...
     def _success(
         self,

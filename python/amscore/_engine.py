@@ -1,6 +1,6 @@
-"""The public ``Engine``: the native engine (``amscore._core.Engine``) with the success analytics
-as DataFrames. The DataFrame assembling is Python (``amscore._success``), which calls the native
-module only: Python calls Rust, never the reverse."""
+"""The public ``Engine``: the native engine (``amscore._core.Engine``) with the roster batch and
+the success analytics as DataFrames. The DataFrame assembling is Python (``amscore._batch``,
+``amscore._success``), which calls the native module only: Python calls Rust, never the reverse."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime
 from datetime import date
 from typing import Any
 
-from amscore import _core, _success
+from amscore import _batch, _core, _success
 
 
 class Engine(_core.Engine):
@@ -21,6 +21,8 @@ class Engine(_core.Engine):
     """
 
     __slots__ = ()
+
+    batch = _batch.batch
 
     def engagement_scores(self, members: Any, events: Any, as_of: datetime.date, *, seats: dict[str, int] | None = None) -> Any:
         """Engagement scores of a roster on a date, as a `pandas.DataFrame`: one row per usable

@@ -1,13 +1,14 @@
-//! The columnar batch: status, renewal, renewal quote (and optionally the self-service decision) for every row of a roster, computed from flat
-//! columns without the GIL. Every row gets a result or an error of its own.
+//! The columnar batch: the core's assessment of every row of a roster (status, renewal or its
+//! refusal, renewal quote, optionally the online decision), from flat columns without the GIL.
+//! This file only converts: columns in, `Engine::assess` per row, result columns out. Every row
+//! gets a result or an error of its own.
 
 use amscore::{
-    Action, ErrorCode, MemberFacts, MemberId, Membership, PlanId, QuoteKind, RenewalKind, Route, SelfServiceRequest,
-    Status, Term,
+    Assessment, ErrorCode, MemberId, Membership, PlanId, RenewalKind, RosterError, Route, Status, StatusOverride, Term,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use time::{Date, PrimitiveDateTime, Time};
+use time::Date;
 
 /// The null marker of a date column.
 pub(crate) const NULL_DATE: i32 = i32::MIN;
@@ -16,41 +17,90 @@ pub(crate) const INVALID_DATE: i32 = i32::MIN + 1;
 /// The Julian day number of 1970-01-01.
 const EPOCH_JULIAN_DAY: i32 = 2_440_588;
 
-/// The status names, in the order of their codes in the `status` result buffer.
-pub(crate) const STATUSES: [Status; 9] = [
-    Status::Pending,
-    Status::New,
-    Status::Active,
-    Status::Grace,
-    Status::Lapsed,
-    Status::Expired,
-    Status::Cancelled,
-    Status::Suspended,
-    Status::Deceased,
-];
+/// A text column, dictionary-encoded: one little-endian int32 code per row into `names`
+/// (-1 for null). No codes: the column is absent.
+#[derive(Clone, Copy)]
+pub(crate) struct Labels<'a> {
+    pub(crate) codes: &'a [u8],
+    pub(crate) names: &'a [String],
+}
 
-/// The renewal kinds, in the order of their codes in the `renewal_kind` result buffer.
-const KINDS: [RenewalKind; 3] = [RenewalKind::Extend, RenewalKind::Reinstate, RenewalKind::Rejoin];
+impl Labels<'_> {
+    /// The name index of a row; `None` for null or an absent column.
+    fn code(&self, row: usize) -> Option<usize> {
+        if self.codes.is_empty() {
+            return None;
+        }
+        usize::try_from(i32_at(self.codes, row)).ok().filter(|i| *i < self.names.len())
+    }
 
-/// A renewal kind's snake_case name.
-pub(crate) fn kind_name(kind: RenewalKind) -> &'static str {
-    match kind {
-        RenewalKind::Extend => "extend",
-        RenewalKind::Reinstate => "reinstate",
-        RenewalKind::Rejoin => "rejoin",
+    /// Reads every name once with `parse`: a row's value is then one lookup.
+    fn parsed<T>(&self, parse: impl Fn(&str) -> T) -> Vec<T> {
+        self.names.iter().map(|n| parse(n)).collect()
     }
 }
 
-/// The input columns, borrowed from Python bytes objects.
+/// The input columns, borrowed from Python bytes objects. Dates are little-endian int32 days
+/// since 1970-01-01 ([`NULL_DATE`] for null, [`INVALID_DATE`] for an unreadable cell); an
+/// optional column that is absent is empty.
 pub(crate) struct Columns<'a> {
-    pub(crate) plan_codes: &'a [u8],
-    pub(crate) plan_names: &'a [String],
+    pub(crate) plan: Labels<'a>,
     pub(crate) member_since: &'a [u8],
     pub(crate) term_start: &'a [u8],
     pub(crate) term_end: &'a [u8],
-    pub(crate) pending: &'a [u8],
+    pub(crate) pending: Labels<'a>,
     pub(crate) cancelled_on: &'a [u8],
     pub(crate) deceased_on: &'a [u8],
+    pub(crate) override_status: Labels<'a>,
+    pub(crate) override_until: &'a [u8],
+}
+
+/// The input columns as Python gave them (`Engine._batch_columns`' dict), held while the core
+/// reads their bytes.
+pub(crate) struct PyColumns<'py> {
+    dates: [Option<Bound<'py, PyBytes>>; 6],
+    labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 3],
+}
+
+const DATE_COLUMNS: [&str; 6] =
+    ["member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until"];
+const LABEL_COLUMNS: [&str; 3] = ["plan", "pending", "override_status"];
+const NO_NAMES: &[String] = &[];
+
+impl<'py> PyColumns<'py> {
+    /// Takes the columns' buffers out of the dict: a date column is bytes, a text column a
+    /// `(codes, names)` pair; an absent one is left out.
+    pub(crate) fn read(columns: &Bound<'py, PyDict>) -> PyResult<PyColumns<'py>> {
+        let mut dates: [Option<Bound<'py, PyBytes>>; 6] = Default::default();
+        for (slot, name) in dates.iter_mut().zip(DATE_COLUMNS) {
+            *slot = columns.get_item(name)?.map(|v| v.cast_into::<PyBytes>()).transpose()?;
+        }
+        let mut labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 3] = Default::default();
+        for (slot, name) in labels.iter_mut().zip(LABEL_COLUMNS) {
+            *slot = columns.get_item(name)?.map(|v| v.extract::<(Bound<'py, PyBytes>, Vec<String>)>()).transpose()?;
+        }
+        Ok(PyColumns { dates, labels })
+    }
+
+    /// The columns as the batch reads them.
+    pub(crate) fn columns(&self) -> Columns<'_> {
+        let date = |i: usize| self.dates[i].as_ref().map_or(&[][..], |b| b.as_bytes());
+        let label = |i: usize| match &self.labels[i] {
+            Some((codes, names)) => Labels { codes: codes.as_bytes(), names },
+            None => Labels { codes: &[], names: NO_NAMES },
+        };
+        Columns {
+            plan: label(0),
+            member_since: date(0),
+            term_start: date(1),
+            term_end: date(2),
+            pending: label(1),
+            cancelled_on: date(3),
+            deceased_on: date(4),
+            override_status: label(2),
+            override_until: date(5),
+        }
+    }
 }
 
 /// A validity bitmap in Arrow's layout (bit `i % 8` of byte `i / 8`, set when valid).
@@ -84,6 +134,8 @@ pub(crate) struct Output {
     renewal_member_since: Vec<i32>,
     refusal: Vec<i16>,
     refusal_valid: Validity,
+    refused_until: Vec<i32>,
+    refused_until_valid: Validity,
     error_code: Vec<i16>,
     error_name: Vec<i16>,
     error_valid: Validity,
@@ -102,19 +154,6 @@ pub(crate) struct Output {
     quote_scale: u32,
 }
 
-/// The route names, in the order of their codes in the `route` result buffer.
-const ROUTES: [&str; 3] = ["self_service", "staff", "refused"];
-
-/// The renewal kind a renewal quote stands for.
-fn quote_renewal_kind(kind: QuoteKind) -> Option<RenewalKind> {
-    match kind {
-        QuoteKind::Renewal => Some(RenewalKind::Extend),
-        QuoteKind::Reinstatement => Some(RenewalKind::Reinstate),
-        QuoteKind::Rejoin => Some(RenewalKind::Rejoin),
-        _ => None,
-    }
-}
-
 fn i32_at(buf: &[u8], row: usize) -> i32 {
     let mut b = [0u8; 4];
     b.copy_from_slice(&buf[row * 4..row * 4 + 4]);
@@ -125,14 +164,14 @@ fn days(date: Date) -> i32 {
     date.to_julian_day() - EPOCH_JULIAN_DAY
 }
 
+/// The position of a code in the error table (the order of `error_names`), -1 if it has none.
 fn name_index(table: &[amscore::ErrorInfo], code: u32) -> i16 {
     table.iter().position(|e| e.code == code).and_then(|i| i16::try_from(i).ok()).unwrap_or(-1)
 }
 
-/// The family of an error code, from the table built once per batch (`amscore::error_table()`
-/// builds and sorts a fresh table on every call: too slow for every row).
-fn family(table: &[amscore::ErrorInfo], code: u32) -> &'static str {
-    table.iter().find(|e| e.code == code).map_or("", |e| e.family)
+/// The position of `value` in a core vocabulary (the order of its category names).
+fn position<T: PartialEq>(all: &[T], value: &T) -> i8 {
+    all.iter().position(|x| x == value).and_then(|i| i8::try_from(i).ok()).unwrap_or(-1)
 }
 
 /// A row's problem before the core is asked: which code, and the message.
@@ -144,6 +183,11 @@ struct RowError {
 impl RowError {
     fn of<E: ErrorCode + std::fmt::Display>(err: &E) -> RowError {
         RowError { code: err.code(), message: err.to_string() }
+    }
+
+    /// A bad cell: the error's code, and its message after the column's name.
+    fn in_column<E: ErrorCode + std::fmt::Display>(column: &str, err: &E) -> RowError {
+        RowError { code: err.code(), message: format!("{column}: {err}") }
     }
 }
 
@@ -175,7 +219,66 @@ fn missing(column: &str) -> RowError {
     RowError { code: e.code(), message: format!("{column}: missing value") }
 }
 
-/// Runs status and renewal over every row.
+/// The text columns read once per name with the core's grammar, and the plan templates the
+/// rows fill in.
+struct Readers {
+    templates: Vec<Membership>,
+    /// `pending` names as flags (`None`: not a yes/no value).
+    flags: Vec<Option<bool>>,
+    /// `override_status` names as statuses (`Ok(None)`: empty, no override).
+    statuses: Vec<Result<Option<Status>, RosterError>>,
+}
+
+impl Readers {
+    fn new(c: &Columns<'_>) -> Result<Readers, String> {
+        let epoch = Date::from_julian_day(EPOCH_JULIAN_DAY).map_err(|e| e.to_string())?;
+        let templates = c.plan.parsed(|name| Membership {
+            member_id: MemberId(String::new()),
+            plan: PlanId::from(name),
+            member_since: epoch,
+            term: Term::lifetime(epoch),
+            pending: false,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+        });
+        let flags = c.pending.parsed(amscore::parse_flag);
+        let statuses = c.override_status.parsed(|name| match name {
+            "" => Ok(None),
+            text => amscore::parse_status(text).map(Some).ok_or(RosterError::InvalidStatus),
+        });
+        Ok(Readers { templates, flags, statuses })
+    }
+
+    /// Fills the row's plan template with the row's facts.
+    fn membership(&mut self, c: &Columns<'_>, row: usize) -> Result<&Membership, RowError> {
+        let m = c.plan.code(row).and_then(|i| self.templates.get_mut(i)).ok_or_else(|| missing("plan"))?;
+        m.member_since = required_date(c.member_since, row, "member_since")?;
+        let start = required_date(c.term_start, row, "term_start")?;
+        // A null end is a lifetime term: the core refuses it on any other plan (term_end_missing).
+        let end = date_cell(c.term_end, row, "term_end")?;
+        m.term = Term::new(start, end).map_err(|e| RowError::of(&e))?;
+        m.pending = match c.pending.code(row) {
+            None => false,
+            Some(i) => self.flags[i].ok_or_else(|| RowError::in_column("pending", &RosterError::InvalidFlag))?,
+        };
+        m.cancelled_on = date_cell(c.cancelled_on, row, "cancelled_on")?;
+        m.deceased_on = date_cell(c.deceased_on, row, "deceased_on")?;
+        let status = match c.override_status.code(row) {
+            None => None,
+            Some(i) => self.statuses[i].clone().map_err(|e| RowError::in_column("override_status", &e))?,
+        };
+        let until = date_cell(c.override_until, row, "override_until")?;
+        m.status_override = match (status, until) {
+            (Some(status), until) => Some(StatusOverride { status, until }),
+            (None, Some(_)) => return Err(missing("override_status")),
+            (None, None) => None,
+        };
+        Ok(m)
+    }
+}
+
+/// Assesses every row.
 ///
 /// # Errors
 /// A message when the buffers' lengths disagree (a bug in the Python wrapper, not a bad row).
@@ -186,29 +289,17 @@ pub(crate) fn run(
     terms: u32,
     decide: bool,
 ) -> Result<Output, String> {
-    let n = c.plan_codes.len() / 4;
-    let lengths_ok = c.plan_codes.len() == n * 4
+    let n = c.plan.codes.len() / 4;
+    let dates_ok = |b: &[u8]| b.is_empty() || b.len() == n * 4;
+    let lengths_ok = c.plan.codes.len() == n * 4
         && [c.member_since, c.term_start, c.term_end].iter().all(|b| b.len() == n * 4)
-        && [c.cancelled_on, c.deceased_on].iter().all(|b| b.is_empty() || b.len() == n * 4)
-        && (c.pending.is_empty() || c.pending.len() == n);
+        && [c.cancelled_on, c.deceased_on, c.override_until, c.pending.codes, c.override_status.codes]
+            .iter()
+            .all(|b| dates_ok(b));
     if !lengths_ok {
         return Err("batch columns have different lengths".into());
     }
-    let epoch = Date::from_julian_day(EPOCH_JULIAN_DAY).map_err(|e| e.to_string())?;
-    let mut templates: Vec<Membership> = c
-        .plan_names
-        .iter()
-        .map(|name| Membership {
-            member_id: MemberId(String::new()),
-            plan: PlanId::from(name.as_str()),
-            member_since: epoch,
-            term: Term::lifetime(epoch),
-            pending: false,
-            cancelled_on: None,
-            status_override: None,
-            deceased_on: None,
-        })
-        .collect();
+    let mut readers = Readers::new(c)?;
     let table = amscore::error_table();
     let mut currencies: Vec<String> = Vec::new();
     for p in &engine.policy().plans {
@@ -218,6 +309,7 @@ pub(crate) fn run(
         }
     }
     let quote_scale = engine.policy().plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2);
+    let decided = if decide { n } else { 0 };
     let mut out = Output {
         n,
         status: vec![0; n],
@@ -232,6 +324,8 @@ pub(crate) fn run(
         renewal_member_since: vec![0; n],
         refusal: vec![0; n],
         refusal_valid: Validity::new(n),
+        refused_until: vec![0; n],
+        refused_until_valid: Validity::new(n),
         error_code: vec![0; n],
         error_name: vec![0; n],
         error_valid: Validity::new(n),
@@ -242,8 +336,8 @@ pub(crate) fn run(
         quote_valid: Validity::new(n),
         quote_error: vec![0; n],
         quote_error_valid: Validity::new(n),
-        route: vec![0; if decide { n } else { 0 }],
-        route_valid: Validity::new(if decide { n } else { 0 }),
+        route: vec![0; decided],
+        route_valid: Validity::new(decided),
         reason_offsets: Vec::with_capacity(if decide { n + 1 } else { 0 }),
         reason_text: Vec::new(),
         currencies,
@@ -254,29 +348,17 @@ pub(crate) fn run(
         out.reason_offsets.push(0);
     }
     for row in 0..n {
-        let error = match membership_row(c, &mut templates, row) {
-            Err(e) => Some(e),
-            Ok(m) => match engine.status_on(m, as_of) {
-                Err(e) => Some(RowError::of(&e)),
-                Ok(s) => {
-                    out.status[row] = STATUSES.iter().position(|x| *x == s.status).map_or(-1, |i| i as i8);
-                    out.status_valid.set(row);
-                    if s.counts_as_member {
-                        out.counts_as_member.set(row);
-                    }
-                    out.renewal_and_quote(engine, m, as_of, terms, row, &table);
-                    if decide {
-                        out.decide(engine, m, as_of, terms, row);
-                    }
-                    None
-                }
-            },
-        };
-        if let Some(e) = error {
-            out.error_code[row] = i16::try_from(e.code).unwrap_or(i16::MAX);
-            out.error_name[row] = name_index(&table, e.code);
-            out.error_valid.set(row);
-            out.error_text.extend_from_slice(e.message.as_bytes());
+        let assessed = readers
+            .membership(c, row)
+            .and_then(|m| engine.assess(m, as_of, terms, decide).map_err(|e| RowError::of(&e)));
+        match assessed {
+            Ok(a) => out.put(engine, &a, row, &table),
+            Err(e) => {
+                out.error_code[row] = i16::try_from(e.code).unwrap_or(i16::MAX);
+                out.error_name[row] = name_index(&table, e.code);
+                out.error_valid.set(row);
+                out.error_text.extend_from_slice(e.message.as_bytes());
+            }
         }
         out.error_offsets.push(i32::try_from(out.error_text.len()).map_err(|_| "error messages exceed 2 GiB")?);
         if decide {
@@ -287,71 +369,59 @@ pub(crate) fn run(
 }
 
 impl Output {
-    /// The renewal columns and the renewal quote of one row whose status is known.
-    fn renewal_and_quote(
-        &mut self,
-        engine: &amscore::Engine,
-        m: &Membership,
-        as_of: Date,
-        terms: u32,
-        row: usize,
-        table: &[amscore::ErrorInfo],
-    ) {
-        let renewal = match engine.quote_renewal(m, as_of, terms, None) {
-            Ok(q) => {
-                let mut total = q.total.amount();
-                total.rescale(self.quote_scale);
-                self.quote_total[row] = total.mantissa();
-                let currency = q.total.currency();
-                self.quote_currency[row] =
-                    self.currencies.iter().position(|c| c == currency.code()).map_or(-1, |i| i as i8);
-                self.quote_valid.set(row);
-                match (quote_renewal_kind(q.kind), q.term) {
-                    (Some(kind), Some(term)) => Ok((kind, q.plan, term, q.member_since)),
-                    _ => engine.renewal_term(m, as_of, terms).map(|r| (r.kind, r.plan, r.term, r.member_since)),
-                }
-            }
-            Err(e) if family(table, e.code()) == "renewal" => Err(e),
-            Err(e) => {
-                self.quote_error[row] = name_index(table, e.code());
-                self.quote_error_valid.set(row);
-                engine.renewal_term(m, as_of, terms).map(|r| (r.kind, r.plan, r.term, r.member_since))
-            }
-        };
-        match renewal {
-            Ok((kind, plan, term, member_since)) => {
-                self.renewal_kind[row] = KINDS.iter().position(|k| *k == kind).map_or(-1, |i| i as i8);
+    /// Writes one row's assessment into the result columns.
+    fn put(&mut self, engine: &amscore::Engine, a: &Assessment, row: usize, table: &[amscore::ErrorInfo]) {
+        self.status[row] = position(&Status::ALL, &a.status.status);
+        self.status_valid.set(row);
+        if a.status.counts_as_member {
+            self.counts_as_member.set(row);
+        }
+        match &a.renewal {
+            Ok(r) => {
+                self.renewal_kind[row] = position(&RenewalKind::ALL, &r.kind);
                 let plans = &engine.policy().plans;
-                self.renewal_plan[row] = plans.iter().position(|p| p.id == plan).map_or(-1, |i| i as i16);
-                self.renewal_start[row] = days(term.start);
-                if let Some(end) = term.end {
+                self.renewal_plan[row] =
+                    plans.iter().position(|p| p.id == r.plan).and_then(|i| i16::try_from(i).ok()).unwrap_or(-1);
+                self.renewal_start[row] = days(r.term.start);
+                if let Some(end) = r.term.end {
                     self.renewal_end[row] = days(end);
                     self.renewal_end_valid.set(row);
                 }
-                self.renewal_member_since[row] = days(member_since);
+                self.renewal_member_since[row] = days(r.member_since);
                 self.renewal_valid.set(row);
             }
-            Err(e) => {
-                self.refusal[row] = name_index(table, e.code());
+            Err(refused) => {
+                self.refusal[row] = name_index(table, refused.code());
                 self.refusal_valid.set(row);
+                if let Some(until) = a.refused_until() {
+                    self.refused_until[row] = days(until);
+                    self.refused_until_valid.set(row);
+                }
             }
         }
-    }
-
-    /// The self-service decision on renewing online that day, and its reason codes.
-    fn decide(&mut self, engine: &amscore::Engine, m: &Membership, as_of: Date, terms: u32, row: usize) {
-        let request = SelfServiceRequest {
-            id: None,
-            at: PrimitiveDateTime::new(as_of, Time::MIDNIGHT),
-            member: Some(MemberFacts { membership: Some(m.clone()), ..MemberFacts::default() }),
-            action: Action::Renew { terms },
-        };
-        if let Ok(d) = engine.decide(&request) {
-            self.route[row] = match d.route {
-                Route::SelfService => 0,
-                Route::Staff { .. } => 1,
-                Route::Refused => 2,
-            };
+        match &a.quote_total {
+            Ok(total) => {
+                let mut amount = total.amount();
+                amount.rescale(self.quote_scale);
+                self.quote_total[row] = amount.mantissa();
+                let currency = total.currency();
+                self.quote_currency[row] = self
+                    .currencies
+                    .iter()
+                    .position(|c| c == currency.code())
+                    .and_then(|i| i8::try_from(i).ok())
+                    .unwrap_or(-1);
+                self.quote_valid.set(row);
+            }
+            // When refused, the quote's error is the refusal, already in `renewal_refusal`.
+            Err(e) if a.renewal.is_ok() => {
+                self.quote_error[row] = name_index(table, e.code());
+                self.quote_error_valid.set(row);
+            }
+            Err(_) => {}
+        }
+        if let Some(Ok(d)) = &a.decision {
+            self.route[row] = i8::try_from(d.route.severity()).unwrap_or(-1);
             self.route_valid.set(row);
             for (i, r) in d.reasons.iter().enumerate() {
                 if i > 0 {
@@ -361,25 +431,6 @@ impl Output {
             }
         }
     }
-}
-
-/// Fills the row's plan template with the row's facts.
-fn membership_row<'t>(
-    c: &Columns<'_>,
-    templates: &'t mut [Membership],
-    row: usize,
-) -> Result<&'t Membership, RowError> {
-    let code = i32_at(c.plan_codes, row);
-    let m = usize::try_from(code).ok().and_then(|i| templates.get_mut(i)).ok_or_else(|| missing("plan"))?;
-    m.member_since = required_date(c.member_since, row, "member_since")?;
-    let start = required_date(c.term_start, row, "term_start")?;
-    let end = date_cell(c.term_end, row, "term_end")?;
-    m.term = Term::new(start, end).map_err(|e| RowError::of(&e))?;
-    m.pending = c.pending.get(row).is_some_and(|b| *b != 0);
-    m.cancelled_on = date_cell(c.cancelled_on, row, "cancelled_on")?;
-    m.deceased_on = date_cell(c.deceased_on, row, "deceased_on")?;
-    m.check().map_err(|e| RowError::of(&e))?;
-    Ok(m)
 }
 
 /// A column as a Python bytes object of its little-endian values, written in place; consumes
@@ -416,6 +467,8 @@ impl Output {
             renewal_member_since,
             refusal,
             refusal_valid,
+            refused_until,
+            refused_until_valid,
             error_code,
             error_name,
             error_valid,
@@ -451,6 +504,7 @@ impl Output {
         let renewal_null = renewal_valid.is_empty();
         let renewal_end_null = renewal_end_valid.is_empty();
         let refusal_null = refusal_valid.is_empty();
+        let refused_until_null = refused_until_valid.is_empty();
         let error_null = error_valid.is_empty();
         let quote_null = quote_valid.is_empty();
         let quote_error_null = quote_error_valid.is_empty();
@@ -468,6 +522,8 @@ impl Output {
         put_le!("renewal_member_since", renewal_null, renewal_member_since, i32::to_le_bytes)?;
         put_le!("refusal", refusal_null, refusal, i16::to_le_bytes)?;
         put("refusal_valid", refusal_null, refusal_valid.0)?;
+        put_le!("refused_until", refused_until_null, refused_until, i32::to_le_bytes)?;
+        put("refused_until_valid", refused_until_null, refused_until_valid.0)?;
         put_le!("error_code", error_null, error_code, i16::to_le_bytes)?;
         put_le!("error_name", error_null, error_name, i16::to_le_bytes)?;
         put("error_valid", error_null, error_valid.0)?;
@@ -482,11 +538,11 @@ impl Output {
         put("quote_error_valid", quote_error_null, quote_error_valid.0)?;
         put_le!("route", route_null, route, i8::to_le_bytes)?;
         put("route_valid", route_null, route_valid.0)?;
-        d.set_item("route_names", ROUTES.to_vec())?;
+        d.set_item("route_names", Route::NAMES.to_vec())?;
         put_le!("reason_offsets", route_null, reason_offsets, i32::to_le_bytes)?;
         put("reason_text", false, reason_text)?;
-        d.set_item("status_names", STATUSES.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
-        d.set_item("renewal_kind_names", KINDS.iter().map(|k| kind_name(*k)).collect::<Vec<_>>())?;
+        d.set_item("status_names", Status::ALL.map(|s| s.as_str()).to_vec())?;
+        d.set_item("renewal_kind_names", RenewalKind::ALL.map(|k| k.as_str()).to_vec())?;
         d.set_item("renewal_plan_names", engine.policy().plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>())?;
         d.set_item("error_names", amscore::error_table().iter().map(|e| e.name).collect::<Vec<_>>())?;
         Ok(d)

@@ -3,10 +3,10 @@
 use amscore::gateway::{self, GatewayError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyType};
+use pyo3::types::{PyDict, PyType};
 use time::Date;
 
-use crate::batch::{self, Columns};
+use crate::batch;
 use crate::convert::{extract_count, extract_date, from_value, to_value};
 use crate::decisions::{Decision, Quote, Report};
 use crate::errors::raise;
@@ -172,7 +172,7 @@ impl Engine {
         out.set_item("label", s.label)?;
         out.set_item("counts_as_member", s.counts_as_member)?;
         out.set_item("renewable", s.renewable)?;
-        out.set_item("renewal", s.renewal.map(batch::kind_name))?;
+        out.set_item("renewal", s.renewal.map(|k| k.as_str()))?;
         Ok(out)
     }
 
@@ -196,7 +196,7 @@ impl Engine {
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let r = self.engine.renewal_term(&membership.0, date, terms).map_err(|e| raise_core(&e))?;
         let out = PyDict::new(py);
-        out.set_item("kind", batch::kind_name(r.kind))?;
+        out.set_item("kind", r.kind.as_str())?;
         out.set_item("status_before", r.status_before.as_str())?;
         out.set_item("plan", r.plan.as_str())?;
         out.set_item("term", Term(r.term))?;
@@ -273,63 +273,25 @@ impl Engine {
         Ok(Report(py.detach(|| self.engine.decide_values(values)).report))
     }
 
-    /// Status and renewal for every row of a roster (a `pandas.DataFrame` or a `pyarrow.Table`)
-    /// as of a date, returned as the same kind with result columns appended. A bad row gets an
-    /// error in its own row; no row is dropped. See `amscore.batch` for the columns.
-    /// With `decide=True`, also the self-service decision on renewing online that day
-    /// (`route`, `reasons` columns).
-    ///
-    /// >>> import pandas as pd
-    /// >>> roster = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2020, 1, 15)],
-    /// ...                        "term_start": [date(2025, 1, 15)], "term_end": [date(2026, 1, 14)]})
-    /// >>> out = Engine("amscore").batch(roster, date(2026, 1, 20))
-    /// >>> out.loc[0, "status"], out.loc[0, "renewal_kind"], str(out.loc[0, "quote_total"])
-    /// ('grace', 'extend', '210.00')
-    #[pyo3(signature = (roster, as_of, *, terms=None, decide=false), text_signature = "($self, roster, as_of, *, terms=1, decide=False)")]
-    fn batch<'py>(
-        slf: &Bound<'py, Self>,
-        roster: &Bound<'py, PyAny>,
-        as_of: &Bound<'py, PyAny>,
-        terms: Option<&Bound<'py, PyAny>>,
-        decide: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
-        let module = slf.py().import("amscore._batch")?;
-        module.getattr("run")?.call1((slf, roster, as_of, terms, decide))
-    }
-
-    /// The columnar core of `batch`: dates are little-endian int32 days since 1970-01-01
-    /// (`-2147483648` for null, `-2147483647` for an unreadable value), plans are int32 codes into
-    /// `plan_names` (-1 for null), flags are one byte per row. Empty optional columns are absent.
-    /// Returns a dict of result buffers. Runs without the GIL.
-    #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (as_of, terms, plan_codes, plan_names, member_since, term_start, term_end, pending, cancelled_on, deceased_on, decide=false))]
+    /// The columnar core of `Engine.batch` (`amscore._batch`, which reads the frame and builds
+    /// the result frame): `columns` maps each input column to little-endian int32 buffers. Dates
+    /// are days since 1970-01-01 (`-2147483648` for null, `-2147483647` for an unreadable value);
+    /// text columns (`plan`, `pending`, `override_status`) are `(codes, names)`, codes indexing
+    /// names (-1 for null). Absent optional columns are left out. Returns a dict of result
+    /// buffers. Runs without the GIL.
+    #[pyo3(signature = (as_of, terms, columns, decide=false))]
     fn _batch_columns<'py>(
         &self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
-        terms: u32,
-        plan_codes: &Bound<'py, PyBytes>,
-        plan_names: Vec<String>,
-        member_since: &Bound<'py, PyBytes>,
-        term_start: &Bound<'py, PyBytes>,
-        term_end: &Bound<'py, PyBytes>,
-        pending: &Bound<'py, PyBytes>,
-        cancelled_on: &Bound<'py, PyBytes>,
-        deceased_on: &Bound<'py, PyBytes>,
+        terms: Option<&Bound<'py, PyAny>>,
+        columns: &Bound<'py, PyDict>,
         decide: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of: Date = extract_date(as_of, "as_of")?;
-        let columns = Columns {
-            plan_codes: plan_codes.as_bytes(),
-            plan_names: &plan_names,
-            member_since: member_since.as_bytes(),
-            term_start: term_start.as_bytes(),
-            term_end: term_end.as_bytes(),
-            pending: pending.as_bytes(),
-            cancelled_on: cancelled_on.as_bytes(),
-            deceased_on: deceased_on.as_bytes(),
-        };
+        let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
+        let given = batch::PyColumns::read(columns)?;
+        let columns = given.columns();
         let out =
             py.detach(|| batch::run(&self.engine, &columns, as_of, terms, decide)).map_err(PyTypeError::new_err)?;
         out.into_dict(py, &self.engine)

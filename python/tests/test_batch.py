@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import amscore
 from conftest import synthetic_roster
@@ -256,3 +261,281 @@ def test_pandas_results_filled_chunk_by_chunk_equal_the_whole_arrow_columns(engi
         want[name] = _batch._to_pandas(pa.chunked_array([table.column(name).combine_chunks()]))
     assert got["error_code"].notna().sum() > 0 and got["quote_total"].notna().sum() > 0
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+# --- The batch is the core's assessment: the same answers as Engine.call, every fact read ---------
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+FACT_COLUMNS = ("member_id", "plan", "member_since", "term_start", "term_end", "pending", "cancelled_on", "deceased_on",
+                "override_status", "override_until")
+
+
+def fact_row(m: dict) -> dict:
+    """A membership document (as the gateway reads it) as one roster row of text cells."""
+    override = m.get("override") or {}
+    return {
+        "member_id": m.get("member_id"),
+        "plan": m.get("plan"),
+        "member_since": m.get("member_since"),
+        "term_start": m.get("term", {}).get("start"),
+        "term_end": m.get("term", {}).get("end"),
+        "pending": m.get("pending"),
+        "cancelled_on": m.get("cancelled_on"),
+        "deceased_on": m.get("deceased_on"),
+        "override_status": override.get("status"),
+        "override_until": override.get("until"),
+    }
+
+
+def cell(v: object) -> object:
+    return None if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else v
+
+
+def day(v: object) -> str | None:
+    v = cell(v)
+    return None if v is None else v.date().isoformat()  # type: ignore[attr-defined]
+
+
+def refused_until(error: dict) -> str | None:
+    """The date a refusal names, as its message writes it (``renewal not open until 2025-10-16``)."""
+    match = re.search(r"until (\d{4}-\d{2}-\d{2})$", error["message"])
+    return match.group(1) if error["name"] == "renewal_window_not_open" and match else None
+
+
+def answer_of_call(engine: amscore.Engine, m: dict, on: dt.date, terms: int) -> dict:
+    """What Engine.call's status_on, renewal_term and quote_renewal say of one membership, in the
+    shape of :func:`answer_of_row`."""
+    ask = {"membership": m, "date": on.isoformat()}
+    status = engine.call({"op": "status_on", **ask})
+    if "error" in status:
+        return {"error": status["error"]["code"]}
+    renewal = engine.call({"op": "renewal_term", **ask, "terms": terms})
+    quote = engine.call({"op": "quote_renewal", **ask, "terms": terms})
+    if "ok" in renewal:
+        r = renewal["ok"]
+        renewal_answer: tuple = ("renews", r["kind"], r["plan"], r["term"]["start"], r["term"].get("end"), r["member_since"])
+        quote_answer: tuple = ("priced", Decimal(quote["ok"]["total"]), quote["ok"]["currency"]) if "ok" in quote else ("unpriced", quote["error"]["name"])
+    else:
+        renewal_answer = ("refused", renewal["error"]["name"], refused_until(renewal["error"]))
+        # Refused, the quote is refused for the same reason; the batch says it once, in renewal_refusal.
+        assert quote.get("error", {}).get("code") == renewal["error"]["code"], (renewal, quote)
+        quote_answer = ("none",)
+    ok = status["ok"]
+    return {"error": None, "status": ok["status"], "counts_as_member": ok["counts_as_member"], "renewal": renewal_answer, "quote": quote_answer}
+
+
+def answer_of_row(row: pd.Series) -> dict:
+    if cell(row["error_code"]) is not None:
+        return {"error": int(row["error_code"])}
+    if cell(row["renewal_kind"]) is not None:
+        renewal: tuple = ("renews", row["renewal_kind"], row["renewal_plan"], day(row["renewal_start"]), day(row["renewal_end"]),
+                          day(row["renewal_member_since"]))
+        assert cell(row["renewal_refused_until"]) is None
+    else:
+        renewal = ("refused", row["renewal_refusal"], day(row["renewal_refused_until"]))
+    if cell(row["quote_total"]) is not None:
+        # One decimal scale per column (the policy's largest): compared as numbers.
+        quote: tuple = ("priced", row["quote_total"], row["quote_currency"])
+    elif cell(row["quote_error"]) is not None:
+        quote = ("unpriced", row["quote_error"])
+    else:
+        quote = ("none",)
+    return {"error": None, "status": row["status"], "counts_as_member": bool(row["counts_as_member"]), "renewal": renewal, "quote": quote}
+
+
+def vector_cases() -> list:
+    """Every shared status, renewal and renewal-quote vector whose facts a roster row can carry
+    (not those about the request document itself, nor a renewal quote for a number of seats)."""
+    out = []
+    for name in ("status.json", "renewal.json", "quotes_renewal.json"):
+        doc = json.loads((VECTORS / name).read_text())
+        for case in doc["cases"]:
+            request, expect = case["request"], case["expect"]
+            error = expect.get("error", {})
+            if not isinstance(request.get("membership"), dict) or "seats" in request or set(request["membership"]) - {
+                    "member_id", "plan", "member_since", "term", "pending", "cancelled_on", "deceased_on", "override"}:
+                continue
+            if error.get("code", 0) // 100 == 16:  # request_*: the document, not the facts
+                continue
+            out.append(pytest.param(case.get("policy", doc["policy"]), request, expect, id=f"{name[:-5]}::{case['name']}"))
+    return out
+
+
+VECTOR_CASES = vector_cases()
+
+
+def test_the_vectors_the_batch_runs_include_every_fact_column() -> None:
+    assert len(VECTOR_CASES) >= 140
+    facts = {key for case in VECTOR_CASES for key in case.values[1]["membership"]}
+    assert {"pending", "cancelled_on", "deceased_on", "override"} <= facts
+
+
+@pytest.mark.parametrize(("policy", "request_", "expect"), VECTOR_CASES)
+def test_the_batch_answers_the_shared_vectors_like_engine_call(policy: dict, request_: dict, expect: dict) -> None:
+    engine = amscore.Engine(policy)
+    on = dt.date.fromisoformat(request_["date"])
+    terms = request_.get("terms", 1)
+    row = engine.batch(pd.DataFrame([fact_row(request_["membership"])]), on, terms=terms).iloc[0]
+    got = answer_of_row(row)
+    assert got == answer_of_call(engine, request_["membership"], on, terms)
+    # And against the vector itself, for the answer the request asks for.
+    op, want = request_["op"], expect.get("ok")
+    if "error" in expect:
+        code = expect["error"]["code"]
+        if got["error"] is not None:
+            assert got["error"] == code
+        else:
+            assert op != "status_on"
+            assert got["renewal"][1] == expect["error"]["name"] or got["quote"] == ("unpriced", expect["error"]["name"])
+    elif op == "status_on":
+        assert (got["status"], got["counts_as_member"]) == (want["status"], want["counts_as_member"])
+    elif op == "renewal_term":
+        assert got["renewal"] == ("renews", want["kind"], want["plan"], want["term"]["start"], want["term"].get("end"), want["member_since"])
+    else:
+        assert got["quote"] == ("priced", Decimal(want["total"]), want["currency"])
+
+
+def test_a_suspended_override_is_suspended_in_the_batch_as_through_engine_call(engine: amscore.Engine) -> None:
+    members = [
+        {"member_id": "held", "override": {"status": "suspended"}},
+        {"member_id": "held-to-june", "override": {"status": "suspended", "until": "2026-06-30"}},
+        {"member_id": "hold-over", "override": {"status": "suspended", "until": "2026-01-19"}},
+        {"member_id": "restored", "override": {"status": "active"}, "cancelled_on": "2025-12-01"},
+    ]
+    base = {"plan": "individual", "member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"}}
+    docs = [{**base, **m} for m in members]
+    out = engine.batch(pd.DataFrame([fact_row(d) for d in docs]), AS_OF)
+    called = [engine.call({"op": "status_on", "membership": d, "date": AS_OF.isoformat()})["ok"]["status"] for d in docs]
+    assert list(out["status"]) == called == ["suspended", "suspended", "grace", "active"]
+    assert list(out["renewal_refusal"].astype(object).where(out["renewal_refusal"].notna(), None)) == [
+        "status_not_renewable", "status_not_renewable", None, None]
+    # The same through pyarrow, with the override as a categorical column.
+    table = pa.Table.from_pandas(pd.DataFrame([fact_row(d) for d in docs]).astype({"override_status": "category"}), preserve_index=False)
+    assert engine.batch(table, AS_OF).column("status").to_pylist() == called
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NaT, pd.NA], ids=["None", "NaN", "NaT", "NA"])
+def test_a_missing_term_end_is_the_rows_error_unless_the_plan_is_lifetime(engine: amscore.Engine, missing: object) -> None:
+    roster = frame([{"member_id": "open", "term_end": missing}, {"member_id": "ok"},
+                    {"member_id": "lifetime", "plan": "lifetime", "term_end": missing}])
+    out = engine.batch(roster, AS_OF)
+    assert [cell(v) for v in out["error_code"]] == [1307, None, None]
+    assert out.loc[0, "error_name"] == "term_end_missing"
+    assert out.loc[0, "error_message"] == "plan `individual` is not a lifetime plan: its term needs an end"
+    assert pd.isna(out.loc[0, "status"]) and list(out["status"][1:]) == ["grace", "active"]
+    table = engine.batch(pa.Table.from_pandas(roster.astype({"term_end": "datetime64[ns]"}), preserve_index=False), AS_OF)
+    assert table.column("error_code").to_pylist() == [1307, None, None]
+
+
+def test_a_term_end_on_a_lifetime_plan_is_the_rows_error(engine: amscore.Engine) -> None:
+    out = engine.batch(frame([{"plan": "lifetime", "term_end": dt.date(2026, 1, 14)}]), AS_OF)
+    assert (out.loc[0, "error_code"], out.loc[0, "error_name"]) == (1308, "term_end_on_lifetime_plan")
+    assert out.loc[0, "error_message"] == "plan `lifetime` is a lifetime plan: its term has no end (given 2026-01-14)"
+
+
+def test_pending_text_is_read_with_the_roster_grammar_and_a_bad_value_is_its_rows_error(engine: amscore.Engine) -> None:
+    flags = ["true", "false", "Yes", "no", "Y", "n", "1", "0", "", None, "maybe"]
+    out = engine.batch(frame([{"pending": f} for f in flags]), AS_OF)
+    statuses = out["status"].astype(object).where(out["status"].notna(), None)
+    assert list(statuses) == ["pending", "grace", "pending", "grace", "pending", "grace", "pending", "grace", "grace", "grace", None]
+    assert out.iloc[-1]["error_code"] == 1515 and out.iloc[-1]["error_name"] == "unparsable_flag"
+    assert out.iloc[-1]["error_message"] == "pending: not a yes/no value (true/false, yes/no, y/n, 1/0)"
+    # Mixed cells (bools and text, as an object column): each is read on its own; "false" is not pending.
+    mixed = engine.batch(frame([{"pending": v} for v in (True, "false", False, "yes", None)]), AS_OF)
+    assert list(mixed["status"]) == ["pending", "grace", "grace", "pending", "grace"]
+    # pyarrow: a string column, and a bool column.
+    text = pa.Table.from_pandas(frame([{"pending": f} for f in ("false", "TRUE", None)]), preserve_index=False)
+    assert engine.batch(text, AS_OF).column("status").to_pylist() == ["grace", "pending", "grace"]
+    flags_column = pa.Table.from_pandas(frame([{"pending": f} for f in (False, True, None)]), preserve_index=False)
+    assert flags_column.column("pending").type == pa.bool_()
+    assert engine.batch(flags_column, AS_OF).column("status").to_pylist() == ["grace", "pending", "grace"]
+
+
+def test_bad_override_cells_are_their_rows_errors(engine: amscore.Engine) -> None:
+    out = engine.batch(
+        frame([
+            {"override_status": "on hold"},
+            {"override_until": dt.date(2026, 6, 30)},
+            {"override_status": "Suspended", "override_until": "2026-13-01"},
+            {"override_status": "", "override_until": None},
+            {"override_status": "Suspended", "override_until": "2026-06-30"},
+        ]),
+        AS_OF,
+    )
+    assert [cell(v) for v in out["error_code"]] == [1516, 1603, 1103, None, None]
+    assert out.loc[0, "error_message"] == (
+        "override_status: not a status (pending, new, active, grace, lapsed, expired, cancelled, suspended, deceased)")
+    assert out.loc[1, "error_message"] == "override_status: missing value"
+    assert out.loc[2, "error_message"] == "override_until: not a valid date"
+    assert list(out["status"][3:]) == ["grace", "suspended"]
+
+
+def test_deceased_on_is_read(engine: amscore.Engine) -> None:
+    out = engine.batch(frame([{"deceased_on": dt.date(2025, 12, 1)}, {"deceased_on": dt.date(2026, 2, 1)}]), AS_OF)
+    assert list(out["status"]) == ["deceased", "grace"]
+
+
+def test_the_refusal_says_until_when_it_applies(engine: amscore.Engine) -> None:
+    out = engine.batch(frame([{"term_start": dt.date(2025, 6, 1), "term_end": dt.date(2026, 5, 31)}, {}]), AS_OF)
+    assert out.loc[0, "renewal_refusal"] == "renewal_window_not_open"
+    assert out.loc[0, "renewal_refused_until"] == pd.Timestamp("2026-03-02")
+    assert pd.isna(out.loc[1, "renewal_refused_until"])
+    single = engine.call({"op": "renewal_term", "date": AS_OF.isoformat(), "membership": {
+        "member_id": "M", "plan": "individual", "member_since": "2020-01-15", "term": {"start": "2025-06-01", "end": "2026-05-31"}}})
+    assert single["error"]["message"] == "renewal not open until 2026-03-02"
+
+
+# --- Property: for any members, the batch row is what Engine.call says -------------------------
+
+PLANS = [p.id for p in amscore.Engine("amscore").policy.plans]
+LIFETIME = {p.id for p in amscore.Engine("amscore").policy.plans if p.is_lifetime}
+STATUSES = ["pending", "new", "active", "grace", "lapsed", "expired", "cancelled", "suspended", "deceased"]
+YES, NO = ["true", "yes", "Y", "1", True], ["false", "no", "N", "0", "", False, None]
+NULLS = [None, float("nan"), pd.NaT, pd.NA]
+
+
+@st.composite
+def members(draw: st.DrawFn, on: dt.date) -> tuple[dict, dict]:
+    """A membership document for Engine.call and the same facts as roster cells (null term ends,
+    flags and status names written in the ways a frame may hold them)."""
+    near = lambda lo, hi: on + dt.timedelta(days=draw(st.integers(lo, hi)))  # noqa: E731
+    plan = draw(st.sampled_from(PLANS))
+    end = near(-500, 200)
+    start = end - dt.timedelta(days=draw(st.integers(0, 800)))
+    since = start - dt.timedelta(days=draw(st.integers(-30, 3000)))
+    wrong_end = draw(st.integers(0, 5)) == 0  # one in six: a missing end, or an end on a lifetime plan
+    has_end = (plan not in LIFETIME) != wrong_end
+    pending = draw(st.integers(0, 4)) == 0
+    doc: dict = {"member_id": "M", "plan": plan, "member_since": since.isoformat(),
+                 "term": {"start": start.isoformat(), **({"end": end.isoformat()} if has_end else {})}, "pending": pending}
+    row = fact_row(doc)
+    row["term_end"] = end if has_end else draw(st.sampled_from(NULLS))
+    row["pending"] = draw(st.sampled_from(YES if pending else NO))
+    for fact in ("cancelled_on", "deceased_on"):
+        if draw(st.integers(0, 5)) == 0:
+            doc[fact] = near(-300, 300).isoformat()
+            row[fact] = doc[fact]
+    if draw(st.integers(0, 3)) == 0:
+        status = draw(st.sampled_from(STATUSES))
+        until = draw(st.none() | st.just(near(-100, 100)))
+        doc["override"] = {"status": status, **({"until": until.isoformat()} if until else {})}
+        row["override_status"] = draw(st.sampled_from([status, status.upper(), status.capitalize()]))
+        row["override_until"] = until
+    return doc, row
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> tuple[dt.date, int, list[tuple[dict, dict]]]:
+    on = draw(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31)))
+    terms = draw(st.sampled_from([1] * 6 + [2, 3, 0, 4]))
+    return on, terms, draw(st.lists(members(on), min_size=1, max_size=8))
+
+
+@given(rosters())
+@settings(max_examples=150)
+def test_every_batch_row_is_what_engine_call_says_of_the_member(case: tuple[dt.date, int, list[tuple[dict, dict]]]) -> None:
+    engine = amscore.Engine("amscore")
+    on, terms, generated = case
+    out = engine.batch(pd.DataFrame([row for _, row in generated], columns=FACT_COLUMNS), on, terms=terms)
+    for (doc, _), (_, row) in zip(generated, out.iterrows()):
+        assert answer_of_row(row) == answer_of_call(engine, doc, on, terms), doc

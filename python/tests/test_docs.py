@@ -1,4 +1,5 @@
-"""Every example in the native module's docstrings runs and gives what it says."""
+"""Every example in the docstrings of the native module and of the Python-level methods (the
+batch's frame plumbing in ``amscore._batch``) runs and gives what it says."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime
 import doctest
 
 import amscore
+import amscore._batch
 import amscore._core
 import amscore._engine
 
@@ -13,11 +15,12 @@ import amscore._engine
 def test_docstring_examples_run() -> None:
     globs = {name: getattr(amscore, name) for name in amscore.__all__}
     globs.update(amscore=amscore, date=datetime.date)
-    for module in (amscore._core, amscore._engine, amscore):
+    modules = (amscore._core, amscore._engine, amscore, amscore._batch)
+    for module in modules:
         result = doctest.testmod(module, extraglobs=globs, optionflags=doctest.ELLIPSIS, report=True)
         assert result.failed == 0
     finder = doctest.DocTestFinder()
-    with_examples = {t.name.rsplit(".", 1)[-1] for m in (amscore._core, amscore._engine) for t in finder.find(m, globs=globs) if t.examples}
+    with_examples = {t.name.rsplit(".", 1)[-1] for m in modules for t in finder.find(m, globs=globs) if t.examples}
     assert {"Engine", "batch", "status_on", "renewal_term", "quote_join", "quote_renewal", "decide", "Money", "Term", "Policy",
                       "engagement_scores", "segments", "at_risk", "journeys", "cohort_table", "retention_metrics",
                       "snapshot_metrics", "renewal_due", "upgrade_candidates"} <= with_examples

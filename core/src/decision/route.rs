@@ -65,6 +65,16 @@ pub enum Route {
 }
 
 impl Route {
+    /// The route names by severity: `Route::NAMES[usize::from(r.severity())] == r.name()`.
+    ///
+    /// ```
+    /// use amscore::{Queue, Route};
+    /// for r in [Route::SelfService, Route::Staff { queue: Queue::Events }, Route::Refused] {
+    ///     assert_eq!(Route::NAMES[usize::from(r.severity())], r.name());
+    /// }
+    /// ```
+    pub const NAMES: [&'static str; 3] = ["self_service", "staff", "refused"];
+
     /// 0 for self-service, 1 for staff, 2 for refused.
     pub fn severity(&self) -> u8 {
         match self {
