@@ -9,8 +9,8 @@ use crate::{
     guard, out_ptr, Failure,
 };
 
-/// What amscore says of one member on one date (`ams_engine_assess`): the same answer as the
-/// main job's and the Python batch's, from the one core function all three call.
+/// What amscore says of one member on one date (`ams_engine_assess`): the core's per-member
+/// answer (`Engine::assess`, the one the main job gives), converted.
 ///
 /// Each part that can be missing has a result code beside it: `AMS_RESULT_OK` when the part is
 /// there, otherwise why it is not (the part itself is then zeroed). The message of such a code is
@@ -92,8 +92,8 @@ impl ams_assessment {
 
 /// Assesses a membership on `date` for a renewal of `terms` terms: its status, the renewal or
 /// why it is refused, the renewal quote's total or why there is none and, with `decide`, the
-/// online decision on renewing that day. The per-member answer of the main job and the Python
-/// batch; the same status, renewal, total and decision as `ams_engine_status_on`,
+/// online decision on renewing that day: the core's per-member answer (`Engine::assess`), with the
+/// same status, renewal, total and decision as `ams_engine_status_on`,
 /// `ams_engine_renewal_term`, `ams_engine_quote_renewal_total` and `ams_engine_decide_renew`
 /// (asked at 00:00 with no other facts) give, in one call.
 ///
