@@ -63,6 +63,8 @@ enum ams_renewal_kind
   : uint32_t
 #endif // __cplusplus
  {
+  // No renewal (only in `ams_assessment.renewal`, when renewing is refused).
+  AMS_RENEWAL_KIND_NONE = 0,
   // A current member extends from the current term's end.
   AMS_RENEWAL_KIND_EXTEND = 1,
   // A lapsed member reinstates, keeping member-since.
@@ -146,6 +148,10 @@ enum ams_result
   AMS_RESULT_STATUS_DATE_OUT_OF_RANGE = 1305,
   // The member joined after the current term's end.
   AMS_RESULT_JOINED_AFTER_TERM_END = 1306,
+  // The membership's term has no end, but its plan is not a lifetime plan.
+  AMS_RESULT_TERM_END_MISSING = 1307,
+  // The membership's term has an end, but its plan is a lifetime plan.
+  AMS_RESULT_TERM_END_ON_LIFETIME_PLAN = 1308,
   // The renewal window has not opened yet.
   AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN = 1401,
   // Lifetime memberships are not renewed.
@@ -285,6 +291,8 @@ enum ams_route
   : uint32_t
 #endif // __cplusplus
  {
+  // No decision (only in `ams_assessment.decision`, when none was asked for or made).
+  AMS_ROUTE_NONE = 0,
   // The website completes it on its own.
   AMS_ROUTE_SELF_SERVICE = 1,
   // Staff handle it, in `queue`.
@@ -375,66 +383,6 @@ typedef struct ams_membership {
   struct ams_date override_until;
 } ams_membership;
 
-// A wall-clock date and time in the association's time zone, with no zone.
-typedef struct ams_datetime {
-  // The date.
-  struct ams_date date;
-  // The hour, 0 to 23.
-  uint8_t hour;
-  // The minute, 0 to 59.
-  uint8_t minute;
-  // The second, 0 to 59.
-  uint8_t second;
-} ams_datetime;
-
-// An exact amount of money: an integer count of the currency's minor units (cents for USD,
-// yen for JPY, fils for KWD) and the ISO 4217 code, NUL-terminated (`"USD"`).
-// `{12345, "USD"}` is 123.45 USD.
-typedef struct ams_money {
-  // The amount in minor units.
-  int64_t minor_units;
-  // The ISO 4217 currency code, NUL-terminated.
-  char currency[4];
-} ams_money;
-
-// A member asking the website to renew (the JSON request `{"action": {"kind": "renew"}}`).
-typedef struct ams_renew_request {
-  // The member's membership.
-  struct ams_membership membership;
-  // When the member asks.
-  struct ams_datetime at;
-  // Terms bought at once.
-  uint32_t terms;
-  // Whether `balance_due` is set.
-  bool has_balance_due;
-  // What the member owes now (unpaid invoices).
-  struct ams_money balance_due;
-} ams_renew_request;
-
-// The answer to a self-service request, in short. The reasons' messages, the quote's lines and
-// the full list of reasons are in the JSON gateway's `decide` answer.
-typedef struct ams_decision {
-  // Where the request goes.
-  ams_route route;
-  // The staff queue when `route` is `AMS_ROUTE_STAFF`, else `AMS_QUEUE_NONE`.
-  ams_queue queue;
-  // How many reasons apply (0 for self-service).
-  uint32_t reason_count;
-  // The first reason's stable snake_case code (`"renewal_window_not_open"`), a static string
-  // (never free it) of `first_reason_len` bytes, not NUL-terminated; NULL when there is none.
-  const char *first_reason;
-  // The length of `first_reason` in bytes.
-  size_t first_reason_len;
-  // Whether `next_date` is set: the day the request becomes self-service, if time alone clears it.
-  bool has_next_date;
-  // The day the request becomes self-service.
-  struct ams_date next_date;
-  // Whether `total` is set (self-service renewals carry a quote).
-  bool has_total;
-  // The quote's total.
-  struct ams_money total;
-} ams_decision;
-
 // A membership's status on a date, with what it allows. (The association's label for the
 // status is in the JSON gateway's `status_on` answer.)
 typedef struct ams_member_status {
@@ -445,20 +393,6 @@ typedef struct ams_member_status {
   // Whether the member may renew.
   bool renewable;
 } ams_member_status;
-
-// The first term of a join.
-typedef struct ams_join_term {
-  // The member's join date (member-since).
-  struct ams_date member_since;
-  // The term's first day.
-  struct ams_date term_start;
-  // The term's last day (inclusive); zeroed when `lifetime` is true.
-  struct ams_date term_end;
-  // The term never ends.
-  bool lifetime;
-  // The join fell on or after the rollover day, so the term also covers the next period.
-  bool rolled_over;
-} ams_join_term;
 
 // The outcome of a renewal.
 typedef struct ams_renewal {
@@ -484,12 +418,145 @@ typedef struct ams_renewal {
   struct ams_date member_since;
 } ams_renewal;
 
+// An exact amount of money: an integer count of the currency's minor units (cents for USD,
+// yen for JPY, fils for KWD) and the ISO 4217 code, NUL-terminated (`"USD"`).
+// `{12345, "USD"}` is 123.45 USD.
+typedef struct ams_money {
+  // The amount in minor units.
+  int64_t minor_units;
+  // The ISO 4217 currency code, NUL-terminated.
+  char currency[4];
+} ams_money;
+
+// The answer to a self-service request, in short. The reasons' messages, the quote's lines and
+// the full list of reasons are in the JSON gateway's `decide` answer.
+typedef struct ams_decision {
+  // Where the request goes.
+  ams_route route;
+  // The staff queue when `route` is `AMS_ROUTE_STAFF`, else `AMS_QUEUE_NONE`.
+  ams_queue queue;
+  // How many reasons apply (0 for self-service).
+  uint32_t reason_count;
+  // The first reason's stable snake_case code (`"renewal_window_not_open"`), a static string
+  // (never free it) of `first_reason_len` bytes, not NUL-terminated; NULL when there is none.
+  const char *first_reason;
+  // The length of `first_reason` in bytes.
+  size_t first_reason_len;
+  // Whether `next_date` is set: the day the request becomes self-service, if time alone clears it.
+  bool has_next_date;
+  // The day the request becomes self-service.
+  struct ams_date next_date;
+  // Whether `total` is set (self-service renewals carry a quote).
+  bool has_total;
+  // The quote's total.
+  struct ams_money total;
+} ams_decision;
+
+// What amscore says of one member on one date (`ams_engine_assess`): the core's per-member
+// answer (`Engine::assess`, the one the main job gives), converted.
+//
+// Each part that can be missing has a result code beside it: `AMS_RESULT_OK` when the part is
+// there, otherwise why it is not (the part itself is then zeroed). The message of such a code is
+// `ams_result_message`; the call's last error is not changed by a refused part.
+typedef struct ams_assessment {
+  // The status on the date, with what it allows.
+  struct ams_member_status status;
+  // `AMS_RESULT_OK` when `renewal` holds the renewal; otherwise why renewing on the date is
+  // refused (the first reason, such as `AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN`).
+  ams_result renewal_result;
+  // The renewal on the date, when `renewal_result` is `AMS_RESULT_OK`; otherwise zeroed
+  // (`AMS_RENEWAL_KIND_NONE`, plan NULL).
+  struct ams_renewal renewal;
+  // Whether `refused_until` is set: the refusal stops applying on a known day.
+  bool has_refused_until;
+  // The first day the renewal's refusal no longer applies (the day the renewal window opens).
+  struct ams_date refused_until;
+  // `AMS_RESULT_OK` when `quote_total` holds the renewal quote's total; otherwise why there is
+  // none (the renewal's refusal when renewing is refused, else why it cannot be priced).
+  ams_result quote_result;
+  // The renewal quote's total, fees included; zeroed when `quote_result` is not OK.
+  struct ams_money quote_total;
+  // Whether `decision` holds the online decision on renewing that day (asked for with
+  // `decide`, and decided).
+  bool has_decision;
+  // `AMS_RESULT_OK`, or why the decision asked for could not be made.
+  ams_result decision_result;
+  // The online decision on renewing that day (a renewal request at the start of the day, the
+  // membership the only fact), when `has_decision`; otherwise zeroed (`AMS_ROUTE_NONE`).
+  struct ams_decision decision;
+} ams_assessment;
+
+// A wall-clock date and time in the association's time zone, with no zone.
+typedef struct ams_datetime {
+  // The date.
+  struct ams_date date;
+  // The hour, 0 to 23.
+  uint8_t hour;
+  // The minute, 0 to 59.
+  uint8_t minute;
+  // The second, 0 to 59.
+  uint8_t second;
+} ams_datetime;
+
+// A member asking the website to renew (the JSON request `{"action": {"kind": "renew"}}`).
+typedef struct ams_renew_request {
+  // The member's membership.
+  struct ams_membership membership;
+  // When the member asks.
+  struct ams_datetime at;
+  // Terms bought at once.
+  uint32_t terms;
+  // Whether `balance_due` is set.
+  bool has_balance_due;
+  // What the member owes now (unpaid invoices).
+  struct ams_money balance_due;
+} ams_renew_request;
+
+// The first term of a join.
+typedef struct ams_join_term {
+  // The member's join date (member-since).
+  struct ams_date member_since;
+  // The term's first day.
+  struct ams_date term_start;
+  // The term's last day (inclusive); zeroed when `lifetime` is true.
+  struct ams_date term_end;
+  // The term never ends.
+  bool lifetime;
+  // The join fell on or after the rollover day, so the term also covers the next period.
+  bool rolled_over;
+} ams_join_term;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 // The library's version as a static NUL-terminated string (`"0.1.0"`); never free it.
 const char *ams_version(void);
+
+// Assesses a membership on `date` for a renewal of `terms` terms: its status, the renewal or
+// why it is refused, the renewal quote's total or why there is none and, with `decide`, the
+// online decision on renewing that day: the core's per-member answer (`Engine::assess`), with the
+// same status, renewal, total and decision as `ams_engine_status_on`,
+// `ams_engine_renewal_term`, `ams_engine_quote_renewal_total` and `ams_engine_decide_renew`
+// (asked at 00:00 with no other facts) give, in one call.
+//
+// A refused renewal or quote is part of the answer (a code in `renewal_result`,
+// `quote_result`), not a failure of the call; the call fails only for facts that have no status.
+//
+// # Safety
+// `engine` must come from `ams_engine_new_*`; `membership` must point to a valid
+// `ams_membership` whose `plan` is valid for `plan_len` bytes; `assessment_out` must be valid
+// for writing.
+//
+// # Errors
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_INVALID_DATE`, and the lifecycle errors (1300 block), as `ams_engine_status_on`.
+ams_result ams_engine_assess(const struct ams_engine *engine,
+                             const struct ams_membership *membership,
+                             struct ams_date date,
+                             uint32_t terms,
+                             bool decide,
+                             struct ams_assessment *assessment_out);
 
 // Decides a member's request to renew on the website: self-service, staff (which queue) or
 // refused, and why (the JSON gateway's `decide` with a `renew` action).

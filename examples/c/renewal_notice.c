@@ -42,14 +42,10 @@ int main(void) {
     member.term_start = (ams_date){2025, 1, 15};
     member.term_end = (ams_date){2026, 1, 14};
 
-    /* 3. Ask: what is the status today, and what does renewing today buy? */
+    /* 3. Ask once: the status today, what renewing today buys and what it costs. */
     ams_date today = {2026, 1, 20};
-    ams_member_status status;
-    ams_renewal renewal;
-    r = ams_engine_status_on(engine, &member, today, &status);
-    if (r == AMS_RESULT_OK) {
-        r = ams_engine_renewal_term(engine, &member, today, 1, &renewal);
-    }
+    ams_assessment a;
+    r = ams_engine_assess(engine, &member, today, 1, false, &a);
     if (r != AMS_RESULT_OK) {
         ams_engine_free(engine);
         return fail(r);
@@ -58,13 +54,24 @@ int main(void) {
     printf("Dear member,\n\n");
     printf("your term ends on %04d-%02u-%02u; today you %s.\n", (int)member.term_end.year,
            (unsigned)member.term_end.month, (unsigned)member.term_end.day,
-           status.status == AMS_STATUS_GRACE ? "are in your grace period"
-           : status.counts_as_member         ? "are a member in good standing"
-                                             : "are no longer a member");
-    printf("%s on the plan '%.*s' from %04d-%02u-%02u to %04d-%02u-%02u.\n", kind_text(renewal.kind),
-           (int)renewal.plan_len, renewal.plan, (int)renewal.term_start.year, (unsigned)renewal.term_start.month,
-           (unsigned)renewal.term_start.day, (int)renewal.term_end.year, (unsigned)renewal.term_end.month,
-           (unsigned)renewal.term_end.day);
+           a.status.status == AMS_STATUS_GRACE ? "are in your grace period"
+           : a.status.counts_as_member         ? "are a member in good standing"
+                                               : "are no longer a member");
+    if (a.renewal_result != AMS_RESULT_OK) {
+        /* Refused: the part's code says why (and refused_until, when it opens). */
+        printf("You cannot renew today: %s.\n", ams_result_message(a.renewal_result));
+    } else {
+        printf("%s on the plan '%.*s' from %04d-%02u-%02u to %04d-%02u-%02u", kind_text(a.renewal.kind),
+               (int)a.renewal.plan_len, a.renewal.plan, (int)a.renewal.term_start.year,
+               (unsigned)a.renewal.term_start.month, (unsigned)a.renewal.term_start.day,
+               (int)a.renewal.term_end.year, (unsigned)a.renewal.term_end.month, (unsigned)a.renewal.term_end.day);
+        if (a.quote_result == AMS_RESULT_OK) {
+            /* Minor units: 21000 USD cents is 210.00 USD (a two-decimal currency). */
+            printf(", for %lld.%02lld %s", (long long)(a.quote_total.minor_units / 100),
+                   (long long)(a.quote_total.minor_units % 100), a.quote_total.currency);
+        }
+        printf(".\n");
+    }
 
     /* 4. Free the engine once, when no thread uses it any more. */
     ams_engine_free(engine);

@@ -2,9 +2,10 @@
 
 use std::ffi::c_char;
 
-use amscore::{Action, MemberFacts, Queue, Route, SelfServiceRequest};
+use amscore::{Action, Decision, MemberFacts, Queue, Route, SelfServiceRequest};
 use time::{PrimitiveDateTime, Time};
 
+use crate::typed::NO_DATE;
 use crate::{ams_date, ams_engine, ams_membership, ams_money, ams_result, deref, guard, out_ptr, Failure};
 
 /// A wall-clock date and time in the association's time zone, with no zone.
@@ -39,6 +40,8 @@ impl ams_datetime {
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ams_route {
+    /// No decision (only in `ams_assessment.decision`, when none was asked for or made).
+    None = 0,
     /// The website completes it on its own.
     SelfService = 1,
     /// Staff handle it, in `queue`.
@@ -105,6 +108,61 @@ pub struct ams_decision {
     pub total: ams_money,
 }
 
+impl ams_decision {
+    /// No decision: every field zero, the first reason NULL (`ams_assessment.decision` when
+    /// none was asked for or made).
+    pub(crate) const NONE: ams_decision = ams_decision {
+        route: ams_route::None,
+        queue: ams_queue::None,
+        reason_count: 0,
+        first_reason: std::ptr::null(),
+        first_reason_len: 0,
+        has_next_date: false,
+        next_date: NO_DATE,
+        has_total: false,
+        total: ams_money::NONE,
+    };
+
+    /// The C form of a core decision: its reasons' codes are the core's static names.
+    pub(crate) fn from_core(d: &Decision) -> Result<ams_decision, Failure> {
+        let (route, queue) = route_and_queue(d.route);
+        let first = d.reasons.first().map(|r| r.code.as_str());
+        let total = d.quote.as_ref().map(|q| ams_money::from_money(&q.total)).transpose()?;
+        Ok(ams_decision {
+            route,
+            queue,
+            reason_count: u32::try_from(d.reasons.len()).unwrap_or(u32::MAX),
+            first_reason: first.map_or(std::ptr::null(), |s| s.as_ptr().cast()),
+            first_reason_len: first.map_or(0, str::len),
+            has_next_date: d.next_date.is_some(),
+            next_date: d.next_date.map_or(NO_DATE, ams_date::from),
+            has_total: total.is_some(),
+            total: total.unwrap_or(ams_money::NONE),
+        })
+    }
+}
+
+/// The C route and queue of a core route. The C numbers are ABI: a test checks this mapping
+/// against the core's names of its routes and queues.
+fn route_and_queue(route: Route) -> (ams_route, ams_queue) {
+    match route {
+        Route::SelfService => (ams_route::SelfService, ams_queue::None),
+        Route::Refused => (ams_route::Refused, ams_queue::None),
+        Route::Staff { queue } => (ams_route::Staff, queue.into()),
+    }
+}
+
+impl From<Queue> for ams_queue {
+    fn from(queue: Queue) -> ams_queue {
+        match queue {
+            Queue::Membership => ams_queue::Membership,
+            Queue::Events => ams_queue::Events,
+            Queue::Finance => ams_queue::Finance,
+            Queue::Records => ams_queue::Records,
+        }
+    }
+}
+
 /// Decides a member's request to renew on the website: self-service, staff (which queue) or
 /// refused, and why (the JSON gateway's `decide` with a `renew` action).
 ///
@@ -143,35 +201,41 @@ pub unsafe extern "C" fn ams_engine_decide_renew(
             member: Some(facts),
             action: Action::Renew { terms: request.terms },
         };
-        let d = engine.engine.decide(&core_request)?;
-        let (route, queue) = match d.route {
-            Route::SelfService => (ams_route::SelfService, ams_queue::None),
-            Route::Refused => (ams_route::Refused, ams_queue::None),
-            Route::Staff { queue } => (
-                ams_route::Staff,
-                match queue {
-                    Queue::Membership => ams_queue::Membership,
-                    Queue::Events => ams_queue::Events,
-                    Queue::Finance => ams_queue::Finance,
-                    Queue::Records => ams_queue::Records,
-                },
-            ),
-        };
-        let first = d.reasons.first().map(|r| r.code.as_str());
-        let total = d.quote.as_ref().map(|q| ams_money::from_money(&q.total)).transpose()?;
-        let out = ams_decision {
-            route,
-            queue,
-            reason_count: u32::try_from(d.reasons.len()).unwrap_or(u32::MAX),
-            first_reason: first.map_or(std::ptr::null(), |s| s.as_ptr().cast()),
-            first_reason_len: first.map_or(0, str::len),
-            has_next_date: d.next_date.is_some(),
-            next_date: d.next_date.map_or(crate::typed::NO_DATE, ams_date::from),
-            has_total: total.is_some(),
-            total: total.unwrap_or(ams_money { minor_units: 0, currency: [0; 4] }),
-        };
+        let out = ams_decision::from_core(&engine.engine.decide(&core_request)?)?;
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { decision_out.write(out) };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amscore::{ReasonCode, RequestKind};
+
+    use crate::header_enumerators;
+
+    #[test]
+    fn ams_route_and_ams_queue_number_every_core_route_and_queue_by_its_name() {
+        let routes = header_enumerators("AMS_ROUTE_");
+        let queues = header_enumerators("AMS_QUEUE_");
+        // Every route a decision can take: self-service, or where some reason sends some kind.
+        let mut seen = std::collections::BTreeSet::new();
+        let reached = ReasonCode::ALL.iter().flat_map(|c| RequestKind::ALL.iter().map(move |k| c.route(*k)));
+        for route in std::iter::once(Route::SelfService).chain(reached) {
+            let (r, q) = route_and_queue(route);
+            assert_eq!(routes.get(route.name()), Some(&(r as u32)), "ams_route for {}", route.name());
+            let queue = match route {
+                Route::Staff { queue } => queue.as_str(),
+                Route::SelfService | Route::Refused => "none",
+            };
+            assert_eq!(queues.get(queue), Some(&(q as u32)), "ams_queue for {queue}");
+            seen.insert(route.name());
+            seen.insert(queue);
+        }
+        let named: std::collections::BTreeSet<&str> =
+            routes.keys().chain(queues.keys()).map(String::as_str).filter(|n| *n != "none").collect();
+        seen.remove("none");
+        assert_eq!(seen, named, "every C route and queue is one the core reaches");
+    }
 }

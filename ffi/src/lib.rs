@@ -1,11 +1,12 @@
 //! The C API of amscore: engine handles, the JSON gateway, typed fast paths (status, terms, quote
-//! totals, the renewal decision) and result codes.
+//! totals, the renewal decision, the per-member assessment) and result codes.
 //!
 //! Every exported function runs inside a panic boundary, checks every pointer for NULL, and
 //! writes its outputs only on success. The header `include/amscore.h` is generated from this
 //! crate by the cbindgen CLI (see `ffi/cbindgen.toml`).
 #![allow(non_camel_case_types)]
 
+mod assessment;
 mod decision;
 mod engine;
 mod quote;
@@ -15,6 +16,7 @@ mod typed;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub use assessment::*;
 pub use decision::*;
 pub use engine::*;
 pub use quote::*;
@@ -118,6 +120,22 @@ unsafe fn copy_out(bytes: &[u8], buf: *mut c_char, cap: usize, out_n: *mut usize
         out_n.write(bytes.len());
     }
     Ok(())
+}
+
+/// The enumerators of the committed header whose names start with `prefix` (`AMS_STATUS_`): each
+/// name without the prefix, lowercased (`grace`), with its number.
+#[cfg(test)]
+pub(crate) fn header_enumerators(prefix: &str) -> std::collections::BTreeMap<String, u32> {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/amscore.h"))
+        .expect("include/amscore.h is committed");
+    header
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(prefix))
+        .filter_map(|l| {
+            let (name, number) = l.trim_end_matches(',').split_once(" = ")?;
+            Some((name.to_lowercase(), number.parse().expect("numeric enumerator")))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub struct ams_money {
 }
 
 impl ams_money {
+    /// No amount: zero minor units, an empty currency code.
+    pub(crate) const NONE: ams_money = ams_money { minor_units: 0, currency: [0; 4] };
+
     /// An `ams_money` from a core amount (which must be a whole number of minor units).
     pub(crate) fn from_money(m: &Money) -> Result<ams_money, Failure> {
         let minor_units = m.to_minor_units().map_err(amscore::Error::from)?;

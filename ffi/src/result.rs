@@ -75,6 +75,10 @@ pub enum ams_result {
     StatusDateOutOfRange = 1305,
     /// The member joined after the current term's end.
     JoinedAfterTermEnd = 1306,
+    /// The membership's term has no end, but its plan is not a lifetime plan.
+    TermEndMissing = 1307,
+    /// The membership's term has an end, but its plan is a lifetime plan.
+    TermEndOnLifetimePlan = 1308,
     /// The renewal window has not opened yet.
     RenewalWindowNotOpen = 1401,
     /// Lifetime memberships are not renewed.
@@ -238,6 +242,8 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::NoStatusRuleMatched, c"no_status_rule_matched", c"no status rule matches the date"),
     (ams_result::StatusDateOutOfRange, c"status_date_out_of_range", c"date out of range computing a status"),
     (ams_result::JoinedAfterTermEnd, c"joined_after_term_end", c"member joined after the term's end"),
+    (ams_result::TermEndMissing, c"term_end_missing", c"term end missing on a plan that is not lifetime"),
+    (ams_result::TermEndOnLifetimePlan, c"term_end_on_lifetime_plan", c"term end on a lifetime plan"),
     (ams_result::RenewalWindowNotOpen, c"renewal_window_not_open", c"renewal window not open yet"),
     (ams_result::LifetimeNotRenewable, c"lifetime_not_renewable", c"lifetime memberships are not renewed"),
     (ams_result::StatusNotRenewable, c"status_not_renewable", c"status does not allow renewal"),

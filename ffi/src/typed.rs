@@ -3,7 +3,9 @@
 use std::cell::Cell;
 use std::ffi::c_char;
 
-use amscore::{MemberId, Membership, PlanId, RenewalKind, Status, StatusOverride, Term};
+use amscore::{
+    Engine, MemberId, MemberStatus, Membership, PlanId, RenewalKind, RenewalTerm, Status, StatusOverride, Term,
+};
 use time::{Date, Month};
 
 use crate::{ams_engine, ams_result, deref, guard, out_ptr, str_arg, Failure};
@@ -109,12 +111,25 @@ fn status_from_number(n: u32) -> Option<Status> {
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ams_renewal_kind {
+    /// No renewal (only in `ams_assessment.renewal`, when renewing is refused).
+    None = 0,
     /// A current member extends from the current term's end.
     Extend = 1,
     /// A lapsed member reinstates, keeping member-since.
     Reinstate = 2,
     /// A new join; member-since resets.
     Rejoin = 3,
+}
+
+impl From<RenewalKind> for ams_renewal_kind {
+    fn from(kind: RenewalKind) -> ams_renewal_kind {
+        // The C numbers are ABI: a test checks this mapping against the core's list of kinds.
+        match kind {
+            RenewalKind::Extend => ams_renewal_kind::Extend,
+            RenewalKind::Reinstate => ams_renewal_kind::Reinstate,
+            RenewalKind::Rejoin => ams_renewal_kind::Rejoin,
+        }
+    }
 }
 
 /// What the AMS knows about one membership (the facts of the JSON `membership` object). Zero
@@ -201,6 +216,12 @@ pub struct ams_member_status {
     pub renewable: bool,
 }
 
+impl From<&MemberStatus> for ams_member_status {
+    fn from(s: &MemberStatus) -> ams_member_status {
+        ams_member_status { status: s.status.into(), counts_as_member: s.counts_as_member, renewable: s.renewable }
+    }
+}
+
 /// The first term of a join.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,6 +264,38 @@ pub struct ams_renewal {
     pub member_since: ams_date,
 }
 
+impl ams_renewal {
+    /// No renewal: every field zero, the plan NULL (`ams_assessment.renewal` when renewing is
+    /// refused).
+    pub(crate) const NONE: ams_renewal = ams_renewal {
+        kind: ams_renewal_kind::None,
+        status_before: ams_status::None,
+        plan: std::ptr::null(),
+        plan_len: 0,
+        term_start: NO_DATE,
+        term_end: NO_DATE,
+        lifetime: false,
+        terms: 0,
+        member_since: NO_DATE,
+    };
+
+    /// The C form of a core renewal; its plan id is lent from the engine, which owns its plans.
+    pub(crate) fn from_core(engine: &Engine, r: &RenewalTerm) -> Result<ams_renewal, Failure> {
+        let plan = engine.plan(&r.plan).map_err(amscore::Error::from)?;
+        Ok(ams_renewal {
+            kind: r.kind.into(),
+            status_before: r.status_before.into(),
+            plan: plan.id.as_str().as_ptr().cast(),
+            plan_len: plan.id.as_str().len(),
+            term_start: r.term.start.into(),
+            term_end: r.term.end.map_or(NO_DATE, ams_date::from),
+            lifetime: r.term.end.is_none(),
+            terms: r.terms,
+            member_since: r.member_since.into(),
+        })
+    }
+}
+
 pub(crate) const NO_DATE: ams_date = ams_date { year: 0, month: 0, day: 0 };
 
 /// The status of a membership on a date (the JSON gateway's `status_on`).
@@ -273,8 +326,7 @@ pub unsafe extern "C" fn ams_engine_status_on(
         let s = date.to_date("date").and_then(|d| Ok(engine.engine.status_on(&m, d)?));
         recycle(m.plan);
         let s = s?;
-        let out =
-            ams_member_status { status: s.status.into(), counts_as_member: s.counts_as_member, renewable: s.renewable };
+        let out = ams_member_status::from(&s);
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { status_out.write(out) };
         Ok(())
@@ -352,26 +404,57 @@ pub unsafe extern "C" fn ams_engine_renewal_term(
         let m = unsafe { membership.read() }?;
         let r = date.to_date("date").and_then(|d| Ok(engine.engine.renewal_term(&m, d, terms)?));
         recycle(m.plan);
-        let r = r?;
-        // The engine owns its plans, so the id can be lent for the engine's lifetime.
-        let plan = engine.engine.plan(&r.plan).map_err(amscore::Error::from)?;
-        let out = ams_renewal {
-            kind: match r.kind {
-                RenewalKind::Extend => ams_renewal_kind::Extend,
-                RenewalKind::Reinstate => ams_renewal_kind::Reinstate,
-                RenewalKind::Rejoin => ams_renewal_kind::Rejoin,
-            },
-            status_before: r.status_before.into(),
-            plan: plan.id.as_str().as_ptr().cast(),
-            plan_len: plan.id.as_str().len(),
-            term_start: r.term.start.into(),
-            term_end: r.term.end.map_or(NO_DATE, ams_date::from),
-            lifetime: r.term.end.is_none(),
-            terms: r.terms,
-            member_since: r.member_since.into(),
-        };
+        let out = ams_renewal::from_core(&engine.engine, &r?)?;
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { renewal_out.write(out) };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header_enumerators;
+
+    /// The snake_case names the core's policy schema lists for one of its enums.
+    fn core_names(definition: &str) -> Vec<String> {
+        let schema = amscore::policy_schema();
+        schema["$defs"][definition]["oneOf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{definition} in the policy schema"))
+            .iter()
+            .map(|v| v["const"].as_str().expect("a name").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn ams_status_numbers_every_core_status_by_its_name() {
+        let header = header_enumerators("AMS_STATUS_");
+        let core = core_names("Status");
+        let mut c_names: Vec<&String> = header.keys().filter(|n| *n != "none").collect();
+        c_names.sort();
+        let mut core_sorted: Vec<&String> = core.iter().collect();
+        core_sorted.sort();
+        assert_eq!(c_names, core_sorted, "the header's ams_status names against the core's statuses");
+        assert_eq!(header.get("none"), Some(&0));
+        for name in &core {
+            let status: Status = serde_json::from_value(serde_json::json!(name)).expect("a core status");
+            assert_eq!(status.as_str(), name);
+            let number = ams_status::from(status) as u32;
+            assert_eq!(Some(&number), header.get(name), "ams_status for {name}");
+            assert_eq!(status_from_number(number), Some(status), "the status numbered {number}");
+        }
+    }
+
+    #[test]
+    fn ams_renewal_kind_numbers_every_core_renewal_kind_by_its_name() {
+        let header = header_enumerators("AMS_RENEWAL_KIND_");
+        let core = core_names("RenewalKind");
+        assert_eq!(header.len(), core.len() + 1, "the core's kinds and NONE: {header:?}");
+        assert_eq!(header.get("none"), Some(&0));
+        for name in &core {
+            let kind: RenewalKind = serde_json::from_value(serde_json::json!(name)).expect("a core renewal kind");
+            assert_eq!(Some(&(ams_renewal_kind::from(kind) as u32)), header.get(name), "ams_renewal_kind for {name}");
+        }
+    }
 }

@@ -481,6 +481,106 @@ static void typed(const ams_engine *e) {
         "request.balance_due.currency", untouched(&dec, sizeof dec));
 }
 
+/* A term end that disagrees with the plan's kind: an annual plan's term with no end
+ * (`lifetime` set, the typed struct's "no end") and a lifetime plan's term with an end. Every
+ * typed call that reads a membership refuses it, and so does the gateway. */
+static void term_end_and_plan_kind(const ams_engine *e) {
+#define MISSING_MESSAGE "plan `individual` is not a lifetime plan: its term needs an end"
+#define ON_LIFETIME_MESSAGE "plan `lifetime` is a lifetime plan: its term has no end (given 2026-01-14)"
+    ams_membership no_end = individual();
+    no_end.lifetime = true;
+    ams_membership lifetime_with_end = individual();
+    lifetime_with_end.plan = "lifetime";
+    lifetime_with_end.plan_len = strlen(lifetime_with_end.plan);
+    const ams_membership *members[2] = {&no_end, &lifetime_with_end};
+    const ams_result codes[2] = {AMS_RESULT_TERM_END_MISSING, AMS_RESULT_TERM_END_ON_LIFETIME_PLAN};
+    const char *result_messages[2] = {"term end missing on a plan that is not lifetime", "term end on a lifetime plan"};
+    const char *messages[2] = {MISSING_MESSAGE, ON_LIFETIME_MESSAGE};
+    const char *decide_messages[2] = {"member.membership.term: " MISSING_MESSAGE,
+                                      "member.membership.term: " ON_LIFETIME_MESSAGE};
+    const char *names[2][5] = {
+        {"status_on: annual plan, no term end", "renewal_term: annual plan, no term end",
+         "quote_renewal_total: annual plan, no term end", "decide_renew: annual plan, no term end",
+         "assess: annual plan, no term end"},
+        {"status_on: lifetime plan with a term end", "renewal_term: lifetime plan with a term end",
+         "quote_renewal_total: lifetime plan with a term end", "decide_renew: lifetime plan with a term end",
+         "assess: lifetime plan with a term end"},
+    };
+    for (int i = 0; i < 2; i++) {
+        const ams_membership *m = members[i];
+        ams_member_status st;
+        ams_renewal rn;
+        ams_money total;
+        ams_decision dec;
+        ams_assessment as;
+        memset(&st, POISON, sizeof st);
+        prime();
+        ROW(names[i][0], ams_engine_status_on(e, m, d(2025, 6, 1), &st), codes[i], result_messages[i], messages[i], "",
+            untouched(&st, sizeof st));
+        memset(&rn, POISON, sizeof rn);
+        prime();
+        ROW(names[i][1], ams_engine_renewal_term(e, m, d(2026, 1, 2), 1, &rn), codes[i], result_messages[i],
+            messages[i], "", untouched(&rn, sizeof rn));
+        memset(&total, POISON, sizeof total);
+        prime();
+        ROW(names[i][2], ams_engine_quote_renewal_total(e, m, d(2026, 1, 2), 1, 0, &total), codes[i],
+            result_messages[i], messages[i], "", untouched(&total, sizeof total));
+        /* The decision refuses the facts as a decision error, with the path of the request's term. */
+        ams_renew_request req = renew_request();
+        req.membership = *m;
+        memset(&dec, POISON, sizeof dec);
+        prime();
+        ROW(names[i][3], ams_engine_decide_renew(e, &req, &dec), AMS_RESULT_INCONSISTENT_MEMBER_FACTS,
+            "inconsistent member facts", decide_messages[i], "member.membership.term", untouched(&dec, sizeof dec));
+        for (int decide = 0; decide < 2; decide++) {
+            memset(&as, POISON, sizeof as);
+            prime();
+            ROW(names[i][4], ams_engine_assess(e, m, d(2026, 1, 2), 1, decide, &as), codes[i], result_messages[i],
+                messages[i], "", untouched(&as, sizeof as));
+        }
+    }
+    document_row("call: status_on, annual plan, membership without term end", e,
+                 S("{\"op\":\"status_on\",\"date\":\"2025-06-01\",\"membership\":{\"member_id\":\"M\","
+                   "\"plan\":\"individual\",\"member_since\":\"2025-01-15\",\"term\":{\"start\":\"2025-01-15\"}}}"),
+                 "{\"error\":{\"code\":1307,\"message\":\"" MISSING_MESSAGE "\",\"name\":\"term_end_missing\"}}");
+    document_row("call: status_on, lifetime plan with a term end", e,
+                 S("{\"op\":\"status_on\",\"date\":\"2025-06-01\",\"membership\":{\"member_id\":\"M\","
+                   "\"plan\":\"lifetime\",\"member_since\":\"2025-01-15\",\"term\":{\"start\":\"2025-01-15\","
+                   "\"end\":\"2026-01-14\"}}}"),
+                 "{\"error\":{\"code\":1308,\"message\":\"" ON_LIFETIME_MESSAGE
+                 "\",\"name\":\"term_end_on_lifetime_plan\"}}");
+#undef MISSING_MESSAGE
+#undef ON_LIFETIME_MESSAGE
+}
+
+/* The assessment: NULL for each pointer argument, an impossible date, an unknown plan. */
+static void assessment(const ams_engine *e) {
+    ams_membership m = individual();
+    ams_assessment as;
+    memset(&as, POISON, sizeof as);
+    prime();
+    ROW("assess: engine NULL", ams_engine_assess(NULL, &m, d(2025, 6, 1), 1, true, &as), AMS_RESULT_NULL_PARAMETER,
+        "a pointer argument was NULL", "engine is NULL", "engine", untouched(&as, sizeof as));
+    prime();
+    ROW("assess: membership NULL", ams_engine_assess(e, NULL, d(2025, 6, 1), 1, true, &as), AMS_RESULT_NULL_PARAMETER,
+        "a pointer argument was NULL", "membership is NULL", "membership", untouched(&as, sizeof as));
+    prime();
+    ROW("assess: assessment_out NULL", ams_engine_assess(e, &m, d(2025, 6, 1), 1, true, NULL),
+        AMS_RESULT_NULL_PARAMETER, "a pointer argument was NULL", "assessment_out is NULL", "assessment_out", 1);
+    prime();
+    ROW("assess: 2025-02-30", ams_engine_assess(e, &m, d(2025, 2, 30), 1, false, &as), AMS_RESULT_INVALID_DATE,
+        "invalid date", "date: invalid date `2025-02-30`: expected YYYY-MM-DD", "date", untouched(&as, sizeof as));
+    prime();
+    ROW("assess: date before joining", ams_engine_assess(e, &m, d(2025, 1, 14), 1, true, &as),
+        AMS_RESULT_DATE_BEFORE_JOIN, "date before the member joined",
+        "2025-01-14 is before the member joined on 2025-01-15", "", untouched(&as, sizeof as));
+    m.plan = "platinum";
+    m.plan_len = strlen(m.plan);
+    prime();
+    ROW("assess: unknown plan", ams_engine_assess(e, &m, d(2025, 6, 1), 1, true, &as), AMS_RESULT_UNKNOWN_PLAN,
+        "unknown plan", "unknown plan `platinum`", "", untouched(&as, sizeof as));
+}
+
 int main(void) {
     ams_engine *e = NULL;
     CHECK_RESULT(ams_engine_new_from_preset(S("amscore"), &e), AMS_RESULT_OK);
@@ -491,6 +591,8 @@ int main(void) {
     gateway(e);
     last_error_readers();
     typed(e);
+    term_end_and_plan_kind(e);
+    assessment(e);
     ams_engine_free(e);
     printf("bad inputs: %d catalogue rows\n", rows);
     return check_summary("test_bad_inputs");

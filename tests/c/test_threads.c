@@ -1,5 +1,5 @@
-/* Eight threads share one engine and run the same workload (gateway, typed status, join and
- * quote calls) at once;
+/* Eight threads share one engine and run the same workload (gateway, typed status, join,
+ * quote and assessment calls) at once;
  * every thread's output must be byte-for-byte the single-threaded output. Each thread also
  * provokes its own error in between and checks that its last error is its own. */
 #define _POSIX_C_SOURCE 200809L
@@ -81,6 +81,16 @@ static void workload(job *jb) {
         r = ams_engine_quote_renewal_total(jb->engine, &m, date, 1, 0, &total);
         n = snprintf(line, sizeof line, "|quote %u %lld %s\n", (unsigned)r, (long long)total.minor_units,
                      total.currency);
+        append(&jb->out, line, (size_t)n);
+        ams_assessment a;
+        memset(&a, 0, sizeof a);
+        r = ams_engine_assess(jb->engine, &m, date, 1, true, &a);
+        n = snprintf(line, sizeof line, "|assess %u %u %u %u %d-%u-%u %u %lld %u %u %u %.*s\n", (unsigned)r,
+                     (unsigned)a.status.status, (unsigned)a.renewal_result, (unsigned)a.renewal.kind,
+                     (int)a.renewal.term_end.year, (unsigned)a.renewal.term_end.month, (unsigned)a.renewal.term_end.day,
+                     (unsigned)a.quote_result, (long long)a.quote_total.minor_units, (unsigned)a.decision_result,
+                     (unsigned)a.decision.route, (unsigned)a.decision.reason_count, (int)a.decision.first_reason_len,
+                     a.decision.first_reason != NULL ? a.decision.first_reason : "");
         append(&jb->out, line, (size_t)n);
 
         /* This thread's own error, then its own message back. */
