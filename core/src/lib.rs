@@ -37,7 +37,6 @@ mod decision;
 mod engine;
 mod error;
 pub mod gateway;
-mod grammar;
 mod lifecycle_error;
 mod member;
 mod money;
@@ -71,7 +70,6 @@ pub use coverage::{
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
 pub use error::Error;
-pub use grammar::{parse_flag, parse_status};
 pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::cell::Grammar;
 use crate::lifecycle_error::LifecycleError;
 use crate::period::{DateError, MonthEndRule, Offset};
 use crate::plan::{Plan, PlanId};
@@ -82,6 +83,19 @@ impl Status {
             Status::Suspended => "suspended",
             Status::Deceased => "deceased",
         }
+    }
+}
+
+/// Status names, any ASCII case (`"Suspended"`): the grammar of an override-status cell.
+impl Grammar for Status {
+    fn parse(text: &str) -> Result<Status, String> {
+        Status::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(text)).ok_or_else(|| {
+            let names: Vec<&str> = Status::ALL.iter().map(Status::as_str).collect();
+            format!("not a status ({})", names.join(", "))
+        })
+    }
+    fn write(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 

@@ -330,13 +330,11 @@ pub(crate) fn check_row(
     let pending = r.read(Column::Pending, row.pending, false).unwrap_or(false);
     let cancelled_on = r.read(Column::CancelledOn, row.cancelled_on, false);
     let deceased_on = r.read(Column::DeceasedOn, row.deceased_on, false);
-    let override_status = match row.override_status.trim() {
-        "" => None,
-        text => {
-            let status = serde_json::from_value::<Status>(serde_json::Value::String(text.to_ascii_lowercase()));
-            status.map_err(|_| r.report(Some(Column::OverrideStatus), &RosterError::InvalidStatus)).ok()
-        }
-    };
+    let override_status = Cell::<Status>::Text(row.override_status)
+        .read()
+        .map_err(|_| r.report(Some(Column::OverrideStatus), &RosterError::InvalidStatus))
+        .ok()
+        .flatten();
     let override_until = r.read(Column::OverrideUntil, row.override_until, false);
     if override_until.is_some() && row.override_status.trim().is_empty() {
         r.report(Some(Column::OverrideStatus), &RosterError::MissingValue);

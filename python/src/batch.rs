@@ -4,7 +4,8 @@
 //! gets a result or an error of its own.
 
 use amscore::{
-    Assessment, ErrorCode, MemberId, Membership, PlanId, RenewalKind, RosterError, Route, Status, StatusOverride, Term,
+    Assessment, Cell, ErrorCode, MemberId, Membership, PlanId, RenewalKind, RosterError, Route, Status, StatusOverride,
+    Term,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -242,11 +243,10 @@ impl Readers {
             status_override: None,
             deceased_on: None,
         });
-        let flags = c.pending.parsed(amscore::parse_flag);
-        let statuses = c.override_status.parsed(|name| match name {
-            "" => Ok(None),
-            text => amscore::parse_status(text).map(Some).ok_or(RosterError::InvalidStatus),
-        });
+        // Each distinct label is read once, with the core's one grammar (empty is no / none).
+        let flags = c.pending.parsed(|name| Cell::<bool>::Text(name).read().ok().map(Option::unwrap_or_default));
+        let statuses =
+            c.override_status.parsed(|name| Cell::<Status>::Text(name).read().map_err(|_| RosterError::InvalidStatus));
         Ok(Readers { templates, flags, statuses })
     }
 
