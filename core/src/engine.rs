@@ -317,7 +317,8 @@ impl Engine {
     ///
     /// # Errors
     /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`], [`QuoteError::NegativeAmount`],
-    /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit.
+    /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit,
+    /// [`crate::MoneyError::InvalidAmount`] for one above [`crate::Money::max_amount`].
     pub fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
         self.quoter().split_instalments(total, count)
     }

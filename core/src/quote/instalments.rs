@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::QuoteError;
+use super::pricing::check_bounded;
 use super::Quoter;
 use crate::error::Error;
 use crate::money::{Currency, Money};
@@ -39,8 +40,8 @@ pub enum Remainder {
 ///
 /// # Errors
 /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`] (above 1200),
-/// [`QuoteError::NegativeAmount`], and [`MoneyError::TooPrecise`] for an amount finer than the
-/// currency's minor unit.
+/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`] for an amount finer than the
+/// currency's minor unit, and [`MoneyError::InvalidAmount`] for one above [`Money::max_amount`].
 pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec<Money>, Error> {
     check_split(total, count)?;
     match remainder {
@@ -68,7 +69,8 @@ pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec
 ///
 /// # Errors
 /// [`QuoteError::ZeroParts`] for no weights or all-zero weights, [`QuoteError::TooManyParts`],
-/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`].
+/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`], [`MoneyError::InvalidAmount`]
+/// (above [`Money::max_amount`]).
 pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
     check_split(total, u32::try_from(weights.len()).unwrap_or(u32::MAX))?;
     let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
@@ -87,18 +89,21 @@ pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
     Ok(parts.into_iter().map(|p| minor(p, total.currency())).collect())
 }
 
-fn check_split(total: &Money, count: u32) -> Result<(), QuoteError> {
+fn check_split(total: &Money, count: u32) -> Result<(), Error> {
     if count == 0 {
-        return Err(QuoteError::ZeroParts);
+        return Err(QuoteError::ZeroParts.into());
     }
-    if count > 1200 {
-        return Err(QuoteError::TooManyParts { count });
+    if count > MAX_PARTS {
+        return Err(QuoteError::TooManyParts { count }.into());
     }
     if total.is_negative() {
-        return Err(QuoteError::NegativeAmount { field: "total".into(), amount: total.amount().to_string() });
+        return Err(QuoteError::NegativeAmount { field: "total".into(), amount: total.amount().to_string() }.into());
     }
-    Ok(())
+    Ok(check_bounded("total", total)?)
 }
+
+/// The most parts a split may have.
+const MAX_PARTS: u32 = 1200;
 
 fn minor(units: i128, currency: Currency) -> Money {
     // |units| ≤ the total's, which came from an i64.
@@ -107,6 +112,7 @@ fn minor(units: i128, currency: Currency) -> Money {
 
 impl Quoter<'_> {
     /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
+    /// where `settings.quotes.instalment_remainder` says.
     pub(crate) fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
         split_even(total, count, self.settings.instalment_remainder)
     }
@@ -128,5 +134,12 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_split_refuses_a_total_above_the_largest_amount() {
+        let total = Money::parse("1000000000.01", Currency::USD).unwrap_or_else(|_| Money::zero(Currency::USD));
+        let err = split_even(&total, 2, Remainder::default()).map(|_| ()).unwrap_err();
+        assert_eq!(err.to_string(), "invalid amount `1000000000.01`: total must be at most 1000000000.00 USD");
     }
 }
