@@ -21,11 +21,14 @@ use crate::money::{Currency, Money};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Remainder {
-    /// All to the last part (the default): 100.00 in 3 → 33.33, 33.33, 33.34.
+    /// By largest remainder, ties to the earlier part (the default): one minor unit each to the
+    /// first parts, so that parts differ by at most one minor unit. 100.00 in 3 → 33.34, 33.33,
+    /// 33.33; 100.00 in 12 → 4 × 8.34 and 8 × 8.33.
     #[default]
-    Last,
-    /// By largest remainder, ties to the earlier part: 100.00 in 3 → 33.34, 33.33, 33.33.
     LargestRemainder,
+    /// All to the last part: 100.00 in 3 → 33.33, 33.33, 33.34; 100.00 in 12 → 11 × 8.33 and
+    /// 8.37 (the last part may differ from the others by up to `count - 1` minor units).
+    Last,
 }
 
 /// Splits an amount into `count` parts that sum to it exactly.
@@ -35,6 +38,8 @@ pub enum Remainder {
 /// let total = Money::parse("100.00", Currency::USD)?;
 /// let parts = split_even(&total, 3, Remainder::Last)?;
 /// assert_eq!(parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(), ["33.33", "33.33", "33.34"]);
+/// let even = split_even(&total, 3, Remainder::default())?;
+/// assert_eq!(even.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(), ["33.34", "33.33", "33.33"]);
 /// # Ok::<(), amscore::Error>(())
 /// ```
 ///
@@ -112,7 +117,7 @@ fn minor(units: i128, currency: Currency) -> Money {
 
 impl Quoter<'_> {
     /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
-    /// where `settings.quotes.instalment_remainder` says.
+    /// where `settings.quotes.instalment_remainder` says (by default one each to the first parts).
     pub(crate) fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
         split_even(total, count, self.settings.instalment_remainder)
     }
@@ -134,6 +139,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn texts(parts: &[Money]) -> Vec<String> {
+        parts.iter().map(|p| p.amount().to_string()).collect()
+    }
+
+    #[test]
+    fn the_default_split_keeps_parts_within_one_minor_unit() {
+        let usd = |s: &str| Money::parse(s, Currency::USD).unwrap_or_else(|_| Money::zero(Currency::USD));
+        let twelve = split_even(&usd("100.00"), 12, Remainder::default()).unwrap_or_default();
+        assert_eq!(texts(&twelve), [["8.34"; 4].as_slice(), ["8.33"; 8].as_slice()].concat());
+        let thousand = split_even(&usd("9.99"), 1000, Remainder::default()).unwrap_or_default();
+        assert_eq!(texts(&thousand), [["0.01"; 999].as_slice(), ["0.00"; 1].as_slice()].concat());
+        for (text, n) in [("100.00", 7), ("0.05", 7), ("12345.67", 1200), ("1000000000.00", 999)] {
+            let parts = split_even(&usd(text), n, Remainder::default()).unwrap_or_default();
+            let units: Vec<i64> = parts.iter().filter_map(|p| p.to_minor_units().ok()).collect();
+            let (lo, hi) = (units.iter().min(), units.iter().max());
+            assert!(lo.zip(hi).is_some_and(|(l, h)| h - l <= 1), "{text} in {n}: {lo:?}..{hi:?}");
+        }
+        let last = split_even(&usd("100.00"), 12, Remainder::Last).unwrap_or_default();
+        assert_eq!(last.last().map(|p| p.amount().to_string()), Some("8.37".into()));
     }
 
     #[test]

@@ -129,6 +129,7 @@ pub struct QuoteSettings {
     /// Discounts for buying several terms at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub multi_term_discounts: Vec<MultiTermDiscount>,
-    /// Where the cents left over by an instalment split go (default the `last` instalment).
+    /// Where the cents left over by an instalment split go (default `largest_remainder`: one
+    /// each to the first parts, so parts differ by at most one minor unit).
     pub instalment_remainder: Remainder,
 }
