@@ -45,8 +45,10 @@ pub enum Remainder {
 ///
 /// # Errors
 /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`] (above 1200),
-/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`] for an amount finer than the
-/// currency's minor unit, and [`MoneyError::InvalidAmount`] for one above [`Money::max_amount`].
+/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`](crate::money::MoneyError::TooPrecise)
+/// for an amount finer than the currency's minor unit, and
+/// [`MoneyError::InvalidAmount`](crate::money::MoneyError::InvalidAmount) for one above
+/// [`Money::max_amount`].
 pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec<Money>, Error> {
     check_split(total, count)?;
     match remainder {
@@ -74,8 +76,9 @@ pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec
 ///
 /// # Errors
 /// [`QuoteError::ZeroParts`] for no weights or all-zero weights, [`QuoteError::TooManyParts`],
-/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`], [`MoneyError::InvalidAmount`]
-/// (above [`Money::max_amount`]).
+/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`](crate::money::MoneyError::TooPrecise),
+/// [`MoneyError::InvalidAmount`](crate::money::MoneyError::InvalidAmount) (above
+/// [`Money::max_amount`]).
 pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
     check_split(total, u32::try_from(weights.len()).unwrap_or(u32::MAX))?;
     let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
