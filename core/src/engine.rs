@@ -305,19 +305,21 @@ impl Engine {
     }
 
     /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
-    /// where `settings.quotes.instalment_remainder` says (default the last instalment).
+    /// where `settings.quotes.instalment_remainder` says (default one each to the first parts, so
+    /// that parts differ by at most one minor unit).
     ///
     /// ```
     /// let engine = amscore::Engine::from_preset("amscore")?;
     /// let total = amscore::Money::parse("100.00", amscore::Currency::USD)?;
     /// let parts = engine.split_instalments(&total, 3)?;
-    /// assert_eq!(parts.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["33.33 USD", "33.33 USD", "33.34 USD"]);
+    /// assert_eq!(parts.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["33.34 USD", "33.33 USD", "33.33 USD"]);
     /// # Ok::<(), amscore::Error>(())
     /// ```
     ///
     /// # Errors
     /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`], [`QuoteError::NegativeAmount`],
-    /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit.
+    /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit,
+    /// [`crate::MoneyError::InvalidAmount`] for one above [`crate::Money::max_amount`].
     pub fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
         self.quoter().split_instalments(total, count)
     }

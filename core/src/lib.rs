@@ -77,7 +77,7 @@ pub use period::{
     add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
     RollingEnd, Unit,
 };
-pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows};
+pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{

@@ -286,6 +286,39 @@ impl Money {
         Money { amount, currency }
     }
 
+    /// The largest amount amscore takes, in minor units of its currency: 10^11 (1,000,000,000.00
+    /// USD, 100,000,000,000 JPY, 100,000,000.000 KWD). Every price, fee, seat price, balance,
+    /// payment and request amount is at most this, so that every quote (up to a plan's greatest
+    /// term count and seat count, `MAX_TERMS` and `MAX_SEATS`, whose product with this bound the
+    /// plan module checks at compile time) stays exact in `i64` minor units, the unit of the C
+    /// API's totals and of the batch columns.
+    ///
+    /// ```
+    /// use amscore::{Currency, Money};
+    /// assert_eq!(Money::max_amount(Currency::USD).to_string(), "1000000000.00 USD");
+    /// assert!(Money::parse("1000000000.01", Currency::USD)?.check_bounded().is_err());
+    /// # Ok::<(), amscore::MoneyError>(())
+    /// ```
+    pub const MAX_MINOR_UNITS: i64 = 100_000_000_000;
+
+    /// The largest amount amscore takes in a currency ([`Money::MAX_MINOR_UNITS`] minor units).
+    pub fn max_amount(currency: Currency) -> Money {
+        Money::from_minor_units(Money::MAX_MINOR_UNITS, currency)
+    }
+
+    /// Checks that the amount's size is at most [`Money::max_amount`] (either sign).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidAmount`] naming the largest amount.
+    pub fn check_bounded(&self) -> Result<(), MoneyError> {
+        let max = Money::max_amount(self.currency);
+        if self.amount.abs() <= max.amount {
+            Ok(())
+        } else {
+            Err(MoneyError::InvalidAmount { text: self.amount.to_string(), reason: format!("must be at most {max}") })
+        }
+    }
+
     /// Zero in a currency, written with the currency's minor units.
     ///
     /// ```

@@ -116,7 +116,7 @@ pub(crate) fn days_in_month(year: i32, month: Month) -> u8 {
 
 /// The month `months` after (or before, if negative) `(year, month)`.
 fn shift_month(year: i32, month: Month, months: i64) -> Option<(i32, Month)> {
-    let index = i64::from(year) * 12 + i64::from(u8::from(month)) - 1 + months;
+    let index = (i64::from(year) * 12 + i64::from(u8::from(month)) - 1).checked_add(months)?;
     let year = i32::try_from(index.div_euclid(12)).ok()?;
     let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
     Some((year, month))
@@ -158,7 +158,10 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
 /// # Ok::<(), amscore::DateError>(())
 /// ```
 pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
-    date.checked_add(Duration::days(days)).ok_or_else(|| out_of_range(format_args!("{date} + {days} days")))
+    let err = || out_of_range(format_args!("{date} + {days} days"));
+    // `Duration::days` panics past ±1.07e14 days; no date is that far from another anyway.
+    let seconds = days.checked_mul(86_400).ok_or_else(err)?;
+    date.checked_add(Duration::seconds(seconds)).ok_or_else(err)
 }
 
 /// The unit of a [`Length`].
@@ -195,13 +198,18 @@ impl fmt::Display for Unit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Length {
-    /// How many units.
+    /// How many units: at most [`Length::MAX_COUNT`] (a term's length and a proration window
+    /// need at least 1; a grace or reinstatement window may be 0).
+    #[schemars(range(max = Length::MAX_COUNT))]
     pub count: u32,
     /// Which unit.
     pub unit: Unit,
 }
 
 impl Length {
+    /// The largest count a policy may write: 1200 (a hundred years of months).
+    pub const MAX_COUNT: u32 = 1200;
+
     /// A length of `count` units.
     pub const fn new(count: u32, unit: Unit) -> Length {
         Length { count, unit }
@@ -238,10 +246,10 @@ impl Length {
     /// # Errors
     /// [`DateError::OutOfRange`].
     pub fn times_after(&self, date: Date, n: u32, rule: MonthEndRule) -> Result<Date, DateError> {
-        let total = i64::from(self.count) * i64::from(n);
+        let err = || out_of_range(format_args!("{date} + {n} × {self}"));
         match self.months() {
-            Some(m) => add_months(date, m * i64::from(n), rule),
-            None => add_days(date, total),
+            Some(m) => add_months(date, m.checked_mul(i64::from(n)).ok_or_else(err)?, rule),
+            None => add_days(date, i64::from(self.count).checked_mul(i64::from(n)).ok_or_else(err)?),
         }
     }
 }
@@ -266,13 +274,16 @@ impl fmt::Display for Length {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Offset {
-    /// Whole years (applied first).
+    /// Whole years (applied first), -100 to 100.
+    #[schemars(range(min = -Offset::MAX_YEARS, max = Offset::MAX_YEARS))]
     #[serde(skip_serializing_if = "is_zero")]
     pub years: i32,
-    /// Whole months (applied second, with the month-end rule).
+    /// Whole months (applied second, with the month-end rule), -1200 to 1200.
+    #[schemars(range(min = -Offset::MAX_MONTHS, max = Offset::MAX_MONTHS))]
     #[serde(skip_serializing_if = "is_zero")]
     pub months: i32,
-    /// Days (applied last).
+    /// Days (applied last), -36600 to 36600.
+    #[schemars(range(min = -Offset::MAX_DAYS, max = Offset::MAX_DAYS))]
     #[serde(skip_serializing_if = "is_zero")]
     pub days: i32,
 }
@@ -282,6 +293,13 @@ fn is_zero(v: &i32) -> bool {
 }
 
 impl Offset {
+    /// The most years a policy's offset may write, either way: 100.
+    pub const MAX_YEARS: i32 = 100;
+    /// The most months a policy's offset may write, either way: 1200.
+    pub const MAX_MONTHS: i32 = 1200;
+    /// The most days a policy's offset may write, either way: 36600 (a hundred years).
+    pub const MAX_DAYS: i32 = 36_600;
+
     /// An offset of whole days.
     pub const fn days(days: i32) -> Offset {
         Offset { years: 0, months: 0, days }

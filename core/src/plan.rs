@@ -7,8 +7,34 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{decimal_text, opt_decimal_text, Currency, Money};
 use crate::period::Length;
+use crate::policy_error::Range;
 use crate::proration::Proration;
 use crate::term::TermRule;
+
+/// The most terms a plan may sell at once (`max_terms`, and a multi-term discount's `terms`).
+pub const MAX_TERMS: u32 = 100;
+
+/// The most seats an organisational plan may have (`seats.min`, `seats.max`, `seats.included`,
+/// and the seats of any request).
+pub const MAX_SEATS: u32 = 100_000;
+
+/// `max_terms`: 1 to [`MAX_TERMS`].
+pub(crate) const TERMS: Range<u32> = Range::new(1, MAX_TERMS);
+
+/// `seats.min`, `seats.max`, `seats.included`: 0 to [`MAX_SEATS`].
+pub(crate) const SEATS: Range<u32> = Range::new(0, MAX_SEATS);
+
+/// `windows.renewal_opens_days`: 0 to 3660 days (ten years).
+pub(crate) const RENEWAL_OPENS_DAYS: Range<u32> = Range::new(0, 3660);
+
+// Every quote stays exact in i64 minor units: at most MAX_TERMS + 1 terms (a join that rolls
+// over into the next period adds one) of dues and MAX_SEATS priced seats, plus a handful of fees
+// and credits, each at most Money::MAX_MINOR_UNITS.
+const _: () = assert!(
+    (MAX_TERMS as i128 + 1) * (MAX_SEATS as i128 + 1) * (Money::MAX_MINOR_UNITS as i128)
+        + 8 * (Money::MAX_MINOR_UNITS as i128)
+        <= i64::MAX as i128
+);
 
 /// A plan's identifier, as the association writes it (`"individual"`, `"student-y1"`).
 ///
@@ -51,7 +77,8 @@ impl fmt::Display for PlanId {
     }
 }
 
-/// What a plan costs, in one currency. Amounts are exact decimals written as strings.
+/// What a plan costs, in one currency. Amounts are exact decimals written as strings, from 0 to
+/// [`Money::max_amount`] (10^11 minor units: 1,000,000,000.00 USD), in the currency's minor units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prices {
@@ -105,14 +132,17 @@ impl Prices {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Windows {
-    /// Renewal opens this many days before the term's end; `None` means renewal is always open.
+    /// Renewal opens this many days before the term's end, 0 to 3660; `None` means renewal is
+    /// always open.
+    #[schemars(range(min = RENEWAL_OPENS_DAYS.min, max = RENEWAL_OPENS_DAYS.max))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_opens_days: Option<u32>,
-    /// Grace after the term's end (still treated as a member). `None` means no grace.
+    /// Grace after the term's end (still treated as a member), a count of 0 to 1200. `None`
+    /// means no grace.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grace: Option<Length>,
-    /// After grace, how long a lapsed member may reinstate before having to rejoin. `None`
-    /// means no reinstatement window.
+    /// After grace, how long a lapsed member may reinstate before having to rejoin, a count of 0
+    /// to 1200. `None` means no reinstatement window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reinstatement: Option<Length>,
 }
@@ -152,13 +182,16 @@ impl Default for Flags {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Seats {
-    /// The fewest seats the plan may be bought with.
+    /// The fewest seats the plan may be bought with, 0 to [`MAX_SEATS`].
+    #[schemars(range(min = SEATS.min, max = SEATS.max))]
     #[serde(default)]
     pub min: u32,
-    /// The most seats, if capped.
+    /// The most seats, if capped (at most [`MAX_SEATS`] either way).
+    #[schemars(range(min = SEATS.min, max = SEATS.max))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
-    /// Seats included in the dues.
+    /// Seats included in the dues, 0 to [`MAX_SEATS`].
+    #[schemars(range(min = SEATS.min, max = SEATS.max))]
     #[serde(default)]
     pub included: u32,
     /// The price of each seat beyond the included ones, per term.
@@ -199,7 +232,9 @@ pub struct Plan {
     /// Who may do what.
     #[serde(default)]
     pub flags: Flags,
-    /// The most terms a member may buy at once (renew for 1, 2 or 3 terms). Default 3.
+    /// The most terms a member may buy at once (renew for 1, 2 or 3 terms), 1 to [`MAX_TERMS`].
+    /// Default 3.
+    #[schemars(range(min = TERMS.min, max = TERMS.max))]
     #[serde(default = "three")]
     pub max_terms: u32,
     /// On renewal, the member moves to this plan (Student year 1 → year 2 → Individual).

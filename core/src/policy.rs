@@ -6,9 +6,10 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Rounding};
+use crate::period::Offset;
 use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
-use crate::plan::{Plan, PlanId};
-use crate::policy_error::PolicyError;
+use crate::plan::{Plan, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
+use crate::policy_error::{check_amount, PolicyError, Range};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
 use crate::quote::QuoteSettings;
 use crate::renewal::ReinstatementStart;
@@ -238,15 +239,20 @@ impl Policy {
             if r.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
                 return Err(invalid(format!("status_rules[{i}].label"), "must not be empty"));
             }
+            for (side, boundaries) in [("from", &r.from), ("to", &r.to)] {
+                for (j, b) in boundaries.iter().enumerate() {
+                    validate_offset(&b.offset, &format!("status_rules[{i}].{side}[{j}].offset"))?;
+                }
+            }
         }
         validate_quote_settings(&self.settings.quotes)?;
-        let mut seen: HashMap<&PlanId, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, plan) in self.plans.iter().enumerate() {
             let at = |field: &str| format!("plans[{i}].{field}");
             if plan.id.as_str().trim().is_empty() {
                 return Err(invalid(at("id"), "must not be empty"));
             }
-            if seen.insert(&plan.id, i).is_some() {
+            if seen.insert(plan.id.as_str(), i).is_some() {
                 return Err(PolicyError::DuplicatePlan { path: at("id"), plan: plan.id.to_string() });
             }
             if plan.name.trim().is_empty() {
@@ -272,17 +278,32 @@ impl Policy {
                 ("cancellation_fee", p.cancellation_fee),
             ] {
                 if let Some(a) = amount {
-                    validate_amount(a, p.currency, &at(&format!("prices.{name}")))?;
+                    check_amount(&at(&format!("prices.{name}")), a, Some(p.currency))?;
                 }
             }
             if plan.max_terms == 0 {
                 return Err(invalid(at("max_terms"), "must be > 0"));
+            }
+            TERMS.check(|| at("max_terms"), plan.max_terms)?;
+            let w = &plan.windows;
+            if let Some(days) = w.renewal_opens_days {
+                RENEWAL_OPENS_DAYS.check(|| at("windows.renewal_opens_days"), days)?;
+            }
+            for (name, len) in [("grace", w.grace), ("reinstatement", w.reinstatement)] {
+                if let Some(len) = len {
+                    WINDOW_COUNT.check(|| at(&format!("windows.{name}.count")), len.count)?;
+                }
             }
             validate_proration(plan, &at("proration"))?;
             if plan.is_lifetime() && plan.renew_to.is_some() {
                 return Err(invalid(at("renew_to"), "a lifetime plan is never renewed"));
             }
             if let Some(s) = &plan.seats {
+                SEATS.check(|| at("seats.min"), s.min)?;
+                if let Some(max) = s.max {
+                    SEATS.check(|| at("seats.max"), max)?;
+                }
+                SEATS.check(|| at("seats.included"), s.included)?;
                 if s.max.is_some_and(|m| m < s.min) {
                     return Err(invalid(at("seats.max"), "must be >= seats.min"));
                 }
@@ -290,16 +311,17 @@ impl Policy {
                     return Err(invalid(at("seats.included"), "must be <= seats.max"));
                 }
                 if let Some(price) = s.price_per_seat {
-                    validate_amount(price, p.currency, &at("seats.price_per_seat"))?;
+                    check_amount(&at("seats.price_per_seat"), price, Some(p.currency))?;
                 }
             }
         }
+        let loops = renew_to_loops(&self.plans, &seen);
         for (i, plan) in self.plans.iter().enumerate() {
             let Some(target) = &plan.renew_to else {
                 continue;
             };
             let path = format!("plans[{i}].renew_to");
-            let Some(&j) = seen.get(target) else {
+            let Some(&j) = seen.get(target.as_str()) else {
                 return Err(PolicyError::UnknownPlanReference { path, plan: target.to_string() });
             };
             let to = &self.plans[j];
@@ -310,17 +332,13 @@ impl Policy {
                     found: to.prices.currency,
                 });
             }
-            let mut visited = HashSet::from([&plan.id]);
-            let mut next = Some(target);
-            while let Some(id) = next {
-                if !visited.insert(id) {
-                    return Err(invalid(path, "the renew_to chain loops back on itself"));
-                }
-                next = seen.get(id).and_then(|&k| self.plans[k].renew_to.as_ref());
+            if loops[i] {
+                return Err(invalid(path, "the renew_to chain loops back on itself"));
             }
         }
-        self.self_service.validate(&self.plans)?;
-        self.success.validate(&|id: &str| seen.contains_key(&PlanId::from(id)))?;
+        let plan_known = |id: &str| seen.contains_key(id);
+        self.self_service.validate(&plan_known)?;
+        self.success.validate(&plan_known)?;
         Ok(())
     }
 }
@@ -363,22 +381,67 @@ fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
         .ok_or_else(|| PolicyError::UnknownPreset { path: path.to_owned(), name: name.to_owned() })
 }
 
-fn validate_amount(amount: rust_decimal::Decimal, currency: Currency, path: &str) -> Result<(), PolicyError> {
-    if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(PolicyError::InvalidValue { path: path.to_owned(), message: "must not be negative".into() });
+/// `windows.grace.count`, `windows.reinstatement.count`: 0 to [`Length::MAX_COUNT`].
+const WINDOW_COUNT: Range<u32> = Range::new(0, Length::MAX_COUNT);
+
+/// `proration.only_within.count`: 1 to [`Length::MAX_COUNT`].
+const ONLY_WITHIN_COUNT: Range<u32> = Range::new(1, Length::MAX_COUNT);
+
+/// `settings.quotes.fraction_scale`: 0 to 20 decimals.
+const FRACTION_SCALE: Range<u32> = Range::new(0, 20);
+
+/// A multi-term discount's `terms`: 2 to [`MAX_TERMS`].
+const DISCOUNT_TERMS: Range<u32> = Range::new(2, MAX_TERMS);
+
+/// For each plan, whether following `renew_to` from it ever reaches a plan twice. Each plan is
+/// walked once (a chain stops at the first plan already decided and takes its answer), so this is
+/// linear in the number of plans; an unknown reference ends a chain (it is reported on its own).
+fn renew_to_loops(plans: &[Plan], index: &HashMap<&str, usize>) -> Vec<bool> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done(bool),
     }
-    if amount.normalize().scale() > currency.minor_units() {
-        return Err(PolicyError::InvalidValue {
-            path: path.to_owned(),
-            message: format!("{amount} has more decimals than {currency} allows ({})", currency.minor_units()),
-        });
+    let next = |i: usize| plans[i].renew_to.as_ref().and_then(|t| index.get(t.as_str()).copied());
+    let mut marks = vec![Mark::New; plans.len()];
+    let mut path = Vec::new();
+    for start in 0..plans.len() {
+        let mut at = Some(start);
+        let loops = loop {
+            let Some(i) = at else { break false };
+            match marks[i] {
+                Mark::New => {
+                    marks[i] = Mark::OnPath;
+                    path.push(i);
+                    at = next(i);
+                }
+                Mark::OnPath => break true,
+                Mark::Done(answer) => break answer,
+            }
+        };
+        for i in path.drain(..) {
+            marks[i] = Mark::Done(loops);
+        }
+    }
+    marks.into_iter().map(|m| m == Mark::Done(true)).collect()
+}
+
+/// Checks a status rule's offset against [`Offset::MAX_YEARS`], `MAX_MONTHS` and `MAX_DAYS`.
+fn validate_offset(offset: &Offset, path: &str) -> Result<(), PolicyError> {
+    for (field, value, max) in [
+        ("years", offset.years, Offset::MAX_YEARS),
+        ("months", offset.months, Offset::MAX_MONTHS),
+        ("days", offset.days, Offset::MAX_DAYS),
+    ] {
+        Range::new(-max, max).check(|| format!("{path}.{field}"), value)?;
     }
     Ok(())
 }
 
 fn validate_quote_settings(q: &QuoteSettings) -> Result<(), PolicyError> {
     let invalid = |path: String, message: &str| PolicyError::InvalidValue { path, message: message.to_owned() };
-    if q.fraction_scale.is_some_and(|s| s > 20) {
+    if q.fraction_scale.is_some_and(|s| s > FRACTION_SCALE.max) {
         return Err(invalid("settings.quotes.fraction_scale".into(), "must be at most 20"));
     }
     let mut terms = HashSet::new();
@@ -387,6 +450,7 @@ fn validate_quote_settings(q: &QuoteSettings) -> Result<(), PolicyError> {
         if d.terms < 2 {
             return Err(invalid(at("terms"), "must be at least 2"));
         }
+        DISCOUNT_TERMS.check(|| at("terms"), d.terms)?;
         if !terms.insert(d.terms) {
             return Err(invalid(at("terms"), "another discount has the same number of terms"));
         }
@@ -424,9 +488,10 @@ fn validate_proration(plan: &Plan, path: &str) -> Result<(), PolicyError> {
         if len.count == 0 {
             return Err(invalid("only_within.count", "must be > 0".into()));
         }
+        ONLY_WITHIN_COUNT.check(|| format!("{path}.only_within.count"), len.count)?;
     }
     if let Some(MinimumCharge::Amount(a)) = p.minimum {
-        validate_amount(a, plan.prices.currency, &format!("{path}.minimum.amount"))?;
+        check_amount(&format!("{path}.minimum.amount"), a, Some(plan.prices.currency))?;
     }
     let size = match p.granularity {
         Granularity::Quarter => 3,
@@ -454,7 +519,7 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
             if length.count == 0 {
                 return Err(invalid("length.count", "must be > 0"));
             }
-            if length.count > 1200 {
+            if length.count > Length::MAX_COUNT {
                 return Err(invalid("length.count", "must be at most 1200"));
             }
         }

@@ -1,8 +1,10 @@
 //! The error of a policy document, and of every settings section's own validation (each part
 //! checks its settings and names the path of the first problem).
 
+use rust_decimal::Decimal;
+
 use crate::codes::{error_codes, SerdeProblem};
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 
 /// An error in a policy document. Every variant names where (`plans[2].term.length.count`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,5 +136,71 @@ impl PolicyError {
             SerdeProblem::MissingField { path, field } => PolicyError::MissingField { path, field },
             SerdeProblem::Other { path, message } => PolicyError::Syntax { path, message },
         }
+    }
+}
+
+/// The documented range of a number in a policy document: its least and greatest allowed values,
+/// both inclusive. Each range is a constant next to the field it bounds (and in the field's
+/// schema, and in `docs/limits.md`); validation refuses a value outside it with
+/// [`PolicyError::InvalidValue`] at the field's path: `must be between -8760 and 8760`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Range<T> {
+    /// The least allowed value.
+    pub(crate) min: T,
+    /// The greatest allowed value.
+    pub(crate) max: T,
+}
+
+impl<T: PartialOrd + Copy + std::fmt::Display> Range<T> {
+    /// The range `min..=max`.
+    pub(crate) const fn new(min: T, max: T) -> Range<T> {
+        Range { min, max }
+    }
+
+    /// Whether `value` lies in the range.
+    pub(crate) fn contains(&self, value: T) -> bool {
+        self.min <= value && value <= self.max
+    }
+
+    /// Checks `value`; outside the range it is [`PolicyError::InvalidValue`] at `path`.
+    pub(crate) fn check(&self, path: impl FnOnce() -> String, value: T) -> Result<(), PolicyError> {
+        if self.contains(value) {
+            Ok(())
+        } else {
+            Err(PolicyError::InvalidValue {
+                path: path(),
+                message: format!("must be between {} and {}", self.min, self.max),
+            })
+        }
+    }
+}
+
+/// Checks an amount a policy writes: not negative, no finer than the currency's minor unit, and
+/// at most [`Money::max_amount`] (an amount without a currency, such as a tolerance, at most
+/// [`Money::MAX_MINOR_UNITS`], the largest amount of a currency without minor units).
+///
+/// # Errors
+/// [`PolicyError::InvalidValue`] at `path`.
+pub(crate) fn check_amount(path: &str, amount: Decimal, currency: Option<Currency>) -> Result<(), PolicyError> {
+    let invalid = |message: String| PolicyError::InvalidValue { path: path.to_owned(), message };
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(invalid("must not be negative".into()));
+    }
+    match currency {
+        Some(currency) => {
+            if amount.normalize().scale() > currency.minor_units() {
+                return Err(invalid(format!(
+                    "{amount} has more decimals than {currency} allows ({})",
+                    currency.minor_units()
+                )));
+            }
+            Money::new(amount, currency)
+                .check_bounded()
+                .map_err(|_| invalid(format!("must be at most {}", Money::max_amount(currency))))
+        }
+        None if amount > Decimal::from(Money::MAX_MINOR_UNITS) => {
+            Err(invalid(format!("must be at most {}", Money::MAX_MINOR_UNITS)))
+        }
+        None => Ok(()),
     }
 }

@@ -101,8 +101,8 @@ pub enum Denominator {
     /// 365 days per year of the span, leap or not.
     #[serde(rename = "days_365")]
     Days365,
-    /// A fixed number of days per period (360 for a yearly plan, 30 for a monthly one).
-    Fixed(u32),
+    /// A fixed number of days per period (360 for a yearly plan, 30 for a monthly one), 1 to 36600.
+    Fixed(#[schemars(range(min = 1, max = 36_600))] u32),
 }
 
 /// What a join on or after a calendar plan's rollover day pays.
@@ -173,10 +173,12 @@ pub struct Proration {
     #[serde(default = "yes")]
     pub count_join_unit: bool,
     /// For `month` granularity: a date on or after this day of the billing month does not charge
-    /// that month.
+    /// that month. 2 to 31.
+    #[schemars(range(min = 2, max = 31))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cutoff_day: Option<u8>,
-    /// Prorate only joins within this length of the period's end; earlier joins pay full dues.
+    /// Prorate only joins within this length (a count of 1 to 1200) of the period's end; earlier
+    /// joins pay full dues.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only_within: Option<Length>,
     /// What a join on or after the rollover day pays (default `full_dues`).

@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::opt_decimal_text;
-use crate::plan::{Plan, PlanId};
-use crate::policy_error::PolicyError;
+use crate::plan::PlanId;
+use crate::policy_error::{check_amount, PolicyError, Range};
 use crate::request::{RegistrationStatus, RequestKind};
 
 /// Rules for one request kind.
@@ -51,7 +51,8 @@ pub struct ProductRules {
     pub member_price: bool,
     /// The website checks the stock it is given (default true).
     pub track_stock: bool,
-    /// The most units sold online in one order; more goes to staff.
+    /// The most units sold online in one order, 1 to 1,000,000; more goes to staff.
+    #[schemars(range(min = ONLINE_QUANTITY.min, max = ONLINE_QUANTITY.max))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_online_quantity: Option<u32>,
 }
@@ -84,22 +85,26 @@ pub struct SelfServicePolicy {
     /// Plan categories that need a credential on file, and its name: `{"student": "student"}`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub credentials: BTreeMap<String, String>,
-    /// The largest refund paid out online, in the refund's currency; `None`: no limit.
+    /// The largest refund paid out online, in the refund's currency (0 to 100000000000); `None`:
+    /// no limit.
     #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub max_online_refund: Option<Decimal>,
-    /// The most days a reinstatement may be back-dated online; `None`: no limit.
+    /// The most days a reinstatement may be back-dated online, 0 to 36600; `None`: no limit.
+    #[schemars(range(min = BACKDATING_DAYS.min, max = BACKDATING_DAYS.max))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_backdating_days: Option<u32>,
-    /// A balance due up to this amount does not block self-service (default 0).
+    /// A balance due up to this amount does not block self-service (0 to 100000000000, default 0).
     #[schemars(with = "crate::money::DecimalText")]
     #[serde(with = "crate::money::decimal_text")]
     pub balance_due_tolerance: Decimal,
     /// Online cancellation of an event registration closes this many hours before the start
-    /// (negative: after the start). Default 48.
+    /// (negative: after the start), -8760 to 8760 (a year either way). Default 48.
+    #[schemars(range(min = CUTOFF_HOURS.min, max = CUTOFF_HOURS.max))]
     pub event_cancel_cutoff_hours: i64,
     /// Online transfer of an event registration closes this many hours before the start
-    /// (negative: after the start). Default 24.
+    /// (negative: after the start), -8760 to 8760 (a year either way). Default 24.
+    #[schemars(range(min = CUTOFF_HOURS.min, max = CUTOFF_HOURS.max))]
     pub event_transfer_cutoff_hours: i64,
     /// Registration statuses that may be cancelled or transferred online (default registered,
     /// waitlisted).
@@ -130,8 +135,14 @@ impl Default for SelfServicePolicy {
     }
 }
 
-/// The longest cut-off, either side of an event's start: one year of hours.
-const MAX_CUTOFF_HOURS: i64 = 366 * 24;
+/// An event cut-off: at most a year of hours either side of the event's start.
+const CUTOFF_HOURS: Range<i64> = Range::new(-365 * 24, 365 * 24);
+
+/// `max_backdating_days`: 0 to 36600 days (a hundred years).
+const BACKDATING_DAYS: Range<u32> = Range::new(0, 36_600);
+
+/// A product's `max_online_quantity`: 1 to 1,000,000.
+const ONLINE_QUANTITY: Range<u32> = Range::new(1, 1_000_000);
 
 impl SelfServicePolicy {
     /// Whether a kind of request may be completed online for a plan (`None`: no plan involved).
@@ -141,14 +152,15 @@ impl SelfServicePolicy {
         kind_ok && plan_ok
     }
 
-    /// Checks the section against the policy's plans; paths start with `self_service`.
+    /// Checks the section against the policy's plans (`plan_known` says whether a plan id
+    /// exists); paths start with `self_service`.
     ///
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
-    pub(crate) fn validate(&self, plans: &[Plan]) -> Result<(), PolicyError> {
+    pub(crate) fn validate(&self, plan_known: &dyn Fn(&str) -> bool) -> Result<(), PolicyError> {
         let invalid = |path: String, message: String| PolicyError::InvalidValue { path, message };
         for id in self.plans.keys() {
-            if !plans.iter().any(|p| &p.id == id) {
+            if !plan_known(id.as_str()) {
                 return Err(PolicyError::UnknownPlanReference {
                     path: format!("self_service.plans.{id}"),
                     plan: id.to_string(),
@@ -166,20 +178,18 @@ impl SelfServicePolicy {
         for (name, amount) in
             [("max_online_refund", self.max_online_refund), ("balance_due_tolerance", Some(self.balance_due_tolerance))]
         {
-            if amount.is_some_and(|a| a.is_sign_negative() && !a.is_zero()) {
-                return Err(invalid(format!("self_service.{name}"), "must not be negative".into()));
+            if let Some(a) = amount {
+                check_amount(&format!("self_service.{name}"), a, None)?;
             }
+        }
+        if let Some(days) = self.max_backdating_days {
+            BACKDATING_DAYS.check(|| "self_service.max_backdating_days".into(), days)?;
         }
         for (name, hours) in [
             ("event_cancel_cutoff_hours", self.event_cancel_cutoff_hours),
             ("event_transfer_cutoff_hours", self.event_transfer_cutoff_hours),
         ] {
-            if hours.abs() > MAX_CUTOFF_HOURS {
-                return Err(invalid(
-                    format!("self_service.{name}"),
-                    format!("must be between -{MAX_CUTOFF_HOURS} and {MAX_CUTOFF_HOURS} hours"),
-                ));
-            }
+            CUTOFF_HOURS.check(|| format!("self_service.{name}"), hours)?;
         }
         for (id, rules) in &self.products {
             if id.trim().is_empty() {
@@ -187,6 +197,9 @@ impl SelfServicePolicy {
             }
             if rules.max_online_quantity == Some(0) {
                 return Err(invalid(format!("self_service.products.{id}.max_online_quantity"), "must be > 0".into()));
+            }
+            if let Some(q) = rules.max_online_quantity {
+                ONLINE_QUANTITY.check(|| format!("self_service.products.{id}.max_online_quantity"), q)?;
             }
         }
         for (i, field) in self.staff_only_fields.iter().enumerate() {
@@ -213,7 +226,23 @@ mod tests {
         assert_eq!(err(r#"{"max_online_refund": "-1"}"#), "self_service.max_online_refund: must not be negative");
         assert_eq!(
             err(r#"{"event_cancel_cutoff_hours": 9000}"#),
-            "self_service.event_cancel_cutoff_hours: must be between -8784 and 8784 hours"
+            "self_service.event_cancel_cutoff_hours: must be between -8760 and 8760"
+        );
+        assert_eq!(
+            err(r#"{"event_cancel_cutoff_hours": -9223372036854775808}"#),
+            "self_service.event_cancel_cutoff_hours: must be between -8760 and 8760"
+        );
+        assert_eq!(
+            err(r#"{"event_transfer_cutoff_hours": -8761}"#),
+            "self_service.event_transfer_cutoff_hours: must be between -8760 and 8760"
+        );
+        assert_eq!(
+            err(r#"{"balance_due_tolerance": "100000000001"}"#),
+            "self_service.balance_due_tolerance: must be at most 100000000000"
+        );
+        assert_eq!(
+            err(r#"{"max_backdating_days": 40000}"#),
+            "self_service.max_backdating_days: must be between 0 and 36600"
         );
         assert_eq!(err(r#"{"refund_limit": "1"}"#), "self_service: unknown field `refund_limit`");
         assert_eq!(

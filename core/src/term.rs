@@ -134,9 +134,12 @@ pub enum TermRule {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         anchor: Option<MonthDay>,
         /// For monthly periods: the day of the month each period starts on, 1 to 28 (default 1).
+        #[schemars(range(min = 1, max = 28))]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         anchor_day: Option<u8>,
-        /// How many periods one term covers (2 for a two-year term on an annual calendar). Default 1.
+        /// How many periods one term covers (2 for a two-year term on an annual calendar), 1 to
+        /// 100. Default 1.
+        #[schemars(range(min = 1, max = 100))]
         #[serde(default = "one")]
         periods: u32,
         /// For yearly periods: joining on or after this month-day (within the period) gives the
@@ -144,7 +147,8 @@ pub enum TermRule {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rollover: Option<MonthDay>,
         /// For monthly periods: joining on or after this day of the month gives the rest of this
-        /// month plus the next one.
+        /// month plus the next one. 1 to 28, not the anchor day.
+        #[schemars(range(min = 1, max = 28))]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rollover_day: Option<u8>,
         /// Where a first term starts: back-dated to the period start (default) or on the join date.

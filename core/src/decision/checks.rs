@@ -243,7 +243,10 @@ pub(super) fn check_amount(amount: Option<&Money>, path: &str) -> Result<(), Dec
             currency: m.currency(),
         });
     }
-    Ok(())
+    m.check_bounded().map_err(|_| DecisionError::Syntax {
+        path: path.into(),
+        message: format!("{m} must be at most {}", Money::max_amount(m.currency())),
+    })
 }
 
 /// A status as it reads after "the membership is": `in grace`, `lapsed`.

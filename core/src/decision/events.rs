@@ -13,7 +13,7 @@ fn hours_text(hours: i64) -> String {
     if hours >= 0 {
         format!("{hours} hours before the start")
     } else {
-        format!("{} hours after the start", -hours)
+        format!("{} hours after the start", hours.unsigned_abs())
     }
 }
 
@@ -55,10 +55,11 @@ pub(super) fn decide_registration_change(
     }
     let hours =
         if refund.is_some() { ctx.rules.event_cancel_cutoff_hours } else { ctx.rules.event_transfer_cutoff_hours };
-    let closes_at: PrimitiveDateTime = event
-        .starts_at
-        .checked_sub(Duration::hours(hours))
-        .ok_or(DecisionError::OutOfRange { path: "action.event.starts_at".into() })?;
+    // The policy bounds the cut-off to a year either way; the arithmetic is checked regardless
+    // (`Duration::hours` itself panics past ±2.5e15 hours).
+    let out_of_range = || DecisionError::OutOfRange { path: "action.event.starts_at".into() };
+    let cutoff = hours.checked_mul(3600).map(Duration::seconds).ok_or_else(out_of_range)?;
+    let closes_at: PrimitiveDateTime = event.starts_at.checked_sub(cutoff).ok_or_else(out_of_range)?;
     if ctx.request.at >= closes_at {
         let left = (event.starts_at - ctx.request.at).whole_minutes();
         let when = if left >= 0 {

@@ -9,7 +9,7 @@ use super::lines::{LineKind, QuoteLine};
 use super::settings::NegativeNet;
 use super::Quoter;
 use crate::error::Error;
-use crate::money::{Currency, Money, Rounding};
+use crate::money::{Currency, Money, MoneyError, Rounding};
 use crate::period::add_days;
 use crate::plan::Plan;
 use crate::proration::{Fraction, ProrationUnit};
@@ -77,6 +77,9 @@ pub(super) fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32,
     let Some(n) = seats else {
         return Ok(None);
     };
+    if n > crate::plan::MAX_SEATS {
+        return Err(QuoteError::SeatsAboveMaximum { seats: n, max: crate::plan::MAX_SEATS }.into());
+    }
     if n < cfg.min {
         return Err(QuoteError::SeatsBelowMinimum { seats: n, min: cfg.min }.into());
     }
@@ -88,7 +91,8 @@ pub(super) fn seat_extra(plan: &Plan, seats: Option<u32>) -> Result<Option<(u32,
     Ok(Some((extra, price.checked_mul(Decimal::from(extra))?)))
 }
 
-/// Checks a payment: the plan's currency, not negative, exact in minor units.
+/// Checks a payment: the plan's currency, not negative, exact in minor units, at most
+/// [`Money::max_amount`].
 pub(super) fn check_money(field: &str, m: &Money, expected: Currency) -> Result<(), Error> {
     if m.currency() != expected {
         return Err(QuoteError::PaymentCurrency { expected, found: m.currency() }.into());
@@ -96,8 +100,17 @@ pub(super) fn check_money(field: &str, m: &Money, expected: Currency) -> Result<
     if m.is_negative() {
         return Err(QuoteError::NegativeAmount { field: field.to_owned(), amount: m.amount().to_string() }.into());
     }
+    check_bounded(field, m)?;
     m.to_minor_units()?;
     Ok(())
+}
+
+/// [`Money::check_bounded`], naming the field in the error (`amount_paid must be at most …`).
+pub(super) fn check_bounded(field: &str, m: &Money) -> Result<(), MoneyError> {
+    m.check_bounded().map_err(|_| MoneyError::InvalidAmount {
+        text: m.amount().to_string(),
+        reason: format!("{field} must be at most {}", Money::max_amount(m.currency())),
+    })
 }
 
 /// What is left of a payment for crediting: paid minus earlier credits, checked.

@@ -91,7 +91,8 @@ pub enum CancelAt {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MultiTermDiscount {
-    /// The terms bought (at least 2).
+    /// The terms bought, 2 to 100 (`MAX_TERMS`).
+    #[schemars(range(min = 2, max = crate::plan::MAX_TERMS))]
     pub terms: u32,
     /// The percentage off the dues, above 0 and at most 100 (`"10"` for 10%).
     #[schemars(with = "crate::money::DecimalText")]
@@ -111,7 +112,8 @@ pub struct MultiTermDiscount {
 #[serde(deny_unknown_fields, default)]
 pub struct QuoteSettings {
     /// Quantize proration fractions to this many decimals (with `settings.rounding`) before
-    /// multiplying, as some systems do. Default: exact fractions.
+    /// multiplying, as some systems do: 0 to 20 decimals. Default: exact fractions.
+    #[schemars(range(min = 0, max = 20))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction_scale: Option<u32>,
     /// When a downgrade takes effect (default `term_end`).
@@ -127,6 +129,7 @@ pub struct QuoteSettings {
     /// Discounts for buying several terms at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub multi_term_discounts: Vec<MultiTermDiscount>,
-    /// Where the cents left over by an instalment split go (default the `last` instalment).
+    /// Where the cents left over by an instalment split go (default `largest_remainder`: one
+    /// each to the first parts, so parts differ by at most one minor unit).
     pub instalment_remainder: Remainder,
 }

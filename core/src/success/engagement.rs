@@ -9,7 +9,7 @@ use time::Date;
 
 use super::Context;
 use crate::money::{decimal_text, Rounding};
-use crate::policy_error::PolicyError;
+use crate::policy_error::{PolicyError, Range};
 use crate::status::MemberId;
 
 use super::activity::{ActivityEvent, KindId};
@@ -24,7 +24,8 @@ const FACTOR_PLACES: u32 = 12;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecayStep {
-    /// The oldest age, in days, this step covers (inclusive).
+    /// The oldest age, in days, this step covers (inclusive), 0 to 36600.
+    #[schemars(range(max = super::policy::DAYS.max))]
     pub until_day: u32,
     /// The share of points kept, 0 to 1.
     #[schemars(with = "crate::money::DecimalText")]
@@ -56,7 +57,8 @@ pub enum Decay {
     None,
     /// Points halve every `days` days.
     HalfLife {
-        /// The half-life in days (at least 1).
+        /// The half-life in days, 1 to 36600.
+        #[schemars(range(min = 1, max = super::policy::DAYS.max))]
         days: u32,
     },
     /// A step table: the first step whose `until_day` is at least the age gives the factor;
@@ -93,7 +95,7 @@ impl Decay {
                 if *days == 0 {
                     return Err(invalid(format!("{path}.days"), "must be > 0"));
                 }
-                Ok(())
+                Range::new(1, super::policy::DAYS.max).check(|| format!("{path}.days"), *days)
             }
             Decay::Steps { steps, after } => {
                 if steps.is_empty() {
@@ -103,6 +105,7 @@ impl Decay {
                 let mut previous: Option<&DecayStep> = None;
                 for (i, s) in steps.iter().enumerate() {
                     let at = format!("{path}.steps[{i}]");
+                    super::policy::DAYS.check(|| format!("{at}.until_day"), s.until_day)?;
                     if !in_unit(&s.factor) {
                         return Err(invalid(format!("{at}.factor"), "must be between 0 and 1"));
                     }

@@ -23,7 +23,7 @@ pub struct UpgradeRule {
     pub from: PlanId,
     /// The plan to offer.
     pub to: PlanId,
-    /// The least engagement score.
+    /// The least engagement score, 0 to 1000000000.
     #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub min_score: Option<Decimal>,
@@ -31,7 +31,8 @@ pub struct UpgradeRule {
     #[schemars(with = "Option<crate::money::DecimalText>")]
     #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
     pub min_percentile: Option<Decimal>,
-    /// The least whole years since member-since.
+    /// The least whole years since member-since, 0 to 200.
+    #[schemars(range(max = super::policy::TENURE_YEARS.max))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_tenure_years: Option<u32>,
 }

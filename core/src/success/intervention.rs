@@ -35,7 +35,9 @@ pub struct AtRiskRule {
     pub when: Rule,
     /// How urgent: 1 is the most urgent.
     pub priority: u8,
-    /// After a trigger, the member is not flagged again by this rule for this many days.
+    /// After a trigger, the member is not flagged again by this rule for this many days (0 to
+    /// 36600).
+    #[schemars(range(max = super::policy::DAYS.max))]
     #[serde(default)]
     pub cooldown_days: u32,
     /// What staff should do (default `staff_outreach`).

@@ -38,12 +38,17 @@ pub struct Milestone {
     pub id: String,
     /// What the milestone is measured from.
     pub anchor: Anchor,
-    /// The due day, relative to the anchor (negative before it: a renewal notice at −30).
+    /// The due day, relative to the anchor (negative before it: a renewal notice at −30),
+    /// -36600 to 36600.
+    #[schemars(range(min = super::policy::SIGNED_DAYS.min, max = super::policy::SIGNED_DAYS.max))]
     pub day: i32,
-    /// The first day the activity counts, relative to the anchor (default: `day`).
+    /// The first day the activity counts, relative to the anchor (default: `day`), -36600 to
+    /// 36600.
+    #[schemars(range(min = super::policy::SIGNED_DAYS.min, max = super::policy::SIGNED_DAYS.max))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_day: Option<i32>,
-    /// Days after the due day the activity still counts (default 0).
+    /// Days after the due day the activity still counts (default 0), 0 to 36600.
+    #[schemars(range(max = super::policy::DAYS.max))]
     #[serde(default)]
     pub grace_days: u32,
     /// The activity kind that marks the milestone done.

@@ -5,8 +5,10 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use rust_decimal::Decimal;
+
 use crate::money::Rounding;
-use crate::policy_error::PolicyError;
+use crate::policy_error::{PolicyError, Range};
 
 use super::activity::ActivityKind;
 use super::engagement::Decay;
@@ -14,6 +16,25 @@ use super::expansion::UpgradeRule;
 use super::intervention::AtRiskRule;
 use super::journey::Journey;
 use super::segment::Segment;
+
+/// A count of days in the success section (a half-life, a step's age, a milestone's grace, a
+/// cooldown, the renewal-due horizon): 0 to 36600 (a hundred years).
+pub(crate) const DAYS: Range<u32> = Range::new(0, 36_600);
+
+/// A milestone's `day` and `from_day`, relative to its anchor: -36600 to 36600.
+pub(crate) const SIGNED_DAYS: Range<i32> = Range::new(-36_600, 36_600);
+
+/// An upgrade rule's `min_tenure_years`: 0 to 200.
+pub(crate) const TENURE_YEARS: Range<u32> = Range::new(0, 200);
+
+/// An activity kind's `cap.max`: 1 to 100,000 events per period.
+const CAP_MAX: Range<u32> = Range::new(1, 100_000);
+
+/// An activity kind's `weight`: 0 to 1000 points per event.
+const WEIGHT: Range<Decimal> = Range::new(Decimal::ZERO, Decimal::ONE_THOUSAND);
+
+/// An upgrade rule's `min_score`: 0 to 1,000,000,000 points.
+const MIN_SCORE: Range<Decimal> = Range::new(Decimal::ZERO, Decimal::from_parts(1_000_000_000, 0, 0, false, 0));
 
 /// Whether a member who reinstates after a gap counts, in retention measures, as a new member
 /// (the gap ended the old membership) or as a continuing one (the gap is bridged).
@@ -70,7 +91,8 @@ pub struct SuccessPolicy {
     /// Upgrade thresholds from one plan to another.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub upgrades: Vec<UpgradeRule>,
-    /// How many days ahead the renewal-due list looks by default (default 90).
+    /// How many days ahead the renewal-due list looks by default (default 90), 0 to 36600.
+    #[schemars(range(max = DAYS.max))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renewal_due_days: Option<u32>,
     /// Whether a reinstated member counts as new or continuing in retention measures.
@@ -96,6 +118,9 @@ impl SuccessPolicy {
     /// # Errors
     /// [`PolicyError::InvalidValue`] or [`PolicyError::UnknownPlanReference`], naming the path.
     pub fn validate(&self, plan_known: &dyn Fn(&str) -> bool) -> Result<(), PolicyError> {
+        if let Some(days) = self.renewal_due_days {
+            DAYS.check(|| "success.renewal_due_days".into(), days)?;
+        }
         let invalid = |path: String, message: &str| PolicyError::InvalidValue { path, message: message.to_owned() };
         let mut kinds = HashSet::new();
         for (i, k) in self.activity_kinds.iter().enumerate() {
@@ -109,8 +134,12 @@ impl SuccessPolicy {
             if k.weight.is_sign_negative() && !k.weight.is_zero() {
                 return Err(invalid(at("weight"), "must not be negative"));
             }
+            WEIGHT.check(|| at("weight"), k.weight)?;
             if k.cap.is_some_and(|c| c.max == 0) {
                 return Err(invalid(at("cap.max"), "must be > 0"));
+            }
+            if let Some(cap) = k.cap {
+                CAP_MAX.check(|| at("cap.max"), cap.max)?;
             }
         }
         self.decay.validate("success.decay")?;
@@ -143,6 +172,11 @@ impl SuccessPolicy {
             let mut ids = HashSet::new();
             for (k, m) in j.milestones.iter().enumerate() {
                 let mat = format!("{at}.milestones[{k}]");
+                SIGNED_DAYS.check(|| format!("{mat}.day"), m.day)?;
+                if let Some(from) = m.from_day {
+                    SIGNED_DAYS.check(|| format!("{mat}.from_day"), from)?;
+                }
+                DAYS.check(|| format!("{mat}.grace_days"), m.grace_days)?;
                 if !ids.insert(m.id.as_str()) {
                     return Err(invalid(format!("{mat}.id"), &format!("duplicate milestone `{}`", m.id)));
                 }
@@ -163,6 +197,7 @@ impl SuccessPolicy {
             if !rules.insert(r.id.as_str()) {
                 return Err(invalid(format!("{at}.id"), &format!("duplicate at-risk rule `{}`", r.id)));
             }
+            DAYS.check(|| format!("{at}.cooldown_days"), r.cooldown_days)?;
             r.when.validate(&format!("{at}.when"), plan_known)?;
         }
         for (i, u) in self.upgrades.iter().enumerate() {
@@ -177,6 +212,12 @@ impl SuccessPolicy {
             }
             if u.from == u.to {
                 return Err(invalid(format!("{at}.to"), "must differ from `from`"));
+            }
+            if let Some(score) = u.min_score {
+                MIN_SCORE.check(|| format!("{at}.min_score"), score)?;
+            }
+            if let Some(years) = u.min_tenure_years {
+                TENURE_YEARS.check(|| format!("{at}.min_tenure_years"), years)?;
             }
             if u.min_percentile.is_some_and(|p| p.is_sign_negative() || p > rust_decimal::Decimal::ONE_HUNDRED) {
                 return Err(invalid(format!("{at}.min_percentile"), "must be 0 to 100"));
