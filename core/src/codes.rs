@@ -15,7 +15,7 @@
 /// assert_eq!(err.name(), "unknown_currency");
 /// ```
 pub trait ErrorCode {
-    /// The stable numeric code (see [`error_table`]).
+    /// The stable numeric code (see [`crate::error_table`]).
     fn code(&self) -> u32;
     /// The stable snake_case name of the code.
     fn name(&self) -> &'static str;

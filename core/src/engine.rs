@@ -188,7 +188,7 @@ impl Engine {
     }
 }
 
-/// Quotes: each asks the [`Quoter`] with the policy's `settings.quotes`.
+/// Quotes: each asks the `Quoter` with the policy's `settings.quotes`.
 impl Engine {
     pub(crate) fn quoter(&self) -> Quoter<'_> {
         Quoter { rules: &self.rules, settings: &self.policy.settings.quotes }
@@ -211,8 +211,8 @@ impl Engine {
     ///
     /// # Errors
     /// [`crate::LifecycleError::UnknownPlan`], [`crate::RenewalError::InvalidTermCount`], seat
-    /// limits ([`QuoteError::SeatsBelowMinimum`], [`QuoteError::SeatsAboveMaximum`],
-    /// [`QuoteError::NoSeats`]), a date out of range, or an overflow.
+    /// limits ([`crate::QuoteError::SeatsBelowMinimum`], [`crate::QuoteError::SeatsAboveMaximum`],
+    /// [`crate::QuoteError::NoSeats`]), a date out of range, or an overflow.
     pub fn quote_join(&self, plan: &PlanId, date: Date, terms: u32, seats: Option<u32>) -> Result<Quote, Error> {
         self.quoter().quote_join(plan, date, terms, seats)
     }
@@ -244,9 +244,9 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// [`QuoteError::SamePlan`], [`QuoteError::CurrencyMismatch`], [`QuoteError::LifetimeTerm`],
-    /// [`QuoteError::DateOutsideTerm`], payment errors ([`QuoteError::PaymentCurrency`],
-    /// [`QuoteError::NegativeAmount`], [`QuoteError::CreditsExceedPaid`]), seat limits, an
+    /// [`crate::QuoteError::SamePlan`], [`crate::QuoteError::CurrencyMismatch`], [`crate::QuoteError::LifetimeTerm`],
+    /// [`crate::QuoteError::DateOutsideTerm`], payment errors ([`crate::QuoteError::PaymentCurrency`],
+    /// [`crate::QuoteError::NegativeAmount`], [`crate::QuoteError::CreditsExceedPaid`]), seat limits, an
     /// unknown plan or inconsistent facts.
     pub fn quote_change_plan(&self, change: &PlanChange) -> Result<Quote, Error> {
         self.quoter().quote_change_plan(change)
@@ -270,8 +270,8 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// [`QuoteError::NoSeats`], [`QuoteError::SeatsBelowMinimum`], [`QuoteError::SeatsAboveMaximum`],
-    /// [`QuoteError::SeatsUnchanged`], [`QuoteError::LifetimeTerm`], [`QuoteError::DateOutsideTerm`],
+    /// [`crate::QuoteError::NoSeats`], [`crate::QuoteError::SeatsBelowMinimum`], [`crate::QuoteError::SeatsAboveMaximum`],
+    /// [`crate::QuoteError::SeatsUnchanged`], [`crate::QuoteError::LifetimeTerm`], [`crate::QuoteError::DateOutsideTerm`],
     /// payment errors, an unknown plan or inconsistent facts.
     pub fn quote_change_seats(&self, change: &SeatChange) -> Result<Quote, Error> {
         self.quoter().quote_change_seats(change)
@@ -298,7 +298,7 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// [`QuoteError::NotCancellable`], [`QuoteError::DateOutsideTerm`] (before the term starts),
+    /// [`crate::QuoteError::NotCancellable`], [`crate::QuoteError::DateOutsideTerm`] (before the term starts),
     /// payment errors, an unknown plan or inconsistent facts.
     pub fn quote_cancel(&self, cancel: &Cancellation) -> Result<Quote, Error> {
         self.quoter().quote_cancel(cancel)
@@ -317,7 +317,7 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// [`QuoteError::ZeroParts`], [`QuoteError::TooManyParts`], [`QuoteError::NegativeAmount`],
+    /// [`crate::QuoteError::ZeroParts`], [`crate::QuoteError::TooManyParts`], [`crate::QuoteError::NegativeAmount`],
     /// [`crate::MoneyError::TooPrecise`] for a total finer than the currency's minor unit,
     /// [`crate::MoneyError::InvalidAmount`] for one above [`crate::Money::max_amount`].
     pub fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {
@@ -354,7 +354,7 @@ impl Engine {
     }
 }
 
-/// The self-service decision: asks the [`Decider`] with the policy's `self_service` section.
+/// The self-service decision: asks the `Decider` with the policy's `self_service` section.
 impl Engine {
     pub(crate) fn decider(&self) -> Decider<'_> {
         Decider { rules: &self.rules, quoter: self.quoter(), self_service: &self.policy.self_service }
@@ -376,7 +376,7 @@ impl Engine {
     /// ```
     ///
     /// # Errors
-    /// A [`DecisionError`] for a request that cannot be decided (missing or contradictory facts,
+    /// A [`crate::DecisionError`] for a request that cannot be decided (missing or contradictory facts,
     /// unknown plan or product, negative quantity), or the engine's error for facts it refuses.
     pub fn decide(&self, request: &SelfServiceRequest) -> Result<Decision, Error> {
         self.decider().decide(request)

@@ -173,8 +173,9 @@ impl Rulebook {
         Ok(status::reinstatement_end(plan, term_end, self.dates.month_end)?)
     }
 
-    /// The new term if the member renews on `date`, buying `terms` terms: the first obstacle of
-    /// [`Rulebook::renewal_check`] as the error.
+    /// The new term if the member renews on `date`, buying `terms` terms; the first thing that
+    /// stands in the way (the status, the term count, the window, a rejoin on a renewal-only plan, a
+    /// back-dated term that ends too early) as the error.
     ///
     /// # Errors
     /// [`RenewalError`] for the first obstacle, and the errors of [`Rulebook::status_on`].

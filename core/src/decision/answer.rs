@@ -30,7 +30,7 @@ pub struct Decision {
     /// Where the request goes: the worst route among the reasons.
     #[serde(flatten)]
     pub route: Route,
-    /// Every reason that applies, in the stable order of [`ReasonCode`].
+    /// Every reason that applies, in the stable order of [`crate::ReasonCode`].
     pub reasons: Vec<Reason>,
     /// When every reason has a next date, the latest: the day the request becomes self-service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
