@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     rows.dedup();
     assert_eq!(rows.len(), read, "a row gave two results");
     assert_eq!(events.iter().filter(|e| e.row.is_none()).count(), 0, "an event without its row");
-    match engagement_scores(engine(), members(), &events, date!(2025 - 06 - 30), &BTreeMap::new()) {
+    match engagement_scores(engine().success(), members(), &events, date!(2025 - 06 - 30), &BTreeMap::new()) {
         Ok(report) => {
             for e in &report.errors {
                 assert!(in_table(e.code), "{e:?}");

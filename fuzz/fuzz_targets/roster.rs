@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
             // Nothing dropped silently: every row read is used or has a problem.
             assert_eq!(roster.rows_used() + roster.rows_with_problems(), roster.rows_read);
             for p in &roster.problems {
-                assert!(error_table().iter().any(|r| r.code == p.code()), "{p}");
+                assert!(error_table().iter().any(|r| r.code == p.code && r.name == p.name), "{p}");
             }
         }
         Err(e) => assert!(error_table().iter().any(|r| r.code == e.code())),
