@@ -36,6 +36,14 @@
 // The patch version of this amscore build.
 #define AMS_VERSION_PATCH 0
 
+// The largest JSON document (a policy, a gateway request) the C API reads: 64 MiB. A longer
+// `len` is refused with `AMS_RESULT_INPUT_TOO_LONG` before a byte is read.
+#define AMS_MAX_DOCUMENT_LEN 67108864
+
+// The largest id or name (a plan id, a preset name) the C API reads: 4 KiB. A longer `len` is
+// refused with `AMS_RESULT_INPUT_TOO_LONG` before a byte is read.
+#define AMS_MAX_ID_LEN 4096
+
 // The staff queue of a request routed to staff.
 enum ams_queue
 #ifdef __cplusplus
@@ -100,6 +108,9 @@ enum ams_result
   AMS_RESULT_INVALID_PARAMETER = 5,
   // A core error this build of the C API has no code for (the test suite keeps this from happening).
   AMS_RESULT_UNMAPPED_ERROR = 6,
+  // A length argument above the largest input the argument takes (`AMS_MAX_DOCUMENT_LEN` for
+  // a JSON document, `AMS_MAX_ID_LEN` for an id or a name), such as `(size_t)-1`.
+  AMS_RESULT_INPUT_TOO_LONG = 7,
   // Not an ISO 4217 currency code.
   AMS_RESULT_UNKNOWN_CURRENCY = 1001,
   // Arithmetic on amounts in different currencies.
@@ -152,6 +163,10 @@ enum ams_result
   AMS_RESULT_TERM_END_MISSING = 1307,
   // The membership's term has an end, but its plan is a lifetime plan.
   AMS_RESULT_TERM_END_ON_LIFETIME_PLAN = 1308,
+  // The member died before they joined.
+  AMS_RESULT_DECEASED_BEFORE_JOIN = 1309,
+  // The membership was cancelled before the member joined.
+  AMS_RESULT_CANCELLED_BEFORE_JOIN = 1310,
   // The renewal window has not opened yet.
   AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN = 1401,
   // Lifetime memberships are not renewed.
@@ -342,7 +357,7 @@ typedef struct ams_engine ams_engine;
 
 // A calendar date (proleptic Gregorian, no time zone). `month` is 1 to 12, `day` 1 to 31.
 typedef struct ams_date {
-  // The year, -9999 to 9999.
+  // The year, 1 to 9999 (the core's date grammar).
   int32_t year;
   // The month, 1 to 12.
   uint8_t month;
@@ -549,7 +564,7 @@ const char *ams_version(void);
 // for writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 // `AMS_RESULT_INVALID_DATE`, and the lifecycle errors (1300 block), as `ams_engine_status_on`.
 ams_result ams_engine_assess(const struct ams_engine *engine,
                              const struct ams_membership *membership,
@@ -567,7 +582,7 @@ ams_result ams_engine_assess(const struct ams_engine *engine,
 // `decision_out` must be valid for writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 // `AMS_RESULT_INVALID_DATE`, `AMS_RESULT_UNKNOWN_CURRENCY`, decision errors (3000 block) and the
 // engine's errors for facts it refuses.
 ams_result ams_engine_decide_renew(const struct ams_engine *engine,
@@ -582,9 +597,11 @@ ams_result ams_engine_decide_renew(const struct ams_engine *engine,
 // `json` must be valid for `len` bytes of reading; `engine_out` for one pointer of writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, or a policy error (1200 block) whose
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, or a policy error (1200 block) whose
 // message and path `ams_last_error_message` and `ams_last_error_path` give.
-ams_result ams_engine_new_from_json(const char *json, size_t len, struct ams_engine **engine_out);
+ams_result ams_engine_new_from_json(const char *json,
+                                    size_t len,
+                                    struct ams_engine **engine_out);
 
 // Compiles a preset shipped with the library (`"amscore"`, `"civicrm"`, `"tendenci"`) into an
 // engine, written to `*engine_out` on success.
@@ -593,8 +610,10 @@ ams_result ams_engine_new_from_json(const char *json, size_t len, struct ams_eng
 // `name` must be valid for `len` bytes of reading; `engine_out` for one pointer of writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_UNKNOWN_PRESET`.
-ams_result ams_engine_new_from_preset(const char *name, size_t len, struct ams_engine **engine_out);
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_UNKNOWN_PRESET`.
+ams_result ams_engine_new_from_preset(const char *name,
+                                      size_t len,
+                                      struct ams_engine **engine_out);
 
 // Frees an engine. NULL is allowed and does nothing. Free each engine exactly once, after every
 // thread has finished using it.
@@ -618,7 +637,7 @@ void ams_engine_free(struct ams_engine *engine);
 // reading, `out_buf` for `out_cap` bytes of writing, and `out_n` for one `size_t`.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INSUFFICIENT_SIZE`.
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INSUFFICIENT_SIZE`.
 ams_result ams_engine_call(const struct ams_engine *engine,
                            const char *request,
                            size_t req_len,
@@ -635,7 +654,7 @@ ams_result ams_engine_call(const struct ams_engine *engine,
 // `total_out` must be valid for writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
 // `AMS_RESULT_UNKNOWN_PLAN`, `AMS_RESULT_INVALID_TERM_COUNT`, seat errors (2000 block), money
 // errors (1000 block).
 ams_result ams_engine_quote_join_total(const struct ams_engine *engine,
@@ -656,7 +675,7 @@ ams_result ams_engine_quote_join_total(const struct ams_engine *engine,
 // writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 // `AMS_RESULT_INVALID_DATE`, the errors of `ams_engine_renewal_term`, seat and money errors.
 ams_result ams_engine_quote_renewal_total(const struct ams_engine *engine,
                                           const struct ams_membership *membership,
@@ -708,7 +727,7 @@ ams_result ams_last_error_path(char *buf, size_t cap, size_t *out_n);
 // writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 // `AMS_RESULT_INVALID_DATE`, and the lifecycle errors (1300 block).
 ams_result ams_engine_status_on(const struct ams_engine *engine,
                                 const struct ams_membership *membership,
@@ -723,7 +742,7 @@ ams_result ams_engine_status_on(const struct ams_engine *engine,
 // `term_out` must be valid for writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
 // `AMS_RESULT_UNKNOWN_PLAN`, `AMS_RESULT_INVALID_TERM_COUNT`, `AMS_RESULT_DATE_OUT_OF_RANGE`.
 ams_result ams_engine_join_term(const struct ams_engine *engine,
                                 const char *plan,
@@ -741,7 +760,7 @@ ams_result ams_engine_join_term(const struct ams_engine *engine,
 // writing.
 //
 // # Errors
-// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 // `AMS_RESULT_INVALID_DATE`, the renewal errors (1400 block) and the lifecycle errors (1300).
 ams_result ams_engine_renewal_term(const struct ams_engine *engine,
                                    const struct ams_membership *membership,

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::decision::{parse_self_service_request, Decision, Queue, ReasonCode, Route};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::json_text::TextProblem;
 use crate::money::share;
 use crate::request::{RequestKind, SelfServiceRequest};
 
@@ -312,11 +313,9 @@ fn outcome_name(r: &Result<Decision, Error>) -> String {
 pub fn parse_request_lines(text: &str) -> Vec<Result<SelfServiceRequest, Error>> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|line| match serde_json::from_str(line) {
+        .map(|line| match crate::json_text::read_json(line) {
             Ok(v) => parse_self_service_request(v).map_err(Error::from),
-            Err(e) => {
-                Err(crate::decision::DecisionError::Syntax { path: String::new(), message: e.to_string() }.into())
-            }
+            Err(TextProblem { path, message }) => Err(crate::decision::DecisionError::Syntax { path, message }.into()),
         })
         .collect()
 }

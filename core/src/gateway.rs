@@ -13,6 +13,7 @@ use time::Date;
 use crate::codes::{error_codes, ErrorCode, SerdeProblem};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::json_text::TextProblem;
 use crate::money::Money;
 use crate::plan::PlanId;
 use crate::policy::Policy;
@@ -124,6 +125,7 @@ pub enum Request {
         /// The plan joined.
         plan: PlanId,
         /// The join date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
@@ -134,6 +136,7 @@ pub enum Request {
         /// The membership's facts.
         membership: Membership,
         /// The date asked about.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
     },
     /// [`Engine::renewal_term`].
@@ -141,6 +144,7 @@ pub enum Request {
         /// The membership's facts.
         membership: Membership,
         /// The renewal date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
@@ -156,6 +160,7 @@ pub enum Request {
         /// The plan joined.
         plan: PlanId,
         /// The join date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
@@ -169,6 +174,7 @@ pub enum Request {
         /// The membership's facts.
         membership: Membership,
         /// The renewal date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
@@ -184,6 +190,7 @@ pub enum Request {
         /// The plan to change to.
         plan: PlanId,
         /// The change date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// What was paid for the current term.
         amount_paid: Money,
@@ -199,6 +206,7 @@ pub enum Request {
         /// The membership's facts.
         membership: Membership,
         /// The change date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// Seats now.
         seats_from: u32,
@@ -216,6 +224,7 @@ pub enum Request {
         /// The membership's facts.
         membership: Membership,
         /// The cancellation date.
+        #[serde(with = "crate::period::date_text")]
         date: Date,
         /// What was paid for the current term.
         amount_paid: Money,
@@ -261,6 +270,7 @@ pub enum Request {
         #[serde(default)]
         events: Vec<ActivityEvent>,
         /// The scoring date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
         /// Seats per organisation, for the per-seat roll-up.
         #[serde(default)]
@@ -274,6 +284,7 @@ pub enum Request {
         #[serde(default)]
         events: Vec<ActivityEvent>,
         /// The date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
     },
     /// [`success::journeys`].
@@ -284,6 +295,7 @@ pub enum Request {
         #[serde(default)]
         events: Vec<ActivityEvent>,
         /// The date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
     },
     /// [`success::at_risk`].
@@ -297,6 +309,7 @@ pub enum Request {
         #[serde(default)]
         previous_triggers: Vec<PreviousTrigger>,
         /// The date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
     },
     /// [`success::upgrade_candidates`].
@@ -307,6 +320,7 @@ pub enum Request {
         #[serde(default)]
         events: Vec<ActivityEvent>,
         /// The date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
     },
     /// [`success::renewal_due`].
@@ -314,6 +328,7 @@ pub enum Request {
         /// The roster.
         members: Vec<MemberHistory>,
         /// The date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
         /// The horizon in days (default: the policy's `success.renewal_due_days`).
         #[serde(default)]
@@ -324,6 +339,7 @@ pub enum Request {
         /// The roster with term histories.
         members: Vec<MemberHistory>,
         /// The measurement date (the end of the 12-month period).
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
         /// Revenue and costs per member, for lifetime value.
         #[serde(default)]
@@ -342,6 +358,7 @@ pub enum Request {
         /// The roster with term histories.
         members: Vec<MemberHistory>,
         /// The measurement date.
+        #[serde(with = "crate::period::date_text")]
         as_of: Date,
     },
     /// [`success::calibration`].
@@ -617,13 +634,15 @@ pub fn call_value(engine: &Engine, request: Value) -> Value {
 /// # Errors
 /// None: every problem, including malformed JSON, becomes an error document.
 pub fn call(engine: &Engine, request: &str) -> String {
-    let response = match serde_json::from_str::<Value>(request) {
+    let response = match crate::json_text::read_json(request) {
         Ok(v) => call_value(engine, v),
-        Err(e) => {
-            error_document(&GatewayError::Request(RequestError::Syntax { path: String::new(), message: e.to_string() }))
+        Err(TextProblem { path, message }) => {
+            error_document(&GatewayError::Request(RequestError::Syntax { path, message }))
         }
     };
-    response.to_string()
+    // `to_string` writes through one buffer (faster than `Display`, the same bytes); a `Value`
+    // always serializes.
+    serde_json::to_string(&response).unwrap_or_default()
 }
 
 /// Compiles a policy document given as JSON, as the vectors and bindings do.
@@ -649,7 +668,7 @@ mod tests {
     fn request_errors_name_their_path_inside_the_operation() {
         let bad_date = parse_err(json!({"op": "join_term", "plan": "individual", "date": "2025-02-30"}));
         assert_eq!(bad_date.path(), "date");
-        assert_eq!(bad_date.to_string(), "date: day was not in range");
+        assert_eq!(bad_date.to_string(), "date: invalid date `2025-02-30`: expected YYYY-MM-DD");
         let nested = parse_err(json!({"op": "status_on", "date": "2025-01-15", "membership": {
             "member_id": "M", "plan": "p", "member_since": "2020-01-01",
             "term": {"start": "2025-01-15", "end": "2026-01-14", "x": 1}}}));

@@ -37,6 +37,7 @@ mod decision;
 mod engine;
 mod error;
 pub mod gateway;
+mod json_text;
 mod lifecycle_error;
 mod member;
 mod money;

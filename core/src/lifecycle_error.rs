@@ -63,6 +63,22 @@ pub enum LifecycleError {
         /// The end that was given.
         end: Date,
     },
+    /// The member died before they joined: the facts contradict each other.
+    #[error("deceased on {deceased_on}, before the member joined on {member_since}")]
+    DeceasedBeforeJoin {
+        /// The day the member died.
+        deceased_on: Date,
+        /// The member's join date.
+        member_since: Date,
+    },
+    /// The membership was cancelled before the member joined: the facts contradict each other.
+    #[error("cancelled on {cancelled_on}, before the member joined on {member_since}")]
+    CancelledBeforeJoin {
+        /// The day the membership was cancelled.
+        cancelled_on: Date,
+        /// The member's join date.
+        member_since: Date,
+    },
 }
 
 error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
@@ -74,4 +90,6 @@ error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
     LifecycleError::JoinedAfterTermEnd { .. } => 1306, "joined_after_term_end";
     LifecycleError::TermEndMissing { .. } => 1307, "term_end_missing";
     LifecycleError::TermEndOnLifetimePlan { .. } => 1308, "term_end_on_lifetime_plan";
+    LifecycleError::DeceasedBeforeJoin { .. } => 1309, "deceased_before_join";
+    LifecycleError::CancelledBeforeJoin { .. } => 1310, "cancelled_before_join";
 });

@@ -450,20 +450,93 @@ impl<'de> Deserialize<'de> for MonthDay {
     }
 }
 
-/// Reads an ISO 8601 calendar date (`YYYY-MM-DD`).
+/// Reads an ISO 8601 calendar date (`YYYY-MM-DD`): the one date grammar of every surface (JSON
+/// documents, CSV cells, columns, options). Exactly four year digits, years 1 to 9999, no sign, a
+/// day that exists.
 ///
 /// ```
 /// use time::macros::date;
 /// assert_eq!(amscore::parse_date("2024-02-29")?, date!(2024-02-29));
 /// assert!(amscore::parse_date("2025-02-29").is_err());
+/// assert!(amscore::parse_date("+2024-01-01").is_err());
+/// assert!(amscore::parse_date("0000-01-01").is_err());
 /// # Ok::<(), amscore::DateError>(())
 /// ```
 ///
 /// # Errors
 /// [`DateError::InvalidDate`] for anything else, including dates that do not exist.
 pub fn parse_date(text: &str) -> Result<Date, DateError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format).map_err(|_| DateError::InvalidDate { text: text.to_owned() })
+    let invalid = || DateError::InvalidDate { text: text.to_owned() };
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| {
+        let digits = bytes.get(range)?;
+        digits.iter().all(u8::is_ascii_digit).then(|| digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0')))
+    };
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return Err(invalid());
+    }
+    let (year, month, day) = match (number(0..4), number(5..7), number(8..10)) {
+        (Some(y), Some(m), Some(d)) if y >= 1 => (y, m, d),
+        _ => return Err(invalid()),
+    };
+    let month = u8::try_from(month).ok().and_then(|m| Month::try_from(m).ok()).ok_or_else(invalid)?;
+    let day = u8::try_from(day).map_err(|_| invalid())?;
+    Date::from_calendar_date(i32::from(year), month, day).map_err(|_| invalid())
+}
+
+/// A date read from JSON text with [`parse_date`] (serde's `expected` names the grammar).
+struct DateText(Date);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date YYYY-MM-DD")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateText, E> {
+                parse_date(text).map(DateText).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Text)
+    }
+}
+
+/// Dates in JSON documents (requests, memberships, terms, events, results), read with
+/// [`parse_date`] so that a document and a CSV cell accept the same dates, and written
+/// `YYYY-MM-DD`. Used as `#[serde(with = "crate::period::date_text")]`;
+/// `core/tests/one_grammar.rs` checks that every deserialized date field says so.
+pub(crate) mod date_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use time::Date;
+
+    /// Serde: writes `YYYY-MM-DD`.
+    pub(crate) fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+        date.serialize(s)
+    }
+
+    /// Serde: reads [`super::parse_date`].
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        super::DateText::deserialize(d).map(|date| date.0)
+    }
+}
+
+/// [`date_text`] for an optional date (`null` or absent is `None`; give the field
+/// `#[serde(default)]`).
+pub(crate) mod opt_date_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use time::Date;
+
+    /// Serde: writes `YYYY-MM-DD` or `null`.
+    pub(crate) fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        date.serialize(s)
+    }
+
+    /// Serde: reads [`super::parse_date`] or `null`.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<super::DateText>::deserialize(d).map(|date| date.map(|d| d.0))
+    }
 }
 
 impl schemars::JsonSchema for MonthDay {
@@ -523,6 +596,33 @@ mod tests {
             Length::new(u32::MAX, Unit::Year).after(date!(2025 - 01 - 01), MonthEndRule::Clamp),
             Err(DateError::OutOfRange { .. })
         ));
+    }
+
+    #[test]
+    fn the_date_grammar_is_four_digit_years_1_to_9999_without_sign() {
+        assert_eq!(parse_date("0001-01-01"), Ok(date!(0001 - 01 - 01)));
+        assert_eq!(parse_date("9999-12-31"), Ok(date!(9999 - 12 - 31)));
+        for bad in [
+            "+2024-01-01",
+            "-2024-01-01",
+            "0000-01-01",
+            "-0001-01-01",
+            "+02024-01-01",
+            "20240-01-01",
+            "2024-1-01",
+            "2024-01-1",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2025-02-29",
+            "2024-01-01T",
+            " 2024-01-01",
+            "2024/01/01",
+            "２０２４-01-01",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), Err(DateError::InvalidDate { text: bad.to_owned() }), "{bad}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
 use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
@@ -136,9 +137,10 @@ impl Policy {
     /// # Errors
     /// A [`PolicyError`] naming the path of the first problem.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        // Text that is not JSON has no path inside the document: keep serde's line and column.
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| PolicyError::Syntax { path: String::new(), message: e.to_string() })?;
+        // Text that is not JSON has no path inside the document: keep serde's line and column. A
+        // key given twice is refused at the path of its object.
+        let value = crate::json_text::read_json(text)
+            .map_err(|TextProblem { path, message }| PolicyError::Syntax { path, message })?;
         Policy::from_value(value)
     }
 
@@ -162,8 +164,8 @@ impl Policy {
                     path: "preset".into(),
                     message: "must be a preset name".into(),
                 })?;
-                let preset: serde_json::Value =
-                    serde_json::from_str(preset_text(name, "preset")?).map_err(|e| PolicyError::from_serde("", &e))?;
+                let preset = crate::json_text::read_json(preset_text(name, "preset")?)
+                    .map_err(|TextProblem { path, message }| PolicyError::Syntax { path, message })?;
                 for key in ["settings", "status_rules", "plans", "name"] {
                     match (obj.get_mut(key), preset.get(key)) {
                         // Settings merge field by field: a document that sets only its currency

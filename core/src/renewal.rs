@@ -95,6 +95,7 @@ pub struct RenewalTerm {
     /// How many terms were bought.
     pub terms: u32,
     /// Member-since after the renewal.
+    #[serde(with = "crate::period::date_text")]
     pub member_since: Date,
 }
 

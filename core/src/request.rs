@@ -306,28 +306,37 @@ pub struct SelfServiceRequest {
     pub action: Action,
 }
 
-/// Date-times in JSON as `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, no zone.
+/// Date-times in JSON as `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, no zone; the date part is
+/// read with the one date grammar, [`crate::parse_date`].
 pub mod datetime_text {
     use super::*;
+    use time::Time;
 
     const SHORT: &[time::format_description::BorrowedFormatItem<'static>] =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     const LONG: &[time::format_description::BorrowedFormatItem<'static>] =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    const HOUR_MINUTE: &[time::format_description::BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[hour]:[minute]");
+    const HOUR_MINUTE_SECOND: &[time::format_description::BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[hour]:[minute]:[second]");
 
-    /// Reads a date-time from text.
+    /// Reads a date-time from text: a date of [`crate::parse_date`], `T`, then `HH:MM` or
+    /// `HH:MM:SS`.
     ///
     /// ```
-    /// let t = amscore::datetime_text::parse("2026-10-01T09:05")?;
+    /// let t = amscore::datetime_text::parse("2026-10-01T09:05").expect("a date-time");
     /// assert_eq!(t.hour(), 9);
-    /// assert!(amscore::datetime_text::parse("2026-10-01 09:05").is_err());
-    /// # Ok::<(), time::error::Parse>(())
+    /// assert!(amscore::datetime_text::parse("2026-10-01 09:05").is_none());
+    /// assert!(amscore::datetime_text::parse("+2026-10-01T09:05").is_none());
     /// ```
     ///
-    /// # Errors
-    /// The parser's error when the text is not `YYYY-MM-DDTHH:MM[:SS]`.
-    pub fn parse(text: &str) -> Result<PrimitiveDateTime, time::error::Parse> {
-        PrimitiveDateTime::parse(text, SHORT).or_else(|_| PrimitiveDateTime::parse(text, LONG))
+    /// `None` when the text is not `YYYY-MM-DDTHH:MM[:SS]` with a date that exists.
+    pub fn parse(text: &str) -> Option<PrimitiveDateTime> {
+        let (date, time) = text.split_once('T')?;
+        let date = crate::period::parse_date(date).ok()?;
+        let time = Time::parse(time, HOUR_MINUTE).or_else(|_| Time::parse(time, HOUR_MINUTE_SECOND)).ok()?;
+        Some(PrimitiveDateTime::new(date, time))
     }
 
     /// Writes a date-time as text (seconds only when not zero).
@@ -350,7 +359,7 @@ pub mod datetime_text {
     /// A serde error naming the expected format.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PrimitiveDateTime, D::Error> {
         let text = String::deserialize(d)?;
-        parse(&text).map_err(|_| {
+        parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!("`{text}` is not a date-time YYYY-MM-DDTHH:MM (no time zone)"))
         })
     }

@@ -142,7 +142,7 @@ pub struct StatusOverride {
     /// The status staff set.
     pub status: Status,
     /// The last day the override holds; `None` for indefinitely.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
 }
 
@@ -164,6 +164,7 @@ pub struct Membership {
     /// The plan of the current term.
     pub plan: PlanId,
     /// The member's join date; survives renewals and reinstatements, resets on a rejoin.
+    #[serde(with = "crate::period::date_text")]
     pub member_since: Date,
     /// The current (latest paid or applied-for) term.
     pub term: Term,
@@ -171,21 +172,23 @@ pub struct Membership {
     #[serde(default)]
     pub pending: bool,
     /// The day the membership was cancelled, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub cancelled_on: Option<Date>,
     /// A staff override of the status.
     #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
     pub status_override: Option<StatusOverride>,
     /// The day the member died, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub deceased_on: Option<Date>,
 }
 
 impl Membership {
-    /// Checks the facts' own consistency (not the plan): the term and the join date.
+    /// Checks the facts' own consistency (not the plan): the term, the join date, and the days
+    /// of cancellation and death, which cannot come before the join.
     ///
     /// # Errors
-    /// [`LifecycleError::TermEndsBeforeStart`], [`LifecycleError::JoinedAfterTermEnd`].
+    /// [`LifecycleError::TermEndsBeforeStart`], [`LifecycleError::JoinedAfterTermEnd`],
+    /// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`].
     pub fn check(&self) -> Result<(), LifecycleError> {
         if let Some(end) = self.term.end {
             if end < self.term.start {
@@ -194,6 +197,13 @@ impl Membership {
             if self.member_since > end {
                 return Err(LifecycleError::JoinedAfterTermEnd { member_since: self.member_since, term_end: end });
             }
+        }
+        let member_since = self.member_since;
+        if let Some(deceased_on) = self.deceased_on.filter(|d| *d < member_since) {
+            return Err(LifecycleError::DeceasedBeforeJoin { deceased_on, member_since });
+        }
+        if let Some(cancelled_on) = self.cancelled_on.filter(|d| *d < member_since) {
+            return Err(LifecycleError::CancelledBeforeJoin { cancelled_on, member_since });
         }
         Ok(())
     }

@@ -28,8 +28,10 @@ use crate::period::{
 #[serde(deny_unknown_fields)]
 pub struct Term {
     /// The first day of the term.
+    #[serde(with = "crate::period::date_text")]
     pub start: Date,
     /// The last day of the term (inclusive), or `None` for a lifetime term.
+    #[serde(default, with = "crate::period::opt_date_text")]
     pub end: Option<Date>,
 }
 
@@ -169,6 +171,7 @@ fn one() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct JoinTerm {
     /// The member's actual join date (member-since).
+    #[serde(with = "crate::period::date_text")]
     pub member_since: Date,
     /// The first term.
     pub term: Term,

@@ -112,6 +112,11 @@ const CATALOGUE: &[Bad] = &[
     bad(Policy, "upgrade score above a billion", r#"{"version": 1, "preset": "amscore", "success": {"upgrades": [{"from": "digital", "to": "individual", "min_score": "1000000001"}]}}"#, 1205, "invalid_value", "success.upgrades[0].min_score: must be between 0 and 1000000000"),
     bad(Policy, "upgrade tenure above 200 years", r#"{"version": 1, "preset": "amscore", "success": {"upgrades": [{"from": "digital", "to": "individual", "min_tenure_years": 201}]}}"#, 1205, "invalid_value", "success.upgrades[0].min_tenure_years: must be between 0 and 200"),
     bad(Policy, "upgrade percentile above 100", r#"{"version": 1, "preset": "amscore", "success": {"upgrades": [{"from": "digital", "to": "individual", "min_percentile": "101"}]}}"#, 1205, "invalid_value", "success.upgrades[0].min_percentile: must be 0 to 100"),
+    // a key given twice is refused with the path of its object
+    bad(Policy, "version given twice", r#"{"version": 1, "version": 1, "preset": "amscore"}"#, 1201, "policy_syntax", "duplicate field `version`"),
+    bad(Policy, "a plan field given twice", r#"{"version": 1, "plans": [{"id": "p", "name": "P", "name": "Q", "term": {"kind": "lifetime"}, "prices": {"currency": "USD", "dues": "1"}}]}"#, 1201, "policy_syntax", "plans[0]: duplicate field `name`"),
+    bad(Policy, "dues given twice", r#"{"version": 1, "plans": [{"id": "p", "name": "P", "term": {"kind": "lifetime"}, "prices": {"currency": "USD", "dues": "1.00", "dues": "2.00"}}]}"#, 1201, "policy_syntax", "plans[0].prices: duplicate field `dues`"),
+    bad(Policy, "a settings field given twice", r#"{"version": 1, "preset": "amscore", "settings": {"month_end": "clamp", "month_end": "overflow"}}"#, 1201, "policy_syntax", "settings: duplicate field `month_end`"),
     // --- gateway requests (amscore preset) ---
     bad(Request, "not JSON", "op=join_term", 1601, "request_syntax", "expected value at line 1 column 1"),
     bad(Request, "annual plan term with no end (status)", r#"{"op": "status_on", "date": "2026-06-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2025-01-15", "term": {"start": "2025-01-15"}}}"#, 1307, "term_end_missing", "plan `individual` is not a lifetime plan: its term needs an end"),
@@ -127,9 +132,9 @@ const CATALOGUE: &[Bad] = &[
     bad(Request, "op not a string", r#"{"op": 3}"#, 1601, "request_syntax", "op: must be a string naming the operation"),
     bad(Request, "missing plan", r#"{"op": "join_term", "date": "2025-01-15"}"#, 1603, "request_missing_field", "missing field `plan`"),
     bad(Request, "unknown plan", r#"{"op": "join_term", "plan": "gold", "date": "2025-01-15"}"#, 1301, "unknown_plan", "unknown plan `gold`"),
-    bad(Request, "impossible date", r#"{"op": "join_term", "plan": "individual", "date": "2025-02-30"}"#, 1601, "request_syntax", "date: day was not in range"),
-    bad(Request, "date not ISO 8601", r#"{"op": "join_term", "plan": "individual", "date": "15/01/2025"}"#, 1601, "request_syntax", "date: the 'year' component could not be parsed"),
-    bad(Request, "date past year 9999", r#"{"op": "join_term", "plan": "individual", "date": "10000-01-01"}"#, 1601, "request_syntax", "date: a character literal was not valid"),
+    bad(Request, "impossible date", r#"{"op": "join_term", "plan": "individual", "date": "2025-02-30"}"#, 1601, "request_syntax", "date: invalid date `2025-02-30`: expected YYYY-MM-DD"),
+    bad(Request, "date not ISO 8601", r#"{"op": "join_term", "plan": "individual", "date": "15/01/2025"}"#, 1601, "request_syntax", "date: invalid date `15/01/2025`: expected YYYY-MM-DD"),
+    bad(Request, "date past year 9999", r#"{"op": "join_term", "plan": "individual", "date": "10000-01-01"}"#, 1601, "request_syntax", "date: invalid date `10000-01-01`: expected YYYY-MM-DD"),
     bad(Request, "join at the end of the calendar", r#"{"op": "join_term", "plan": "individual", "date": "9999-06-01"}"#, 1101, "date_out_of_range", "date out of range: 9999-06-01 + 12 months"),
     bad(Request, "zero terms", r#"{"op": "join_term", "plan": "individual", "date": "2025-01-15", "terms": 0}"#, 1404, "invalid_term_count", "cannot buy 0 terms at once: must be 1 to 3"),
     bad(Request, "more terms than the plan sells", r#"{"op": "join_term", "plan": "individual", "date": "2025-01-15", "terms": 99}"#, 1404, "invalid_term_count", "cannot buy 99 terms at once: must be 1 to 3"),
@@ -156,6 +161,32 @@ const CATALOGUE: &[Bad] = &[
     bad(Request, "plan change: credits above the largest amount", r#"{"op": "quote_change_plan", "membership": {MEMBER}, "plan": "retired", "date": "2025-06-01", "amount_paid": {"amount": "200.00", "currency": "USD"}, "credits_applied": {"amount": "1000000000.01", "currency": "USD"}}"#, 1003, "invalid_amount", "invalid amount `1000000000.01`: credits_applied must be at most 1000000000.00 USD"),
     bad(Request, "decision: balance due above the largest amount", r#"{"op": "decide", "request": {"at": "2026-04-01T10:00", "action": {"kind": "renew"}, "member": {"membership": {MEMBER}, "balance_due": {"amount": "1000000000.01", "currency": "USD"}}}}"#, 3010, "request_invalid", "member.balance_due.amount: 1000000000.01 USD must be at most 1000000000.00 USD"),
     bad(Request, "decision: refund paid above the largest amount", r#"{"op": "decide", "request": {"at": "2026-04-01T10:00", "action": {"kind": "cancel_registration", "event": {"id": "e", "starts_at": "2026-05-01T10:00"}, "registration": "registered", "paid": {"amount": "79228162514264337593543950335", "currency": "USD"}}, "member": {"membership": {MEMBER}}}}"#, 3010, "request_invalid", "action.paid.amount: 79228162514264337593543950335 USD must be at most 1000000000.00 USD"),
+    // the one date grammar (period::parse_date) for every date of a request
+    bad(Request, "date with a plus sign", r#"{"op": "join_term", "plan": "individual", "date": "+2024-01-01"}"#, 1601, "request_syntax", "date: invalid date `+2024-01-01`: expected YYYY-MM-DD"),
+    bad(Request, "date in year 0", r#"{"op": "join_term", "plan": "individual", "date": "0000-01-01"}"#, 1601, "request_syntax", "date: invalid date `0000-01-01`: expected YYYY-MM-DD"),
+    bad(Request, "date before year 1", r#"{"op": "join_term", "plan": "individual", "date": "-0001-01-01"}"#, 1601, "request_syntax", "date: invalid date `-0001-01-01`: expected YYYY-MM-DD"),
+    bad(Request, "date as a number", r#"{"op": "join_term", "plan": "individual", "date": 20250115}"#, 1601, "request_syntax", "date: invalid type: integer `20250115`, expected a date YYYY-MM-DD"),
+    bad(Request, "member_since with a plus sign", r#"{"op": "status_on", "date": "2025-06-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "+2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}}}"#, 1601, "request_syntax", "membership.member_since: invalid date `+2020-03-10`: expected YYYY-MM-DD"),
+    bad(Request, "term end in year 0", r#"{"op": "status_on", "date": "2025-06-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "0000-03-09"}}}"#, 1601, "request_syntax", "membership.term.end: invalid date `0000-03-09`: expected YYYY-MM-DD"),
+    bad(Request, "cancelled_on with a plus sign", r#"{"op": "status_on", "date": "2025-06-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}, "cancelled_on": "+2025-04-01"}}"#, 1601, "request_syntax", "membership.cancelled_on: invalid date `+2025-04-01`: expected YYYY-MM-DD"),
+    bad(Request, "override until in year 0", r#"{"op": "status_on", "date": "2025-06-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}, "override": {"status": "suspended", "until": "0000-12-31"}}}"#, 1601, "request_syntax", "membership.override.until: invalid date `0000-12-31`: expected YYYY-MM-DD"),
+    bad(Request, "success as_of with a plus sign", r#"{"op": "renewal_due", "members": [], "as_of": "+2025-06-01"}"#, 1601, "request_syntax", "as_of: invalid date `+2025-06-01`: expected YYYY-MM-DD"),
+    bad(Request, "activity event in year 0", r#"{"op": "engagement_scores", "members": [{"membership": {MEMBER}}], "events": [{"member_id": "M-1", "date": "0000-05-01", "kind": "login"}], "as_of": "2025-06-01"}"#, 1601, "request_syntax", "events[0].date: invalid date `0000-05-01`: expected YYYY-MM-DD"),
+    bad(Request, "member history term with a plus sign", r#"{"op": "retention_metrics", "members": [{"membership": {MEMBER}, "terms": [{"start": "+2024-03-10", "end": "2025-03-09"}]}], "as_of": "2025-06-01"}"#, 1601, "request_syntax", "members[0].terms[0].start: invalid date `+2024-03-10`: expected YYYY-MM-DD"),
+    bad(Request, "decision: date-time with a plus sign", r#"{"op": "decide", "request": {"at": "+2026-04-01T10:00", "action": {"kind": "join", "plan": "individual"}}}"#, 3010, "request_invalid", "at: `+2026-04-01T10:00` is not a date-time YYYY-MM-DDTHH:MM (no time zone)"),
+    bad(Request, "decision: event start in year 0", r#"{"op": "decide", "request": {"at": "2026-04-01T10:00", "action": {"kind": "register_event", "event": {"id": "e", "starts_at": "0000-05-01T10:00"}}}}"#, 3010, "request_invalid", "action: `0000-05-01T10:00` is not a date-time YYYY-MM-DDTHH:MM (no time zone)"),
+    bad(Request, "decision: member_since in year 0", r#"{"op": "decide", "request": {"at": "2026-04-01T10:00", "action": {"kind": "renew"}, "member": {"membership": {"member_id": "M-1", "plan": "individual", "member_since": "0000-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}}}}}"#, 3010, "request_invalid", "member.membership.member_since: invalid date `0000-03-10`: expected YYYY-MM-DD"),
+    // a key given twice is refused, wherever it is
+    bad(Request, "a field given twice", r#"{"op": "join_term", "plan": "individual", "date": "2025-01-15", "date": "2025-01-16"}"#, 1601, "request_syntax", "duplicate field `date`"),
+    bad(Request, "op given twice", r#"{"op": "teleport", "op": "join_term", "plan": "individual", "date": "2025-01-15"}"#, 1601, "request_syntax", "duplicate field `op`"),
+    bad(Request, "a membership field given twice", r#"{"op": "status_on", "date": "2025-06-01", "membership": {"member_id": "M-1", "plan": "individual", "plan": "lifetime", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}}}"#, 1601, "request_syntax", "membership: duplicate field `plan`"),
+    bad(Request, "a field given twice inside a decision request", r#"{"op": "decide", "request": {"at": "2026-04-01T10:00", "action": {"kind": "renew", "kind": "join", "plan": "individual"}}}"#, 1601, "request_syntax", "request.action: duplicate field `kind`"),
+    bad(Request, "a field given twice in a list", r#"{"op": "engagement_scores", "members": [], "events": [{"member_id": "M-1", "date": "2025-05-01", "kind": "login"}, {"member_id": "M-1", "member_id": "M-2", "date": "2025-05-01", "kind": "login"}], "as_of": "2025-06-01"}"#, 1601, "request_syntax", "events[1]: duplicate field `member_id`"),
+    // a death or a cancellation before the join
+    bad(Request, "deceased before joining", r#"{"op": "status_on", "date": "2025-06-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}, "deceased_on": "2019-12-31"}}"#, 1309, "deceased_before_join", "deceased on 2019-12-31, before the member joined on 2020-03-10"),
+    bad(Request, "cancelled before joining", r#"{"op": "renewal_term", "date": "2026-02-01", "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}, "cancelled_on": "2020-03-09"}}"#, 1310, "cancelled_before_join", "cancelled on 2020-03-09, before the member joined on 2020-03-10"),
+    bad(Request, "cancelled before joining (quote)", r#"{"op": "quote_cancel", "date": "2026-01-01", "amount_paid": {"amount": "200.00", "currency": "USD"}, "membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}, "cancelled_on": "2001-01-01"}}"#, 1310, "cancelled_before_join", "cancelled on 2001-01-01, before the member joined on 2020-03-10"),
+    bad(Request, "deceased before joining (decision)", r#"{"op": "decide", "request": {"at": "2026-02-01T10:00", "action": {"kind": "renew"}, "member": {"membership": {"member_id": "M-1", "plan": "individual", "member_since": "2020-03-10", "term": {"start": "2025-03-10", "end": "2026-03-09"}, "deceased_on": "2019-01-01"}}}}"#, 3007, "inconsistent_member_facts", "member.membership: deceased on 2019-01-01, before the member joined on 2020-03-10"),
     // --- roster headers ---
     bad(RosterHeader, "a required column missing", "member_id,plan,member_since,term_start\nM-1,individual,2020-01-01,2025-01-01\n", 1501, "missing_column", "missing column `term_end`"),
     bad(RosterHeader, "an unknown column", "member_id,plan,member_since,term_start,term_end,amount\n", 1502, "unknown_column", "unknown column `amount`"),
@@ -243,5 +274,68 @@ fn the_catalogue_has_at_least_fifty_distinct_inputs_on_every_surface() {
     assert!(CATALOGUE.len() >= 50);
     for s in [Policy, Request, RosterHeader, RosterRow] {
         assert!(CATALOGUE.iter().any(|b| b.surface == s), "{s:?} has no case");
+    }
+}
+
+/// Self-service requests read as JSON lines (the main job's requests file) get the decision's
+/// syntax code, 3010, for a key given twice, with the path of its object.
+#[test]
+fn request_lines_refuse_a_key_given_twice() {
+    let rows = amscore::parse_request_lines(concat!(
+        r#"{"at": "2026-04-01T10:00", "action": {"kind": "renew", "kind": "join", "plan": "individual"}}"#,
+        "\n",
+        r#"{"at": "2026-04-01T10:00", "at": "2026-04-02T10:00", "action": {"kind": "renew"}}"#,
+        "\n",
+        r#"{"at": "+2026-04-01T10:00", "action": {"kind": "renew"}}"#,
+    ));
+    let got: Vec<(u32, &str, String)> = rows
+        .iter()
+        .map(|r| match r {
+            Ok(r) => panic!("read {r:?}"),
+            Err(e) => (e.code(), e.name(), e.to_string()),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3010, "request_invalid", "action: duplicate field `kind`".to_owned()),
+            (3010, "request_invalid", "duplicate field `at`".to_owned()),
+            (
+                3010,
+                "request_invalid",
+                "at: `+2026-04-01T10:00` is not a date-time YYYY-MM-DDTHH:MM (no time zone)".to_owned()
+            ),
+        ]
+    );
+}
+
+/// A roster row whose death or cancellation comes before the join: the row is read (the roster's
+/// row checks are `term_row::check_row`, which does not call `Membership::check`), and every
+/// question about the member is refused with 1309 / 1310 through `Membership::check`.
+#[test]
+fn a_roster_member_who_died_or_cancelled_before_joining_is_refused_when_asked_about() {
+    let engine = Engine::from_preset("amscore").unwrap();
+    let csv = format!(
+        "{HEADER}\nM-1,individual,2020-03-10,2025-03-10,2026-03-09,,,2019-12-31,,,,\n\
+         M-2,individual,2020-03-10,2025-03-10,2026-03-09,,2020-03-09,,,,,\n"
+    );
+    let roster = Roster::from_csv(engine.rules(), csv.as_bytes()).unwrap();
+    assert_eq!((roster.rows_read, roster.problems.len()), (2, 0));
+    let on = time::macros::date!(2025 - 06 - 01);
+    let errors: Vec<(u32, String)> = roster
+        .members
+        .iter()
+        .map(|m| engine.status_on(&m.membership, on).map(|_| ()).unwrap_err())
+        .map(|e| (e.code(), e.to_string()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (1309, "deceased on 2019-12-31, before the member joined on 2020-03-10".to_owned()),
+            (1310, "cancelled on 2020-03-09, before the member joined on 2020-03-10".to_owned()),
+        ]
+    );
+    for m in &roster.members {
+        assert!(engine.assess(&m.membership, on, 1, true).is_err());
     }
 }

@@ -159,7 +159,14 @@ proptest! {
         let plan = engine.plan(&m.plan).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(m.term.end.is_some(), plan.is_lifetime(), "the generator gives a disagreeing end");
         let on = day(on);
-        let expected = if plan.is_lifetime() { 1308 } else { 1307 };
+        // The facts' own contradictions (a death or cancellation before the join) are found first.
+        let before_join = |d: Option<Date>| d.is_some_and(|d| d < m.member_since);
+        let expected = match (before_join(m.deceased_on), before_join(m.cancelled_on), plan.is_lifetime()) {
+            (true, _, _) => 1309,
+            (false, true, _) => 1310,
+            (false, false, true) => 1308,
+            (false, false, false) => 1307,
+        };
         let paid = amscore::Money::new(rust_decimal::Decimal::from(100), plan.prices.currency);
         let codes = [
             engine.status_on(&m, on).map(|_| ()).map_err(|e| e.code()),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// The layers, bottom-up. A file belongs to the layer of the longest entry that is its module
 /// path or a prefix of it (`quote/error` before `quote`).
 const LAYERS: &[(&str, &[&str])] = &[
-    ("error machinery", &["codes"]),
+    ("error machinery and JSON text", &["codes", "json_text"]),
     ("money, dates and the cell grammar", &["money", "period", "cell"]),
     ("terms and plans", &["lifecycle_error", "policy_error", "term", "plan", "proration"]),
     ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),

@@ -106,7 +106,7 @@ impl ams_assessment {
 /// for writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 /// `AMS_RESULT_INVALID_DATE`, and the lifecycle errors (1300 block), as `ams_engine_status_on`.
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_assess(

@@ -172,7 +172,7 @@ impl From<Queue> for ams_queue {
 /// `decision_out` must be valid for writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 /// `AMS_RESULT_INVALID_DATE`, `AMS_RESULT_UNKNOWN_CURRENCY`, decision errors (3000 block) and the
 /// engine's errors for facts it refuses.
 #[no_mangle]

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use amscore::Engine;
 
-use crate::{ams_result, copy_out, deref, guard, guard_value, out_ptr, str_arg};
+use crate::{ams_result, copy_out, deref, guard, guard_value, out_ptr, str_arg, AMS_MAX_DOCUMENT_LEN, AMS_MAX_ID_LEN};
 
 /// A compiled policy. Immutable once built: every function takes it as `const ams_engine *`, and
 /// one engine may be used from many threads at once without locking. Free it once with
@@ -31,7 +31,7 @@ unsafe fn give(engine: Engine, engine_out: *mut *mut ams_engine) {
 /// `json` must be valid for `len` bytes of reading; `engine_out` for one pointer of writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, or a policy error (1200 block) whose
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, or a policy error (1200 block) whose
 /// message and path `ams_last_error_message` and `ams_last_error_path` give.
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_new_from_json(
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn ams_engine_new_from_json(
     guard(|| {
         let engine_out = out_ptr(engine_out, "engine_out")?;
         // SAFETY: the caller's contract.
-        let text = unsafe { str_arg(json, len, "json") }?;
+        let text = unsafe { str_arg(json, len, AMS_MAX_DOCUMENT_LEN, "json") }?;
         let engine = Engine::from_json(text)?;
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { give(engine, engine_out) };
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn ams_engine_new_from_json(
 /// `name` must be valid for `len` bytes of reading; `engine_out` for one pointer of writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_UNKNOWN_PRESET`.
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_UNKNOWN_PRESET`.
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_new_from_preset(
     name: *const c_char,
@@ -67,7 +67,7 @@ pub unsafe extern "C" fn ams_engine_new_from_preset(
     guard(|| {
         let engine_out = out_ptr(engine_out, "engine_out")?;
         // SAFETY: the caller's contract.
-        let name = unsafe { str_arg(name, len, "name") }?;
+        let name = unsafe { str_arg(name, len, AMS_MAX_ID_LEN, "name") }?;
         let engine = Engine::from_preset(name)?;
         // SAFETY: checked non-NULL; the caller's contract.
         unsafe { give(engine, engine_out) };
@@ -105,7 +105,7 @@ pub unsafe extern "C" fn ams_engine_free(engine: *mut ams_engine) {
 /// reading, `out_buf` for `out_cap` bytes of writing, and `out_n` for one `size_t`.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INSUFFICIENT_SIZE`.
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INSUFFICIENT_SIZE`.
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_call(
     engine: *const ams_engine,
@@ -121,15 +121,10 @@ pub unsafe extern "C" fn ams_engine_call(
         let out_buf = out_ptr(out_buf, "out_buf")?;
         let out_n = out_ptr(out_n, "out_n")?;
         // SAFETY: the caller's contract.
-        let request = unsafe { str_arg(request, req_len, "request") }?;
-        // The same bytes as `amscore::gateway::call`, serialized with `serde_json::to_vec` rather
-        // than through `Display` (fewer, larger writes); text that is not JSON gets the core's
-        // own syntax error document.
-        let response = match serde_json::from_str::<serde_json::Value>(request) {
-            Ok(value) => serde_json::to_vec(&amscore::gateway::call_value(&engine.engine, value))
-                .unwrap_or_else(|_| amscore::gateway::call(&engine.engine, request).into_bytes()),
-            Err(_) => amscore::gateway::call(&engine.engine, request).into_bytes(),
-        };
+        let request = unsafe { str_arg(request, req_len, AMS_MAX_DOCUMENT_LEN, "request") }?;
+        // The core's reading of JSON text: a key given twice, or text that is not JSON, gets the
+        // core's own syntax error document.
+        let response = amscore::gateway::call(&engine.engine, request).into_bytes();
         // SAFETY: the caller's contract.
         unsafe { copy_out(&response, out_buf, out_cap, out_n) }
     })
@@ -149,6 +144,23 @@ mod tests {
         assert_eq!(r, ams_result::PolicySyntax);
         assert!(engine.is_null(), "engine_out is written only on success");
         crate::result::with_last_error(|e| assert_eq!(e.and_then(|e| e.path.as_deref()), Some("plans[0].id")));
+    }
+
+    #[test]
+    fn a_length_above_the_maximum_is_refused_before_reading() {
+        let mut engine = ptr::null_mut();
+        // SAFETY: the length is refused before the pointer is read.
+        let r = unsafe { ams_engine_new_from_json(c"{}".as_ptr(), usize::MAX, &mut engine) };
+        assert_eq!(r, ams_result::InputTooLong);
+        assert!(engine.is_null());
+        crate::result::with_last_error(|e| {
+            let e = e.expect("a last error");
+            assert_eq!(e.message, format!("json: {} bytes is more than the 67108864 this argument takes", usize::MAX));
+            assert_eq!(e.path.as_deref(), Some("json"));
+        });
+        // SAFETY: as above.
+        let r = unsafe { ams_engine_new_from_preset(c"amscore".as_ptr(), AMS_MAX_ID_LEN + 1, &mut engine) };
+        assert_eq!(r, ams_result::InputTooLong);
     }
 
     #[test]

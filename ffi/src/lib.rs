@@ -80,15 +80,33 @@ fn out_ptr<T>(ptr: *mut T, argument: &str) -> Result<*mut T, Failure> {
     }
 }
 
-/// Reads a `(const char *ptr, size_t len)` string argument as UTF-8.
+/// The largest JSON document (a policy, a gateway request) the C API reads: 64 MiB. A longer
+/// `len` is refused with `AMS_RESULT_INPUT_TOO_LONG` before a byte is read.
+pub const AMS_MAX_DOCUMENT_LEN: usize = 67_108_864;
+
+/// The largest id or name (a plan id, a preset name) the C API reads: 4 KiB. A longer `len` is
+/// refused with `AMS_RESULT_INPUT_TOO_LONG` before a byte is read.
+pub const AMS_MAX_ID_LEN: usize = 4096;
+
+/// Reads a `(const char *ptr, size_t len)` string argument as UTF-8, refusing a `len` above
+/// `max` (which also keeps `len` within `isize::MAX`, the most a slice may hold) before reading.
 ///
 /// # Safety
-/// A non-NULL `ptr` must be valid for `len` bytes of reading for the lifetime `'a`.
-unsafe fn str_arg<'a>(ptr: *const c_char, len: usize, argument: &str) -> Result<&'a str, Failure> {
+/// A non-NULL `ptr` must be valid for `len` bytes of reading for the lifetime `'a` whenever
+/// `len <= max`.
+unsafe fn str_arg<'a>(ptr: *const c_char, len: usize, max: usize, argument: &str) -> Result<&'a str, Failure> {
+    const { assert!(AMS_MAX_DOCUMENT_LEN <= isize::MAX as usize && AMS_MAX_ID_LEN <= AMS_MAX_DOCUMENT_LEN) };
     if ptr.is_null() {
         return Err(Failure::null(argument));
     }
-    // SAFETY: non-NULL, and the caller promises `len` readable bytes.
+    if len > max {
+        return Err(Failure::new(
+            ams_result::InputTooLong,
+            format!("{argument}: {len} bytes is more than the {max} this argument takes"),
+        )
+        .at(argument));
+    }
+    // SAFETY: non-NULL, `len <= max <= isize::MAX`, and the caller promises `len` readable bytes.
     let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
     std::str::from_utf8(bytes).map_err(|e| {
         Failure::new(ams_result::InvalidUtf8, format!("{argument}: invalid UTF-8 at byte {}", e.valid_up_to()))

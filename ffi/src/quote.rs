@@ -5,7 +5,9 @@ use std::ffi::c_char;
 use amscore::{Currency, Money, MoneyError};
 
 use crate::typed::{plan_id, recycle};
-use crate::{ams_date, ams_engine, ams_membership, ams_result, deref, guard, out_ptr, str_arg, Failure};
+use crate::{
+    ams_date, ams_engine, ams_membership, ams_result, deref, guard, out_ptr, str_arg, Failure, AMS_MAX_ID_LEN,
+};
 
 /// An exact amount of money: an integer count of the currency's minor units (cents for USD,
 /// yen for JPY, fils for KWD) and the ISO 4217 code, NUL-terminated (`"USD"`).
@@ -62,7 +64,7 @@ fn seats_arg(seats: u32) -> Option<u32> {
 /// `total_out` must be valid for writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
 /// `AMS_RESULT_UNKNOWN_PLAN`, `AMS_RESULT_INVALID_TERM_COUNT`, seat errors (2000 block), money
 /// errors (1000 block).
 #[no_mangle]
@@ -79,7 +81,7 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
         // SAFETY: the caller's contract.
         let engine = unsafe { deref(engine, "engine") }?;
         // SAFETY: the caller's contract.
-        let plan = unsafe { str_arg(plan, plan_len, "plan") }?;
+        let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
         let total_out = out_ptr(total_out, "total_out")?;
         let id = plan_id(plan);
         let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_join(&id, d, terms, seats_arg(seats))?));
@@ -102,7 +104,7 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
 /// writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 /// `AMS_RESULT_INVALID_DATE`, the errors of `ams_engine_renewal_term`, seat and money errors.
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_quote_renewal_total(

@@ -27,6 +27,9 @@ pub enum ams_result {
     InvalidParameter = 5,
     /// A core error this build of the C API has no code for (the test suite keeps this from happening).
     UnmappedError = 6,
+    /// A length argument above the largest input the argument takes (`AMS_MAX_DOCUMENT_LEN` for
+    /// a JSON document, `AMS_MAX_ID_LEN` for an id or a name), such as `(size_t)-1`.
+    InputTooLong = 7,
     /// Not an ISO 4217 currency code.
     UnknownCurrency = 1001,
     /// Arithmetic on amounts in different currencies.
@@ -79,6 +82,10 @@ pub enum ams_result {
     TermEndMissing = 1307,
     /// The membership's term has an end, but its plan is a lifetime plan.
     TermEndOnLifetimePlan = 1308,
+    /// The member died before they joined.
+    DeceasedBeforeJoin = 1309,
+    /// The membership was cancelled before the member joined.
+    CancelledBeforeJoin = 1310,
     /// The renewal window has not opened yet.
     RenewalWindowNotOpen = 1401,
     /// Lifetime memberships are not renewed.
@@ -218,6 +225,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::Panic, c"panic", c"amscore panicked; this is a bug"),
     (ams_result::InvalidParameter, c"invalid_parameter", c"an argument value is out of range"),
     (ams_result::UnmappedError, c"unmapped_error", c"a core error without a C result code"),
+    (ams_result::InputTooLong, c"input_too_long", c"a length argument is above the largest input"),
     (ams_result::UnknownCurrency, c"unknown_currency", c"not an ISO 4217 currency code"),
     (ams_result::CurrencyMismatch, c"currency_mismatch", c"amounts in different currencies"),
     (ams_result::InvalidAmount, c"invalid_amount", c"not a decimal amount"),
@@ -244,6 +252,8 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::JoinedAfterTermEnd, c"joined_after_term_end", c"member joined after the term's end"),
     (ams_result::TermEndMissing, c"term_end_missing", c"term end missing on a plan that is not lifetime"),
     (ams_result::TermEndOnLifetimePlan, c"term_end_on_lifetime_plan", c"term end on a lifetime plan"),
+    (ams_result::DeceasedBeforeJoin, c"deceased_before_join", c"member died before joining"),
+    (ams_result::CancelledBeforeJoin, c"cancelled_before_join", c"membership cancelled before joining"),
     (ams_result::RenewalWindowNotOpen, c"renewal_window_not_open", c"renewal window not open yet"),
     (ams_result::LifetimeNotRenewable, c"lifetime_not_renewable", c"lifetime memberships are not renewed"),
     (ams_result::StatusNotRenewable, c"status_not_renewable", c"status does not allow renewal"),
@@ -509,6 +519,6 @@ mod tests {
             assert!(!message.is_empty());
         }
         let c_api: Vec<u32> = header.keys().copied().filter(|c| *c < 100).collect();
-        assert_eq!(c_api, [0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(c_api, [0, 1, 2, 3, 4, 5, 6, 7]);
     }
 }

@@ -8,7 +8,7 @@ use amscore::{
 };
 use time::{Date, Month};
 
-use crate::{ams_engine, ams_result, deref, guard, out_ptr, str_arg, Failure};
+use crate::{ams_engine, ams_result, deref, guard, out_ptr, str_arg, Failure, AMS_MAX_ID_LEN};
 
 thread_local! {
     /// This thread's last plan id, kept for the next call: a caller asking about one plan again
@@ -33,7 +33,7 @@ pub(crate) fn recycle(id: PlanId) {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ams_date {
-    /// The year, -9999 to 9999.
+    /// The year, 1 to 9999 (the core's date grammar).
     pub year: i32,
     /// The month, 1 to 12.
     pub month: u8,
@@ -43,7 +43,11 @@ pub struct ams_date {
 
 impl ams_date {
     pub(crate) fn to_date(self, argument: &str) -> Result<Date, Failure> {
-        Month::try_from(self.month).and_then(|m| Date::from_calendar_date(self.year, m, self.day)).map_err(|_| {
+        // The core's date grammar: years 1 to 9999 (time itself would take -9999 to 9999).
+        let year = Some(self.year).filter(|y| (1..=9999).contains(y));
+        let month = Month::try_from(self.month).ok();
+        let date = year.zip(month).and_then(|(y, m)| Date::from_calendar_date(y, m, self.day).ok());
+        date.ok_or_else(|| {
             let text = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
             let mut f = Failure::core(&amscore::DateError::InvalidDate { text }.into());
             f.message = format!("{argument}: {}", f.message);
@@ -172,7 +176,7 @@ impl ams_membership {
     /// `plan` must be valid for `plan_len` bytes of reading.
     pub(crate) unsafe fn read(&self) -> Result<Membership, Failure> {
         // SAFETY: the caller's contract.
-        let plan = unsafe { str_arg(self.plan, self.plan_len, "membership.plan") }?;
+        let plan = unsafe { str_arg(self.plan, self.plan_len, AMS_MAX_ID_LEN, "membership.plan") }?;
         let opt = |set: bool, d: ams_date, what: &str| set.then(|| d.to_date(what)).transpose();
         let status_override = match self.override_status {
             0 => None,
@@ -306,7 +310,7 @@ pub(crate) const NO_DATE: ams_date = ams_date { year: 0, month: 0, day: 0 };
 /// writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 /// `AMS_RESULT_INVALID_DATE`, and the lifecycle errors (1300 block).
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_status_on(
@@ -341,7 +345,7 @@ pub unsafe extern "C" fn ams_engine_status_on(
 /// `term_out` must be valid for writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_DATE`,
 /// `AMS_RESULT_UNKNOWN_PLAN`, `AMS_RESULT_INVALID_TERM_COUNT`, `AMS_RESULT_DATE_OUT_OF_RANGE`.
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_join_term(
@@ -356,7 +360,7 @@ pub unsafe extern "C" fn ams_engine_join_term(
         // SAFETY: the caller's contract.
         let engine = unsafe { deref(engine, "engine") }?;
         // SAFETY: the caller's contract.
-        let plan = unsafe { str_arg(plan, plan_len, "plan") }?;
+        let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
         let term_out = out_ptr(term_out, "term_out")?;
         let id = plan_id(plan);
         let j = date.to_date("date").and_then(|d| Ok(engine.engine.join_terms(&id, d, terms)?));
@@ -384,7 +388,7 @@ pub unsafe extern "C" fn ams_engine_join_term(
 /// writing.
 ///
 /// # Errors
-/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INPUT_TOO_LONG`, `AMS_RESULT_INVALID_UTF8`, `AMS_RESULT_INVALID_PARAMETER`,
 /// `AMS_RESULT_INVALID_DATE`, the renewal errors (1400 block) and the lifecycle errors (1300).
 #[no_mangle]
 pub unsafe extern "C" fn ams_engine_renewal_term(

@@ -13,6 +13,7 @@
  * document instead. Before every row the thread's last error is set to a different failure, so a
  * row cannot pass on a stale detail. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,7 +276,7 @@ static void gateway(const ams_engine *e) {
                  "{\"error\":{\"code\":1301,\"message\":\"unknown plan `platinum`\",\"name\":\"unknown_plan\"}}");
     document_row("call: impossible date in the request", e,
                  S("{\"op\":\"join_term\",\"plan\":\"individual\",\"date\":\"2025-02-30\"}"),
-                 "{\"error\":{\"code\":1601,\"message\":\"date: day was not in range\","
+                 "{\"error\":{\"code\":1601,\"message\":\"date: invalid date `2025-02-30`: expected YYYY-MM-DD\","
                  "\"name\":\"request_syntax\",\"path\":\"date\"}}");
 }
 
@@ -581,6 +582,145 @@ static void assessment(const ams_engine *e) {
         "unknown plan", "unknown plan `platinum`", "", untouched(&as, sizeof as));
 }
 
+/* Lengths above the largest input an argument takes: (size_t)-1 and one byte above the maximum
+ * (AMS_MAX_DOCUMENT_LEN for JSON documents, AMS_MAX_ID_LEN for ids and names), on every entry
+ * point that takes a length. The library refuses them before reading a byte (the pointers here
+ * point at a few bytes: valgrind and ASan would see a read past them). */
+static void lengths(const ams_engine *e) {
+    const size_t lens[2][2] = {{SIZE_MAX, AMS_MAX_DOCUMENT_LEN + 1}, {SIZE_MAX, AMS_MAX_ID_LEN + 1}};
+    const char *what[2] = {"(size_t)-1", "one byte above the maximum"};
+    char name[128];
+    char message[2][2][128];
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < 2; i++) {
+            snprintf(message[k][i], sizeof message[k][i], "%zu bytes is more than the %zu this argument takes",
+                     lens[k][i], k == 0 ? (size_t)AMS_MAX_DOCUMENT_LEN : (size_t)AMS_MAX_ID_LEN);
+        }
+    }
+    char expected[256];
+#define TOO_LONG AMS_RESULT_INPUT_TOO_LONG, "a length argument is above the largest input"
+#define EXPECT(argument, k, i) (snprintf(expected, sizeof expected, "%s: %s", (argument), message[k][i]), expected)
+#define NAME(call, i) (snprintf(name, sizeof name, "%s: %s", (call), what[i]), name)
+    for (int i = 0; i < 2; i++) {
+        ams_engine *out = MARKER;
+        prime();
+        ROW(NAME("new_from_json: len", i), ams_engine_new_from_json("{}", lens[0][i], &out), TOO_LONG,
+            EXPECT("json", 0, i), "json", out == MARKER);
+        prime();
+        ROW(NAME("new_from_preset: len", i), ams_engine_new_from_preset("amscore", lens[1][i], &out), TOO_LONG,
+            EXPECT("name", 1, i), "name", out == MARKER);
+
+        char buf[64];
+        size_t n;
+        memset(buf, POISON, sizeof buf);
+        memset(&n, POISON, sizeof n);
+        prime();
+        ROW(NAME("call: req_len", i), ams_engine_call(e, "{}", lens[0][i], buf, sizeof buf, &n), TOO_LONG,
+            EXPECT("request", 0, i), "request", untouched(buf, sizeof buf) && untouched(&n, sizeof n));
+
+        ams_join_term j;
+        memset(&j, POISON, sizeof j);
+        prime();
+        ROW(NAME("join_term: plan_len", i), ams_engine_join_term(e, "individual", lens[1][i], d(2025, 1, 15), 1, &j),
+            TOO_LONG, EXPECT("plan", 1, i), "plan", untouched(&j, sizeof j));
+        ams_money total;
+        memset(&total, POISON, sizeof total);
+        prime();
+        ROW(NAME("quote_join_total: plan_len", i),
+            ams_engine_quote_join_total(e, "individual", lens[1][i], d(2025, 1, 15), 1, 0, &total), TOO_LONG,
+            EXPECT("plan", 1, i), "plan", untouched(&total, sizeof total));
+
+        ams_membership m = individual();
+        m.plan_len = lens[1][i];
+        ams_member_status st;
+        memset(&st, POISON, sizeof st);
+        prime();
+        ROW(NAME("status_on: membership.plan_len", i), ams_engine_status_on(e, &m, d(2025, 6, 1), &st), TOO_LONG,
+            EXPECT("membership.plan", 1, i), "membership.plan", untouched(&st, sizeof st));
+        ams_renewal rn;
+        memset(&rn, POISON, sizeof rn);
+        prime();
+        ROW(NAME("renewal_term: membership.plan_len", i), ams_engine_renewal_term(e, &m, d(2026, 1, 2), 1, &rn),
+            TOO_LONG, EXPECT("membership.plan", 1, i), "membership.plan", untouched(&rn, sizeof rn));
+        memset(&total, POISON, sizeof total);
+        prime();
+        ROW(NAME("quote_renewal_total: membership.plan_len", i),
+            ams_engine_quote_renewal_total(e, &m, d(2026, 1, 2), 1, 0, &total), TOO_LONG,
+            EXPECT("membership.plan", 1, i), "membership.plan", untouched(&total, sizeof total));
+        ams_assessment as;
+        memset(&as, POISON, sizeof as);
+        prime();
+        ROW(NAME("assess: membership.plan_len", i), ams_engine_assess(e, &m, d(2026, 1, 2), 1, true, &as), TOO_LONG,
+            EXPECT("membership.plan", 1, i), "membership.plan", untouched(&as, sizeof as));
+        ams_renew_request req = renew_request();
+        req.membership = m;
+        ams_decision dec;
+        memset(&dec, POISON, sizeof dec);
+        prime();
+        ROW(NAME("decide_renew: membership.plan_len", i), ams_engine_decide_renew(e, &req, &dec), TOO_LONG,
+            EXPECT("membership.plan", 1, i), "membership.plan", untouched(&dec, sizeof dec));
+    }
+#undef TOO_LONG
+#undef EXPECT
+#undef NAME
+}
+
+/* The core's one date grammar and its JSON reading: dates of years 1 to 9999 only (typed and
+ * JSON), a key given twice refused in a policy and in a request, and a death or cancellation
+ * before the join refused (1309, 1310). */
+static void grammar(const ams_engine *e) {
+    ams_engine *out = MARKER;
+    prime();
+    ROW("new_from_json: a price given twice",
+        ams_engine_new_from_json(S("{\"version\": 1, \"plans\": [{\"id\": \"p\", \"name\": \"P\", \"term\": {\"kind\": "
+                                   "\"lifetime\"}, \"prices\": {\"currency\": \"USD\", \"dues\": \"1\", \"dues\": \"2\"}}]}"),
+                                 &out),
+        AMS_RESULT_POLICY_SYNTAX, "policy syntax error", "plans[0].prices: duplicate field `dues`", "plans[0].prices",
+        out == MARKER);
+    prime();
+    ROW("new_from_json: version given twice",
+        ams_engine_new_from_json(S("{\"version\": 1, \"preset\": \"amscore\", \"version\": 1}"), &out),
+        AMS_RESULT_POLICY_SYNTAX, "policy syntax error", "duplicate field `version`", "", out == MARKER);
+    document_row("call: a field given twice", e,
+                 S("{\"op\":\"join_term\",\"plan\":\"individual\",\"date\":\"2025-01-15\",\"date\":\"2025-01-16\"}"),
+                 "{\"error\":{\"code\":1601,\"message\":\"duplicate field `date`\",\"name\":\"request_syntax\","
+                 "\"path\":\"\"}}");
+    document_row("call: a date with a plus sign", e, S("{\"op\":\"join_term\",\"plan\":\"individual\",\"date\":\"+2024-01-01\"}"),
+                 "{\"error\":{\"code\":1601,\"message\":\"date: invalid date `+2024-01-01`: expected YYYY-MM-DD\","
+                 "\"name\":\"request_syntax\",\"path\":\"date\"}}");
+    document_row("call: a date in year 0", e, S("{\"op\":\"join_term\",\"plan\":\"individual\",\"date\":\"0000-01-01\"}"),
+                 "{\"error\":{\"code\":1601,\"message\":\"date: invalid date `0000-01-01`: expected YYYY-MM-DD\","
+                 "\"name\":\"request_syntax\",\"path\":\"date\"}}");
+
+    ams_membership m = individual();
+    ams_member_status st;
+    memset(&st, POISON, sizeof st);
+    prime();
+    ROW("status_on: date in year 0", ams_engine_status_on(e, &m, d(0, 6, 1), &st), AMS_RESULT_INVALID_DATE,
+        "invalid date", "date: invalid date `0000-06-01`: expected YYYY-MM-DD", "date", untouched(&st, sizeof st));
+    m.member_since = d(-1, 1, 15);
+    prime();
+    ROW("status_on: member_since before year 1", ams_engine_status_on(e, &m, d(2025, 6, 1), &st),
+        AMS_RESULT_INVALID_DATE, "invalid date", "membership.member_since: invalid date `-001-01-15`: expected YYYY-MM-DD",
+        "membership.member_since", untouched(&st, sizeof st));
+    m = individual();
+    m.has_deceased_on = true;
+    m.deceased_on = d(2024, 12, 31);
+    prime();
+    ROW("status_on: deceased before joining", ams_engine_status_on(e, &m, d(2025, 6, 1), &st),
+        AMS_RESULT_DECEASED_BEFORE_JOIN, "member died before joining",
+        "deceased on 2024-12-31, before the member joined on 2025-01-15", "", untouched(&st, sizeof st));
+    m = individual();
+    m.has_cancelled_on = true;
+    m.cancelled_on = d(2025, 1, 14);
+    ams_assessment as;
+    memset(&as, POISON, sizeof as);
+    prime();
+    ROW("assess: cancelled before joining", ams_engine_assess(e, &m, d(2025, 6, 1), 1, true, &as),
+        AMS_RESULT_CANCELLED_BEFORE_JOIN, "membership cancelled before joining",
+        "cancelled on 2025-01-14, before the member joined on 2025-01-15", "", untouched(&as, sizeof as));
+}
+
 int main(void) {
     ams_engine *e = NULL;
     CHECK_RESULT(ams_engine_new_from_preset(S("amscore"), &e), AMS_RESULT_OK);
@@ -593,6 +733,8 @@ int main(void) {
     typed(e);
     term_end_and_plan_kind(e);
     assessment(e);
+    lengths(e);
+    grammar(e);
     ams_engine_free(e);
     printf("bad inputs: %d catalogue rows\n", rows);
     return check_summary("test_bad_inputs");

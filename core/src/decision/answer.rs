@@ -33,7 +33,7 @@ pub struct Decision {
     /// Every reason that applies, in the stable order of [`crate::ReasonCode`].
     pub reasons: Vec<Reason>,
     /// When every reason has a next date, the latest: the day the request becomes self-service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub next_date: Option<Date>,
     /// The quote, for self-service joins, renewals, reinstatements, plan and seat changes and
     /// cancellations.

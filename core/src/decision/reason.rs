@@ -138,7 +138,7 @@ pub struct Reason {
     /// A sentence a person can read: `"renewal opens on 2026-10-02"`.
     pub message: String,
     /// The first date this reason no longer applies, if time alone clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub next_date: Option<Date>,
 }
 

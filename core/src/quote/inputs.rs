@@ -25,6 +25,7 @@ pub struct PlanChange {
     /// The plan to change to.
     pub plan: PlanId,
     /// The change date (inside the current term).
+    #[serde(with = "crate::period::date_text")]
     pub date: Date,
     /// What was actually paid for the current term: the credit's basis.
     pub amount_paid: Money,
@@ -52,6 +53,7 @@ pub struct SeatChange {
     /// The membership's facts.
     pub membership: Membership,
     /// The change date (inside the current term).
+    #[serde(with = "crate::period::date_text")]
     pub date: Date,
     /// The seats the membership has now.
     pub seats_from: u32,
@@ -81,6 +83,7 @@ pub struct Cancellation {
     /// The membership's facts.
     pub membership: Membership,
     /// The cancellation date.
+    #[serde(with = "crate::period::date_text")]
     pub date: Date,
     /// What was actually paid for the current term: the refund's basis.
     pub amount_paid: Money,

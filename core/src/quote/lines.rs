@@ -173,8 +173,10 @@ struct LineDoc {
 struct QuoteDoc {
     kind: QuoteKind,
     plan: PlanId,
+    #[serde(with = "crate::period::date_text")]
     effective: Date,
     term: Option<Term>,
+    #[serde(with = "crate::period::date_text")]
     member_since: Date,
     status_after: Status,
     currency: Currency,

@@ -48,6 +48,7 @@ pub struct ActivityEvent {
     /// The member.
     pub member_id: MemberId,
     /// The day it happened.
+    #[serde(with = "crate::period::date_text")]
     pub date: Date,
     /// The kind of activity (one of the policy's `success.activity_kinds`).
     pub kind: KindId,

@@ -62,6 +62,7 @@ pub struct RenewalDue {
     /// Their status on the date.
     pub status: Status,
     /// The current term's last day.
+    #[serde(with = "crate::period::date_text")]
     pub term_end: Date,
     /// Days from the date to the term's end (negative in grace).
     pub days_left: i64,

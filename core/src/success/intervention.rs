@@ -54,6 +54,7 @@ pub struct PreviousTrigger {
     /// The rule (reason code).
     pub rule: String,
     /// The day it was raised.
+    #[serde(with = "crate::period::date_text")]
     pub date: Date,
 }
 
@@ -92,8 +93,10 @@ pub struct Suppressed {
     /// The rule.
     pub code: String,
     /// The previous trigger's day.
+    #[serde(with = "crate::period::date_text")]
     pub last_triggered: Date,
     /// The last day of the cooldown.
+    #[serde(with = "crate::period::date_text")]
     pub until: Date,
 }
 

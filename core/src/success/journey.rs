@@ -91,11 +91,12 @@ pub struct MilestoneStatus {
     /// The milestone.
     pub milestone: String,
     /// The due date, if the anchor exists.
+    #[serde(default, with = "crate::period::opt_date_text")]
     pub due_on: Option<Date>,
     /// The state.
     pub state: MilestoneState,
     /// The first day the activity happened in the window, when done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub done_on: Option<Date>,
 }
 

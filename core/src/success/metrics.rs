@@ -320,8 +320,10 @@ impl Measured {
 #[serde(deny_unknown_fields)]
 pub struct RosterRetention {
     /// The first day of the 12-month period.
+    #[serde(with = "crate::period::date_text")]
     pub period_start: Date,
     /// The measurement date (the period's last day).
+    #[serde(with = "crate::period::date_text")]
     pub period_end: Date,
     /// Whether reinstated members counted as new or continuing.
     pub reinstated: ReinstatedAs,
