@@ -135,7 +135,8 @@ def _text_dates(cells: list[str | None]) -> Any:
 
 
 def _date_column(roster: Any, name: str, is_table: bool) -> Any:
-    """A date column ready to slice: a ``date32`` array, or a ``string`` array for the core's
+    """A date column ready to slice: a ``date32`` array (or a ``timestamp`` one, all at midnight,
+    cast a chunk at a time), or a ``string`` array for the core's
     one date grammar (``YYYY-MM-DD``; never pandas' or Arrow's parsers, which take ISO week dates
     and basic formats). A time of day or a time zone raises ``TypeError`` naming the column (and
     row), as the success frames do: a date column holds dates."""
@@ -170,7 +171,7 @@ def _date_column(roster: Any, name: str, is_table: bool) -> Any:
         timed = pc.index(pc.not_equal(column, pc.floor_temporal(column, unit="day")), True).as_py()
         if timed >= 0:
             raise TypeError(f"{where}: row {timed}: expected a date, got a datetime with a time of day ({column[timed].as_py()})")
-        return pc.cast(column, pa.date32())
+        return column  # every value midnight: cast a chunk at a time (no whole date32 copy)
     if pa.types.is_date64(t):
         return pc.cast(column, pa.date32(), safe=False)
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -198,6 +199,8 @@ def _date_given(column: Any, start: int, length: int) -> Any:
     dates = column.slice(start, length)
     if isinstance(dates, pa.ChunkedArray):
         dates = dates.combine_chunks()
+    if pa.types.is_timestamp(dates.type):
+        dates = pc.cast(dates, pa.date32())
     if pa.types.is_string(dates.type):
         # Each distinct text once: the core reads each name with its grammar.
         encoded = pc.dictionary_encode(dates)
