@@ -12,7 +12,8 @@ column          required  meaning
 =============== ========= ==========================================================
 member_id       yes       the member's identifier (passed through untouched)
 plan            yes       the plan id of the current term (str or categorical)
-member_since    yes       join date (``date``, ``datetime64``, ``date32`` or ISO text)
+member_since    yes       join date (``date``, ``datetime64``, ``date32`` or text
+                          ``YYYY-MM-DD``, read by the core's one date grammar)
 term_start      yes       first day of the current term
 term_end        yes       last day of the current term, inclusive; null only on a lifetime plan
 pending         no        applied, awaiting payment or approval: bool, or text as the roster
@@ -53,7 +54,11 @@ by ``;``).
 A row with a missing or unreadable value, an unknown plan or facts that have no status (a
 missing ``term_end`` on a plan that is not lifetime: ``term_end_missing``; an end on a lifetime
 plan: ``term_end_on_lifetime_plan``) gets an error in its own row; the batch never raises for a
-row and never drops one. A missing required column raises ``RosterError`` naming it. pandas
+row and never drops one. A missing required column raises ``RosterError`` naming it, a column
+given twice ``RosterError`` ``duplicate_column``. A date column holds dates: a time of day other
+than midnight (``datetime64`` or ``datetime`` cells) or a time zone raises ``TypeError`` naming
+the column and row, the same as the success frames (``amscore._success``); text that is not a
+``YYYY-MM-DD`` date is the row's ``invalid_date``. pandas
 results use ``datetime64[ns]`` date columns and ``string[pyarrow]`` text columns (no Python
 object per row); pyarrow results use ``date32`` and ``string``.
 """
@@ -64,7 +69,7 @@ import datetime as _dt
 import math
 from typing import Any
 
-from amscore import _core
+from amscore import _core, _success
 
 REQUIRED_COLUMNS = ("member_id", "plan", "member_since", "term_start", "term_end")
 OPTIONAL_COLUMNS = ("pending", "cancelled_on", "deceased_on", "override_status", "override_until")
@@ -90,8 +95,6 @@ DECISION_COLUMNS = ("route", "reasons")
 _DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until")
 _TEXT_COLUMNS = ("plan", "pending", "override_status")
 _NULL_DATE = -(2**31)
-_INVALID_DATE = _NULL_DATE + 1
-_EPOCH = _dt.date(1970, 1, 1)
 
 
 def _missing_column(column: str) -> _core.RosterError:
@@ -111,20 +114,69 @@ def _is_null(value: Any) -> bool:
     return type(value).__name__ in ("NaTType", "NAType")
 
 
-def _cell_days(value: Any) -> int:
-    """One date cell as days since 1970-01-01, for columns pyarrow cannot cast as a whole."""
+def _date_text(value: Any, where: str, row: int) -> str | None:
+    """One cell of a date column that Arrow cannot read as a whole, as text for the core's one
+    date grammar: a ``date`` as ISO text, a ``datetime`` at midnight without a time zone as its
+    date (any other ``datetime`` raises ``TypeError``, as in the success frames), text as it is,
+    anything else as its text (the core refuses it in its row)."""
     if _is_null(value):
-        return _NULL_DATE
+        return None
     if isinstance(value, _dt.datetime):
-        value = value.date()
+        return _success._midnight(value, where, row).isoformat()
     if isinstance(value, _dt.date):
-        return (value - _EPOCH).days
-    if isinstance(value, str):
-        try:
-            return (_dt.date.fromisoformat(value.strip()) - _EPOCH).days
-        except ValueError:
-            return _INVALID_DATE
-    return _INVALID_DATE
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def _text_dates(cells: list[str | None]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(cells, type=pa.string())
+
+
+def _date_column(roster: Any, name: str, is_table: bool) -> Any:
+    """A date column ready to slice: a ``date32`` array (or a ``timestamp`` one, all at midnight,
+    cast a chunk at a time), or a ``string`` array for the core's
+    one date grammar (``YYYY-MM-DD``; never pandas' or Arrow's parsers, which take ISO week dates
+    and basic formats). A time of day or a time zone raises ``TypeError`` naming the column (and
+    row), as the success frames do: a date column holds dates."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    where = f"roster.{name}"
+    if is_table:
+        column: Any = roster.column(name)
+    else:
+        series = roster[name]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            _success._check_datetime64(series, where)
+        column = _to_arrow(series)
+        if not isinstance(column, list) and pa.types.is_timestamp(column.type) and series.dtype == object:
+            # datetime objects: each cell is checked as the success frames check it.
+            column = list(series)
+    if isinstance(column, list):
+        return _text_dates([_date_text(v, where, row) for row, v in enumerate(column)])
+    t = column.type
+    if pa.types.is_dictionary(t):
+        column = pc.cast(column, t.value_type)
+        t = column.type
+    if pa.types.is_date32(t):
+        return column
+    if pa.types.is_null(t):
+        return pa.nulls(len(column), type=pa.date32())
+    if pa.types.is_timestamp(t):
+        if t.tz is not None:
+            raise TypeError(f"{where}: dates have no time zone; got {t}")
+        timed = pc.index(pc.not_equal(column, pc.floor_temporal(column, unit="day")), True).as_py()
+        if timed >= 0:
+            raise TypeError(f"{where}: row {timed}: expected a date, got a datetime with a time of day ({column[timed].as_py()})")
+        return column  # every value midnight: cast a chunk at a time (no whole date32 copy)
+    if pa.types.is_date64(t):
+        return pc.cast(column, pa.date32(), safe=False)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return pc.cast(column, pa.string())
+    return _text_dates([_date_text(v, where, row) for row, v in enumerate(column.to_pylist())])
 
 
 def _cell_text(value: Any) -> str | None:
@@ -137,34 +189,31 @@ def _cell_text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _date_bytes(column: Any) -> bytes:
+def _date_given(column: Any, start: int, length: int) -> Any:
+    """A slice of a prepared date column (``_date_column``) for the core: int32 days (null as
+    ``_NULL_DATE``), or ``(codes, names)`` of text."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(column, list):
-        return np.asarray([_cell_days(v) for v in column], dtype="<i4").tobytes()
-    t = column.type
-    try:
-        if pa.types.is_date32(t):
-            dates = column
-        elif pa.types.is_null(t):
-            return np.full(len(column), _NULL_DATE, dtype="<i4").tobytes()
-        elif pa.types.is_timestamp(t) or pa.types.is_date64(t) or pa.types.is_string(t) or pa.types.is_large_string(t):
-            dates = pc.cast(column, pa.date32(), safe=False)
-        else:
-            raise TypeError(t)
-        if isinstance(dates, pa.ChunkedArray):
-            dates = dates.combine_chunks()
-        # A view of the date32 data (int32 days since 1970-01-01), then one copy into bytes.
-        days = np.frombuffer(dates.buffers()[1], dtype="<i4", count=len(dates), offset=dates.offset * 4)
-        if dates.null_count:
-            days = days.copy()
-            days[dates.is_null().to_numpy(zero_copy_only=False)] = _NULL_DATE
-        return days.tobytes()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
-        values = [_cell_days(v) for v in column.to_pylist()]
-        return np.asarray(values, dtype="<i4").tobytes()
+    dates = column.slice(start, length)
+    if isinstance(dates, pa.ChunkedArray):
+        dates = dates.combine_chunks()
+    if pa.types.is_timestamp(dates.type):
+        dates = pc.cast(dates, pa.date32())
+    if pa.types.is_string(dates.type):
+        # Each distinct text once: the core reads each name with its grammar.
+        encoded = pc.dictionary_encode(dates)
+        codes = pc.fill_null(pc.cast(encoded.indices, pa.int32()), -1)
+        return (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), encoded.dictionary.to_pylist())
+    if dates.null_count == len(dates):
+        return np.full(len(dates), _NULL_DATE, dtype="<i4").tobytes()
+    # A view of the date32 data (int32 days since 1970-01-01), then one copy into bytes.
+    days = np.frombuffer(dates.buffers()[1], dtype="<i4", count=len(dates), offset=dates.offset * 4)
+    if dates.null_count:
+        days = days.copy()
+        days[dates.is_null().to_numpy(zero_copy_only=False)] = _NULL_DATE
+    return days.tobytes()
 
 
 def _text_codes(column: Any) -> Any:
@@ -208,10 +257,6 @@ columns of a ``pyarrow.Table`` stay chunked without a concatenating copy. 2**15 
 1.54x the input against 1.83x for 2**17, at the same speed (1M rows)."""
 
 
-def _slice(column: Any, start: int, length: int) -> Any:
-    return column[start : start + length] if isinstance(column, list) else column.slice(start, length)
-
-
 def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, decide: bool = False) -> Any:
     """Status and renewal for every row of a roster (a ``pandas.DataFrame`` or a ``pyarrow.Table``)
     as of a date, returned as the same kind with result columns appended. A bad row gets an
@@ -236,6 +281,8 @@ def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, d
     if not is_table and not (type(roster).__module__.startswith("pandas") and hasattr(roster, "columns")):
         raise TypeError(f"roster: expected a pandas.DataFrame or a pyarrow.Table, got {type(roster).__name__}")
     names = list(roster.column_names if is_table else roster.columns)
+    read = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + RESULT_COLUMNS + (DECISION_COLUMNS if decide else ())
+    _success._refuse_duplicates([str(c) for c in names], lambda c: c in read)
     for column in REQUIRED_COLUMNS:
         if column not in names:
             raise _missing_column(column)
@@ -246,15 +293,13 @@ def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, d
     n = roster.num_rows if is_table else len(roster)
     texts = {name: _text_codes(col(name)) for name in _TEXT_COLUMNS if name in names}
     text_names = {name: [str(v) for v in codes.dictionary.to_pylist()] for name, codes in texts.items()}
-    date_columns = {name: col(name) for name in _DATE_COLUMNS if name in names}
+    date_columns = {name: _date_column(roster, name, is_table) for name in _DATE_COLUMNS if name in names}
 
     chunks: list[dict[str, Any]] = []
     sinks: dict[str, _PandasColumn] = {}
     for start in range(0, max(n, 1), CHUNK_ROWS):
         length = min(CHUNK_ROWS, n - start)
-        given: dict[str, Any] = {
-            name: _date_bytes(_slice(column, start, length)) for name, column in date_columns.items()
-        }
+        given: dict[str, Any] = {name: _date_given(column, start, length) for name, column in date_columns.items()}
         for name, encoded in texts.items():
             codes = pc.fill_null(pc.cast(encoded.indices.slice(start, length), pa.int32()), -1)
             given[name] = (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), text_names[name])
@@ -401,7 +446,7 @@ def _arrow_columns(out: dict[str, Any], n: int, decide: bool) -> dict[str, Any]:
         "status": categorical("status", "status_valid", pa.int8(), "status_names"),
         "counts_as_member": pa.Array.from_buffers(pa.bool_(), n, [buf("status_valid"), buf("counts_as_member")]),
         "renewal_kind": categorical("renewal_kind", "renewal_valid", pa.int8(), "renewal_kind_names"),
-        "renewal_plan": categorical("renewal_plan", "renewal_valid", pa.int16(), "renewal_plan_names"),
+        "renewal_plan": categorical("renewal_plan", "renewal_valid", pa.int32(), "renewal_plan_names"),
         "renewal_start": array(pa.date32(), "renewal_start", "renewal_valid"),
         "renewal_end": array(pa.date32(), "renewal_end", "renewal_end_valid"),
         "renewal_member_since": array(pa.date32(), "renewal_member_since", "renewal_valid"),

@@ -102,6 +102,24 @@ def _is_null(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NaTType", "NAType")
 
 
+def _duplicate_column(column: str, where: str = "") -> Exception:
+    """``RosterError`` 1503 ``duplicate_column``, as the roster CSV's header raises it; ``where``
+    (``events``) prefixes the message and the path."""
+    path = f"{where}.{column}" if where else column
+    prefix = f"{path}: " if where else ""
+    return _error(_core.RosterError, "duplicate_column", f"{prefix}duplicate column `{column}`", path)
+
+
+def _refuse_duplicates(names: list[str], read: Any, where: str = "") -> None:
+    """Raises for the first column that is read (``read(name)``) and given more than once: which
+    of them would be the column is not for amscore to guess."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and read(name):
+            raise _duplicate_column(name, where)
+        seen.add(name)
+
+
 def _frame(obj: Any, what: str) -> Any:
     import pandas as pd
 
@@ -110,6 +128,31 @@ def _frame(obj: Any, what: str) -> Any:
     if type(obj).__module__.startswith("pyarrow") and hasattr(obj, "to_pandas"):
         return obj.to_pandas(date_as_object=True)
     raise TypeError(f"{what}: expected a pandas.DataFrame or a pyarrow.Table, got {type(obj).__name__}")
+
+
+def _names(obj: Any) -> list[str]:
+    """A frame's column names, as given (before any conversion)."""
+    names = obj.column_names if hasattr(obj, "column_names") else getattr(obj, "columns", [])
+    return [str(c) for c in names]
+
+
+def _check_datetime64(series: Any, where: str) -> None:
+    """A ``datetime64`` date column: no time zone (``TypeError`` for the column) and no time of day
+    (``TypeError`` naming the first row with one). Shared by the batch and the success frames."""
+    if getattr(series.dt, "tz", None) is not None:
+        raise TypeError(f"{where}: dates have no time zone; got {series.dtype}")
+    timed = (series.notna() & (series != series.dt.normalize())).to_numpy()
+    if timed.any():
+        row = int(timed.argmax())
+        raise TypeError(f"{where}: row {row}: expected a date, got a datetime with a time of day ({series.iloc[row]})")
+
+
+def _midnight(v: _dt.datetime, where: str, row: int) -> _dt.date:
+    """A ``datetime`` cell of a date column: its date when it is midnight without a time zone,
+    else ``TypeError``. Shared by the batch and the success frames."""
+    if v.time() != _dt.time(0) or v.tzinfo is not None:
+        raise TypeError(f"{where}: row {row}: expected datetime.date, got datetime.datetime ({v}); pass .date()")
+    return v.date()
 
 
 def _cells(frame: Any, column: str, what: str) -> list[Any]:
@@ -122,13 +165,7 @@ def _cells(frame: Any, column: str, what: str) -> list[Any]:
     series = frame[column]
     where = f"{what}.{column}"
     if column in _DATES and pd.api.types.is_datetime64_any_dtype(series.dtype):
-        if getattr(series.dt, "tz", None) is not None:
-            raise TypeError(f"{where}: dates have no time zone; got {series.dtype}")
-        present = series.dropna()
-        timed = present[present != present.dt.normalize()]
-        if len(timed):
-            row = frame.index.get_loc(timed.index[0])
-            raise TypeError(f"{where}: row {row}: expected a date, got a datetime with a time of day ({timed.iloc[0]})")
+        _check_datetime64(series, where)
         days = series.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
         return [None if isnat else d for d, isnat in zip(days, series.isna().tolist())]
     if column in _AMOUNTS and pd.api.types.is_float_dtype(series.dtype) and series.notna().any():
@@ -150,9 +187,7 @@ def _cells(frame: Any, column: str, what: str) -> list[Any]:
             out.append(v)
         elif column in _DATES:
             if isinstance(v, _dt.datetime):
-                if v.time() != _dt.time(0) or v.tzinfo is not None:
-                    raise TypeError(f"{where}: row {row}: expected datetime.date, got datetime.datetime ({v}); pass .date()")
-                v = v.date()
+                v = _midnight(v, where, row)
             if isinstance(v, (_dt.date, str)):
                 out.append(v)
             else:
@@ -161,7 +196,7 @@ def _cells(frame: Any, column: str, what: str) -> list[Any]:
             if isinstance(v, float):
                 raise TypeError(f"{where}: row {row}: float is not an exact amount; use decimal.Decimal, int or decimal text")
             if isinstance(v, Decimal):
-                out.append(format(v, "f"))
+                out.append(v)  # written out exactly by the native module, then read by the core's grammar
             elif isinstance(v, int):
                 out.append(str(v))
             elif isinstance(v, str):
@@ -184,6 +219,7 @@ def _expected(column: str) -> str:
 
 
 def _members(members: Any) -> tuple[dict[str, list[Any]], int]:
+    _refuse_duplicates(_names(members), lambda c: c in SUCCESS_MEMBER_COLUMNS or c.startswith("attribute."))
     frame = _frame(members, "members")
     names = [str(c) for c in frame.columns]
     wanted = [c for c in names if c in SUCCESS_MEMBER_COLUMNS or c.startswith("attribute.")]
@@ -191,6 +227,7 @@ def _members(members: Any) -> tuple[dict[str, list[Any]], int]:
 
 
 def _events(events: Any) -> tuple[dict[str, list[Any]], int]:
+    _refuse_duplicates(_names(events), lambda c: c in EVENT_COLUMNS, "events")
     frame = _frame(events, "events")
     names = [str(c) for c in frame.columns]
     for column in EVENT_COLUMNS[:3]:
@@ -378,7 +415,8 @@ def _economics(economics: Any) -> Any:
     for k, v in economics.items():
         if isinstance(v, float):
             raise TypeError(f"economics.{k}: float is not an exact amount; use decimal.Decimal, int or decimal text")
-        out[k] = format(v, "f") if isinstance(v, Decimal) else (str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+        # A Decimal goes as it is: the native module writes its exact value for the core's grammar.
+        out[k] = str(v) if isinstance(v, int) and not isinstance(v, bool) else v
     return out
 
 

@@ -41,27 +41,50 @@ impl Labels<'_> {
     }
 }
 
-/// The input columns, borrowed from Python bytes objects. Dates are little-endian int32 days
-/// since 1970-01-01 ([`NULL_DATE`] for null, [`INVALID_DATE`] for an unreadable cell); an
-/// optional column that is absent is empty.
+/// A date column: typed days, or text for the core's one date grammar.
+#[derive(Clone, Copy)]
+pub(crate) enum Dates<'a> {
+    /// Little-endian int32 days since 1970-01-01 ([`NULL_DATE`] for null, [`INVALID_DATE`] for
+    /// an unreadable cell); empty when the column is absent.
+    Days(&'a [u8]),
+    /// Text cells, dictionary-encoded; each name is read once with `period::parse_date` (through
+    /// [`Cell`]): ISO 8601 calendar dates `YYYY-MM-DD`, years 1 to 9999; blank is null.
+    Text(Labels<'a>),
+}
+
+impl Dates<'_> {
+    /// The column's buffer (days or codes), for the length check.
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Dates::Days(b) => b,
+            Dates::Text(l) => l.codes,
+        }
+    }
+}
+
+/// The input columns, borrowed from Python bytes objects; an optional column that is absent is
+/// empty.
 pub(crate) struct Columns<'a> {
     pub(crate) plan: Labels<'a>,
-    pub(crate) member_since: &'a [u8],
-    pub(crate) term_start: &'a [u8],
-    pub(crate) term_end: &'a [u8],
+    pub(crate) member_since: Dates<'a>,
+    pub(crate) term_start: Dates<'a>,
+    pub(crate) term_end: Dates<'a>,
     pub(crate) pending: Labels<'a>,
-    pub(crate) cancelled_on: &'a [u8],
-    pub(crate) deceased_on: &'a [u8],
+    pub(crate) cancelled_on: Dates<'a>,
+    pub(crate) deceased_on: Dates<'a>,
     pub(crate) override_status: Labels<'a>,
-    pub(crate) override_until: &'a [u8],
+    pub(crate) override_until: Dates<'a>,
 }
 
 /// The input columns as Python gave them (`Engine._batch_columns`' dict), held while the core
 /// reads their bytes.
 pub(crate) struct PyColumns<'py> {
-    dates: [Option<Bound<'py, PyBytes>>; 6],
+    dates: [Option<PyDates<'py>>; 6],
     labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 3],
 }
+
+/// A date column as Python gave it: days, or text codes with their names.
+type PyDates<'py> = (Bound<'py, PyBytes>, Option<Vec<String>>);
 
 const DATE_COLUMNS: [&str; 6] =
     ["member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until"];
@@ -69,12 +92,22 @@ const LABEL_COLUMNS: [&str; 3] = ["plan", "pending", "override_status"];
 const NO_NAMES: &[String] = &[];
 
 impl<'py> PyColumns<'py> {
-    /// Takes the columns' buffers out of the dict: a date column is bytes, a text column a
-    /// `(codes, names)` pair; an absent one is left out.
+    /// Takes the columns' buffers out of the dict: a date column is bytes (days) or a
+    /// `(codes, names)` pair (text), a text column a `(codes, names)` pair; an absent one is
+    /// left out.
     pub(crate) fn read(columns: &Bound<'py, PyDict>) -> PyResult<PyColumns<'py>> {
-        let mut dates: [Option<Bound<'py, PyBytes>>; 6] = Default::default();
+        let mut dates: [Option<PyDates<'py>>; 6] = Default::default();
         for (slot, name) in dates.iter_mut().zip(DATE_COLUMNS) {
-            *slot = columns.get_item(name)?.map(|v| v.cast_into::<PyBytes>()).transpose()?;
+            *slot = match columns.get_item(name)? {
+                None => None,
+                Some(v) => match v.cast_into::<PyBytes>() {
+                    Ok(days) => Some((days, None)),
+                    Err(e) => {
+                        let (codes, names) = e.into_inner().extract::<(Bound<'py, PyBytes>, Vec<String>)>()?;
+                        Some((codes, Some(names)))
+                    }
+                },
+            };
         }
         let mut labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 3] = Default::default();
         for (slot, name) in labels.iter_mut().zip(LABEL_COLUMNS) {
@@ -85,7 +118,11 @@ impl<'py> PyColumns<'py> {
 
     /// The columns as the batch reads them.
     pub(crate) fn columns(&self) -> Columns<'_> {
-        let date = |i: usize| self.dates[i].as_ref().map_or(&[][..], |b| b.as_bytes());
+        let date = |i: usize| match &self.dates[i] {
+            None => Dates::Days(&[]),
+            Some((days, None)) => Dates::Days(days.as_bytes()),
+            Some((codes, Some(names))) => Dates::Text(Labels { codes: codes.as_bytes(), names }),
+        };
         let label = |i: usize| match &self.labels[i] {
             Some((codes, names)) => Labels { codes: codes.as_bytes(), names },
             None => Labels { codes: &[], names: NO_NAMES },
@@ -128,7 +165,8 @@ pub(crate) struct Output {
     counts_as_member: Validity,
     renewal_kind: Vec<i8>,
     renewal_valid: Validity,
-    renewal_plan: Vec<i16>,
+    /// An index into the policy's plans: int32, as a policy has any number of plans.
+    renewal_plan: Vec<i32>,
     renewal_start: Vec<i32>,
     renewal_end: Vec<i32>,
     renewal_end_valid: Validity,
@@ -210,9 +248,42 @@ fn date_cell(buf: &[u8], row: usize, column: &str) -> Result<Option<Date>, RowEr
     }
 }
 
-/// A required date cell: null is a missing value.
-fn required_date(buf: &[u8], row: usize, column: &str) -> Result<Date, RowError> {
-    date_cell(buf, row, column)?.ok_or_else(|| missing(column))
+/// A date column as the rows read it: text names are read once each, with the core's grammar.
+struct DateReader<'a> {
+    column: &'static str,
+    dates: Dates<'a>,
+    /// Each name of a text column, read (`Err`: the name as given, not a date).
+    parsed: Vec<Result<Option<Date>, String>>,
+}
+
+impl<'a> DateReader<'a> {
+    fn new(column: &'static str, dates: Dates<'a>) -> DateReader<'a> {
+        let parsed = match dates {
+            Dates::Days(_) => Vec::new(),
+            Dates::Text(labels) => {
+                labels.parsed(|name| Cell::<Date>::Text(name).read().map_err(|_| name.trim().to_owned()))
+            }
+        };
+        DateReader { column, dates, parsed }
+    }
+
+    /// One cell; `Ok(None)` for null (or an absent column).
+    fn cell(&self, row: usize) -> Result<Option<Date>, RowError> {
+        match self.dates {
+            Dates::Days(buf) => date_cell(buf, row, self.column),
+            Dates::Text(labels) => match labels.code(row) {
+                None => Ok(None),
+                Some(i) => self.parsed[i]
+                    .clone()
+                    .map_err(|text| RowError::in_column(self.column, &amscore::DateError::InvalidDate { text })),
+            },
+        }
+    }
+
+    /// A required cell: null is a missing value.
+    fn required(&self, row: usize) -> Result<Date, RowError> {
+        self.cell(row)?.ok_or_else(|| missing(self.column))
+    }
 }
 
 fn missing(column: &str) -> RowError {
@@ -222,16 +293,22 @@ fn missing(column: &str) -> RowError {
 
 /// The text columns read once per name with the core's grammar, and the plan templates the
 /// rows fill in.
-struct Readers {
+struct Readers<'a> {
     templates: Vec<Membership>,
     /// `pending` names as flags (`None`: not a yes/no value).
     flags: Vec<Option<bool>>,
     /// `override_status` names as statuses (`Ok(None)`: empty, no override).
     statuses: Vec<Result<Option<Status>, RosterError>>,
+    member_since: DateReader<'a>,
+    term_start: DateReader<'a>,
+    term_end: DateReader<'a>,
+    cancelled_on: DateReader<'a>,
+    deceased_on: DateReader<'a>,
+    override_until: DateReader<'a>,
 }
 
-impl Readers {
-    fn new(c: &Columns<'_>) -> Result<Readers, String> {
+impl<'a> Readers<'a> {
+    fn new(c: &Columns<'a>) -> Result<Readers<'a>, String> {
         let epoch = Date::from_julian_day(EPOCH_JULIAN_DAY).map_err(|e| e.to_string())?;
         let templates = c.plan.parsed(|name| Membership {
             member_id: MemberId(String::new()),
@@ -247,28 +324,38 @@ impl Readers {
         let flags = c.pending.parsed(|name| Cell::<bool>::Text(name).read().ok().map(Option::unwrap_or_default));
         let statuses =
             c.override_status.parsed(|name| Cell::<Status>::Text(name).read().map_err(|_| RosterError::InvalidStatus));
-        Ok(Readers { templates, flags, statuses })
+        Ok(Readers {
+            templates,
+            flags,
+            statuses,
+            member_since: DateReader::new("member_since", c.member_since),
+            term_start: DateReader::new("term_start", c.term_start),
+            term_end: DateReader::new("term_end", c.term_end),
+            cancelled_on: DateReader::new("cancelled_on", c.cancelled_on),
+            deceased_on: DateReader::new("deceased_on", c.deceased_on),
+            override_until: DateReader::new("override_until", c.override_until),
+        })
     }
 
     /// Fills the row's plan template with the row's facts.
     fn membership(&mut self, c: &Columns<'_>, row: usize) -> Result<&Membership, RowError> {
         let m = c.plan.code(row).and_then(|i| self.templates.get_mut(i)).ok_or_else(|| missing("plan"))?;
-        m.member_since = required_date(c.member_since, row, "member_since")?;
-        let start = required_date(c.term_start, row, "term_start")?;
+        m.member_since = self.member_since.required(row)?;
+        let start = self.term_start.required(row)?;
         // A null end is a lifetime term: the core refuses it on any other plan (term_end_missing).
-        let end = date_cell(c.term_end, row, "term_end")?;
+        let end = self.term_end.cell(row)?;
         m.term = Term::new(start, end).map_err(|e| RowError::of(&e))?;
         m.pending = match c.pending.code(row) {
             None => false,
             Some(i) => self.flags[i].ok_or_else(|| RowError::in_column("pending", &RosterError::InvalidFlag))?,
         };
-        m.cancelled_on = date_cell(c.cancelled_on, row, "cancelled_on")?;
-        m.deceased_on = date_cell(c.deceased_on, row, "deceased_on")?;
+        m.cancelled_on = self.cancelled_on.cell(row)?;
+        m.deceased_on = self.deceased_on.cell(row)?;
         let status = match c.override_status.code(row) {
             None => None,
             Some(i) => self.statuses[i].clone().map_err(|e| RowError::in_column("override_status", &e))?,
         };
-        let until = date_cell(c.override_until, row, "override_until")?;
+        let until = self.override_until.cell(row)?;
         m.status_override = match (status, until) {
             (Some(status), until) => Some(StatusOverride { status, until }),
             (None, Some(_)) => return Err(missing("override_status")),
@@ -292,10 +379,16 @@ pub(crate) fn run(
     let n = c.plan.codes.len() / 4;
     let dates_ok = |b: &[u8]| b.is_empty() || b.len() == n * 4;
     let lengths_ok = c.plan.codes.len() == n * 4
-        && [c.member_since, c.term_start, c.term_end].iter().all(|b| b.len() == n * 4)
-        && [c.cancelled_on, c.deceased_on, c.override_until, c.pending.codes, c.override_status.codes]
-            .iter()
-            .all(|b| dates_ok(b));
+        && [c.member_since, c.term_start, c.term_end].iter().all(|d| d.bytes().len() == n * 4)
+        && [
+            c.cancelled_on.bytes(),
+            c.deceased_on.bytes(),
+            c.override_until.bytes(),
+            c.pending.codes,
+            c.override_status.codes,
+        ]
+        .iter()
+        .all(|b| dates_ok(b));
     if !lengths_ok {
         return Err("batch columns have different lengths".into());
     }
@@ -381,7 +474,7 @@ impl Output {
                 self.renewal_kind[row] = position(&RenewalKind::ALL, &r.kind);
                 let plans = &engine.policy().plans;
                 self.renewal_plan[row] =
-                    plans.iter().position(|p| p.id == r.plan).and_then(|i| i16::try_from(i).ok()).unwrap_or(-1);
+                    plans.iter().position(|p| p.id == r.plan).and_then(|i| i32::try_from(i).ok()).unwrap_or(-1);
                 self.renewal_start[row] = days(r.term.start);
                 if let Some(end) = r.term.end {
                     self.renewal_end[row] = days(end);
@@ -515,7 +608,7 @@ impl Output {
         put("counts_as_member", status_null, counts_as_member.0)?;
         put_le!("renewal_kind", renewal_null, renewal_kind, i8::to_le_bytes)?;
         put("renewal_valid", renewal_null, renewal_valid.0)?;
-        put_le!("renewal_plan", renewal_null, renewal_plan, i16::to_le_bytes)?;
+        put_le!("renewal_plan", renewal_null, renewal_plan, i32::to_le_bytes)?;
         put_le!("renewal_start", renewal_null, renewal_start, i32::to_le_bytes)?;
         put_le!("renewal_end", renewal_end_null, renewal_end, i32::to_le_bytes)?;
         put("renewal_end_valid", renewal_end_null, renewal_end_valid.0)?;

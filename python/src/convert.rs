@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value};
 use time::Date;
 
-fn is_instance_of(obj: &Bound<'_, PyAny>, module: &str, class: &str) -> PyResult<bool> {
+use crate::errors::raise;
+
+pub(crate) fn is_instance_of(obj: &Bound<'_, PyAny>, module: &str, class: &str) -> PyResult<bool> {
     let cls = obj.py().import(module)?.getattr(class)?;
     obj.is_instance(&cls)
 }
@@ -56,11 +58,53 @@ pub(crate) fn extract_opt_date(obj: Option<&Bound<'_, PyAny>>, what: &str) -> Py
 pub(crate) enum Amount {
     /// Already exact.
     Exact(Decimal),
-    /// Text for the core to parse (and refuse with its own error).
+    /// Text for the core to parse with its one decimal grammar (and refuse with its own error).
     Text(String),
 }
 
-/// Reads an amount, refusing floats with a clear `TypeError`.
+/// The longest decimal text a `decimal.Decimal` is written out to (digits, sign and point). A
+/// finite `Decimal` whose exact plain text would be longer (an exponent beyond about a thousand,
+/// far outside any amount the core holds) is given to the core as Python writes it (`1E+5000`),
+/// which its grammar refuses, so that no exponent makes a huge string.
+const MAX_DECIMAL_TEXT: usize = 1000;
+
+/// A `decimal.Decimal` as text for the core's one decimal grammar: a finite value exactly, as
+/// plain decimal text (`Decimal("1E+2")` is `100`, `Decimal("1.50")` is `1.50`, keeping its
+/// places); NaN and the infinities as Python writes them, which the grammar refuses. The core
+/// then takes or refuses the value by what it is, whether it came as `Money`, a request or a
+/// frame cell.
+pub(crate) fn decimal_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let python = || -> PyResult<String> { Ok(obj.str()?.to_cow()?.into_owned()) };
+    if !obj.call_method0("is_finite")?.extract::<bool>()? {
+        return python();
+    }
+    let (sign, digits, exponent): (u8, Vec<u8>, i64) = obj.call_method0("as_tuple")?.extract()?;
+    let mut coefficient: String = digits.iter().map(|d| char::from(b'0' + d % 10)).collect();
+    if coefficient.is_empty() {
+        coefficient.push('0');
+    }
+    let sign = if sign == 1 { "-" } else { "" };
+    let places = usize::try_from(exponent.unsigned_abs()).unwrap_or(usize::MAX);
+    if places.saturating_add(coefficient.len()) > MAX_DECIMAL_TEXT {
+        return python();
+    }
+    if exponent >= 0 {
+        if coefficient == "0" {
+            // Zero has no integer places to write out: 0E+3 is 0.
+            return Ok(format!("{sign}0"));
+        }
+        return Ok(format!("{sign}{coefficient}{}", "0".repeat(places)));
+    }
+    if coefficient.len() > places {
+        let (int, frac) = coefficient.split_at(coefficient.len() - places);
+        Ok(format!("{sign}{int}.{frac}"))
+    } else {
+        Ok(format!("{sign}0.{}{coefficient}", "0".repeat(places - coefficient.len())))
+    }
+}
+
+/// Reads an amount, refusing floats with a clear `TypeError`. A `decimal.Decimal` becomes its
+/// exact text ([`decimal_text`]) for the core's grammar, as in a request.
 pub(crate) fn extract_amount(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Amount> {
     if obj.is_instance_of::<PyFloat>() {
         return Err(PyTypeError::new_err(format!(
@@ -78,18 +122,56 @@ pub(crate) fn extract_amount(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Amo
         return Ok(Amount::Text(obj.extract()?));
     }
     if is_instance_of(obj, "decimal", "Decimal")? {
-        if !obj.call_method0("is_finite")?.extract::<bool>()? {
-            // NaN and infinities are no amount: the core refuses their text with its own error.
-            return Ok(Amount::Text(obj.str()?.to_cow()?.into_owned()));
-        }
-        return obj.extract::<Decimal>().map(Amount::Exact);
+        return decimal_text(obj).map(Amount::Text);
     }
     Err(PyTypeError::new_err(format!("{what}: expected decimal.Decimal, int or str, got {}", type_name(obj))))
 }
 
+/// The deepest nesting of dicts and lists a Python document may have: 127 levels, what
+/// serde_json's recursion limit of 128 lets JSON text have (`Engine.call_json`, a policy's text),
+/// so that a document is refused or taken the same whichever way it is given. Beyond it (and for
+/// a container that contains itself) the conversion stops before it recurses any further, so no
+/// input can overflow the stack.
+pub(crate) const MAX_DEPTH: usize = 127;
+
+/// What a converted document is, for the error a too deep or cyclic one raises: the error of the
+/// same document given as JSON text.
+#[derive(Clone, Copy)]
+pub(crate) enum Doc {
+    /// A policy or a part of one: `PolicyError` 1201 `policy_syntax`.
+    Policy,
+    /// A request, or facts read like one: `RequestError` 1601 `request_syntax`.
+    Request,
+}
+
+impl Doc {
+    fn refuse(self, path: &str, message: String) -> PyErr {
+        match self {
+            Doc::Policy => raise(&amscore::PolicyError::Syntax { path: path.to_owned(), message }, Some(path)),
+            Doc::Request => {
+                raise(&amscore::gateway::RequestError::Syntax { path: path.to_owned(), message }, Some(path))
+            }
+        }
+    }
+}
+
 /// A Python object as a JSON value: dicts, lists, str, int, float, bool, None, plus
-/// `datetime.date` (ISO text), `decimal.Decimal` (text) and amscore's own value objects.
-pub(crate) fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+/// `datetime.date` (ISO text), `decimal.Decimal` (its exact value as plain decimal text, see
+/// [`decimal_text`]) and amscore's own value objects. Nesting deeper than [`MAX_DEPTH`] levels,
+/// or a dict or list that contains itself, raises the error of `doc`.
+pub(crate) fn to_value(obj: &Bound<'_, PyAny>, doc: Doc) -> PyResult<Value> {
+    to_value_at(obj, "", doc)
+}
+
+/// [`to_value`] for a part of a document at `path` (an item of a list of requests).
+pub(crate) fn to_value_at(obj: &Bound<'_, PyAny>, path: &str, doc: Doc) -> PyResult<Value> {
+    let mut open = Vec::new();
+    convert(obj, path, doc, &mut open)
+}
+
+/// Converts one value; `open` holds the containers being converted around it (outermost first),
+/// with their paths: its depth, and the ancestors a cycle would lead back to.
+fn convert(obj: &Bound<'_, PyAny>, path: &str, doc: Doc, open: &mut Vec<(usize, String)>) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -110,28 +192,45 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Value::String(s.to_cow()?.into_owned()));
     }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key: String =
-                k.extract().map_err(|_| PyTypeError::new_err(format!("{}: dict keys must be str", show(path))))?;
-            let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-            map.insert(key, to_value(&v, &child)?);
+    let is_dict = obj.cast::<PyDict>().is_ok();
+    if is_dict || obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let kind = type_name(obj);
+        let id = obj.as_ptr() as usize;
+        if let Some((_, outer)) = open.iter().find(|(open_id, _)| *open_id == id) {
+            let back = if outer.is_empty() { "the top of the document".to_owned() } else { format!("`{outer}`") };
+            return Err(doc.refuse(path, format!("this {kind} contains itself (a cycle back to {back})")));
         }
-        return Ok(Value::Object(map));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for (i, v) in obj.try_iter()?.enumerate() {
-            items.push(to_value(&v?, &format!("{path}[{i}]"))?);
+        if open.len() >= MAX_DEPTH {
+            return Err(doc.refuse(
+                path,
+                format!("nested too deep: more than {MAX_DEPTH} levels of dicts and lists (JSON's recursion limit)"),
+            ));
         }
-        return Ok(Value::Array(items));
+        open.push((id, path.to_owned()));
+        let value = if let Ok(d) = obj.cast::<PyDict>() {
+            let mut map = Map::new();
+            for (k, v) in d.iter() {
+                let key: String =
+                    k.extract().map_err(|_| PyTypeError::new_err(format!("{}: dict keys must be str", show(path))))?;
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                map.insert(key, convert(&v, &child, doc, open)?);
+            }
+            Value::Object(map)
+        } else {
+            let mut items = Vec::new();
+            for (i, v) in obj.try_iter()?.enumerate() {
+                items.push(convert(&v?, &format!("{path}[{i}]"), doc, open)?);
+            }
+            Value::Array(items)
+        };
+        open.pop();
+        return Ok(value);
     }
     if is_instance_of(obj, "datetime", "date")? {
         return Ok(Value::String(extract_date(obj, &show(path))?.to_string()));
     }
     if is_instance_of(obj, "decimal", "Decimal")? {
-        return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
+        return decimal_text(obj).map(Value::String);
     }
     if obj.hasattr("to_json")? && obj.get_type().module()?.to_cow()?.starts_with("amscore") {
         let text: String = obj.call_method0("to_json")?.extract()?;

@@ -7,7 +7,7 @@ use pyo3::types::{PyDict, PyType};
 use time::Date;
 
 use crate::batch;
-use crate::convert::{extract_count, extract_date, from_value, to_value};
+use crate::convert::{extract_count, extract_date, from_value, to_value, to_value_at, Doc};
 use crate::decisions::{Decision, Quote, Report};
 use crate::errors::raise;
 use crate::success;
@@ -89,7 +89,7 @@ impl Engine {
     /// >>> Engine("amscore").call({"op": "teleport"})["error"]["name"]
     /// 'unknown_operation'
     fn call<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let request = to_value(request, "")?;
+        let request = to_value(request, Doc::Request)?;
         let response = py.detach(|| gateway::call_value(&self.engine, request));
         from_value(py, &response)
     }
@@ -108,7 +108,7 @@ impl Engine {
     /// >>> Engine("amscore").answer({"op": "describe_policy"})["version"]
     /// 1
     fn answer<'py>(&self, py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let request = to_value(request, "")?;
+        let request = to_value(request, Doc::Request)?;
         let result = py.detach(|| {
             gateway::parse_request(request)
                 .map_err(GatewayError::from)
@@ -255,7 +255,7 @@ impl Engine {
     /// >>> Engine("amscore").decide({"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}}).route
     /// 'self_service'
     fn decide(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<Decision> {
-        let value = to_value(request, "")?;
+        let value = to_value(request, Doc::Request)?;
         let request = amscore::parse_self_service_request(value).map_err(|e| raise_core(&e.into()))?;
         py.detach(|| self.engine.decide(&request)).map(Decision).map_err(|e| raise_core(&e))
     }
@@ -268,17 +268,19 @@ impl Engine {
     fn coverage_report(&self, py: Python<'_>, requests: &Bound<'_, PyAny>) -> PyResult<Report> {
         let mut values = Vec::new();
         for (i, r) in requests.try_iter()?.enumerate() {
-            values.push(to_value(&r?, &format!("[{i}]"))?);
+            values.push(to_value_at(&r?, &format!("[{i}]"), Doc::Request)?);
         }
         Ok(Report(py.detach(|| self.engine.decide_values(values)).report))
     }
 
     /// The columnar core of `Engine.batch` (`amscore._batch`, which reads the frame and builds
-    /// the result frame): `columns` maps each input column to little-endian int32 buffers. Dates
-    /// are days since 1970-01-01 (`-2147483648` for null, `-2147483647` for an unreadable value);
-    /// text columns (`plan`, `pending`, `override_status`) are `(codes, names)`, codes indexing
-    /// names (-1 for null). Absent optional columns are left out. Returns a dict of result
-    /// buffers. Runs without the GIL.
+    /// the result frame): `columns` maps each input column to little-endian int32 buffers. A date
+    /// column is days since 1970-01-01 (`-2147483648` for null, `-2147483647` for an unreadable
+    /// value), or text as `(codes, names)`, each name read with the core's one date grammar
+    /// (`YYYY-MM-DD`); text columns (`plan`, `pending`, `override_status`) are `(codes, names)`,
+    /// codes indexing names (-1 for null). Absent optional columns are left out. Returns a dict
+    /// of result buffers (`renewal_plan` codes are int32: a policy has any number of plans). Runs
+    /// without the GIL.
     #[pyo3(signature = (as_of, terms, columns, decide=false))]
     fn _batch_columns<'py>(
         &self,
@@ -320,7 +322,7 @@ impl Engine {
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of: Date = extract_date(as_of, "as_of")?;
         let options: success::Options = match options {
-            Some(o) if !o.is_none() => serde_json::from_value(to_value(o, "")?).map_err(|e| {
+            Some(o) if !o.is_none() => serde_json::from_value(to_value(o, Doc::Request)?).map_err(|e| {
                 let err =
                     amscore::success::SuccessError::InvalidInput { path: "options".into(), message: e.to_string() };
                 raise(&err, Some("options"))

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, Duration};
 
+use crate::convert::{decimal_text, is_instance_of};
+
 /// One cell of a column as Python gave it, owned until the core has read the rows.
 enum Given {
     Null,
@@ -54,7 +56,8 @@ impl Given {
 /// 1970-01-01, day 0 of the day numbers a `datetime64` column is passed as.
 const EPOCH: Date = time::macros::date!(1970 - 01 - 01);
 
-/// A column: `None`, `str`, `bool`, a `datetime.date`, or an `int` day number (days since
+/// A column: `None`, `str`, `bool`, a `decimal.Decimal` (its exact text, see
+/// [`decimal_text`]), a `datetime.date`, or an `int` day number (days since
 /// 1970-01-01, how `amscore._success` passes a `datetime64` column).
 fn column(list: &Bound<'_, PyAny>, name: &str, rows: usize) -> PyResult<Vec<Given>> {
     let list = list.cast::<PyList>().map_err(|_| PyTypeError::new_err(format!("{name}: expected a list")))?;
@@ -73,6 +76,8 @@ fn column(list: &Bound<'_, PyAny>, name: &str, rows: usize) -> PyResult<Vec<Give
             let days: i64 = v.extract()?;
             let date = EPOCH.checked_add(Duration::days(days));
             Given::Date(date.ok_or_else(|| PyTypeError::new_err(format!("{name}: row {row}: date out of range")))?)
+        } else if is_instance_of(&v, "decimal", "Decimal")? {
+            Given::Text(decimal_text(&v)?)
         } else if let Ok(d) = v.extract::<Date>() {
             Given::Date(d)
         } else {

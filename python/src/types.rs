@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use time::Date;
 
-use crate::convert::{extract_amount, extract_date, extract_opt_date, from_value, to_value, Amount};
+use crate::convert::{extract_amount, extract_date, extract_opt_date, from_value, to_value, Amount, Doc};
 use crate::errors::raise;
 
 fn json_text<T: serde::Serialize>(value: &T) -> PyResult<String> {
@@ -196,7 +196,7 @@ impl Membership {
     /// Raises `RequestError` naming the path of a missing, unknown or invalid field.
     #[classmethod]
     fn from_dict(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<Membership> {
-        read_membership(to_value(data, "")?).map(Membership)
+        read_membership(to_value(data, Doc::Request)?).map(Membership)
     }
 
     /// A membership from JSON text (see `from_dict`).
@@ -290,7 +290,7 @@ impl Plan {
     /// Raises `PolicyError` naming the path of the first problem.
     #[classmethod]
     fn from_dict(_cls: &Bound<'_, PyType>, data: &Bound<'_, PyAny>) -> PyResult<Plan> {
-        let value = to_value(data, "")?;
+        let value = to_value(data, Doc::Policy)?;
         serde_json::from_value(value).map(Plan).map_err(|e| {
             let err = amscore::PolicyError::Syntax { path: String::new(), message: e.to_string() };
             raise(&err, Some(""))
@@ -401,7 +401,7 @@ impl Policy {
             return Ok(p.get().clone());
         }
         if source.cast::<PyDict>().is_ok() {
-            let value = to_value(source, "")?;
+            let value = to_value(source, Doc::Policy)?;
             return amscore::Policy::from_value(value).map(Policy).map_err(|e| policy_error(&e));
         }
         if let Ok(text) = source.cast::<PyString>() {

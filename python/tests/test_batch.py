@@ -155,7 +155,7 @@ def test_bad_rows_get_their_own_error_and_no_row_is_dropped(engine: amscore.Engi
     assert list(out["error_code"].astype(object).where(out["error_code"].notna(), None)) == [None, 1301, 1603, 1603, 1303, 1103, None]
     assert out.loc[2, "error_message"] == "plan: missing value"
     assert out.loc[3, "error_message"] == "member_since: missing value"
-    assert out.loc[5, "error_message"] == "term_start: not a valid date"
+    assert out.loc[5, "error_message"] == "term_start: invalid date `not a date`: expected YYYY-MM-DD"
     assert out.loc[1, "error_message"] == "unknown plan `platinum`"
     assert out["error_message"].dtype == pd.StringDtype("pyarrow") and out["error_message"].isna().tolist() == [True, False, False, False, False, False, True]
     assert list(out["status"].isna()) == [False, True, True, True, True, True, False]
@@ -466,7 +466,7 @@ def test_bad_override_cells_are_their_rows_errors(engine: amscore.Engine) -> Non
     assert out.loc[0, "error_message"] == (
         "override_status: not a status (pending, new, active, grace, lapsed, expired, cancelled, suspended, deceased)")
     assert out.loc[1, "error_message"] == "override_status: missing value"
-    assert out.loc[2, "error_message"] == "override_until: not a valid date"
+    assert out.loc[2, "error_message"] == "override_until: invalid date `2026-13-01`: expected YYYY-MM-DD"
     assert list(out["status"][3:]) == ["grace", "suspended"]
 
 
