@@ -13,16 +13,26 @@ use serde_json::{Map, Number, Value};
 /// empty for text that is not JSON) and what. Each document family turns it into its own syntax
 /// error (1201 `policy_syntax`, 1601 `request_syntax`, 3010 `request_invalid`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TextProblem {
+pub struct TextProblem {
     /// The path of the object with the duplicated key (`plans[0]`), or empty.
-    pub(crate) path: String,
+    pub path: String,
     /// What is wrong: ``duplicate field `dues` ``, or serde_json's message with line and column.
-    pub(crate) message: String,
+    pub message: String,
 }
 
 /// Reads JSON text into a value, refusing duplicated keys. Nesting is bounded by serde_json's
-/// recursion limit (128 levels), as with `serde_json::from_str`.
-pub(crate) fn read_json(text: &str) -> Result<Value, TextProblem> {
+/// recursion limit (128 levels), as with `serde_json::from_str`. Every reader of JSON text uses
+/// it, the bindings' too.
+///
+/// ```
+/// let err = amscore::read_json(r#"{"a": {"b": 1, "b": 2}}"#).unwrap_err();
+/// assert_eq!((err.path.as_str(), err.message.as_str()), ("a", "duplicate field `b`"));
+/// assert_eq!(amscore::read_json("[1]").map(|v| v[0] == 1), Ok(true));
+/// ```
+///
+/// # Errors
+/// [`TextProblem`]: text that is not JSON, or a key given twice in one object.
+pub fn read_json(text: &str) -> Result<Value, TextProblem> {
     let duplicate = RefCell::new(None);
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let read = Strict { path: String::new(), duplicate: &duplicate }

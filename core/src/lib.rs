@@ -71,6 +71,7 @@ pub use coverage::{
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
 pub use error::Error;
+pub use json_text::{read_json, TextProblem};
 pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};

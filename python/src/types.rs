@@ -202,8 +202,8 @@ impl Membership {
     /// A membership from JSON text (see `from_dict`).
     #[classmethod]
     fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Membership> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            raise(&amscore::gateway::RequestError::Syntax { path: String::new(), message: e.to_string() }, Some(""))
+        let value: Value = amscore::read_json(text).map_err(|e| {
+            raise(&amscore::gateway::RequestError::Syntax { path: e.path.clone(), message: e.message }, Some(&e.path))
         })?;
         read_membership(value).map(Membership)
     }
@@ -300,8 +300,8 @@ impl Plan {
     /// A plan from JSON text (see `from_dict`).
     #[classmethod]
     fn from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Plan> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            raise(&amscore::PolicyError::Syntax { path: String::new(), message: e.to_string() }, Some(""))
+        let value: Value = amscore::read_json(text).map_err(|e| {
+            raise(&amscore::PolicyError::Syntax { path: e.path.clone(), message: e.message }, Some(&e.path))
         })?;
         Plan::from_dict(cls, &from_value(cls.py(), &value)?)
     }

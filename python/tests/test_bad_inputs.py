@@ -95,6 +95,15 @@ FLOAT_MONEY = 'Money amount: float is not an exact amount; pass decimal.Decimal 
 FRAME_FLOAT = 'float is not an exact amount; use decimal.Decimal, int or decimal text such as "12.50"'
 
 CATALOGUE = [
+    # JSON text: one reader (the core's), which refuses a key given twice
+    Bad("duplicate key in a membership's JSON text",
+        lambda: amscore.Membership.from_json('{"member_id": "M-1", "plan": "individual", "plan": "retired", '
+                                             '"member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"}}'),
+        amscore.RequestError, 1601, "duplicate field `plan`", ""),
+    Bad("duplicate key in a plan's JSON text",
+        lambda: amscore.Plan.from_json('{"id": "p", "name": "P", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}}, '
+                                       '"prices": {"currency": "USD", "dues": "1.00", "dues": "2.00"}}'),
+        amscore.PolicyError, 1201, "prices: duplicate field `dues`", "prices"),
     # Money
     Bad("float money", lambda: amscore.Money(1.5, "USD"), TypeError, None, FLOAT_MONEY),
     Bad("float NaN money", lambda: amscore.Money(float("nan"), "USD"), TypeError, None, FLOAT_MONEY),
