@@ -4,6 +4,7 @@
 #define AMS_TEST_MEMBERS_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "amscore.h"
@@ -25,6 +26,22 @@ static inline ams_membership individual(void) {
     m.term_start = d(2025, 1, 15);
     m.term_end = d(2026, 1, 14);
     return m;
+}
+
+/* The minor units of a decimal text such as "180.00" (the gateway writes totals in the
+ * currency's minor units), or INT64_MIN if it is not such a text. */
+static inline int64_t minor_units_of(const char *text) {
+    char digits[64];
+    size_t n = 0;
+    for (const char *p = text; *p != '\0' && n < sizeof digits - 1; p++) {
+        if (*p != '.') {
+            digits[n++] = *p;
+        }
+    }
+    digits[n] = '\0';
+    char *end;
+    long long v = strtoll(digits, &end, 10);
+    return *end == '\0' && n > 0 ? (int64_t)v : INT64_MIN;
 }
 
 #endif

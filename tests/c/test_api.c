@@ -198,22 +198,6 @@ static void typed_join_and_renewal(const ams_engine *e) {
     CHECK(same_date(r.member_since, d(2030, 6, 1)) && same_date(r.term_start, d(2030, 6, 1)));
 }
 
-/* The minor units of a decimal text such as "180.00" (the gateway writes totals in the
- * currency's minor units), or INT64_MIN if it is not such a text. */
-static int64_t minor_units_of(const char *text) {
-    char digits[64];
-    size_t n = 0;
-    for (const char *p = text; *p != '\0' && n < sizeof digits - 1; p++) {
-        if (*p != '.') {
-            digits[n++] = *p;
-        }
-    }
-    digits[n] = '\0';
-    char *end;
-    long long v = strtoll(digits, &end, 10);
-    return *end == '\0' && n > 0 ? (int64_t)v : INT64_MIN;
-}
-
 /* Typed quote totals agree with the gateway's quotes, for every plan over a year of dates. */
 static void typed_quotes(const ams_engine *e) {
     static const char *plans[] = {"individual", "student-y1", "chapter", "fiscal", "digital", "retired", "lifetime"};

@@ -69,21 +69,6 @@ static int code_is(const json_value *doc, ams_result want) {
     return code != NULL && code->kind == JSON_NUMBER && code->number == (double)want;
 }
 
-/* The minor units of a decimal text such as "180.00", or INT64_MIN. */
-static int64_t minor_units_of(const char *text) {
-    char digits[64];
-    size_t n = 0;
-    for (const char *p = text; *p != '\0' && n < sizeof digits - 1; p++) {
-        if (*p != '.') {
-            digits[n++] = *p;
-        }
-    }
-    digits[n] = '\0';
-    char *end;
-    long long v = strtoll(digits, &end, 10);
-    return *end == '\0' && n > 0 ? (int64_t)v : INT64_MIN;
-}
-
 static const char *const STATUS_NAMES[] = {"none",   "pending", "new",       "active",    "grace",
                                            "lapsed", "expired", "cancelled", "suspended", "deceased"};
 static const char *const KIND_NAMES[] = {"none", "extend", "reinstate", "rejoin"};
