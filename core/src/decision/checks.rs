@@ -143,6 +143,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether the website offers `plan` to a member who would be `joined` / `changed to` it: sold
+    /// online, and open to new members (not renewal-only).
+    pub(super) fn check_offered(&mut self, plan: &Plan, taken_as: &str) {
+        if !plan.flags.sold_online {
+            self.add(ReasonCode::PlanNotSoldOnline, format!("{} is not sold online", plan.name));
+        }
+        if plan.flags.renewal_only {
+            self.add(ReasonCode::PlanRenewalOnly, format!("{} cannot be {taken_as}, only renewed into", plan.name));
+        }
+    }
+
     pub(super) fn check_credential(&mut self, plan: &Plan) -> Result<(), DecisionError> {
         let Some(needed) = plan.category.as_ref().and_then(|c| self.rules.credentials.get(c)) else {
             return Ok(());

@@ -35,12 +35,7 @@ impl Decider<'_> {
         if plan.flags.staff_only {
             ctx.add(ReasonCode::PlanStaffOnly, format!("only staff may sell {}", plan.name));
         }
-        if !plan.flags.sold_online {
-            ctx.add(ReasonCode::PlanNotSoldOnline, format!("{} is not sold online", plan.name));
-        }
-        if plan.flags.renewal_only {
-            ctx.add(ReasonCode::PlanRenewalOnly, format!("{} cannot be joined, only renewed into", plan.name));
-        }
+        ctx.check_offered(plan, "joined");
         let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.join_approval);
         if approval.unwrap_or(plan.flags.join_needs_approval) {
             ctx.add(ReasonCode::PlanRequiresApproval, format!("joining {} needs staff approval", plan.name));
@@ -160,12 +155,7 @@ impl Decider<'_> {
                 ctx.add(ReasonCode::PlanStaffOnly, format!("only staff may change {}", p.name));
             }
         }
-        if !target.flags.sold_online {
-            ctx.add(ReasonCode::PlanNotSoldOnline, format!("{} is not sold online", target.name));
-        }
-        if target.flags.renewal_only {
-            ctx.add(ReasonCode::PlanRenewalOnly, format!("{} cannot be changed to, only renewed into", target.name));
-        }
+        ctx.check_offered(target, "changed to");
         for p in [m.plan, target] {
             if ctx.rules.plans.get(&p.id).is_some_and(|r| r.change_approval) {
                 ctx.add(
