@@ -68,28 +68,48 @@ pub struct MemberHistory {
     pub attributes: BTreeMap<String, String>,
 }
 
-/// The member-level facts one row gives (the winning row's are the member's).
+/// The member-level facts one row gives (the winning row's are the member's), borrowed from the
+/// row: nothing is copied unless the row wins and its facts differ from the member's.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct MemberFactsRow {
+pub(crate) struct MemberFactsRow<'r> {
     pub(crate) pending: bool,
     pub(crate) cancelled_on: Option<Date>,
     pub(crate) deceased_on: Option<Date>,
     pub(crate) status_override: Option<StatusOverride>,
     pub(crate) auto_renew: bool,
     pub(crate) balance_due: Decimal,
-    pub(crate) organization: Option<String>,
-    pub(crate) attributes: BTreeMap<String, String>,
+    /// Trimmed; empty when there is none.
+    pub(crate) organization: &'r str,
+    /// As given: (name, value), values untrimmed; blank values are left out, a later name wins.
+    pub(crate) attributes: &'r [(&'r str, &'r str)],
 }
 
-/// A row whose every field is valid: one term and the facts the row states.
+/// A row whose every field is valid, borrowed from its source: one term and the facts the row
+/// states.
 #[derive(Debug, Clone)]
-pub(crate) struct MemberRow {
-    pub(crate) member_id: MemberId,
-    pub(crate) plan: PlanId,
+pub(crate) struct MemberRow<'r> {
+    /// Trimmed, not empty.
+    pub(crate) member_id: &'r str,
+    /// The rule book's id of the plan (a clone shares its text).
+    pub(crate) plan: &'r PlanId,
     pub(crate) member_since: Date,
     pub(crate) row: usize,
-    pub(crate) record: TermRecord,
-    pub(crate) facts: MemberFactsRow,
+    pub(crate) term: Term,
+    pub(crate) amount_paid: Option<Money>,
+    pub(crate) facts: MemberFactsRow<'r>,
+}
+
+impl MemberRow<'_> {
+    /// The row's term as a record of the member's history.
+    fn record(&self) -> TermRecord {
+        TermRecord {
+            term: self.term,
+            row: Some(self.row),
+            plan: Some(self.plan.clone()),
+            member_since: Some(self.member_since),
+            amount_paid: self.amount_paid,
+        }
+    }
 }
 
 impl MemberHistory {
@@ -112,35 +132,81 @@ impl MemberHistory {
         }
     }
 
-    /// The member from their rows (all of one member, every one valid, none overlapping).
+    /// The member from their first row (read first, valid), under the id `member_id`.
+    pub(crate) fn from_row(member_id: MemberId, row: &MemberRow<'_>) -> MemberHistory {
+        let mut m = MemberHistory {
+            membership: Membership {
+                member_id,
+                plan: row.plan.clone(),
+                member_since: row.member_since,
+                term: row.term,
+                pending: false,
+                cancelled_on: None,
+                status_override: None,
+                deceased_on: None,
+            },
+            terms: Vec::with_capacity(1),
+            auto_renew: false,
+            balance_due: Decimal::ZERO,
+            organization: None,
+            attributes: BTreeMap::new(),
+        };
+        m.add_row(row, &mut Vec::new());
+        m
+    }
+
+    /// Adds the member's next row (valid, read after every row added before, overlapping none of
+    /// them); `scratch` is a buffer reused between calls.
     ///
     /// **Which row wins**: the member's current facts — plan, member-since, term, `pending`,
     /// `cancelled_on`, `deceased_on`, the status override, and the member-level `auto_renew`,
     /// `balance_due`, `organization` and attributes — are those of the row with the latest
     /// `term_start`, and of the later row where two start on the same day. Every row's term is
-    /// kept in `terms`, by start. This is the only place the rule is written; the CSV loader and
-    /// every binding reach it through [`Roster`](crate::Roster).
-    pub(crate) fn from_rows(mut rows: Vec<MemberRow>) -> Option<MemberHistory> {
-        rows.sort_by_key(|r| (r.record.term.start, r.row));
-        let latest = rows.last()?.clone();
-        let membership = Membership {
-            member_id: latest.member_id,
-            plan: latest.plan,
-            member_since: latest.member_since,
-            term: latest.record.term,
-            pending: latest.facts.pending,
-            cancelled_on: latest.facts.cancelled_on,
-            status_override: latest.facts.status_override,
-            deceased_on: latest.facts.deceased_on,
-        };
-        Some(MemberHistory {
-            membership,
-            terms: rows.into_iter().map(|r| r.record).collect(),
-            auto_renew: latest.facts.auto_renew,
-            balance_due: latest.facts.balance_due,
-            organization: latest.facts.organization,
-            attributes: latest.facts.attributes,
-        })
+    /// kept in `terms` ([`MemberHistory::finish_rows`] sorts them by start). This is the only
+    /// place the rule is written; the CSV loader and every binding reach it through
+    /// [`Roster`](crate::Roster).
+    pub(crate) fn add_row<'r>(&mut self, row: &MemberRow<'r>, scratch: &mut Vec<(&'r str, &'r str)>) {
+        // Small histories grow one term at a time (no spare capacity); long ones double.
+        if self.terms.len() < 8 {
+            self.terms.reserve_exact(1);
+        }
+        self.terms.push(row.record());
+        let m = &mut self.membership;
+        if self.terms.len() > 1 && row.term.start < m.term.start {
+            return;
+        }
+        m.plan = row.plan.clone();
+        m.member_since = row.member_since;
+        m.term = row.term;
+        let facts = &row.facts;
+        m.pending = facts.pending;
+        m.cancelled_on = facts.cancelled_on;
+        m.deceased_on = facts.deceased_on;
+        m.status_override = facts.status_override.clone();
+        self.auto_renew = facts.auto_renew;
+        self.balance_due = facts.balance_due;
+        let organization = Some(facts.organization).filter(|o| !o.is_empty());
+        if self.organization.as_deref() != organization {
+            self.organization = organization.map(str::to_owned);
+        }
+        // The row's attributes as a map would hold them (blank values left out, a later name
+        // wins), compared with the member's before anything is copied.
+        scratch.clear();
+        scratch.extend(facts.attributes.iter().map(|(k, v)| (*k, v.trim())).filter(|(_, v)| !v.is_empty()));
+        scratch.reverse();
+        scratch.sort_by_key(|(k, _)| *k);
+        scratch.dedup_by_key(|(k, _)| *k);
+        let same = scratch.len() == self.attributes.len()
+            && scratch.iter().zip(&self.attributes).all(|((k, v), (mk, mv))| k == mk && v == mv);
+        if !same {
+            self.attributes = scratch.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        }
+    }
+
+    /// Ends reading the member's rows: their terms by start (then row), without spare capacity.
+    pub(crate) fn finish_rows(&mut self) {
+        self.terms.sort_by_key(|t| (t.term.start, t.row));
+        self.terms.shrink_to_fit();
     }
 
     /// The member's id.

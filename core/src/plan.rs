@@ -1,6 +1,7 @@
 //! Plans (membership types): the term rule, prices, windows, flags and seats a member buys.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -42,9 +43,26 @@ const _: () = assert!(
 /// let id = amscore::PlanId::from("individual");
 /// assert_eq!(id.as_str(), "individual");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(transparent)]
-pub struct PlanId(String);
+// The text is shared, not copied, when an id is cloned: a roster's every term names its plan
+// with a clone of the rule book's id, so that a million terms cost no million strings. (A plain
+// comment: the doc comment above is also the policy schema's description.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, schemars::JsonSchema)]
+#[schemars(transparent)]
+pub struct PlanId(Arc<str>);
+
+/// Written as the id's text, as a `String` would be.
+impl Serialize for PlanId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Read from a string, as a `String` would be.
+impl<'de> Deserialize<'de> for PlanId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PlanId, D::Error> {
+        String::deserialize(d).map(PlanId::from)
+    }
+}
 
 impl PlanId {
     /// The identifier as text.
@@ -61,13 +79,13 @@ impl std::borrow::Borrow<str> for PlanId {
 
 impl From<&str> for PlanId {
     fn from(s: &str) -> PlanId {
-        PlanId(s.to_owned())
+        PlanId(Arc::from(s))
     }
 }
 
 impl From<String> for PlanId {
     fn from(s: String) -> PlanId {
-        PlanId(s)
+        PlanId(Arc::from(s))
     }
 }
 

@@ -1,6 +1,5 @@
 //! One roster row as given (a CSV record, a row of a binding's columns) and the checks that turn it into a term of a member or into row errors.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -8,7 +7,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::cell::{Cell, Grammar};
-use crate::member::{MemberFactsRow, MemberRow, TermRecord};
+use crate::member::{MemberFactsRow, MemberRow};
 use crate::money::{Currency, Money};
 use crate::plan::Plan;
 use crate::roster_error::RosterError;
@@ -290,15 +289,18 @@ impl Checker<'_, '_> {
 
 /// Checks one row against the rules: every field, and the field against each other. Returns
 /// the row as a term of a member, or every problem it has.
-pub(crate) fn check_row(
-    rules: &Rulebook,
-    row: &TermRow<'_>,
+///
+/// A valid row is read without copying any of its text (the plan is the rule book's id); the
+/// problems of an invalid one own theirs.
+pub(crate) fn check_row<'r>(
+    rules: &'r Rulebook,
+    row: &'r TermRow<'_>,
     index: usize,
     line: Option<u64>,
-) -> Result<MemberRow, Vec<RowError>> {
+) -> Result<MemberRow<'r>, Vec<RowError>> {
     let mut r = Checker { row, index, line, problems: Vec::new() };
     let member_id = r.required(Column::MemberId, row.member_id);
-    let plan: Option<&Plan> = r.required(Column::Plan, row.plan).and_then(|id| match rules.plan(&id.into()) {
+    let plan: Option<&Plan> = r.required(Column::Plan, row.plan).and_then(|id| match rules.plan_by_id(id) {
         Ok(plan) => Some(plan),
         Err(_) => {
             r.report(Some(Column::Plan), &RosterError::UnknownPlan { plan: id.to_owned() });
@@ -341,7 +343,7 @@ pub(crate) fn check_row(
     }
     let currency = match row.currency.trim() {
         "" => plan.map(|p| p.prices.currency),
-        code => match Currency::from_code(&code.to_ascii_uppercase()) {
+        code => match currency_code(code) {
             Ok(found) => {
                 if let Some(p) = plan.filter(|p| p.prices.currency != found) {
                     let error =
@@ -370,40 +372,38 @@ pub(crate) fn check_row(
         r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
     }
     match (r.problems.is_empty(), member_id, plan, member_since, start) {
-        (true, Some(id), Some(plan), Some(member_since), Some(start)) => {
-            let term = Term { start, end };
-            let organization = Some(row.organization.trim()).filter(|o| !o.is_empty()).map(str::to_owned);
-            let attributes: BTreeMap<String, String> = row
-                .attributes
-                .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| ((*k).to_owned(), v.trim().to_owned()))
-                .collect();
-            Ok(MemberRow {
-                member_id: MemberId::from(id),
-                plan: plan.id.clone(),
-                member_since,
-                row: index,
-                record: TermRecord {
-                    term,
-                    row: Some(index),
-                    plan: Some(plan.id.clone()),
-                    member_since: Some(member_since),
-                    amount_paid,
-                },
-                facts: MemberFactsRow {
-                    pending,
-                    cancelled_on,
-                    deceased_on,
-                    status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
-                    auto_renew,
-                    balance_due,
-                    organization,
-                    attributes,
-                },
-            })
-        }
+        (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(MemberRow {
+            member_id: id,
+            plan: &plan.id,
+            member_since,
+            row: index,
+            term: Term { start, end },
+            amount_paid,
+            facts: MemberFactsRow {
+                pending,
+                cancelled_on,
+                deceased_on,
+                status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
+                auto_renew,
+                balance_due,
+                organization: row.organization.trim(),
+                attributes: &row.attributes,
+            },
+        }),
         _ => Err(r.problems),
+    }
+}
+
+/// A currency code in any ASCII case (`usd`), read without allocating.
+fn currency_code(code: &str) -> Result<Currency, crate::money::MoneyError> {
+    let mut upper = [0u8; 3];
+    match code.as_bytes() {
+        b if b.len() == upper.len() => {
+            upper.copy_from_slice(b);
+            upper.make_ascii_uppercase();
+            Currency::from_code(std::str::from_utf8(&upper).unwrap_or(code))
+        }
+        _ => Currency::from_code(&code.to_ascii_uppercase()),
     }
 }
 
