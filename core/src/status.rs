@@ -198,14 +198,7 @@ impl Membership {
                 return Err(LifecycleError::JoinedAfterTermEnd { member_since: self.member_since, term_end: end });
             }
         }
-        let member_since = self.member_since;
-        if let Some(deceased_on) = self.deceased_on.filter(|d| *d < member_since) {
-            return Err(LifecycleError::DeceasedBeforeJoin { deceased_on, member_since });
-        }
-        if let Some(cancelled_on) = self.cancelled_on.filter(|d| *d < member_since) {
-            return Err(LifecycleError::CancelledBeforeJoin { cancelled_on, member_since });
-        }
-        Ok(())
+        check_after_join(self.member_since, self.cancelled_on, self.deceased_on)
     }
 
     /// Checks the facts against their plan: a lifetime plan's term has no end, every other
@@ -220,6 +213,25 @@ impl Membership {
             _ => Ok(()),
         }
     }
+}
+
+/// A death or a cancellation is on or after the join date (the roster's rows and
+/// [`Membership::check`] ask the same).
+///
+/// # Errors
+/// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`].
+pub(crate) fn check_after_join(
+    member_since: Date,
+    cancelled_on: Option<Date>,
+    deceased_on: Option<Date>,
+) -> Result<(), LifecycleError> {
+    if let Some(deceased_on) = deceased_on.filter(|d| *d < member_since) {
+        return Err(LifecycleError::DeceasedBeforeJoin { deceased_on, member_since });
+    }
+    if let Some(cancelled_on) = cancelled_on.filter(|d| *d < member_since) {
+        return Err(LifecycleError::CancelledBeforeJoin { cancelled_on, member_since });
+    }
+    Ok(())
 }
 
 /// The last day of grace after a term that ends on `term_end`: the end plus the plan's grace

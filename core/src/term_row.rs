@@ -7,13 +7,15 @@ use serde::Serialize;
 use time::Date;
 
 use crate::cell::{Cell, Grammar};
+use crate::codes::ErrorCode;
+use crate::lifecycle_error::LifecycleError;
 use crate::member::{MemberFactsRow, MemberRow};
 use crate::money::{Currency, Money};
 use crate::plan::Plan;
 use crate::roster_error::RosterError;
 use crate::row_error::{RowError, Source};
 use crate::rules::Rulebook;
-use crate::status::{MemberId, Status, StatusOverride};
+use crate::status::{self, MemberId, Status, StatusOverride};
 use crate::term::Term;
 
 /// A roster column.
@@ -247,7 +249,7 @@ struct Checker<'r, 'a> {
 }
 
 impl Checker<'_, '_> {
-    fn report(&mut self, field: Option<Column>, error: &RosterError) {
+    fn report<E: ErrorCode + fmt::Display>(&mut self, field: Option<Column>, error: &E) {
         let member = self.row.member_id.trim();
         let mut e = RowError::new(Source::Members, self.index, error)
             .member((!member.is_empty()).then(|| MemberId::from(member)));
@@ -332,6 +334,15 @@ pub(crate) fn check_row<'r>(
     let pending = r.read(Column::Pending, row.pending, false).unwrap_or(false);
     let cancelled_on = r.read(Column::CancelledOn, row.cancelled_on, false);
     let deceased_on = r.read(Column::DeceasedOn, row.deceased_on, false);
+    if let Some(since) = member_since {
+        if let Err(e) = status::check_after_join(since, cancelled_on, deceased_on) {
+            let column = match e {
+                LifecycleError::DeceasedBeforeJoin { .. } => Column::DeceasedOn,
+                _ => Column::CancelledOn,
+            };
+            r.report(Some(column), &e);
+        }
+    }
     let override_status = Cell::<Status>::Text(row.override_status)
         .read()
         .map_err(|_| r.report(Some(Column::OverrideStatus), &RosterError::InvalidStatus))

@@ -309,33 +309,32 @@ fn request_lines_refuse_a_key_given_twice() {
     );
 }
 
-/// A roster row whose death or cancellation comes before the join: the row is read (the roster's
-/// row checks are `term_row::check_row`, which does not call `Membership::check`), and every
-/// question about the member is refused with 1309 / 1310 through `Membership::check`.
+/// A roster row whose death or cancellation comes before the join is that row's problem, with
+/// the lifecycle's own codes (1309 / 1310, the same rule as `Membership::check`), and no member
+/// is built from it.
 #[test]
-fn a_roster_member_who_died_or_cancelled_before_joining_is_refused_when_asked_about() {
+fn a_roster_row_that_died_or_cancelled_before_joining_is_a_row_problem() {
     let engine = Engine::from_preset("amscore").unwrap();
     let csv = format!(
         "{HEADER}\nM-1,individual,2020-03-10,2025-03-10,2026-03-09,,,2019-12-31,,,,\n\
          M-2,individual,2020-03-10,2025-03-10,2026-03-09,,2020-03-09,,,,,\n"
     );
     let roster = Roster::from_csv(engine.rules(), csv.as_bytes()).unwrap();
-    assert_eq!((roster.rows_read, roster.problems.len()), (2, 0));
-    let on = time::macros::date!(2025 - 06 - 01);
-    let errors: Vec<(u32, String)> = roster
-        .members
-        .iter()
-        .map(|m| engine.status_on(&m.membership, on).map(|_| ()).unwrap_err())
-        .map(|e| (e.code(), e.to_string()))
-        .collect();
+    assert_eq!((roster.rows_read, roster.members.len()), (2, 0));
+    let problems: Vec<(u32, String)> = roster.problems.iter().map(|p| (p.code, p.to_string())).collect();
     assert_eq!(
-        errors,
+        problems,
         [
-            (1309, "deceased on 2019-12-31, before the member joined on 2020-03-10".to_owned()),
-            (1310, "cancelled on 2020-03-09, before the member joined on 2020-03-10".to_owned()),
+            (
+                1309,
+                "row 1, deceased_on `2019-12-31`: deceased on 2019-12-31, before the member joined on 2020-03-10"
+                    .to_owned()
+            ),
+            (
+                1310,
+                "row 2, cancelled_on `2020-03-09`: cancelled on 2020-03-09, before the member joined on 2020-03-10"
+                    .to_owned()
+            ),
         ]
     );
-    for m in &roster.members {
-        assert!(engine.assess(&m.membership, on, 1, true).is_err());
-    }
 }
