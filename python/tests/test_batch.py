@@ -575,3 +575,94 @@ def test_every_batch_row_is_what_engine_call_says_of_the_member(case: tuple[dt.d
     out = engine.batch(pd.DataFrame(rows, columns=FACT_COLUMNS), on, terms=terms)
     for (doc, _), (_, row) in zip(generated, out.iterrows()):
         assert answer_of_row(row) == answer_of_call(engine, doc, on, terms), doc
+
+
+# --- A term history: every row of a member gets the member's answer ---------------------------
+
+
+def history_roster(seed: int) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """Members with two or three consecutive terms each, rows shuffled; and each member's latest
+    term as a membership document."""
+    import random
+
+    rng = random.Random(seed)
+    plans = ["individual", "retired", "chapter", "student-y1", "fiscal"]
+    rows, latest = [], {}
+    for i in range(120):
+        member = f"H-{i}"
+        since = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 1500))
+        plan = rng.choice(plans)
+        start = since
+        for _ in range(rng.choice([2, 3])):
+            term = engine_default.join_term(plan, start)["term"]
+            row = {"member_id": member, "plan": plan, "member_since": since, "term_start": term.start, "term_end": term.end,
+                   "pending": False, "cancelled_on": None}
+            rows.append(row)
+            start = term.end + dt.timedelta(days=1)
+        if i % 7 == 0:
+            rows[-1]["cancelled_on"] = rows[-1]["term_start"] + dt.timedelta(days=10)
+        if i % 11 == 0:
+            rows[-2]["pending"] = True  # a fact of an older term: not the member's
+        last = rows[-1]
+        latest[member] = {"member_id": member, "plan": plan, "member_since": since.isoformat(),
+                          "term": {"start": last["term_start"].isoformat(), "end": last["term_end"].isoformat()},
+                          **({"cancelled_on": last["cancelled_on"].isoformat()} if last["cancelled_on"] else {})}
+    rng.shuffle(rows)
+    return pd.DataFrame(rows), latest
+
+
+engine_default = amscore.Engine("amscore")
+
+
+@pytest.mark.parametrize("kind", ["pandas", "pyarrow"])
+def test_a_term_history_gives_every_row_its_members_current_answer(kind: str) -> None:
+    engine = engine_default
+    roster, latest = history_roster(5)
+    for on in (AS_OF, dt.date(2023, 6, 30)):
+        out = engine.batch(roster if kind == "pandas" else pa.Table.from_pandas(roster, preserve_index=False), on, decide=True)
+        if kind == "pyarrow":
+            out = out.to_pandas(date_as_object=False)
+        assert len(out) == len(roster) and out["error_code"].isna().all()
+        for _, row in out.iterrows():
+            doc = latest[row["member_id"]]
+            assert answer_of_row(row) == answer_of_call(engine, doc, on, 1), doc
+            current = pd.Timestamp(row["term_start"]) == pd.Timestamp(doc["term"]["start"])
+            assert bool(row["current_term"]) == current
+        assert out.groupby("member_id")["current_term"].sum().eq(1).all()
+        # decide=True: every row of a member has the member's route and reasons.
+        assert out.groupby("member_id")["route"].nunique(dropna=False).eq(1).all()
+        assert out.groupby("member_id")["reasons"].nunique(dropna=False).eq(1).all()
+
+
+def test_an_overlapping_term_is_its_rows_error_and_the_member_is_assessed_from_the_others(engine: amscore.Engine) -> None:
+    roster = pd.DataFrame([
+        {"member_id": "M-1", "plan": "individual", "member_since": dt.date(2020, 1, 15), "term_start": dt.date(2024, 1, 15), "term_end": dt.date(2025, 1, 14)},
+        {"member_id": "M-2", "plan": "individual", "member_since": dt.date(2021, 3, 1), "term_start": dt.date(2025, 3, 1), "term_end": dt.date(2026, 2, 28)},
+        {"member_id": "M-1", "plan": "individual", "member_since": dt.date(2020, 1, 15), "term_start": dt.date(2025, 1, 15), "term_end": dt.date(2026, 1, 14)},
+        {"member_id": "M-1", "plan": "individual", "member_since": dt.date(2020, 1, 15), "term_start": dt.date(2025, 6, 1), "term_end": dt.date(2026, 5, 31)},
+        {"member_id": "M-1", "plan": "individual", "member_since": dt.date(2020, 1, 15), "term_start": dt.date(2024, 1, 15), "term_end": dt.date(2025, 1, 14)},
+    ])
+    out = engine.batch(roster, AS_OF)
+    assert [cell(v) for v in out["error_code"]] == [None, None, None, 1510, 1511]
+    assert list(out["error_name"].astype(object).where(out["error_name"].notna(), None)) == [
+        None, None, None, "overlapping_terms", "duplicate_term_record"]
+    assert out.loc[3, "error_message"] == "term_start: term 2025-06-01..=2026-05-31 overlaps term 2025-01-15..=2026-01-14 of row 3"
+    assert out.loc[4, "error_message"] == "term_start: duplicate of row 1 (same member and term start)"
+    # M-1 is assessed from rows 0 and 2: in grace on its 2025-01-15 term, as Engine.call says.
+    m1 = {"member_id": "M-1", "plan": "individual", "member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"}}
+    for i in (0, 2):
+        assert answer_of_row(out.loc[i]) == answer_of_call(engine, m1, AS_OF, 1)
+    assert list(out["current_term"]) == [False, True, True, False, False]
+    assert list(out["status"].astype(object).where(out["status"].notna(), None)) == ["grace", "active", "grace", None, None]
+
+
+def test_the_batch_reads_the_success_frames_member_columns(engine: amscore.Engine) -> None:
+    roster = frame([{}, {"currency": "EUR"}, {"amount_paid": "200.001"}, {"auto_renew": "perhaps"}, {"balance_due": Decimal("-1")},
+                    {"amount_paid": Decimal("200.00"), "currency": "usd", "auto_renew": True, "balance_due": 0, "organization": "ACME"}])
+    out = engine.batch(roster, AS_OF)
+    assert [cell(v) for v in out["error_code"]] == [None, 1512, 1514, 1515, 1514, None]
+    assert list(out["status"].astype(object).where(out["status"].notna(), None)) == ["grace", None, None, None, None, "grace"]
+    with pytest.raises(TypeError, match=r"roster.amount_paid: float is not an exact amount"):
+        engine.batch(frame([{"amount_paid": 200.0}]), AS_OF)
+    with pytest.raises(amscore.RosterError, match="duplicate column `currency`"):
+        engine.batch(pd.concat([roster[["currency"]], roster], axis=1), AS_OF)
