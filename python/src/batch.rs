@@ -271,7 +271,7 @@ impl<'a> DateReader<'a> {
     /// One cell: empty for null (or an absent column).
     fn cell(&self, row: usize) -> Cell<'a, Date> {
         match self {
-            DateReader::Days(buf) if buf.is_empty() => Cell::Empty,
+            DateReader::Days([]) => Cell::Empty,
             DateReader::Days(buf) => match i32_at(buf, row) {
                 NULL_DATE => Cell::Empty,
                 INVALID_DATE => Cell::Text(NOT_A_DATE),
