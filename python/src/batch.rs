@@ -1,12 +1,12 @@
-//! The columnar batch: the core's assessment of every row of a roster (status, renewal or its
-//! refusal, renewal quote, optionally the online decision), from flat columns without the GIL.
-//! This file only converts: columns in, `Engine::assess` per row, result columns out. Every row
-//! gets a result or an error of its own.
+//! The columnar batch: the core's assessment of every member of a roster (status, renewal or
+//! its refusal, renewal quote, optionally the online decision), from flat columns without the
+//! GIL. The roster is a term history (several rows per member) or one row per member: the
+//! columns become the core's [`TermRow`]s, [`Roster::from_rows`] checks every row and builds each
+//! member (the one member model and the one rule of which row's facts win), `Engine::assess`
+//! answers once per member, and the answer is written on every row of the member. A row with
+//! problems gets them in its own error columns. This file only converts.
 
-use amscore::{
-    Assessment, Cell, ErrorCode, MemberId, Membership, PlanId, RenewalKind, RosterError, Route, Status, StatusOverride,
-    Term,
-};
+use amscore::{Assessment, Cell, ErrorCode, MemberHistory, RenewalKind, Roster, Route, RowError, Status, TermRow};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use time::Date;
@@ -17,6 +17,9 @@ pub(crate) const NULL_DATE: i32 = i32::MIN;
 pub(crate) const INVALID_DATE: i32 = i32::MIN + 1;
 /// The Julian day number of 1970-01-01.
 const EPOCH_JULIAN_DAY: i32 = 2_440_588;
+/// What a typed date cell that is no calendar date (out of the years the core reads) is given
+/// to the core as: text its grammar refuses, so that the row gets the roster's `impossible_date`.
+const NOT_A_DATE: &str = "not a date";
 
 /// A text column, dictionary-encoded: one little-endian int32 code per row into `names`
 /// (-1 for null). No codes: the column is absent.
@@ -26,7 +29,7 @@ pub(crate) struct Labels<'a> {
     pub(crate) names: &'a [String],
 }
 
-impl Labels<'_> {
+impl<'a> Labels<'a> {
     /// The name index of a row; `None` for null or an absent column.
     fn code(&self, row: usize) -> Option<usize> {
         if self.codes.is_empty() {
@@ -35,9 +38,23 @@ impl Labels<'_> {
         usize::try_from(i32_at(self.codes, row)).ok().filter(|i| *i < self.names.len())
     }
 
-    /// Reads every name once with `parse`: a row's value is then one lookup.
-    fn parsed<T>(&self, parse: impl Fn(&str) -> T) -> Vec<T> {
-        self.names.iter().map(|n| parse(n)).collect()
+    /// The row's text: empty for null or an absent column.
+    fn text(&self, row: usize) -> &'a str {
+        self.code(row).map_or("", |i| self.names[i].as_str())
+    }
+
+    /// Each name as a cell of the core's grammar, read once: a row's cell is then one lookup.
+    /// A name the grammar refuses stays text, so that the core reports it in the row.
+    fn cells<T: amscore::Grammar + Copy>(&self) -> Vec<Cell<'a, T>> {
+        let names: &'a [String] = self.names;
+        names
+            .iter()
+            .map(|name| match Cell::<T>::Text(name).read() {
+                Ok(Some(v)) => Cell::Value(v),
+                Ok(None) => Cell::Empty,
+                Err(_) => Cell::Text(name.as_str()),
+            })
+            .collect()
     }
 }
 
@@ -65,6 +82,7 @@ impl Dates<'_> {
 /// The input columns, borrowed from Python bytes objects; an optional column that is absent is
 /// empty.
 pub(crate) struct Columns<'a> {
+    pub(crate) member_id: Labels<'a>,
     pub(crate) plan: Labels<'a>,
     pub(crate) member_since: Dates<'a>,
     pub(crate) term_start: Dates<'a>,
@@ -74,13 +92,18 @@ pub(crate) struct Columns<'a> {
     pub(crate) deceased_on: Dates<'a>,
     pub(crate) override_status: Labels<'a>,
     pub(crate) override_until: Dates<'a>,
+    pub(crate) amount_paid: Labels<'a>,
+    pub(crate) currency: Labels<'a>,
+    pub(crate) auto_renew: Labels<'a>,
+    pub(crate) balance_due: Labels<'a>,
+    pub(crate) organization: Labels<'a>,
 }
 
 /// The input columns as Python gave them (`Engine._batch_columns`' dict), held while the core
 /// reads their bytes.
 pub(crate) struct PyColumns<'py> {
     dates: [Option<PyDates<'py>>; 6],
-    labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 3],
+    labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 9],
 }
 
 /// A date column as Python gave it: days, or text codes with their names.
@@ -88,7 +111,17 @@ type PyDates<'py> = (Bound<'py, PyBytes>, Option<Vec<String>>);
 
 const DATE_COLUMNS: [&str; 6] =
     ["member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until"];
-const LABEL_COLUMNS: [&str; 3] = ["plan", "pending", "override_status"];
+const LABEL_COLUMNS: [&str; 9] = [
+    "member_id",
+    "plan",
+    "pending",
+    "override_status",
+    "amount_paid",
+    "currency",
+    "auto_renew",
+    "balance_due",
+    "organization",
+];
 const NO_NAMES: &[String] = &[];
 
 impl<'py> PyColumns<'py> {
@@ -109,7 +142,7 @@ impl<'py> PyColumns<'py> {
                 },
             };
         }
-        let mut labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 3] = Default::default();
+        let mut labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 9] = Default::default();
         for (slot, name) in labels.iter_mut().zip(LABEL_COLUMNS) {
             *slot = columns.get_item(name)?.map(|v| v.extract::<(Bound<'py, PyBytes>, Vec<String>)>()).transpose()?;
         }
@@ -128,15 +161,21 @@ impl<'py> PyColumns<'py> {
             None => Labels { codes: &[], names: NO_NAMES },
         };
         Columns {
-            plan: label(0),
+            member_id: label(0),
+            plan: label(1),
             member_since: date(0),
             term_start: date(1),
             term_end: date(2),
-            pending: label(1),
+            pending: label(2),
             cancelled_on: date(3),
             deceased_on: date(4),
-            override_status: label(2),
+            override_status: label(3),
             override_until: date(5),
+            amount_paid: label(4),
+            currency: label(5),
+            auto_renew: label(6),
+            balance_due: label(7),
+            organization: label(8),
         }
     }
 }
@@ -189,6 +228,8 @@ pub(crate) struct Output {
     route_valid: Validity,
     reason_offsets: Vec<i32>,
     reason_text: Vec<u8>,
+    /// Set on the row each member's current facts come from (a bool column, never null).
+    current_term: Validity,
     currencies: Vec<String>,
     quote_scale: u32,
 }
@@ -213,159 +254,116 @@ fn position<T: PartialEq>(all: &[T], value: &T) -> i8 {
     all.iter().position(|x| x == value).and_then(|i| i8::try_from(i).ok()).unwrap_or(-1)
 }
 
-/// A row's problem before the core is asked: which code, and the message.
-struct RowError {
-    code: u32,
-    message: String,
-}
-
-impl RowError {
-    fn of<E: ErrorCode + std::fmt::Display>(err: &E) -> RowError {
-        RowError { code: err.code(), message: err.to_string() }
-    }
-
-    /// A bad cell: the error's code, and its message after the column's name.
-    fn in_column<E: ErrorCode + std::fmt::Display>(column: &str, err: &E) -> RowError {
-        RowError { code: err.code(), message: format!("{column}: {err}") }
-    }
-}
-
-/// Reads one date cell; `Ok(None)` for null.
-fn date_cell(buf: &[u8], row: usize, column: &str) -> Result<Option<Date>, RowError> {
-    if buf.is_empty() {
-        return Ok(None);
-    }
-    match i32_at(buf, row) {
-        NULL_DATE => Ok(None),
-        INVALID_DATE => {
-            let e = amscore::DateError::InvalidDate { text: column.to_owned() };
-            Err(RowError { code: e.code(), message: format!("{column}: not a valid date") })
-        }
-        d => Date::from_julian_day(d.saturating_add(EPOCH_JULIAN_DAY)).map(Some).map_err(|_| {
-            let e = amscore::DateError::OutOfRange { what: column.to_owned() };
-            RowError { code: e.code(), message: format!("{column}: date out of range") }
-        }),
-    }
-}
-
-/// A date column as the rows read it: text names are read once each, with the core's grammar.
-struct DateReader<'a> {
-    column: &'static str,
-    dates: Dates<'a>,
-    /// Each name of a text column, read (`Err`: the name as given, not a date).
-    parsed: Vec<Result<Option<Date>, String>>,
+/// A date column as the rows read it: each text name read once with the core's grammar.
+enum DateReader<'a> {
+    Days(&'a [u8]),
+    Text(Labels<'a>, Vec<Cell<'a, Date>>),
 }
 
 impl<'a> DateReader<'a> {
-    fn new(column: &'static str, dates: Dates<'a>) -> DateReader<'a> {
-        let parsed = match dates {
-            Dates::Days(_) => Vec::new(),
-            Dates::Text(labels) => {
-                labels.parsed(|name| Cell::<Date>::Text(name).read().map_err(|_| name.trim().to_owned()))
-            }
-        };
-        DateReader { column, dates, parsed }
-    }
-
-    /// One cell; `Ok(None)` for null (or an absent column).
-    fn cell(&self, row: usize) -> Result<Option<Date>, RowError> {
-        match self.dates {
-            Dates::Days(buf) => date_cell(buf, row, self.column),
-            Dates::Text(labels) => match labels.code(row) {
-                None => Ok(None),
-                Some(i) => self.parsed[i]
-                    .clone()
-                    .map_err(|text| RowError::in_column(self.column, &amscore::DateError::InvalidDate { text })),
-            },
+    fn new(dates: Dates<'a>) -> DateReader<'a> {
+        match dates {
+            Dates::Days(buf) => DateReader::Days(buf),
+            Dates::Text(labels) => DateReader::Text(labels, labels.cells()),
         }
     }
 
-    /// A required cell: null is a missing value.
-    fn required(&self, row: usize) -> Result<Date, RowError> {
-        self.cell(row)?.ok_or_else(|| missing(self.column))
+    /// One cell: empty for null (or an absent column).
+    fn cell(&self, row: usize) -> Cell<'a, Date> {
+        match self {
+            DateReader::Days([]) => Cell::Empty,
+            DateReader::Days(buf) => match i32_at(buf, row) {
+                NULL_DATE => Cell::Empty,
+                INVALID_DATE => Cell::Text(NOT_A_DATE),
+                d => Date::from_julian_day(d.saturating_add(EPOCH_JULIAN_DAY))
+                    .map_or(Cell::Text(NOT_A_DATE), Cell::Value),
+            },
+            DateReader::Text(labels, cells) => labels.code(row).map_or(Cell::Empty, |i| cells[i]),
+        }
     }
 }
 
-fn missing(column: &str) -> RowError {
-    let e = amscore::gateway::RequestError::MissingField { path: String::new(), field: column.to_owned() };
-    RowError { code: e.code(), message: format!("{column}: missing value") }
-}
-
-/// The text columns read once per name with the core's grammar, and the plan templates the
-/// rows fill in.
-struct Readers<'a> {
-    templates: Vec<Membership>,
-    /// `pending` names as flags (`None`: not a yes/no value).
-    flags: Vec<Option<bool>>,
-    /// `override_status` names as statuses (`Ok(None)`: empty, no override).
-    statuses: Vec<Result<Option<Status>, RosterError>>,
+/// The columns as the core's rows: text read once per distinct value.
+struct RowReader<'a> {
+    c: &'a Columns<'a>,
     member_since: DateReader<'a>,
     term_start: DateReader<'a>,
     term_end: DateReader<'a>,
     cancelled_on: DateReader<'a>,
     deceased_on: DateReader<'a>,
     override_until: DateReader<'a>,
+    pending: Vec<Cell<'a, bool>>,
+    auto_renew: Vec<Cell<'a, bool>>,
+    amount_paid: Vec<Cell<'a, rust_decimal::Decimal>>,
+    balance_due: Vec<Cell<'a, rust_decimal::Decimal>>,
 }
 
-impl<'a> Readers<'a> {
-    fn new(c: &Columns<'a>) -> Result<Readers<'a>, String> {
-        let epoch = Date::from_julian_day(EPOCH_JULIAN_DAY).map_err(|e| e.to_string())?;
-        let templates = c.plan.parsed(|name| Membership {
-            member_id: MemberId(String::new()),
-            plan: PlanId::from(name),
-            member_since: epoch,
-            term: Term::lifetime(epoch),
-            pending: false,
-            cancelled_on: None,
-            status_override: None,
-            deceased_on: None,
-        });
-        // Each distinct label is read once, with the core's one grammar (empty is no / none).
-        let flags = c.pending.parsed(|name| Cell::<bool>::Text(name).read().ok().map(Option::unwrap_or_default));
-        let statuses =
-            c.override_status.parsed(|name| Cell::<Status>::Text(name).read().map_err(|_| RosterError::InvalidStatus));
-        Ok(Readers {
-            templates,
-            flags,
-            statuses,
-            member_since: DateReader::new("member_since", c.member_since),
-            term_start: DateReader::new("term_start", c.term_start),
-            term_end: DateReader::new("term_end", c.term_end),
-            cancelled_on: DateReader::new("cancelled_on", c.cancelled_on),
-            deceased_on: DateReader::new("deceased_on", c.deceased_on),
-            override_until: DateReader::new("override_until", c.override_until),
-        })
+impl<'a> RowReader<'a> {
+    fn new(c: &'a Columns<'a>) -> RowReader<'a> {
+        RowReader {
+            c,
+            member_since: DateReader::new(c.member_since),
+            term_start: DateReader::new(c.term_start),
+            term_end: DateReader::new(c.term_end),
+            cancelled_on: DateReader::new(c.cancelled_on),
+            deceased_on: DateReader::new(c.deceased_on),
+            override_until: DateReader::new(c.override_until),
+            pending: c.pending.cells(),
+            auto_renew: c.auto_renew.cells(),
+            amount_paid: c.amount_paid.cells(),
+            balance_due: c.balance_due.cells(),
+        }
     }
 
-    /// Fills the row's plan template with the row's facts.
-    fn membership(&mut self, c: &Columns<'_>, row: usize) -> Result<&Membership, RowError> {
-        let m = c.plan.code(row).and_then(|i| self.templates.get_mut(i)).ok_or_else(|| missing("plan"))?;
-        m.member_since = self.member_since.required(row)?;
-        let start = self.term_start.required(row)?;
-        // A null end is a lifetime term: the core refuses it on any other plan (term_end_missing).
-        let end = self.term_end.cell(row)?;
-        m.term = Term::new(start, end).map_err(|e| RowError::of(&e))?;
-        m.pending = match c.pending.code(row) {
-            None => false,
-            Some(i) => self.flags[i].ok_or_else(|| RowError::in_column("pending", &RosterError::InvalidFlag))?,
-        };
-        m.cancelled_on = self.cancelled_on.cell(row)?;
-        m.deceased_on = self.deceased_on.cell(row)?;
-        let status = match c.override_status.code(row) {
-            None => None,
-            Some(i) => self.statuses[i].clone().map_err(|e| RowError::in_column("override_status", &e))?,
-        };
-        let until = self.override_until.cell(row)?;
-        m.status_override = match (status, until) {
-            (Some(status), until) => Some(StatusOverride { status, until }),
-            (None, Some(_)) => return Err(missing("override_status")),
-            (None, None) => None,
-        };
-        Ok(m)
+    /// A row's cell of a text column read once per name.
+    fn looked_up<T: Copy>(labels: &Labels<'a>, cells: &[Cell<'a, T>], row: usize) -> Cell<'a, T> {
+        labels.code(row).map_or(Cell::Empty, |i| cells[i])
+    }
+
+    /// Row `row` as the roster loader reads it.
+    fn row(&self, row: usize) -> TermRow<'a> {
+        let c = self.c;
+        TermRow {
+            member_id: c.member_id.text(row),
+            plan: c.plan.text(row),
+            member_since: self.member_since.cell(row),
+            term_start: self.term_start.cell(row),
+            term_end: self.term_end.cell(row),
+            pending: Self::looked_up(&c.pending, &self.pending, row),
+            cancelled_on: self.cancelled_on.cell(row),
+            deceased_on: self.deceased_on.cell(row),
+            override_status: c.override_status.text(row),
+            override_until: self.override_until.cell(row),
+            amount_paid: Self::looked_up(&c.amount_paid, &self.amount_paid, row),
+            currency: c.currency.text(row),
+            auto_renew: Self::looked_up(&c.auto_renew, &self.auto_renew, row),
+            balance_due: Self::looked_up(&c.balance_due, &self.balance_due, row),
+            organization: c.organization.text(row),
+            attributes: Vec::new(),
+        }
     }
 }
 
-/// Assesses every row.
+/// No text for the row (an index into the batch's messages or reasons).
+const NO_TEXT: u32 = u32::MAX;
+
+/// A row's problems as its error message: each problem after its column's name.
+fn problems_message(problems: &[RowError]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        if let Some(field) = &p.field {
+            out.push_str(field);
+            out.push_str(": ");
+        }
+        out.push_str(&p.message);
+    }
+    out
+}
+
+/// Assesses every member and writes each member's answer on each of their rows.
 ///
 /// # Errors
 /// A message when the buffers' lengths disagree (a bug in the Python wrapper, not a bad row).
@@ -377,8 +375,9 @@ pub(crate) fn run(
     decide: bool,
 ) -> Result<Output, String> {
     let n = c.plan.codes.len() / 4;
-    let dates_ok = |b: &[u8]| b.is_empty() || b.len() == n * 4;
+    let optional_ok = |b: &[u8]| b.is_empty() || b.len() == n * 4;
     let lengths_ok = c.plan.codes.len() == n * 4
+        && c.member_id.codes.len() == n * 4
         && [c.member_since, c.term_start, c.term_end].iter().all(|d| d.bytes().len() == n * 4)
         && [
             c.cancelled_on.bytes(),
@@ -386,79 +385,155 @@ pub(crate) fn run(
             c.override_until.bytes(),
             c.pending.codes,
             c.override_status.codes,
+            c.amount_paid.codes,
+            c.currency.codes,
+            c.auto_renew.codes,
+            c.balance_due.codes,
+            c.organization.codes,
         ]
         .iter()
-        .all(|b| dates_ok(b));
+        .all(|b| optional_ok(b));
     if !lengths_ok {
         return Err("batch columns have different lengths".into());
     }
-    let mut readers = Readers::new(c)?;
+    let reader = RowReader::new(c);
+    let roster = Roster::from_rows(engine.rules(), (0..n).map(|row| reader.row(row)));
     let table = amscore::error_table();
-    let mut currencies: Vec<String> = Vec::new();
-    for p in &engine.policy().plans {
-        let code = p.prices.currency.code().to_owned();
-        if !currencies.contains(&code) {
-            currencies.push(code);
+    let mut out = Output::new(engine, n, decide);
+    // Messages and reasons, each written once, and which one each row shows.
+    let mut messages: Vec<String> = Vec::new();
+    let mut row_message = vec![NO_TEXT; n];
+    let mut reasons: Vec<String> = Vec::new();
+    let mut row_reasons = vec![NO_TEXT; if decide { n } else { 0 }];
+    let text_index = |texts: &Vec<String>| u32::try_from(texts.len()).map_err(|_| "too many messages".to_owned());
+    for member in &roster.members {
+        let rows = || member.terms.iter().filter_map(|t| t.row).filter(|r| *r < n);
+        match engine.assess(&member.membership, as_of, terms, decide) {
+            Ok(a) => {
+                let reason = match reasons_of(&a) {
+                    Some(text) => {
+                        let i = text_index(&reasons)?;
+                        reasons.push(text);
+                        i
+                    }
+                    None => NO_TEXT,
+                };
+                for row in rows() {
+                    out.put(engine, &a, row, &table);
+                    if decide {
+                        row_reasons[row] = reason;
+                    }
+                }
+            }
+            Err(e) => {
+                let i = text_index(&messages)?;
+                messages.push(e.to_string());
+                for row in rows() {
+                    out.put_error(&table, e.code(), row);
+                    row_message[row] = i;
+                }
+            }
+        }
+        if let Some(row) = current_row(member).filter(|r| *r < n) {
+            out.current_term.set(row);
         }
     }
-    let quote_scale = engine.policy().plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2);
-    let decided = if decide { n } else { 0 };
-    let mut out = Output {
-        n,
-        status: vec![0; n],
-        status_valid: Validity::new(n),
-        counts_as_member: Validity::new(n),
-        renewal_kind: vec![0; n],
-        renewal_valid: Validity::new(n),
-        renewal_plan: vec![0; n],
-        renewal_start: vec![0; n],
-        renewal_end: vec![0; n],
-        renewal_end_valid: Validity::new(n),
-        renewal_member_since: vec![0; n],
-        refusal: vec![0; n],
-        refusal_valid: Validity::new(n),
-        refused_until: vec![0; n],
-        refused_until_valid: Validity::new(n),
-        error_code: vec![0; n],
-        error_name: vec![0; n],
-        error_valid: Validity::new(n),
-        error_offsets: Vec::with_capacity(n + 1),
-        error_text: Vec::new(),
-        quote_total: vec![0; n],
-        quote_currency: vec![0; n],
-        quote_valid: Validity::new(n),
-        quote_error: vec![0; n],
-        quote_error_valid: Validity::new(n),
-        route: vec![0; decided],
-        route_valid: Validity::new(decided),
-        reason_offsets: Vec::with_capacity(if decide { n + 1 } else { 0 }),
-        reason_text: Vec::new(),
-        currencies,
-        quote_scale,
-    };
-    out.error_offsets.push(0);
-    if decide {
-        out.reason_offsets.push(0);
+    for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
+        let row = problems[0].row;
+        if row >= n {
+            continue;
+        }
+        let i = text_index(&messages)?;
+        messages.push(problems_message(problems));
+        out.put_error(&table, problems[0].code, row);
+        row_message[row] = i;
     }
     for row in 0..n {
-        let assessed = readers
-            .membership(c, row)
-            .and_then(|m| engine.assess(m, as_of, terms, decide).map_err(|e| RowError::of(&e)));
-        match assessed {
-            Ok(a) => out.put(engine, &a, row, &table),
-            Err(e) => {
-                out.error_code[row] = i16::try_from(e.code).unwrap_or(i16::MAX);
-                out.error_name[row] = name_index(&table, e.code);
-                out.error_valid.set(row);
-                out.error_text.extend_from_slice(e.message.as_bytes());
-            }
+        if let Some(m) = messages.get(row_message[row] as usize) {
+            out.error_text.extend_from_slice(m.as_bytes());
         }
         out.error_offsets.push(i32::try_from(out.error_text.len()).map_err(|_| "error messages exceed 2 GiB")?);
         if decide {
+            if let Some(r) = reasons.get(row_reasons[row] as usize) {
+                out.reason_text.extend_from_slice(r.as_bytes());
+            }
             out.reason_offsets.push(i32::try_from(out.reason_text.len()).map_err(|_| "reasons exceed 2 GiB")?);
         }
     }
     Ok(out)
+}
+
+/// The row the member's current facts come from.
+fn current_row(member: &MemberHistory) -> Option<usize> {
+    member.row()
+}
+
+/// The online decision's reasons, joined by `;`, when there is a decision.
+fn reasons_of(a: &Assessment) -> Option<String> {
+    match &a.decision {
+        Some(Ok(d)) => Some(d.reasons.iter().map(|r| r.code.as_str()).collect::<Vec<_>>().join(";")),
+        _ => None,
+    }
+}
+
+impl Output {
+    fn new(engine: &amscore::Engine, n: usize, decide: bool) -> Output {
+        let mut currencies: Vec<String> = Vec::new();
+        for p in &engine.policy().plans {
+            let code = p.prices.currency.code().to_owned();
+            if !currencies.contains(&code) {
+                currencies.push(code);
+            }
+        }
+        let quote_scale = engine.policy().plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2);
+        let decided = if decide { n } else { 0 };
+        let mut out = Output {
+            n,
+            status: vec![0; n],
+            status_valid: Validity::new(n),
+            counts_as_member: Validity::new(n),
+            renewal_kind: vec![0; n],
+            renewal_valid: Validity::new(n),
+            renewal_plan: vec![0; n],
+            renewal_start: vec![0; n],
+            renewal_end: vec![0; n],
+            renewal_end_valid: Validity::new(n),
+            renewal_member_since: vec![0; n],
+            refusal: vec![0; n],
+            refusal_valid: Validity::new(n),
+            refused_until: vec![0; n],
+            refused_until_valid: Validity::new(n),
+            error_code: vec![0; n],
+            error_name: vec![0; n],
+            error_valid: Validity::new(n),
+            error_offsets: Vec::with_capacity(n + 1),
+            error_text: Vec::new(),
+            quote_total: vec![0; n],
+            quote_currency: vec![0; n],
+            quote_valid: Validity::new(n),
+            quote_error: vec![0; n],
+            quote_error_valid: Validity::new(n),
+            route: vec![0; decided],
+            route_valid: Validity::new(decided),
+            reason_offsets: Vec::with_capacity(if decide { n + 1 } else { 0 }),
+            reason_text: Vec::new(),
+            current_term: Validity::new(n),
+            currencies,
+            quote_scale,
+        };
+        out.error_offsets.push(0);
+        if decide {
+            out.reason_offsets.push(0);
+        }
+        out
+    }
+
+    /// Writes a row's error code and name (its message is written in row order by `run`).
+    fn put_error(&mut self, table: &[amscore::ErrorInfo], code: u32, row: usize) {
+        self.error_code[row] = i16::try_from(code).unwrap_or(i16::MAX);
+        self.error_name[row] = name_index(table, code);
+        self.error_valid.set(row);
+    }
 }
 
 impl Output {
@@ -516,12 +591,6 @@ impl Output {
         if let Some(Ok(d)) = &a.decision {
             self.route[row] = i8::try_from(d.route.severity()).unwrap_or(-1);
             self.route_valid.set(row);
-            for (i, r) in d.reasons.iter().enumerate() {
-                if i > 0 {
-                    self.reason_text.push(b';');
-                }
-                self.reason_text.extend_from_slice(r.code.as_str().as_bytes());
-            }
         }
     }
 }
@@ -576,6 +645,7 @@ impl Output {
             route_valid,
             reason_offsets,
             reason_text,
+            current_term,
             currencies,
             quote_scale,
         } = self;
@@ -634,6 +704,7 @@ impl Output {
         d.set_item("route_names", Route::NAMES.to_vec())?;
         put_le!("reason_offsets", route_null, reason_offsets, i32::to_le_bytes)?;
         put("reason_text", false, reason_text)?;
+        put("current_term", false, current_term.0)?;
         d.set_item("status_names", Status::ALL.map(|s| s.as_str()).to_vec())?;
         d.set_item("renewal_kind_names", RenewalKind::ALL.map(|k| k.as_str()).to_vec())?;
         d.set_item("renewal_plan_names", engine.policy().plans.iter().map(|p| p.id.as_str()).collect::<Vec<_>>())?;
