@@ -202,9 +202,29 @@ def _cell_text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+def _names(dictionary: Any) -> tuple[bytes, bytes]:
+    """A dictionary's names for the core as Arrow lays out text: little-endian int32 offsets (one
+    more than the names) and the UTF-8 bytes they index; no Python string per name."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(dictionary, pa.ChunkedArray):
+        dictionary = dictionary.combine_chunks()
+    if not pa.types.is_string(dictionary.type):
+        dictionary = pc.cast(dictionary, pa.string())
+    n = len(dictionary)
+    buffers = dictionary.buffers()
+    if n == 0 or buffers[1] is None:
+        return np.zeros(1, dtype="<i4").tobytes(), b""
+    offsets = np.frombuffer(buffers[1], dtype="<i4", count=n + 1, offset=dictionary.offset * 4)
+    data = buffers[2].to_pybytes() if buffers[2] is not None else b""
+    return offsets.tobytes(), data
+
+
 def _date_given(column: Any, start: int, length: int) -> Any:
     """A slice of a prepared date column (``_date_column``) for the core: int32 days (null as
-    ``_NULL_DATE``), or ``(codes, names)`` of text."""
+    ``_NULL_DATE``), or ``(codes, offsets, data)`` of text (``_names``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -218,7 +238,7 @@ def _date_given(column: Any, start: int, length: int) -> Any:
         # Each distinct text once: the core reads each name with its grammar.
         encoded = pc.dictionary_encode(dates)
         codes = pc.fill_null(pc.cast(encoded.indices, pa.int32()), -1)
-        return (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), encoded.dictionary.to_pylist())
+        return (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), *_names(encoded.dictionary))
     if dates.null_count == len(dates):
         return np.full(len(dates), _NULL_DATE, dtype="<i4").tobytes()
     # A view of the date32 data (int32 days since 1970-01-01), then one copy into bytes.
@@ -309,7 +329,6 @@ def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, d
 
     n = roster.num_rows if is_table else len(roster)
     texts = {name: _text_codes(col(name)) for name in _TEXT_COLUMNS if name in names}
-    text_names = {name: [str(v) for v in codes.dictionary.to_pylist()] for name, codes in texts.items()}
     date_columns = {name: _date_column(roster, name, is_table) for name in _DATE_COLUMNS if name in names}
 
     # One call for the whole roster: a member's rows may be anywhere in it.
@@ -317,7 +336,7 @@ def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, d
     del date_columns
     for name, encoded in texts.items():
         codes = pc.fill_null(pc.cast(encoded.indices, pa.int32()), -1)
-        given[name] = (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), text_names[name])
+        given[name] = (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), *_names(encoded.dictionary))
     del texts
     out = self._batch_columns(as_of, terms, given, decide)
     del given

@@ -21,12 +21,38 @@ const EPOCH_JULIAN_DAY: i32 = 2_440_588;
 /// to the core as: text its grammar refuses, so that the row gets the roster's `impossible_date`.
 const NOT_A_DATE: &str = "not a date";
 
+/// A dictionary's names as Arrow lays out text: `len + 1` little-endian int32 offsets into the
+/// UTF-8 `data` (no Python string, no allocation per name).
+#[derive(Clone, Copy)]
+pub(crate) struct Names<'a> {
+    offsets: &'a [u8],
+    data: &'a [u8],
+}
+
+impl<'a> Names<'a> {
+    const NONE: Names<'static> = Names { offsets: &[], data: &[] };
+
+    fn len(&self) -> usize {
+        (self.offsets.len() / 4).saturating_sub(1)
+    }
+
+    /// The `i`-th name; text that is not UTF-8 (Arrow's strings always are) reads as a name the
+    /// core's grammar refuses, so the row gets the error.
+    fn get(&self, i: usize) -> &'a str {
+        let at = |k: usize| usize::try_from(i32_at(self.offsets, k)).unwrap_or(usize::MAX);
+        self.data.get(at(i)..at(i + 1)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(NOT_TEXT)
+    }
+}
+
+/// What a name that is not UTF-8 text is given to the core as: text every grammar refuses.
+const NOT_TEXT: &str = "\u{FFFD}";
+
 /// A text column, dictionary-encoded: one little-endian int32 code per row into `names`
 /// (-1 for null). No codes: the column is absent.
 #[derive(Clone, Copy)]
 pub(crate) struct Labels<'a> {
     pub(crate) codes: &'a [u8],
-    pub(crate) names: &'a [String],
+    pub(crate) names: Names<'a>,
 }
 
 impl<'a> Labels<'a> {
@@ -40,19 +66,21 @@ impl<'a> Labels<'a> {
 
     /// The row's text: empty for null or an absent column.
     fn text(&self, row: usize) -> &'a str {
-        self.code(row).map_or("", |i| self.names[i].as_str())
+        self.code(row).map_or("", |i| self.names.get(i))
     }
 
     /// Each name as a cell of the core's grammar, read once: a row's cell is then one lookup.
     /// A name the grammar refuses stays text, so that the core reports it in the row.
     fn cells<T: amscore::Grammar + Copy>(&self) -> Vec<Cell<'a, T>> {
-        let names: &'a [String] = self.names;
-        names
-            .iter()
-            .map(|name| match Cell::<T>::Text(name).read() {
-                Ok(Some(v)) => Cell::Value(v),
-                Ok(None) => Cell::Empty,
-                Err(_) => Cell::Text(name.as_str()),
+        let names = self.names;
+        (0..names.len())
+            .map(|i| {
+                let name = names.get(i);
+                match Cell::<T>::Text(name).read() {
+                    Ok(Some(v)) => Cell::Value(v),
+                    Ok(None) => Cell::Empty,
+                    Err(_) => Cell::Text(name),
+                }
             })
             .collect()
     }
@@ -103,11 +131,14 @@ pub(crate) struct Columns<'a> {
 /// reads their bytes.
 pub(crate) struct PyColumns<'py> {
     dates: [Option<PyDates<'py>>; 6],
-    labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 9],
+    labels: [Option<PyLabels<'py>>; 9],
 }
 
+/// A text column as Python gave it: codes, then the names' offsets and data.
+type PyLabels<'py> = (Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>);
+
 /// A date column as Python gave it: days, or text codes with their names.
-type PyDates<'py> = (Bound<'py, PyBytes>, Option<Vec<String>>);
+type PyDates<'py> = (Bound<'py, PyBytes>, Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)>);
 
 const DATE_COLUMNS: [&str; 6] =
     ["member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until"];
@@ -122,11 +153,10 @@ const LABEL_COLUMNS: [&str; 9] = [
     "balance_due",
     "organization",
 ];
-const NO_NAMES: &[String] = &[];
 
 impl<'py> PyColumns<'py> {
     /// Takes the columns' buffers out of the dict: a date column is bytes (days) or a
-    /// `(codes, names)` pair (text), a text column a `(codes, names)` pair; an absent one is
+    /// `(codes, offsets, data)` triple (text), a text column a `(codes, offsets, data)` triple; an absent one is
     /// left out.
     pub(crate) fn read(columns: &Bound<'py, PyDict>) -> PyResult<PyColumns<'py>> {
         let mut dates: [Option<PyDates<'py>>; 6] = Default::default();
@@ -136,15 +166,15 @@ impl<'py> PyColumns<'py> {
                 Some(v) => match v.cast_into::<PyBytes>() {
                     Ok(days) => Some((days, None)),
                     Err(e) => {
-                        let (codes, names) = e.into_inner().extract::<(Bound<'py, PyBytes>, Vec<String>)>()?;
-                        Some((codes, Some(names)))
+                        let (codes, offsets, data) = e.into_inner().extract::<PyLabels<'py>>()?;
+                        Some((codes, Some((offsets, data))))
                     }
                 },
             };
         }
-        let mut labels: [Option<(Bound<'py, PyBytes>, Vec<String>)>; 9] = Default::default();
+        let mut labels: [Option<PyLabels<'py>>; 9] = Default::default();
         for (slot, name) in labels.iter_mut().zip(LABEL_COLUMNS) {
-            *slot = columns.get_item(name)?.map(|v| v.extract::<(Bound<'py, PyBytes>, Vec<String>)>()).transpose()?;
+            *slot = columns.get_item(name)?.map(|v| v.extract::<PyLabels<'py>>()).transpose()?;
         }
         Ok(PyColumns { dates, labels })
     }
@@ -154,11 +184,16 @@ impl<'py> PyColumns<'py> {
         let date = |i: usize| match &self.dates[i] {
             None => Dates::Days(&[]),
             Some((days, None)) => Dates::Days(days.as_bytes()),
-            Some((codes, Some(names))) => Dates::Text(Labels { codes: codes.as_bytes(), names }),
+            Some((codes, Some((offsets, data)))) => Dates::Text(Labels {
+                codes: codes.as_bytes(),
+                names: Names { offsets: offsets.as_bytes(), data: data.as_bytes() },
+            }),
         };
         let label = |i: usize| match &self.labels[i] {
-            Some((codes, names)) => Labels { codes: codes.as_bytes(), names },
-            None => Labels { codes: &[], names: NO_NAMES },
+            Some((codes, offsets, data)) => {
+                Labels { codes: codes.as_bytes(), names: Names { offsets: offsets.as_bytes(), data: data.as_bytes() } }
+            }
+            None => Labels { codes: &[], names: Names::NONE },
         };
         Columns {
             member_id: label(0),

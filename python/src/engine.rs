@@ -276,9 +276,10 @@ impl Engine {
     /// The columnar core of `Engine.batch` (`amscore._batch`, which reads the frame and builds
     /// the result frame): `columns` maps each input column to little-endian int32 buffers. A date
     /// column is days since 1970-01-01 (`-2147483648` for null, `-2147483647` for an unreadable
-    /// value), or text as `(codes, names)`, each name read with the core's one date grammar
-    /// (`YYYY-MM-DD`); text columns (`plan`, `pending`, `override_status`) are `(codes, names)`,
-    /// codes indexing names (-1 for null). Absent optional columns are left out. Returns a dict
+    /// value), or text as `(codes, offsets, data)`, each name read with the core's one date
+    /// grammar (`YYYY-MM-DD`); text columns (`member_id`, `plan`, `pending`, `override_status`,
+    /// ...) are `(codes, offsets, data)`: int32 codes indexing names (-1 for null), the names laid
+    /// out as Arrow text (int32 offsets into UTF-8 data). Absent optional columns are left out. Returns a dict
     /// of result buffers (`renewal_plan` codes are int32: a policy has any number of plans). Runs
     /// without the GIL.
     #[pyo3(signature = (as_of, terms, columns, decide=false))]
