@@ -381,6 +381,10 @@ pub(crate) fn check_row<'r>(
     let balance_due = r.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
     if balance_due.is_sign_negative() && !balance_due.is_zero() {
         r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
+    } else if balance_due > Decimal::from(Money::MAX_MINOR_UNITS) {
+        // The balance has no currency of its own: bounded like the policy's currency-less amounts.
+        let reason = format!("must be at most {}", Money::MAX_MINOR_UNITS);
+        r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason });
     }
     match (r.problems.is_empty(), member_id, plan, member_since, start) {
         (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(MemberRow {
@@ -431,5 +435,6 @@ fn amount(value: Decimal, currency: Option<Currency>) -> Result<Option<Money>, S
     if !money.is_in_minor_units() {
         return Err(format!("more decimals than {currency} allows ({})", currency.minor_units()));
     }
+    money.check_bounded().map_err(|_| format!("must be at most {}", Money::max_amount(currency)))?;
     Ok(Some(money))
 }

@@ -209,6 +209,8 @@ const CATALOGUE: &[Bad] = &[
     bad(RosterRow, "joined after the term's end", "M-1,individual,2027-03-10,2025-03-10,2026-03-09,,,,,,,", 1517, "member_since_after_term_end", "row 1, member_since `2027-03-10`: member since 2027-03-10 is after the term's end 2026-03-09"),
     bad(RosterRow, "a lifetime term with an end", "M-1,lifetime,2020-03-10,2020-03-10,2026-03-09,,,,,,,", 1518, "lifetime_term_has_end", "row 1, term_end `2026-03-09`: plan `lifetime` is a lifetime plan: its term has no end"),
     bad(RosterRow, "a term end missing", "M-1,individual,2020-03-10,2025-03-10,,,,,,,,", 1506, "missing_value", "row 1, term_end ``: a value is required"),
+    bad(RosterRow, "amount paid above the largest amount", "M-1,individual,2020-03-10,2025-03-10,2026-03-09,,,,,,1000000000.01,USD", 1514, "unparsable_amount", "row 1, amount_paid `1000000000.01`: invalid amount: must be at most 1000000000.00 USD"),
+    bad(Request, "retention economics above the largest amount", r#"{"op": "retention_metrics", "as_of": "2025-06-30", "members": [], "economics": {"currency": "USD", "annual_dues": "1000000000.01", "non_dues_revenue": "0"}}"#, 4009, "invalid_success_input", "economics.annual_dues: must be at most 1000000000.00 USD"),
 ];
 
 /// The error a bad input gets: (code, name, message), after checking there is no partial output.

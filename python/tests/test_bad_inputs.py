@@ -95,6 +95,16 @@ FLOAT_MONEY = 'Money amount: float is not an exact amount; pass decimal.Decimal 
 FRAME_FLOAT = 'float is not an exact amount; use decimal.Decimal, int or decimal text such as "12.50"'
 
 CATALOGUE = [
+    # A term end that disagrees with its plan's kind (hardening item 1), through the single calls
+    Bad("annual plan term with no end (status_on)",
+        lambda: ENGINE.status_on(amscore.Membership("M-1", "individual", dt.date(2025, 1, 15), amscore.Term(dt.date(2025, 1, 15), None)), DAY),
+        amscore.InputError, 1307, "plan `individual` is not a lifetime plan: its term needs an end"),
+    Bad("annual plan term with no end (quote_renewal)",
+        lambda: ENGINE.quote_renewal(amscore.Membership("M-1", "chapter", dt.date(2025, 1, 15), amscore.Term(dt.date(2025, 1, 15), None)), DAY),
+        amscore.InputError, 1307, "plan `chapter` is not a lifetime plan: its term needs an end"),
+    Bad("lifetime plan term with an end (renewal_term)",
+        lambda: ENGINE.renewal_term(amscore.Membership("M-1", "lifetime", dt.date(2020, 1, 1), amscore.Term(dt.date(2020, 1, 1), dt.date(2020, 12, 31))), DAY),
+        amscore.InputError, 1308, "plan `lifetime` is a lifetime plan: its term has no end (given 2020-12-31)"),
     # JSON text: one reader (the core's), which refuses a key given twice
     Bad("duplicate key in a membership's JSON text",
         lambda: amscore.Membership.from_json('{"member_id": "M-1", "plan": "individual", "plan": "retired", '

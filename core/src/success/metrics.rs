@@ -82,6 +82,12 @@ impl Economics {
                     message: "must not be negative".into(),
                 });
             }
+            if Money::new(v, self.currency).check_bounded().is_err() {
+                return Err(SuccessError::InvalidInput {
+                    path: format!("economics.{name}"),
+                    message: format!("must be at most {}", Money::max_amount(self.currency)),
+                });
+            }
         }
         Ok(())
     }
@@ -191,7 +197,6 @@ fn measures(
     });
     let lifetime_value = match (econ, lost > 0) {
         (Some(e), true) => {
-            e.validate()?;
             let over = || SuccessError::Overflow { what: "lifetime value".into() };
             let (base, lost) = (Decimal::from(base), Decimal::from(lost));
             let annual = e.annual_dues.checked_add(e.non_dues_revenue).ok_or_else(over)?;
@@ -246,6 +251,7 @@ pub fn snapshot_metrics(
     econ: Option<&Economics>,
     rounding: Rounding,
 ) -> Result<RetentionMetrics, SuccessError> {
+    econ.map(Economics::validate).transpose()?;
     let renewed = counts.members_now.checked_sub(counts.joined_last_12_months).ok_or_else(|| {
         SuccessError::InconsistentCounts {
             message: format!(
@@ -375,6 +381,7 @@ pub fn retention_metrics(
     as_of: Date,
     econ: Option<&Economics>,
 ) -> Result<RosterRetention, SuccessError> {
+    econ.map(Economics::validate).transpose()?;
     let policy = ctx.policy;
     let rounding = policy.rounding;
     let roster = prepare(ctx, members, &[], &policy.activity_kinds);
