@@ -71,19 +71,9 @@ from typing import Any
 
 from amscore import _core, _success
 
-REQUIRED_COLUMNS = ("member_id", "plan", "member_since", "term_start", "term_end")
-OPTIONAL_COLUMNS = (
-    "pending",
-    "cancelled_on",
-    "deceased_on",
-    "override_status",
-    "override_until",
-    "amount_paid",
-    "currency",
-    "auto_renew",
-    "balance_due",
-    "organization",
-)
+# The member frame's columns, as the core names them (required ones first).
+REQUIRED_COLUMNS: tuple[str, ...] = _core.REQUIRED_MEMBER_COLUMNS
+OPTIONAL_COLUMNS: tuple[str, ...] = tuple(c for c in _core.MEMBER_COLUMNS if c not in _core.REQUIRED_MEMBER_COLUMNS)
 RESULT_COLUMNS = (
     "status",
     "counts_as_member",

@@ -7,6 +7,7 @@ from typing import Any, final
 from typing_extensions import disjoint_base
 
 __all__ = [
+    "ATTRIBUTE_PREFIX",
     "AmsError",
     "DateError",
     "Decision",
@@ -30,9 +31,14 @@ __all__ = [
     "__version__",
     "error_table",
     "presets",
+    "MEMBER_COLUMNS",
+    "REQUIRED_MEMBER_COLUMNS",
 ]
 
 __version__: str
+MEMBER_COLUMNS: tuple[str, ...]
+REQUIRED_MEMBER_COLUMNS: tuple[str, ...]
+ATTRIBUTE_PREFIX: str
 
 def error_table() -> list[tuple[int, str, str]]: ...
 def presets() -> list[str]: ...

@@ -63,22 +63,8 @@ from typing import Any
 
 from amscore import _core
 
-ROSTER_COLUMNS = (
-    "member_id",
-    "plan",
-    "member_since",
-    "term_start",
-    "term_end",
-    "pending",
-    "cancelled_on",
-    "deceased_on",
-    "override_status",
-    "override_until",
-    "amount_paid",
-    "currency",
-)
-MEMBER_COLUMNS = ("auto_renew", "balance_due", "organization")
-SUCCESS_MEMBER_COLUMNS = ROSTER_COLUMNS + MEMBER_COLUMNS
+# The member frame's columns, as the core names them (`Column::ALL`), plus `attribute.<name>`.
+SUCCESS_MEMBER_COLUMNS: tuple[str, ...] = _core.MEMBER_COLUMNS
 """The members frame's columns (plus any ``attribute.<name>``); the first five are required."""
 EVENT_COLUMNS = ("member_id", "date", "kind", "value")
 """The events frame's columns; ``value`` is optional."""
@@ -219,10 +205,10 @@ def _expected(column: str) -> str:
 
 
 def _members(members: Any) -> tuple[dict[str, list[Any]], int]:
-    _refuse_duplicates(_names(members), lambda c: c in SUCCESS_MEMBER_COLUMNS or c.startswith("attribute."))
+    _refuse_duplicates(_names(members), lambda c: c in SUCCESS_MEMBER_COLUMNS or c.startswith(_core.ATTRIBUTE_PREFIX))
     frame = _frame(members, "members")
     names = [str(c) for c in frame.columns]
-    wanted = [c for c in names if c in SUCCESS_MEMBER_COLUMNS or c.startswith("attribute.")]
+    wanted = [c for c in names if c in SUCCESS_MEMBER_COLUMNS or c.startswith(_core.ATTRIBUTE_PREFIX)]
     return {c: _cells(frame, c, "members") for c in wanted}, len(frame)
 
 

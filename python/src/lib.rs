@@ -20,6 +20,13 @@ use pyo3::prelude::*;
 #[pyo3(name = "_core")]
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", amscore::VERSION)?;
+    // The member frame's columns are the core's (`Column::ALL`, required ones first): the batch
+    // and the success methods read them from here rather than listing them again.
+    let columns = amscore::Column::ALL;
+    m.add("MEMBER_COLUMNS", pyo3::types::PyTuple::new(m.py(), columns.map(|c| c.as_str()))?)?;
+    let required: Vec<&str> = columns.iter().filter(|c| c.is_required()).map(|c| c.as_str()).collect();
+    m.add("REQUIRED_MEMBER_COLUMNS", pyo3::types::PyTuple::new(m.py(), required)?)?;
+    m.add("ATTRIBUTE_PREFIX", amscore::Column::ATTRIBUTE_PREFIX)?;
     m.add_function(wrap_pyfunction!(errors::error_table, m)?)?;
     m.add_function(wrap_pyfunction!(types::presets, m)?)?;
     m.add_class::<types::Money>()?;
