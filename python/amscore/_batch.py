@@ -110,19 +110,12 @@ def _missing_column(column: str) -> _core.RosterError:
     return err
 
 
-def _is_null(value: Any) -> bool:
-    """Whether a cell is pandas' or Python's missing value: None, NaN, NaT or pd.NA."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return True
-    return type(value).__name__ in ("NaTType", "NAType")
-
-
 def _date_text(value: Any, where: str, row: int) -> str | None:
     """One cell of a date column that Arrow cannot read as a whole, as text for the core's one
     date grammar: a ``date`` as ISO text, a ``datetime`` at midnight without a time zone as its
     date (any other ``datetime`` raises ``TypeError``, as in the success frames), text as it is,
     anything else as its text (the core refuses it in its row)."""
-    if _is_null(value):
+    if _success._is_null(value):
         return None
     if isinstance(value, _dt.datetime):
         return _success._midnight(value, where, row).isoformat()
@@ -185,14 +178,14 @@ def _date_column(roster: Any, name: str, is_table: bool) -> Any:
 def _cell_text(value: Any) -> str | None:
     """One text cell, for columns pyarrow cannot read as a whole: a bool as Arrow writes it
     (``true``/``false``), anything else as its text; the core reads the text."""
-    if _is_null(value):
+    if _success._is_null(value):
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, str) else str(value)
 
 
-def _names(dictionary: Any) -> tuple[bytes, bytes]:
+def _name_buffers(dictionary: Any) -> tuple[bytes, bytes]:
     """A dictionary's names for the core as Arrow lays out text: little-endian int32 offsets (one
     more than the names) and the UTF-8 bytes they index; no Python string per name."""
     import numpy as np
@@ -214,7 +207,7 @@ def _names(dictionary: Any) -> tuple[bytes, bytes]:
 
 def _date_given(column: Any, start: int, length: int) -> Any:
     """A slice of a prepared date column (``_date_column``) for the core: int32 days (null as
-    ``_NULL_DATE``), or ``(codes, offsets, data)`` of text (``_names``)."""
+    ``_NULL_DATE``), or ``(codes, offsets, data)`` of text (``_name_buffers``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -228,7 +221,7 @@ def _date_given(column: Any, start: int, length: int) -> Any:
         # Each distinct text once: the core reads each name with its grammar.
         encoded = pc.dictionary_encode(dates)
         codes = pc.fill_null(pc.cast(encoded.indices, pa.int32()), -1)
-        return (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), *_names(encoded.dictionary))
+        return (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), *_name_buffers(encoded.dictionary))
     if dates.null_count == len(dates):
         return np.full(len(dates), _NULL_DATE, dtype="<i4").tobytes()
     # A view of the date32 data (int32 days since 1970-01-01), then one copy into bytes.
@@ -304,9 +297,9 @@ def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, d
     is_table = isinstance(roster, pa.Table)
     if not is_table and not (type(roster).__module__.startswith("pandas") and hasattr(roster, "columns")):
         raise TypeError(f"roster: expected a pandas.DataFrame or a pyarrow.Table, got {type(roster).__name__}")
-    names = list(roster.column_names if is_table else roster.columns)
+    names = _success._names(roster)
     read = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + RESULT_COLUMNS + (DECISION_COLUMNS if decide else ())
-    _success._refuse_duplicates([str(c) for c in names], lambda c: c in read)
+    _success._refuse_duplicates(names, lambda c: c in read)
     for column in REQUIRED_COLUMNS:
         if column not in names:
             raise _missing_column(column)
@@ -326,7 +319,7 @@ def batch(self: _core.Engine, roster: Any, as_of: _dt.date, *, terms: int = 1, d
     del date_columns
     for name, encoded in texts.items():
         codes = pc.fill_null(pc.cast(encoded.indices, pa.int32()), -1)
-        given[name] = (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), *_names(encoded.dictionary))
+        given[name] = (np.ascontiguousarray(codes.to_numpy(zero_copy_only=False), dtype="<i4").tobytes(), *_name_buffers(encoded.dictionary))
     del texts
     out = self._batch_columns(as_of, terms, given, decide)
     del given

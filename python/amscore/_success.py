@@ -85,6 +85,8 @@ def _error(cls: type, name: str, message: str, path: str | None) -> Exception:
 
 
 def _is_null(v: Any) -> bool:
+    """Whether a cell is pandas' or Python's missing value: None, NaN, NaT or pd.NA. Shared by the
+    batch and the success frames."""
     return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NaTType", "NAType")
 
 

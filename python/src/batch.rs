@@ -6,7 +6,7 @@
 //! answers once per member, and the answer is written on every row of the member. A row with
 //! problems gets them in its own error columns. This file only converts.
 
-use amscore::{Assessment, Cell, ErrorCode, MemberHistory, RenewalKind, Roster, Route, RowError, Status, TermRow};
+use amscore::{Assessment, Cell, ErrorCode, RenewalKind, Roster, Route, RowError, Status, TermRow};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use time::Date;
@@ -469,7 +469,7 @@ pub(crate) fn run(
                 }
             }
         }
-        if let Some(row) = current_row(member).filter(|r| *r < n) {
+        if let Some(row) = member.row().filter(|r| *r < n) {
             out.current_term.set(row);
         }
     }
@@ -496,11 +496,6 @@ pub(crate) fn run(
         }
     }
     Ok(out)
-}
-
-/// The row the member's current facts come from.
-fn current_row(member: &MemberHistory) -> Option<usize> {
-    member.row()
 }
 
 /// The online decision's reasons, joined by `;`, when there is a decision.
