@@ -66,8 +66,10 @@ impl RenewalCheck<'_> {
         match (self.renewal, self.obstacles.into_iter().next()) {
             (Some(renewal), None) => Ok(renewal),
             (_, Some(obstacle)) => Err(obstacle),
-            // Every path without a renewal records its obstacle; a status with no renewal path
-            // is the one left to name.
+            // Not reached: `renewal_check` leaves `renewal` empty only after recording an
+            // obstacle (the status, the term count, the window, a rejoin on a renewal-only plan,
+            // a back-date, or a lifetime term, which is the only way to have no term end). An
+            // error rather than a panic, so that no input can ever panic here.
             (None, None) => Err(RenewalError::LifetimeNotRenewable),
         }
     }
@@ -201,7 +203,9 @@ impl Rulebook {
     }
 
     /// Whether a membership can be renewed on `date` for `terms` terms, every reason it cannot,
-    /// and the renewal when it can. The status on `date` is the caller's (worked out once).
+    /// and the renewal when it can. The status on `date` is the caller's, worked out once by
+    /// [`Rulebook::status_on`] for this membership, which has already checked its facts against
+    /// its plan: they are not checked a second time here.
     ///
     /// The obstacles, in order: the status allows no renewal; the term count is not one the
     /// next plan sells; the renewal window has not opened (for an extension, or a status that
@@ -209,7 +213,7 @@ impl Rulebook {
     /// `date`. A lifetime membership has only [`RenewalError::LifetimeNotRenewable`].
     ///
     /// # Errors
-    /// An unknown plan or renew-to plan, facts that disagree with the plan, a date out of range.
+    /// An unknown plan or renew-to plan, a date out of range.
     pub(crate) fn renewal_check<'a>(
         &'a self,
         membership: &Membership,
@@ -217,7 +221,7 @@ impl Rulebook {
         terms: u32,
         status: &MemberStatus,
     ) -> Result<RenewalCheck<'a>, Error> {
-        let plan = self.plan_of(membership)?;
+        let plan = self.plan(&membership.plan)?;
         let Some(end) = membership.term.end else {
             let obstacles = vec![RenewalError::LifetimeNotRenewable];
             return Ok(RenewalCheck {
