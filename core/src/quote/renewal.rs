@@ -26,7 +26,8 @@ impl Quoter<'_> {
             Some(status) => self.rules.renewal_term_given_status(membership, date, terms, status)?,
             None => self.rules.renewal_term(membership, date, terms)?,
         };
-        let plan = self.rules.plan_of(membership)?;
+        // The renewal has checked the facts against the plan (through the status).
+        let plan = self.plan(&membership.plan)?;
         if r.kind == RenewalKind::Rejoin {
             return self.join_quote(&plan.id, date, terms, seats, QuoteKind::Rejoin, Some(membership));
         }
