@@ -7,9 +7,11 @@ use time::{Date, PrimitiveDateTime, Time};
 use crate::decision::{Decider, Decision};
 use crate::error::Error;
 use crate::money::Money;
+use crate::plan::Plan;
 use crate::renewal::{RenewalError, RenewalTerm};
 use crate::request::{Action, MemberFacts, SelfServiceRequest};
-use crate::status::{MemberStatus, Membership};
+use crate::rules::{RenewalPath, Rulebook};
+use crate::status::{Facts, MemberStatus, Membership, Standing};
 
 /// What amscore says of one member on one date.
 ///
@@ -53,7 +55,21 @@ impl Assessment {
     }
 }
 
-impl Decider<'_> {
+/// The assessment of a membership's facts on a plan, before anything is copied out of the rule
+/// book: what [`Decider::assess`] makes an [`Assessment`] of, and the roster kernel writes into
+/// its columns (nothing allocated on the way).
+#[derive(Debug)]
+pub(crate) struct Assessed<'a> {
+    /// The status on the date, its label borrowed from its rule.
+    pub(crate) status: Standing<'a>,
+    /// The renewal on the date, its plan borrowed, or why it is refused.
+    pub(crate) renewal: Result<RenewalPath<'a>, Error>,
+    /// The renewal quote's total when renewing is not refused (else `None`: the refusal is the
+    /// quote's answer too), or why it cannot be priced.
+    pub(crate) quote_total: Option<Result<Money, Error>>,
+}
+
+impl<'a> Decider<'a> {
     /// Assesses a membership on `date` for a renewal of `terms` terms; with `decide`, also the
     /// online decision on renewing that day (a renewal request at the start of the day, with the
     /// membership as the only fact the website has).
@@ -67,22 +83,54 @@ impl Decider<'_> {
         terms: u32,
         decide: bool,
     ) -> Result<Assessment, Error> {
-        let status = self.rules.status_on(membership, date)?;
-        let renewal = self.rules.renewal_term_given_status(membership, date, terms, &status);
-        let quote_total = match &renewal {
-            Ok(_) => {
-                self.quoter.quote_renewal_given_status(membership, date, terms, None, Some(&status)).map(|q| q.total)
-            }
-            Err(refused) => Err(refused.clone()),
+        let plan = self.rules.plan(&membership.plan)?;
+        let a = self.assess_facts(plan, &membership.facts(), date, terms)?;
+        let renewal = a.renewal.map(|r| r.to_term());
+        let quote_total = match (a.quote_total, &renewal) {
+            (Some(total), _) => total,
+            (None, Err(refused)) => Err(refused.clone()),
+            // Not reached: a renewal that is not refused is priced (`assess_facts`).
+            (None, Ok(_)) => Err(RenewalError::LifetimeNotRenewable.into()),
         };
-        let decision = decide.then(|| {
-            self.decide(&SelfServiceRequest {
-                id: None,
-                at: PrimitiveDateTime::new(date, Time::MIDNIGHT),
-                member: Some(MemberFacts { membership: Some(membership.clone()), ..MemberFacts::default() }),
-                action: Action::Renew { terms },
-            })
-        });
-        Ok(Assessment { status, renewal, quote_total, decision })
+        let decision = decide.then(|| self.decide_renewal_online(membership, date, terms));
+        Ok(Assessment { status: a.status.to_member_status(), renewal, quote_total, decision })
+    }
+
+    /// The online decision on renewing `terms` terms on `date`: a renewal request at the start
+    /// of the day, with the membership as the only fact the website has.
+    ///
+    /// # Errors
+    /// The errors of [`Decider::decide`].
+    pub(crate) fn decide_renewal_online(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+    ) -> Result<Decision, Error> {
+        self.decide(&SelfServiceRequest {
+            id: None,
+            at: PrimitiveDateTime::new(date, Time::MIDNIGHT),
+            member: Some(MemberFacts { membership: Some(membership.clone()), ..MemberFacts::default() }),
+            action: Action::Renew { terms },
+        })
+    }
+
+    /// The status, the renewal and the renewal quote's total of facts on `plan` (already looked
+    /// up) on `date`: the one computation behind [`Decider::assess`] and the roster kernel.
+    ///
+    /// # Errors
+    /// The errors of the status.
+    pub(crate) fn assess_facts(
+        &self,
+        plan: &'a Plan,
+        facts: &Facts,
+        date: Date,
+        terms: u32,
+    ) -> Result<Assessed<'a>, Error> {
+        let rules: &'a Rulebook = self.rules;
+        let status = rules.standing_on(plan, facts, date)?;
+        let renewal = rules.renewal_path(plan, facts, date, terms, Some(status.flags));
+        let quote_total = renewal.as_ref().ok().map(|r| self.quoter.renewal_total(plan, r, date, terms));
+        Ok(Assessed { status, renewal, quote_total })
     }
 }

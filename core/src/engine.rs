@@ -405,6 +405,46 @@ impl Engine {
     pub fn assess(&self, membership: &Membership, date: Date, terms: u32, decide: bool) -> Result<Assessment, Error> {
         self.decider().assess(membership, date, terms, decide)
     }
+
+    /// Assesses every member of a roster given as columns, on every core: one
+    /// [`Answer`](crate::kernel::Answer) per row, in input order, each what [`Engine::assess`]
+    /// gives that row's member (see [`crate::kernel`]).
+    ///
+    /// ```
+    /// use amscore::kernel::{Dates, MemberColumns, RosterOptions, Strings, Text};
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let text = |offsets: &'static [i32], data: &'static [u8]| Text::Plain { values: Strings::Utf8 { offsets, data }, valid: None };
+    /// let days = |days: &'static [i32]| Dates::Days { days, valid: None };
+    /// let roster = MemberColumns {
+    ///     rows: 2,
+    ///     member_id: text(&[0, 3, 6], b"M-1M-2"),
+    ///     plan: text(&[0, 10, 19], b"individualplatinum!"),
+    ///     member_since: days(&[18_276, 18_276]), // 2020-01-15
+    ///     term_start: days(&[20_103, 20_103]),   // 2025-01-15
+    ///     term_end: days(&[20_467, 20_467]),     // 2026-01-14
+    ///     ..MemberColumns::default()
+    /// };
+    /// let options = RosterOptions { date: date!(2026-01-20), terms: 1, decide: false, threads: 1 };
+    /// let out = engine.assess_roster(&roster, &options)?;
+    /// assert_eq!(out.answers[0].status, Some(amscore::Status::Grace));
+    /// assert_eq!(out.answers[0].quote_total, Some(21_000)); // 210.00 USD
+    /// assert_eq!(out.answers[1].status, None);
+    /// assert_eq!(out.messages[0].message, "plan: unknown plan `platinum!`");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Only for the roster as a whole ([`RosterError`](crate::RosterError)): a missing required
+    /// column, a column of the wrong length, a thread pool that cannot start. A row's problems
+    /// are its answer's error and message.
+    pub fn assess_roster(
+        &self,
+        columns: &crate::kernel::MemberColumns<'_>,
+        options: &crate::kernel::RosterOptions,
+    ) -> Result<crate::kernel::RosterAnswers, crate::RosterError> {
+        self.decider().assess_roster(columns, options)
+    }
 }
 
 #[cfg(test)]

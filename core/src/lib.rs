@@ -38,6 +38,7 @@ mod engine;
 mod error;
 pub mod gateway;
 mod json_text;
+pub mod kernel;
 mod lifecycle_error;
 mod member;
 mod money;

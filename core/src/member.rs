@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::money::{decimal_text, Money};
+use crate::plan::Plan;
 use crate::plan::PlanId;
-use crate::status::{MemberId, Membership, StatusOverride};
+use crate::status::{Facts, MemberId, Membership, StatusOverride};
 use crate::term::Term;
 
 /// One term a member held, with what its source says about it: the row it was read from and,
@@ -90,8 +91,8 @@ pub(crate) struct MemberFactsRow<'r> {
 pub(crate) struct MemberRow<'r> {
     /// Trimmed, not empty.
     pub(crate) member_id: &'r str,
-    /// The rule book's id of the plan (a clone shares its text).
-    pub(crate) plan: &'r PlanId,
+    /// The rule book's plan (a clone of its id shares the text).
+    pub(crate) plan: &'r Plan,
     pub(crate) member_since: Date,
     pub(crate) row: usize,
     pub(crate) term: Term,
@@ -100,12 +101,26 @@ pub(crate) struct MemberRow<'r> {
 }
 
 impl MemberRow<'_> {
+    /// The membership facts the row states: a member's current facts when the row wins
+    /// ([`MemberHistory::add_row`]), and the roster kernel's facts of a member with one row.
+    pub(crate) fn facts(&self) -> Facts {
+        let f = &self.facts;
+        Facts {
+            member_since: self.member_since,
+            term: self.term,
+            pending: f.pending,
+            cancelled_on: f.cancelled_on,
+            status_override: f.status_override,
+            deceased_on: f.deceased_on,
+        }
+    }
+
     /// The row's term as a record of the member's history.
     fn record(&self) -> TermRecord {
         TermRecord {
             term: self.term,
             row: Some(self.row),
-            plan: Some(self.plan.clone()),
+            plan: Some(self.plan.id.clone()),
             member_since: Some(self.member_since),
             amount_paid: self.amount_paid,
         }
@@ -137,7 +152,7 @@ impl MemberHistory {
         let mut m = MemberHistory {
             membership: Membership {
                 member_id,
-                plan: row.plan.clone(),
+                plan: row.plan.id.clone(),
                 member_since: row.member_since,
                 term: row.term,
                 pending: false,
@@ -175,14 +190,9 @@ impl MemberHistory {
         if self.terms.len() > 1 && row.term.start < m.term.start {
             return;
         }
-        m.plan = row.plan.clone();
-        m.member_since = row.member_since;
-        m.term = row.term;
+        m.plan = row.plan.id.clone();
+        m.set_facts(row.facts());
         let facts = &row.facts;
-        m.pending = facts.pending;
-        m.cancelled_on = facts.cancelled_on;
-        m.deceased_on = facts.deceased_on;
-        m.status_override = facts.status_override.clone();
         self.auto_renew = facts.auto_renew;
         self.balance_due = facts.balance_due;
         let organization = Some(facts.organization).filter(|o| !o.is_empty());

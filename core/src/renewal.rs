@@ -5,7 +5,7 @@ use time::Date;
 
 use crate::codes::error_codes;
 use crate::plan::PlanId;
-use crate::status::{MemberStatus, RenewalKind, Status};
+use crate::status::{RenewalKind, Status, StatusFlags};
 use crate::term::Term;
 
 /// A renewal that cannot be done as asked.
@@ -100,7 +100,7 @@ pub struct RenewalTerm {
 }
 
 /// The renewal path for a status, or why there is none.
-pub(crate) fn renewal_kind(status: &MemberStatus) -> Result<RenewalKind, RenewalError> {
+pub(crate) fn renewal_kind(status: &StatusFlags) -> Result<RenewalKind, RenewalError> {
     if let (true, Some(kind)) = (status.renewable, status.renewal) {
         return Ok(kind);
     }

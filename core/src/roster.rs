@@ -113,8 +113,17 @@ impl Roster {
     /// the engine's policy: the same checks and rules as [`Roster::from_csv`], without a file.
     /// Whether the required columns are there is [`Column::require`].
     pub fn from_rows<'a>(rules: &Rulebook, rows: impl IntoIterator<Item = TermRow<'a>>) -> Roster {
+        Roster::from_indexed_rows(rules, rows.into_iter().enumerate())
+    }
+
+    /// [`Roster::from_rows`] for some rows of a larger table, each with its row number there
+    /// (increasing): the roster kernel reads the rows of members with several rows this way.
+    pub(crate) fn from_indexed_rows<'a>(
+        rules: &Rulebook,
+        rows: impl IntoIterator<Item = (usize, TermRow<'a>)>,
+    ) -> Roster {
         let mut builder = Builder::default();
-        for (index, row) in rows.into_iter().enumerate() {
+        for (index, row) in rows {
             builder.rows_read += 1;
             builder.add(check_row(rules, &row, index, None), None);
         }

@@ -117,6 +117,17 @@ pub enum RosterError {
         /// The plan.
         plan: PlanId,
     },
+    /// A column given to the roster kernel holds fewer or more values than the roster has rows
+    /// (a binding's bug or a torn table: the whole roster is refused).
+    #[error("column `{column}` has {found} values for {rows} rows")]
+    ColumnLength {
+        /// The column's name.
+        column: String,
+        /// The roster's rows.
+        rows: usize,
+        /// The values the column holds.
+        found: usize,
+    },
 }
 
 error_codes!(RosterError, "roster", ROSTER_ERRORS, {
@@ -138,4 +149,5 @@ error_codes!(RosterError, "roster", ROSTER_ERRORS, {
     RosterError::InvalidStatus => 1516, "unparsable_status";
     RosterError::JoinedAfterTermEnd { .. } => 1517, "member_since_after_term_end";
     RosterError::LifetimeTermWithEnd { .. } => 1518, "lifetime_term_has_end";
+    RosterError::ColumnLength { .. } => 1519, "column_length_mismatch";
 });

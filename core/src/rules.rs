@@ -11,7 +11,7 @@ use crate::money::Rounding;
 use crate::period::{add_days, DateRules};
 use crate::plan::{Plan, PlanId};
 use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalTerm};
-use crate::status::{self, MemberStatus, Membership, RenewalKind, StatusRule};
+use crate::status::{self, Facts, MemberStatus, Membership, RenewalKind, Standing, Status, StatusFlags, StatusRule};
 use crate::term::{JoinTerm, Term};
 
 /// A policy's core rules, compiled: what quotes, decisions and the success analytics ask.
@@ -57,12 +57,39 @@ pub(crate) struct RenewalCheck<'a> {
     /// What stands in the way, in the order [`Rulebook::renewal_term`] reports them.
     pub(crate) obstacles: Vec<RenewalError>,
     /// The renewal, when there is no obstacle.
-    pub(crate) renewal: Option<RenewalTerm>,
+    pub(crate) renewal: Option<RenewalPath<'a>>,
 }
 
-impl RenewalCheck<'_> {
+/// A renewal that nothing stands in the way of, borrowing its plan from the rule book: the
+/// [`RenewalTerm`] the public API gives ([`RenewalPath::to_term`]) without copying the plan id.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RenewalPath<'a> {
+    pub(crate) kind: RenewalKind,
+    pub(crate) status_before: Status,
+    /// The plan of the new term.
+    pub(crate) plan: &'a Plan,
+    pub(crate) term: Term,
+    pub(crate) terms: u32,
+    pub(crate) member_since: Date,
+}
+
+impl RenewalPath<'_> {
+    /// The renewal as the public API gives it.
+    pub(crate) fn to_term(self) -> RenewalTerm {
+        RenewalTerm {
+            kind: self.kind,
+            status_before: self.status_before,
+            plan: self.plan.id.clone(),
+            term: self.term,
+            terms: self.terms,
+            member_since: self.member_since,
+        }
+    }
+}
+
+impl<'a> RenewalCheck<'a> {
     /// The renewal, or the first obstacle.
-    pub(crate) fn first(self) -> Result<RenewalTerm, RenewalError> {
+    pub(crate) fn first(self) -> Result<RenewalPath<'a>, RenewalError> {
         match (self.renewal, self.obstacles.into_iter().next()) {
             (Some(renewal), None) => Ok(renewal),
             (_, Some(obstacle)) => Err(obstacle),
@@ -147,12 +174,22 @@ impl Rulebook {
         Ok(plan)
     }
 
+    /// The position of a plan of this rule book in [`Rulebook::plans`] (`None` for a plan of
+    /// another rule book).
+    pub fn index_of(&self, plan: &Plan) -> Option<usize> {
+        self.plans.iter().position(|p| std::ptr::eq(p, plan))
+    }
+
     /// The first term of a member joining a plan on a date, buying `terms` terms at once.
     ///
     /// # Errors
     /// [`LifecycleError::UnknownPlan`], [`RenewalError::InvalidTermCount`], or a date out of range.
     pub fn join_terms(&self, plan: &PlanId, join_date: Date, terms: u32) -> Result<JoinTerm, Error> {
-        let plan = self.plan(plan)?;
+        self.first_term(self.plan(plan)?, join_date, terms)
+    }
+
+    /// [`Rulebook::join_terms`] on a plan already looked up.
+    pub(crate) fn first_term(&self, plan: &Plan, join_date: Date, terms: u32) -> Result<JoinTerm, Error> {
         check_terms(plan, terms)?;
         Ok(plan.term.first_term(join_date, terms, self.dates)?)
     }
@@ -164,7 +201,13 @@ impl Rulebook {
     /// the plan, a date before the member joined.
     pub fn status_on(&self, membership: &Membership, date: Date) -> Result<MemberStatus, LifecycleError> {
         let plan = self.plan(&membership.plan)?;
-        status::status_on(membership, plan, &self.status_rules, date, self.dates.month_end)
+        Ok(self.standing_on(plan, &membership.facts(), date)?.to_member_status())
+    }
+
+    /// [`Rulebook::status_on`] for facts on a plan already looked up, with the label borrowed
+    /// from the rule (nothing allocated): the one status computation every caller reaches.
+    pub(crate) fn standing_on(&self, plan: &Plan, facts: &Facts, date: Date) -> Result<Standing<'_>, LifecycleError> {
+        status::status_on(facts, plan, &self.status_rules, date, self.dates.month_end)
     }
 
     /// The last day a lapsed member of `plan` whose term ended on `term_end` may reinstate.
@@ -182,24 +225,33 @@ impl Rulebook {
     /// # Errors
     /// [`RenewalError`] for the first obstacle, and the errors of [`Rulebook::status_on`].
     pub fn renewal_term(&self, membership: &Membership, date: Date, terms: u32) -> Result<RenewalTerm, Error> {
-        let plan = self.plan_of(membership)?;
-        if plan.is_lifetime() {
-            return Err(RenewalError::LifetimeNotRenewable.into());
-        }
-        let status = self.status_on(membership, date)?;
-        self.renewal_term_given_status(membership, date, terms, &status)
+        let plan = self.plan(&membership.plan)?;
+        Ok(self.renewal_path(plan, &membership.facts(), date, terms, None)?.to_term())
     }
 
-    /// [`Rulebook::renewal_term`] for a caller that already knows the membership's status on
-    /// `date`: the status is not worked out a second time.
-    pub(crate) fn renewal_term_given_status(
-        &self,
-        membership: &Membership,
+    /// [`Rulebook::renewal_term`] for facts on a plan already looked up, the plan borrowed; with
+    /// the status on `date` when the caller already knows it (worked out by
+    /// [`Rulebook::standing_on`], which checked the facts), so that it is not worked out again.
+    pub(crate) fn renewal_path<'a>(
+        &'a self,
+        plan: &'a Plan,
+        facts: &Facts,
         date: Date,
         terms: u32,
-        status: &MemberStatus,
-    ) -> Result<RenewalTerm, Error> {
-        Ok(self.renewal_check(membership, date, terms, status)?.first()?)
+        status: Option<StatusFlags>,
+    ) -> Result<RenewalPath<'a>, Error> {
+        let status = match status {
+            Some(status) => status,
+            None => {
+                facts.check()?;
+                facts.check_plan(plan)?;
+                if plan.is_lifetime() {
+                    return Err(RenewalError::LifetimeNotRenewable.into());
+                }
+                self.standing_on(plan, facts, date)?.flags
+            }
+        };
+        Ok(self.renewal_check(plan, facts, date, terms, status)?.first()?)
     }
 
     /// Whether a membership can be renewed on `date` for `terms` terms, every reason it cannot,
@@ -216,12 +268,12 @@ impl Rulebook {
     /// An unknown plan or renew-to plan, a date out of range.
     pub(crate) fn renewal_check<'a>(
         &'a self,
-        membership: &Membership,
+        plan: &'a Plan,
+        membership: &Facts,
         date: Date,
         terms: u32,
-        status: &MemberStatus,
+        status: StatusFlags,
     ) -> Result<RenewalCheck<'a>, Error> {
-        let plan = self.plan(&membership.plan)?;
         let Some(end) = membership.term.end else {
             let obstacles = vec![RenewalError::LifetimeNotRenewable];
             return Ok(RenewalCheck {
@@ -233,7 +285,7 @@ impl Rulebook {
             });
         };
         let mut obstacles = Vec::new();
-        let kind = renewal_kind(status).map_err(|e| obstacles.push(e)).ok();
+        let kind = renewal_kind(&status).map_err(|e| obstacles.push(e)).ok();
         let next_plan = match (&plan.renew_to, kind) {
             (Some(to), Some(RenewalKind::Extend | RenewalKind::Reinstate) | None) => self.plan(to)?,
             _ => plan,
@@ -266,14 +318,7 @@ impl Rulebook {
         let renewal = match (kind, term) {
             (Some(kind), Some(term)) if obstacles.is_empty() => {
                 let member_since = if kind == RenewalKind::Rejoin { date } else { membership.member_since };
-                Some(RenewalTerm {
-                    kind,
-                    status_before: status.status,
-                    plan: next_plan.id.clone(),
-                    term,
-                    terms,
-                    member_since,
-                })
+                Some(RenewalPath { kind, status_before: status.status, plan: next_plan, term, terms, member_since })
             }
             _ => None,
         };

@@ -136,7 +136,7 @@ impl RenewalKind {
 }
 
 /// A staff override of the computed status, optionally until a date (inclusive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusOverride {
     /// The status staff set.
@@ -190,6 +190,58 @@ impl Membership {
     /// [`LifecycleError::TermEndsBeforeStart`], [`LifecycleError::JoinedAfterTermEnd`],
     /// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`].
     pub fn check(&self) -> Result<(), LifecycleError> {
+        self.facts().check()
+    }
+
+    /// Checks the facts against their plan: a lifetime plan's term has no end, every other
+    /// plan's term has one. A membership that fails this never reaches a status.
+    ///
+    /// # Errors
+    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::TermEndOnLifetimePlan`].
+    pub fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
+        self.facts().check_plan(plan)
+    }
+
+    /// The facts every status and renewal is computed from, without the member's id and plan
+    /// id (nothing is copied that allocates).
+    pub(crate) fn facts(&self) -> Facts {
+        Facts {
+            member_since: self.member_since,
+            term: self.term,
+            pending: self.pending,
+            cancelled_on: self.cancelled_on,
+            status_override: self.status_override,
+            deceased_on: self.deceased_on,
+        }
+    }
+
+    /// Sets the facts; the member's id and the plan's id stay.
+    pub(crate) fn set_facts(&mut self, facts: Facts) {
+        self.member_since = facts.member_since;
+        self.term = facts.term;
+        self.pending = facts.pending;
+        self.cancelled_on = facts.cancelled_on;
+        self.status_override = facts.status_override;
+        self.deceased_on = facts.deceased_on;
+    }
+}
+
+/// A membership's facts without the member's id and the plan's id: what the status, the renewal
+/// and the renewal quote read, held by value (the roster kernel builds one per row without
+/// allocating; [`Membership::facts`] gives a membership's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Facts {
+    pub(crate) member_since: Date,
+    pub(crate) term: Term,
+    pub(crate) pending: bool,
+    pub(crate) cancelled_on: Option<Date>,
+    pub(crate) status_override: Option<StatusOverride>,
+    pub(crate) deceased_on: Option<Date>,
+}
+
+impl Facts {
+    /// [`Membership::check`].
+    pub(crate) fn check(&self) -> Result<(), LifecycleError> {
         if let Some(end) = self.term.end {
             if end < self.term.start {
                 return Err(LifecycleError::TermEndsBeforeStart { start: self.term.start, end });
@@ -201,12 +253,8 @@ impl Membership {
         check_after_join(self.member_since, self.cancelled_on, self.deceased_on)
     }
 
-    /// Checks the facts against their plan: a lifetime plan's term has no end, every other
-    /// plan's term has one. A membership that fails this never reaches a status.
-    ///
-    /// # Errors
-    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::TermEndOnLifetimePlan`].
-    pub fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
+    /// [`Membership::check_plan`].
+    pub(crate) fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
         match (self.term.end, plan.is_lifetime()) {
             (None, false) => Err(LifecycleError::TermEndMissing { plan: plan.id.to_string() }),
             (Some(end), true) => Err(LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end }),
@@ -334,13 +382,63 @@ pub struct MemberStatus {
 }
 
 impl MemberStatus {
-    fn from_fact(status: Status) -> MemberStatus {
+    /// What the status allows, without its label.
+    pub(crate) fn flags(&self) -> StatusFlags {
+        StatusFlags {
+            status: self.status,
+            counts_as_member: self.counts_as_member,
+            renewable: self.renewable,
+            renewal: self.renewal,
+        }
+    }
+}
+
+/// A status and what it allows, without its label: what renewals read (a copy, nothing
+/// allocated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatusFlags {
+    pub(crate) status: Status,
+    pub(crate) counts_as_member: bool,
+    pub(crate) renewable: bool,
+    pub(crate) renewal: Option<RenewalKind>,
+}
+
+/// A status on a date as the status table gives it: what it allows and, when a rule gave it,
+/// the association's label for it, borrowed from the rule. [`MemberStatus`] is this with the
+/// label owned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Standing<'r> {
+    pub(crate) flags: StatusFlags,
+    pub(crate) label: Option<&'r str>,
+}
+
+impl Standing<'_> {
+    /// A status that comes from a fact (deceased, cancelled, pending) or an override without a
+    /// rule: it allows nothing.
+    fn of_fact(status: Status) -> Standing<'static> {
+        let flags = StatusFlags { status, counts_as_member: false, renewable: false, renewal: None };
+        Standing { flags, label: None }
+    }
+
+    fn of_rule(r: &StatusRule) -> Standing<'_> {
+        let flags = StatusFlags {
+            status: r.status,
+            counts_as_member: r.counts_as_member,
+            renewable: r.renewable,
+            renewal: r.renewal,
+        };
+        Standing { flags, label: r.label.as_deref() }
+    }
+
+    /// The status as the public [`MemberStatus`] (its label owned).
+    pub(crate) fn to_member_status(self) -> MemberStatus {
+        let f = self.flags;
         MemberStatus {
-            status,
-            label: status.as_str().to_owned(),
-            counts_as_member: false,
-            renewable: false,
-            renewal: None,
+            status: f.status,
+            label: self.label.unwrap_or(f.status.as_str()).to_owned(),
+            counts_as_member: f.counts_as_member,
+            renewable: f.renewable,
+            renewal: f.renewal,
         }
     }
 }
@@ -357,7 +455,7 @@ pub(crate) struct EventDates<'a> {
 }
 
 impl<'a> EventDates<'a> {
-    pub(crate) fn new(m: &Membership, plan: &'a Plan) -> EventDates<'a> {
+    pub(crate) fn new(m: &Facts, plan: &'a Plan) -> EventDates<'a> {
         EventDates { join: m.member_since, term_start: m.term.start, term_end: m.term.end, plan }
     }
 
@@ -394,54 +492,44 @@ impl StatusRule {
 }
 
 /// Computes the status of a membership on a date: facts first (deceased, a staff override,
-/// cancelled, pending), then the first matching status rule.
-pub(crate) fn status_on(
-    m: &Membership,
+/// cancelled, pending), then the first matching status rule. Checks the facts, and the facts
+/// against the plan, first.
+pub(crate) fn status_on<'r>(
+    m: &Facts,
     plan: &Plan,
-    rules: &[StatusRule],
+    rules: &'r [StatusRule],
     date: Date,
     month_end: MonthEndRule,
-) -> Result<MemberStatus, LifecycleError> {
+) -> Result<Standing<'r>, LifecycleError> {
     m.check()?;
     m.check_plan(plan)?;
     if date < m.member_since {
         return Err(LifecycleError::DateBeforeJoin { date, member_since: m.member_since });
     }
     if m.deceased_on.is_some_and(|d| d <= date) {
-        return Ok(MemberStatus::from_fact(Status::Deceased));
+        return Ok(Standing::of_fact(Status::Deceased));
     }
     if let Some(o) = &m.status_override {
         if o.until.is_none_or(|u| date <= u) {
             return Ok(rules
                 .iter()
                 .find(|r| r.status == o.status)
-                .map(status_of_rule)
-                .unwrap_or_else(|| MemberStatus::from_fact(o.status)));
+                .map_or_else(|| Standing::of_fact(o.status), Standing::of_rule));
         }
     }
     if m.cancelled_on.is_some_and(|d| d <= date) {
-        return Ok(MemberStatus::from_fact(Status::Cancelled));
+        return Ok(Standing::of_fact(Status::Cancelled));
     }
     if m.pending {
-        return Ok(MemberStatus::from_fact(Status::Pending));
+        return Ok(Standing::of_fact(Status::Pending));
     }
     let events = EventDates::new(m, plan);
     for r in rules {
         if r.matches(date, &events, month_end)? {
-            return Ok(status_of_rule(r));
+            return Ok(Standing::of_rule(r));
         }
     }
     Err(LifecycleError::NoStatusRuleMatched { date })
-}
-
-fn status_of_rule(r: &StatusRule) -> MemberStatus {
-    MemberStatus {
-        status: r.status,
-        label: r.label.clone().unwrap_or_else(|| r.status.as_str().to_owned()),
-        counts_as_member: r.counts_as_member,
-        renewable: r.renewable,
-        renewal: r.renewal,
-    }
 }
 
 /// amscore's default status rules: `new` for the first three months of the first term, `active`

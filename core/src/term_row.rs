@@ -389,7 +389,7 @@ pub(crate) fn check_row<'r>(
     match (r.problems.is_empty(), member_id, plan, member_since, start) {
         (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(MemberRow {
             member_id: id,
-            plan: &plan.id,
+            plan,
             member_since,
             row: index,
             term: Term { start, end },

@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),
     ("the parts' errors", &["quote/error", "decision/error", "success/error", "roster/error", "roster_error"]),
     ("the umbrella error and the rule book", &["error", "rules"]),
-    ("the parts", &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment"]),
+    ("the parts", &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment", "kernel"]),
     ("the policy document", &["policy", "schema"]),
     ("the engine", &["engine"]),
     ("the front doors", &["coverage", "gateway", "catalogue"]),

@@ -65,7 +65,7 @@ impl Decider<'_> {
         }
         // Whether the membership renews on the day, and every reason it does not: the rule
         // book's one answer, which `renewal_term` reports the first of.
-        let check = self.rules.renewal_check(membership, ctx.date, terms, &m.status)?;
+        let check = self.rules.renewal_check(plan, &membership.facts(), ctx.date, terms, m.status.flags())?;
         let end = check.end;
         // Before the window opens, whatever else holds the renewal (a staff hold, say).
         for obstacle in &check.obstacles {
@@ -128,9 +128,9 @@ impl Decider<'_> {
         let date = ctx.date;
         let seats = ctx.request.member.as_ref().and_then(|f| f.seats).filter(|_| next_plan.seats.is_some());
         // The status on the day is known already (`m`): the quote does not work it out again.
-        let status = m.status;
+        let status = m.status.flags();
         let quoter = self.quoter;
-        Ok(Some(Box::new(move || quoter.quote_renewal_given_status(membership, date, terms, seats, Some(&status)))))
+        Ok(Some(Box::new(move || quoter.quote_renewal_given_status(membership, date, terms, seats, Some(status)))))
     }
 
     pub(super) fn decide_change_plan<'a>(

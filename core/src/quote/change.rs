@@ -43,7 +43,7 @@ impl Quoter<'_> {
                 effective,
                 term: Some(m.term),
                 member_since: m.member_since,
-                status_after: self.status_after(m, &m.plan, m.term, m.member_since, date),
+                status_after: self.status_after(old, m.status_override, m.term, m.member_since, date),
                 lines,
                 total: Money::zero(old.prices.currency),
             });
@@ -61,7 +61,8 @@ impl Quoter<'_> {
         )];
         let mut term = m.term;
         if quotes.upgrade_restarts_term || new.is_lifetime() {
-            let (jt, charge, _) = self.first_term_lines(new, date, 1, change.seats, new.prices.join_dues(), true)?;
+            let mut charge = Vec::new();
+            let (jt, _) = self.first_term_lines(new, date, 1, change.seats, new.prices.join_dues(), &mut charge)?;
             term = jt.term;
             lines.extend(charge);
         } else {
@@ -93,7 +94,7 @@ impl Quoter<'_> {
             effective: date,
             term: Some(term),
             member_since: m.member_since,
-            status_after: self.status_after(m, &new.id, term, m.member_since, date),
+            status_after: self.status_after(new, m.status_override, term, m.member_since, date),
             lines,
             total,
         })

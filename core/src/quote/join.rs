@@ -3,39 +3,39 @@
 use rust_decimal::Decimal;
 use time::Date;
 
-use super::lines::{LineKind, Quote, QuoteKind, QuoteLine};
-use super::pricing::{description, line, min_money, seat_extra};
+use super::lines::{LineKind, Quote, QuoteKind};
+use super::pricing::{description, min_money, seat_extra, LineSink};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
 use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
 use crate::proration::{Fraction, Granularity, MinimumCharge, RolloverCharge};
-use crate::status::{MemberId, Membership};
+use crate::status::Membership;
 use crate::term::{Term, TermRule};
 
 impl Quoter<'_> {
     /// Dues lines (and seat lines) for a first term on `plan` starting at `date`, prorated per the
-    /// plan's rule when `prorate` is true. Returns the term, whether it rolled over, and the lines.
-    pub(super) fn first_term_lines(
+    /// plan's rule, into `lines`. Returns the term (and whether it rolled
+    /// over) and the fraction of the first period charged.
+    pub(super) fn first_term_lines<S: LineSink>(
         &self,
         plan: &Plan,
         date: Date,
         terms: u32,
         seats: Option<u32>,
         price: Money,
-        prorate: bool,
-    ) -> Result<(crate::term::JoinTerm, Vec<QuoteLine>, Option<Fraction>), Error> {
+        lines: &mut S,
+    ) -> Result<(crate::term::JoinTerm, Option<Fraction>), Error> {
         let pricing = self.pricing();
         let rules = self.rules.date_rules();
-        let jt = self.rules.join_terms(&plan.id, date, terms)?;
+        let jt = self.rules.first_term(plan, date, terms)?;
         let extra = seat_extra(plan, seats)?;
         let rule = &plan.proration;
-        let mut lines = Vec::new();
-        let push = |f: Option<Fraction>, count: u32, period: Term, lines: &mut Vec<QuoteLine>| -> Result<(), Error> {
+        let push = |f: Option<Fraction>, count: u32, period: Term, lines: &mut S| -> Result<(), Error> {
             let full = price.checked_mul(Decimal::from(count))?;
             let mut amount = pricing.prorate(&full, f)?;
-            let mut text = description(format_args!("{} dues", plan.name), count, f.as_ref());
+            let mut minimum = false;
             if let (Some(min), true) = (rule.minimum, f.is_some_and(|fr| !fr.is_whole())) {
                 let floor = match min {
                     MinimumCharge::MinorUnit => Money::from_minor_units(1, full.currency()),
@@ -44,21 +44,28 @@ impl Quoter<'_> {
                 let floor = min_money(floor, full.round(pricing.rounding));
                 if amount.amount() < floor.amount() {
                     amount = floor;
-                    text.push_str(" (minimum charge)");
+                    minimum = true;
                 }
             }
-            lines.push(line(LineKind::Dues, text, amount, Some(period), f.filter(|fr| !fr.is_whole())));
+            let text = || {
+                let mut text = description(format_args!("{} dues", plan.name), count, f.as_ref());
+                if minimum {
+                    text.push_str(" (minimum charge)");
+                }
+                text
+            };
+            lines.push(LineKind::Dues, text, amount, Some(period), f.filter(|fr| !fr.is_whole()));
             if let Some((n, per_term)) = extra {
                 let full = per_term.checked_mul(Decimal::from(count))?;
                 let amount = pricing.prorate(&full, f)?;
-                let text = description(format_args!("{n} extra seats"), count, f.as_ref());
-                lines.push(line(LineKind::Seats, text, amount, Some(period), f.filter(|fr| !fr.is_whole())));
+                let text = || description(format_args!("{n} extra seats"), count, f.as_ref());
+                lines.push(LineKind::Seats, text, amount, Some(period), f.filter(|fr| !fr.is_whole()));
             }
             Ok(())
         };
         let mut used = None;
         match &plan.term {
-            TermRule::Calendar { .. } if prorate && rule.granularity != Granularity::None => {
+            TermRule::Calendar { .. } if rule.granularity != Granularity::None => {
                 let period_start = plan.term.period_start(date)?;
                 let first =
                     plan.term.next_term(add_days(period_start, -1)?, 1, rules)?.unwrap_or(Term::lifetime(period_start));
@@ -75,20 +82,20 @@ impl Quoter<'_> {
                 let covered = Term { start: date.max(period_start), end: Some(first_end) };
                 let rest = |from: Date| Term { start: from, end: Some(term_end) };
                 if jt.rolled_over && rule.rollover_charge == RolloverCharge::FullDues || !within {
-                    push(None, terms, Term { start: date.max(jt.term.start), end: Some(term_end) }, &mut lines)?;
+                    push(None, terms, Term { start: date.max(jt.term.start), end: Some(term_end) }, lines)?;
                 } else {
                     let f = rule.fraction(date, period_start, first_end, plan.term.periods_per_term())?;
                     used = f;
-                    push(f, 1, covered, &mut lines)?;
+                    push(f, 1, covered, lines)?;
                     let more = terms - 1 + u32::from(jt.rolled_over);
                     if more > 0 {
-                        push(None, more, rest(add_days(first_end, 1)?), &mut lines)?;
+                        push(None, more, rest(add_days(first_end, 1)?), lines)?;
                     }
                 }
             }
-            _ => push(None, terms, jt.term, &mut lines)?,
+            _ => push(None, terms, jt.term, lines)?,
         }
-        Ok((jt, lines, used))
+        Ok((jt, used))
     }
 
     /// The quote for a new member joining `plan` on `date`, buying `terms` terms (and, for
@@ -106,35 +113,40 @@ impl Quoter<'_> {
         facts: Option<&Membership>,
     ) -> Result<Quote, Error> {
         let plan = self.plan(plan_id)?;
-        let pricing = self.pricing();
-        let (jt, mut lines, f) = self.first_term_lines(plan, date, terms, seats, plan.prices.join_dues(), true)?;
-        if let Some(fee) = plan.prices.join_fee {
-            let fee = Money::new(fee, plan.prices.currency);
-            let f = f.filter(|_| plan.proration.join_fee);
-            let amount = pricing.prorate(&fee, f)?;
-            lines.push(line(LineKind::JoinFee, description(format_args!("Join fee"), 1, f.as_ref()), amount, None, f));
-        }
-        let total = self.sum_lines(plan.prices.currency, &lines)?;
-        let blank = Membership {
-            member_id: MemberId(String::new()),
-            plan: plan.id.clone(),
-            member_since: date,
-            term: jt.term,
-            pending: false,
-            cancelled_on: None,
-            status_override: None,
-            deceased_on: None,
-        };
-        let m = facts.unwrap_or(&blank);
+        let mut lines = Vec::new();
+        let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
+        let total = lines.sum(plan.prices.currency)?;
+        let status_override = facts.and_then(|m| m.status_override);
         Ok(Quote {
             kind,
             plan: plan.id.clone(),
             effective: date,
             term: Some(jt.term),
             member_since: date,
-            status_after: self.status_after(m, &plan.id, jt.term, date, date),
+            status_after: self.status_after(plan, status_override, jt.term, date, date),
             lines,
             total,
         })
+    }
+
+    /// The lines of joining `plan` on `date` (a join, or a rejoin): the first term's dues and
+    /// seats, prorated per the plan's rule, and the join fee.
+    pub(super) fn join_lines<S: LineSink>(
+        &self,
+        plan: &Plan,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        lines: &mut S,
+    ) -> Result<crate::term::JoinTerm, Error> {
+        let pricing = self.pricing();
+        let (jt, f) = self.first_term_lines(plan, date, terms, seats, plan.prices.join_dues(), lines)?;
+        if let Some(fee) = plan.prices.join_fee {
+            let fee = Money::new(fee, plan.prices.currency);
+            let f = f.filter(|_| plan.proration.join_fee);
+            let amount = pricing.prorate(&fee, f)?;
+            lines.push(LineKind::JoinFee, || description(format_args!("Join fee"), 1, f.as_ref()), amount, None, f);
+        }
+        Ok(jt)
     }
 }

@@ -61,7 +61,7 @@ use crate::error::Error;
 use crate::money::{Currency, Money};
 use crate::plan::{Plan, PlanId};
 use crate::rules::Rulebook;
-use crate::status::{Membership, Status};
+use crate::status::{Facts, Status, StatusOverride};
 use crate::term::Term;
 
 pub use error::QuoteError;
@@ -91,20 +91,19 @@ impl Quoter<'_> {
     }
 
     fn sum_lines(&self, currency: Currency, lines: &[QuoteLine]) -> Result<Money, Error> {
-        Ok(lines.iter().try_fold(Money::zero(currency), |acc, l| acc.checked_add(&l.amount))?)
+        pricing::sum_lines(currency, lines)
     }
 
-    fn status_after(&self, m: &Membership, plan: &PlanId, term: Term, member_since: Date, date: Date) -> Status {
-        let after = Membership {
-            member_id: m.member_id.clone(),
-            plan: plan.clone(),
-            member_since,
-            term,
-            pending: false,
-            cancelled_on: None,
-            status_override: m.status_override.clone(),
-            deceased_on: None,
-        };
-        self.rules.status_on(&after, date.max(member_since)).map_or(Status::Active, |s| s.status)
+    fn status_after(
+        &self,
+        plan: &Plan,
+        status_override: Option<StatusOverride>,
+        term: Term,
+        member_since: Date,
+        date: Date,
+    ) -> Status {
+        let after =
+            Facts { member_since, term, pending: false, cancelled_on: None, status_override, deceased_on: None };
+        self.rules.standing_on(plan, &after, date.max(member_since)).map_or(Status::Active, |s| s.flags.status)
     }
 }

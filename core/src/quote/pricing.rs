@@ -30,6 +30,78 @@ impl Pricing {
     }
 }
 
+/// Where a quote's lines go: kept with their descriptions (a `Vec<QuoteLine>`, for a
+/// [`Quote`](super::Quote)), or only added up ([`Total`], for a total alone: the roster
+/// kernel). Every quote that both need writes its lines once, into either; a description is
+/// written only by a sink that keeps it.
+pub(crate) trait LineSink {
+    /// Adds a line; `text` writes its description, when it is kept.
+    fn push(
+        &mut self,
+        kind: LineKind,
+        text: impl FnOnce() -> String,
+        amount: Money,
+        period: Option<Term>,
+        proration: Option<Fraction>,
+    );
+
+    /// The sum of the lines so far, in the quote's currency.
+    ///
+    /// # Errors
+    /// An overflow or a currency that is not the quote's.
+    fn sum(&self, currency: Currency) -> Result<Money, Error>;
+}
+
+impl LineSink for Vec<QuoteLine> {
+    fn push(
+        &mut self,
+        kind: LineKind,
+        text: impl FnOnce() -> String,
+        amount: Money,
+        period: Option<Term>,
+        proration: Option<Fraction>,
+    ) {
+        Vec::push(self, line(kind, text(), amount, period, proration));
+    }
+
+    fn sum(&self, currency: Currency) -> Result<Money, Error> {
+        sum_lines(currency, self)
+    }
+}
+
+/// The exact sum of lines, in the quote's currency.
+///
+/// # Errors
+/// An overflow, or a line in another currency.
+pub(super) fn sum_lines(currency: Currency, lines: &[QuoteLine]) -> Result<Money, Error> {
+    Ok(lines.iter().try_fold(Money::zero(currency), |acc, l| acc.checked_add(&l.amount))?)
+}
+
+/// The lines of a quote added up as they come, in order, none kept: a quote's total without its
+/// lines, equal to the sum of the lines a `Vec<QuoteLine>` would keep.
+#[derive(Debug, Default)]
+pub(crate) struct Total {
+    sum: Option<Result<Money, MoneyError>>,
+}
+
+impl LineSink for Total {
+    fn push(&mut self, _: LineKind, _: impl FnOnce() -> String, amount: Money, _: Option<Term>, _: Option<Fraction>) {
+        self.sum = Some(match self.sum.take() {
+            None => Money::zero(amount.currency()).checked_add(&amount),
+            Some(Ok(acc)) => acc.checked_add(&amount),
+            Some(Err(e)) => Err(e),
+        });
+    }
+
+    fn sum(&self, currency: Currency) -> Result<Money, Error> {
+        match &self.sum {
+            None => Ok(Money::zero(currency)),
+            Some(Ok(acc)) => Ok(Money::zero(currency).checked_add(acc)?),
+            Some(Err(e)) => Err(e.clone().into()),
+        }
+    }
+}
+
 pub(super) fn line(
     kind: LineKind,
     description: String,

@@ -57,7 +57,7 @@ impl Quoter<'_> {
             effective: change.date,
             term: Some(term),
             member_since: m.member_since,
-            status_after: self.status_after(m, &plan.id, term, m.member_since, change.date),
+            status_after: self.status_after(plan, m.status_override, term, m.member_since, change.date),
             lines,
             total,
         })

@@ -1,7 +1,7 @@
 //! Tests of the quotes through the engine: the examples, signs and extra days.
 
 use super::*;
-use crate::Engine;
+use crate::{Engine, Membership};
 use time::macros::date;
 
 fn engine(settings: &str, plans: &str) -> Engine {

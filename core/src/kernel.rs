@@ -1,0 +1,936 @@
+//! The roster kernel: the assessment of every member of a whole roster, from columns, on every
+//! core.
+//!
+//! A binding hands over a roster as borrowed columns in Arrow's memory layout ([`MemberColumns`]:
+//! day numbers, bit-packed flags, UTF-8 text with offsets or a dictionary, validity bitmaps; the
+//! core depends on no Arrow crate), and gets back one [`Answer`] per row, in input order
+//! ([`RosterAnswers`]). The rules are the ones every single call uses: each row is read into the
+//! roster's [`TermRow`] and checked by the roster's one row check, its facts are the ones
+//! [`MemberHistory`](crate::MemberHistory) would take from it, and its answer is
+//! [`Engine::assess`](crate::Engine::assess)'s, worked out by the same function before anything is
+//! copied out of the rule book.
+//!
+//! **No allocation per member** on the common path (a member with one row and no problem, without
+//! the online decision): the row's text is borrowed, the facts are a value, the plan is the rule
+//! book's, the quote is added up without writing its lines, and the answer is a fixed-size value
+//! written in place. A row with a problem gets its message; a member with several rows (a term
+//! history) is read by [`Roster::from_rows`] like any roster, so that the one rule of which row
+//! wins decides; the online decision is [`Engine::decide`](crate::Engine::decide)'s.
+//!
+//! **Every core**: the rows are split into chunks that run on a rayon thread pool
+//! ([`RosterOptions::threads`]: 1 runs on the calling thread, 0 on every core); the answers are
+//! the same, in the same order, whatever the number of threads.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashSet, FxHasher};
+use std::hash::Hasher;
+use time::Date;
+
+use crate::cell::{Cell, Grammar};
+use crate::codes::ErrorCode;
+use crate::decision::{Decider, ReasonCode, Route};
+use crate::error::Error;
+use crate::money::Currency;
+use crate::plan::Plan;
+use crate::renewal::RenewalError;
+use crate::roster::Roster;
+use crate::roster_error::RosterError;
+use crate::row_error::RowError;
+use crate::status::{Facts, Membership, RenewalKind, Status};
+use crate::term_row::{check_row, Column, TermRow};
+
+/// The Julian day number of 1970-01-01: a day number `d` of a column is the date whose Julian
+/// day is `d + EPOCH_JULIAN_DAY` (Arrow's `date32`).
+pub const EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+/// How many rows one task of the thread pool answers: large enough that scheduling costs nothing
+/// per row, small enough that two cores share a roster of 10k rows evenly.
+const CHUNK: usize = 2048;
+
+/// What a typed date cell that is no calendar date amscore reads (a day out of the years 1 to
+/// 9999, or a timestamp that is not at midnight) is given to the row check as: text the date
+/// grammar refuses, so that the row gets `impossible_date`.
+pub const NOT_A_DATE: &str = "not a date";
+
+/// What text that is not UTF-8 is given to the row check as: text every grammar refuses.
+const NOT_TEXT: &str = "\u{FFFD}";
+
+/// Which rows of a column hold a value: a bitmap in Arrow's layout (bit `offset + i` of the
+/// bytes, least significant bit first, set when row `i` is valid).
+///
+/// ```
+/// let v = amscore::kernel::Validity::new(&[0b0000_0101], 0);
+/// assert!(v.is_valid(0) && !v.is_valid(1) && v.is_valid(2));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Validity<'a> {
+    bits: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Validity<'a> {
+    /// The bitmap `bits`, starting at bit `offset`.
+    pub fn new(bits: &'a [u8], offset: usize) -> Validity<'a> {
+        Validity { bits, offset }
+    }
+
+    /// Whether row `i` holds a value (a bit past the bitmap's end reads as null).
+    pub fn is_valid(&self, i: usize) -> bool {
+        let j = self.offset + i;
+        self.bits.get(j / 8).is_some_and(|b| (b >> (j % 8)) & 1 == 1)
+    }
+
+    /// How many rows the bitmap covers.
+    fn rows(&self) -> usize {
+        (self.bits.len() * 8).saturating_sub(self.offset)
+    }
+}
+
+fn valid(v: Option<&Validity<'_>>, i: usize) -> bool {
+    v.is_none_or(|v| v.is_valid(i))
+}
+
+/// UTF-8 strings in Arrow's layout: `len + 1` offsets into `data` (`utf8` has 32-bit offsets,
+/// `large_utf8` 64-bit ones).
+#[derive(Debug, Clone, Copy)]
+pub enum Strings<'a> {
+    /// 32-bit offsets.
+    Utf8 {
+        /// The offsets, one more than the strings.
+        offsets: &'a [i32],
+        /// The strings' bytes.
+        data: &'a [u8],
+    },
+    /// 64-bit offsets.
+    LargeUtf8 {
+        /// The offsets, one more than the strings.
+        offsets: &'a [i64],
+        /// The strings' bytes.
+        data: &'a [u8],
+    },
+}
+
+impl<'a> Strings<'a> {
+    /// How many strings there are.
+    pub fn len(&self) -> usize {
+        match self {
+            Strings::Utf8 { offsets, .. } => offsets.len().saturating_sub(1),
+            Strings::LargeUtf8 { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th string; bytes that are not UTF-8 (or offsets out of bounds) read as text every
+    /// grammar refuses, so that the row gets the problem.
+    fn get(&self, i: usize) -> &'a str {
+        let (range, data) = match self {
+            Strings::Utf8 { offsets, data } => {
+                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
+                (at(i).zip(at(i + 1)), *data)
+            }
+            Strings::LargeUtf8 { offsets, data } => {
+                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
+                (at(i).zip(at(i + 1)), *data)
+            }
+        };
+        range.and_then(|(a, b)| data.get(a..b)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(NOT_TEXT)
+    }
+}
+
+/// A text column: absent, plain strings, or a dictionary (Arrow `dictionary<int32, utf8>`: a
+/// category or enum column, read once per distinct value).
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Text<'a> {
+    /// The column is not in the roster.
+    #[default]
+    Absent,
+    /// One string per row.
+    Plain {
+        /// The strings.
+        values: Strings<'a>,
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+    },
+    /// One key per row into a dictionary of strings.
+    Dictionary {
+        /// The keys (a negative or out-of-range key reads as null).
+        keys: &'a [i32],
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+        /// The dictionary.
+        values: Strings<'a>,
+    },
+}
+
+impl<'a> Text<'a> {
+    /// The dictionary key of row `i`, `None` for null (dictionaries only).
+    fn key(&self, i: usize) -> Option<usize> {
+        match self {
+            Text::Dictionary { keys, valid, values } if self::valid(valid.as_ref(), i) => {
+                keys.get(i).and_then(|k| usize::try_from(*k).ok()).filter(|k| *k < values.len())
+            }
+            _ => None,
+        }
+    }
+
+    /// Row `i`'s text: empty for null or an absent column.
+    fn get(&self, i: usize) -> &'a str {
+        match self {
+            Text::Absent => "",
+            Text::Plain { values, valid } => {
+                if self::valid(valid.as_ref(), i) {
+                    values.get(i)
+                } else {
+                    ""
+                }
+            }
+            Text::Dictionary { values, .. } => self.key(i).map_or("", |k| values.get(k)),
+        }
+    }
+
+    /// How many rows the column has (`None` when absent).
+    fn rows(&self) -> Option<usize> {
+        match self {
+            Text::Absent => None,
+            Text::Plain { values, .. } => Some(values.len()),
+            Text::Dictionary { keys, .. } => Some(keys.len()),
+        }
+    }
+
+    fn validity(&self) -> Option<&Validity<'a>> {
+        match self {
+            Text::Absent => None,
+            Text::Plain { valid, .. } | Text::Dictionary { valid, .. } => valid.as_ref(),
+        }
+    }
+
+    /// Each dictionary value read once with the grammar of `T` (empty for plain text).
+    fn cells<T: Grammar + Copy>(&self) -> Vec<Cell<'a, T>> {
+        match self {
+            Text::Dictionary { values, .. } => (0..values.len()).map(|k| read_text(values.get(k))).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Row `i` as a cell of `T`: a dictionary's value read once (`cells`), plain text as is.
+    fn cell<T: Grammar + Copy>(&self, cells: &[Cell<'a, T>], i: usize) -> Cell<'a, T> {
+        match self {
+            Text::Absent => Cell::Empty,
+            Text::Plain { .. } => Cell::Text(self.get(i)),
+            Text::Dictionary { .. } => self.key(i).and_then(|k| cells.get(k).copied()).unwrap_or(Cell::Empty),
+        }
+    }
+}
+
+/// Text read with the grammar of `T` ahead of the rows: a value, empty, or the text itself when
+/// the grammar refuses it (the row check then reports it).
+fn read_text<T: Grammar + Copy>(text: &str) -> Cell<'_, T> {
+    match Cell::<T>::Text(text).read() {
+        Ok(Some(v)) => Cell::Value(v),
+        Ok(None) => Cell::Empty,
+        Err(_) => Cell::Text(text),
+    }
+}
+
+/// A date column: day numbers (Arrow `date32`), ticks since 1970-01-01 (`date64`: milliseconds;
+/// a timestamp: its unit), or text read by the core's one date grammar (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Dates<'a> {
+    /// The column is not in the roster.
+    #[default]
+    Absent,
+    /// Days since 1970-01-01.
+    Days {
+        /// The day numbers.
+        days: &'a [i32],
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+    },
+    /// `per_day` ticks a day since 1970-01-01 at midnight; a tick that is not at a midnight is
+    /// no date (the row's `impossible_date`).
+    Ticks {
+        /// The ticks.
+        ticks: &'a [i64],
+        /// Ticks in a day (86,400,000 for milliseconds); at least 1.
+        per_day: i64,
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+    },
+    /// Text.
+    Text(Text<'a>),
+}
+
+impl<'a> Dates<'a> {
+    fn cell(&self, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
+        let from_days = |d: i64| {
+            i32::try_from(d)
+                .ok()
+                .and_then(|d| d.checked_add(EPOCH_JULIAN_DAY))
+                .and_then(|j| Date::from_julian_day(j).ok())
+                .filter(|d| (1..=9999).contains(&d.year()))
+                .map_or(Cell::Text(NOT_A_DATE), Cell::Value)
+        };
+        match self {
+            Dates::Absent => Cell::Empty,
+            Dates::Days { days, valid } => match days.get(i) {
+                Some(d) if self::valid(valid.as_ref(), i) => from_days(i64::from(*d)),
+                _ => Cell::Empty,
+            },
+            Dates::Ticks { ticks, per_day, valid } => match ticks.get(i) {
+                Some(t) if self::valid(valid.as_ref(), i) => {
+                    let per_day = (*per_day).max(1);
+                    if t.rem_euclid(per_day) == 0 {
+                        from_days(t.div_euclid(per_day))
+                    } else {
+                        Cell::Text(NOT_A_DATE)
+                    }
+                }
+                _ => Cell::Empty,
+            },
+            Dates::Text(text) => text.cell(cells, i),
+        }
+    }
+
+    fn cells(&self) -> Vec<Cell<'a, Date>> {
+        match self {
+            Dates::Text(t) => t.cells(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn rows(&self) -> Option<usize> {
+        match self {
+            Dates::Absent => None,
+            Dates::Days { days, .. } => Some(days.len()),
+            Dates::Ticks { ticks, .. } => Some(ticks.len()),
+            Dates::Text(t) => t.rows(),
+        }
+    }
+
+    fn validity(&self) -> Option<&Validity<'a>> {
+        match self {
+            Dates::Absent => None,
+            Dates::Days { valid, .. } | Dates::Ticks { valid, .. } => valid.as_ref(),
+            Dates::Text(t) => t.validity(),
+        }
+    }
+}
+
+/// A yes/no column: Arrow booleans (bit-packed) or text (`true/false`, `yes/no`, `y/n`, `1/0`);
+/// null is no.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Bools<'a> {
+    /// The column is not in the roster.
+    #[default]
+    Absent,
+    /// Bit-packed values.
+    Bits {
+        /// The values, a bitmap like [`Validity`]'s.
+        values: Validity<'a>,
+        /// How many rows there are.
+        rows: usize,
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+    },
+    /// Text.
+    Text(Text<'a>),
+}
+
+impl<'a> Bools<'a> {
+    fn cell(&self, cells: &[Cell<'a, bool>], i: usize) -> Cell<'a, bool> {
+        match self {
+            Bools::Absent => Cell::Empty,
+            Bools::Bits { values, rows, valid } if i < *rows && self::valid(valid.as_ref(), i) => {
+                Cell::Value(values.is_valid(i))
+            }
+            Bools::Bits { .. } => Cell::Empty,
+            Bools::Text(t) => t.cell(cells, i),
+        }
+    }
+
+    fn cells(&self) -> Vec<Cell<'a, bool>> {
+        match self {
+            Bools::Text(t) => t.cells(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn rows(&self) -> Option<usize> {
+        match self {
+            Bools::Absent => None,
+            Bools::Bits { values, rows, .. } => Some(if values.rows() >= *rows { *rows } else { values.rows() }),
+            Bools::Text(t) => t.rows(),
+        }
+    }
+
+    fn validity(&self) -> Option<&Validity<'a>> {
+        match self {
+            Bools::Absent => None,
+            Bools::Bits { valid, .. } => valid.as_ref(),
+            Bools::Text(t) => t.validity(),
+        }
+    }
+}
+
+/// An amount column: Arrow `decimal128` (exact) or text read by the core's decimal grammar.
+/// Binary floating point is not an amount: a binding refuses it.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Amounts<'a> {
+    /// The column is not in the roster.
+    #[default]
+    Absent,
+    /// Unscaled values and their scale (`12345` at scale 2 is 123.45).
+    Decimal128 {
+        /// The unscaled values.
+        values: &'a [i128],
+        /// Digits after the point.
+        scale: u32,
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+    },
+    /// Text.
+    Text(Text<'a>),
+}
+
+impl<'a> Amounts<'a> {
+    fn cell(&self, cells: &[Cell<'a, rust_decimal::Decimal>], i: usize) -> Cell<'a, rust_decimal::Decimal> {
+        match self {
+            Amounts::Absent => Cell::Empty,
+            Amounts::Decimal128 { values, scale, valid } => match values.get(i) {
+                Some(v) if self::valid(valid.as_ref(), i) => {
+                    rust_decimal::Decimal::try_from_i128_with_scale(*v, *scale)
+                        .map_or(Cell::Text(NOT_AN_AMOUNT), Cell::Value)
+                }
+                _ => Cell::Empty,
+            },
+            Amounts::Text(t) => t.cell(cells, i),
+        }
+    }
+
+    fn cells(&self) -> Vec<Cell<'a, rust_decimal::Decimal>> {
+        match self {
+            Amounts::Text(t) => t.cells(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn rows(&self) -> Option<usize> {
+        match self {
+            Amounts::Absent => None,
+            Amounts::Decimal128 { values, .. } => Some(values.len()),
+            Amounts::Text(t) => t.rows(),
+        }
+    }
+
+    fn validity(&self) -> Option<&Validity<'a>> {
+        match self {
+            Amounts::Absent => None,
+            Amounts::Decimal128 { valid, .. } => valid.as_ref(),
+            Amounts::Text(t) => t.validity(),
+        }
+    }
+}
+
+/// What a decimal128 value beyond the 28 digits amscore's decimals hold is given to the row
+/// check as: text the decimal grammar refuses, so that the row gets `unparsable_amount`.
+const NOT_AN_AMOUNT: &str = "not an amount (more than 28 digits)";
+
+/// A roster as columns, one row per term a member held (usually one row per member): the
+/// columns of [`Column`], borrowed. The required ones are `member_id`, `plan`, `member_since`,
+/// `term_start` and `term_end` (absent: [`RosterError::MissingColumn`]); every column present
+/// has `rows` values.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemberColumns<'a> {
+    /// How many rows the roster has.
+    pub rows: usize,
+    /// `member_id`.
+    pub member_id: Text<'a>,
+    /// `plan`.
+    pub plan: Text<'a>,
+    /// `member_since`.
+    pub member_since: Dates<'a>,
+    /// `term_start`.
+    pub term_start: Dates<'a>,
+    /// `term_end` (null on a lifetime plan).
+    pub term_end: Dates<'a>,
+    /// `pending`.
+    pub pending: Bools<'a>,
+    /// `cancelled_on`.
+    pub cancelled_on: Dates<'a>,
+    /// `deceased_on`.
+    pub deceased_on: Dates<'a>,
+    /// `override_status`.
+    pub override_status: Text<'a>,
+    /// `override_until`.
+    pub override_until: Dates<'a>,
+    /// `amount_paid`.
+    pub amount_paid: Amounts<'a>,
+    /// `currency`.
+    pub currency: Text<'a>,
+    /// `auto_renew`.
+    pub auto_renew: Bools<'a>,
+    /// `balance_due`.
+    pub balance_due: Amounts<'a>,
+    /// `organization`.
+    pub organization: Text<'a>,
+}
+
+impl<'a> MemberColumns<'a> {
+    /// Each column's name, number of values and validity bitmap, `None` for an absent one.
+    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 15] {
+        [
+            (Column::MemberId, self.member_id.rows(), self.member_id.validity()),
+            (Column::Plan, self.plan.rows(), self.plan.validity()),
+            (Column::MemberSince, self.member_since.rows(), self.member_since.validity()),
+            (Column::TermStart, self.term_start.rows(), self.term_start.validity()),
+            (Column::TermEnd, self.term_end.rows(), self.term_end.validity()),
+            (Column::Pending, self.pending.rows(), self.pending.validity()),
+            (Column::CancelledOn, self.cancelled_on.rows(), self.cancelled_on.validity()),
+            (Column::DeceasedOn, self.deceased_on.rows(), self.deceased_on.validity()),
+            (Column::OverrideStatus, self.override_status.rows(), self.override_status.validity()),
+            (Column::OverrideUntil, self.override_until.rows(), self.override_until.validity()),
+            (Column::AmountPaid, self.amount_paid.rows(), self.amount_paid.validity()),
+            (Column::Currency, self.currency.rows(), self.currency.validity()),
+            (Column::AutoRenew, self.auto_renew.rows(), self.auto_renew.validity()),
+            (Column::BalanceDue, self.balance_due.rows(), self.balance_due.validity()),
+            (Column::Organization, self.organization.rows(), self.organization.validity()),
+        ]
+    }
+
+    /// Checks that the required columns are there and every column has `rows` values (and a
+    /// validity bitmap that covers them).
+    ///
+    /// # Errors
+    /// [`RosterError::MissingColumn`], [`RosterError::ColumnLength`].
+    pub fn check(&self) -> Result<(), RosterError> {
+        let shapes = self.shapes();
+        Column::require(shapes.iter().filter(|(_, rows, _)| rows.is_some()).map(|(c, _, _)| *c))?;
+        for (column, found, valid) in shapes {
+            let short =
+                |found: usize| RosterError::ColumnLength { column: column.as_str().to_owned(), rows: self.rows, found };
+            if let Some(found) = found.filter(|n| *n != self.rows) {
+                return Err(short(found));
+            }
+            if let Some(v) = valid.filter(|v| v.rows() < self.rows) {
+                return Err(short(v.rows()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How to assess a roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RosterOptions {
+    /// The date every member is assessed on.
+    pub date: Date,
+    /// The terms a renewal buys (1 for one term).
+    pub terms: u32,
+    /// Whether to decide, for every member, the online request to renew that day (the route and
+    /// its reasons).
+    pub decide: bool,
+    /// How many threads: 1 runs on the calling thread, 0 on every core (rayon's global pool),
+    /// any other number on a pool of that many threads.
+    pub threads: usize,
+}
+
+/// One row's answer: the member's status, the renewal (or why it is refused) and the renewal
+/// quote's total, as [`Engine::assess`](crate::Engine::assess) gives them; or the row's error.
+/// Every member's answer is written on each of their rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Answer {
+    /// The status on the date; `None` when the row has an error ([`Answer::error`]).
+    pub status: Option<Status>,
+    /// Whether the member counts as a member (false when the row has an error).
+    pub counts_as_member: bool,
+    /// The renewal's path, when renewing that day is not refused.
+    pub renewal_kind: Option<RenewalKind>,
+    /// The renewal's plan: its index in the rule book's plans ([`Rulebook::plans`](crate::Rulebook::plans)).
+    pub renewal_plan: Option<u32>,
+    /// The new term's first day.
+    pub renewal_start: Option<Date>,
+    /// The new term's last day (`None` for a lifetime term, or no renewal).
+    pub renewal_end: Option<Date>,
+    /// Member-since after the renewal.
+    pub renewal_member_since: Option<Date>,
+    /// Why renewing that day is refused: the error code of the refusal.
+    pub refusal: Option<u32>,
+    /// The first day the refusal no longer applies, when that is a date (the day the renewal
+    /// window opens).
+    pub refused_until: Option<Date>,
+    /// The renewal quote's total in minor units of [`Answer::quote_currency`].
+    pub quote_total: Option<i64>,
+    /// The renewal quote's currency.
+    pub quote_currency: Option<Currency>,
+    /// Why a renewal that is not refused cannot be priced: the error code.
+    pub quote_error: Option<u32>,
+    /// The online decision's route, when asked for and decided.
+    pub route: Option<Route>,
+    /// The row's error code (its message is in [`RosterAnswers::messages`]).
+    pub error: Option<u32>,
+    /// Whether the member's current facts come from this row.
+    pub current_term: bool,
+}
+
+/// A row's error message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowMessage {
+    /// The row (0-based).
+    pub row: usize,
+    /// The message: each problem after its column's name, `; `-separated.
+    pub message: String,
+}
+
+/// The answers for a whole roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterAnswers {
+    /// One answer per row, in input order.
+    pub answers: Vec<Answer>,
+    /// The message of each row that has an error, by row.
+    pub messages: Vec<RowMessage>,
+    /// With [`RosterOptions::decide`], each row's decision reasons (empty when undecided);
+    /// otherwise empty.
+    pub reasons: Vec<Vec<ReasonCode>>,
+}
+
+/// A row's problems as its message: each problem after its column's name.
+pub fn problems_message(problems: &[RowError]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        if let Some(field) = &p.field {
+            out.push_str(field);
+            out.push_str(": ");
+        }
+        out.push_str(&p.message);
+    }
+    out
+}
+
+/// The columns' text read once per dictionary value, shared by every chunk.
+struct Prepared<'a> {
+    c: &'a MemberColumns<'a>,
+    member_since: Vec<Cell<'a, Date>>,
+    term_start: Vec<Cell<'a, Date>>,
+    term_end: Vec<Cell<'a, Date>>,
+    cancelled_on: Vec<Cell<'a, Date>>,
+    deceased_on: Vec<Cell<'a, Date>>,
+    override_until: Vec<Cell<'a, Date>>,
+    pending: Vec<Cell<'a, bool>>,
+    auto_renew: Vec<Cell<'a, bool>>,
+    amount_paid: Vec<Cell<'a, rust_decimal::Decimal>>,
+    balance_due: Vec<Cell<'a, rust_decimal::Decimal>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(c: &'a MemberColumns<'a>) -> Prepared<'a> {
+        Prepared {
+            c,
+            member_since: c.member_since.cells(),
+            term_start: c.term_start.cells(),
+            term_end: c.term_end.cells(),
+            cancelled_on: c.cancelled_on.cells(),
+            deceased_on: c.deceased_on.cells(),
+            override_until: c.override_until.cells(),
+            pending: c.pending.cells(),
+            auto_renew: c.auto_renew.cells(),
+            amount_paid: c.amount_paid.cells(),
+            balance_due: c.balance_due.cells(),
+        }
+    }
+
+    /// Row `i` as the roster's row check reads it.
+    fn row(&self, i: usize) -> TermRow<'a> {
+        let c = self.c;
+        TermRow {
+            member_id: c.member_id.get(i),
+            plan: c.plan.get(i),
+            member_since: c.member_since.cell(&self.member_since, i),
+            term_start: c.term_start.cell(&self.term_start, i),
+            term_end: c.term_end.cell(&self.term_end, i),
+            pending: c.pending.cell(&self.pending, i),
+            cancelled_on: c.cancelled_on.cell(&self.cancelled_on, i),
+            deceased_on: c.deceased_on.cell(&self.deceased_on, i),
+            override_status: c.override_status.get(i),
+            override_until: c.override_until.cell(&self.override_until, i),
+            amount_paid: c.amount_paid.cell(&self.amount_paid, i),
+            currency: c.currency.get(i),
+            auto_renew: c.auto_renew.cell(&self.auto_renew, i),
+            balance_due: c.balance_due.cell(&self.balance_due, i),
+            organization: c.organization.get(i),
+            attributes: Vec::new(),
+        }
+    }
+}
+
+/// What one chunk found beyond its answers: the rows with messages, the rows of members with
+/// several rows (answered afterwards, together), and the decisions' reasons.
+#[derive(Default)]
+struct ChunkExtras {
+    messages: Vec<RowMessage>,
+    reasons: Vec<(usize, Vec<ReasonCode>)>,
+}
+
+impl Decider<'_> {
+    /// Assesses every member of a roster given as columns (see the [module](self)).
+    ///
+    /// # Errors
+    /// Only for the roster as a whole: a missing required column, a column of the wrong length,
+    /// a thread pool that cannot be started. A row's problems are its answer's error.
+    pub(crate) fn assess_roster(
+        &self,
+        columns: &MemberColumns<'_>,
+        options: &RosterOptions,
+    ) -> Result<RosterAnswers, RosterError> {
+        columns.check()?;
+        match options.threads {
+            1 => Ok(self.assess_columns(columns, options, false)),
+            0 => Ok(self.assess_columns(columns, options, true)),
+            n => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| RosterError::Unreadable { message: format!("cannot start {n} threads: {e}") })?;
+                Ok(pool.install(|| self.assess_columns(columns, options, true)))
+            }
+        }
+    }
+
+    fn assess_columns(&self, columns: &MemberColumns<'_>, options: &RosterOptions, parallel: bool) -> RosterAnswers {
+        let n = columns.rows;
+        let prepared = Prepared::new(columns);
+        let shared = shared_ids(&columns.member_id, n, parallel);
+        let mut answers = vec![Answer::default(); n];
+        let work = |(k, out): (usize, &mut [Answer])| self.assess_chunk(&prepared, &shared, k * CHUNK, out, options);
+        let extras: Vec<ChunkExtras> = if parallel {
+            answers.par_chunks_mut(CHUNK).enumerate().map(work).collect()
+        } else {
+            answers.chunks_mut(CHUNK).enumerate().map(work).collect()
+        };
+        let mut messages = Vec::new();
+        let mut reasons = if options.decide { vec![Vec::new(); n] } else { Vec::new() };
+        for e in extras {
+            messages.extend(e.messages);
+            for (row, r) in e.reasons {
+                reasons[row] = r;
+            }
+        }
+        if !shared.is_empty() {
+            self.assess_histories(&prepared, &shared, options, &mut answers, &mut messages, &mut reasons);
+            messages.sort_by_key(|m| m.row);
+        }
+        RosterAnswers { answers, messages, reasons }
+    }
+
+    /// Answers the rows `start..` of members with one row; leaves the others (members with
+    /// several rows) for [`Decider::assess_histories`].
+    fn assess_chunk(
+        &self,
+        p: &Prepared<'_>,
+        shared: &Shared,
+        start: usize,
+        out: &mut [Answer],
+        options: &RosterOptions,
+    ) -> ChunkExtras {
+        let mut extras = ChunkExtras::default();
+        for (k, answer) in out.iter_mut().enumerate() {
+            let i = start + k;
+            if shared.contains(i) {
+                continue;
+            }
+            let row = p.row(i);
+            match check_row(self.rules, &row, i, None) {
+                Ok(r) => {
+                    let facts = r.facts();
+                    let error;
+                    (*answer, error) = self.answer(r.plan, &facts, options);
+                    answer.current_term = true;
+                    if let Some(e) = error {
+                        extras.messages.push(RowMessage { row: i, message: e.to_string() });
+                    } else if options.decide {
+                        let mut membership = Membership {
+                            member_id: r.member_id.into(),
+                            plan: r.plan.id.clone(),
+                            member_since: r.member_since,
+                            term: r.term,
+                            pending: false,
+                            cancelled_on: None,
+                            status_override: None,
+                            deceased_on: None,
+                        };
+                        membership.set_facts(facts);
+                        extras.reasons.push((i, self.decide_renewal_on(&membership, options, answer)));
+                    }
+                }
+                Err(problems) => {
+                    answer.error = problems.first().map(|p| p.code);
+                    extras.messages.push(RowMessage { row: i, message: problems_message(&problems) });
+                }
+            }
+        }
+        extras
+    }
+
+    /// One member's answer from facts on a plan: [`Decider::assess_facts`], written into the
+    /// answer without copying anything out of the rule book; with the error when the facts have
+    /// no status (its code is the answer's error).
+    fn answer(&self, plan: &Plan, facts: &Facts, options: &RosterOptions) -> (Answer, Option<Error>) {
+        let mut answer = Answer::default();
+        let a = match self.assess_facts(plan, facts, options.date, options.terms) {
+            Ok(a) => a,
+            Err(e) => {
+                answer.error = Some(e.code());
+                return (answer, Some(e));
+            }
+        };
+        answer.status = Some(a.status.flags.status);
+        answer.counts_as_member = a.status.flags.counts_as_member;
+        match &a.renewal {
+            Ok(r) => {
+                answer.renewal_kind = Some(r.kind);
+                answer.renewal_plan = self.rules.index_of(r.plan).and_then(|i| u32::try_from(i).ok());
+                answer.renewal_start = Some(r.term.start);
+                answer.renewal_end = r.term.end;
+                answer.renewal_member_since = Some(r.member_since);
+            }
+            Err(refused) => {
+                answer.refusal = Some(refused.code());
+                if let Error::Renewal(RenewalError::WindowNotOpen { opens_on }) = refused {
+                    answer.refused_until = Some(*opens_on);
+                }
+            }
+        }
+        match a.quote_total {
+            Some(Ok(total)) => match total.to_minor_units() {
+                Ok(minor) => {
+                    answer.quote_total = Some(minor);
+                    answer.quote_currency = Some(total.currency());
+                }
+                Err(e) => answer.quote_error = Some(Error::from(e).code()),
+            },
+            Some(Err(e)) => answer.quote_error = Some(e.code()),
+            None => {}
+        }
+        (answer, None)
+    }
+
+    /// The online decision on renewing that day, its route written into the answer; its reasons.
+    fn decide_renewal_on(
+        &self,
+        membership: &Membership,
+        options: &RosterOptions,
+        answer: &mut Answer,
+    ) -> Vec<ReasonCode> {
+        match self.decide_renewal_online(membership, options.date, options.terms).ok() {
+            Some(d) => {
+                answer.route = Some(d.route);
+                d.reasons.iter().map(|r| r.code).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Answers the rows of members with several rows (and rows whose id's hash another id
+    /// shares): read as a roster by [`Roster::from_rows`], so that the one rule of which row
+    /// wins, and the checks of a member's terms against each other, decide.
+    fn assess_histories(
+        &self,
+        p: &Prepared<'_>,
+        shared: &Shared,
+        options: &RosterOptions,
+        answers: &mut [Answer],
+        messages: &mut Vec<RowMessage>,
+        reasons: &mut [Vec<ReasonCode>],
+    ) {
+        let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
+        rows.sort_unstable();
+        let roster = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, p.row(*i))));
+        for member in &roster.members {
+            let m = &member.membership;
+            let (mut answer, message) = match self.rules.plan(&m.plan) {
+                Ok(plan) => self.answer(plan, &m.facts(), options),
+                Err(e) => (Answer { error: Some(e.code()), ..Answer::default() }, Some(e.into())),
+            };
+            let message = message.map(|e: Error| e.to_string());
+            let member_reasons = if options.decide && answer.error.is_none() {
+                self.decide_renewal_on(m, options, &mut answer)
+            } else {
+                Vec::new()
+            };
+            let current = member.row();
+            let n = answers.len();
+            for row in member.terms.iter().filter_map(|t| t.row).filter(|r| *r < n) {
+                answers[row] = Answer { current_term: current == Some(row), ..answer };
+                if let Some(message) = &message {
+                    messages.push(RowMessage { row, message: message.clone() });
+                }
+                if options.decide {
+                    reasons[row] = member_reasons.clone();
+                }
+            }
+        }
+        for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
+            let row = problems[0].row;
+            if let Some(answer) = answers.get_mut(row) {
+                *answer = Answer { error: Some(problems[0].code), ..Answer::default() };
+                messages.push(RowMessage { row, message: problems_message(problems) });
+            }
+        }
+    }
+}
+
+/// The rows whose member id's hash another row shares: members with several rows (and, rarely,
+/// two ids whose 64-bit hashes collide, which are then read the same careful way).
+struct Shared {
+    rows: FxHashSet<usize>,
+}
+
+impl Shared {
+    fn contains(&self, row: usize) -> bool {
+        !self.rows.is_empty() && self.rows.contains(&row)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+fn id_hash(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(id.trim().as_bytes());
+    h.finish()
+}
+
+/// Finds the rows whose member id another row has (by hash): a parallel sort of the ids' hashes.
+fn shared_ids(ids: &Text<'_>, n: usize, parallel: bool) -> Shared {
+    let hash_of = |i: usize| (id_hash(ids.get(i)), i);
+    let mut hashes: Vec<(u64, usize)> =
+        if parallel { (0..n).into_par_iter().map(hash_of).collect() } else { (0..n).map(hash_of).collect() };
+    if parallel {
+        hashes.par_sort_unstable();
+    } else {
+        hashes.sort_unstable();
+    }
+    let mut rows = FxHashSet::default();
+    for w in hashes.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        rows.extend(w.iter().map(|(_, i)| *i));
+    }
+    Shared { rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validity_bitmap_reads_from_its_offset() {
+        let v = Validity::new(&[0b1000_0000, 0b0000_0001], 7);
+        assert!(v.is_valid(0) && v.is_valid(1) && !v.is_valid(2) && !v.is_valid(9));
+    }
+}
