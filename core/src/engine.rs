@@ -406,9 +406,10 @@ impl Engine {
         self.decider().assess(membership, date, terms, decide)
     }
 
-    /// Assesses every member of a roster given as columns, on every core: one
-    /// [`Answer`](crate::kernel::Answer) per row, in input order, each what [`Engine::assess`]
-    /// gives that row's member (see [`crate::kernel`]).
+    /// Assesses every member of a roster given as columns, in one chunk or several (an Arrow
+    /// table's record batches; a member's rows may be in different chunks), on every core: one
+    /// [`Answer`](crate::kernel::Answer) per row, in input order (the chunks' rows one after
+    /// the other), each what [`Engine::assess`] gives that row's member (see [`crate::kernel`]).
     ///
     /// ```
     /// use amscore::kernel::{Dates, MemberColumns, RosterOptions, Strings, Text};
@@ -426,7 +427,7 @@ impl Engine {
     ///     ..MemberColumns::default()
     /// };
     /// let options = RosterOptions { date: date!(2026-01-20), terms: 1, decide: false, threads: 1 };
-    /// let out = engine.assess_roster(&roster, &options)?;
+    /// let out = engine.assess_roster(&[roster], &options)?;
     /// assert_eq!(out.answers[0].status, Some(amscore::Status::Grace));
     /// assert_eq!(out.answers[0].quote_total, Some(21_000)); // 210.00 USD
     /// assert_eq!(out.answers[1].status, None);
@@ -440,10 +441,10 @@ impl Engine {
     /// are its answer's error and message.
     pub fn assess_roster(
         &self,
-        columns: &crate::kernel::MemberColumns<'_>,
+        chunks: &[crate::kernel::MemberColumns<'_>],
         options: &crate::kernel::RosterOptions,
     ) -> Result<crate::kernel::RosterAnswers, crate::RosterError> {
-        self.decider().assess_roster(columns, options)
+        self.decider().assess_roster(chunks, options)
     }
 }
 

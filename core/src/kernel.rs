@@ -685,34 +685,46 @@ impl Decider<'_> {
     /// a thread pool that cannot be started. A row's problems are its answer's error.
     pub(crate) fn assess_roster(
         &self,
-        columns: &MemberColumns<'_>,
+        chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
     ) -> Result<RosterAnswers, RosterError> {
-        columns.check()?;
+        for c in chunks {
+            c.check()?;
+        }
         match options.threads {
-            1 => Ok(self.assess_columns(columns, options, false)),
-            0 => Ok(self.assess_columns(columns, options, true)),
+            1 => Ok(self.assess_columns(chunks, options, false)),
+            0 => Ok(self.assess_columns(chunks, options, true)),
             n => {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(n)
                     .build()
                     .map_err(|e| RosterError::Unreadable { message: format!("cannot start {n} threads: {e}") })?;
-                Ok(pool.install(|| self.assess_columns(columns, options, true)))
+                Ok(pool.install(|| self.assess_columns(chunks, options, true)))
             }
         }
     }
 
-    fn assess_columns(&self, columns: &MemberColumns<'_>, options: &RosterOptions, parallel: bool) -> RosterAnswers {
-        let n = columns.rows;
-        let prepared = Prepared::new(columns);
-        let shared = shared_ids(&columns.member_id, n, parallel);
+    fn assess_columns(&self, chunks: &[MemberColumns<'_>], options: &RosterOptions, parallel: bool) -> RosterAnswers {
+        let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
+        let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
+        let n = roster.rows();
+        let shared = shared_ids(&roster, parallel);
         let mut answers = vec![Answer::default(); n];
-        let work = |(k, out): (usize, &mut [Answer])| self.assess_chunk(&prepared, &shared, k * CHUNK, out, options);
-        let extras: Vec<ChunkExtras> = if parallel {
-            answers.par_chunks_mut(CHUNK).enumerate().map(work).collect()
-        } else {
-            answers.chunks_mut(CHUNK).enumerate().map(work).collect()
+        // The tasks: each input chunk's rows in pieces of CHUNK, with where they start.
+        let mut tasks: Vec<(usize, usize, &mut [Answer])> = Vec::new();
+        let mut rest: &mut [Answer] = &mut answers;
+        for (c, cols) in chunks.iter().enumerate() {
+            let (head, tail) = rest.split_at_mut(cols.rows);
+            for (k, piece) in head.chunks_mut(CHUNK).enumerate() {
+                tasks.push((c, k * CHUNK, piece));
+            }
+            rest = tail;
+        }
+        let work = |(c, start, out): (usize, usize, &mut [Answer])| {
+            self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, out, options)
         };
+        let extras: Vec<ChunkExtras> =
+            if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
         let mut messages = Vec::new();
         let mut reasons = if options.decide { vec![Vec::new(); n] } else { Vec::new() };
         for e in extras {
@@ -722,7 +734,7 @@ impl Decider<'_> {
             }
         }
         if !shared.is_empty() {
-            self.assess_histories(&prepared, &shared, options, &mut answers, &mut messages, &mut reasons);
+            self.assess_histories(&roster, &shared, options, &mut answers, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
         }
         RosterAnswers { answers, messages, reasons }
@@ -733,6 +745,7 @@ impl Decider<'_> {
     fn assess_chunk(
         &self,
         p: &Prepared<'_>,
+        first_row: usize,
         shared: &Shared,
         start: usize,
         out: &mut [Answer],
@@ -740,11 +753,12 @@ impl Decider<'_> {
     ) -> ChunkExtras {
         let mut extras = ChunkExtras::default();
         for (k, answer) in out.iter_mut().enumerate() {
-            let i = start + k;
+            let local = start + k;
+            let i = first_row + local;
             if shared.contains(i) {
                 continue;
             }
-            let row = p.row(i);
+            let row = p.row(local);
             match check_row(self.rules, &row, i, None) {
                 Ok(r) => {
                     let facts = r.facts();
@@ -841,7 +855,7 @@ impl Decider<'_> {
     /// wins, and the checks of a member's terms against each other, decide.
     fn assess_histories(
         &self,
-        p: &Prepared<'_>,
+        p: &Chunks<'_, '_>,
         shared: &Shared,
         options: &RosterOptions,
         answers: &mut [Answer],
@@ -907,11 +921,54 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// Where each chunk's rows start in the whole roster.
+fn starts(chunks: &[MemberColumns<'_>]) -> Vec<usize> {
+    chunks
+        .iter()
+        .scan(0, |at, c| {
+            let start = *at;
+            *at += c.rows;
+            Some(start)
+        })
+        .collect()
+}
+
+/// A roster in chunks, its rows numbered across them.
+struct Chunks<'p, 'a> {
+    prepared: &'p [Prepared<'a>],
+    starts: Vec<usize>,
+}
+
+impl<'a> Chunks<'_, 'a> {
+    fn rows(&self) -> usize {
+        self.prepared.iter().map(|p| p.c.rows).sum()
+    }
+
+    /// The chunk of roster row `i` and the row's place in it.
+    fn locate(&self, i: usize) -> Option<(usize, usize)> {
+        let c = self.starts.partition_point(|s| *s <= i).checked_sub(1)?;
+        let local = i - self.starts[c];
+        (local < self.prepared[c].c.rows).then_some((c, local))
+    }
+
+    /// Roster row `i` as the row check reads it.
+    fn row(&self, i: usize) -> TermRow<'a> {
+        self.locate(i).map(|(c, local)| self.prepared[c].row(local)).unwrap_or_default()
+    }
+}
+
 /// Finds the rows whose member id another row has (by hash): a parallel sort of the ids' hashes.
-fn shared_ids(ids: &Text<'_>, n: usize, parallel: bool) -> Shared {
-    let hash_of = |i: usize| (id_hash(ids.get(i)), i);
-    let mut hashes: Vec<(u64, usize)> =
-        if parallel { (0..n).into_par_iter().map(hash_of).collect() } else { (0..n).map(hash_of).collect() };
+fn shared_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
+    let mut hashes: Vec<(u64, usize)> = Vec::with_capacity(roster.rows());
+    for (p, start) in roster.prepared.iter().zip(&roster.starts) {
+        let ids = &p.c.member_id;
+        let hash_of = |i: usize| (id_hash(ids.get(i)), start + i);
+        if parallel {
+            hashes.par_extend((0..p.c.rows).into_par_iter().map(hash_of));
+        } else {
+            hashes.extend((0..p.c.rows).map(hash_of));
+        }
+    }
     if parallel {
         hashes.par_sort_unstable();
     } else {
