@@ -446,6 +446,21 @@ impl Engine {
     ) -> Result<crate::kernel::RosterAnswers, crate::RosterError> {
         self.decider().assess_roster(chunks, options)
     }
+
+    /// Every member's renewal quote on `options.date` with its lines, for a roster given as
+    /// columns ([`Engine::assess_roster`]'s): each member once, on the row their current facts
+    /// come from, in row order (a quote's breakdown, where the kernel gives only the total).
+    /// Rows with problems have none; a refused renewal's quote is its refusal.
+    ///
+    /// # Errors
+    /// As [`Engine::assess_roster`].
+    pub fn quote_roster_renewals(
+        &self,
+        chunks: &[crate::kernel::MemberColumns<'_>],
+        options: &crate::kernel::RosterOptions,
+    ) -> Result<Vec<crate::kernel::RowQuote>, crate::RosterError> {
+        self.decider().quote_roster_renewals(chunks, options)
+    }
 }
 
 #[cfg(test)]

@@ -921,6 +921,77 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// A member's renewal quote on the roster's date, on the row their current facts come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowQuote {
+    /// The row (0-based, across chunks).
+    pub row: usize,
+    /// The member's id, as the row writes it (trimmed).
+    pub member_id: String,
+    /// The quote, or why there is none (a refused renewal, facts without a status).
+    pub quote: Result<crate::quote::Quote, Error>,
+}
+
+impl Decider<'_> {
+    /// Every member's renewal quote with its lines (see [`Engine::quote_roster_renewals`](crate::Engine::quote_roster_renewals)):
+    /// each member once, on their current row, in row order; rows with problems have none.
+    pub(crate) fn quote_roster_renewals(
+        &self,
+        chunks: &[MemberColumns<'_>],
+        options: &RosterOptions,
+    ) -> Result<Vec<RowQuote>, RosterError> {
+        for c in chunks {
+            c.check()?;
+        }
+        let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
+        let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
+        let shared = shared_ids(&roster, options.threads != 1);
+        let quote = |m: &Membership, row: usize| RowQuote {
+            row,
+            member_id: m.member_id.0.clone(),
+            quote: self.quoter.quote_renewal_given_status(m, options.date, options.terms, None, None),
+        };
+        let one = |i: usize| -> Option<RowQuote> {
+            if shared.contains(i) {
+                return None;
+            }
+            let row = roster.row(i);
+            let r = check_row(self.rules, &row, i, None).ok()?;
+            let mut m = Membership {
+                member_id: r.member_id.into(),
+                plan: r.plan.id.clone(),
+                member_since: r.member_since,
+                term: r.term,
+                pending: false,
+                cancelled_on: None,
+                status_override: None,
+                deceased_on: None,
+            };
+            m.set_facts(r.facts());
+            Some(quote(&m, i))
+        };
+        let n = roster.rows();
+        let run = || -> Vec<RowQuote> { (0..n).into_par_iter().filter_map(one).collect() };
+        let mut quotes = match options.threads {
+            1 => (0..n).filter_map(one).collect(),
+            0 => run(),
+            t => rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|e| RosterError::Unreadable { message: format!("cannot start {t} threads: {e}") })?
+                .install(run),
+        };
+        if !shared.is_empty() {
+            let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
+            rows.sort_unstable();
+            let members = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, roster.row(*i))));
+            quotes.extend(members.members.iter().filter_map(|h| h.row().map(|row| quote(&h.membership, row))));
+            quotes.sort_by_key(|q| q.row);
+        }
+        Ok(quotes)
+    }
+}
+
 /// Where each chunk's rows start in the whole roster.
 fn starts(chunks: &[MemberColumns<'_>]) -> Vec<usize> {
     chunks

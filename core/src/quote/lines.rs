@@ -74,6 +74,52 @@ pub enum LineKind {
     ScheduledChange,
 }
 
+impl LineKind {
+    /// The kind's name, as in JSON (`late_fee`).
+    ///
+    /// ```
+    /// assert_eq!(amscore::LineKind::LateFee.as_str(), "late_fee");
+    /// ```
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LineKind::Dues => "dues",
+            LineKind::Seats => "seats",
+            LineKind::JoinFee => "join_fee",
+            LineKind::ReinstatementFee => "reinstatement_fee",
+            LineKind::LateFee => "late_fee",
+            LineKind::Discount => "discount",
+            LineKind::Credit => "credit",
+            LineKind::Refund => "refund",
+            LineKind::CancellationFee => "cancellation_fee",
+            LineKind::ForfeitedCredit => "forfeited_credit",
+            LineKind::CreditToDays => "credit_to_days",
+            LineKind::ScheduledChange => "scheduled_change",
+        }
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn a_line_kind_s_name_is_its_json_name() {
+    use LineKind::*;
+    for k in [
+        Dues,
+        Seats,
+        JoinFee,
+        ReinstatementFee,
+        LateFee,
+        Discount,
+        Credit,
+        Refund,
+        CancellationFee,
+        ForfeitedCredit,
+        CreditToDays,
+        ScheduledChange,
+    ] {
+        assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::from(k.as_str())));
+    }
+}
+
 /// One line of a quote: what, how much, and the period it covers.
 ///
 /// ```

@@ -1,0 +1,664 @@
+//! Arrow tables in and out of amscore's roster kernel: the one conversion the Python module and
+//! the C API share.
+//!
+//! A roster arrives as Arrow record batches (from pyarrow, pandas, polars or DuckDB through the
+//! PyCapsule interface, or from a C `ArrowArrayStream`). [`assess_batches`] lends each batch's
+//! buffers to [`Engine::assess_roster`] without copying them where the type allows (`date32`
+//! days, `utf8`/`large_utf8` strings, dictionaries with `int32` keys, booleans, `decimal128`),
+//! converts the few that the kernel does not read as they are (`utf8_view`, other dictionary
+//! keys, integer flags), and turns the kernel's answers into result columns. Every rule is the
+//! core's; this crate only converts.
+
+use std::sync::Arc;
+
+use amscore::kernel::{
+    Amounts, Answer, Bools, Dates, MemberColumns, RosterAnswers, Strings, Text, Validity, EPOCH_JULIAN_DAY,
+};
+use amscore::{Column, Engine, ErrorCode, RenewalKind, RosterError, Route, Status};
+use arrow_array::builder::StringBuilder;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int16Type, Int32Type, Int8Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Int16Array, Int32Array, Int8Array,
+    RecordBatch, StringArray,
+};
+use arrow_buffer::{BooleanBuffer, NullBuffer};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+
+pub use amscore::kernel::RosterOptions;
+
+/// Why a roster given as Arrow batches cannot be assessed (a row's problem is never an error:
+/// it is that row's answer).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The roster as a whole: a missing or duplicated required column, a column of the wrong
+    /// length.
+    #[error(transparent)]
+    Roster(#[from] RosterError),
+    /// A column of a type amscore does not read there (binary floating point for an amount, a
+    /// time-zoned timestamp for a date, ...).
+    #[error("column `{column}` is {data_type}, which amscore does not read as a {expected}")]
+    UnsupportedType {
+        /// The column.
+        column: String,
+        /// Its type.
+        data_type: DataType,
+        /// What the column holds.
+        expected: &'static str,
+    },
+    /// A date column whose timestamp is not at midnight.
+    #[error("column `{column}` row {row} has a time of day: a date column holds dates")]
+    TimeOfDay {
+        /// The column.
+        column: String,
+        /// The row (0-based, across batches).
+        row: usize,
+    },
+    /// Arrow refused to build a result column.
+    #[error(transparent)]
+    Arrow(#[from] ArrowError),
+}
+
+impl Error {
+    /// The stable code of the roster's error, `None` for an error of the conversion itself.
+    pub fn code(&self) -> Option<u32> {
+        match self {
+            Error::Roster(e) => Some(e.code()),
+            _ => None,
+        }
+    }
+}
+
+/// The names of the result columns, in order; with `decide`, `route` and `reasons` follow.
+pub const RESULT_COLUMNS: [&str; 16] = [
+    "status",
+    "counts_as_member",
+    "renewal_kind",
+    "renewal_plan",
+    "renewal_start",
+    "renewal_end",
+    "renewal_member_since",
+    "renewal_refusal",
+    "renewal_refused_until",
+    "quote_total",
+    "quote_currency",
+    "quote_error",
+    "error_code",
+    "error_name",
+    "error_message",
+    "current_term",
+];
+
+/// The result columns of the online decision.
+pub const DECISION_COLUMNS: [&str; 2] = ["route", "reasons"];
+
+/// What a column holds, for reading it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Date,
+    Flag,
+    Amount,
+}
+
+fn kind(column: Column) -> Kind {
+    match column {
+        Column::MemberSince
+        | Column::TermStart
+        | Column::TermEnd
+        | Column::CancelledOn
+        | Column::DeceasedOn
+        | Column::OverrideUntil => Kind::Date,
+        Column::Pending | Column::AutoRenew => Kind::Flag,
+        Column::AmountPaid | Column::BalanceDue => Kind::Amount,
+        Column::MemberId | Column::Plan | Column::OverrideStatus | Column::Currency | Column::Organization => {
+            Kind::Text
+        }
+    }
+}
+
+/// A column ready for the kernel: the batch's own array, or a conversion of it that the kernel
+/// reads as it is.
+struct Ready {
+    column: Column,
+    array: ArrayRef,
+    /// For a dictionary: its values, as `utf8` or `large_utf8`.
+    values: Option<ArrayRef>,
+}
+
+/// Where each result column's rows come from: the batches' columns, read for the kernel.
+struct Roster {
+    batches: Vec<Vec<Ready>>,
+    rows: Vec<usize>,
+}
+
+fn validity(nulls: Option<&NullBuffer>) -> Option<Validity<'_>> {
+    nulls.map(|n| Validity::new(n.buffer().as_slice(), n.offset()))
+}
+
+fn strings(array: &dyn Array) -> Option<Strings<'_>> {
+    if let Some(a) = array.as_string_opt::<i32>() {
+        return Some(Strings::Utf8 { offsets: a.value_offsets(), data: a.values() });
+    }
+    array.as_string_opt::<i64>().map(|a| Strings::LargeUtf8 { offsets: a.value_offsets(), data: a.values() })
+}
+
+fn text(r: &Ready) -> Text<'_> {
+    let a = r.array.as_ref();
+    if let (Some(values), Some(d)) = (&r.values, a.as_dictionary_opt::<Int32Type>()) {
+        if let Some(values) = strings(values.as_ref()) {
+            return Text::Dictionary { keys: d.keys().values(), valid: validity(d.nulls()), values };
+        }
+    }
+    match strings(a) {
+        Some(values) => Text::Plain { values, valid: validity(a.nulls()) },
+        None => Text::Absent,
+    }
+}
+
+/// Ticks a day of a timestamp unit.
+fn per_day(unit: TimeUnit) -> i64 {
+    match unit {
+        TimeUnit::Second => 86_400,
+        TimeUnit::Millisecond => 86_400_000,
+        TimeUnit::Microsecond => 86_400_000_000,
+        TimeUnit::Nanosecond => 86_400_000_000_000,
+    }
+}
+
+fn dates(r: &Ready) -> Dates<'_> {
+    let a = r.array.as_ref();
+    match a.data_type() {
+        DataType::Date32 => {
+            let d = a.as_primitive::<arrow_array::types::Date32Type>();
+            Dates::Days { days: d.values(), valid: validity(d.nulls()) }
+        }
+        DataType::Date64 => {
+            let d = a.as_primitive::<arrow_array::types::Date64Type>();
+            Dates::Ticks { ticks: d.values(), per_day: per_day(TimeUnit::Millisecond), valid: validity(d.nulls()) }
+        }
+        DataType::Timestamp(unit, None) => {
+            let ticks: &[i64] = match unit {
+                TimeUnit::Second => a.as_primitive::<arrow_array::types::TimestampSecondType>().values(),
+                TimeUnit::Millisecond => a.as_primitive::<arrow_array::types::TimestampMillisecondType>().values(),
+                TimeUnit::Microsecond => a.as_primitive::<arrow_array::types::TimestampMicrosecondType>().values(),
+                TimeUnit::Nanosecond => a.as_primitive::<arrow_array::types::TimestampNanosecondType>().values(),
+            };
+            Dates::Ticks { ticks, per_day: per_day(*unit), valid: validity(a.nulls()) }
+        }
+        _ => Dates::Text(text(r)),
+    }
+}
+
+fn bools(r: &Ready) -> Bools<'_> {
+    let a = r.array.as_ref();
+    match a.as_boolean_opt() {
+        Some(b) => Bools::Bits {
+            values: Validity::new(b.values().values(), b.values().offset()),
+            rows: b.len(),
+            valid: validity(b.nulls()),
+        },
+        None => Bools::Text(text(r)),
+    }
+}
+
+fn amounts(r: &Ready) -> Amounts<'_> {
+    let a = r.array.as_ref();
+    match a.data_type() {
+        DataType::Decimal128(_, scale) => {
+            let d = a.as_primitive::<arrow_array::types::Decimal128Type>();
+            Amounts::Decimal128 {
+                values: d.values(),
+                scale: u32::try_from(*scale).unwrap_or(0),
+                valid: validity(d.nulls()),
+            }
+        }
+        _ => Amounts::Text(text(r)),
+    }
+}
+
+/// Text of any Arrow string layout, as `utf8` or `large_utf8` (a `utf8_view` is copied).
+fn as_strings(column: &str, array: &ArrayRef, expected: &'static str) -> Result<ArrayRef, Error> {
+    match array.data_type() {
+        DataType::Utf8 | DataType::LargeUtf8 => Ok(array.clone()),
+        DataType::Utf8View => Ok(Arc::new(array.as_string_view().iter().collect::<StringArray>())),
+        DataType::Null => Ok(Arc::new(StringArray::new_null(array.len()))),
+        other => Err(Error::UnsupportedType { column: column.to_owned(), data_type: other.clone(), expected }),
+    }
+}
+
+/// A dictionary as `dictionary<int32, utf8 | large_utf8>` (its keys converted when they are of
+/// another width).
+fn as_dictionary(
+    column: &str,
+    array: &ArrayRef,
+    expected: &'static str,
+) -> Result<Option<(ArrayRef, ArrayRef)>, Error> {
+    let DataType::Dictionary(key, _) = array.data_type() else {
+        return Ok(None);
+    };
+    let any = array.as_any_dictionary();
+    let values = as_strings(column, any.values(), expected)?;
+    let keys: Int32Array = if **key == DataType::Int32 {
+        array.as_dictionary::<Int32Type>().keys().clone()
+    } else {
+        let k = any.normalized_keys();
+        let valid = any.keys().nulls().cloned();
+        let keys: Vec<i32> = k.iter().map(|k| i32::try_from(*k).unwrap_or(-1)).collect();
+        Int32Array::new(keys.into(), valid)
+    };
+    let dict = DictionaryArray::<Int32Type>::try_new(keys, values.clone())?;
+    Ok(Some((Arc::new(dict), values)))
+}
+
+/// Reads one column of a batch for the kernel.
+fn ready(column: Column, array: &ArrayRef, first_row: usize) -> Result<Ready, Error> {
+    let name = column.as_str();
+    let k = kind(column);
+    let expected = match k {
+        Kind::Text => "text",
+        Kind::Date => "date",
+        Kind::Flag => "yes/no value",
+        Kind::Amount => "decimal amount",
+    };
+    if let Some((array, values)) = as_dictionary(name, array, expected)? {
+        return Ok(Ready { column, array, values: Some(values) });
+    }
+    let unsupported =
+        || Error::UnsupportedType { column: name.to_owned(), data_type: array.data_type().clone(), expected };
+    let array = match (k, array.data_type()) {
+        (_, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null) => {
+            as_strings(name, array, expected)?
+        }
+        (Kind::Date, DataType::Date32 | DataType::Date64) => array.clone(),
+        (Kind::Date, DataType::Timestamp(_, None)) => {
+            let r = Ready { column, array: array.clone(), values: None };
+            if let Dates::Ticks { ticks, per_day, valid } = dates(&r) {
+                let not_midnight =
+                    |(i, t): (usize, &i64)| valid.is_none_or(|v| v.is_valid(i)) && t.rem_euclid(per_day) != 0;
+                if let Some(row) = ticks.iter().enumerate().position(not_midnight) {
+                    return Err(Error::TimeOfDay { column: name.to_owned(), row: first_row + row });
+                }
+            }
+            r.array
+        }
+        (Kind::Flag, DataType::Boolean) => array.clone(),
+        // Integer flags as the text the flag grammar reads (1/0; any other number is the row's
+        // `unparsable_flag`).
+        (Kind::Flag, t) if t.is_integer() => integers_as_text(array)?,
+        (Kind::Amount, DataType::Decimal128(_, scale)) if *scale >= 0 => array.clone(),
+        (Kind::Amount, t) if t.is_integer() => integers_as_text(array)?,
+        _ => return Err(unsupported()),
+    };
+    Ok(Ready { column, array, values: None })
+}
+
+fn integers_as_text(array: &ArrayRef) -> Result<ArrayRef, Error> {
+    let as_i64 = arrow_array_cast_i64(array)?;
+    let mut b = StringBuilder::with_capacity(as_i64.len(), as_i64.len() * 2);
+    for v in as_i64.iter() {
+        match v {
+            Some(v) => b.append_value(v.to_string()),
+            None => b.append_null(),
+        }
+    }
+    Ok(Arc::new(b.finish()))
+}
+
+/// An integer column's values as `i64` (an unsigned value beyond `i64` reads as null).
+fn arrow_array_cast_i64(array: &ArrayRef) -> Result<arrow_array::Int64Array, Error> {
+    use arrow_array::types::*;
+    macro_rules! widen {
+        ($t:ty) => {
+            array.as_primitive::<$t>().iter().map(|v| v.and_then(|v| i64::try_from(v).ok())).collect()
+        };
+    }
+    Ok(match array.data_type() {
+        DataType::Int8 => widen!(Int8Type),
+        DataType::Int16 => widen!(Int16Type),
+        DataType::Int32 => widen!(Int32Type),
+        DataType::Int64 => widen!(Int64Type),
+        DataType::UInt8 => widen!(UInt8Type),
+        DataType::UInt16 => widen!(UInt16Type),
+        DataType::UInt32 => widen!(UInt32Type),
+        DataType::UInt64 => widen!(UInt64Type),
+        other => return Err(ArrowError::CastError(format!("{other} is not an integer type")).into()),
+    })
+}
+
+impl Roster {
+    fn read(batches: &[RecordBatch]) -> Result<Roster, Error> {
+        let mut out = Roster { batches: Vec::with_capacity(batches.len()), rows: Vec::new() };
+        let mut first_row = 0;
+        for batch in batches {
+            let schema = batch.schema();
+            let mut columns = Vec::new();
+            for column in Column::ALL {
+                let mut found = schema.fields().iter().enumerate().filter(|(_, f)| f.name() == column.as_str());
+                let Some((i, _)) = found.next() else { continue };
+                if found.next().is_some() {
+                    return Err(RosterError::DuplicateColumn { column: column.as_str().to_owned() }.into());
+                }
+                columns.push(ready(column, batch.column(i), first_row)?);
+            }
+            first_row += batch.num_rows();
+            out.rows.push(batch.num_rows());
+            out.batches.push(columns);
+        }
+        Ok(out)
+    }
+
+    /// The batches as the kernel's chunks (borrowed).
+    fn chunks(&self) -> Vec<MemberColumns<'_>> {
+        self.batches
+            .iter()
+            .zip(&self.rows)
+            .map(|(columns, rows)| {
+                let mut c = MemberColumns { rows: *rows, ..MemberColumns::default() };
+                for r in columns {
+                    match r.column {
+                        Column::MemberId => c.member_id = text(r),
+                        Column::Plan => c.plan = text(r),
+                        Column::MemberSince => c.member_since = dates(r),
+                        Column::TermStart => c.term_start = dates(r),
+                        Column::TermEnd => c.term_end = dates(r),
+                        Column::Pending => c.pending = bools(r),
+                        Column::CancelledOn => c.cancelled_on = dates(r),
+                        Column::DeceasedOn => c.deceased_on = dates(r),
+                        Column::OverrideStatus => c.override_status = text(r),
+                        Column::OverrideUntil => c.override_until = dates(r),
+                        Column::AmountPaid => c.amount_paid = amounts(r),
+                        Column::Currency => c.currency = text(r),
+                        Column::AutoRenew => c.auto_renew = bools(r),
+                        Column::BalanceDue => c.balance_due = amounts(r),
+                        Column::Organization => c.organization = text(r),
+                    }
+                }
+                c
+            })
+            .collect()
+    }
+}
+
+/// The dictionaries the result columns share, built once.
+struct Vocabulary {
+    statuses: ArrayRef,
+    kinds: ArrayRef,
+    plans: ArrayRef,
+    errors: ArrayRef,
+    error_codes: Vec<u32>,
+    currencies: ArrayRef,
+    currency_codes: Vec<String>,
+    routes: ArrayRef,
+    /// The decimal scale of `quote_total`: the most minor units of any plan's currency.
+    scale: u32,
+}
+
+impl Vocabulary {
+    fn new(engine: &Engine) -> Vocabulary {
+        let table = amscore::error_table();
+        let plans = engine.rules().plans();
+        let mut currency_codes: Vec<String> = Vec::new();
+        for p in plans {
+            let code = p.prices.currency.code().to_owned();
+            if !currency_codes.contains(&code) {
+                currency_codes.push(code);
+            }
+        }
+        let strings = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+        Vocabulary {
+            statuses: strings(Status::ALL.iter().map(|s| s.as_str()).collect()),
+            kinds: strings(RenewalKind::ALL.iter().map(|k| k.as_str()).collect()),
+            plans: strings(plans.iter().map(|p| p.id.as_str()).collect()),
+            errors: strings(table.iter().map(|e| e.name).collect()),
+            error_codes: table.iter().map(|e| e.code).collect(),
+            currencies: strings(currency_codes.iter().map(String::as_str).collect()),
+            currency_codes,
+            routes: strings(Route::NAMES.to_vec()),
+            scale: plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2),
+        }
+    }
+
+    fn error_key(&self, code: u32) -> Option<i16> {
+        self.error_codes.iter().position(|c| *c == code).and_then(|i| i16::try_from(i).ok())
+    }
+}
+
+fn days(d: time::Date) -> i32 {
+    d.to_julian_day() - EPOCH_JULIAN_DAY
+}
+
+fn dict8(keys: Vec<Option<i8>>, values: &ArrayRef) -> Result<ArrayRef, Error> {
+    Ok(Arc::new(DictionaryArray::<Int8Type>::try_new(Int8Array::from(keys), values.clone())?))
+}
+
+fn dict16(keys: Vec<Option<i16>>, values: &ArrayRef) -> Result<ArrayRef, Error> {
+    Ok(Arc::new(DictionaryArray::<Int16Type>::try_new(Int16Array::from(keys), values.clone())?))
+}
+
+fn position<T: PartialEq>(all: &[T], v: &T) -> Option<i8> {
+    all.iter().position(|x| x == v).and_then(|i| i8::try_from(i).ok())
+}
+
+/// The result columns of the rows `rows` of a roster's answers.
+fn result_batch(
+    vocabulary: &Vocabulary,
+    schema: &SchemaRef,
+    out: &RosterAnswers,
+    rows: std::ops::Range<usize>,
+    decide: bool,
+) -> Result<RecordBatch, Error> {
+    let answers: &[Answer] = &out.answers[rows.clone()];
+    let v = vocabulary;
+    let date = |f: fn(&Answer) -> Option<time::Date>| -> ArrayRef {
+        Arc::new(answers.iter().map(|a| f(a).map(days)).collect::<Date32Array>())
+    };
+    let error_key = |code: Option<u32>| code.and_then(|c| v.error_key(c));
+    let pow = |mu: u32| 10_i128.pow(v.scale.saturating_sub(mu));
+    let totals: Decimal128Array = answers
+        .iter()
+        .map(|a| match (a.quote_total, a.quote_currency) {
+            (Some(t), Some(c)) => Some(i128::from(t) * pow(c.minor_units())),
+            _ => None,
+        })
+        .collect::<Decimal128Array>()
+        .with_precision_and_scale(38, i8::try_from(v.scale).unwrap_or(2))?;
+    let messages =
+        out.messages.partition_point(|m| m.row < rows.start)..out.messages.partition_point(|m| m.row < rows.end);
+    let mut message = StringBuilder::new();
+    let mut next = out.messages[messages].iter().peekable();
+    for row in rows.clone() {
+        match next.next_if(|m| m.row == row) {
+            Some(m) => message.append_value(&m.message),
+            None => message.append_null(),
+        }
+        while next.next_if(|m| m.row == row).is_some() {}
+    }
+    let mut columns: Vec<ArrayRef> = vec![
+        dict8(answers.iter().map(|a| a.status.and_then(|s| position(&Status::ALL, &s))).collect(), &v.statuses)?,
+        Arc::new(answers.iter().map(|a| a.status.map(|_| a.counts_as_member)).collect::<BooleanArray>()),
+        dict8(
+            answers.iter().map(|a| a.renewal_kind.and_then(|k| position(&RenewalKind::ALL, &k))).collect(),
+            &v.kinds,
+        )?,
+        Arc::new(DictionaryArray::<Int32Type>::try_new(
+            answers.iter().map(|a| a.renewal_plan.and_then(|p| i32::try_from(p).ok())).collect::<Int32Array>(),
+            v.plans.clone(),
+        )?),
+        date(|a| a.renewal_start),
+        date(|a| a.renewal_end),
+        date(|a| a.renewal_member_since),
+        dict16(answers.iter().map(|a| error_key(a.refusal)).collect(), &v.errors)?,
+        date(|a| a.refused_until),
+        Arc::new(totals),
+        dict8(
+            answers
+                .iter()
+                .map(|a| a.quote_currency.and_then(|c| position(&v.currency_codes, &c.code().to_owned())))
+                .collect(),
+            &v.currencies,
+        )?,
+        dict16(answers.iter().map(|a| error_key(a.quote_error)).collect(), &v.errors)?,
+        Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
+        dict16(answers.iter().map(|a| error_key(a.error)).collect(), &v.errors)?,
+        Arc::new(message.finish()),
+        Arc::new(BooleanArray::new(BooleanBuffer::from_iter(answers.iter().map(|a| a.current_term)), None)),
+    ];
+    if decide {
+        columns.push(dict8(
+            answers.iter().map(|a| a.route.and_then(|r| i8::try_from(r.severity()).ok())).collect(),
+            &v.routes,
+        )?);
+        let mut reasons = StringBuilder::new();
+        for (a, row) in answers.iter().zip(rows) {
+            match (a.route, out.reasons.get(row)) {
+                (Some(_), Some(r)) => {
+                    let joined: Vec<&str> = r.iter().map(|c| c.as_str()).collect();
+                    reasons.append_value(joined.join(";"));
+                }
+                _ => reasons.append_null(),
+            }
+        }
+        columns.push(Arc::new(reasons.finish()));
+    }
+    Ok(RecordBatch::try_new(schema.clone(), columns)?)
+}
+
+/// The schema of the result columns.
+fn result_schema(v: &Vocabulary, decide: bool) -> SchemaRef {
+    let dict = |k: DataType| DataType::Dictionary(Box::new(k), Box::new(DataType::Utf8));
+    let mut fields = vec![
+        Field::new("status", dict(DataType::Int8), true),
+        Field::new("counts_as_member", DataType::Boolean, true),
+        Field::new("renewal_kind", dict(DataType::Int8), true),
+        Field::new("renewal_plan", dict(DataType::Int32), true),
+        Field::new("renewal_start", DataType::Date32, true),
+        Field::new("renewal_end", DataType::Date32, true),
+        Field::new("renewal_member_since", DataType::Date32, true),
+        Field::new("renewal_refusal", dict(DataType::Int16), true),
+        Field::new("renewal_refused_until", DataType::Date32, true),
+        Field::new("quote_total", DataType::Decimal128(38, i8::try_from(v.scale).unwrap_or(2)), true),
+        Field::new("quote_currency", dict(DataType::Int8), true),
+        Field::new("quote_error", dict(DataType::Int16), true),
+        Field::new("error_code", DataType::Int16, true),
+        Field::new("error_name", dict(DataType::Int16), true),
+        Field::new("error_message", DataType::Utf8, true),
+        Field::new("current_term", DataType::Boolean, false),
+    ];
+    if decide {
+        fields.push(Field::new("route", dict(DataType::Int8), true));
+        fields.push(Field::new("reasons", DataType::Utf8, true));
+    }
+    Arc::new(Schema::new(fields))
+}
+
+/// Assesses a roster given as record batches ([`Engine::assess_roster`]): one batch of result
+/// columns ([`RESULT_COLUMNS`], then [`DECISION_COLUMNS`] with `options.decide`) per input
+/// batch, with its rows, in order.
+///
+/// # Errors
+/// [`Error`]: for the roster as a whole only.
+pub fn assess_batches(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    options: &RosterOptions,
+) -> Result<Vec<RecordBatch>, Error> {
+    let roster = Roster::read(batches)?;
+    let chunks = roster.chunks();
+    if chunks.is_empty() {
+        // No batch at all: the roster still needs its required columns (none are given).
+        Column::require(std::iter::empty())?;
+    }
+    let out = engine.assess_roster(&chunks, options)?;
+    let vocabulary = Vocabulary::new(engine);
+    let schema = result_schema(&vocabulary, options.decide);
+    let mut start = 0;
+    roster
+        .rows
+        .iter()
+        .map(|rows| {
+            let range = start..start + rows;
+            start += rows;
+            result_batch(&vocabulary, &schema, &out, range, options.decide)
+        })
+        .collect()
+}
+
+/// The input batch with the result columns appended; an input column of a result column's name
+/// is replaced.
+///
+/// # Errors
+/// [`Error::Arrow`] when the two batches' row counts differ.
+pub fn with_results(input: &RecordBatch, results: &RecordBatch) -> Result<RecordBatch, Error> {
+    let schema = input.schema();
+    let replaced = |name: &str| results.schema().fields().iter().any(|f| f.name() == name);
+    let mut fields: Vec<Arc<Field>> = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (f, c) in schema.fields().iter().zip(input.columns()) {
+        if !replaced(f.name()) {
+            fields.push(f.clone());
+            columns.push(c.clone());
+        }
+    }
+    for (f, c) in results.schema().fields().iter().zip(results.columns()) {
+        fields.push(f.clone());
+        columns.push(c.clone());
+    }
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+}
+
+/// Every member's renewal quote with its lines ([`Engine::quote_roster_renewals`]), as one long
+/// table: `member_id`, `kind` (the line's kind), `description`, `amount` (`decimal128(38, s)`),
+/// `currency`, one row per line, members in row order, lines in quote order. Members whose
+/// renewal is refused or whose row has a problem have no lines.
+///
+/// # Errors
+/// As [`assess_batches`].
+pub fn renewal_quote_lines(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    options: &RosterOptions,
+) -> Result<RecordBatch, Error> {
+    let roster = Roster::read(batches)?;
+    let chunks = roster.chunks();
+    if chunks.is_empty() {
+        Column::require(std::iter::empty())?;
+    }
+    let quotes = engine.quote_roster_renewals(&chunks, options)?;
+    let vocabulary = Vocabulary::new(engine);
+    let scale = vocabulary.scale;
+    let (mut member, mut kind, mut description, mut currency) =
+        (StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+    let mut amounts: Vec<i128> = Vec::new();
+    for q in &quotes {
+        let Ok(quote) = &q.quote else { continue };
+        for line in &quote.lines {
+            member.append_value(&q.member_id);
+            kind.append_value(line.kind.as_str());
+            description.append_value(&line.description);
+            currency.append_value(line.amount.currency().code());
+            let mut amount = line.amount.amount();
+            amount.rescale(scale);
+            amounts.push(amount.mantissa());
+        }
+    }
+    let schema = Schema::new(vec![
+        Field::new("member_id", DataType::Utf8, false),
+        Field::new("kind", DataType::Utf8, false),
+        Field::new("description", DataType::Utf8, false),
+        Field::new("amount", DataType::Decimal128(38, i8::try_from(scale).unwrap_or(2)), false),
+        Field::new("currency", DataType::Utf8, false),
+    ]);
+    let amount = Decimal128Array::from(amounts).with_precision_and_scale(38, i8::try_from(scale).unwrap_or(2))?;
+    Ok(RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            Arc::new(member.finish()),
+            Arc::new(kind.finish()),
+            Arc::new(description.finish()),
+            Arc::new(amount),
+            Arc::new(currency.finish()),
+        ],
+    )?)
+}

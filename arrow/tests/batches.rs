@@ -1,0 +1,122 @@
+//! The Arrow conversion against the single call: every row's result columns are what
+//! `Engine::assess` gives the row's member.
+
+use std::sync::Arc;
+
+use amscore::{Engine, Membership, Term};
+use amscore_arrow::{assess_batches, renewal_quote_lines, with_results, Error, RosterOptions};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Int8Type};
+use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray, StringViewArray};
+use arrow_schema::{DataType, Field, Schema};
+use time::macros::date;
+use time::Date;
+
+fn day(d: Date) -> i32 {
+    d.to_julian_day() - amscore::kernel::EPOCH_JULIAN_DAY
+}
+
+fn batch(ids: &[&str], plans: &[&str], since: &[Option<Date>], start: &[Date], end: &[Option<Date>]) -> RecordBatch {
+    let schema = Schema::new(vec![
+        Field::new("member_id", DataType::Utf8View, false),
+        Field::new("plan", DataType::Utf8, false),
+        Field::new("member_since", DataType::Date32, true),
+        Field::new("term_start", DataType::Date32, false),
+        Field::new("term_end", DataType::Date32, true),
+    ]);
+    let dates = |d: Vec<Option<i32>>| -> ArrayRef { Arc::new(Date32Array::from(d)) };
+    RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            Arc::new(StringViewArray::from(ids.to_vec())),
+            Arc::new(StringArray::from(plans.to_vec())),
+            dates(since.iter().map(|d| d.map(day)).collect()),
+            dates(start.iter().map(|d| Some(day(*d))).collect()),
+            dates(end.iter().map(|d| d.map(day)).collect()),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn options(threads: usize) -> RosterOptions {
+    RosterOptions { date: date!(2026 - 01 - 20), terms: 1, decide: true, threads }
+}
+
+#[test]
+fn every_row_is_the_single_call_s_answer_across_batches() {
+    let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+    let first = batch(
+        &["M-1", "M-2", "M-3"],
+        &["individual", "individual", "platinum"],
+        &[Some(date!(2020 - 01 - 15)), Some(date!(2019 - 05 - 01)), Some(date!(2020 - 01 - 01))],
+        &[date!(2025 - 01 - 15), date!(2024 - 05 - 01), date!(2025 - 01 - 01)],
+        &[Some(date!(2026 - 01 - 14)), Some(date!(2025 - 04 - 30)), Some(date!(2025 - 12 - 31))],
+    );
+    // M-2's later term is in the second batch: it wins, on both of M-2's rows.
+    let second = batch(
+        &["M-2", "M-4"],
+        &["individual", "retired"],
+        &[Some(date!(2019 - 05 - 01)), None],
+        &[date!(2025 - 05 - 01), date!(2025 - 06 - 01)],
+        &[Some(date!(2026 - 04 - 30)), Some(date!(2026 - 05 - 31))],
+    );
+    let batches = [first.clone(), second.clone()];
+    let serial = assess_batches(&engine, &batches, &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let parallel = assess_batches(&engine, &batches, &options(2)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(serial, parallel);
+    assert_eq!(serial.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(), [3, 2]);
+    let status = |b: &RecordBatch, row: usize| {
+        let d = b.column_by_name("status").map(|c| c.as_dictionary::<Int8Type>().clone());
+        d.and_then(|d| d.keys().is_valid(row).then(|| amscore::Status::ALL[d.keys().value(row) as usize]))
+    };
+    let single = |plan: &str, since: Date, start: Date, end: Date| {
+        let m = Membership {
+            member_id: "M".into(),
+            plan: plan.into(),
+            member_since: since,
+            term: Term::new(start, Some(end)).unwrap_or_else(|e| panic!("{e}")),
+            pending: false,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+        };
+        engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let m1 = single("individual", date!(2020 - 01 - 15), date!(2025 - 01 - 15), date!(2026 - 01 - 14));
+    assert_eq!(status(&serial[0], 0), Some(m1.status.status));
+    let m2 = single("individual", date!(2019 - 05 - 01), date!(2025 - 05 - 01), date!(2026 - 04 - 30));
+    assert_eq!(status(&serial[0], 1), Some(m2.status.status));
+    assert_eq!(status(&serial[1], 0), Some(m2.status.status));
+    let current = |b: &RecordBatch, row: usize| b.column_by_name("current_term").map(|c| c.as_boolean().value(row));
+    assert_eq!((current(&serial[0], 1), current(&serial[1], 0)), (Some(false), Some(true)));
+    let refused_until =
+        serial[1].column_by_name("renewal_refused_until").map(|c| c.as_primitive::<Date32Type>().clone());
+    let until = m2.refused_until().map(day);
+    assert_eq!(refused_until.map(|c| c.is_valid(0).then(|| c.value(0))), Some(until));
+    // Unknown plan, and a missing member_since: errors in their own rows.
+    assert_eq!(status(&serial[0], 2), None);
+    let message = |b: &RecordBatch, row: usize| {
+        b.column_by_name("error_message").map(|c| c.as_string::<i32>().value(row).to_owned())
+    };
+    assert_eq!(message(&serial[0], 2).as_deref(), Some("plan: unknown plan `platinum`"));
+    assert_eq!(message(&serial[1], 1).as_deref(), Some("member_since: a value is required"));
+    let joined = with_results(&second, &serial[1]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(joined.num_columns(), 5 + 18);
+    let lines = renewal_quote_lines(&engine, &batches, &options(0)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(lines.num_rows() >= 2);
+}
+
+#[test]
+fn a_float_amount_is_refused_with_its_column() {
+    let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+    let b = batch(&["M-1"], &["individual"], &[Some(date!(2020 - 01 - 15))], &[date!(2025 - 01 - 15)], &[None]);
+    let mut columns = b.columns().to_vec();
+    columns.push(Arc::new(Float64Array::from(vec![200.0])));
+    let mut fields: Vec<Field> = b.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields.push(Field::new("amount_paid", DataType::Float64, true));
+    let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
+    match assess_batches(&engine, &[b], &options(1)) {
+        Err(Error::UnsupportedType { column, .. }) => assert_eq!(column, "amount_paid"),
+        other => panic!("{other:?}"),
+    }
+}
