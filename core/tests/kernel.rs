@@ -1,0 +1,318 @@
+//! The roster kernel is the single calls, row by row: over generated rosters (members with one
+//! row and with several, rows with problems, facts without a status, unknown plans, nulls), each
+//! row's answer from `Engine::assess_roster` (one thread, several, and the roster split into
+//! chunks) is what `Engine::assess` gives the member the roster loader (`Roster::from_rows`)
+//! builds from the same rows, and a row with problems carries them. (`Engine::assess` is the
+//! gateway's and the other single calls' answer: tests/equivalence.rs.)
+
+use amscore::kernel::{
+    problems_message, Answer, Bools, Dates, MemberColumns, RosterAnswers, RosterOptions, Strings, Text, Validity,
+    EPOCH_JULIAN_DAY,
+};
+use amscore::{Cell, Engine, ErrorCode, ReasonCode, Roster, TermRow};
+use proptest::prelude::*;
+use time::{Date, Duration};
+
+fn engine() -> Engine {
+    Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn day(n: i64) -> Date {
+    time::macros::date!(2020 - 01 - 01) + Duration::days(n)
+}
+
+/// One generated row: text as a roster file would have it, dates as day offsets (`None`: null).
+#[derive(Debug, Clone)]
+struct Row {
+    member: u8,
+    plan: String,
+    since: Option<i64>,
+    start: Option<i64>,
+    length: Option<i64>,
+    pending: Option<bool>,
+    cancelled: Option<i64>,
+    deceased: Option<i64>,
+    hold: String,
+    until: Option<i64>,
+}
+
+fn row() -> impl Strategy<Value = Row> {
+    let mut plans: Vec<String> = engine().rules().plans().iter().map(|p| p.id.to_string()).collect();
+    plans.push("platinum".into());
+    (
+        (0u8..12, proptest::sample::select(plans), proptest::option::weighted(0.97, 0i64..2000)),
+        (0i64..900, 0i64..900, 0u8..20),
+        (proptest::option::of(any::<bool>()), proptest::option::weighted(0.1, 0i64..2500)),
+        proptest::option::weighted(0.05, 0i64..2500),
+        prop_oneof![8 => Just(String::new()), 1 => Just("suspended".to_owned()), 1 => Just("lapsed".to_owned()), 1 => Just("sleeping".to_owned())],
+        proptest::option::weighted(0.5, 0i64..2500),
+    )
+        .prop_map(|((member, plan, since), (later, length, shape), (pending, cancelled), deceased, hold, until)| Row {
+            member,
+            since,
+            start: since.map(|s| s + later),
+            // Mostly a term that agrees with the plan's kind; sometimes none, or one on a lifetime plan.
+            length: match (shape, plan.as_str()) {
+                (0, _) => None,
+                (_, "lifetime") if shape > 2 => None,
+                _ => Some(length),
+            },
+            plan,
+            pending,
+            cancelled,
+            deceased,
+            hold,
+            until,
+        })
+}
+
+/// Text columns in Arrow's layout.
+struct Utf8 {
+    offsets: Vec<i32>,
+    data: Vec<u8>,
+}
+
+impl Utf8 {
+    fn of<'s>(texts: impl Iterator<Item = &'s str>) -> Utf8 {
+        let mut u = Utf8 { offsets: vec![0], data: Vec::new() };
+        for t in texts {
+            u.data.extend_from_slice(t.as_bytes());
+            u.offsets.push(i32::try_from(u.data.len()).unwrap_or(i32::MAX));
+        }
+        u
+    }
+    fn text(&self) -> Text<'_> {
+        Text::Plain { values: Strings::Utf8 { offsets: &self.offsets, data: &self.data }, valid: None }
+    }
+}
+
+/// A date column with its validity bitmap.
+struct Days {
+    days: Vec<i32>,
+    valid: Vec<u8>,
+}
+
+impl Days {
+    fn of(dates: impl Iterator<Item = Option<Date>>) -> Days {
+        let mut d = Days { days: Vec::new(), valid: Vec::new() };
+        for (i, date) in dates.enumerate() {
+            if i % 8 == 0 {
+                d.valid.push(0);
+            }
+            d.days.push(date.map_or(0, |x| x.to_julian_day() - EPOCH_JULIAN_DAY));
+            if date.is_some() {
+                if let Some(b) = d.valid.last_mut() {
+                    *b |= 1 << (i % 8);
+                }
+            }
+        }
+        d
+    }
+    fn dates(&self) -> Dates<'_> {
+        Dates::Days { days: &self.days, valid: Some(Validity::new(&self.valid, 0)) }
+    }
+}
+
+struct Table {
+    ids: Utf8,
+    plans: Utf8,
+    holds: Utf8,
+    since: Days,
+    start: Days,
+    end: Days,
+    cancelled: Days,
+    deceased: Days,
+    until: Days,
+    pending: Vec<u8>,
+    pending_valid: Vec<u8>,
+    rows: usize,
+}
+
+fn ids(rows: &[Row]) -> Vec<String> {
+    rows.iter().map(|r| format!("M-{}", r.member)).collect()
+}
+
+fn end_of(r: &Row) -> Option<Date> {
+    r.start.zip(r.length).map(|(s, l)| day(s + l))
+}
+
+impl Table {
+    fn of(rows: &[Row]) -> Table {
+        let mut pending = Vec::new();
+        let mut pending_valid = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            if i % 8 == 0 {
+                pending.push(0);
+                pending_valid.push(0);
+            }
+            if let (Some(p), Some(v), Some(x)) = (r.pending, pending_valid.last_mut(), pending.last_mut()) {
+                *v |= 1 << (i % 8);
+                *x |= u8::from(p) << (i % 8);
+            }
+        }
+        let ids = ids(rows);
+        Table {
+            ids: Utf8::of(ids.iter().map(String::as_str)),
+            plans: Utf8::of(rows.iter().map(|r| r.plan.as_str())),
+            holds: Utf8::of(rows.iter().map(|r| r.hold.as_str())),
+            since: Days::of(rows.iter().map(|r| r.since.map(day))),
+            start: Days::of(rows.iter().map(|r| r.start.map(day))),
+            end: Days::of(rows.iter().map(end_of)),
+            cancelled: Days::of(rows.iter().map(|r| r.cancelled.map(day))),
+            deceased: Days::of(rows.iter().map(|r| r.deceased.map(day))),
+            until: Days::of(rows.iter().map(|r| r.until.filter(|_| !r.hold.is_empty()).map(day))),
+            pending,
+            pending_valid,
+            rows: rows.len(),
+        }
+    }
+
+    fn columns(&self) -> MemberColumns<'_> {
+        MemberColumns {
+            rows: self.rows,
+            member_id: self.ids.text(),
+            plan: self.plans.text(),
+            member_since: self.since.dates(),
+            term_start: self.start.dates(),
+            term_end: self.end.dates(),
+            pending: Bools::Bits {
+                values: Validity::new(&self.pending, 0),
+                rows: self.rows,
+                valid: Some(Validity::new(&self.pending_valid, 0)),
+            },
+            cancelled_on: self.cancelled.dates(),
+            deceased_on: self.deceased.dates(),
+            override_status: self.holds.text(),
+            override_until: self.until.dates(),
+            ..MemberColumns::default()
+        }
+    }
+}
+
+/// What the roster loader and the single call say of every row.
+type Expected = (Vec<Answer>, Vec<(usize, String)>, Vec<Vec<ReasonCode>>);
+
+fn expected(engine: &Engine, rows: &[Row], options: &RosterOptions) -> Expected {
+    let ids = ids(rows);
+    let cell = |d: Option<Date>| d.map_or(Cell::Empty, Cell::Value);
+    let term_rows = rows.iter().zip(&ids).map(|(r, id)| TermRow {
+        member_id: id,
+        plan: &r.plan,
+        member_since: cell(r.since.map(day)),
+        term_start: cell(r.start.map(day)),
+        term_end: cell(end_of(r)),
+        pending: r.pending.map_or(Cell::Empty, Cell::Value),
+        cancelled_on: cell(r.cancelled.map(day)),
+        deceased_on: cell(r.deceased.map(day)),
+        override_status: &r.hold,
+        override_until: cell(r.until.filter(|_| !r.hold.is_empty()).map(day)),
+        ..TermRow::default()
+    });
+    let roster = Roster::from_rows(engine.rules(), term_rows);
+    let mut answers = vec![Answer::default(); rows.len()];
+    let mut messages = Vec::new();
+    let mut reasons = if options.decide { vec![Vec::new(); rows.len()] } else { Vec::new() };
+    for member in &roster.members {
+        let a = engine.assess(&member.membership, options.date, options.terms, options.decide);
+        let mut answer = Answer::default();
+        let mut message = None;
+        match &a {
+            Ok(a) => {
+                answer.status = Some(a.status.status);
+                answer.counts_as_member = a.status.counts_as_member;
+                match &a.renewal {
+                    Ok(r) => {
+                        answer.renewal_kind = Some(r.kind);
+                        answer.renewal_plan =
+                            engine.rules().plan_index(r.plan.as_str()).and_then(|i| u32::try_from(i).ok());
+                        answer.renewal_start = Some(r.term.start);
+                        answer.renewal_end = r.term.end;
+                        answer.renewal_member_since = Some(r.member_since);
+                    }
+                    Err(e) => answer.refusal = Some(e.code()),
+                }
+                answer.refused_until = a.refused_until();
+                match &a.quote_total {
+                    Ok(t) => {
+                        answer.quote_total = t.to_minor_units().ok();
+                        answer.quote_currency = Some(t.currency());
+                    }
+                    Err(e) if a.renewal.is_ok() => answer.quote_error = Some(e.code()),
+                    Err(_) => {}
+                }
+                if let Some(Ok(d)) = &a.decision {
+                    answer.route = Some(d.route);
+                    for row in member.terms.iter().filter_map(|t| t.row) {
+                        reasons[row] = d.reasons.iter().map(|r| r.code).collect();
+                    }
+                }
+            }
+            Err(e) => {
+                answer.error = Some(e.code());
+                message = Some(e.to_string());
+            }
+        }
+        for row in member.terms.iter().filter_map(|t| t.row) {
+            answers[row] = Answer { current_term: member.row() == Some(row), ..answer };
+            if let Some(m) = &message {
+                messages.push((row, m.clone()));
+            }
+        }
+    }
+    for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
+        answers[problems[0].row] = Answer { error: Some(problems[0].code), ..Answer::default() };
+        messages.push((problems[0].row, problems_message(problems)));
+    }
+    messages.sort();
+    (answers, messages, reasons)
+}
+
+fn messages(out: &RosterAnswers) -> Vec<(usize, String)> {
+    out.messages.iter().map(|m| (m.row, m.message.clone())).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Invariant: the kernel's answer for every row is the single call's for that row's member,
+    /// whatever the threads, and the roster in chunks answers like the roster whole.
+    #[test]
+    fn invariant_the_kernel_is_the_single_calls_row_by_row(
+        rows in proptest::collection::vec(row(), 0..40),
+        date in 0i64..2600,
+        decide in any::<bool>(),
+        cut in 0usize..40,
+    ) {
+        let engine = engine();
+        let options = RosterOptions { date: day(date), terms: 1, decide, threads: 1 };
+        let table = Table::of(&rows);
+        let out = engine.assess_roster(&[table.columns()], &options).unwrap_or_else(|e| panic!("{e}"));
+        let (answers, expected_messages, reasons) = expected(&engine, &rows, &options);
+        prop_assert_eq!(&out.answers, &answers);
+        prop_assert_eq!(messages(&out), expected_messages);
+        prop_assert_eq!(&out.reasons, &reasons);
+        let many = engine.assess_roster(&[table.columns()], &RosterOptions { threads: 3, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&many, &out);
+        // The same rows in two chunks.
+        let cut = cut.min(rows.len());
+        let (a, b) = (Table::of(&rows[..cut]), Table::of(&rows[cut..]));
+        let chunked = engine.assess_roster(&[a.columns(), b.columns()], &RosterOptions { threads: 0, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&chunked, &out);
+    }
+}
+
+#[test]
+fn a_missing_required_column_and_a_short_column_are_the_roster_s_errors() {
+    let engine = engine();
+    let options = RosterOptions { date: day(100), terms: 1, decide: false, threads: 1 };
+    let rows: Vec<Row> = Vec::new();
+    let table = Table::of(&rows);
+    let mut c = table.columns();
+    c.term_end = Dates::Absent;
+    let e = engine.assess_roster(&[c], &options).map(|_| ()).unwrap_err();
+    assert_eq!(e.to_string(), "missing column `term_end`");
+    let mut c = table.columns();
+    c.rows = 1;
+    let e = engine.assess_roster(&[c], &options).map(|_| ()).unwrap_err();
+    assert_eq!(e.to_string(), "column `member_id` has 0 values for 1 rows");
+}
