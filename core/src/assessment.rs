@@ -8,6 +8,7 @@ use crate::decision::{Decider, Decision};
 use crate::error::Error;
 use crate::money::Money;
 use crate::plan::Plan;
+use crate::quote::{PriceKey, Prices};
 use crate::renewal::{RenewalError, RenewalTerm};
 use crate::request::{Action, MemberFacts, SelfServiceRequest};
 use crate::rules::{RenewalPath, Rulebook};
@@ -84,7 +85,7 @@ impl<'a> Decider<'a> {
         decide: bool,
     ) -> Result<Assessment, Error> {
         let plan = self.rules.plan(&membership.plan)?;
-        let a = self.assess_facts(plan, &membership.facts(), date, terms)?;
+        let a = self.assess_facts(plan, &membership.facts(), date, terms, &mut Prices::default())?;
         let renewal = a.renewal.map(|r| r.to_term());
         let quote_total = match (a.quote_total, &renewal) {
             (Some(total), _) => total,
@@ -116,7 +117,9 @@ impl<'a> Decider<'a> {
     }
 
     /// The status, the renewal and the renewal quote's total of facts on `plan` (already looked
-    /// up) on `date`: the one computation behind [`Decider::assess`] and the roster kernel.
+    /// up) on `date`: the one computation behind [`Decider::assess`] and the roster kernel. The
+    /// renewal's total comes from `prices` when a renewal priced the same way has been (the
+    /// kernel keeps one per chunk of rows; a single call, an empty one).
     ///
     /// # Errors
     /// The errors of the status.
@@ -126,11 +129,12 @@ impl<'a> Decider<'a> {
         facts: &Facts,
         date: Date,
         terms: u32,
+        prices: &mut Prices<'a>,
     ) -> Result<Assessed<'a>, Error> {
         let rules: &'a Rulebook = self.rules;
         let status = rules.standing_on(plan, facts, date)?;
         let renewal = rules.renewal_path(plan, facts, date, terms, Some(status.flags));
-        let quote_total = renewal.as_ref().ok().map(|r| self.quoter.renewal_total(plan, r, date, terms));
+        let quote_total = renewal.as_ref().ok().map(|r| prices.total(&self.quoter, PriceKey::of(plan, r), date, terms));
         Ok(Assessed { status, renewal, quote_total })
     }
 }

@@ -32,6 +32,7 @@ use crate::decision::{Decider, ReasonCode, Route};
 use crate::error::Error;
 use crate::money::Currency;
 use crate::plan::Plan;
+use crate::quote::Prices;
 use crate::renewal::RenewalError;
 use crate::roster::Roster;
 use crate::roster_error::RosterError;
@@ -124,6 +125,31 @@ impl<'a> Strings<'a> {
         self.len() == 0
     }
 
+    /// All the strings' bytes as one text, when they are UTF-8 (checked once per column: a
+    /// row's string is then a slice of it, its boundaries checked, not its bytes again).
+    fn whole(&self) -> Option<&'a str> {
+        let data = match self {
+            Strings::Utf8 { data, .. } | Strings::LargeUtf8 { data, .. } => *data,
+        };
+        std::str::from_utf8(data).ok()
+    }
+
+    /// [`Strings::get`] with the text [`Strings::whole`] read.
+    fn get_in(&self, whole: Option<&'a str>, i: usize) -> &'a str {
+        let Some(whole) = whole else { return self.get(i) };
+        let range = match self {
+            Strings::Utf8 { offsets, .. } => {
+                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
+                at(i).zip(at(i + 1))
+            }
+            Strings::LargeUtf8 { offsets, .. } => {
+                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
+                at(i).zip(at(i + 1))
+            }
+        };
+        range.and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
+    }
+
     /// The `i`-th string; bytes that are not UTF-8 (or offsets out of bounds) read as text every
     /// grammar refuses, so that the row gets the problem.
     fn get(&self, i: usize) -> &'a str {
@@ -179,16 +205,29 @@ impl<'a> Text<'a> {
 
     /// Row `i`'s text: empty for null or an absent column.
     fn get(&self, i: usize) -> &'a str {
+        self.get_in(None, i)
+    }
+
+    /// The column's strings' bytes as one text, when they are UTF-8 ([`Strings::whole`]).
+    fn whole(&self) -> Option<&'a str> {
+        match self {
+            Text::Absent => None,
+            Text::Plain { values, .. } | Text::Dictionary { values, .. } => values.whole(),
+        }
+    }
+
+    /// [`Text::get`] with the text [`Text::whole`] read.
+    fn get_in(&self, whole: Option<&'a str>, i: usize) -> &'a str {
         match self {
             Text::Absent => "",
             Text::Plain { values, valid } => {
                 if self::valid(valid.as_ref(), i) {
-                    values.get(i)
+                    values.get_in(whole, i)
                 } else {
                     ""
                 }
             }
-            Text::Dictionary { values, .. } => self.key(i).map_or("", |k| values.get(k)),
+            Text::Dictionary { values, .. } => self.key(i).map_or("", |k| values.get_in(whole, k)),
         }
     }
 
@@ -616,6 +655,9 @@ pub fn problems_message(problems: &[RowError]) -> String {
 /// The columns' text read once per dictionary value, shared by every chunk.
 struct Prepared<'a> {
     c: &'a MemberColumns<'a>,
+    /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
+    /// currency, organization.
+    whole: [Option<&'a str>; 5],
     member_since: Vec<Cell<'a, Date>>,
     term_start: Vec<Cell<'a, Date>>,
     term_end: Vec<Cell<'a, Date>>,
@@ -632,6 +674,13 @@ impl<'a> Prepared<'a> {
     fn new(c: &'a MemberColumns<'a>) -> Prepared<'a> {
         Prepared {
             c,
+            whole: [
+                c.member_id.whole(),
+                c.plan.whole(),
+                c.override_status.whole(),
+                c.currency.whole(),
+                c.organization.whole(),
+            ],
             member_since: c.member_since.cells(),
             term_start: c.term_start.cells(),
             term_end: c.term_end.cells(),
@@ -649,21 +698,21 @@ impl<'a> Prepared<'a> {
     fn row(&self, i: usize) -> TermRow<'a> {
         let c = self.c;
         TermRow {
-            member_id: c.member_id.get(i),
-            plan: c.plan.get(i),
+            member_id: c.member_id.get_in(self.whole[0], i),
+            plan: c.plan.get_in(self.whole[1], i),
             member_since: c.member_since.cell(&self.member_since, i),
             term_start: c.term_start.cell(&self.term_start, i),
             term_end: c.term_end.cell(&self.term_end, i),
             pending: c.pending.cell(&self.pending, i),
             cancelled_on: c.cancelled_on.cell(&self.cancelled_on, i),
             deceased_on: c.deceased_on.cell(&self.deceased_on, i),
-            override_status: c.override_status.get(i),
+            override_status: c.override_status.get_in(self.whole[2], i),
             override_until: c.override_until.cell(&self.override_until, i),
             amount_paid: c.amount_paid.cell(&self.amount_paid, i),
-            currency: c.currency.get(i),
+            currency: c.currency.get_in(self.whole[3], i),
             auto_renew: c.auto_renew.cell(&self.auto_renew, i),
             balance_due: c.balance_due.cell(&self.balance_due, i),
-            organization: c.organization.get(i),
+            organization: c.organization.get_in(self.whole[4], i),
             attributes: Vec::new(),
         }
     }
@@ -677,7 +726,7 @@ struct ChunkExtras {
     reasons: Vec<(usize, Vec<ReasonCode>)>,
 }
 
-impl Decider<'_> {
+impl<'a> Decider<'a> {
     /// Assesses every member of a roster given as columns (see the [module](self)).
     ///
     /// # Errors
@@ -752,6 +801,7 @@ impl Decider<'_> {
         options: &RosterOptions,
     ) -> ChunkExtras {
         let mut extras = ChunkExtras::default();
+        let mut prices = Prices::default();
         for (k, answer) in out.iter_mut().enumerate() {
             let local = start + k;
             let i = first_row + local;
@@ -763,7 +813,12 @@ impl Decider<'_> {
                 Ok(r) => {
                     let facts = r.facts();
                     let error;
-                    (*answer, error) = self.answer(r.plan, &facts, options);
+                    // The rule book's plan, borrowed for as long as the rule book (not the row).
+                    let plan = self.rules.index_of(r.plan).and_then(|i| self.rules.plans().get(i));
+                    (*answer, error) = match plan {
+                        Some(plan) => self.answer(plan, &facts, options, &mut prices),
+                        None => (Answer::default(), None),
+                    };
                     answer.current_term = true;
                     if let Some(e) = error {
                         extras.messages.push(RowMessage { row: i, message: e.to_string() });
@@ -794,9 +849,15 @@ impl Decider<'_> {
     /// One member's answer from facts on a plan: [`Decider::assess_facts`], written into the
     /// answer without copying anything out of the rule book; with the error when the facts have
     /// no status (its code is the answer's error).
-    fn answer(&self, plan: &Plan, facts: &Facts, options: &RosterOptions) -> (Answer, Option<Error>) {
+    fn answer(
+        &self,
+        plan: &'a Plan,
+        facts: &Facts,
+        options: &RosterOptions,
+        prices: &mut Prices<'a>,
+    ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
-        let a = match self.assess_facts(plan, facts, options.date, options.terms) {
+        let a = match self.assess_facts(plan, facts, options.date, options.terms, prices) {
             Ok(a) => a,
             Err(e) => {
                 answer.error = Some(e.code());
@@ -865,10 +926,11 @@ impl Decider<'_> {
         let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
         rows.sort_unstable();
         let roster = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, p.row(*i))));
+        let mut prices = Prices::default();
         for member in &roster.members {
             let m = &member.membership;
             let (mut answer, message) = match self.rules.plan(&m.plan) {
-                Ok(plan) => self.answer(plan, &m.facts(), options),
+                Ok(plan) => self.answer(plan, &m.facts(), options, &mut prices),
                 Err(e) => (Answer { error: Some(e.code()), ..Answer::default() }, Some(e.into())),
             };
             let message = message.map(|e: Error| e.to_string());
@@ -1028,27 +1090,32 @@ impl<'a> Chunks<'_, 'a> {
     }
 }
 
-/// Finds the rows whose member id another row has (by hash): a parallel sort of the ids' hashes.
+/// Finds the rows whose member id another row has (by hash): the ids' hashes, a parallel sort of
+/// them, and a pass over the rows only when some hash repeats.
 fn shared_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
-    let mut hashes: Vec<(u64, usize)> = Vec::with_capacity(roster.rows());
-    for (p, start) in roster.prepared.iter().zip(&roster.starts) {
-        let ids = &p.c.member_id;
-        let hash_of = |i: usize| (id_hash(ids.get(i)), start + i);
+    let mut hashes: Vec<u64> = Vec::with_capacity(roster.rows());
+    for p in roster.prepared {
+        let (ids, whole) = (&p.c.member_id, p.whole[0]);
+        let hash_of = |i: usize| id_hash(ids.get_in(whole, i));
         if parallel {
             hashes.par_extend((0..p.c.rows).into_par_iter().map(hash_of));
         } else {
             hashes.extend((0..p.c.rows).map(hash_of));
         }
     }
+    let mut sorted = hashes.clone();
     if parallel {
-        hashes.par_sort_unstable();
+        sorted.par_sort_unstable();
     } else {
-        hashes.sort_unstable();
+        sorted.sort_unstable();
     }
-    let mut rows = FxHashSet::default();
-    for w in hashes.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        rows.extend(w.iter().map(|(_, i)| *i));
-    }
+    let repeated: FxHashSet<u64> = sorted.chunk_by(|a, b| a == b).filter(|g| g.len() > 1).map(|g| g[0]).collect();
+    drop(sorted);
+    let rows = if repeated.is_empty() {
+        FxHashSet::default()
+    } else {
+        hashes.iter().enumerate().filter(|(_, h)| repeated.contains(h)).map(|(i, _)| i).collect()
+    };
     Shared { rows }
 }
 

@@ -136,13 +136,15 @@ fn shift_month(year: i32, month: Month, months: i64) -> Option<(i32, Month)> {
 /// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
 pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
     let err = || out_of_range(format_args!("{date} + {months} months"));
-    let (year, month) = shift_month(date.year(), date.month(), months).ok_or_else(err)?;
+    // One conversion to the calendar (`year()`, `month()` and `day()` each convert again).
+    let (year, month, day) = date.to_calendar_date();
+    let (year, month) = shift_month(year, month, months).ok_or_else(err)?;
     let last = days_in_month(year, month);
     match rule {
-        MonthEndRule::Clamp => Date::from_calendar_date(year, month, date.day().min(last)).map_err(|_| err()),
+        MonthEndRule::Clamp => Date::from_calendar_date(year, month, day.min(last)).map_err(|_| err()),
         MonthEndRule::Overflow => {
             let first = Date::from_calendar_date(year, month, 1).map_err(|_| err())?;
-            first.checked_add(Duration::days(i64::from(date.day()) - 1)).ok_or_else(err)
+            first.checked_add(Duration::days(i64::from(day) - 1)).ok_or_else(err)
         }
     }
 }
@@ -159,9 +161,10 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
 /// ```
 pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
     let err = || out_of_range(format_args!("{date} + {days} days"));
-    // `Duration::days` panics past ±1.07e14 days; no date is that far from another anyway.
-    let seconds = days.checked_mul(86_400).ok_or_else(err)?;
-    date.checked_add(Duration::seconds(seconds)).ok_or_else(err)
+    // By Julian day number: no duration, no overflow (a date is within ±3.7 million days of any
+    // other, a Julian day an i32).
+    let julian = i64::from(date.to_julian_day()).checked_add(days).ok_or_else(err)?;
+    i32::try_from(julian).ok().and_then(|j| Date::from_julian_day(j).ok()).ok_or_else(err)
 }
 
 /// The unit of a [`Length`].

@@ -55,9 +55,40 @@ pub(crate) struct RenewalCheck<'a> {
     /// The current term's last day.
     pub(crate) end: Date,
     /// What stands in the way, in the order [`Rulebook::renewal_term`] reports them.
-    pub(crate) obstacles: Vec<RenewalError>,
+    pub(crate) obstacles: Obstacles,
     /// The renewal, when there is no obstacle.
     pub(crate) renewal: Option<RenewalPath<'a>>,
+}
+
+/// The obstacles to a renewal, in the order found, held in place (there are at most five: the
+/// status, the term count, the window, a rejoin on a renewal-only plan, a back-date), so that
+/// checking a renewal allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Obstacles {
+    items: [Option<RenewalError>; 5],
+}
+
+impl Obstacles {
+    fn push(&mut self, e: RenewalError) {
+        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(e);
+        }
+    }
+
+    /// Whether nothing stands in the way.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items[0].is_none()
+    }
+
+    /// The obstacles, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &RenewalError> {
+        self.items.iter().map_while(Option::as_ref)
+    }
+
+    fn into_first(self) -> Option<RenewalError> {
+        let [first, ..] = self.items;
+        first
+    }
 }
 
 /// A renewal that nothing stands in the way of, borrowing its plan from the rule book: the
@@ -90,7 +121,7 @@ impl RenewalPath<'_> {
 impl<'a> RenewalCheck<'a> {
     /// The renewal, or the first obstacle.
     pub(crate) fn first(self) -> Result<RenewalPath<'a>, RenewalError> {
-        match (self.renewal, self.obstacles.into_iter().next()) {
+        match (self.renewal, self.obstacles.into_first()) {
             (Some(renewal), None) => Ok(renewal),
             (_, Some(obstacle)) => Err(obstacle),
             // Not reached: `renewal_check` leaves `renewal` empty only after recording an
@@ -275,7 +306,8 @@ impl Rulebook {
         status: StatusFlags,
     ) -> Result<RenewalCheck<'a>, Error> {
         let Some(end) = membership.term.end else {
-            let obstacles = vec![RenewalError::LifetimeNotRenewable];
+            let mut obstacles = Obstacles::default();
+            obstacles.push(RenewalError::LifetimeNotRenewable);
             return Ok(RenewalCheck {
                 kind: None,
                 next_plan: plan,
@@ -284,7 +316,7 @@ impl Rulebook {
                 renewal: None,
             });
         };
-        let mut obstacles = Vec::new();
+        let mut obstacles = Obstacles::default();
         let kind = renewal_kind(&status).map_err(|e| obstacles.push(e)).ok();
         let next_plan = match (&plan.renew_to, kind) {
             (Some(to), Some(RenewalKind::Extend | RenewalKind::Reinstate) | None) => self.plan(to)?,

@@ -300,7 +300,11 @@ pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Resu
 /// # Errors
 /// A date out of range.
 pub(crate) fn reinstatement_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
-    let grace = grace_end(plan, term_end, rule)?;
+    reinstatement_end_after(plan, grace_end(plan, term_end, rule)?, rule)
+}
+
+/// [`reinstatement_end`] from the last day of grace.
+fn reinstatement_end_after(plan: &Plan, grace: Date, rule: MonthEndRule) -> Result<Date, DateError> {
     match plan.windows.reinstatement {
         Some(r) => Offset::from(r).apply(grace, rule),
         None => Ok(grace),
@@ -446,17 +450,35 @@ impl Standing<'_> {
 /// The dates the status rules are measured from, for one membership on one plan. The grace and
 /// reinstatement ends are worked out only when a rule asks for them (month arithmetic is the
 /// costliest step of a status; see benches/README.md).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct EventDates<'a> {
     join: Date,
     term_start: Date,
     term_end: Option<Date>,
     plan: &'a Plan,
+    /// The last day of grace, once worked out (the `grace` and `lapsed` rows both ask).
+    grace: std::cell::Cell<Option<Date>>,
 }
 
 impl<'a> EventDates<'a> {
     pub(crate) fn new(m: &Facts, plan: &'a Plan) -> EventDates<'a> {
-        EventDates { join: m.member_since, term_start: m.term.start, term_end: m.term.end, plan }
+        EventDates {
+            join: m.member_since,
+            term_start: m.term.start,
+            term_end: m.term.end,
+            plan,
+            grace: std::cell::Cell::new(None),
+        }
+    }
+
+    /// The last day of grace after a term ending on `end`, worked out once.
+    fn grace_end(&self, end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
+        if let Some(g) = self.grace.get() {
+            return Ok(g);
+        }
+        let g = grace_end(self.plan, end, rule)?;
+        self.grace.set(Some(g));
+        Ok(g)
     }
 
     /// The date of a boundary, or `None` if its event never happens.
@@ -465,8 +487,11 @@ impl<'a> EventDates<'a> {
             Event::Join => Some(self.join),
             Event::TermStart => Some(self.term_start),
             Event::TermEnd => self.term_end,
-            Event::GraceEnd => self.term_end.map(|end| grace_end(self.plan, end, rule)).transpose()?,
-            Event::ReinstatementEnd => self.term_end.map(|end| reinstatement_end(self.plan, end, rule)).transpose()?,
+            Event::GraceEnd => self.term_end.map(|end| self.grace_end(end, rule)).transpose()?,
+            Event::ReinstatementEnd => self
+                .term_end
+                .map(|end| reinstatement_end_after(self.plan, self.grace_end(end, rule)?, rule))
+                .transpose()?,
         };
         base.map(|d| b.offset.apply(d, rule)).transpose()
     }

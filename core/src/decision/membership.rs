@@ -68,7 +68,7 @@ impl Decider<'_> {
         let check = self.rules.renewal_check(plan, &membership.facts(), ctx.date, terms, m.status.flags())?;
         let end = check.end;
         // Before the window opens, whatever else holds the renewal (a staff hold, say).
-        for obstacle in &check.obstacles {
+        for obstacle in check.obstacles.iter() {
             if let (RenewalError::WindowNotOpen { opens_on }, false) = (obstacle, reinstate_only) {
                 ctx.add_until(
                     ReasonCode::RenewalWindowNotOpen,
@@ -105,7 +105,7 @@ impl Decider<'_> {
             Some(RenewalKind::Extend | RenewalKind::Reinstate) | None => {}
         }
         let next_plan = check.next_plan;
-        for obstacle in &check.obstacles {
+        for obstacle in check.obstacles.iter() {
             match obstacle {
                 RenewalError::InvalidTermCount { .. } => ctx.term_count_invalid(next_plan, terms),
                 RenewalError::BackdateTooShort { end: new_end, .. } => ctx.add(

@@ -69,6 +69,7 @@ pub(crate) use error::QUOTE_ERRORS;
 pub use inputs::{Cancellation, PlanChange, SeatChange};
 pub use instalments::{allocate, split_even, Remainder};
 pub use lines::{LineKind, Quote, QuoteKind, QuoteLine};
+pub(crate) use renewal::{PriceKey, Prices};
 pub use settings::{CancelAt, DowngradeTiming, MultiTermDiscount, NegativeNet, QuoteSettings, RefundPolicy};
 
 use pricing::Pricing;

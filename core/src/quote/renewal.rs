@@ -12,6 +12,7 @@ use crate::plan::Plan;
 use crate::renewal::ReinstatementStart;
 use crate::rules::RenewalPath;
 use crate::status::{Membership, RenewalKind, Status, StatusFlags};
+use crate::term::Term;
 
 impl Quoter<'_> {
     /// [`Engine::quote_renewal`](crate::Engine::quote_renewal), with the membership's status on
@@ -43,7 +44,7 @@ impl Quoter<'_> {
                 total,
             });
         }
-        self.renewal_lines(plan, &r, date, terms, seats, &mut lines)?;
+        self.renewal_lines(PriceKey::of(plan, &r), Some(r.term), date, terms, seats, &mut lines)?;
         let total = lines.sum(r.plan.prices.currency)?;
         let kind = if r.kind == RenewalKind::Reinstate { QuoteKind::Reinstatement } else { QuoteKind::Renewal };
         Ok(Quote {
@@ -58,37 +59,33 @@ impl Quoter<'_> {
         })
     }
 
-    /// The total of the quote for the renewal `r` of a membership of `plan` on `date` (no seats),
-    /// without writing its lines: what [`Quoter::quote_renewal_given_status`] totals, added up
-    /// line by line as it would write them.
-    pub(crate) fn renewal_total(
-        &self,
-        plan: &Plan,
-        r: &RenewalPath<'_>,
-        date: Date,
-        terms: u32,
-    ) -> Result<Money, Error> {
+    /// The total of the quote for a renewal priced by `key` on `date` (no seats), without
+    /// writing its lines: what [`Quoter::quote_renewal_given_status`] totals, added up line by
+    /// line as it would write them.
+    pub(crate) fn renewal_total(&self, key: PriceKey<'_>, date: Date, terms: u32) -> Result<Money, Error> {
         let mut total = Total::default();
-        if r.kind == RenewalKind::Rejoin {
-            self.join_lines(plan, date, terms, None, &mut total)?;
-            return total.sum(plan.prices.currency);
+        if key.kind == RenewalKind::Rejoin {
+            self.join_lines(key.plan, date, terms, None, &mut total)?;
+            return total.sum(key.plan.prices.currency);
         }
-        self.renewal_lines(plan, r, date, terms, None, &mut total)?;
-        total.sum(r.plan.prices.currency)
+        self.renewal_lines(key, None, date, terms, None, &mut total)?;
+        total.sum(key.next.prices.currency)
     }
 
     /// The lines of an extension or a reinstatement (a rejoin's are a join's): the dues of the
-    /// new term and its seats, the multi-term discount, the late or reinstatement fee.
+    /// new term and its seats, the multi-term discount, the late or reinstatement fee. The new
+    /// term (`period`) only dates the dues lines.
     fn renewal_lines<S: LineSink>(
         &self,
-        plan: &Plan,
-        r: &RenewalPath<'_>,
+        key: PriceKey<'_>,
+        period: Option<Term>,
         date: Date,
         terms: u32,
         seats: Option<u32>,
         lines: &mut S,
     ) -> Result<(), Error> {
-        let next = r.plan;
+        let (plan, r) = (key.plan, key);
+        let next = key.next;
         let pricing = self.pricing();
         let restart = r.kind == RenewalKind::Reinstate && self.rules.reinstatement() == ReinstatementStart::Restart;
         if restart && next.proration.reinstatements {
@@ -96,11 +93,11 @@ impl Quoter<'_> {
         } else {
             let full = next.prices.renewal_dues().checked_mul(Decimal::from(terms))?.round(pricing.rounding);
             let text = || description(format_args!("{} renewal dues", next.name), terms, None);
-            lines.push(LineKind::Dues, text, full, Some(r.term), None);
+            lines.push(LineKind::Dues, text, full, period, None);
             if let Some((n, per_term)) = seat_extra(next, seats)? {
                 let amount = per_term.checked_mul(Decimal::from(terms))?.round(pricing.rounding);
                 let text = || description(format_args!("{n} extra seats"), terms, None);
-                lines.push(LineKind::Seats, text, amount, Some(r.term), None);
+                lines.push(LineKind::Seats, text, amount, period, None);
             }
         }
         let discount = self.settings.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms);
@@ -122,5 +119,61 @@ impl Quoter<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Everything a renewal's price reads: the member's plan (its fees; a rejoin joins it again),
+/// the plan of the new term, the path and the status before it (the grace late fee). The new
+/// term itself is not among them: it dates the lines, it does not price them. So members whose
+/// renewals share a key pay the same on the same date, and the roster kernel works each total
+/// out once ([`Prices`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PriceKey<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) next: &'a Plan,
+    pub(crate) kind: RenewalKind,
+    pub(crate) status_before: Status,
+}
+
+impl<'a> PriceKey<'a> {
+    /// The key of a renewal of a membership of `plan`.
+    pub(crate) fn of(plan: &'a Plan, r: &RenewalPath<'a>) -> PriceKey<'a> {
+        PriceKey { plan, next: r.plan, kind: r.kind, status_before: r.status_before }
+    }
+
+    fn same(&self, other: &PriceKey<'_>) -> bool {
+        std::ptr::eq(self.plan, other.plan)
+            && std::ptr::eq(self.next, other.next)
+            && self.kind == other.kind
+            && self.status_before == other.status_before
+    }
+}
+
+/// Renewal totals already worked out for one date and term count, by [`PriceKey`]: a roster's
+/// members on the same plan and path pay the same, and the kernel prices each once. A few dozen
+/// keys at most are kept (a policy has few plans); past that, totals are worked out each time.
+#[derive(Debug, Default)]
+pub(crate) struct Prices<'a> {
+    known: Vec<(PriceKey<'a>, Result<Money, Error>)>,
+}
+
+impl<'a> Prices<'a> {
+    /// The total of the renewal priced by `key`, worked out by [`Quoter::renewal_total`] the
+    /// first time.
+    pub(crate) fn total(
+        &mut self,
+        quoter: &Quoter<'_>,
+        key: PriceKey<'a>,
+        date: Date,
+        terms: u32,
+    ) -> Result<Money, Error> {
+        if let Some((_, total)) = self.known.iter().find(|(k, _)| k.same(&key)) {
+            return total.clone();
+        }
+        let total = quoter.renewal_total(key, date, terms);
+        if self.known.len() < 64 {
+            self.known.push((key, total.clone()));
+        }
+        total
     }
 }
