@@ -8,9 +8,10 @@ Compile a policy once into an ``Engine``, then ask it about one member or a whol
     >>> engine.join_term("individual", date(2025, 1, 15))["term"]
     Term(2025-01-15, 2026-01-14)
 
-``Engine.batch`` takes a ``pandas.DataFrame`` or a ``pyarrow.Table`` (columns in
-``amscore.REQUIRED_COLUMNS`` and ``amscore.OPTIONAL_COLUMNS``) and returns the same kind with
-``amscore.RESULT_COLUMNS`` appended. Engines pickle, so the batch maps over Dask or Spark
+``Engine.batch`` takes any Arrow-compatible table (a ``pyarrow.Table``, ``pandas.DataFrame``,
+``polars.DataFrame``, DuckDB relation...; columns in ``amscore.REQUIRED_COLUMNS`` and
+``amscore.OPTIONAL_COLUMNS``) and returns the same kind with ``amscore.RESULT_COLUMNS`` appended
+(or, with ``lines=True``, the renewal quotes' lines: ``amscore.QUOTE_LINE_COLUMNS``). Engines pickle, so the batch maps over Dask or Spark
 partitions. The success analytics (``Engine.engagement_scores``, ``segments``, ``at_risk``,
 ``cohort_table``, ``retention_metrics``, ``snapshot_metrics``, ``renewal_due``,
 ``upgrade_candidates``) take a members frame (a term history, ``amscore.SUCCESS_MEMBER_COLUMNS``)
@@ -18,7 +19,7 @@ and an events frame (``amscore.EVENT_COLUMNS``) and return ``pandas.DataFrame`` 
 ``attrs["errors"]`` lists every bad input row. Every error is an ``AmsError`` subclass carrying ``.code``, ``.name`` and ``.path``.
 """
 
-from amscore._batch import DECISION_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RESULT_COLUMNS
+from amscore._batch import DECISION_COLUMNS, OPTIONAL_COLUMNS, QUOTE_LINE_COLUMNS, REQUIRED_COLUMNS, RESULT_COLUMNS
 from amscore._engine import Engine
 from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS
 from amscore._core import (
@@ -50,6 +51,7 @@ __all__ = [
     "DECISION_COLUMNS",
     "EVENT_COLUMNS",
     "OPTIONAL_COLUMNS",
+    "QUOTE_LINE_COLUMNS",
     "REQUIRED_COLUMNS",
     "RESULT_COLUMNS",
     "ROW_ERROR_COLUMNS",

@@ -267,9 +267,15 @@ class Engine:
     ) -> Quote: ...
     def decide(self, request: dict[str, Any]) -> Decision: ...
     def coverage_report(self, requests: list[dict[str, Any]]) -> Report: ...
-    def _batch_columns(
-        self, as_of: datetime.date, terms: int | None, columns: dict[str, Any], decide: bool = False
-    ) -> dict[str, Any]: ...
+    def _batch(
+        self,
+        roster: Any,
+        as_of: datetime.date,
+        terms: int | None = None,
+        decide: bool = False,
+        threads: int | None = None,
+        lines: bool = False,
+    ) -> Any: ...
     def _success(
         self,
         op: str,

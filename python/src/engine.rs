@@ -273,31 +273,31 @@ impl Engine {
         Ok(Report(py.detach(|| self.engine.decide_values(values)).report))
     }
 
-    /// The columnar core of `Engine.batch` (`amscore._batch`, which reads the frame and builds
-    /// the result frame): `columns` maps each input column to little-endian int32 buffers. A date
-    /// column is days since 1970-01-01 (`-2147483648` for null, `-2147483647` for an unreadable
-    /// value), or text as `(codes, offsets, data)`, each name read with the core's one date
-    /// grammar (`YYYY-MM-DD`); text columns (`member_id`, `plan`, `pending`, `override_status`,
-    /// ...) are `(codes, offsets, data)`: int32 codes indexing names (-1 for null), the names laid
-    /// out as Arrow text (int32 offsets into UTF-8 data). Absent optional columns are left out. Returns a dict
-    /// of result buffers (`renewal_plan` codes are int32: a policy has any number of plans). Runs
-    /// without the GIL.
-    #[pyo3(signature = (as_of, terms, columns, decide=false))]
-    fn _batch_columns<'py>(
+    /// The columnar core of `Engine.batch` (`amscore._batch`, which brings the roster's columns
+    /// and builds the result of the kind given): `roster` is any object with the Arrow PyCapsule
+    /// stream interface (`__arrow_c_stream__`: a `pyarrow.Table`, a polars frame, ...) holding the
+    /// roster's columns. Returns a `pyarrow.Table` of the result columns, one record batch per input
+    /// batch, rows in input order; with `lines`, the renewal quotes' lines (`member_id`, `kind`,
+    /// `description`, `amount`, `currency`). Reads the columns where they are and answers without
+    /// the GIL, on `threads` threads (0: every core; 1: this thread).
+    #[pyo3(signature = (roster, as_of, terms=None, decide=false, threads=None, lines=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn _batch<'py>(
         &self,
         py: Python<'py>,
+        roster: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         terms: Option<&Bound<'py, PyAny>>,
-        columns: &Bound<'py, PyDict>,
         decide: bool,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of: Date = extract_date(as_of, "as_of")?;
+        threads: Option<&Bound<'py, PyAny>>,
+        lines: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let date: Date = extract_date(as_of, "as_of")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
-        let given = batch::PyColumns::read(columns)?;
-        let columns = given.columns();
-        let out =
-            py.detach(|| batch::run(&self.engine, &columns, as_of, terms, decide)).map_err(PyTypeError::new_err)?;
-        out.into_dict(py, &self.engine)
+        let threads = threads.filter(|t| !t.is_none()).map_or(Ok(0), |t| extract_count(t, "threads"))?;
+        let options = batch::RosterOptions { date, terms, decide, threads: threads as usize };
+        let answer = if lines { batch::Answer::QuoteLines } else { batch::Answer::Rows };
+        batch::run(py, &self.engine, roster, &options, answer)
     }
 
     /// The native half of the success analytics (the public `amscore.Engine` methods

@@ -201,7 +201,9 @@ CATALOGUE = [
     Bad("membership nested too deep", lambda: amscore.Membership.from_dict({"x": nested(5_000)}), amscore.RequestError, 1601,
         f"{DEEP_PATH}: {DEEP}", DEEP_PATH),
     # Frames
-    Bad("not a frame", lambda: ENGINE.batch([1, 2], DAY), TypeError, None, "roster: expected a pandas.DataFrame or a pyarrow.Table, got list"),
+    Bad("not a frame", lambda: ENGINE.batch([1, 2], DAY), TypeError, None,
+        "roster: expected a pyarrow.Table, a pandas.DataFrame, a polars.DataFrame, a DuckDB relation or an object with "
+        "__arrow_c_stream__, got list"),
     Bad("missing roster column", lambda: ENGINE.batch(roster().drop(columns=["term_end"]), DAY), amscore.RosterError, 1501,
         "missing column `term_end`", "term_end"),
     Bad("missing members column", lambda: ENGINE.cohort_table(roster().drop(columns=["plan"]), DAY), amscore.RosterError, 1501,
