@@ -133,7 +133,7 @@ fn print_members(report: &Report) {
     for a in &report.members {
         let m = &a.member.membership;
         let status = match &a.status {
-            Ok(s) => s.label.clone(),
+            Ok(s) => s.label.to_string(),
             Err(e) => format!("error {}", e.name()),
         };
         let renewal = match (&a.renewal, &a.quote) {

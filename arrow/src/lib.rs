@@ -636,7 +636,7 @@ pub fn renewal_quote_lines(
         for line in &quote.lines {
             member.append_value(&q.member_id);
             kind.append_value(line.kind.as_str());
-            description.append_value(&line.description);
+            description.append_value(line.description.to_string());
             currency.append_value(line.amount.currency().code());
             let mut amount = line.amount.amount();
             amount.rescale(scale);

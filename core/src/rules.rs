@@ -35,6 +35,8 @@ pub struct Rulebook {
     /// quarter of a status): the map is built once and never grows, so a caller's ids can only
     /// miss it, never flood it, and SipHash's defence against crafted collisions buys nothing.
     index: FxHashMap<PlanId, usize>,
+    /// The plans' names, shared by the quote lines that name them (a clone allocates nothing).
+    names: Vec<std::sync::Arc<str>>,
     status_rules: Vec<StatusRule>,
     dates: DateRules,
     reinstatement: ReinstatementStart,
@@ -143,7 +145,8 @@ impl Rulebook {
         rounding: Rounding,
     ) -> Rulebook {
         let index = plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-        Rulebook { plans, index, status_rules, dates, reinstatement, rounding }
+        let names = plans.iter().map(|p| std::sync::Arc::from(p.name.as_str())).collect();
+        Rulebook { plans, index, names, status_rules, dates, reinstatement, rounding }
     }
 
     /// The plans, in the policy's order.
@@ -209,6 +212,14 @@ impl Rulebook {
     /// another rule book).
     pub fn index_of(&self, plan: &Plan) -> Option<usize> {
         self.plans.iter().position(|p| std::ptr::eq(p, plan))
+    }
+
+    /// A plan's name, shared (for a plan of another rule book, a copy).
+    pub(crate) fn name_of(&self, plan: &Plan) -> std::sync::Arc<str> {
+        match self.index_of(plan).and_then(|i| self.names.get(i)) {
+            Some(name) => name.clone(),
+            None => std::sync::Arc::from(plan.name.as_str()),
+        }
     }
 
     /// The first term of a member joining a plan on a date, buying `terms` terms at once.

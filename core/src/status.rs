@@ -1,5 +1,6 @@
 //! Membership facts and the lifecycle status on any date, computed by an ordered list of status rules.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -374,8 +375,9 @@ pub struct StatusRule {
 pub struct MemberStatus {
     /// The status.
     pub status: Status,
-    /// The association's name for it.
-    pub label: String,
+    /// The association's name for it: the status's own name (borrowed, nothing allocated) unless
+    /// the status rule gives one.
+    pub label: Cow<'static, str>,
     /// Whether the member counts as a member.
     pub counts_as_member: bool,
     /// Whether the member may renew.
@@ -439,7 +441,10 @@ impl Standing<'_> {
         let f = self.flags;
         MemberStatus {
             status: f.status,
-            label: self.label.unwrap_or(f.status.as_str()).to_owned(),
+            label: match self.label {
+                Some(label) => Cow::Owned(label.to_owned()),
+                None => Cow::Borrowed(f.status.as_str()),
+            },
             counts_as_member: f.counts_as_member,
             renewable: f.renewable,
             renewal: f.renewal,

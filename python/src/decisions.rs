@@ -96,7 +96,7 @@ impl Quote {
         for l in &self.0.lines {
             let d = PyDict::new(py);
             d.set_item("kind", serde_name(&l.kind))?;
-            d.set_item("description", &l.description)?;
+            d.set_item("description", l.description.to_string())?;
             d.set_item("amount", Money(l.amount))?;
             d.set_item("period", l.period.map(Term))?;
             list.append(d)?;

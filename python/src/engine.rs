@@ -169,7 +169,7 @@ impl Engine {
         let s = self.engine.status_on(&membership.0, date).map_err(|e| raise_core(&e))?;
         let out = PyDict::new(py);
         out.set_item("status", s.status.as_str())?;
-        out.set_item("label", s.label)?;
+        out.set_item("label", &*s.label)?;
         out.set_item("counts_as_member", s.counts_as_member)?;
         out.set_item("renewable", s.renewable)?;
         out.set_item("renewal", s.renewal.map(|k| k.as_str()))?;

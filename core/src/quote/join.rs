@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 use time::Date;
 
-use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{description, min_money, seat_extra, LineSink};
+use super::lines::{Description, LineKind, Quote, QuoteKind};
+use super::pricing::{min_money, seat_extra, LineSink};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -47,18 +47,12 @@ impl Quoter<'_> {
                     minimum = true;
                 }
             }
-            let text = || {
-                let mut text = description(format_args!("{} dues", plan.name), count, f.as_ref());
-                if minimum {
-                    text.push_str(" (minimum charge)");
-                }
-                text
-            };
+            let text = || Description::dues(self.rules.name_of(plan), false, count, f, minimum);
             lines.push(LineKind::Dues, text, amount, Some(period), f.filter(|fr| !fr.is_whole()));
             if let Some((n, per_term)) = extra {
                 let full = per_term.checked_mul(Decimal::from(count))?;
                 let amount = pricing.prorate(&full, f)?;
-                let text = || description(format_args!("{n} extra seats"), count, f.as_ref());
+                let text = || Description::seats(n, count, f);
                 lines.push(LineKind::Seats, text, amount, Some(period), f.filter(|fr| !fr.is_whole()));
             }
             Ok(())
@@ -145,7 +139,7 @@ impl Quoter<'_> {
             let fee = Money::new(fee, plan.prices.currency);
             let f = f.filter(|_| plan.proration.join_fee);
             let amount = pricing.prorate(&fee, f)?;
-            lines.push(LineKind::JoinFee, || description(format_args!("Join fee"), 1, f.as_ref()), amount, None, f);
+            lines.push(LineKind::JoinFee, || Description::join_fee(f), amount, None, f);
         }
         Ok(jt)
     }

@@ -8,9 +8,10 @@ use time::Date;
 
 use crate::money::{decimal_text, Currency, Money};
 use crate::plan::PlanId;
-use crate::proration::Fraction;
+use crate::proration::{Fraction, ProrationUnit};
 use crate::status::Status;
 use crate::term::Term;
+use std::sync::Arc;
 
 /// What a quote is for.
 ///
@@ -120,6 +121,178 @@ fn a_line_kind_s_name_is_its_json_name() {
     }
 }
 
+/// A quote line's description: a sentence a person can read, written only when it is read
+/// (`to_string`, `Display`, JSON), so that a quote whose lines nobody reads writes no text.
+///
+/// ```
+/// use time::macros::date;
+/// let q = amscore::Engine::from_preset("amscore")?.quote_join(&"individual".into(), date!(2025-03-10), 1, None)?;
+/// assert_eq!(q.lines[0].description.to_string(), "Individual dues");
+/// assert_eq!(q.lines[0].description, "Individual dues");
+/// # Ok::<(), amscore::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Description(Sentence);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sentence {
+    Written(String),
+    Fixed(&'static str),
+    /// `{plan} dues` or `{plan} renewal dues`, for `terms` terms, prorated by `fraction`,
+    /// floored at the minimum charge.
+    Dues {
+        plan: Arc<str>,
+        renewal: bool,
+        terms: u32,
+        fraction: Option<Fraction>,
+        minimum: bool,
+    },
+    /// `{extra} extra seats`.
+    Seats {
+        extra: u32,
+        terms: u32,
+        fraction: Option<Fraction>,
+    },
+    /// `Join fee`, prorated by `fraction`.
+    JoinFee {
+        fraction: Option<Fraction>,
+    },
+}
+
+impl Description {
+    /// The dues of `plan` (its name) for `terms` terms, prorated by `fraction`.
+    pub(crate) fn dues(
+        plan: Arc<str>,
+        renewal: bool,
+        terms: u32,
+        fraction: Option<Fraction>,
+        minimum: bool,
+    ) -> Description {
+        Description(Sentence::Dues { plan, renewal, terms, fraction, minimum })
+    }
+
+    /// `extra` seats beyond the included ones.
+    pub(crate) fn seats(extra: u32, terms: u32, fraction: Option<Fraction>) -> Description {
+        Description(Sentence::Seats { extra, terms, fraction })
+    }
+
+    /// The join fee.
+    pub(crate) fn join_fee(fraction: Option<Fraction>) -> Description {
+        Description(Sentence::JoinFee { fraction })
+    }
+}
+
+impl From<String> for Description {
+    fn from(text: String) -> Description {
+        Description(Sentence::Written(text))
+    }
+}
+
+impl From<&'static str> for Description {
+    fn from(text: &'static str) -> Description {
+        Description(Sentence::Fixed(text))
+    }
+}
+
+impl fmt::Display for Description {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Sentence::Written(text) => f.write_str(text),
+            Sentence::Fixed(text) => f.write_str(text),
+            Sentence::Dues { plan, renewal, terms, fraction, minimum } => {
+                let kind = if *renewal { "renewal dues" } else { "dues" };
+                write_description(f, format_args!("{plan} {kind}"), *terms, fraction.as_ref())?;
+                if *minimum {
+                    f.write_str(" (minimum charge)")?;
+                }
+                Ok(())
+            }
+            Sentence::Seats { extra, terms, fraction } => {
+                write_description(f, format_args!("{extra} extra seats"), *terms, fraction.as_ref())
+            }
+            Sentence::JoinFee { fraction } => write_description(f, format_args!("Join fee"), 1, fraction.as_ref()),
+        }
+    }
+}
+
+/// Two descriptions are equal when they read the same, however they are held.
+impl PartialEq for Description {
+    fn eq(&self, other: &Description) -> bool {
+        match (&self.0, &other.0) {
+            (Sentence::Written(a), _) => other == a.as_str(),
+            (Sentence::Fixed(a), _) => other == *a,
+            (_, Sentence::Written(b)) => self == b.as_str(),
+            (_, Sentence::Fixed(b)) => self == *b,
+            _ => self.to_string() == other.to_string(),
+        }
+    }
+}
+
+impl Eq for Description {}
+
+impl PartialEq<str> for Description {
+    fn eq(&self, other: &str) -> bool {
+        match &self.0 {
+            Sentence::Written(text) => text == other,
+            Sentence::Fixed(text) => *text == other,
+            // Compared as it is written, without writing it into a string.
+            _ => {
+                let mut rest = Rest(other);
+                fmt::write(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
+            }
+        }
+    }
+}
+
+/// What is left of a text to compare with what is written: writing fails at the first difference.
+struct Rest<'a>(&'a str);
+
+impl fmt::Write for Rest<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        match self.0.strip_prefix(s) {
+            Some(rest) => {
+                self.0 = rest;
+                Ok(())
+            }
+            None => Err(fmt::Error),
+        }
+    }
+}
+
+impl PartialEq<&str> for Description {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+/// Writes a line's description: `head`, then ` × N terms` for more than one term, then
+/// `, 7 of 12 months` for a prorated (not whole) fraction.
+pub(crate) fn write_description(
+    w: &mut impl fmt::Write,
+    head: fmt::Arguments<'_>,
+    terms: u32,
+    f: Option<&Fraction>,
+) -> fmt::Result {
+    w.write_fmt(head)?;
+    if terms > 1 {
+        write!(w, " × {terms} terms")?;
+    }
+    if let Some(f) = f.filter(|f| !f.is_whole()) {
+        let unit = match (f.unit, f.of == 1) {
+            (ProrationUnit::Day, true) => "day",
+            (ProrationUnit::Day, false) => "days",
+            (ProrationUnit::Month, true) => "month",
+            (ProrationUnit::Month, false) => "months",
+            (ProrationUnit::Quarter, true) => "quarter",
+            (ProrationUnit::Quarter, false) => "quarters",
+            (ProrationUnit::Half, true) => "half",
+            (ProrationUnit::Half, false) => "halves",
+        };
+        write!(w, ", {} of {} {unit}", f.units, f.of)?;
+    }
+    Ok(())
+}
+
 /// One line of a quote: what, how much, and the period it covers.
 ///
 /// ```
@@ -134,8 +307,9 @@ fn a_line_kind_s_name_is_its_json_name() {
 pub struct QuoteLine {
     /// What the line is.
     pub kind: LineKind,
-    /// A sentence a person can read (`"Chapter dues, 6 of 12 months"`).
-    pub description: String,
+    /// A sentence a person can read (`"Chapter dues, 6 of 12 months"`), written when it is
+    /// read.
+    pub description: Description,
     /// The amount, rounded to the currency's minor unit; negative for credits.
     pub amount: Money,
     /// The days the line pays for, if it pays for days.
@@ -246,7 +420,7 @@ impl Serialize for Quote {
                 .iter()
                 .map(|l| LineDoc {
                     kind: l.kind,
-                    description: l.description.clone(),
+                    description: l.description.to_string(),
                     amount: l.amount.amount(),
                     period: l.period,
                     proration: l.proration,
@@ -274,7 +448,7 @@ impl<'de> Deserialize<'de> for Quote {
                 .into_iter()
                 .map(|l| QuoteLine {
                     kind: l.kind,
-                    description: l.description,
+                    description: l.description.into(),
                     amount: Money::new(l.amount, c),
                     period: l.period,
                     proration: l.proration,

@@ -1,18 +1,18 @@
 //! The arithmetic every quote shares: rounding, lines, descriptions, seats, credit room, negative nets.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use rust_decimal::Decimal;
 
 use super::error::QuoteError;
-use super::lines::{LineKind, QuoteLine};
+use super::lines::{Description, LineKind, QuoteLine};
 use super::settings::NegativeNet;
 use super::Quoter;
 use crate::error::Error;
 use crate::money::{Currency, Money, MoneyError, Rounding};
 use crate::period::add_days;
 use crate::plan::Plan;
-use crate::proration::{Fraction, ProrationUnit};
+use crate::proration::Fraction;
 use crate::term::{Term, TermRule};
 
 /// The money rules of one engine, bundled for the quote arithmetic.
@@ -39,7 +39,7 @@ pub(crate) trait LineSink {
     fn push(
         &mut self,
         kind: LineKind,
-        text: impl FnOnce() -> String,
+        text: impl FnOnce() -> Description,
         amount: Money,
         period: Option<Term>,
         proration: Option<Fraction>,
@@ -56,7 +56,7 @@ impl LineSink for Vec<QuoteLine> {
     fn push(
         &mut self,
         kind: LineKind,
-        text: impl FnOnce() -> String,
+        text: impl FnOnce() -> Description,
         amount: Money,
         period: Option<Term>,
         proration: Option<Fraction>,
@@ -85,7 +85,14 @@ pub(crate) struct Total {
 }
 
 impl LineSink for Total {
-    fn push(&mut self, _: LineKind, _: impl FnOnce() -> String, amount: Money, _: Option<Term>, _: Option<Fraction>) {
+    fn push(
+        &mut self,
+        _: LineKind,
+        _: impl FnOnce() -> Description,
+        amount: Money,
+        _: Option<Term>,
+        _: Option<Fraction>,
+    ) {
         self.sum = Some(match self.sum.take() {
             None => Money::zero(amount.currency()).checked_add(&amount),
             Some(Ok(acc)) => acc.checked_add(&amount),
@@ -104,37 +111,21 @@ impl LineSink for Total {
 
 pub(super) fn line(
     kind: LineKind,
-    description: String,
+    description: impl Into<Description>,
     amount: Money,
     period: Option<Term>,
     f: Option<Fraction>,
 ) -> QuoteLine {
-    QuoteLine { kind, description, amount, period, proration: f }
+    QuoteLine { kind, description: description.into(), amount, period, proration: f }
 }
 
 /// A line's description, written into one string: `head`, then ` × N terms` for more than one
-/// term, then `, 7 of 12 months` for a prorated (not whole) fraction. (Formatting the pieces
-/// separately and joining them was a third of a join quote: benches/README.md.)
+/// term, then `, 7 of 12 months` for a prorated (not whole) fraction
+/// ([`write_description`](super::lines::write_description)).
 pub(super) fn description(head: fmt::Arguments<'_>, terms: u32, f: Option<&Fraction>) -> String {
     let mut text = String::with_capacity(64);
     // Writing into a String cannot fail.
-    let _ = text.write_fmt(head);
-    if terms > 1 {
-        let _ = write!(text, " × {terms} terms");
-    }
-    if let Some(f) = f.filter(|f| !f.is_whole()) {
-        let unit = match (f.unit, f.of == 1) {
-            (ProrationUnit::Day, true) => "day",
-            (ProrationUnit::Day, false) => "days",
-            (ProrationUnit::Month, true) => "month",
-            (ProrationUnit::Month, false) => "months",
-            (ProrationUnit::Quarter, true) => "quarter",
-            (ProrationUnit::Quarter, false) => "quarters",
-            (ProrationUnit::Half, true) => "half",
-            (ProrationUnit::Half, false) => "halves",
-        };
-        let _ = write!(text, ", {} of {} {unit}", f.units, f.of);
-    }
+    let _ = super::lines::write_description(&mut text, head, terms, f);
     text
 }
 

@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 use time::Date;
 
-use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{description, minus, seat_extra, LineSink, Total};
+use super::lines::{Description, LineKind, Quote, QuoteKind};
+use super::pricing::{minus, seat_extra, LineSink, Total};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -92,11 +92,11 @@ impl Quoter<'_> {
             self.first_term_lines(next, date, terms, seats, next.prices.renewal_dues(), lines)?;
         } else {
             let full = next.prices.renewal_dues().checked_mul(Decimal::from(terms))?.round(pricing.rounding);
-            let text = || description(format_args!("{} renewal dues", next.name), terms, None);
+            let text = || Description::dues(self.rules.name_of(next), true, terms, None, false);
             lines.push(LineKind::Dues, text, full, period, None);
             if let Some((n, per_term)) = seat_extra(next, seats)? {
                 let amount = per_term.checked_mul(Decimal::from(terms))?.round(pricing.rounding);
-                let text = || description(format_args!("{n} extra seats"), terms, None);
+                let text = || Description::seats(n, terms, None);
                 lines.push(LineKind::Seats, text, amount, period, None);
             }
         }
@@ -104,7 +104,13 @@ impl Quoter<'_> {
         if let Some(d) = discount {
             let base = lines.sum(next.prices.currency)?;
             let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding));
-            lines.push(LineKind::Discount, || format!("{}% off for {} terms", d.percent, d.terms), off, None, None);
+            lines.push(
+                LineKind::Discount,
+                || format!("{}% off for {} terms", d.percent, d.terms).into(),
+                off,
+                None,
+                None,
+            );
         }
         if r.kind == RenewalKind::Extend && r.status_before == Status::Grace {
             if let Some(fee) = plan.prices.late_fee {
