@@ -215,6 +215,8 @@ enum ams_result
   AMS_RESULT_MEMBER_SINCE_AFTER_TERM_END = 1517,
   // A lifetime term with an end date in a roster.
   AMS_RESULT_LIFETIME_TERM_HAS_END = 1518,
+  // A roster column with more or fewer values than the roster has rows (a torn table).
+  AMS_RESULT_COLUMN_LENGTH_MISMATCH = 1519,
   // A gateway request that is not JSON or has a value of the wrong type.
   AMS_RESULT_REQUEST_SYNTAX = 1601,
   // A request field the operation does not take.
