@@ -30,6 +30,10 @@ pub enum ams_result {
     /// A length argument above the largest input the argument takes (`AMS_MAX_DOCUMENT_LEN` for
     /// a JSON document, `AMS_MAX_ID_LEN` for an id or a name), such as `(size_t)-1`.
     InputTooLong = 7,
+    /// An Arrow C stream that fails, or gives what amscore cannot read: a schema or an array that
+    /// is not valid Arrow, a column of a type amscore does not read there, a date with a time of
+    /// day (`ams_engine_assess_stream`).
+    InvalidArrow = 8,
     /// Not an ISO 4217 currency code.
     UnknownCurrency = 1001,
     /// Arithmetic on amounts in different currencies.
@@ -228,6 +232,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::InvalidParameter, c"invalid_parameter", c"an argument value is out of range"),
     (ams_result::UnmappedError, c"unmapped_error", c"a core error without a C result code"),
     (ams_result::InputTooLong, c"input_too_long", c"a length argument is above the largest input"),
+    (ams_result::InvalidArrow, c"invalid_arrow", c"an Arrow stream or array amscore cannot read"),
     (ams_result::UnknownCurrency, c"unknown_currency", c"not an ISO 4217 currency code"),
     (ams_result::CurrencyMismatch, c"currency_mismatch", c"amounts in different currencies"),
     (ams_result::InvalidAmount, c"invalid_amount", c"not a decimal amount"),
@@ -522,6 +527,6 @@ mod tests {
             assert!(!message.is_empty());
         }
         let c_api: Vec<u32> = header.keys().copied().filter(|c| *c < 100).collect();
-        assert_eq!(c_api, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(c_api, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     }
 }
