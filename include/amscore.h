@@ -27,6 +27,71 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The Arrow C data interface and C stream interface, as the Arrow specification defines them
+ * (docs/format/CDataInterface.rst and CStreamInterface.rst), with its canonical guards: a program
+ * that also includes nanoarrow's or Arrow's headers gets one definition.
+ */
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  // Array type description
+  const char* format;
+  const char* name;
+  const char* metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema** children;
+  struct ArrowSchema* dictionary;
+
+  // Release callback
+  void (*release)(struct ArrowSchema*);
+  // Opaque producer-specific data
+  void* private_data;
+};
+
+struct ArrowArray {
+  // Array data description
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void** buffers;
+  struct ArrowArray** children;
+  struct ArrowArray* dictionary;
+
+  // Release callback
+  void (*release)(struct ArrowArray*);
+  // Opaque producer-specific data
+  void* private_data;
+};
+
+#endif  // ARROW_C_DATA_INTERFACE
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+  // Callbacks providing stream functionality
+  int (*get_schema)(struct ArrowArrayStream*, struct ArrowSchema* out);
+  int (*get_next)(struct ArrowArrayStream*, struct ArrowArray* out);
+  const char* (*get_last_error)(struct ArrowArrayStream*);
+
+  // Release callback
+  void (*release)(struct ArrowArrayStream*);
+
+  // Opaque producer-specific data
+  void* private_data;
+};
+
+#endif  // ARROW_C_STREAM_INTERFACE
+
 // The major version of this amscore build.
 #define AMS_VERSION_MAJOR 0
 
@@ -111,6 +176,10 @@ enum ams_result
   // A length argument above the largest input the argument takes (`AMS_MAX_DOCUMENT_LEN` for
   // a JSON document, `AMS_MAX_ID_LEN` for an id or a name), such as `(size_t)-1`.
   AMS_RESULT_INPUT_TOO_LONG = 7,
+  // An Arrow C stream that fails, or gives what amscore cannot read: a schema or an array that
+  // is not valid Arrow, a column of a type amscore does not read there, a date with a time of
+  // day (`ams_engine_assess_stream`).
+  AMS_RESULT_INVALID_ARROW = 8,
   // Not an ISO 4217 currency code.
   AMS_RESULT_UNKNOWN_CURRENCY = 1001,
   // Arithmetic on amounts in different currencies.
@@ -215,6 +284,8 @@ enum ams_result
   AMS_RESULT_MEMBER_SINCE_AFTER_TERM_END = 1517,
   // A lifetime term with an end date in a roster.
   AMS_RESULT_LIFETIME_TERM_HAS_END = 1518,
+  // A roster column with more or fewer values than the roster has rows (a torn table).
+  AMS_RESULT_COLUMN_LENGTH_MISMATCH = 1519,
   // A gateway request that is not JSON or has a value of the wrong type.
   AMS_RESULT_REQUEST_SYNTAX = 1601,
   // A request field the operation does not take.
@@ -718,6 +789,46 @@ ams_result ams_last_error_message(char *buf, size_t cap, size_t *out_n);
 // # Errors
 // `AMS_RESULT_NULL_PARAMETER`, or `AMS_RESULT_INSUFFICIENT_SIZE` with the needed size in `out_n`.
 ams_result ams_last_error_path(char *buf, size_t cap, size_t *out_n);
+
+// Assesses a whole roster in one call through the Arrow C stream interface: reads every batch of
+// `roster` (a struct of the roster's columns, such as `member_id`, `plan`, `member_since`,
+// `term_start`, `term_end` as `utf8` and `date32`; a member's rows may be in different
+// batches), assesses every member on `date` for a renewal of `terms` terms (with `decide`, also
+// the online decision on renewing that day) on `threads` threads (0: every core; 1: the calling
+// thread), and writes to `stream_out` a stream of the same batches, in order, each with the
+// answer columns appended (a same-named input column is replaced): `status`,
+// `counts_as_member`, `renewal_kind`, `renewal_plan`, `renewal_start`, `renewal_end`,
+// `renewal_member_since`, `renewal_refusal`, `renewal_refused_until`, `quote_total`,
+// `quote_currency`, `quote_error`, `error_code`, `error_name`, `error_message`, `current_term`,
+// and with `decide` `route` and `reasons`. Every member's answer is `ams_engine_assess`'s on the
+// facts of their current term, written on each of their rows; a bad row gets its
+// `error_code` and the other rows are still answered.
+//
+// The call takes `roster` (the interface's move): when it returns, successful or not, `roster`
+// is released (its `release` is NULL), so the caller's usual
+// `if (roster.release) roster.release(&roster);` does nothing. On success `stream_out` holds a
+// new stream, whatever it held before: the caller releases it (and each array it gives) once
+// done. The output owns its data and does not borrow the engine.
+//
+// # Safety
+// `engine` must come from `ams_engine_new_*`; `roster` must point to an `ArrowArrayStream` that
+// is live or released (a producer's stream, as the C stream interface defines it), and
+// `stream_out` must be valid for writing an `ArrowArrayStream`.
+//
+// # Errors
+// `AMS_RESULT_NULL_PARAMETER`; `AMS_RESULT_INVALID_PARAMETER` for a released stream (or one
+// without its callbacks); `AMS_RESULT_INVALID_DATE`; a roster error (1500 block) for the roster as
+// a whole, such as `AMS_RESULT_MISSING_COLUMN`; `AMS_RESULT_INVALID_ARROW` for a stream whose
+// `get_schema` or `get_next` fails (its `get_last_error` is in the message), a batch that is not
+// valid Arrow or not of the stream's schema, a column of a type amscore does not read there, or
+// a date with a time of day. A row's problem is not an error: it is that row's answer.
+ams_result ams_engine_assess_stream(const struct ams_engine *engine,
+                                    struct ArrowArrayStream *roster,
+                                    struct ams_date date,
+                                    uint32_t terms,
+                                    bool decide,
+                                    uint32_t threads,
+                                    struct ArrowArrayStream *stream_out);
 
 // The status of a membership on a date (the JSON gateway's `status_on`).
 //

@@ -1,5 +1,6 @@
 //! The C API of amscore: engine handles, the JSON gateway, typed fast paths (status, terms, quote
-//! totals, the renewal decision, the per-member assessment) and result codes.
+//! totals, the renewal decision, the per-member assessment), a whole roster through the Arrow C
+//! stream interface, and result codes.
 //!
 //! Every exported function runs inside a panic boundary, checks every pointer for NULL, and
 //! writes its outputs only on success. The header `include/amscore.h` is generated from this
@@ -11,6 +12,7 @@ mod decision;
 mod engine;
 mod quote;
 mod result;
+mod stream;
 mod typed;
 
 use std::ffi::{c_char, CStr};
@@ -21,6 +23,7 @@ pub use decision::*;
 pub use engine::*;
 pub use quote::*;
 pub use result::*;
+pub use stream::*;
 pub use typed::*;
 
 /// The major version of this amscore build.

@@ -30,6 +30,10 @@ pub enum ams_result {
     /// A length argument above the largest input the argument takes (`AMS_MAX_DOCUMENT_LEN` for
     /// a JSON document, `AMS_MAX_ID_LEN` for an id or a name), such as `(size_t)-1`.
     InputTooLong = 7,
+    /// An Arrow C stream that fails, or gives what amscore cannot read: a schema or an array that
+    /// is not valid Arrow, a column of a type amscore does not read there, a date with a time of
+    /// day (`ams_engine_assess_stream`).
+    InvalidArrow = 8,
     /// Not an ISO 4217 currency code.
     UnknownCurrency = 1001,
     /// Arithmetic on amounts in different currencies.
@@ -134,6 +138,8 @@ pub enum ams_result {
     MemberSinceAfterTermEnd = 1517,
     /// A lifetime term with an end date in a roster.
     LifetimeTermHasEnd = 1518,
+    /// A roster column with more or fewer values than the roster has rows (a torn table).
+    ColumnLengthMismatch = 1519,
     /// A gateway request that is not JSON or has a value of the wrong type.
     RequestSyntax = 1601,
     /// A request field the operation does not take.
@@ -226,6 +232,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::InvalidParameter, c"invalid_parameter", c"an argument value is out of range"),
     (ams_result::UnmappedError, c"unmapped_error", c"a core error without a C result code"),
     (ams_result::InputTooLong, c"input_too_long", c"a length argument is above the largest input"),
+    (ams_result::InvalidArrow, c"invalid_arrow", c"an Arrow stream or array amscore cannot read"),
     (ams_result::UnknownCurrency, c"unknown_currency", c"not an ISO 4217 currency code"),
     (ams_result::CurrencyMismatch, c"currency_mismatch", c"amounts in different currencies"),
     (ams_result::InvalidAmount, c"invalid_amount", c"not a decimal amount"),
@@ -278,6 +285,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::UnparsableStatus, c"unparsable_status", c"unparsable status"),
     (ams_result::MemberSinceAfterTermEnd, c"member_since_after_term_end", c"member joined after the term's end"),
     (ams_result::LifetimeTermHasEnd, c"lifetime_term_has_end", c"lifetime term has an end date"),
+    (ams_result::ColumnLengthMismatch, c"column_length_mismatch", c"roster column of the wrong length"),
     (ams_result::RequestSyntax, c"request_syntax", c"request syntax error"),
     (ams_result::RequestUnknownField, c"request_unknown_field", c"unknown request field"),
     (ams_result::RequestMissingField, c"request_missing_field", c"missing request field"),
@@ -519,6 +527,6 @@ mod tests {
             assert!(!message.is_empty());
         }
         let c_api: Vec<u32> = header.keys().copied().filter(|c| *c < 100).collect();
-        assert_eq!(c_api, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(c_api, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     }
 }

@@ -21,28 +21,6 @@ static int same_date(ams_date a, ams_date b) {
     return a.year == b.year && a.month == b.month && a.day == b.day;
 }
 
-/* Days since 1970-01-01 of a date, and back (proleptic Gregorian). */
-static int64_t days_of(ams_date x) {
-    int64_t y = x.year - (x.month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (x.month + (x.month > 2 ? -3 : 9)) + 2) / 5 + x.day - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static ams_date date_of(int64_t z) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t day = doy - (153 * mp + 2) / 5 + 1;
-    int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    return d((int32_t)(yoe + era * 400 + (month <= 2)), (uint8_t)month, (uint8_t)day);
-}
-
 static ams_date plus_days(ams_date x, int n) {
     return date_of(days_of(x) + n);
 }
