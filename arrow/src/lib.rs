@@ -121,7 +121,6 @@ fn kind(column: Column) -> Kind {
 /// A column ready for the kernel: the batch's own array, or a conversion of it that the kernel
 /// reads as it is.
 struct Ready {
-    column: Column,
     array: ArrayRef,
     /// For a dictionary: its values, as `utf8` or `large_utf8`.
     values: Option<ArrayRef>,
@@ -129,7 +128,7 @@ struct Ready {
 
 /// Where each result column's rows come from: the batches' columns, read for the kernel.
 struct Roster {
-    batches: Vec<Vec<Ready>>,
+    batches: Vec<Vec<(Column, Ready)>>,
     rows: Vec<usize>,
 }
 
@@ -253,9 +252,7 @@ fn as_dictionary(
 }
 
 /// Reads one column of a batch for the kernel.
-fn ready(column: Column, array: &ArrayRef, first_row: usize) -> Result<Ready, Error> {
-    let name = column.as_str();
-    let k = kind(column);
+fn ready(name: &str, k: Kind, array: &ArrayRef, first_row: usize) -> Result<Ready, Error> {
     let expected = match k {
         Kind::Text => "text",
         Kind::Date => "date",
@@ -263,7 +260,7 @@ fn ready(column: Column, array: &ArrayRef, first_row: usize) -> Result<Ready, Er
         Kind::Amount => "decimal amount",
     };
     if let Some((array, values)) = as_dictionary(name, array, expected)? {
-        return Ok(Ready { column, array, values: Some(values) });
+        return Ok(Ready { array, values: Some(values) });
     }
     let unsupported =
         || Error::UnsupportedType { column: name.to_owned(), data_type: array.data_type().clone(), expected };
@@ -273,7 +270,7 @@ fn ready(column: Column, array: &ArrayRef, first_row: usize) -> Result<Ready, Er
         }
         (Kind::Date, DataType::Date32 | DataType::Date64) => array.clone(),
         (Kind::Date, DataType::Timestamp(_, None)) => {
-            let r = Ready { column, array: array.clone(), values: None };
+            let r = Ready { array: array.clone(), values: None };
             if let Dates::Ticks { ticks, per_day, valid } = dates(&r) {
                 let not_midnight =
                     |(i, t): (usize, &i64)| valid.is_none_or(|v| v.is_valid(i)) && t.rem_euclid(per_day) != 0;
@@ -291,7 +288,7 @@ fn ready(column: Column, array: &ArrayRef, first_row: usize) -> Result<Ready, Er
         (Kind::Amount, t) if t.is_integer() => integers_as_text(array)?,
         _ => return Err(unsupported()),
     };
-    Ok(Ready { column, array, values: None })
+    Ok(Ready { array, values: None })
 }
 
 fn integers_as_text(array: &ArrayRef) -> Result<ArrayRef, Error> {
@@ -340,7 +337,7 @@ impl Roster {
                 if found.next().is_some() {
                     return Err(RosterError::DuplicateColumn { column: column.as_str().to_owned() }.into());
                 }
-                columns.push(ready(column, batch.column(i), first_row)?);
+                columns.push((column, ready(column.as_str(), kind(column), batch.column(i), first_row)?));
             }
             first_row += batch.num_rows();
             out.rows.push(batch.num_rows());
@@ -356,8 +353,8 @@ impl Roster {
             .zip(&self.rows)
             .map(|(columns, rows)| {
                 let mut c = MemberColumns { rows: *rows, ..MemberColumns::default() };
-                for r in columns {
-                    match r.column {
+                for (column, r) in columns {
+                    match column {
                         Column::MemberId => c.member_id = text(r),
                         Column::Plan => c.plan = text(r),
                         Column::MemberSince => c.member_since = dates(r),
@@ -661,4 +658,180 @@ pub fn renewal_quote_lines(
             Arc::new(currency.finish()),
         ],
     )?)
+}
+
+/// The result columns of [`quote_joins`].
+pub const JOIN_RESULT_COLUMNS: [&str; 7] =
+    ["quote_total", "quote_currency", "term_start", "term_end", "error_code", "error_name", "error_message"];
+
+/// A count column (`terms`, `seats`) as `i64` values (an integer column of another width is
+/// widened: a copy).
+fn counts(name: &str, array: &ArrayRef) -> Result<arrow_array::Int64Array, Error> {
+    match array.data_type() {
+        DataType::Int64 => Ok(array.as_primitive::<arrow_array::types::Int64Type>().clone()),
+        DataType::Null => Ok(arrow_array::Int64Array::new_null(array.len())),
+        t if t.is_integer() => arrow_array_cast_i64(array),
+        other => {
+            Err(Error::UnsupportedType { column: name.to_owned(), data_type: other.clone(), expected: "whole number" })
+        }
+    }
+}
+
+/// One batch of a join table: its rows, `plan`, `join_date`, `terms` and `seats`.
+type JoinBatch = (usize, Ready, Ready, Option<arrow_array::Int64Array>, Option<arrow_array::Int64Array>);
+
+/// A table of prospective members read for the join kernel.
+struct Joins {
+    batches: Vec<JoinBatch>,
+}
+
+impl Joins {
+    fn read(batches: &[RecordBatch]) -> Result<Joins, Error> {
+        let mut out = Joins { batches: Vec::new() };
+        let mut first_row = 0;
+        for batch in batches {
+            let schema = batch.schema();
+            let find = |name: &str| -> Result<Option<&ArrayRef>, Error> {
+                let mut found = schema.fields().iter().enumerate().filter(|(_, f)| f.name() == name);
+                let first = found.next().map(|(i, _)| batch.column(i));
+                if found.next().is_some() {
+                    return Err(RosterError::DuplicateColumn { column: name.to_owned() }.into());
+                }
+                Ok(first)
+            };
+            let required = |name: &str| -> Result<&ArrayRef, Error> {
+                find(name)?.ok_or_else(|| RosterError::MissingColumn { column: name.to_owned() }.into())
+            };
+            let plan = ready("plan", Kind::Text, required("plan")?, first_row)?;
+            let date = ready("join_date", Kind::Date, required("join_date")?, first_row)?;
+            let terms = find("terms")?.map(|a| counts("terms", a)).transpose()?;
+            let seats = find("seats")?.map(|a| counts("seats", a)).transpose()?;
+            out.batches.push((batch.num_rows(), plan, date, terms, seats));
+            first_row += batch.num_rows();
+        }
+        Ok(out)
+    }
+
+    fn chunks(&self) -> Vec<amscore::kernel::JoinColumns<'_>> {
+        fn count(a: &Option<arrow_array::Int64Array>) -> amscore::kernel::Counts<'_> {
+            match a {
+                Some(a) => amscore::kernel::Counts::Values { values: a.values(), valid: validity(a.nulls()) },
+                None => amscore::kernel::Counts::Absent,
+            }
+        }
+        self.batches
+            .iter()
+            .map(|(rows, plan, date, terms, seats)| amscore::kernel::JoinColumns {
+                rows: *rows,
+                plan: text(plan),
+                join_date: dates(date),
+                terms: count(terms),
+                seats: count(seats),
+            })
+            .collect()
+    }
+}
+
+/// The join quote of every row of a table of prospective members ([`Engine::quote_join_roster`]):
+/// columns `plan` and `join_date` (required), `terms` and `seats` (optional whole numbers).
+/// Without `lines`: one batch of result columns ([`JOIN_RESULT_COLUMNS`]) per input batch, with
+/// its rows. With `lines`: one long table of every quote's lines, `row` (the input row, 0-based,
+/// across batches), `kind`, `description`, `amount`, `currency`.
+///
+/// # Errors
+/// [`Error`]: for the table as a whole only.
+pub fn quote_joins(
+    engine: &Engine,
+    batches: &[RecordBatch],
+    threads: usize,
+    lines: bool,
+) -> Result<Vec<RecordBatch>, Error> {
+    let joins = Joins::read(batches)?;
+    if batches.is_empty() {
+        return Err(RosterError::MissingColumn { column: "plan".into() }.into());
+    }
+    let out = engine.quote_join_roster(&joins.chunks(), threads, lines)?;
+    let v = Vocabulary::new(engine);
+    let scale = i8::try_from(v.scale).unwrap_or(2);
+    if lines {
+        let (mut row, mut kind, mut description, mut currency) =
+            (Vec::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+        let mut amounts: Vec<i128> = Vec::new();
+        for (r, quote) in &out.quotes {
+            for line in &quote.lines {
+                row.push(i64::try_from(*r).unwrap_or(i64::MAX));
+                kind.append_value(line.kind.as_str());
+                description.append_value(line.description.to_string());
+                currency.append_value(line.amount.currency().code());
+                let mut amount = line.amount.amount();
+                amount.rescale(v.scale);
+                amounts.push(amount.mantissa());
+            }
+        }
+        let schema = Schema::new(vec![
+            Field::new("row", DataType::Int64, false),
+            Field::new("kind", DataType::Utf8, false),
+            Field::new("description", DataType::Utf8, false),
+            Field::new("amount", DataType::Decimal128(38, scale), false),
+            Field::new("currency", DataType::Utf8, false),
+        ]);
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(arrow_array::Int64Array::from(row)),
+            Arc::new(kind.finish()),
+            Arc::new(description.finish()),
+            Arc::new(Decimal128Array::from(amounts).with_precision_and_scale(38, scale)?),
+            Arc::new(currency.finish()),
+        ];
+        return Ok(vec![RecordBatch::try_new(Arc::new(schema), columns)?]);
+    }
+    let dict = |k: DataType| DataType::Dictionary(Box::new(k), Box::new(DataType::Utf8));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("quote_total", DataType::Decimal128(38, scale), true),
+        Field::new("quote_currency", dict(DataType::Int8), true),
+        Field::new("term_start", DataType::Date32, true),
+        Field::new("term_end", DataType::Date32, true),
+        Field::new("error_code", DataType::Int16, true),
+        Field::new("error_name", dict(DataType::Int16), true),
+        Field::new("error_message", DataType::Utf8, true),
+    ]));
+    let pow = |mu: u32| 10_i128.pow(v.scale.saturating_sub(mu));
+    let mut start = 0;
+    let mut batches_out = Vec::new();
+    for (rows, ..) in &joins.batches {
+        let range = start..start + rows;
+        start += rows;
+        let answers = &out.answers[range.clone()];
+        let first = out.messages.partition_point(|m| m.row < range.start);
+        let mut next = out.messages[first..].iter().peekable();
+        let mut message = StringBuilder::new();
+        for row in range {
+            match next.next_if(|m| m.row == row) {
+                Some(m) => message.append_value(&m.message),
+                None => message.append_null(),
+            }
+        }
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(
+                answers
+                    .iter()
+                    .map(|a| a.total.zip(a.currency).map(|(t, c)| i128::from(t) * pow(c.minor_units())))
+                    .collect::<Decimal128Array>()
+                    .with_precision_and_scale(38, scale)?,
+            ),
+            dict8(
+                answers
+                    .iter()
+                    .map(|a| a.currency.and_then(|c| position(&v.currency_codes, &c.code().to_owned())))
+                    .collect(),
+                &v.currencies,
+            )?,
+            Arc::new(answers.iter().map(|a| a.term_start.map(days)).collect::<Date32Array>()),
+            Arc::new(answers.iter().map(|a| a.term_end.map(days)).collect::<Date32Array>()),
+            Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
+            dict16(answers.iter().map(|a| a.error.and_then(|c| v.error_key(c))).collect(), &v.errors)?,
+            Arc::new(message.finish()),
+        ];
+        batches_out.push(RecordBatch::try_new(schema.clone(), columns)?);
+    }
+    Ok(batches_out)
 }

@@ -447,6 +447,38 @@ impl Engine {
         self.decider().assess_roster(chunks, options)
     }
 
+    /// The join quote of every row of a table of prospective members (`plan`, `join_date`, and
+    /// optionally `terms` and `seats`), on `threads` threads (1 on this one, 0 on every core):
+    /// each row's total and first term as [`Engine::quote_join`] gives them, in input order, a
+    /// row that cannot be quoted with its error and message; with `lines`, each quote too.
+    ///
+    /// ```
+    /// use amscore::kernel::{Dates, JoinColumns, Strings, Text};
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let table = JoinColumns {
+    ///     rows: 2,
+    ///     plan: Text::Plain { values: Strings::Utf8 { offsets: &[0, 10, 14], data: b"individualgold" }, valid: None },
+    ///     join_date: Dates::Days { days: &[20_157, 20_157], valid: None }, // 2025-03-10
+    ///     ..JoinColumns::default()
+    /// };
+    /// let out = engine.quote_join_roster(&[table], 0, false)?;
+    /// assert_eq!(out.answers[0].total, Some(22_500)); // 200.00 dues + 25.00 join fee
+    /// assert_eq!(out.messages[0].message, "plan: unknown plan `gold`");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Only for the table as a whole: a missing `plan` or `join_date` column, a column of the
+    /// wrong length, a thread pool that cannot start.
+    pub fn quote_join_roster(
+        &self,
+        chunks: &[crate::kernel::JoinColumns<'_>],
+        threads: usize,
+        lines: bool,
+    ) -> Result<crate::kernel::JoinAnswers, crate::RosterError> {
+        self.quoter().quote_join_roster(chunks, threads, lines)
+    }
+
     /// Every member's renewal quote on `options.date` with its lines, for a roster given as
     /// columns ([`Engine::assess_roster`]'s): each member once, on the row their current facts
     /// come from, in row order (a quote's breakdown, where the kernel gives only the total).

@@ -1054,6 +1054,228 @@ impl Decider<'_> {
     }
 }
 
+/// A count column (terms bought, seats): integers, one per row; null or absent is the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Counts<'a> {
+    /// The column is not in the table.
+    #[default]
+    Absent,
+    /// The counts.
+    Values {
+        /// The values.
+        values: &'a [i64],
+        /// Which rows hold one (`None`: every row).
+        valid: Option<Validity<'a>>,
+    },
+}
+
+impl Counts<'_> {
+    fn get(&self, i: usize) -> Option<i64> {
+        match self {
+            Counts::Absent => None,
+            Counts::Values { values, valid } => values.get(i).copied().filter(|_| self::valid(valid.as_ref(), i)),
+        }
+    }
+
+    fn rows(&self) -> Option<usize> {
+        match self {
+            Counts::Absent => None,
+            Counts::Values { values, .. } => Some(values.len()),
+        }
+    }
+}
+
+/// Prospective members as columns, for their join quotes: `plan` and `join_date` (required),
+/// `terms` (how many terms at once; null or absent is one) and `seats` (an organisational plan's
+/// seats; null or absent is none given).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JoinColumns<'a> {
+    /// How many rows the table has.
+    pub rows: usize,
+    /// `plan`.
+    pub plan: Text<'a>,
+    /// `join_date`.
+    pub join_date: Dates<'a>,
+    /// `terms`.
+    pub terms: Counts<'a>,
+    /// `seats`.
+    pub seats: Counts<'a>,
+}
+
+impl JoinColumns<'_> {
+    /// Checks that `plan` and `join_date` are there and every column has `rows` values.
+    ///
+    /// # Errors
+    /// [`RosterError::MissingColumn`], [`RosterError::ColumnLength`].
+    pub fn check(&self) -> Result<(), RosterError> {
+        let columns = [
+            ("plan", self.plan.rows(), true),
+            ("join_date", self.join_date.rows(), true),
+            ("terms", self.terms.rows(), false),
+            ("seats", self.seats.rows(), false),
+        ];
+        for (column, found, required) in columns {
+            match found {
+                None if required => return Err(RosterError::MissingColumn { column: column.to_owned() }),
+                Some(found) if found != self.rows => {
+                    return Err(RosterError::ColumnLength { column: column.to_owned(), rows: self.rows, found })
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One row's join quote: its total and first term, or the row's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JoinAnswer {
+    /// The total in minor units of [`JoinAnswer::currency`].
+    pub total: Option<i64>,
+    /// The quote's currency.
+    pub currency: Option<Currency>,
+    /// The first term's first day.
+    pub term_start: Option<Date>,
+    /// The first term's last day (`None` for a lifetime term, or an error).
+    pub term_end: Option<Date>,
+    /// The row's error code (its message is in [`JoinAnswers::messages`]).
+    pub error: Option<u32>,
+}
+
+/// The join quotes of a whole table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinAnswers {
+    /// One answer per row, in input order.
+    pub answers: Vec<JoinAnswer>,
+    /// The message of each row that has an error, by row.
+    pub messages: Vec<RowMessage>,
+    /// With lines asked for, each quoted row's quote (by row); otherwise empty.
+    pub quotes: Vec<(usize, crate::quote::Quote)>,
+}
+
+/// A row's join facts, read and checked: the plan, the date, the terms and the seats.
+type JoinFacts<'r> = (&'r Plan, Date, u32, Option<u32>);
+
+impl crate::quote::Quoter<'_> {
+    /// Reads a row of a join table; its error with the column's name when it cannot be quoted.
+    fn join_row<'r>(
+        &'r self,
+        c: &JoinColumns<'_>,
+        whole: Option<&str>,
+        cells: &[Cell<'_, Date>],
+        i: usize,
+    ) -> Result<JoinFacts<'r>, (u32, String)> {
+        let problem = |column: &str, e: &dyn std::fmt::Display, code: u32| (code, format!("{column}: {e}"));
+        let plan = match c.plan.get_in(whole, i).trim() {
+            "" => return Err(problem("plan", &RosterError::MissingValue, RosterError::MissingValue.code())),
+            id => self.rules.plan_by_id(id).map_err(|e| problem("plan", &e, e.code()))?,
+        };
+        let date = match c.join_date.cell(cells, i).read() {
+            Ok(Some(d)) => d,
+            Ok(None) => return Err(problem("join_date", &RosterError::MissingValue, RosterError::MissingValue.code())),
+            Err(_) => return Err(problem("join_date", &RosterError::InvalidDate, RosterError::InvalidDate.code())),
+        };
+        let count = |column: &str, v: Option<i64>| -> Result<Option<u32>, (u32, String)> {
+            v.map(|v| {
+                u32::try_from(v).map_err(|_| {
+                    let e = RosterError::InvalidAmount { reason: format!("{v} is not a count (0 to {})", u32::MAX) };
+                    problem(column, &e, e.code())
+                })
+            })
+            .transpose()
+        };
+        let terms = count("terms", c.terms.get(i))?.unwrap_or(1);
+        let seats = count("seats", c.seats.get(i))?;
+        Ok((plan, date, terms, seats))
+    }
+
+    /// The join quote of every row of a table of prospective members (see
+    /// [`Engine::quote_join_roster`](crate::Engine::quote_join_roster)).
+    pub(crate) fn quote_join_roster(
+        &self,
+        chunks: &[JoinColumns<'_>],
+        threads: usize,
+        lines: bool,
+    ) -> Result<JoinAnswers, RosterError> {
+        for c in chunks {
+            c.check()?;
+        }
+        let n: usize = chunks.iter().map(|c| c.rows).sum();
+        let mut answers = vec![JoinAnswer::default(); n];
+        let wholes: Vec<Option<&str>> = chunks.iter().map(|c| c.plan.whole()).collect();
+        let cells: Vec<Vec<Cell<'_, Date>>> = chunks.iter().map(|c| c.join_date.cells()).collect();
+        let mut tasks: Vec<(usize, usize, usize, &mut [JoinAnswer])> = Vec::new();
+        let mut rest: &mut [JoinAnswer] = &mut answers;
+        let mut first = 0;
+        for (c, cols) in chunks.iter().enumerate() {
+            let (head, tail) = rest.split_at_mut(cols.rows);
+            for (k, piece) in head.chunks_mut(CHUNK).enumerate() {
+                tasks.push((c, first, k * CHUNK, piece));
+            }
+            first += cols.rows;
+            rest = tail;
+        }
+        type Extras = (Vec<RowMessage>, Vec<(usize, crate::quote::Quote)>);
+        let work = |(c, first, start, out): (usize, usize, usize, &mut [JoinAnswer])| -> Extras {
+            let (mut messages, mut quotes) = (Vec::new(), Vec::new());
+            for (k, answer) in out.iter_mut().enumerate() {
+                let local = start + k;
+                let row = first + local;
+                let facts = self.join_row(&chunks[c], wholes[c], &cells[c], local);
+                let quoted = facts.and_then(|(plan, date, terms, seats)| {
+                    let done = if lines {
+                        self.join_quote_on(plan, date, terms, seats, crate::quote::QuoteKind::Join, None).map(|q| {
+                            let out = (q.term, q.total);
+                            quotes.push((row, q));
+                            out
+                        })
+                    } else {
+                        self.join_total(plan, date, terms, seats).map(|(jt, total)| (Some(jt.term), total))
+                    };
+                    done.map_err(|e| (e.code(), e.to_string()))
+                });
+                match quoted {
+                    Ok((term, total)) => {
+                        *answer = JoinAnswer {
+                            total: total.to_minor_units().ok(),
+                            currency: Some(total.currency()),
+                            term_start: term.map(|t| t.start),
+                            term_end: term.and_then(|t| t.end),
+                            error: None,
+                        };
+                    }
+                    Err((code, message)) => {
+                        answer.error = Some(code);
+                        messages.push(RowMessage { row, message });
+                    }
+                }
+            }
+            (messages, quotes)
+        };
+        let run = |tasks: Vec<(usize, usize, usize, &mut [JoinAnswer])>| -> Vec<Extras> {
+            if threads == 1 {
+                tasks.into_iter().map(work).collect()
+            } else {
+                tasks.into_par_iter().map(work).collect()
+            }
+        };
+        let extras = match threads {
+            0 | 1 => run(tasks),
+            t => rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|e| RosterError::Unreadable { message: format!("cannot start {t} threads: {e}") })?
+                .install(|| run(tasks)),
+        };
+        let (mut messages, mut quotes) = (Vec::new(), Vec::new());
+        for (m, q) in extras {
+            messages.extend(m);
+            quotes.extend(q);
+        }
+        Ok(JoinAnswers { answers, messages, quotes })
+    }
+}
+
 /// Where each chunk's rows start in the whole roster.
 fn starts(chunks: &[MemberColumns<'_>]) -> Vec<usize> {
     chunks

@@ -316,3 +316,68 @@ fn a_missing_required_column_and_a_short_column_are_the_roster_s_errors() {
     let e = engine.assess_roster(&[c], &options).map(|_| ()).unwrap_err();
     assert_eq!(e.to_string(), "column `member_id` has 0 values for 1 rows");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Invariant: every row's join quote from the kernel (totals only, and with lines) is
+    /// `Engine::quote_join`'s for the row, whatever the threads.
+    #[test]
+    fn invariant_bulk_join_quotes_are_the_single_calls(
+        rows in proptest::collection::vec((row(), 0i64..3000, proptest::option::of(-1i64..4), proptest::option::of(-1i64..30)), 0..30),
+        threads in 0usize..3,
+    ) {
+        use amscore::kernel::{Counts, JoinColumns};
+        let engine = engine();
+        let plans = Utf8::of(rows.iter().map(|(r, ..)| r.plan.as_str()));
+        let dates = Days::of(rows.iter().map(|(r, d, ..)| r.since.map(|_| day(*d))));
+        let counts = |f: fn(&(Row, i64, Option<i64>, Option<i64>)) -> Option<i64>| -> (Vec<i64>, Vec<u8>) {
+            let mut values = Vec::new();
+            let mut valid = vec![0u8; rows.len().div_ceil(8)];
+            for (i, r) in rows.iter().enumerate() {
+                values.push(f(r).unwrap_or(0));
+                if f(r).is_some() {
+                    valid[i / 8] |= 1 << (i % 8);
+                }
+            }
+            (values, valid)
+        };
+        let (terms, terms_valid) = counts(|r| r.2);
+        let (seats, seats_valid) = counts(|r| r.3);
+        let table = JoinColumns {
+            rows: rows.len(),
+            plan: plans.text(),
+            join_date: dates.dates(),
+            terms: Counts::Values { values: &terms, valid: Some(Validity::new(&terms_valid, 0)) },
+            seats: Counts::Values { values: &seats, valid: Some(Validity::new(&seats_valid, 0)) },
+        };
+        let totals = engine.quote_join_roster(&[table], threads, false).unwrap_or_else(|e| panic!("{e}"));
+        let lines = engine.quote_join_roster(&[table], threads, true).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&totals.answers, &lines.answers);
+        prop_assert_eq!(&totals.messages, &lines.messages);
+        let mut quoted = lines.quotes.iter();
+        for (i, (r, d, t, s)) in rows.iter().enumerate() {
+            let a = totals.answers[i];
+            let single = match (r.since, t, s) {
+                (None, ..) => None,
+                (_, Some(t), _) if *t < 0 => None,
+                (_, _, Some(s)) if *s < 0 => None,
+                _ => Some(engine.quote_join(&r.plan.as_str().into(), day(*d), t.map_or(1, |t| t as u32), s.map(|s| s as u32))),
+            };
+            match single {
+                Some(Ok(q)) => {
+                    prop_assert_eq!(a.total, q.total.to_minor_units().ok());
+                    prop_assert_eq!(a.term_start, q.term.map(|t| t.start));
+                    prop_assert_eq!(a.term_end, q.term.and_then(|t| t.end));
+                    prop_assert_eq!(quoted.next().map(|(row, q)| (*row, q)), Some((i, &q)));
+                }
+                Some(Err(e)) => {
+                    prop_assert_eq!(a.error, Some(e.code()));
+                    prop_assert!(totals.messages.iter().any(|m| m.row == i && m.message.ends_with(&e.to_string())));
+                }
+                None => prop_assert!(a.error.is_some() && a.total.is_none()),
+            }
+        }
+        prop_assert!(quoted.next().is_none());
+    }
+}

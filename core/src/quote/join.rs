@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use super::lines::{Description, LineKind, Quote, QuoteKind};
-use super::pricing::{min_money, seat_extra, LineSink};
+use super::pricing::{min_money, seat_extra, LineSink, Total};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -107,6 +107,19 @@ impl Quoter<'_> {
         facts: Option<&Membership>,
     ) -> Result<Quote, Error> {
         let plan = self.plan(plan_id)?;
+        self.join_quote_on(plan, date, terms, seats, kind, facts)
+    }
+
+    /// [`Quoter::join_quote`] on a plan already looked up.
+    pub(crate) fn join_quote_on(
+        &self,
+        plan: &Plan,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        kind: QuoteKind,
+        facts: Option<&Membership>,
+    ) -> Result<Quote, Error> {
         let mut lines = Vec::new();
         let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
         let total = lines.sum(plan.prices.currency)?;
@@ -121,6 +134,20 @@ impl Quoter<'_> {
             lines,
             total,
         })
+    }
+
+    /// The first term and the total of joining `plan` on `date`, without writing the lines: what
+    /// [`Quoter::quote_join`] gives, added up line by line as it would write them.
+    pub(crate) fn join_total(
+        &self,
+        plan: &Plan,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+    ) -> Result<(crate::term::JoinTerm, Money), Error> {
+        let mut total = Total::default();
+        let jt = self.join_lines(plan, date, terms, seats, &mut total)?;
+        Ok((jt, total.sum(plan.prices.currency)?))
     }
 
     /// The lines of joining `plan` on `date` (a join, or a rejoin): the first term's dues and
