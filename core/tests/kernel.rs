@@ -317,6 +317,9 @@ fn a_missing_required_column_and_a_short_column_are_the_roster_s_errors() {
     assert_eq!(e.to_string(), "column `member_id` has 0 values for 1 rows");
 }
 
+/// A prospective member: a row's plan (and whether it has a join date), the date, terms, seats.
+type JoinRow = (Row, i64, Option<i64>, Option<i64>);
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -331,7 +334,7 @@ proptest! {
         let engine = engine();
         let plans = Utf8::of(rows.iter().map(|(r, ..)| r.plan.as_str()));
         let dates = Days::of(rows.iter().map(|(r, d, ..)| r.since.map(|_| day(*d))));
-        let counts = |f: fn(&(Row, i64, Option<i64>, Option<i64>)) -> Option<i64>| -> (Vec<i64>, Vec<u8>) {
+        let counts = |f: fn(&JoinRow) -> Option<i64>| -> (Vec<i64>, Vec<u8>) {
             let mut values = Vec::new();
             let mut valid = vec![0u8; rows.len().div_ceil(8)];
             for (i, r) in rows.iter().enumerate() {
