@@ -161,8 +161,16 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
 /// ```
 pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
     let err = || out_of_range(format_args!("{date} + {days} days"));
-    // By Julian day number: no duration, no overflow (a date is within ±3.7 million days of any
-    // other, a Julian day an i32).
+    // Within the year (most offsets: a day back from an end, a window of weeks), by ordinal day:
+    // no conversion to or from the calendar.
+    let (year, ordinal) = date.to_ordinal_date();
+    if let Some(o) = i64::from(ordinal).checked_add(days).filter(|o| (1..=365).contains(o)) {
+        if let Ok(d) = Date::from_ordinal_date(year, u16::try_from(o).unwrap_or(1)) {
+            return Ok(d);
+        }
+    }
+    // Otherwise by Julian day number: no duration, no overflow (a date is within ±3.7 million
+    // days of any other, a Julian day an i32).
     let julian = i64::from(date.to_julian_day()).checked_add(days).ok_or_else(err)?;
     i32::try_from(julian).ok().and_then(|j| Date::from_julian_day(j).ok()).ok_or_else(err)
 }
@@ -560,6 +568,20 @@ impl schemars::JsonSchema for MonthDay {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn adding_days_within_the_year_or_across_it_is_the_calendar_s_answer() {
+        // Every day of a leap year and its neighbours, offsets across year ends both ways.
+        let mut d = date!(2023 - 01 - 01);
+        while d <= date!(2025 - 12 - 31) {
+            for n in (-800..=800).step_by(13).chain([-366, -365, -1, 0, 1, 364, 365, 366]) {
+                assert_eq!(add_days(d, n).ok(), d.checked_add(Duration::days(n)), "{d} + {n}");
+            }
+            d = d.next_day().unwrap_or(d);
+        }
+        assert!(add_days(date!(9999 - 12 - 31), 1).is_err());
+        assert!(add_days(date!(-9999 - 01 - 01), -1).is_err());
+    }
 
     #[test]
     fn clamp_and_overflow_agree_when_the_day_exists() {
