@@ -134,6 +134,13 @@ _DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "dece
 _FLAG_COLUMNS = ("pending", "auto_renew")
 _AMOUNT_COLUMNS = ("amount_paid", "balance_due")
 
+# What each column holds, for bringing a pandas column to Arrow (any other column is text).
+_ROSTER_KINDS = {
+    **{c: "date" for c in _DATE_COLUMNS},
+    **{c: "flag" for c in _FLAG_COLUMNS},
+    **{c: "amount" for c in _AMOUNT_COLUMNS},
+}
+
 _KINDS = "a pyarrow.Table, a pandas.DataFrame, a polars.DataFrame, a DuckDB relation or an object with __arrow_c_stream__"
 
 
@@ -179,7 +186,7 @@ def batch(
     return _appended(kind, given, out)
 
 
-def _given(roster: Any) -> tuple[str, Any]:
+def _given(roster: Any, source: str = "roster") -> tuple[str, Any]:
     """What kind of table the roster is, and the roster to read: a pyarrow stream, a DuckDB
     relation or another stream read into a ``pyarrow.Table`` (its rows are read once, and the
     results go beside those rows)."""
@@ -201,7 +208,7 @@ def _given(roster: Any) -> tuple[str, Any]:
         import pyarrow as pa
 
         return "stream", pa.table(roster)
-    raise TypeError(f"roster: expected {_KINDS}, got {type(roster).__name__}")
+    raise TypeError(f"{source}: expected {_KINDS}, got {type(roster).__name__}")
 
 
 def _names(kind: str, given: Any) -> list[str]:
@@ -211,12 +218,14 @@ def _names(kind: str, given: Any) -> list[str]:
     return _success._names(given)
 
 
-def _stream(kind: str, given: Any, columns: list[str]) -> Any:
-    """The columns the core reads, as an object with ``__arrow_c_stream__``."""
+def _stream(kind: str, given: Any, columns: list[str], kinds: dict[str, str] = _ROSTER_KINDS, source: str = "roster") -> Any:
+    """The columns the core reads, as an object with ``__arrow_c_stream__``; ``kinds`` says what
+    each column holds (for a pandas frame's), ``source`` names the table in errors."""
     import pyarrow as pa
 
     if kind == "pandas":
-        return pa.Table.from_arrays([_pandas_column(given[c], c) for c in columns], names=columns)
+        arrays = [_pandas_column(given[c], c, kinds.get(c, "text"), source) for c in columns]
+        return pa.Table.from_arrays(arrays, names=columns)
     if kind == "record_batch":
         return pa.Table.from_batches([given]).select(columns)
     return given.select(columns)
@@ -277,38 +286,39 @@ def _is_text(t: Any) -> bool:
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
-def _pandas_column(series: Any, name: str) -> Any:
-    """One pandas column as an Arrow array the core reads. ``datetime64``, categorical,
-    ``string[pyarrow]``, bool and decimal columns keep their values' type (and their buffers,
-    where pandas holds them as Arrow does); an ``object`` column becomes the type of its cells,
-    or text when they mix kinds (each cell then read on its own, so that a bad cell is its row's
-    error). A date column with a time zone, or ``datetime`` cells with a time of day, raises
+def _pandas_column(series: Any, name: str, holds: str = "text", source: str = "roster") -> Any:
+    """One pandas column as an Arrow array the core reads; ``holds`` is what the column holds
+    (``date``, ``flag``, ``amount`` or ``text``). ``datetime64``, categorical,
+    ``string[pyarrow]``, bool and decimal columns keep their values' type (and their
+    buffers, where pandas holds them as Arrow does); an ``object`` column becomes the type of its
+    cells, or text when they mix kinds (each cell then read on its own, so that a bad cell is its
+    row's error). A date column with a time zone, or ``datetime`` cells with a time of day, raises
     ``TypeError`` as the success frames do."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    where = f"roster.{name}"
-    if name in _DATE_COLUMNS and pd.api.types.is_datetime64_any_dtype(series.dtype):
+    where = f"{source}.{name}"
+    if holds == "date" and pd.api.types.is_datetime64_any_dtype(series.dtype):
         if getattr(series.dt, "tz", None) is not None:
             raise TypeError(f"{where}: dates have no time zone; got {series.dtype}")
         return pa.array(series, from_pandas=True)  # a time of day is refused by the core, naming the row
-    cell = _date_text if name in _DATE_COLUMNS else _cell_text
+    cell = _date_text if holds == "date" else _cell_text
     try:
         array = pa.array(series, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return _text_cells(series, where, cell)
     t = array.type
-    if name in _DATE_COLUMNS:
+    if holds == "date":
         if pa.types.is_timestamp(t) and series.dtype == object:
             return _text_cells(series, where, cell)  # datetime objects: each one checked, as the success frames do
         read = pa.types.is_date32(t) or pa.types.is_date64(t) or pa.types.is_timestamp(t) or _is_text(t)
-    elif name in _AMOUNT_COLUMNS:
+    elif holds == "amount":
         if pa.types.is_floating(t) and array.null_count == len(array):
             return pa.nulls(len(array), type=pa.string())  # no float in it: nothing to refuse
         # The core refuses a float (naming the column) and reads ints as decimal text.
         read = _is_text(t) or pa.types.is_decimal(t) or pa.types.is_floating(t) or pa.types.is_integer(t)
-    elif name in _FLAG_COLUMNS:
+    elif holds == "flag":
         read = _is_text(t) or pa.types.is_boolean(t) or pa.types.is_integer(t)
     else:
         read = _is_text(t)
