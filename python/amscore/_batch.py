@@ -1,4 +1,5 @@
-"""The batch behind ``Engine.batch``: a roster in any Arrow-compatible table, the same kind out.
+"""The batches behind ``Engine.batch`` and ``Engine.quote_join_batch``: a roster (or a table of
+prospective members) in any Arrow-compatible table, the same kind out.
 
 The core reads the roster's Arrow columns where they are (``Engine._batch``: the Arrow
 PyCapsule stream interface, ``__arrow_c_stream__``, read by the ``amscore-arrow`` crate) and
@@ -97,6 +98,29 @@ batch does not read (a float amount) raises ``TypeError`` naming it. pandas resu
 ``datetime64[ns]`` date columns, ``string[pyarrow]`` text, categoricals, nullable booleans and
 integers, and ``pd.ArrowDtype`` decimals (no Python object per row); Arrow results use
 ``date32``, ``string``, dictionaries, ``int16`` and ``decimal128(38, s)``.
+
+``Engine.quote_join_batch`` quotes joining for every row of a table of prospective members, of any
+of the kinds above (the same kind back), each row as ``Engine.quote_join`` quotes it:
+
+=============== ========= ==========================================================
+column          required  meaning
+=============== ========= ==========================================================
+plan            yes       the plan to join (text or categorical)
+join_date       yes       the day of joining (a date, as ``member_since`` above)
+terms           no        how many terms at once (whole numbers; null = 1)
+seats           no        an organisational plan's seats (whole numbers; null = none given)
+=============== ========= ==========================================================
+
+Its result columns (``JOIN_RESULT_COLUMNS``, appended): ``quote_total`` (decimal, fees included),
+``quote_currency``, ``term_start`` and ``term_end`` (the first term; ``term_end`` null for a
+lifetime plan), and ``error_code``, ``error_name``, ``error_message`` for a row that cannot be
+quoted (an unknown plan, a missing or impossible date, seats out of range, a negative count),
+whose other results are null. With ``lines=True`` it returns instead every quote's lines as one
+long table (``JOIN_LINE_COLUMNS``: ``row``, the input row counted from 0, ``kind``,
+``description``, ``amount``, ``currency``); a row's amounts add up to its ``quote_total``. A
+missing ``plan`` or ``join_date`` column raises ``RosterError`` naming it; a ``terms`` or
+``seats`` column that is not whole numbers (a float column, as pandas makes of integers with
+missing values unless their dtype is ``Int64``) raises ``TypeError`` naming it.
 """
 
 from __future__ import annotations
@@ -130,9 +154,22 @@ RESULT_COLUMNS = (
 DECISION_COLUMNS = ("route", "reasons")
 QUOTE_LINE_COLUMNS = ("member_id", "kind", "description", "amount", "currency")
 
+# The join table's columns (``Engine.quote_join_batch``; required ones first), its results, its lines.
+JOIN_COLUMNS = ("plan", "join_date", "terms", "seats")
+JOIN_RESULT_COLUMNS = ("quote_total", "quote_currency", "term_start", "term_end", "error_code", "error_name", "error_message")
+JOIN_LINE_COLUMNS = ("row", "kind", "description", "amount", "currency")
+
 _DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until")
 _FLAG_COLUMNS = ("pending", "auto_renew")
 _AMOUNT_COLUMNS = ("amount_paid", "balance_due")
+
+# What each column holds, for bringing a pandas column to Arrow (any other column is text).
+_ROSTER_KINDS = {
+    **{c: "date" for c in _DATE_COLUMNS},
+    **{c: "flag" for c in _FLAG_COLUMNS},
+    **{c: "amount" for c in _AMOUNT_COLUMNS},
+}
+_JOIN_KINDS = {"join_date": "date", "terms": "count", "seats": "count"}
 
 _KINDS = "a pyarrow.Table, a pandas.DataFrame, a polars.DataFrame, a DuckDB relation or an object with __arrow_c_stream__"
 
@@ -179,7 +216,38 @@ def batch(
     return _appended(kind, given, out)
 
 
-def _given(roster: Any) -> tuple[str, Any]:
+def quote_join_batch(self: _core.Engine, table: Any, *, threads: int = 0, lines: bool = False) -> Any:
+    """The join quote of every row of a table of prospective members (``plan``, ``join_date``,
+    optional ``terms`` and ``seats``), each as ``Engine.quote_join`` gives it: any
+    Arrow-compatible table, returned as the same kind with ``quote_total``, ``quote_currency``,
+    ``term_start``, ``term_end``, ``error_code``, ``error_name``, ``error_message`` appended (a
+    DuckDB relation or another stream gives a ``pyarrow.Table``). A row that cannot be quoted gets
+    its error in its own row; no row is dropped. With ``lines=True``, the quotes' lines instead,
+    one row per line (``row``, ``kind``, ``description``, ``amount``, ``currency``). ``threads``: 0
+    for every core, 1 to answer on the calling thread. The GIL is released while the core runs.
+    See ``amscore._batch`` for the columns.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"plan": ["individual", "gold"], "join_date": [date(2025, 3, 10)] * 2})
+    >>> out = Engine("amscore").quote_join_batch(table)
+    >>> str(out.loc[0, "quote_total"]), str(out.loc[0, "term_end"].date()), out.loc[1, "error_name"]
+    ('225.00', '2026-03-09', 'unknown_plan')
+    >>> lines = Engine("amscore").quote_join_batch(table, lines=True)
+    >>> [(int(row), kind, str(amount)) for row, kind, amount in zip(lines["row"], lines["kind"], lines["amount"])]
+    [(0, 'dues', '200.00'), (0, 'join_fee', '25.00')]
+    """
+    kind, given = _given(table, "table")
+    names = _names(kind, given)
+    read = JOIN_COLUMNS + (() if lines else JOIN_RESULT_COLUMNS)
+    _success._refuse_duplicates(names, lambda c: c in read)
+    columns = [c for c in JOIN_COLUMNS if c in names]
+    out = self._quote_join_batch(_stream(kind, given, columns, _JOIN_KINDS, "table"), threads, lines)
+    if lines:
+        return _lines_as(kind, out)
+    return _appended(kind, given, out)
+
+
+def _given(roster: Any, source: str = "roster") -> tuple[str, Any]:
     """What kind of table the roster is, and the roster to read: a pyarrow stream, a DuckDB
     relation or another stream read into a ``pyarrow.Table`` (its rows are read once, and the
     results go beside those rows)."""
@@ -201,7 +269,7 @@ def _given(roster: Any) -> tuple[str, Any]:
         import pyarrow as pa
 
         return "stream", pa.table(roster)
-    raise TypeError(f"roster: expected {_KINDS}, got {type(roster).__name__}")
+    raise TypeError(f"{source}: expected {_KINDS}, got {type(roster).__name__}")
 
 
 def _names(kind: str, given: Any) -> list[str]:
@@ -211,12 +279,14 @@ def _names(kind: str, given: Any) -> list[str]:
     return _success._names(given)
 
 
-def _stream(kind: str, given: Any, columns: list[str]) -> Any:
-    """The columns the core reads, as an object with ``__arrow_c_stream__``."""
+def _stream(kind: str, given: Any, columns: list[str], kinds: dict[str, str] = _ROSTER_KINDS, source: str = "roster") -> Any:
+    """The columns the core reads, as an object with ``__arrow_c_stream__``; ``kinds`` says what
+    each column holds (for a pandas frame's), ``source`` names the table in errors."""
     import pyarrow as pa
 
     if kind == "pandas":
-        return pa.Table.from_arrays([_pandas_column(given[c], c) for c in columns], names=columns)
+        arrays = [_pandas_column(given[c], c, kinds.get(c, "text"), source) for c in columns]
+        return pa.Table.from_arrays(arrays, names=columns)
     if kind == "record_batch":
         return pa.Table.from_batches([given]).select(columns)
     return given.select(columns)
@@ -277,38 +347,43 @@ def _is_text(t: Any) -> bool:
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
-def _pandas_column(series: Any, name: str) -> Any:
-    """One pandas column as an Arrow array the core reads. ``datetime64``, categorical,
-    ``string[pyarrow]``, bool and decimal columns keep their values' type (and their buffers,
-    where pandas holds them as Arrow does); an ``object`` column becomes the type of its cells,
-    or text when they mix kinds (each cell then read on its own, so that a bad cell is its row's
-    error). A date column with a time zone, or ``datetime`` cells with a time of day, raises
+def _pandas_column(series: Any, name: str, holds: str = "text", source: str = "roster") -> Any:
+    """One pandas column as an Arrow array the core reads; ``holds`` is what the column holds
+    (``date``, ``flag``, ``amount``, ``count`` or ``text``). ``datetime64``, categorical,
+    ``string[pyarrow]``, bool, integer and decimal columns keep their values' type (and their
+    buffers, where pandas holds them as Arrow does); an ``object`` column becomes the type of its
+    cells, or text when they mix kinds (each cell then read on its own, so that a bad cell is its
+    row's error). A date column with a time zone, or ``datetime`` cells with a time of day, raises
     ``TypeError`` as the success frames do."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    where = f"roster.{name}"
-    if name in _DATE_COLUMNS and pd.api.types.is_datetime64_any_dtype(series.dtype):
+    where = f"{source}.{name}"
+    if holds == "date" and pd.api.types.is_datetime64_any_dtype(series.dtype):
         if getattr(series.dt, "tz", None) is not None:
             raise TypeError(f"{where}: dates have no time zone; got {series.dtype}")
         return pa.array(series, from_pandas=True)  # a time of day is refused by the core, naming the row
-    cell = _date_text if name in _DATE_COLUMNS else _cell_text
+    cell = _date_text if holds == "date" else _cell_text
     try:
         array = pa.array(series, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
         return _text_cells(series, where, cell)
     t = array.type
-    if name in _DATE_COLUMNS:
+    if holds == "date":
         if pa.types.is_timestamp(t) and series.dtype == object:
             return _text_cells(series, where, cell)  # datetime objects: each one checked, as the success frames do
         read = pa.types.is_date32(t) or pa.types.is_date64(t) or pa.types.is_timestamp(t) or _is_text(t)
-    elif name in _AMOUNT_COLUMNS:
+    elif holds == "amount":
         if pa.types.is_floating(t) and array.null_count == len(array):
             return pa.nulls(len(array), type=pa.string())  # no float in it: nothing to refuse
         # The core refuses a float (naming the column) and reads ints as decimal text.
         read = _is_text(t) or pa.types.is_decimal(t) or pa.types.is_floating(t) or pa.types.is_integer(t)
-    elif name in _FLAG_COLUMNS:
+    elif holds == "count":
+        if pa.types.is_floating(t) and array.null_count == len(array):
+            return pa.nulls(len(array), type=pa.int64())  # no float in it: nothing to refuse
+        return array  # the core reads whole numbers and refuses any other type, naming the column
+    elif holds == "flag":
         read = _is_text(t) or pa.types.is_boolean(t) or pa.types.is_integer(t)
     else:
         read = _is_text(t)

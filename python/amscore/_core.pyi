@@ -276,6 +276,7 @@ class Engine:
         threads: int | None = None,
         lines: bool = False,
     ) -> Any: ...
+    def _quote_join_batch(self, table: Any, threads: int | None = None, lines: bool = False) -> Any: ...
     def _success(
         self,
         op: str,

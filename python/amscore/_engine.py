@@ -1,5 +1,5 @@
-"""The public ``Engine``: the native engine (``amscore._core.Engine``) with the roster batch and
-the success analytics as DataFrames. The DataFrame assembling is Python (``amscore._batch``,
+"""The public ``Engine``: the native engine (``amscore._core.Engine``) with the roster batch, the
+bulk join quotes and the success analytics as DataFrames. The DataFrame assembling is Python (``amscore._batch``,
 ``amscore._success``), which calls the native module only: Python calls Rust, never the reverse."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class Engine(_core.Engine):
     __slots__ = ()
 
     batch = _batch.batch
+    quote_join_batch = _batch.quote_join_batch
 
     def engagement_scores(self, members: Any, events: Any, as_of: datetime.date, *, seats: dict[str, int] | None = None) -> Any:
         """Engagement scores of a roster on a date, as a `pandas.DataFrame`: one row per usable

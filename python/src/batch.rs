@@ -1,8 +1,8 @@
-//! The columnar batch: a roster given as any Arrow table (an object with the Arrow PyCapsule
-//! stream interface, `__arrow_c_stream__`: a `pyarrow.Table`, a polars frame; `amscore._batch`
-//! brings pandas frames and DuckDB relations through pyarrow), read by `amscore_arrow` and
-//! assessed by the core without the GIL, the result columns handed back as a `pyarrow.Table` on
-//! the buffers Rust wrote. The stream hands over the input's buffers (`amscore_arrow` copies only
+//! The columnar batch: a roster (or a table of prospective members, for their join quotes) given
+//! as any Arrow table (an object with the Arrow PyCapsule stream interface, `__arrow_c_stream__`:
+//! a `pyarrow.Table`, a polars frame; `amscore._batch` brings pandas frames and DuckDB relations
+//! through pyarrow), read by `amscore_arrow` and answered by the core without the GIL, the result
+//! columns handed back as a `pyarrow.Table` on the buffers Rust wrote. The stream hands over the input's buffers (`amscore_arrow` copies only
 //! what the kernel cannot read as it is: `utf8_view` text, dictionary keys other than `int32`) and
 //! `arrow_pyarrow` the result's. This file only converts; the reading of Arrow columns is
 //! `amscore_arrow`'s, every answer the core's.
@@ -25,10 +25,28 @@ use crate::errors::raise;
 /// What the batch answers.
 #[derive(Clone, Copy)]
 pub(crate) enum Answer {
-    /// The result columns, one row per input row, in order.
-    Rows,
-    /// The renewal quotes' lines, one row per line of each member's quote.
-    QuoteLines,
+    /// A roster's result columns, one row per input row, in order.
+    Rows(RosterOptions),
+    /// A roster's renewal quotes' lines, one row per line of each member's quote.
+    QuoteLines(RosterOptions),
+    /// The join quote of every row of a table of prospective members
+    /// ([`amscore_arrow::quote_joins`]): its result columns, or with `lines` every quote's lines.
+    JoinQuotes {
+        /// 0: every core; 1: the calling thread.
+        threads: usize,
+        /// The quotes' lines instead of the result columns.
+        lines: bool,
+    },
+}
+
+impl Answer {
+    /// The Python name of the table read, for the messages naming its columns.
+    fn source(self) -> &'static str {
+        match self {
+            Answer::Rows(_) | Answer::QuoteLines(_) => "roster",
+            Answer::JoinQuotes { .. } => "table",
+        }
+    }
 }
 
 /// Reads `roster` (anything with `__arrow_c_stream__`), answers it without the GIL and returns
@@ -43,7 +61,6 @@ pub(crate) fn run<'py>(
     py: Python<'py>,
     engine: &amscore::Engine,
     roster: &Bound<'py, PyAny>,
-    options: &RosterOptions,
     answer: Answer,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (mut batches, schema) = Table::from_pyarrow_bound(roster)?.into_inner();
@@ -53,18 +70,22 @@ pub(crate) fn run<'py>(
     }
     let out = py
         .detach(|| match answer {
-            Answer::Rows => amscore_arrow::assess_batches(engine, &batches, options),
-            Answer::QuoteLines => amscore_arrow::renewal_quote_lines(engine, &batches, options).map(|b| vec![b]),
+            Answer::Rows(options) => amscore_arrow::assess_batches(engine, &batches, &options),
+            Answer::QuoteLines(options) => {
+                amscore_arrow::renewal_quote_lines(engine, &batches, &options).map(|b| vec![b])
+            }
+            Answer::JoinQuotes { threads, lines } => amscore_arrow::quote_joins(engine, &batches, threads, lines),
         })
-        .map_err(|e| raise_arrow(&e, &batches))?;
+        .map_err(|e| raise_arrow(&e, &batches, answer.source()))?;
     let Some(schema) = out.first().map(RecordBatch::schema) else {
         return Err(PyValueError::new_err("the batch answered no record batch"));
     };
     Table::try_new(out, schema).map_err(|e| PyValueError::new_err(e.to_string()))?.into_pyarrow(py)
 }
 
-/// The Python exception of a roster that cannot be read as a whole.
-fn raise_arrow(err: &Error, batches: &[RecordBatch]) -> PyErr {
+/// The Python exception of a table that cannot be read as a whole; `source` names the table in
+/// the messages (`roster.term_end`).
+fn raise_arrow(err: &Error, batches: &[RecordBatch], source: &str) -> PyErr {
     match err {
         Error::Roster(e) => {
             let path = match e {
@@ -76,24 +97,32 @@ fn raise_arrow(err: &Error, batches: &[RecordBatch]) -> PyErr {
             raise(e, path)
         }
         Error::UnsupportedType { column, data_type: data_type @ DataType::Timestamp(_, Some(_)), .. } => {
-            PyTypeError::new_err(format!("roster.{column}: dates have no time zone; got {}", type_name(data_type)))
+            PyTypeError::new_err(format!("{source}.{column}: dates have no time zone; got {}", type_name(data_type)))
         }
         Error::UnsupportedType { column, data_type, .. }
             if data_type.is_floating() && matches!(Column::named(column), Some(Column::AmountPaid | Column::BalanceDue)) =>
         {
             PyTypeError::new_err(format!(
-                "roster.{column}: float is not an exact amount; use decimal.Decimal, int or decimal text such as \"12.50\""
+                "{source}.{column}: float is not an exact amount; use decimal.Decimal, int or decimal text such as \"12.50\""
+            ))
+        }
+        Error::UnsupportedType { column, data_type, expected: expected @ "whole number" } if data_type.is_floating() => {
+            PyTypeError::new_err(format!(
+                "{source}.{column}: expected {} column, got {} (a pandas integer column with missing values is \
+                 float64 unless its dtype is Int64)",
+                article(expected),
+                type_name(data_type)
             ))
         }
         Error::UnsupportedType { column, data_type, expected } => PyTypeError::new_err(format!(
-            "roster.{column}: expected {} column, got {}",
+            "{source}.{column}: expected {} column, got {}",
             article(expected),
             type_name(data_type)
         )),
         Error::TimeOfDay { column, row } => {
             let seen = moment(batches, column, *row).map(|m| format!(" ({m})")).unwrap_or_default();
             PyTypeError::new_err(format!(
-                "roster.{column}: row {row}: expected a date, got a datetime with a time of day{seen}"
+                "{source}.{column}: row {row}: expected a date, got a datetime with a time of day{seen}"
             ))
         }
         other => PyValueError::new_err(other.to_string()),

@@ -296,8 +296,28 @@ impl Engine {
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let threads = threads.filter(|t| !t.is_none()).map_or(Ok(0), |t| extract_count(t, "threads"))?;
         let options = batch::RosterOptions { date, terms, decide, threads: threads as usize };
-        let answer = if lines { batch::Answer::QuoteLines } else { batch::Answer::Rows };
-        batch::run(py, &self.engine, roster, &options, answer)
+        let answer = if lines { batch::Answer::QuoteLines(options) } else { batch::Answer::Rows(options) };
+        batch::run(py, &self.engine, roster, answer)
+    }
+
+    /// The columnar core of `Engine.quote_join_batch` (`amscore._batch`, which brings the
+    /// table's columns and builds the result of the kind given): `table` is any object with
+    /// `__arrow_c_stream__` holding `plan`, `join_date` and optionally `terms` and `seats`.
+    /// Returns a `pyarrow.Table` of the result columns (`quote_total`, `quote_currency`,
+    /// `term_start`, `term_end`, `error_code`, `error_name`, `error_message`), one record batch
+    /// per input batch, rows in input order; with `lines`, every quote's lines (`row`, `kind`,
+    /// `description`, `amount`, `currency`). Answers without the GIL, on `threads` threads (0:
+    /// every core; 1: this thread).
+    #[pyo3(signature = (table, threads=None, lines=false))]
+    fn _quote_join_batch<'py>(
+        &self,
+        py: Python<'py>,
+        table: &Bound<'py, PyAny>,
+        threads: Option<&Bound<'py, PyAny>>,
+        lines: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let threads = threads.filter(|t| !t.is_none()).map_or(Ok(0), |t| extract_count(t, "threads"))?;
+        batch::run(py, &self.engine, table, batch::Answer::JoinQuotes { threads: threads as usize, lines })
     }
 
     /// The native half of the success analytics (the public `amscore.Engine` methods

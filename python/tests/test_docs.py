@@ -21,6 +21,6 @@ def test_docstring_examples_run() -> None:
         assert result.failed == 0
     finder = doctest.DocTestFinder()
     with_examples = {t.name.rsplit(".", 1)[-1] for m in modules for t in finder.find(m, globs=globs) if t.examples}
-    assert {"Engine", "batch", "status_on", "renewal_term", "quote_join", "quote_renewal", "decide", "Money", "Term", "Policy",
+    assert {"Engine", "batch", "quote_join_batch", "status_on", "renewal_term", "quote_join", "quote_renewal", "decide", "Money", "Term", "Policy",
                       "engagement_scores", "segments", "at_risk", "journeys", "cohort_table", "retention_metrics",
                       "snapshot_metrics", "renewal_due", "upgrade_candidates"} <= with_examples
