@@ -286,6 +286,8 @@ enum ams_result
   AMS_RESULT_LIFETIME_TERM_HAS_END = 1518,
   // A roster column with more or fewer values than the roster has rows (a torn table).
   AMS_RESULT_COLUMN_LENGTH_MISMATCH = 1519,
+  // A count (terms, seats) in a table that is not a whole number from 0 to 4,294,967,295.
+  AMS_RESULT_UNPARSABLE_COUNT = 1520,
   // A gateway request that is not JSON or has a value of the wrong type.
   AMS_RESULT_REQUEST_SYNTAX = 1601,
   // A request field the operation does not take.

@@ -1178,7 +1178,7 @@ impl crate::quote::Quoter<'_> {
         let count = |column: &str, v: Option<i64>| -> Result<Option<u32>, (u32, String)> {
             v.map(|v| {
                 u32::try_from(v).map_err(|_| {
-                    let e = RosterError::InvalidAmount { reason: format!("{v} is not a count (0 to {})", u32::MAX) };
+                    let e = RosterError::InvalidCount { value: v };
                     problem(column, &e, e.code())
                 })
             })

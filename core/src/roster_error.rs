@@ -117,6 +117,12 @@ pub enum RosterError {
         /// The plan.
         plan: PlanId,
     },
+    /// A count (terms bought, seats) that is not a whole number from 0 to 4,294,967,295.
+    #[error("not a count: {value} (a whole number from 0 to 4294967295)")]
+    InvalidCount {
+        /// The value given.
+        value: i64,
+    },
     /// A column given to the roster kernel holds fewer or more values than the roster has rows
     /// (a binding's bug or a torn table: the whole roster is refused).
     #[error("column `{column}` has {found} values for {rows} rows")]
@@ -150,4 +156,5 @@ error_codes!(RosterError, "roster", ROSTER_ERRORS, {
     RosterError::JoinedAfterTermEnd { .. } => 1517, "member_since_after_term_end";
     RosterError::LifetimeTermWithEnd { .. } => 1518, "lifetime_term_has_end";
     RosterError::ColumnLength { .. } => 1519, "column_length_mismatch";
+    RosterError::InvalidCount { .. } => 1520, "unparsable_count";
 });

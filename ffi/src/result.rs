@@ -140,6 +140,8 @@ pub enum ams_result {
     LifetimeTermHasEnd = 1518,
     /// A roster column with more or fewer values than the roster has rows (a torn table).
     ColumnLengthMismatch = 1519,
+    /// A count (terms, seats) in a table that is not a whole number from 0 to 4,294,967,295.
+    UnparsableCount = 1520,
     /// A gateway request that is not JSON or has a value of the wrong type.
     RequestSyntax = 1601,
     /// A request field the operation does not take.
@@ -286,6 +288,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::MemberSinceAfterTermEnd, c"member_since_after_term_end", c"member joined after the term's end"),
     (ams_result::LifetimeTermHasEnd, c"lifetime_term_has_end", c"lifetime term has an end date"),
     (ams_result::ColumnLengthMismatch, c"column_length_mismatch", c"roster column of the wrong length"),
+    (ams_result::UnparsableCount, c"unparsable_count", c"a count that is not a whole number"),
     (ams_result::RequestSyntax, c"request_syntax", c"request syntax error"),
     (ams_result::RequestUnknownField, c"request_unknown_field", c"unknown request field"),
     (ams_result::RequestMissingField, c"request_missing_field", c"missing request field"),

@@ -160,7 +160,7 @@ def test_a_bad_row_is_its_own_error() -> None:
     too_many_seats = single("corporate", dt.date(2025, 3, 10), None, 500)[4]
     assert too_many_seats is not None
     assert out["error_code"].astype(object).where(out["error_code"].notna(), None).tolist() == [
-        None, CODES["missing_value"], CODES["impossible_date"], too_many_seats, CODES["unparsable_amount"]]
+        None, CODES["missing_value"], CODES["impossible_date"], too_many_seats, CODES["unparsable_count"]]
     assert out["error_message"].iloc[1].startswith("plan: ") and out["error_message"].iloc[2].startswith("join_date: ")
     assert out["error_message"].iloc[4].startswith("terms: ")
     assert str(out["quote_total"].iloc[0]) == "225.00" and out["quote_total"].iloc[1:].isna().all()
