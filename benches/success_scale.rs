@@ -15,8 +15,10 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
-use amscore::success::{at_risk, engagement_scores, segments, ActivityEvent, MemberHistory, PreviousTrigger};
-use amscore::{Engine, Membership, Term};
+use amscore::success::{
+    at_risk, engagement_scores, segments, ActivityEvent, ActivityLog, CodedEventRow, MemberHistory, PreviousTrigger,
+};
+use amscore::{Cell, Engine, Membership, Term};
 use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
 
@@ -161,10 +163,41 @@ fn main() {
     let previous = previous(n);
     println!("{n} members, {m} events (generated in {:.2} s)", start.elapsed().as_secs_f64());
     let seats = BTreeMap::new();
+    // The same log as typed columns, as a binding holds a frame's: member ids and kinds as codes
+    // into their distinct names, dates and values typed.
+    let columns = Columns::of(&events);
 
     let report = time("engagement_scores (&[ActivityEvent])", m, || {
         engagement_scores(ctx, &members, &events, as_of(), &seats).unwrap()
     });
+    checksum_scores(&report);
+    let report = time("engagement_scores (typed columns)", m, || {
+        let (log, _) = columns.log();
+        engagement_scores(ctx, &members, &log, as_of(), &seats).unwrap()
+    });
+    checksum_scores(&report);
+    drop(report);
+    let (log, _) = columns.log();
+    time("  of which reading the columns (read_coded)", m, || columns.log().0.len());
+    time("  of which scoring the log", m, || engagement_scores(ctx, &members, &log, as_of(), &seats).unwrap());
+    drop(log);
+
+    let report = time("segments (&[ActivityEvent])", m, || segments(ctx, &members, &events, as_of()).unwrap());
+    let matches: usize = report.members.iter().map(|s| s.segments.len()).sum();
+    println!("  checksum: {} members, {matches} segment matches", report.members.len());
+    let report = time("segments (typed columns)", m, || segments(ctx, &members, &columns.log().0, as_of()).unwrap());
+    let matches: usize = report.members.iter().map(|s| s.segments.len()).sum();
+    println!("  checksum: {} members, {matches} segment matches", report.members.len());
+    drop(report);
+
+    let report = time("at_risk (&[ActivityEvent])", m, || at_risk(ctx, &members, &events, &previous, as_of()).unwrap());
+    println!("  checksum: {} triggers, {} suppressed", report.triggers.len(), report.suppressed.len());
+    let report =
+        time("at_risk (typed columns)", m, || at_risk(ctx, &members, &columns.log().0, &previous, as_of()).unwrap());
+    println!("  checksum: {} triggers, {} suppressed", report.triggers.len(), report.suppressed.len());
+}
+
+fn checksum_scores(report: &amscore::success::EngagementReport) {
     let total: Decimal = report.scores.iter().map(|s| s.score).sum();
     println!(
         "  checksum: {} scores, total {total}, {} organisations, {} row errors",
@@ -172,11 +205,50 @@ fn main() {
         report.organizations.len(),
         report.errors.len()
     );
-    drop(report);
-    let report = time("segments (&[ActivityEvent])", m, || segments(ctx, &members, &events, as_of()).unwrap());
-    let matches: usize = report.members.iter().map(|s| s.segments.len()).sum();
-    println!("  checksum: {} members, {matches} segment matches", report.members.len());
-    drop(report);
-    let report = time("at_risk (&[ActivityEvent])", m, || at_risk(ctx, &members, &events, &previous, as_of()).unwrap());
-    println!("  checksum: {} triggers, {} suppressed", report.triggers.len(), report.suppressed.len());
+}
+
+/// An activity log as typed columns: codes into the distinct member ids and kinds, days and
+/// values typed.
+struct Columns {
+    member_ids: Vec<String>,
+    member_id: Vec<u32>,
+    kinds: Vec<String>,
+    kind: Vec<u32>,
+    date: Vec<Date>,
+    value: Vec<Option<Decimal>>,
+}
+
+impl Columns {
+    fn of(events: &[ActivityEvent]) -> Columns {
+        fn code(names: &mut Vec<String>, index: &mut std::collections::HashMap<String, u32>, name: &str) -> u32 {
+            *index.entry(name.to_owned()).or_insert_with(|| {
+                names.push(name.to_owned());
+                (names.len() - 1) as u32
+            })
+        }
+        let (mut member_ids, mut kinds) = (Vec::new(), Vec::new());
+        let (mut ids, mut kind_ids) = (Default::default(), Default::default());
+        Columns {
+            member_id: events.iter().map(|e| code(&mut member_ids, &mut ids, &e.member_id.0)).collect(),
+            kind: events.iter().map(|e| code(&mut kinds, &mut kind_ids, e.kind.as_str())).collect(),
+            date: events.iter().map(|e| e.date).collect(),
+            value: events.iter().map(|e| e.value).collect(),
+            member_ids,
+            kinds,
+        }
+    }
+
+    fn log(&self) -> (ActivityLog<'_>, Vec<amscore::RowError>) {
+        let member_ids: Vec<&str> = self.member_ids.iter().map(String::as_str).collect();
+        let kinds: Vec<&str> = self.kinds.iter().map(String::as_str).collect();
+        let rows = (0..self.date.len()).map(|i| CodedEventRow {
+            member_id: Some(self.member_id[i] as usize),
+            date: Cell::Value(self.date[i]),
+            kind: Some(self.kind[i] as usize),
+            value: self.value[i].map_or(Cell::Empty, Cell::Value),
+        });
+        let (log, errors) = ActivityLog::read_coded(&member_ids, &kinds, rows);
+        // The log borrows the names, which live as long as `self`.
+        (log, errors)
+    }
 }
