@@ -230,11 +230,13 @@ fn overflow(what: &str) -> SuccessError {
 }
 
 /// The decay factor of each age, worked out once per call: ages up to `DENSE_AGES` in a table,
-/// older ones in a map.
+/// older ones in a map; and the points of one event of a kind not scored by value, by kind and
+/// age (`None` when they overflow).
 struct Factors<'p> {
     decay: &'p Decay,
     dense: Vec<Option<Decimal>>,
     sparse: FxHashMap<i64, Decimal>,
+    points: FxHashMap<(usize, i64), Option<Decimal>>,
 }
 
 /// Ages (in days) whose factors are kept in a table: 179 years.
@@ -242,7 +244,18 @@ const DENSE_AGES: usize = 1 << 16;
 
 impl<'p> Factors<'p> {
     fn new(decay: &'p Decay) -> Factors<'p> {
-        Factors { decay, dense: Vec::new(), sparse: FxHashMap::default() }
+        Factors { decay, dense: Vec::new(), sparse: FxHashMap::default(), points: FxHashMap::default() }
+    }
+
+    /// The points of one event of kind `kind` (not scored by value, weight `weight`) `age` days
+    /// old: 1 × weight × factor, worked out once per kind and age.
+    fn points(&mut self, kind: usize, weight: Decimal, age: i64) -> Option<Decimal> {
+        if let Some(&p) = self.points.get(&(kind, age)) {
+            return p;
+        }
+        let p = Decimal::ONE.checked_mul(weight).and_then(|p| p.checked_mul(self.get(age)));
+        self.points.insert((kind, age), p);
+        p
     }
 
     fn get(&mut self, age: i64) -> Decimal {
@@ -303,11 +316,14 @@ fn score_member(
                 in_period += 1;
             }
             counted += 1;
-            let base = if kind.per_value { e.value.unwrap_or_default() } else { Decimal::ONE };
-            let p = base
-                .checked_mul(kind.weight)
-                .and_then(|p| p.checked_mul(factors.get((as_of - e.date).whole_days())))
-                .ok_or_else(|| overflow("engagement points"))?;
+            let age = (as_of - e.date).whole_days();
+            let p = if kind.per_value {
+                let base = e.value.unwrap_or_default();
+                base.checked_mul(kind.weight).and_then(|p| p.checked_mul(factors.get(age)))
+            } else {
+                factors.points(k, kind.weight, age)
+            }
+            .ok_or_else(|| overflow("engagement points"))?;
             points = points.checked_add(p).ok_or_else(|| overflow("engagement points"))?;
         }
         let points = crate::money::round_to(points, 2, policy.rounding);
@@ -331,12 +347,23 @@ pub(crate) fn score_members(
         .iter()
         .map(|m| score_member(policy, m.id(), roster.events_of(m), as_of, &mut factors))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut sorted: Vec<Decimal> = scores.iter().map(|s| s.score).collect();
-    sorted.sort();
-    let n = Decimal::from(sorted.len().max(1));
-    for s in &mut scores {
-        let lower = sorted.partition_point(|x| *x < s.score);
-        s.percentile = crate::money::round_to(Decimal::from(lower) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
+    // By score: a member's share of lower scores is where their score's run of equal scores
+    // starts.
+    let mut by_score: Vec<usize> = (0..scores.len()).collect();
+    by_score.sort_unstable_by(|&a, &b| scores[a].score.cmp(&scores[b].score));
+    let n = Decimal::from(scores.len().max(1));
+    let mut run: Option<(Decimal, Decimal)> = None;
+    for (place, &i) in by_score.iter().enumerate() {
+        let score = scores[i].score;
+        let percentile = match run {
+            Some((s, p)) if s == score => p,
+            _ => {
+                let p = crate::money::round_to(Decimal::from(place) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
+                run = Some((score, p));
+                p
+            }
+        };
+        scores[i].percentile = percentile;
     }
     Ok(scores)
 }

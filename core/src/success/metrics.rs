@@ -270,7 +270,7 @@ pub fn snapshot_metrics(
 fn runs(member: &Member<'_>, reinstated: ReinstatedAs) -> Vec<(Date, Option<Date>, Vec<Term>)> {
     let since = member.history.membership.member_since;
     let mut out: Vec<(Date, Option<Date>, Vec<Term>)> = Vec::new();
-    for t in &member.terms {
+    for t in &member.history.history() {
         if let Some((_, end, terms)) = out.last_mut() {
             let joins = match *end {
                 None => true,
@@ -513,7 +513,7 @@ pub fn cohort_table(ctx: Context<'_>, members: &[MemberHistory], as_of: Date) ->
     let (mut total, mut joined_after) = (0u64, 0u64);
     for m in &roster.members {
         let x = Measured::new(m, policy.reinstated);
-        let Some(join) = m.terms.first().map(|t| t.start) else { continue };
+        let Some(join) = m.history.history().first().map(|t| t.start) else { continue };
         if join > as_of {
             joined_after += 1;
             continue;

@@ -17,10 +17,9 @@ use crate::plan::PlanId;
 pub(crate) use crate::row_error::RowError;
 use crate::row_error::Source;
 use crate::status::{MemberId, Status};
-use crate::term::Term;
 
 use super::activity::ActivityKind;
-use super::activity_log::ActivityLog;
+use super::activity_log::{ActivityLog, LoggedEvent};
 use super::engagement::{score_members, MemberScore};
 
 /// A roster row that passed its checks, and where its events are in the roster's events.
@@ -28,7 +27,6 @@ use super::engagement::{score_members, MemberScore};
 pub(crate) struct Member<'a> {
     pub(crate) row: usize,
     pub(crate) history: &'a MemberHistory,
-    pub(crate) terms: Vec<Term>,
     pub(crate) joined: Date,
     /// The member's events: `Roster::events[events]`.
     pub(crate) events: Range<usize>,
@@ -92,21 +90,18 @@ pub(crate) fn prepare<'a>(
             continue;
         }
         index.insert(id.0.as_str(), good.len());
-        good.push(Member { row, history: h, terms: h.history(), joined: h.joined(), events: 0..0 });
+        good.push(Member { row, history: h, joined: h.joined(), events: 0..0 });
     }
     // Each id and kind of the log looked up once: an event is then two array reads.
     let member_of: Vec<Option<(usize, Date)>> =
         log.member_ids().iter().map(|id| index.get(id).map(|&i| (i, good[i].joined))).collect();
     let kind_of: Vec<Option<usize>> =
         log.kinds().iter().map(|k| kinds.iter().rposition(|kind| kind.id.as_str() == *k)).collect();
-    // Which member each event goes to (`NONE` for an event with an error), and how many each has.
-    const NONE: usize = usize::MAX;
-    let mut goes_to = Vec::with_capacity(log.len());
-    let mut counts = vec![0usize; good.len()];
-    for e in log.events() {
+    // Whether an event is usable, and its member: `Err` with the reason when it is not.
+    let verdict = |e: &LoggedEvent| -> Result<(usize, usize), SuccessError> {
         let member_id = log.member_ids()[e.member];
         let kind_id = log.kinds()[e.kind];
-        let verdict = match (member_of[e.member], kind_of[e.kind]) {
+        match (member_of[e.member], kind_of[e.kind]) {
             (None, _) if first_row.contains_key(member_id) => Err(SuccessError::InvalidMember {
                 member_id: member_id.to_owned(),
                 message: "the member's roster row has an error (see members)".into(),
@@ -121,23 +116,24 @@ pub(crate) fn prepare<'a>(
                 } else if kinds[k].per_value && e.value.is_none() {
                     Err(SuccessError::MissingEventValue { kind: kind_id.to_owned() })
                 } else {
-                    Ok(i)
+                    Ok((i, k))
                 }
             }
-        };
-        match verdict {
-            Ok(i) => {
-                goes_to.push(i);
-                counts[i] += 1;
-            }
+        }
+    };
+    // First pass: how many usable events each member has, and an error for every other event.
+    let mut counts = vec![0usize; good.len()];
+    for e in log.events() {
+        match verdict(e) {
+            Ok((i, _)) => counts[i] += 1,
             Err(err) => {
-                goes_to.push(NONE);
-                errors.push(RowError::new(Source::Events, e.row, &err).member(Some(MemberId::from(member_id))));
+                let member_id = MemberId::from(log.member_ids()[e.member]);
+                errors.push(RowError::new(Source::Events, e.row, &err).member(Some(member_id)));
             }
         }
     }
-    // Each member's events side by side (a counting sort, which keeps the order read), then by
-    // kind and most recent first.
+    // Second pass: each member's events side by side (a counting sort, which keeps the order
+    // read), then by kind and most recent first.
     let mut start = 0;
     for (m, n) in good.iter_mut().zip(&counts) {
         m.events = start..start + n;
@@ -146,13 +142,11 @@ pub(crate) fn prepare<'a>(
     let mut next: Vec<usize> = good.iter().map(|m| m.events.start).collect();
     let placeholder = Event { kind: 0, date: Date::MIN, value: None };
     let mut events = vec![placeholder; start];
-    for (e, &i) in log.events().iter().zip(&goes_to) {
-        if i == NONE {
-            continue;
+    for e in log.events() {
+        if let Ok((i, kind)) = verdict(e) {
+            events[next[i]] = Event { kind, date: e.date, value: e.value };
+            next[i] += 1;
         }
-        let kind = kind_of[e.kind].unwrap_or_default();
-        events[next[i]] = Event { kind, date: e.date, value: e.value };
-        next[i] += 1;
     }
     for m in &good {
         events[m.events.clone()].sort_by_key(|e| (e.kind, std::cmp::Reverse(e.date)));
