@@ -331,11 +331,12 @@ impl Engine {
             _ => success::Options::default(),
         };
         let input = success::Input::read(members, member_rows, events.map(|e| (e, event_rows)))?;
-        let outcome = py.detach(|| success::run(&self.engine, op, &input, as_of, &options));
+        let frames = input.view();
+        let outcome = py.detach(|| success::run(&self.engine, op, &frames, as_of, &options));
         match outcome {
             Ok(o) => {
                 let out = PyDict::new(py);
-                out.set_item("result", from_value(py, &o.result)?)?;
+                out.set_item("result", success::result(py, &self.engine, &o.result)?)?;
                 out.set_item("errors", success::error_columns(py, &o.errors)?)?;
                 Ok(out)
             }
