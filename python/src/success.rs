@@ -538,16 +538,37 @@ pub(crate) fn run(
 /// immutable, so equal values, places included, may be one object).
 struct Decimals<'py> {
     class: Bound<'py, PyAny>,
+    /// Values with two places from 0.00 to `CENTS` − 0.01 (points, scores, percentiles), by cents.
+    cents: Vec<Option<Bound<'py, PyAny>>>,
+    /// The others, by their exact representation (value and places).
     made: FxHashMap<[u8; 16], Bound<'py, PyAny>>,
 }
 
+/// How many two-place values are looked up by cents rather than hashed.
+const CENTS: usize = 1 << 20;
+
 impl<'py> Decimals<'py> {
     fn new(py: Python<'py>) -> PyResult<Decimals<'py>> {
-        Ok(Decimals { class: py.import("decimal")?.getattr("Decimal")?, made: FxHashMap::default() })
+        let class = py.import("decimal")?.getattr("Decimal")?;
+        Ok(Decimals { class, cents: Vec::new(), made: FxHashMap::default() })
     }
 
     fn get(&mut self, d: Decimal) -> PyResult<Bound<'py, PyAny>> {
-        // The exact representation (value and places), as the key.
+        let cents = (d.scale() == 2 && !d.is_sign_negative())
+            .then(|| usize::try_from(d.mantissa()).ok())
+            .flatten()
+            .filter(|c| *c < CENTS);
+        if let Some(c) = cents {
+            if self.cents.is_empty() {
+                self.cents.resize(CENTS, None);
+            }
+            if let Some(o) = &self.cents[c] {
+                return Ok(o.clone());
+            }
+            let o = self.class.call1((d.to_string(),))?;
+            self.cents[c] = Some(o.clone());
+            return Ok(o);
+        }
         let key = d.serialize();
         if let Some(o) = self.made.get(&key) {
             return Ok(o.clone());
@@ -564,9 +585,13 @@ impl<'py> Decimals<'py> {
 }
 
 /// Little-endian int64 counts, for `numpy.frombuffer`.
-fn counts<'py>(py: Python<'py>, values: impl Iterator<Item = u32>) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = values.flat_map(|v| i64::from(v).to_le_bytes()).collect();
-    PyBytes::new(py, &bytes)
+fn counts<'py>(py: Python<'py>, values: impl ExactSizeIterator<Item = u32>) -> PyResult<Bound<'py, PyBytes>> {
+    PyBytes::new_with(py, values.len() * 8, |buf| {
+        for (slot, v) in buf.chunks_exact_mut(8).zip(values) {
+            slot.copy_from_slice(&i64::from(v).to_le_bytes());
+        }
+        Ok(())
+    })
 }
 
 /// A success function's answer for Python: engagement scores as columns (`member_id`, `score`,
@@ -585,7 +610,7 @@ pub(crate) fn result<'py>(py: Python<'py>, engine: &amscore::Engine, answer: &An
             out.set_item("member_id", s.iter().map(|m| m.member_id.0.as_str()).collect::<Vec<_>>())?;
             out.set_item("score", decimals.list(py, s.iter().map(|m| m.score))?)?;
             out.set_item("percentile", decimals.list(py, s.iter().map(|m| m.percentile))?)?;
-            out.set_item("future_events", counts(py, s.iter().map(|m| m.future_events)))?;
+            out.set_item("future_events", counts(py, s.iter().map(|m| m.future_events))?)?;
             // Each member's breakdown by kind, in policy order (kinds without events are left
             // out of it: zero).
             let kinds = &engine.success().policy.activity_kinds;
@@ -603,9 +628,9 @@ pub(crate) fn result<'py>(py: Python<'py>, engine: &amscore::Engine, answer: &An
                     format!("points_{k}"),
                     decimals.list(py, column.iter().map(|b| b.map_or(zero, |b| b.points)))?,
                 )?;
-                out.set_item(format!("events_{k}"), counts(py, column.iter().map(|b| b.map_or(0, |b| b.events))))?;
-                out.set_item(format!("counted_{k}"), counts(py, column.iter().map(|b| b.map_or(0, |b| b.counted))))?;
-                out.set_item(format!("capped_{k}"), counts(py, column.iter().map(|b| b.map_or(0, |b| b.capped))))?;
+                out.set_item(format!("events_{k}"), counts(py, column.iter().map(|b| b.map_or(0, |b| b.events)))?)?;
+                out.set_item(format!("counted_{k}"), counts(py, column.iter().map(|b| b.map_or(0, |b| b.counted)))?)?;
+                out.set_item(format!("capped_{k}"), counts(py, column.iter().map(|b| b.map_or(0, |b| b.capped)))?)?;
             }
             let organizations = serde_json::to_value(&r.organizations)
                 .map_err(|e| PyTypeError::new_err(format!("unwritable answer: {e}")))?;

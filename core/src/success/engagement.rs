@@ -236,7 +236,8 @@ struct Factors<'p> {
     decay: &'p Decay,
     dense: Vec<Option<Decimal>>,
     sparse: FxHashMap<i64, Decimal>,
-    points: FxHashMap<(usize, i64), Option<Decimal>>,
+    points: Vec<Vec<Option<Option<Decimal>>>>,
+    sparse_points: FxHashMap<(usize, i64), Option<Decimal>>,
 }
 
 /// Ages (in days) whose factors are kept in a table: 179 years.
@@ -244,18 +245,43 @@ const DENSE_AGES: usize = 1 << 16;
 
 impl<'p> Factors<'p> {
     fn new(decay: &'p Decay) -> Factors<'p> {
-        Factors { decay, dense: Vec::new(), sparse: FxHashMap::default(), points: FxHashMap::default() }
+        Factors {
+            decay,
+            dense: Vec::new(),
+            sparse: FxHashMap::default(),
+            points: Vec::new(),
+            sparse_points: FxHashMap::default(),
+        }
     }
 
     /// The points of one event of kind `kind` (not scored by value, weight `weight`) `age` days
     /// old: 1 × weight × factor, worked out once per kind and age.
     fn points(&mut self, kind: usize, weight: Decimal, age: i64) -> Option<Decimal> {
-        if let Some(&p) = self.points.get(&(kind, age)) {
-            return p;
+        let work = |f: &mut Self| Decimal::ONE.checked_mul(weight).and_then(|p| p.checked_mul(f.get(age)));
+        match usize::try_from(age) {
+            Ok(i) if i < DENSE_AGES => {
+                if kind >= self.points.len() {
+                    self.points.resize(kind + 1, Vec::new());
+                }
+                if i >= self.points[kind].len() {
+                    self.points[kind].resize(i + 1, None);
+                }
+                if let Some(p) = self.points[kind][i] {
+                    return p;
+                }
+                let p = work(self);
+                self.points[kind][i] = Some(p);
+                p
+            }
+            _ => {
+                if let Some(&p) = self.sparse_points.get(&(kind, age)) {
+                    return p;
+                }
+                let p = work(self);
+                self.sparse_points.insert((kind, age), p);
+                p
+            }
         }
-        let p = Decimal::ONE.checked_mul(weight).and_then(|p| p.checked_mul(self.get(age)));
-        self.points.insert((kind, age), p);
-        p
     }
 
     fn get(&mut self, age: i64) -> Decimal {
@@ -282,7 +308,9 @@ fn score_member(
     as_of: Date,
     factors: &mut Factors<'_>,
 ) -> Result<MemberScore, SuccessError> {
-    let mut breakdown = Vec::new();
+    // At most one entry per kind the member has events of (they are grouped by kind).
+    let groups = events.windows(2).filter(|w| w[0].kind != w[1].kind).count() + usize::from(!events.is_empty());
+    let mut breakdown = Vec::with_capacity(groups);
     let mut future_events = 0u32;
     let mut total = Decimal::new(0, 2);
     let mut rest = events;

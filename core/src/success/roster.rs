@@ -93,8 +93,9 @@ pub(crate) fn prepare<'a>(
         good.push(Member { row, history: h, joined: h.joined(), events: 0..0 });
     }
     // Each id and kind of the log looked up once: an event is then two array reads.
-    let member_of: Vec<Option<(usize, Date)>> =
-        log.member_ids().iter().map(|id| index.get(id).map(|&i| (i, good[i].joined))).collect();
+    const NONE: usize = usize::MAX;
+    let member_of: Vec<(usize, Date)> =
+        log.member_ids().iter().map(|id| index.get(id).map_or((NONE, Date::MIN), |&i| (i, good[i].joined))).collect();
     let kind_of: Vec<Option<usize>> =
         log.kinds().iter().map(|k| kinds.iter().rposition(|kind| kind.id.as_str() == *k)).collect();
     // Whether an event is usable, and its member: `Err` with the reason when it is not.
@@ -102,13 +103,13 @@ pub(crate) fn prepare<'a>(
         let member_id = log.member_ids()[e.member];
         let kind_id = log.kinds()[e.kind];
         match (member_of[e.member], kind_of[e.kind]) {
-            (None, _) if first_row.contains_key(member_id) => Err(SuccessError::InvalidMember {
+            ((NONE, _), _) if first_row.contains_key(member_id) => Err(SuccessError::InvalidMember {
                 member_id: member_id.to_owned(),
                 message: "the member's roster row has an error (see members)".into(),
             }),
-            (None, _) => Err(SuccessError::UnknownMember { member_id: member_id.to_owned() }),
-            (Some(_), None) => Err(SuccessError::UnknownActivityKind { kind: kind_id.to_owned() }),
-            (Some((i, joined)), Some(k)) => {
+            ((NONE, _), _) => Err(SuccessError::UnknownMember { member_id: member_id.to_owned() }),
+            (_, None) => Err(SuccessError::UnknownActivityKind { kind: kind_id.to_owned() }),
+            ((i, joined), Some(k)) => {
                 if e.date < joined {
                     Err(SuccessError::EventBeforeJoin { member_id: member_id.to_owned(), date: e.date, joined })
                 } else if e.value.is_some_and(|v| v.is_sign_negative() && !v.is_zero()) {
@@ -121,12 +122,18 @@ pub(crate) fn prepare<'a>(
             }
         }
     };
-    // First pass: how many usable events each member has, and an error for every other event.
+    // First pass: each usable event's member (`NONE` for the others, which get their error)
+    // and kind, and how many events each member has.
     let mut counts = vec![0usize; good.len()];
+    let mut goes_to: Vec<(usize, usize)> = Vec::with_capacity(log.len());
     for e in log.events() {
         match verdict(e) {
-            Ok((i, _)) => counts[i] += 1,
+            Ok((i, k)) => {
+                counts[i] += 1;
+                goes_to.push((i, k));
+            }
             Err(err) => {
+                goes_to.push((NONE, 0));
                 let member_id = MemberId::from(log.member_ids()[e.member]);
                 errors.push(RowError::new(Source::Events, e.row, &err).member(Some(member_id)));
             }
@@ -142,8 +149,8 @@ pub(crate) fn prepare<'a>(
     let mut next: Vec<usize> = good.iter().map(|m| m.events.start).collect();
     let placeholder = Event { kind: 0, date: Date::MIN, value: None };
     let mut events = vec![placeholder; start];
-    for e in log.events() {
-        if let Ok((i, kind)) = verdict(e) {
+    for (e, &(i, kind)) in log.events().iter().zip(&goes_to) {
+        if i != NONE {
             events[next[i]] = Event { kind, date: e.date, value: e.value };
             next[i] += 1;
         }
