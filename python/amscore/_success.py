@@ -1,12 +1,17 @@
 """The success analytics as DataFrames, behind ``Engine.engagement_scores``, ``Engine.segments``,
 ``Engine.at_risk``, ``Engine.cohort_table``, ``Engine.retention_metrics`` and friends.
 
-This module only converts types: each frame column becomes a Python list of ``None``, ``str``,
-``bool``, ``datetime.date`` or (for a ``datetime64`` column) ``int`` day numbers, handed to the
-native ``_core.Engine._success``; the core reads them as the same typed rows as a roster CSV
-(``amscore::TermRow``, ``amscore::success::EventRow``), with its one grammar for dates, decimals
-and flags and its one rule for which term row gives a member's facts, and answers with structured
-row errors (source, row, field, value, code) that are frame rows already.
+This module only converts types. A column whose type says what every cell is crosses into the
+native ``_core.Engine._success`` as flat buffers, without a Python object per row: ``datetime64``
+and ``date32`` dates as day numbers, text (``str``, categoricals, Arrow strings and dictionaries,
+``int`` member ids and amounts) as codes into its distinct values, each read once, ``bool`` flags,
+``decimal128`` amounts as exact integers and a scale, ``Decimal`` amounts by their exact text. Any
+other column crosses cell by cell, as a Python list of ``None``, ``str``, ``bool``,
+``datetime.date`` or ``int`` day numbers, and its cells are checked here. The core reads either as
+the same typed rows as a roster CSV (``amscore::TermRow``, ``amscore::success::EventRow`` and
+``CodedEventRow``), with its one grammar for dates, decimals and flags and its one rule for which
+term row gives a member's facts, and answers with structured row errors (source, row, field,
+value, code) that are frame rows already; engagement scores and segments come back as columns.
 
 Members frame (a ``pandas.DataFrame`` or a ``pyarrow.Table``): a **term history**, one row per
 term a member held, with the roster loader's columns:
@@ -14,7 +19,7 @@ term a member held, with the roster loader's columns:
 =================== ========= ==============================================================
 column              required  meaning
 =================== ========= ==============================================================
-member_id           yes       the member's id (str)
+member_id           yes       the member's id (str; an int id is its decimal text)
 plan                yes       the plan of this term (str)
 member_since        yes       join date as of this term
 term_start          yes       the term's first day
@@ -36,14 +41,14 @@ A member's current facts come from their latest term (the row with the latest ``
 the later row), the member-level columns (``auto_renew`` .. ``attribute.*``) too: the core's rule,
 the same as for a roster CSV. Other columns are ignored.
 
-Events frame: ``member_id`` (str), ``date``, ``kind`` (one of the policy's
+Events frame: ``member_id`` (str or int, as in the members frame), ``date``, ``kind`` (one of the policy's
 ``success.activity_kinds``) and optionally ``value`` (``Decimal``, int or decimal text; for kinds
 scored by value).
 
 Dates may be ``datetime.date``, ``datetime64`` at midnight, or ISO ``YYYY-MM-DD`` text. Types that
 cannot be right for a column raise before anything runs, naming the column and row: a ``float``
 amount, a ``datetime`` with a time of day, a number or ``bytes`` where text or a date is meant
-(``TypeError``). Values that are the right type but wrong (an impossible date, an unknown plan,
+(an ``int`` member id excepted) (``TypeError``). Values that are the right type but wrong (an impossible date, an unknown plan,
 overlapping terms, an event before the member joined, an unknown activity kind) are **row
 errors**: the row is left out of the analysis and listed, never dropped silently. Every result
 frame carries them as ``frame.attrs["errors"]``, a frame with columns ``source`` (``members``,
