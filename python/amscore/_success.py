@@ -293,7 +293,8 @@ def _typed_arrow(array: Any, column: str) -> Any:
         return _encoded(array) if text and column != "auto_renew" else None
     if column in _AMOUNTS:
         if pa.types.is_decimal128(t) and t.precision <= 28 and 0 <= t.scale <= 28:
-            units = np.frombuffer(array.buffers()[1], dtype="u1", count=16 * len(array), offset=16 * array.offset)
+            data = array.buffers()[1]
+            units = np.frombuffer(data, dtype="u1", count=16 * len(array), offset=16 * array.offset) if len(array) else np.zeros(0, "u1")
             valid = array.is_valid().to_numpy(zero_copy_only=False).astype("u1")
             return ("decimals", units.tobytes(), valid.tobytes(), t.scale)
         return _encoded(array) if text or pa.types.is_integer(t) else None

@@ -1,4 +1,4 @@
-//! The success analytics over columns: the members and events columns (Python lists, one per frame column) become the core's typed rows (`TermRow`, `EventRow`), the core reads, checks and computes, and its structured row errors come back as columns. Nothing here parses text or decides a rule: it only converts types.
+//! The success analytics over columns: the members and events columns (Python lists of cells, or typed buffers: day numbers, dictionary-coded text, flags, exact decimals; no Python object per row) become the core's typed rows (`TermRow`, `EventRow`, `CodedEventRow`: each distinct text once, read by the core's grammar), the core reads, checks and computes, and its answers (engagement scores and segments as columns) and structured row errors come back. Nothing here parses text or decides a rule: it only converts types.
 
 use std::collections::BTreeMap;
 
@@ -127,7 +127,7 @@ impl<'a> Names<'a> {
 }
 
 /// A column as Python gave it (see `Engine._success`).
-enum Given2<'py> {
+enum PyColumn<'py> {
     /// One Python value per row, read one by one.
     Cells(Vec<Given>),
     /// Little-endian int32 days since 1970-01-01, `i32::MIN` for null.
@@ -208,7 +208,8 @@ impl<'a> Col<'a> {
                 (Some(1), Some(b)) => {
                     let mut le = [0u8; 16];
                     le.copy_from_slice(b);
-                    Cell::Value(Decimal::from_i128_with_scale(i128::from_le_bytes(le), scale))
+                    // Checked when the column was read.
+                    Decimal::try_from_i128_with_scale(i128::from_le_bytes(le), scale).map_or(Cell::Empty, Cell::Value)
                 }
                 _ => Cell::Empty,
             },
@@ -235,7 +236,7 @@ impl<'a, T: amscore::Grammar + Copy> Known<'a, T> for Cell<'a, T> {
 /// The columns of a frame, by name, as Python gave them.
 struct Columns<'py> {
     rows: usize,
-    columns: BTreeMap<String, Given2<'py>>,
+    columns: BTreeMap<String, PyColumn<'py>>,
 }
 
 impl<'py> Columns<'py> {
@@ -244,7 +245,7 @@ impl<'py> Columns<'py> {
         for (k, v) in frame.iter() {
             let name: String = k.extract()?;
             let given = if v.is_instance_of::<PyList>() {
-                Given2::Cells(column(&v, &name, rows)?)
+                PyColumn::Cells(column(&v, &name, rows)?)
             } else {
                 typed(&v, &name, rows)?
             };
@@ -260,13 +261,15 @@ impl<'py> Columns<'py> {
             .iter()
             .map(|(name, c)| {
                 let col = match c {
-                    Given2::Cells(v) => Col::Cells(v),
-                    Given2::Days(b) => Col::Days(b.as_bytes()),
-                    Given2::Codes(codes, offsets, data) => {
+                    PyColumn::Cells(v) => Col::Cells(v),
+                    PyColumn::Days(b) => Col::Days(b.as_bytes()),
+                    PyColumn::Codes(codes, offsets, data) => {
                         Col::Codes(codes.as_bytes(), Names { offsets: offsets.as_bytes(), data: data.as_bytes() })
                     }
-                    Given2::Flags(b) => Col::Flags(b.as_bytes()),
-                    Given2::Decimals(units, valid, scale) => Col::Decimals(units.as_bytes(), valid.as_bytes(), *scale),
+                    PyColumn::Flags(b) => Col::Flags(b.as_bytes()),
+                    PyColumn::Decimals(units, valid, scale) => {
+                        Col::Decimals(units.as_bytes(), valid.as_bytes(), *scale)
+                    }
                 };
                 (name.as_str(), col)
             })
@@ -276,9 +279,9 @@ impl<'py> Columns<'py> {
 }
 
 /// A typed column: `("days", bytes)`, `("codes", codes, offsets, data)`, `("flags", bytes)` or
-/// `("decimals", units, validity, scale)`; its buffers' lengths are checked against `rows`, and a
-/// day number must be a date of the years 1 to 9999.
-fn typed<'py>(v: &Bound<'py, PyAny>, name: &str, rows: usize) -> PyResult<Given2<'py>> {
+/// `("decimals", units, validity, scale)`; its buffers' lengths are checked against `rows`, a day
+/// number must be a calendar date and a decimal at most 28 digits.
+fn typed<'py>(v: &Bound<'py, PyAny>, name: &str, rows: usize) -> PyResult<PyColumn<'py>> {
     let bad = |what: &str| PyTypeError::new_err(format!("{name}: {what}"));
     let tuple = v.cast::<PyTuple>().map_err(|_| bad("expected a list or a typed column"))?;
     let tag: String = tuple.get_item(0)?.extract()?;
@@ -286,36 +289,49 @@ fn typed<'py>(v: &Bound<'py, PyAny>, name: &str, rows: usize) -> PyResult<Given2
         tuple.get_item(i)?.cast_into::<PyBytes>().map_err(|_| bad("expected bytes"))
     };
     let given = match (tag.as_str(), tuple.len()) {
-        ("days", 2) => Given2::Days(bytes(1)?),
-        ("codes", 4) => Given2::Codes(bytes(1)?, bytes(2)?, bytes(3)?),
-        ("flags", 2) => Given2::Flags(bytes(1)?),
+        ("days", 2) => PyColumn::Days(bytes(1)?),
+        ("codes", 4) => PyColumn::Codes(bytes(1)?, bytes(2)?, bytes(3)?),
+        ("flags", 2) => PyColumn::Flags(bytes(1)?),
         ("decimals", 4) => {
             let scale: u32 = tuple.get_item(3)?.extract()?;
             if scale > 28 {
                 return Err(bad("a decimal scale is at most 28"));
             }
-            Given2::Decimals(bytes(1)?, bytes(2)?, scale)
+            PyColumn::Decimals(bytes(1)?, bytes(2)?, scale)
         }
         _ => return Err(bad(&format!("unknown typed column `{tag}`"))),
     };
     let lengths_ok = match &given {
-        Given2::Days(b) => b.as_bytes().len() == rows * 4,
-        Given2::Codes(codes, offsets, _) => codes.as_bytes().len() == rows * 4 && offsets.as_bytes().len() >= 4,
-        Given2::Flags(b) => b.as_bytes().len() == rows,
-        Given2::Decimals(units, valid, _) => units.as_bytes().len() == rows * 16 && valid.as_bytes().len() == rows,
-        Given2::Cells(c) => c.len() == rows,
+        PyColumn::Days(b) => b.as_bytes().len() == rows * 4,
+        PyColumn::Codes(codes, offsets, _) => codes.as_bytes().len() == rows * 4 && offsets.as_bytes().len() >= 4,
+        PyColumn::Flags(b) => b.as_bytes().len() == rows,
+        PyColumn::Decimals(units, valid, _) => units.as_bytes().len() == rows * 16 && valid.as_bytes().len() == rows,
+        PyColumn::Cells(c) => c.len() == rows,
     };
     if !lengths_ok {
         return Err(bad(&format!("the column's buffers do not hold {rows} rows")));
     }
-    if let Given2::Days(days) = &given {
-        for row in 0..rows {
-            let d = i32_at(days.as_bytes(), row);
-            let date = EPOCH.checked_add(Duration::days(i64::from(d)));
-            if d != NULL_DAY && !date.is_some_and(|d| (1..=9999).contains(&d.year())) {
-                return Err(bad(&format!("row {row}: date out of range")));
+    match &given {
+        // As for a list's int day numbers: a day the calendar does not hold.
+        PyColumn::Days(days) => {
+            for row in 0..rows {
+                let d = i32_at(days.as_bytes(), row);
+                if d != NULL_DAY && EPOCH.checked_add(Duration::days(i64::from(d))).is_none() {
+                    return Err(bad(&format!("row {row}: date out of range")));
+                }
             }
         }
+        // Arrow's decimal128 of at most 28 digits: a value beyond them is not Arrow's.
+        PyColumn::Decimals(units, valid, scale) => {
+            for (row, (unit, ok)) in units.as_bytes().chunks_exact(16).zip(valid.as_bytes()).enumerate() {
+                let mut le = [0u8; 16];
+                le.copy_from_slice(unit);
+                if *ok == 1 && Decimal::try_from_i128_with_scale(i128::from_le_bytes(le), *scale).is_err() {
+                    return Err(bad(&format!("row {row}: more than 28 digits")));
+                }
+            }
+        }
+        _ => {}
     }
     Ok(given)
 }

@@ -226,3 +226,19 @@ def test_empty_and_one_row_frames_keep_their_column_types(rows: int) -> None:
     assert len(scores) == 1 and scores["events_login"].tolist() == [rows]
     none = ENGINE.engagement_scores(m.iloc[:0], e.iloc[:0], AS_OF)
     assert len(none) == 0 and set(none.dtypes) == {np.dtype(object)}
+
+
+def test_empty_typed_columns_cross_as_empty_buffers() -> None:
+    m = member_frame([("M1", "individual", 10, True, None, None, None)])
+    e = pa.table({"member_id": pa.array([], pa.string()), "date": pa.array([], pa.date32()),
+                  "kind": pa.array([], pa.string()).dictionary_encode(), "value": pa.array([], pa.decimal128(12, 2))})
+    scores = ENGINE.engagement_scores(pa.Table.from_pandas(m, preserve_index=False), e, AS_OF)
+    assert scores["member_id"].tolist() == ["M1"] and scores["score"].tolist() == [Decimal("0.00")]
+
+
+def test_a_day_beyond_the_calendar_is_refused_with_its_column_and_row() -> None:
+    m = member_frame([("M1", "individual", 10, True, None, None, None)])
+    days = pa.array([19000, 10**8], pa.int32()).cast(pa.date32())
+    e = pa.table({"member_id": ["M1", "M1"], "date": days, "kind": ["login", "login"]})
+    with pytest.raises(TypeError, match=r"^date: row 1: date out of range$"):
+        ENGINE.engagement_scores(m, e, AS_OF)
