@@ -281,9 +281,9 @@ class Engine:
         self,
         op: str,
         as_of: datetime.date,
-        members: dict[str, list[Any]],
+        members: dict[str, Any],
         member_rows: int,
-        events: dict[str, list[Any]] | None = None,
+        events: dict[str, Any] | None = None,
         event_rows: int = 0,
         options: dict[str, Any] | None = None,
     ) -> dict[str, Any]: ...

@@ -1,12 +1,17 @@
 """The success analytics as DataFrames, behind ``Engine.engagement_scores``, ``Engine.segments``,
 ``Engine.at_risk``, ``Engine.cohort_table``, ``Engine.retention_metrics`` and friends.
 
-This module only converts types: each frame column becomes a Python list of ``None``, ``str``,
-``bool``, ``datetime.date`` or (for a ``datetime64`` column) ``int`` day numbers, handed to the
-native ``_core.Engine._success``; the core reads them as the same typed rows as a roster CSV
-(``amscore::TermRow``, ``amscore::success::EventRow``), with its one grammar for dates, decimals
-and flags and its one rule for which term row gives a member's facts, and answers with structured
-row errors (source, row, field, value, code) that are frame rows already.
+This module only converts types. A column whose type says what every cell is crosses into the
+native ``_core.Engine._success`` as flat buffers, without a Python object per row: ``datetime64``
+and ``date32`` dates as day numbers, text (``str``, categoricals, Arrow strings and dictionaries,
+``int`` member ids and amounts) as codes into its distinct values, each read once, ``bool`` flags,
+``decimal128`` amounts as exact integers and a scale, ``Decimal`` amounts by their exact text. Any
+other column crosses cell by cell, as a Python list of ``None``, ``str``, ``bool``,
+``datetime.date`` or ``int`` day numbers, and its cells are checked here. The core reads either as
+the same typed rows as a roster CSV (``amscore::TermRow``, ``amscore::success::EventRow`` and
+``CodedEventRow``), with its one grammar for dates, decimals and flags and its one rule for which
+term row gives a member's facts, and answers with structured row errors (source, row, field,
+value, code) that are frame rows already; engagement scores and segments come back as columns.
 
 Members frame (a ``pandas.DataFrame`` or a ``pyarrow.Table``): a **term history**, one row per
 term a member held, with the roster loader's columns:
@@ -14,7 +19,7 @@ term a member held, with the roster loader's columns:
 =================== ========= ==============================================================
 column              required  meaning
 =================== ========= ==============================================================
-member_id           yes       the member's id (str)
+member_id           yes       the member's id (str; an int id is its decimal text)
 plan                yes       the plan of this term (str)
 member_since        yes       join date as of this term
 term_start          yes       the term's first day
@@ -36,14 +41,14 @@ A member's current facts come from their latest term (the row with the latest ``
 the later row), the member-level columns (``auto_renew`` .. ``attribute.*``) too: the core's rule,
 the same as for a roster CSV. Other columns are ignored.
 
-Events frame: ``member_id`` (str), ``date``, ``kind`` (one of the policy's
+Events frame: ``member_id`` (str or int, as in the members frame), ``date``, ``kind`` (one of the policy's
 ``success.activity_kinds``) and optionally ``value`` (``Decimal``, int or decimal text; for kinds
 scored by value).
 
 Dates may be ``datetime.date``, ``datetime64`` at midnight, or ISO ``YYYY-MM-DD`` text. Types that
 cannot be right for a column raise before anything runs, naming the column and row: a ``float``
 amount, a ``datetime`` with a time of day, a number or ``bytes`` where text or a date is meant
-(``TypeError``). Values that are the right type but wrong (an impossible date, an unknown plan,
+(an ``int`` member id excepted) (``TypeError``). Values that are the right type but wrong (an impossible date, an unknown plan,
 overlapping terms, an event before the member joined, an unknown activity kind) are **row
 errors**: the row is left out of the analysis and listed, never dropped silently. Every result
 frame carries them as ``frame.attrs["errors"]``, a frame with columns ``source`` (``members``,
@@ -106,16 +111,6 @@ def _refuse_duplicates(names: list[str], read: Any, where: str = "") -> None:
         if name in seen and read(name):
             raise _duplicate_column(name, where)
         seen.add(name)
-
-
-def _frame(obj: Any, what: str) -> Any:
-    import pandas as pd
-
-    if isinstance(obj, pd.DataFrame):
-        return obj
-    if type(obj).__module__.startswith("pyarrow") and hasattr(obj, "to_pandas"):
-        return obj.to_pandas(date_as_object=True)
-    raise TypeError(f"{what}: expected a pandas.DataFrame or a pyarrow.Table, got {type(obj).__name__}")
 
 
 def _names(obj: Any) -> list[str]:
@@ -206,22 +201,203 @@ def _expected(column: str) -> str:
     return "str"
 
 
-def _members(members: Any) -> tuple[dict[str, list[Any]], int]:
+_FLAGS = ("pending", "auto_renew")
+_NULL_DAY = -(2**31)
+
+
+def _name_buffers(names: Any) -> tuple[bytes, bytes]:
+    """Names (an Arrow text array) as Arrow lays out text: little-endian int32 offsets (one more
+    than the names) and the UTF-8 bytes they index; no Python string per name."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    if not pa.types.is_string(names.type):
+        names = pc.cast(names, pa.string())
+    n = len(names)
+    buffers = names.buffers()
+    if n == 0 or buffers[1] is None:
+        return np.zeros(1, dtype="<i4").tobytes(), b""
+    offsets = np.frombuffer(buffers[1], dtype="<i4", count=n + 1, offset=names.offset * 4)
+    data = buffers[2].to_pybytes() if buffers[2] is not None else b""
+    return offsets.tobytes(), data
+
+
+def _coded(codes: Any, names: Any) -> tuple[str, bytes, bytes, bytes]:
+    """A text column for the core as codes (int32, -1 for null) into its distinct names: each name
+    is read once by the core, not once per row."""
+    import numpy as np
+
+    codes = np.asarray(codes)
+    return ("codes", np.ascontiguousarray(codes, dtype="<i4").tobytes(), *_name_buffers(names))
+
+
+def _encoded(array: Any) -> tuple[str, bytes, bytes, bytes]:
+    """An Arrow array (text, or numbers written as their text) dictionary-encoded for the core."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        indices, names = array.indices, array.dictionary
+    else:
+        encoded = pc.dictionary_encode(array)
+        indices, names = encoded.indices, encoded.dictionary
+    codes = pc.fill_null(pc.cast(indices, pa.int32()), -1).to_numpy(zero_copy_only=False)
+    return _coded(codes, pc.cast(names, pa.string()))
+
+
+def _days(days: Any, null: Any) -> tuple[str, bytes]:
+    """Day numbers (since 1970-01-01) for the core, ``_NULL_DAY`` where ``null``."""
+    import numpy as np
+
+    days = np.asarray(days, dtype=np.int64).copy()
+    days[np.asarray(null, dtype=bool)] = _NULL_DAY
+    return ("days", days.astype("<i4").tobytes())
+
+
+def _is_text(t: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+def _typed_arrow(array: Any, column: str) -> Any:
+    """An Arrow column as typed buffers for the core when its type says what every cell is (dates,
+    text or its dictionary, flags, exact decimals, integers), else ``None`` (its cells are then read
+    one by one, as pandas gives them)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    t = array.type
+    text = _is_text(t) or (pa.types.is_dictionary(t) and _is_text(t.value_type))
+    if pa.types.is_null(t):
+        return _coded(np.full(len(array), -1, dtype="<i4"), pa.array([], pa.string()))
+    if column in _DATES:
+        if pa.types.is_date64(t):
+            array, t = pc.cast(array, pa.date32(), safe=False), pa.date32()
+        if pa.types.is_date32(t):
+            days = pc.fill_null(array.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+            return _days(days, array.is_null().to_numpy(zero_copy_only=False))
+        return _encoded(array) if text else None
+    if column in _FLAGS:
+        if pa.types.is_boolean(t):
+            flags = pc.fill_null(pc.cast(array, pa.int8()), -1).to_numpy(zero_copy_only=False)
+            return ("flags", np.ascontiguousarray(flags, dtype="i1").tobytes())
+        return _encoded(array) if text and column != "auto_renew" else None
+    if column in _AMOUNTS:
+        if pa.types.is_decimal128(t) and t.precision <= 28 and 0 <= t.scale <= 28:
+            data = array.buffers()[1]
+            units = np.frombuffer(data, dtype="u1", count=16 * len(array), offset=16 * array.offset) if len(array) else np.zeros(0, "u1")
+            valid = array.is_valid().to_numpy(zero_copy_only=False).astype("u1")
+            return ("decimals", units.tobytes(), valid.tobytes(), t.scale)
+        return _encoded(array) if text or pa.types.is_integer(t) else None
+    if column == "member_id" and pa.types.is_integer(t):
+        return _encoded(array)
+    return _encoded(array) if text else None
+
+
+def _typed_series(series: Any, column: str, where: str) -> Any:
+    """A pandas column as typed buffers for the core when its dtype says what every cell is
+    (``datetime64`` dates, text, categoricals of text, bool flags, integers, exact decimals), else
+    ``None`` (``_cells`` reads it cell by cell and refuses what cannot be right)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return _typed_arrow(pa.array(series), column)
+    if column in _DATES and pd.api.types.is_datetime64_any_dtype(dtype):
+        _check_datetime64(series, where)
+        days = series.to_numpy(dtype="datetime64[D]").astype(np.int64)
+        return _days(days, series.isna().to_numpy())
+    if column in _FLAGS and (dtype == np.bool_ or isinstance(dtype, pd.BooleanDtype)):
+        return _typed_arrow(pa.array(series, from_pandas=True), column)
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories
+        if column != "auto_renew" and pd.api.types.infer_dtype(categories, skipna=True) in ("string", "empty"):
+            return _coded(series.cat.codes.to_numpy(), pa.array(categories.astype(object), pa.string()))
+        return None
+    if pd.api.types.is_integer_dtype(dtype) and (column in _AMOUNTS or column == "member_id"):
+        return _typed_arrow(pa.array(series, from_pandas=True), column)
+    if dtype == object and len(series):
+        values = series.to_numpy()
+        null = series.isna().to_numpy()
+        present = values[~null]
+        types = set(map(type, present))
+        if column in _AMOUNTS and types and types <= {Decimal, int, str}:
+            # A Decimal's text without an exponent is its exact plain text, an int's is what the
+            # cells would give; anything else (an exponent, NaN) is read cell by cell.
+            texts = pa.array(present.astype(str), pa.string())
+            if not pa.compute.any(pa.compute.match_substring_regex(texts, "[^0-9.+-]")).as_py():
+                encoded = pa.compute.dictionary_encode(texts)
+                codes = np.full(len(series), -1, dtype="<i4")
+                codes[~null] = encoded.indices.to_numpy(zero_copy_only=False)
+                return _coded(codes, encoded.dictionary)
+            return None
+        if column in _DATES and types == {_dt.date}:
+            days = pa.array(np.where(null, None, values), pa.date32())
+            return _typed_arrow(days, column)
+    if column != "auto_renew" and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return _typed_arrow(pa.array(series, pa.string(), from_pandas=True), column)
+    return None
+
+
+def _column(obj: Any, column: str, what: str) -> Any:
+    """One column of a frame for the core: typed buffers when its type allows, else its cells
+    (``_cells``) as Python values."""
+    import pyarrow as pa
+
+    if isinstance(obj, pa.Table):
+        array = obj.column(column)
+        typed = _typed_arrow(array, column)
+        if typed is not None:
+            return typed
+        # The column as the table's pandas conversion gives it.
+        obj = pa.table({column: array}).to_pandas(date_as_object=True)
+    typed = _typed_series(obj[column], column, f"{what}.{column}")
+    return typed if typed is not None else _cells(obj, column, what)
+
+
+def _table(obj: Any, what: str) -> Any:
+    """A frame as given (a ``pandas.DataFrame`` or a ``pyarrow.Table``), else ``TypeError``."""
+    import pandas as pd
+
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    if type(obj).__module__.startswith("pyarrow") and hasattr(obj, "to_pandas"):
+        import pyarrow as pa
+
+        return obj if isinstance(obj, pa.Table) else pa.table(obj)
+    raise TypeError(f"{what}: expected a pandas.DataFrame or a pyarrow.Table, got {type(obj).__name__}")
+
+
+def _rows(obj: Any) -> int:
+    return obj.num_rows if hasattr(obj, "num_rows") else len(obj)
+
+
+def _members(members: Any) -> tuple[dict[str, Any], int]:
     _refuse_duplicates(_names(members), lambda c: c in SUCCESS_MEMBER_COLUMNS or c.startswith(_core.ATTRIBUTE_PREFIX))
-    frame = _frame(members, "members")
-    names = [str(c) for c in frame.columns]
-    wanted = [c for c in names if c in SUCCESS_MEMBER_COLUMNS or c.startswith(_core.ATTRIBUTE_PREFIX)]
-    return {c: _cells(frame, c, "members") for c in wanted}, len(frame)
+    frame = _table(members, "members")
+    wanted = [c for c in _names(frame) if c in SUCCESS_MEMBER_COLUMNS or c.startswith(_core.ATTRIBUTE_PREFIX)]
+    return {c: _column(frame, c, "members") for c in wanted}, _rows(frame)
 
 
-def _events(events: Any) -> tuple[dict[str, list[Any]], int]:
+def _events(events: Any) -> tuple[dict[str, Any], int]:
     _refuse_duplicates(_names(events), lambda c: c in EVENT_COLUMNS, "events")
-    frame = _frame(events, "events")
-    names = [str(c) for c in frame.columns]
+    frame = _table(events, "events")
+    names = _names(frame)
     for column in EVENT_COLUMNS[:3]:
         if column not in names:
             raise _error(_core.SuccessError, "invalid_success_input", f"events.{column}: missing column `{column}`", f"events.{column}")
-    return {c: _cells(frame, c, "events") for c in EVENT_COLUMNS if c in names}, len(frame)
+    return {c: _column(frame, c, "events") for c in EVENT_COLUMNS if c in names}, _rows(frame)
 
 
 def _date(as_of: Any) -> _dt.date:
@@ -270,30 +446,20 @@ def _kinds(engine: Any) -> list[str]:
 
 
 def engagement_scores(engine: Any, members: Any, events: Any, as_of: Any, seats: dict[str, int] | None = None) -> Any:
+    import numpy as np
     import pandas as pd
 
     result, errors = _call(engine, "engagement_scores", members, events, as_of, {"seats": seats or {}})
     kinds = _kinds(engine)
-    rows = []
-    for s in result["scores"]:
-        row: dict[str, Any] = {
-            "member_id": s["member_id"],
-            "score": Decimal(s["score"]),
-            "percentile": Decimal(s["percentile"]),
-            "future_events": s["future_events"],
-        }
-        by_kind = {b["kind"]: b for b in s["breakdown"]}
-        for k in kinds:
-            b = by_kind.get(k)
-            row[f"points_{k}"] = Decimal(b["points"]) if b else Decimal("0.00")
-            row[f"events_{k}"] = b["events"] if b else 0
-            row[f"counted_{k}"] = b["counted"] if b else 0
-            row[f"capped_{k}"] = b["capped"] if b else 0
-        rows.append(row)
     columns = ["member_id", "score", "percentile", "future_events"] + [
         f"{p}_{k}" for k in kinds for p in ("points", "events", "counted", "capped")
     ]
-    frame = pd.DataFrame(rows, columns=columns)
+    if result["member_id"]:
+        # Columns as the core wrote them: text and Decimals as objects, counts as int64.
+        data = {c: np.frombuffer(v, dtype="<i8").astype(np.int64) if isinstance(v, bytes) else _objects(v) for c, v in result.items() if c in columns}
+        frame = pd.DataFrame(data, columns=columns)
+    else:
+        frame = pd.DataFrame([], columns=columns)
     orgs = pd.DataFrame(
         [{**o, "total": Decimal(o["total"]), "mean": Decimal(o["mean"]), "per_seat": Decimal(o["per_seat"])} for o in result["organizations"]],
         columns=["organization", "members", "seats", "total", "mean", "per_seat"],
@@ -301,17 +467,20 @@ def engagement_scores(engine: Any, members: Any, events: Any, as_of: Any, seats:
     return _with_errors(frame, errors, organizations=orgs)
 
 
+def _objects(values: list[Any]) -> Any:
+    """A list as an object array (no inference of a dtype from its values)."""
+    import numpy as np
+
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
 def segments(engine: Any, members: Any, events: Any, as_of: Any) -> Any:
     import pandas as pd
 
     result, errors = _call(engine, "segments", members, events, as_of)
-    rows = [
-        {"member_id": m["member_id"], "segment": s["segment"], "matched": "; ".join(s["matched"])}
-        for m in result["members"]
-        for s in m["segments"]
-    ]
-    frame = pd.DataFrame(rows, columns=["member_id", "segment", "matched"])
-    return _with_errors(frame, errors, members=[m["member_id"] for m in result["members"]])
+    columns = ["member_id", "segment", "matched"]
+    frame = pd.DataFrame({c: _objects(result[c]) for c in columns}, columns=columns)
+    return _with_errors(frame, errors, members=result["members"])
 
 
 def at_risk(engine: Any, members: Any, events: Any, as_of: Any, previous_triggers: Any = None) -> Any:

@@ -322,12 +322,16 @@ impl Engine {
 
     /// The native half of the success analytics (the public `amscore.Engine` methods
     /// `engagement_scores`, `segments`, ... in `amscore/_engine.py` call it): `members` and
-    /// `events` are dicts of equally long lists, one per frame column (`member_rows` and
-    /// `event_rows` long), whose cells are `None`, `str` (read by the core's grammar), `bool`,
-    /// `datetime.date`, or an `int` day number since 1970-01-01 in a date column. Returns
-    /// `{"result": the core's answer without its errors, "errors": columns source, row,
-    /// member_id, field, value, code, name, message}`; raises `RosterError` for a members frame
-    /// without a required column, `SuccessError` for a refused request.
+    /// `events` are dicts of columns (`member_rows` and `event_rows` long), each either a list
+    /// of cells (`None`, `str` read by the core's grammar, `bool`, `datetime.date`, or an `int`
+    /// day number since 1970-01-01 in a date column) or a typed column: `("days", int32 bytes)`,
+    /// `("codes", int32 codes, offsets, data)` (text dictionary-encoded as Arrow lays it out),
+    /// `("flags", int8 bytes)` or `("decimals", int128 bytes, validity bytes, scale)`. Returns
+    /// `{"result": ..., "errors": columns source, row, member_id, field, value, code, name,
+    /// message}`: for `engagement_scores` and `segments` the result is columns (see
+    /// `success::result`), for the others the core's answer without its errors; raises
+    /// `RosterError` for a members frame without a required column, `SuccessError` for a refused
+    /// request, `TypeError` for a typed column whose buffers do not hold its rows.
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (op, as_of, members, member_rows, events=None, event_rows=0, options=None))]
     fn _success<'py>(
@@ -351,11 +355,12 @@ impl Engine {
             _ => success::Options::default(),
         };
         let input = success::Input::read(members, member_rows, events.map(|e| (e, event_rows)))?;
-        let outcome = py.detach(|| success::run(&self.engine, op, &input, as_of, &options));
+        let frames = input.view();
+        let outcome = py.detach(|| success::run(&self.engine, op, &frames, as_of, &options));
         match outcome {
             Ok(o) => {
                 let out = PyDict::new(py);
-                out.set_item("result", from_value(py, &o.result)?)?;
+                out.set_item("result", success::result(py, &self.engine, &o.result)?)?;
                 out.set_item("errors", success::error_columns(py, &o.errors)?)?;
                 Ok(out)
             }

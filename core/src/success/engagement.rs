@@ -1,9 +1,10 @@
 //! Engagement scores: per-kind weights, caps per calendar period, time decay (half-life or a step
 //! table), a per-member breakdown, the percentile within the roster, and organisation roll-ups.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -12,10 +13,11 @@ use crate::money::{decimal_text, Rounding};
 use crate::policy_error::{PolicyError, Range};
 use crate::status::MemberId;
 
-use super::activity::{ActivityEvent, KindId};
+use super::activity::KindId;
+use super::activity_log::Events;
 use super::error::SuccessError;
 use super::policy::SuccessPolicy;
-use super::roster::{derive, Member, MemberHistory, RowError};
+use super::roster::{score, Event, MemberHistory, Roster, RowError};
 
 /// The places a decay factor is computed to (rounded toward zero).
 const FACTOR_PLACES: u32 = 12;
@@ -227,81 +229,169 @@ fn overflow(what: &str) -> SuccessError {
     SuccessError::Overflow { what: what.into() }
 }
 
+/// The decay factor of each age, worked out once per call: ages up to `DENSE_AGES` in a table,
+/// older ones in a map; and the points of one event of a kind not scored by value, by kind and
+/// age (`None` when they overflow).
+struct Factors<'p> {
+    decay: &'p Decay,
+    dense: Vec<Option<Decimal>>,
+    sparse: FxHashMap<i64, Decimal>,
+    points: Vec<Vec<Option<Option<Decimal>>>>,
+    sparse_points: FxHashMap<(usize, i64), Option<Decimal>>,
+}
+
+/// Ages (in days) whose factors are kept in a table: 179 years.
+const DENSE_AGES: usize = 1 << 16;
+
+impl<'p> Factors<'p> {
+    fn new(decay: &'p Decay) -> Factors<'p> {
+        Factors {
+            decay,
+            dense: Vec::new(),
+            sparse: FxHashMap::default(),
+            points: Vec::new(),
+            sparse_points: FxHashMap::default(),
+        }
+    }
+
+    /// The points of one event of kind `kind` (not scored by value, weight `weight`) `age` days
+    /// old: 1 × weight × factor, worked out once per kind and age.
+    fn points(&mut self, kind: usize, weight: Decimal, age: i64) -> Option<Decimal> {
+        let work = |f: &mut Self| Decimal::ONE.checked_mul(weight).and_then(|p| p.checked_mul(f.get(age)));
+        match usize::try_from(age) {
+            Ok(i) if i < DENSE_AGES => {
+                if kind >= self.points.len() {
+                    self.points.resize(kind + 1, Vec::new());
+                }
+                if i >= self.points[kind].len() {
+                    self.points[kind].resize(i + 1, None);
+                }
+                if let Some(p) = self.points[kind][i] {
+                    return p;
+                }
+                let p = work(self);
+                self.points[kind][i] = Some(p);
+                p
+            }
+            _ => {
+                if let Some(&p) = self.sparse_points.get(&(kind, age)) {
+                    return p;
+                }
+                let p = work(self);
+                self.sparse_points.insert((kind, age), p);
+                p
+            }
+        }
+    }
+
+    fn get(&mut self, age: i64) -> Decimal {
+        let decay = self.decay;
+        match usize::try_from(age) {
+            Ok(i) if i < DENSE_AGES => {
+                if i >= self.dense.len() {
+                    self.dense.resize(i + 1, None);
+                }
+                *self.dense[i].get_or_insert_with(|| decay.factor(age))
+            }
+            _ => *self.sparse.entry(age).or_insert_with(|| decay.factor(age)),
+        }
+    }
+}
+
 /// Scores one member: per kind, the counted events (most recent `max` per cap period) times
 /// weight (× value) times decay; each kind's points rounded once; the score is their sum.
+/// `events` are the member's, by kind, most recent first, equal days in the order read.
 fn score_member(
     policy: &SuccessPolicy,
-    member: &Member<'_>,
+    member_id: &MemberId,
+    events: &[Event],
     as_of: Date,
-    factors: &mut HashMap<i64, Decimal>,
+    factors: &mut Factors<'_>,
 ) -> Result<MemberScore, SuccessError> {
-    let mut breakdown = Vec::new();
+    // At most one entry per kind the member has events of (they are grouped by kind).
+    let groups = events.windows(2).filter(|w| w[0].kind != w[1].kind).count() + usize::from(!events.is_empty());
+    let mut breakdown = Vec::with_capacity(groups);
     let mut future_events = 0u32;
     let mut total = Decimal::new(0, 2);
-    for kind in &policy.activity_kinds {
-        let mut events: Vec<(usize, &ActivityEvent)> =
-            member.events.iter().copied().enumerate().filter(|(_, e)| e.kind == kind.id).collect();
-        let before = events.len();
-        events.retain(|(_, e)| e.date <= as_of);
-        future_events += u32::try_from(before - events.len()).unwrap_or(u32::MAX);
+    let mut rest = events;
+    for (k, kind) in policy.activity_kinds.iter().enumerate() {
+        let (of_kind, others) = rest.split_at(rest.iter().take_while(|e| e.kind == k).count());
+        rest = others;
+        // The events after the date come first (most recent first): not scored, but counted.
+        let future = of_kind.iter().take_while(|e| e.date > as_of).count();
+        future_events += u32::try_from(future).unwrap_or(u32::MAX);
+        let events = &of_kind[future..];
         if events.is_empty() {
             continue;
         }
-        // Most recent first; equal dates keep input order.
-        events.sort_by(|(ia, a), (ib, b)| b.date.cmp(&a.date).then(ia.cmp(ib)));
-        let mut per_period: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+        // Periods are fixed on the calendar and the events most recent first: a period's
+        // events are side by side.
+        let mut period = None;
+        let mut in_period = 0u32;
         let (mut counted, mut capped) = (0u32, 0u32);
         let mut points = Decimal::ZERO;
-        for (_, e) in &events {
+        for e in events {
             if let Some(cap) = kind.cap {
-                let n = per_period.entry(cap.per.key(e.date)).or_default();
-                if *n >= cap.max {
+                let key = cap.per.key(e.date);
+                if period != Some(key) {
+                    period = Some(key);
+                    in_period = 0;
+                }
+                if in_period >= cap.max {
                     capped += 1;
                     continue;
                 }
-                *n += 1;
+                in_period += 1;
             }
             counted += 1;
-            let base = if kind.per_value { e.value.unwrap_or_default() } else { Decimal::ONE };
-            let p = base
-                .checked_mul(kind.weight)
-                .and_then(|p| {
-                    let age = (as_of - e.date).whole_days();
-                    p.checked_mul(*factors.entry(age).or_insert_with(|| policy.decay.factor(age)))
-                })
-                .ok_or_else(|| overflow("engagement points"))?;
+            let age = (as_of - e.date).whole_days();
+            let p = if kind.per_value {
+                let base = e.value.unwrap_or_default();
+                base.checked_mul(kind.weight).and_then(|p| p.checked_mul(factors.get(age)))
+            } else {
+                factors.points(k, kind.weight, age)
+            }
+            .ok_or_else(|| overflow("engagement points"))?;
             points = points.checked_add(p).ok_or_else(|| overflow("engagement points"))?;
         }
         let points = crate::money::round_to(points, 2, policy.rounding);
         total = total.checked_add(points).ok_or_else(|| overflow("engagement score"))?;
         breakdown.push(KindPoints { kind: kind.id.clone(), events: counted + capped, counted, capped, points });
     }
-    Ok(MemberScore {
-        member_id: member.id().clone(),
-        score: total,
-        percentile: Decimal::ZERO,
-        breakdown,
-        future_events,
-    })
+    Ok(MemberScore { member_id: member_id.clone(), score: total, percentile: Decimal::ZERO, breakdown, future_events })
 }
 
 /// Scores every member and sets each one's percentile: the share of members with a strictly
 /// lower score, × 100, rounded once to 2 decimals.
 pub(crate) fn score_members(
     policy: &SuccessPolicy,
-    members: &[Member<'_>],
+    roster: &Roster<'_>,
     as_of: Date,
 ) -> Result<Vec<MemberScore>, SuccessError> {
     // Decay factors depend only on the age in days: compute each once per call.
-    let mut factors = HashMap::new();
-    let mut scores =
-        members.iter().map(|m| score_member(policy, m, as_of, &mut factors)).collect::<Result<Vec<_>, _>>()?;
-    let mut sorted: Vec<Decimal> = scores.iter().map(|s| s.score).collect();
-    sorted.sort();
-    let n = Decimal::from(sorted.len().max(1));
-    for s in &mut scores {
-        let lower = sorted.partition_point(|x| *x < s.score);
-        s.percentile = crate::money::round_to(Decimal::from(lower) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
+    let mut factors = Factors::new(&policy.decay);
+    let mut scores = roster
+        .members
+        .iter()
+        .map(|m| score_member(policy, m.id(), roster.events_of(m), as_of, &mut factors))
+        .collect::<Result<Vec<_>, _>>()?;
+    // By score: a member's share of lower scores is where their score's run of equal scores
+    // starts.
+    let mut by_score: Vec<usize> = (0..scores.len()).collect();
+    by_score.sort_unstable_by(|&a, &b| scores[a].score.cmp(&scores[b].score));
+    let n = Decimal::from(scores.len().max(1));
+    let mut run: Option<(Decimal, Decimal)> = None;
+    for (place, &i) in by_score.iter().enumerate() {
+        let score = scores[i].score;
+        let percentile = match run {
+            Some((s, p)) if s == score => p,
+            _ => {
+                let p = crate::money::round_to(Decimal::from(place) * Decimal::ONE_HUNDRED / n, 2, policy.rounding);
+                run = Some((score, p));
+                p
+            }
+        };
+        scores[i].percentile = percentile;
     }
     Ok(scores)
 }
@@ -324,12 +414,21 @@ pub fn organization_rollup(
     seats: &BTreeMap<String, u32>,
     rounding: Rounding,
 ) -> Vec<OrganizationScore> {
+    rollup(scores.iter().map(|(s, org)| (s.score, *org)), seats, rounding)
+}
+
+/// [`organization_rollup`] of (score, organisation) pairs.
+fn rollup<'o>(
+    scores: impl Iterator<Item = (Decimal, Option<&'o str>)>,
+    seats: &BTreeMap<String, u32>,
+    rounding: Rounding,
+) -> Vec<OrganizationScore> {
     let mut groups: BTreeMap<&str, (u32, Decimal)> = BTreeMap::new();
-    for (s, org) in scores {
+    for (score, org) in scores {
         if let Some(org) = org {
             let g = groups.entry(org).or_default();
             g.0 += 1;
-            g.1 += s.score;
+            g.1 += score;
         }
     }
     groups
@@ -367,17 +466,16 @@ pub fn organization_rollup(
 ///
 /// # Errors
 /// [`SuccessError::Overflow`] if points overflow exact decimal arithmetic.
-pub fn engagement_scores(
+pub fn engagement_scores<E: Events + ?Sized>(
     ctx: Context<'_>,
     members: &[MemberHistory],
-    events: &[ActivityEvent],
+    events: &E,
     as_of: Date,
     seats: &BTreeMap<String, u32>,
 ) -> Result<EngagementReport, SuccessError> {
-    let d = derive(ctx, members, events, as_of)?;
-    let with_org: Vec<(MemberScore, Option<&str>)> =
-        d.scores.iter().zip(&d.roster.members).map(|(s, m)| (s.clone(), m.history.organization.as_deref())).collect();
-    let organizations = organization_rollup(&with_org, seats, ctx.policy.rounding);
+    let d = score(ctx, members, &events.log(), as_of)?;
+    let with_org = d.scores.iter().zip(&d.roster.members).map(|(s, m)| (s.score, m.history.organization.as_deref()));
+    let organizations = rollup(with_org, seats, ctx.policy.rounding);
     Ok(EngagementReport { scores: d.scores, organizations, errors: d.roster.errors })
 }
 

@@ -10,7 +10,7 @@ use crate::money::opt_decimal_text;
 use crate::plan::PlanId;
 use crate::status::{MemberId, Status};
 
-use super::activity::ActivityEvent;
+use super::activity_log::{ActivityLog, Events};
 use super::error::SuccessError;
 use super::roster::{derive, MemberHistory, RowError};
 
@@ -106,16 +106,16 @@ pub struct RenewalDueReport {
 ///
 /// # Errors
 /// [`SuccessError::Overflow`] if engagement points overflow.
-pub fn upgrade_candidates(
+pub fn upgrade_candidates<E: Events + ?Sized>(
     ctx: Context<'_>,
     members: &[MemberHistory],
-    events: &[ActivityEvent],
+    events: &E,
     as_of: Date,
 ) -> Result<UpgradeReport, SuccessError> {
-    let d = derive(ctx, members, events, as_of)?;
+    let d = derive(ctx, members, &events.log(), as_of)?;
     let mut candidates = Vec::new();
     for f in d.facts.iter().filter(|f| f.counts_as_member) {
-        for u in ctx.policy.upgrades.iter().filter(|u| u.from == f.plan) {
+        for u in ctx.policy.upgrades.iter().filter(|u| u.from == *f.plan) {
             let mut reasons = Vec::new();
             let mut ok = true;
             if let Some(min) = u.min_score {
@@ -166,7 +166,7 @@ pub fn renewal_due(
     within_days: Option<u32>,
 ) -> Result<RenewalDueReport, SuccessError> {
     let within = i64::from(within_days.unwrap_or_else(|| ctx.policy.renewal_due_days()));
-    let d = derive(ctx, members, &[], as_of)?;
+    let d = derive(ctx, members, &ActivityLog::default(), as_of)?;
     let mut due: Vec<RenewalDue> = d
         .roster
         .members

@@ -1,8 +1,7 @@
 //! Intervention: at-risk rules that flag members before they lapse, with the reason codes that
 //! fired, a priority, and a cooldown so a member is not flagged again too soon.
 
-use std::collections::{HashMap, HashSet};
-
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -10,10 +9,10 @@ use super::Context;
 use crate::period::add_days;
 use crate::status::MemberId;
 
-use super::activity::ActivityEvent;
+use super::activity_log::Events;
 use super::error::SuccessError;
 use super::roster::derive;
-use super::segment::Rule;
+use super::segment::{Compiled, Rule};
 use crate::member::MemberHistory;
 use crate::row_error::{RowError, Source};
 
@@ -134,21 +133,22 @@ pub struct AtRiskReport {
 ///
 /// # Errors
 /// [`SuccessError::Overflow`] if engagement points or a cooldown date overflow.
-pub fn at_risk(
+pub fn at_risk<E: Events + ?Sized>(
     ctx: Context<'_>,
     members: &[MemberHistory],
-    events: &[ActivityEvent],
+    events: &E,
     previous: &[PreviousTrigger],
     as_of: Date,
 ) -> Result<AtRiskReport, SuccessError> {
     let policy = ctx.policy;
-    let mut d = derive(ctx, members, events, as_of)?;
-    let known: HashSet<&MemberId> = members.iter().map(|m| m.id()).collect();
-    let rule_ids: HashSet<&str> = policy.at_risk.iter().map(|r| r.id.as_str()).collect();
-    let mut last: HashMap<(&MemberId, &str), Date> = HashMap::new();
+    let mut d = derive(ctx, members, &events.log(), as_of)?;
+    let known: FxHashSet<&str> = members.iter().map(|m| m.id().0.as_str()).collect();
+    let rule_ids: FxHashSet<&str> = policy.at_risk.iter().map(|r| r.id.as_str()).collect();
+    let mut last: FxHashMap<(&str, &str), Date> = FxHashMap::default();
     for (i, p) in previous.iter().enumerate() {
-        let unknown_rule = known.contains(&p.member_id) && !rule_ids.contains(p.rule.as_str());
-        let err = if !known.contains(&p.member_id) {
+        let member_known = known.contains(p.member_id.0.as_str());
+        let unknown_rule = member_known && !rule_ids.contains(p.rule.as_str());
+        let err = if !member_known {
             Some(SuccessError::UnknownMember { member_id: p.member_id.to_string() })
         } else if !rule_ids.contains(p.rule.as_str()) {
             Some(SuccessError::InvalidInput {
@@ -167,19 +167,20 @@ pub fn at_risk(
             continue;
         }
         if p.date <= as_of {
-            let e = last.entry((&p.member_id, p.rule.as_str())).or_insert(p.date);
+            let e = last.entry((p.member_id.0.as_str(), p.rule.as_str())).or_insert(p.date);
             *e = (*e).max(p.date);
         }
     }
+    let rules: Vec<(&AtRiskRule, Compiled<'_>)> = policy.at_risk.iter().map(|r| (r, Compiled::new(&r.when))).collect();
     let mut triggers = Vec::new();
     let mut suppressed = Vec::new();
     for f in &d.facts {
         let mut reasons = Vec::new();
-        for r in &policy.at_risk {
-            let Some(matched) = r.when.evaluate(f) else {
+        for (r, when) in &rules {
+            let Some(matched) = when.evaluate(f) else {
                 continue;
             };
-            if let Some(&prev) = last.get(&(&f.member_id, r.id.as_str())) {
+            if let Some(&prev) = last.get(&(f.member_id.0.as_str(), r.id.as_str())) {
                 let until = add_days(prev, i64::from(r.cooldown_days) - 1)
                     .map_err(|_| SuccessError::Overflow { what: "cooldown date".into() })?;
                 if as_of <= until {

@@ -8,10 +8,11 @@ use super::Context;
 use crate::period::add_days;
 use crate::status::MemberId;
 
-use super::activity::{ActivityEvent, KindId};
+use super::activity::KindId;
+use super::activity_log::Events;
 use super::error::SuccessError;
-use super::roster::{derive, Member, MemberHistory, RowError};
-use super::segment::segments_of;
+use super::roster::{derive, Event, Member, MemberHistory, RowError};
+use super::segment::Segments;
 
 /// The date a milestone is measured from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -126,7 +127,15 @@ fn offset(date: Date, days: i32) -> Result<Date, SuccessError> {
     add_days(date, i64::from(days)).map_err(|_| SuccessError::Overflow { what: "milestone date".into() })
 }
 
-fn milestone_status(m: &Milestone, member: &Member<'_>, as_of: Date) -> Result<MilestoneStatus, SuccessError> {
+/// A milestone's state for a member, from the member's `events`; `activity` is the milestone
+/// activity's place in the policy's kinds (`None` if it is none of them: no event is one).
+fn milestone_status(
+    m: &Milestone,
+    activity: Option<usize>,
+    member: &Member<'_>,
+    events: &[Event],
+    as_of: Date,
+) -> Result<MilestoneStatus, SuccessError> {
     let ms = &member.history.membership;
     let anchor = match m.anchor {
         Anchor::Join => Some(ms.member_since),
@@ -145,10 +154,9 @@ fn milestone_status(m: &Milestone, member: &Member<'_>, as_of: Date) -> Result<M
     let opens = offset(anchor, m.from_day.unwrap_or(m.day))?;
     let closes =
         add_days(due, i64::from(m.grace_days)).map_err(|_| SuccessError::Overflow { what: "milestone date".into() })?;
-    let done_on = member
-        .events
+    let done_on = events
         .iter()
-        .filter(|e| e.kind == m.activity && e.date >= opens && e.date <= closes && e.date <= as_of)
+        .filter(|e| Some(e.kind) == activity && e.date >= opens && e.date <= closes && e.date <= as_of)
         .map(|e| e.date)
         .min();
     let state = if done_on.is_some() {
@@ -183,25 +191,30 @@ fn milestone_status(m: &Milestone, member: &Member<'_>, as_of: Date) -> Result<M
 ///
 /// # Errors
 /// [`SuccessError::Overflow`] if a milestone date or engagement points overflow.
-pub fn journeys(
+pub fn journeys<E: Events + ?Sized>(
     ctx: Context<'_>,
     members: &[MemberHistory],
-    events: &[ActivityEvent],
+    events: &E,
     as_of: Date,
 ) -> Result<JourneyReport, SuccessError> {
     let policy = ctx.policy;
-    let d = derive(ctx, members, events, as_of)?;
+    let d = derive(ctx, members, &events.log(), as_of)?;
+    let segments = Segments::new(&policy.segments);
+    let kind = |activity: &KindId| policy.activity_kinds.iter().rposition(|k| k.id == *activity);
     let mut out = Vec::new();
     for (member, facts) in d.roster.members.iter().zip(&d.facts) {
-        let in_segments = segments_of(&policy.segments, facts);
+        let in_segments = segments.of(facts);
         for j in &policy.journeys {
             if let Some(seg) = &j.segment {
                 if !in_segments.iter().any(|s| &s.segment == seg) {
                     continue;
                 }
             }
-            let milestones =
-                j.milestones.iter().map(|m| milestone_status(m, member, as_of)).collect::<Result<Vec<_>, _>>()?;
+            let milestones = j
+                .milestones
+                .iter()
+                .map(|m| milestone_status(m, kind(&m.activity), member, d.roster.events_of(member), as_of))
+                .collect::<Result<Vec<_>, _>>()?;
             out.push(MemberJourney { member_id: member.id().clone(), journey: j.id.clone(), milestones });
         }
     }

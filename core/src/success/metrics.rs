@@ -16,6 +16,7 @@ use crate::money::{decimal_text, Currency, Money, Rounding};
 use crate::period::{add_days, add_months, MonthEndRule};
 use crate::term::Term;
 
+use super::activity_log::ActivityLog;
 use super::error::SuccessError;
 use super::policy::ReinstatedAs;
 use super::roster::{prepare, Member, MemberHistory, RowError};
@@ -269,7 +270,7 @@ pub fn snapshot_metrics(
 fn runs(member: &Member<'_>, reinstated: ReinstatedAs) -> Vec<(Date, Option<Date>, Vec<Term>)> {
     let since = member.history.membership.member_since;
     let mut out: Vec<(Date, Option<Date>, Vec<Term>)> = Vec::new();
-    for t in &member.terms {
+    for t in &member.history.history() {
         if let Some((_, end, terms)) = out.last_mut() {
             let joins = match *end {
                 None => true,
@@ -384,7 +385,7 @@ pub fn retention_metrics(
     econ.map(Economics::validate).transpose()?;
     let policy = ctx.policy;
     let rounding = policy.rounding;
-    let roster = prepare(ctx, members, &[], &policy.activity_kinds);
+    let roster = prepare(ctx, members, &ActivityLog::default(), &policy.activity_kinds);
     let year_ago = add_months(as_of, -12, MonthEndRule::Clamp).map_err(date_err)?;
     let month_ago = add_days(as_of, -30).map_err(date_err)?;
     let (mut now, mut joined, mut before) = (0u64, 0u64, 0u64);
@@ -507,12 +508,12 @@ fn is_zero(n: &u64) -> bool {
 /// [`SuccessError::Overflow`] at the ends of the calendar.
 pub fn cohort_table(ctx: Context<'_>, members: &[MemberHistory], as_of: Date) -> Result<CohortTable, SuccessError> {
     let policy = ctx.policy;
-    let roster = prepare(ctx, members, &[], &policy.activity_kinds);
+    let roster = prepare(ctx, members, &ActivityLog::default(), &policy.activity_kinds);
     let mut rows: std::collections::BTreeMap<i32, (u64, Vec<(u64, u64)>)> = std::collections::BTreeMap::new();
     let (mut total, mut joined_after) = (0u64, 0u64);
     for m in &roster.members {
         let x = Measured::new(m, policy.reinstated);
-        let Some(join) = m.terms.first().map(|t| t.start) else { continue };
+        let Some(join) = m.history.history().first().map(|t| t.start) else { continue };
         if join > as_of {
             joined_after += 1;
             continue;

@@ -41,7 +41,7 @@ mod segment;
 pub use crate::member::MemberHistory;
 pub use crate::row_error::{RowError, Source};
 pub use activity::{ActivityEvent, ActivityKind, Cap, CapPeriod, KindId};
-pub use activity_log::{parse_activity_csv, read_events, EventRow};
+pub use activity_log::{parse_activity_csv, read_events, ActivityLog, CodedEventRow, EventRow, Events};
 pub use calibration::{calibration, Calibration, Decile, Outcome};
 pub use engagement::{
     engagement_scores, organization_rollup, Decay, DecayStep, EngagementReport, KindPoints, MemberScore,

@@ -13,9 +13,9 @@ use super::Context;
 use crate::policy_error::PolicyError;
 use crate::status::{MemberId, Status};
 
-use super::activity::ActivityEvent;
+use super::activity_log::Events;
 use super::error::SuccessError;
-use super::roster::{derive, MemberFacts, MemberHistory, RowError};
+use super::roster::{derive, Facts, MemberFacts, MemberHistory, RowError};
 
 /// A fact about a member that a rule can test.
 ///
@@ -253,55 +253,156 @@ impl Test {
         }
         Ok(())
     }
+}
 
-    /// Whether the test holds for the facts, and the evidence sentence if it does.
-    fn holds(&self, f: &MemberFacts) -> (bool, String) {
-        let actual: Option<Operand> = match &self.fact {
-            Fact::Plan => Some(Operand::Text(f.plan.to_string())),
-            Fact::Status => Some(Operand::Text(f.status.to_string())),
-            Fact::TenureDays => Some(Operand::Number(Decimal::from(f.tenure_days))),
-            Fact::TenureYears => Some(Operand::Number(Decimal::from(f.tenure_years))),
-            Fact::FirstYear => Some(Operand::Bool(f.first_year)),
-            Fact::EngagementScore => Some(Operand::Number(f.engagement_score)),
-            Fact::EngagementPercentile => Some(Operand::Number(f.engagement_percentile)),
-            Fact::DaysToRenewal => f.days_to_renewal.map(|d| Operand::Number(Decimal::from(d))),
-            Fact::AutoRenew => Some(Operand::Bool(f.auto_renew)),
-            Fact::BalanceDue => Some(Operand::Number(f.balance_due)),
-            Fact::Organization => f.organization.clone().map(Operand::Text),
-            Fact::Attribute(name) => f.attributes.get(name).cloned().map(Operand::Text),
+/// A fact's value for one member, borrowed from the facts.
+enum Actual<'f> {
+    Number(Decimal),
+    Text(&'f str),
+    Bool(bool),
+}
+
+/// A test ready for many members: its operands read and its words written once.
+pub(crate) struct CompiledTest<'r> {
+    fact: &'r Fact,
+    op: Comparison,
+    /// `None` when the value is not of the fact's type (a rule not validated): the test fails.
+    operands: Option<Vec<Operand>>,
+    /// `fact op value`, the start of the evidence sentence.
+    words: String,
+}
+
+impl CompiledTest<'_> {
+    fn actual<'f>(&self, f: &Facts<'f>) -> Option<Actual<'f>> {
+        match self.fact {
+            Fact::Plan => Some(Actual::Text(f.plan.as_str())),
+            Fact::Status => Some(Actual::Text(f.status.as_str())),
+            Fact::TenureDays => Some(Actual::Number(Decimal::from(f.tenure_days))),
+            Fact::TenureYears => Some(Actual::Number(Decimal::from(f.tenure_years))),
+            Fact::FirstYear => Some(Actual::Bool(f.first_year)),
+            Fact::EngagementScore => Some(Actual::Number(f.engagement_score)),
+            Fact::EngagementPercentile => Some(Actual::Number(f.engagement_percentile)),
+            Fact::DaysToRenewal => f.days_to_renewal.map(|d| Actual::Number(Decimal::from(d))),
+            Fact::AutoRenew => Some(Actual::Bool(f.auto_renew)),
+            Fact::BalanceDue => Some(Actual::Number(f.balance_due)),
+            Fact::Organization => f.organization.map(Actual::Text),
+            Fact::Attribute(name) => f.attributes.get(name).map(|v| Actual::Text(v.as_str())),
+        }
+    }
+
+    /// Whether the test holds for the facts. A missing fact fails every test.
+    fn holds(&self, f: &Facts<'_>) -> bool {
+        let (Some(actual), Some(ops)) = (self.actual(f), self.operands.as_ref()) else {
+            return false;
         };
-        let shown = match &actual {
-            Some(Operand::Number(n)) => n.to_string(),
-            Some(Operand::Text(t)) => t.clone(),
-            Some(Operand::Bool(b)) => b.to_string(),
-            None => "missing".to_owned(),
-        };
-        let sentence = format!("{} {} {} (is {shown})", self.fact, self.op.as_str(), self.value);
-        let (Some(actual), Some(ops)) = (actual, self.operands()) else {
-            return (false, sentence);
-        };
-        let eq = |a: &Operand, b: &Operand| match (a, b) {
-            (Operand::Number(x), Operand::Number(y)) => x == y,
-            (Operand::Text(x), Operand::Text(y)) => x == y,
-            (Operand::Bool(x), Operand::Bool(y)) => x == y,
+        let eq = |b: &Operand| match (&actual, b) {
+            (Actual::Number(x), Operand::Number(y)) => x == y,
+            (Actual::Text(x), Operand::Text(y)) => *x == y.as_str(),
+            (Actual::Bool(x), Operand::Bool(y)) => x == y,
             _ => false,
         };
         let cmp = |b: &Operand| match (&actual, b) {
-            (Operand::Number(x), Operand::Number(y)) => Some(x.cmp(y)),
+            (Actual::Number(x), Operand::Number(y)) => Some(x.cmp(y)),
             _ => None,
         };
         use std::cmp::Ordering::{Equal, Greater, Less};
-        let ok = match self.op {
-            Comparison::Eq => ops.first().is_some_and(|b| eq(&actual, b)),
-            Comparison::Ne => ops.first().is_some_and(|b| !eq(&actual, b)),
+        match self.op {
+            Comparison::Eq => ops.first().is_some_and(eq),
+            Comparison::Ne => ops.first().is_some_and(|b| !eq(b)),
             Comparison::Lt => ops.first().and_then(cmp) == Some(Less),
             Comparison::Le => matches!(ops.first().and_then(cmp), Some(Less | Equal)),
             Comparison::Gt => ops.first().and_then(cmp) == Some(Greater),
             Comparison::Ge => matches!(ops.first().and_then(cmp), Some(Greater | Equal)),
-            Comparison::In => ops.iter().any(|b| eq(&actual, b)),
-            Comparison::NotIn => !ops.iter().any(|b| eq(&actual, b)),
+            Comparison::In => ops.iter().any(eq),
+            Comparison::NotIn => !ops.iter().any(eq),
+        }
+    }
+
+    /// The evidence sentence: `tenure_years lt 1 (is 0)`.
+    fn sentence(&self, f: &Facts<'_>) -> String {
+        let shown = match self.actual(f) {
+            Some(Actual::Number(n)) => n.to_string(),
+            Some(Actual::Text(t)) => t.to_owned(),
+            Some(Actual::Bool(b)) => b.to_string(),
+            None => "missing".to_owned(),
         };
-        (ok, sentence)
+        format!("{} (is {shown})", self.words)
+    }
+}
+
+/// A rule ready for many members: each test's operands read and words written once, and a
+/// member's sentences written only when the rule holds for them.
+pub(crate) enum Compiled<'r> {
+    All(Vec<Compiled<'r>>),
+    Any(Vec<Compiled<'r>>),
+    Not(Box<Compiled<'r>>),
+    Test(CompiledTest<'r>),
+}
+
+impl<'r> Compiled<'r> {
+    pub(crate) fn new(rule: &'r Rule) -> Compiled<'r> {
+        match rule {
+            Rule::All(rules) => Compiled::All(rules.iter().map(Compiled::new).collect()),
+            Rule::Any(rules) => Compiled::Any(rules.iter().map(Compiled::new).collect()),
+            Rule::Not(r) => Compiled::Not(Box::new(Compiled::new(r))),
+            Rule::Test(t) => Compiled::Test(Compiled::test(t)),
+        }
+    }
+
+    fn test(t: &'r Test) -> CompiledTest<'r> {
+        CompiledTest {
+            fact: &t.fact,
+            op: t.op,
+            operands: t.operands(),
+            words: format!("{} {} {}", t.fact, t.op.as_str(), t.value),
+        }
+    }
+
+    /// Whether the rule holds for a member's facts.
+    fn holds(&self, facts: &Facts<'_>) -> bool {
+        match self {
+            Compiled::All(rules) => rules.iter().all(|r| r.holds(facts)),
+            Compiled::Any(rules) => rules.iter().any(|r| r.holds(facts)),
+            Compiled::Not(r) => !r.holds(facts),
+            Compiled::Test(t) => t.holds(facts),
+        }
+    }
+
+    /// [`Rule::evaluate`]: if the rule holds, the tests that made it hold, as sentences.
+    pub(crate) fn evaluate(&self, facts: &Facts<'_>) -> Option<Vec<String>> {
+        if !self.holds(facts) {
+            return None;
+        }
+        let mut why = Vec::new();
+        self.why(facts, &mut why);
+        Some(why)
+    }
+
+    /// The sentences of a rule that holds: every part of `all`, the first part of `any` that
+    /// holds, the words of a `not`'s rule (which does not hold), a test's sentence.
+    fn why(&self, facts: &Facts<'_>, out: &mut Vec<String>) {
+        match self {
+            Compiled::All(rules) => rules.iter().for_each(|r| r.why(facts, out)),
+            Compiled::Any(rules) => {
+                if let Some(r) = rules.iter().find(|r| r.holds(facts)) {
+                    r.why(facts, out);
+                }
+            }
+            Compiled::Not(r) => out.push(format!("not ({})", r.describe(facts))),
+            Compiled::Test(t) => out.push(t.sentence(facts)),
+        }
+    }
+
+    /// The rule in words, with the member's values.
+    fn describe(&self, facts: &Facts<'_>) -> String {
+        let join =
+            |rules: &[Compiled<'_>], sep: &str| rules.iter().map(|r| r.describe(facts)).collect::<Vec<_>>().join(sep);
+        match self {
+            Compiled::All(rules) => join(rules, " and "),
+            Compiled::Any(rules) => join(rules, " or "),
+            Compiled::Not(r) => format!("not ({})", r.describe(facts)),
+            Compiled::Test(t) => t.sentence(facts),
+        }
     }
 }
 
@@ -333,35 +434,7 @@ impl Rule {
     /// Whether the rule holds for a member's facts; if it does, the tests that made it hold, as
     /// sentences (`tenure_years lt 1 (is 0)`).
     pub fn evaluate(&self, facts: &MemberFacts) -> Option<Vec<String>> {
-        match self {
-            Rule::All(rules) => {
-                let mut why = Vec::new();
-                for r in rules {
-                    why.extend(r.evaluate(facts)?);
-                }
-                Some(why)
-            }
-            Rule::Any(rules) => rules.iter().find_map(|r| r.evaluate(facts)),
-            Rule::Not(r) => match r.evaluate(facts) {
-                Some(_) => None,
-                None => Some(vec![format!("not ({})", r.describe(facts))]),
-            },
-            Rule::Test(t) => {
-                let (ok, sentence) = t.holds(facts);
-                ok.then(|| vec![sentence])
-            }
-        }
-    }
-
-    /// The rule in words, with the member's values.
-    fn describe(&self, facts: &MemberFacts) -> String {
-        let join = |rules: &[Rule], sep: &str| rules.iter().map(|r| r.describe(facts)).collect::<Vec<_>>().join(sep);
-        match self {
-            Rule::All(rules) => join(rules, " and "),
-            Rule::Any(rules) => join(rules, " or "),
-            Rule::Not(r) => format!("not ({})", r.describe(facts)),
-            Rule::Test(t) => t.holds(facts).1,
-        }
+        Compiled::new(self).evaluate(&facts.view())
     }
 }
 
@@ -408,12 +481,21 @@ pub struct SegmentReport {
     pub errors: Vec<RowError>,
 }
 
-/// The segments of one member's facts, in policy order.
-pub(crate) fn segments_of(segments: &[Segment], facts: &MemberFacts) -> Vec<SegmentMatch> {
-    segments
-        .iter()
-        .filter_map(|s| s.rule.evaluate(facts).map(|matched| SegmentMatch { segment: s.id.clone(), matched }))
-        .collect()
+/// The policy's segments, each rule ready for many members.
+pub(crate) struct Segments<'p>(Vec<(&'p Segment, Compiled<'p>)>);
+
+impl<'p> Segments<'p> {
+    pub(crate) fn new(segments: &'p [Segment]) -> Segments<'p> {
+        Segments(segments.iter().map(|s| (s, Compiled::new(&s.rule))).collect())
+    }
+
+    /// The segments of one member's facts, in policy order.
+    pub(crate) fn of(&self, facts: &Facts<'_>) -> Vec<SegmentMatch> {
+        self.0
+            .iter()
+            .filter_map(|(s, rule)| rule.evaluate(facts).map(|matched| SegmentMatch { segment: s.id.clone(), matched }))
+            .collect()
+    }
 }
 
 /// Places every member of a roster in the policy's segments on a date.
@@ -432,18 +514,15 @@ pub(crate) fn segments_of(segments: &[Segment], facts: &MemberFacts) -> Vec<Segm
 ///
 /// # Errors
 /// [`SuccessError::Overflow`] if engagement points overflow.
-pub fn segments(
+pub fn segments<E: Events + ?Sized>(
     ctx: Context<'_>,
     members: &[MemberHistory],
-    events: &[ActivityEvent],
+    events: &E,
     as_of: Date,
 ) -> Result<SegmentReport, SuccessError> {
-    let d = derive(ctx, members, events, as_of)?;
-    let defs = &ctx.policy.segments;
-    let members = d
-        .facts
-        .iter()
-        .map(|f| MemberSegments { member_id: f.member_id.clone(), segments: segments_of(defs, f) })
-        .collect();
+    let d = derive(ctx, members, &events.log(), as_of)?;
+    let defs = Segments::new(&ctx.policy.segments);
+    let members =
+        d.facts.iter().map(|f| MemberSegments { member_id: f.member_id.clone(), segments: defs.of(f) }).collect();
     Ok(SegmentReport { members, errors: d.roster.errors })
 }
