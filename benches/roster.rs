@@ -231,7 +231,7 @@ fn assess_by_hand(plan: u8, member_since: i32, term_end: i32, pending: bool, as_
     }
     let p = &PLANS[usize::from(plan)];
     let grace_end = term_end + p.grace_days;
-    let status = if as_of <= term_end.min(add_months(member_since, 3) - 1) {
+    let status = if as_of <= term_end && as_of < add_months(member_since, 3) {
         Lifecycle::New
     } else if as_of <= term_end {
         Lifecycle::Active
