@@ -464,17 +464,24 @@ fn thread_cpu_ns() -> f64 {
     ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
 }
 
-/// Nanoseconds per member of `repeat` runs of `run`, which returns the CPU time it used (summed
-/// over its threads): the best wall-clock time and the best CPU time.
-fn best_ns_per_member(repeat: usize, members: usize, mut run: impl FnMut() -> f64) -> (f64, f64) {
-    let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
-    for _ in 0..repeat.max(1) {
+/// The best time of several runs, in nanoseconds per member.
+#[derive(Debug, Clone, Copy)]
+struct Best {
+    wall: f64,
+    cpu: f64,
+}
+
+impl Best {
+    const NONE: Best = Best { wall: f64::INFINITY, cpu: f64::INFINITY };
+
+    /// Times one run of `run` over `members` members; `run` returns the CPU time it used (summed
+    /// over its threads).
+    fn time(&mut self, members: usize, run: impl FnOnce() -> f64) {
+        let members = members.max(1) as f64;
         let started = Instant::now();
-        cpu = cpu.min(run());
-        wall = wall.min(started.elapsed().as_secs_f64() * 1e9);
+        self.cpu = self.cpu.min(run() / members);
+        self.wall = self.wall.min(started.elapsed().as_secs_f64() * 1e9 / members);
     }
-    let members = members.max(1) as f64;
-    (wall / members, cpu / members)
 }
 
 /// The rows where two answer columns differ: a count and the first few, described.
@@ -515,19 +522,20 @@ fn main() -> Result<(), BoxError> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
 
     let mut by_hand = vec![UNANSWERED; n];
-    let hand_ns = best_ns_per_member(repeat, n, || {
-        let started = thread_cpu_ns();
-        hand_loop(&roster, black_box(as_of_day), black_box(&mut by_hand));
-        thread_cpu_ns() - started
-    });
     let mut by_amscore = vec![UNANSWERED; n];
-    let amscore_ns = best_ns_per_member(repeat, n, || {
-        amscore_kernel(&engine, &roster, black_box(as_of), 1, black_box(&mut by_amscore))
-    });
     let mut by_amscore_cores = vec![UNANSWERED; n];
-    let cores_ns = best_ns_per_member(repeat, n, || {
-        amscore_kernel(&engine, &roster, black_box(as_of), cores, black_box(&mut by_amscore_cores))
-    });
+    let (mut hand, mut one, mut all) = (Best::NONE, Best::NONE, Best::NONE);
+    // Rounds of the three, so that a busy moment on the shared machine spoils one run of each
+    // rather than every run of one.
+    for _ in 0..repeat.max(1) {
+        hand.time(n, || {
+            let started = thread_cpu_ns();
+            hand_loop(&roster, black_box(as_of_day), black_box(&mut by_hand));
+            thread_cpu_ns() - started
+        });
+        one.time(n, || amscore_kernel(&engine, &roster, black_box(as_of), 1, black_box(&mut by_amscore)));
+        all.time(n, || amscore_kernel(&engine, &roster, black_box(as_of), cores, black_box(&mut by_amscore_cores)));
+    }
 
     let (hand_wrong, hand_text) = differences(&roster, &by_hand, &by_amscore, "hand loop vs Engine::assess");
     let (cores_wrong, cores_text) = differences(&roster, &by_amscore_cores, &by_amscore, "all cores vs one thread");
@@ -541,25 +549,26 @@ fn main() -> Result<(), BoxError> {
     }
 
     let rows = [
-        ("Rust hand-written loop (plain columns)", 1, hand_ns),
-        ("amscore Engine::assess per member (Rust)", 1, amscore_ns),
-        ("amscore Engine::assess per member (Rust)", cores, cores_ns),
+        ("Rust hand-written loop (plain columns)", 1, hand),
+        ("amscore Engine::assess per member (Rust)", 1, one),
+        ("amscore Engine::assess per member (Rust)", cores, all),
     ];
     if tsv {
         println!("rows\t{n}\tagree\t{n}");
-        for (name, threads, (wall, cpu)) in rows {
-            println!("{name}\t{threads}\t{wall:.3}\t{cpu:.3}");
+        for (name, threads, best) in rows {
+            println!("{name}\t{threads}\t{:.3}\t{:.3}", best.wall, best.cpu);
         }
     } else {
         println!("{n} members as of {as_of}: all {n} rows agree (hand loop = Engine::assess; all cores = one thread)");
         println!(
-            "{:<44} {:>7} {:>10} {:>10} {:>12}",
-            "implementation", "threads", "ns/member", "CPU ns", "x hand loop"
+            "{:<44} {:>7} {:>10} {:>10} {:>9} {:>12}",
+            "implementation", "threads", "ns/member", "CPU ns", "CPU/wall", "x hand loop"
         );
-        for (name, threads, (wall, cpu)) in rows {
-            println!("{name:<44} {threads:>7} {wall:>10.1} {cpu:>10.1} {:>12.2}", wall / hand_ns.0);
+        for (name, threads, b) in rows {
+            let (wall, cpu) = (b.wall, b.cpu);
+            println!("{name:<44} {threads:>7} {wall:>10.1} {cpu:>10.1} {:>9.2} {:>12.2}", cpu / wall, wall / hand.wall);
         }
-        println!("(wall clock and CPU time summed over the threads, each the best of {repeat} runs)");
+        println!("(wall clock, and CPU time summed over the threads: each the best of {repeat} runs)");
     }
     Ok(())
 }
