@@ -70,5 +70,5 @@ elif [ "$rc" -ne 0 ]; then
     exit "$rc"
 fi
 
-step "fuzz targets, 20 s each (cargo-fuzz; RUSTC_BOOTSTRAP=1 on stable)"
-scripts/fuzz.sh 20
+step "fuzz targets, 12 s each (cargo-fuzz; RUSTC_BOOTSTRAP=1 on stable)"
+scripts/fuzz.sh 12
