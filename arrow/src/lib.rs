@@ -93,6 +93,15 @@ pub const RESULT_COLUMNS: [&str; 16] = [
 /// The result columns of the online decision.
 pub const DECISION_COLUMNS: [&str; 2] = ["route", "reasons"];
 
+/// The columns of [`renewal_quote_lines`]' long table.
+pub const QUOTE_LINE_COLUMNS: [&str; 5] = ["member_id", "kind", "description", "amount", "currency"];
+
+/// The columns of a join table ([`quote_joins`]), the required ones first.
+pub const JOIN_COLUMNS: [&str; 4] = ["plan", "join_date", "terms", "seats"];
+
+/// The columns of [`quote_joins`]' long table of lines.
+pub const JOIN_LINE_COLUMNS: [&str; 5] = ["row", "kind", "description", "amount", "currency"];
+
 /// What a column holds, for reading it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -640,12 +649,13 @@ pub fn renewal_quote_lines(
             amounts.push(amount.mantissa());
         }
     }
+    let [member_id, kind_name, description_name, amount_name, currency_name] = QUOTE_LINE_COLUMNS;
     let schema = Schema::new(vec![
-        Field::new("member_id", DataType::Utf8, false),
-        Field::new("kind", DataType::Utf8, false),
-        Field::new("description", DataType::Utf8, false),
-        Field::new("amount", DataType::Decimal128(38, i8::try_from(scale).unwrap_or(2)), false),
-        Field::new("currency", DataType::Utf8, false),
+        Field::new(member_id, DataType::Utf8, false),
+        Field::new(kind_name, DataType::Utf8, false),
+        Field::new(description_name, DataType::Utf8, false),
+        Field::new(amount_name, DataType::Decimal128(38, i8::try_from(scale).unwrap_or(2)), false),
+        Field::new(currency_name, DataType::Utf8, false),
     ]);
     let amount = Decimal128Array::from(amounts).with_precision_and_scale(38, i8::try_from(scale).unwrap_or(2))?;
     Ok(RecordBatch::try_new(
@@ -702,10 +712,11 @@ impl Joins {
             let required = |name: &str| -> Result<&ArrayRef, Error> {
                 find(name)?.ok_or_else(|| RosterError::MissingColumn { column: name.to_owned() }.into())
             };
-            let plan = ready("plan", Kind::Text, required("plan")?, first_row)?;
-            let date = ready("join_date", Kind::Date, required("join_date")?, first_row)?;
-            let terms = find("terms")?.map(|a| counts("terms", a)).transpose()?;
-            let seats = find("seats")?.map(|a| counts("seats", a)).transpose()?;
+            let [plan, date, terms, seats] = JOIN_COLUMNS;
+            let plan = ready(plan, Kind::Text, required(plan)?, first_row)?;
+            let date = ready(date, Kind::Date, required(date)?, first_row)?;
+            let terms = find(terms)?.map(|a| counts(terms, a)).transpose()?;
+            let seats = find(seats)?.map(|a| counts(seats, a)).transpose()?;
             out.batches.push((batch.num_rows(), plan, date, terms, seats));
             first_row += batch.num_rows();
         }
@@ -748,7 +759,7 @@ pub fn quote_joins(
 ) -> Result<Vec<RecordBatch>, Error> {
     let joins = Joins::read(batches)?;
     if batches.is_empty() {
-        return Err(RosterError::MissingColumn { column: "plan".into() }.into());
+        return Err(RosterError::MissingColumn { column: JOIN_COLUMNS[0].into() }.into());
     }
     let out = engine.quote_join_roster(&joins.chunks(), threads, lines)?;
     let v = Vocabulary::new(engine);
@@ -768,12 +779,13 @@ pub fn quote_joins(
                 amounts.push(amount.mantissa());
             }
         }
+        let [row_name, kind_name, description_name, amount_name, currency_name] = JOIN_LINE_COLUMNS;
         let schema = Schema::new(vec![
-            Field::new("row", DataType::Int64, false),
-            Field::new("kind", DataType::Utf8, false),
-            Field::new("description", DataType::Utf8, false),
-            Field::new("amount", DataType::Decimal128(38, scale), false),
-            Field::new("currency", DataType::Utf8, false),
+            Field::new(row_name, DataType::Int64, false),
+            Field::new(kind_name, DataType::Utf8, false),
+            Field::new(description_name, DataType::Utf8, false),
+            Field::new(amount_name, DataType::Decimal128(38, scale), false),
+            Field::new(currency_name, DataType::Utf8, false),
         ]);
         let columns: Vec<ArrayRef> = vec![
             Arc::new(arrow_array::Int64Array::from(row)),

@@ -133,31 +133,14 @@ from amscore import _core, _success
 # The member frame's columns, as the core names them (required ones first).
 REQUIRED_COLUMNS: tuple[str, ...] = _core.REQUIRED_MEMBER_COLUMNS
 OPTIONAL_COLUMNS: tuple[str, ...] = tuple(c for c in _core.MEMBER_COLUMNS if c not in _core.REQUIRED_MEMBER_COLUMNS)
-RESULT_COLUMNS = (
-    "status",
-    "counts_as_member",
-    "renewal_kind",
-    "renewal_plan",
-    "renewal_start",
-    "renewal_end",
-    "renewal_member_since",
-    "renewal_refusal",
-    "renewal_refused_until",
-    "quote_total",
-    "quote_currency",
-    "quote_error",
-    "error_code",
-    "error_name",
-    "error_message",
-    "current_term",
-)
-DECISION_COLUMNS = ("route", "reasons")
-QUOTE_LINE_COLUMNS = ("member_id", "kind", "description", "amount", "currency")
-
-# The join table's columns (``Engine.quote_join_batch``; required ones first), its results, its lines.
-JOIN_COLUMNS = ("plan", "join_date", "terms", "seats")
-JOIN_RESULT_COLUMNS = ("quote_total", "quote_currency", "term_start", "term_end", "error_code", "error_name", "error_message")
-JOIN_LINE_COLUMNS = ("row", "kind", "description", "amount", "currency")
+# The result columns, the quote lines' and the join table's: the Arrow conversion's own names
+# (``amscore_arrow``), read from the native module rather than listed again.
+RESULT_COLUMNS: tuple[str, ...] = _core.RESULT_COLUMNS
+DECISION_COLUMNS: tuple[str, ...] = _core.DECISION_COLUMNS
+QUOTE_LINE_COLUMNS: tuple[str, ...] = _core.QUOTE_LINE_COLUMNS
+JOIN_COLUMNS: tuple[str, ...] = _core.JOIN_COLUMNS
+JOIN_RESULT_COLUMNS: tuple[str, ...] = _core.JOIN_RESULT_COLUMNS
+JOIN_LINE_COLUMNS: tuple[str, ...] = _core.JOIN_LINE_COLUMNS
 
 _DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until")
 _FLAG_COLUMNS = ("pending", "auto_renew")

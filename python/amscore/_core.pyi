@@ -33,12 +33,24 @@ __all__ = [
     "presets",
     "MEMBER_COLUMNS",
     "REQUIRED_MEMBER_COLUMNS",
+    "RESULT_COLUMNS",
+    "DECISION_COLUMNS",
+    "QUOTE_LINE_COLUMNS",
+    "JOIN_COLUMNS",
+    "JOIN_RESULT_COLUMNS",
+    "JOIN_LINE_COLUMNS",
 ]
 
 __version__: str
 MEMBER_COLUMNS: tuple[str, ...]
 REQUIRED_MEMBER_COLUMNS: tuple[str, ...]
 ATTRIBUTE_PREFIX: str
+RESULT_COLUMNS: tuple[str, ...]
+DECISION_COLUMNS: tuple[str, ...]
+QUOTE_LINE_COLUMNS: tuple[str, ...]
+JOIN_COLUMNS: tuple[str, ...]
+JOIN_RESULT_COLUMNS: tuple[str, ...]
+JOIN_LINE_COLUMNS: tuple[str, ...]
 
 def error_table() -> list[tuple[int, str, str]]: ...
 def presets() -> list[str]: ...

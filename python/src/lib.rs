@@ -27,6 +27,14 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let required: Vec<&str> = columns.iter().filter(|c| c.is_required()).map(|c| c.as_str()).collect();
     m.add("REQUIRED_MEMBER_COLUMNS", pyo3::types::PyTuple::new(m.py(), required)?)?;
     m.add("ATTRIBUTE_PREFIX", amscore::Column::ATTRIBUTE_PREFIX)?;
+    // The batches' result columns are the Arrow conversion's (`amscore_arrow`), listed once.
+    let names = |names: &[&str]| pyo3::types::PyTuple::new(m.py(), names.iter().copied());
+    m.add("RESULT_COLUMNS", names(&amscore_arrow::RESULT_COLUMNS)?)?;
+    m.add("DECISION_COLUMNS", names(&amscore_arrow::DECISION_COLUMNS)?)?;
+    m.add("QUOTE_LINE_COLUMNS", names(&amscore_arrow::QUOTE_LINE_COLUMNS)?)?;
+    m.add("JOIN_COLUMNS", names(&amscore_arrow::JOIN_COLUMNS)?)?;
+    m.add("JOIN_RESULT_COLUMNS", names(&amscore_arrow::JOIN_RESULT_COLUMNS)?)?;
+    m.add("JOIN_LINE_COLUMNS", names(&amscore_arrow::JOIN_LINE_COLUMNS)?)?;
     m.add_function(wrap_pyfunction!(errors::error_table, m)?)?;
     m.add_function(wrap_pyfunction!(types::presets, m)?)?;
     m.add_class::<types::Money>()?;

@@ -76,6 +76,22 @@ pub enum LineKind {
 }
 
 impl LineKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [LineKind; 12] = [
+        LineKind::Dues,
+        LineKind::Seats,
+        LineKind::JoinFee,
+        LineKind::ReinstatementFee,
+        LineKind::LateFee,
+        LineKind::Discount,
+        LineKind::Credit,
+        LineKind::Refund,
+        LineKind::CancellationFee,
+        LineKind::ForfeitedCredit,
+        LineKind::CreditToDays,
+        LineKind::ScheduledChange,
+    ];
+
     /// The kind's name, as in JSON (`late_fee`).
     ///
     /// ```
@@ -102,22 +118,9 @@ impl LineKind {
 #[cfg(test)]
 #[test]
 fn a_line_kind_s_name_is_its_json_name() {
-    use LineKind::*;
-    for k in [
-        Dues,
-        Seats,
-        JoinFee,
-        ReinstatementFee,
-        LateFee,
-        Discount,
-        Credit,
-        Refund,
-        CancellationFee,
-        ForfeitedCredit,
-        CreditToDays,
-        ScheduledChange,
-    ] {
+    for (i, k) in LineKind::ALL.iter().enumerate() {
         assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::from(k.as_str())));
+        assert!(!LineKind::ALL[..i].contains(k));
     }
 }
 
