@@ -470,17 +470,6 @@ fn result_batch(
         })
         .collect::<Decimal128Array>()
         .with_precision_and_scale(38, i8::try_from(v.scale).unwrap_or(2))?;
-    let messages =
-        out.messages.partition_point(|m| m.row < rows.start)..out.messages.partition_point(|m| m.row < rows.end);
-    let mut message = StringBuilder::new();
-    let mut next = out.messages[messages].iter().peekable();
-    for row in rows.clone() {
-        match next.next_if(|m| m.row == row) {
-            Some(m) => message.append_value(&m.message),
-            None => message.append_null(),
-        }
-        while next.next_if(|m| m.row == row).is_some() {}
-    }
     let mut columns: Vec<ArrayRef> = vec![
         dict8(answers.iter().map(|a| a.status.and_then(|s| position(&Status::ALL, &s))).collect(), &v.statuses)?,
         Arc::new(answers.iter().map(|a| a.status.map(|_| a.counts_as_member)).collect::<BooleanArray>()),
@@ -508,7 +497,7 @@ fn result_batch(
         dict16(answers.iter().map(|a| error_key(a.quote_error)).collect(), &v.errors)?,
         Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
         dict16(answers.iter().map(|a| error_key(a.error)).collect(), &v.errors)?,
-        Arc::new(message.finish()),
+        Arc::new(message_column(&out.messages, rows.clone())),
         Arc::new(BooleanArray::new(BooleanBuffer::from_iter(answers.iter().map(|a| a.current_term)), None)),
     ];
     if decide {
@@ -633,14 +622,33 @@ pub fn renewal_quote_lines(
     }
     let quotes = engine.quote_roster_renewals(&chunks, options)?;
     let vocabulary = Vocabulary::new(engine);
-    let scale = vocabulary.scale;
-    let (mut member, mut kind, mut description, mut currency) =
-        (StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+    let quoted: Vec<(&str, &amscore::Quote)> =
+        quotes.iter().filter_map(|q| q.quote.as_ref().ok().map(|quote| (q.member_id.as_str(), quote))).collect();
+    let member_ids =
+        |of: &[usize]| -> ArrayRef { Arc::new(StringArray::from_iter_values(of.iter().map(|q| quoted[*q].0))) };
+    let quotes: Vec<&amscore::Quote> = quoted.iter().map(|(_, q)| *q).collect();
+    lines_table(QUOTE_LINE_COLUMNS, DataType::Utf8, member_ids, &quotes, vocabulary.scale)
+}
+
+/// A long table of quotes' lines: the quote's `who` (made from each line's quote, by its place
+/// in `quotes`), then each line's kind, description, amount (`decimal128(38, scale)`) and
+/// currency; `names` are the five columns' names.
+///
+/// # Errors
+/// [`Error::Arrow`] when a column cannot be built.
+fn lines_table(
+    names: [&str; 5],
+    who_type: DataType,
+    who: impl FnOnce(&[usize]) -> ArrayRef,
+    quotes: &[&amscore::Quote],
+    scale: u32,
+) -> Result<RecordBatch, Error> {
+    let (mut of, mut kind, mut description, mut currency) =
+        (Vec::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
     let mut amounts: Vec<i128> = Vec::new();
-    for q in &quotes {
-        let Ok(quote) = &q.quote else { continue };
+    for (q, quote) in quotes.iter().enumerate() {
         for line in &quote.lines {
-            member.append_value(&q.member_id);
+            of.push(q);
             kind.append_value(line.kind.as_str());
             description.append_value(line.description.to_string());
             currency.append_value(line.amount.currency().code());
@@ -649,25 +657,42 @@ pub fn renewal_quote_lines(
             amounts.push(amount.mantissa());
         }
     }
-    let [member_id, kind_name, description_name, amount_name, currency_name] = QUOTE_LINE_COLUMNS;
+    let scale = i8::try_from(scale).unwrap_or(2);
+    let [who_name, kind_name, description_name, amount_name, currency_name] = names;
     let schema = Schema::new(vec![
-        Field::new(member_id, DataType::Utf8, false),
+        Field::new(who_name, who_type, false),
         Field::new(kind_name, DataType::Utf8, false),
         Field::new(description_name, DataType::Utf8, false),
-        Field::new(amount_name, DataType::Decimal128(38, i8::try_from(scale).unwrap_or(2)), false),
+        Field::new(amount_name, DataType::Decimal128(38, scale), false),
         Field::new(currency_name, DataType::Utf8, false),
     ]);
-    let amount = Decimal128Array::from(amounts).with_precision_and_scale(38, i8::try_from(scale).unwrap_or(2))?;
+    let amount = Decimal128Array::from(amounts).with_precision_and_scale(38, scale)?;
     Ok(RecordBatch::try_new(
         Arc::new(schema),
         vec![
-            Arc::new(member.finish()),
+            who(&of),
             Arc::new(kind.finish()),
             Arc::new(description.finish()),
             Arc::new(amount),
             Arc::new(currency.finish()),
         ],
     )?)
+}
+
+/// The `error_message` column of the rows `rows` (counted across batches): each row's message,
+/// null where it has none (`messages` are by row).
+fn message_column(messages: &[amscore::kernel::RowMessage], rows: std::ops::Range<usize>) -> StringArray {
+    let first = messages.partition_point(|m| m.row < rows.start);
+    let mut next = messages[first..].iter().peekable();
+    let mut column = StringBuilder::new();
+    for row in rows {
+        match next.next_if(|m| m.row == row) {
+            Some(m) => column.append_value(&m.message),
+            None => column.append_null(),
+        }
+        while next.next_if(|m| m.row == row).is_some() {}
+    }
+    column.finish()
 }
 
 /// The result columns of [`quote_joins`].
@@ -765,36 +790,13 @@ pub fn quote_joins(
     let v = Vocabulary::new(engine);
     let scale = i8::try_from(v.scale).unwrap_or(2);
     if lines {
-        let (mut row, mut kind, mut description, mut currency) =
-            (Vec::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
-        let mut amounts: Vec<i128> = Vec::new();
-        for (r, quote) in &out.quotes {
-            for line in &quote.lines {
-                row.push(i64::try_from(*r).unwrap_or(i64::MAX));
-                kind.append_value(line.kind.as_str());
-                description.append_value(line.description.to_string());
-                currency.append_value(line.amount.currency().code());
-                let mut amount = line.amount.amount();
-                amount.rescale(v.scale);
-                amounts.push(amount.mantissa());
-            }
-        }
-        let [row_name, kind_name, description_name, amount_name, currency_name] = JOIN_LINE_COLUMNS;
-        let schema = Schema::new(vec![
-            Field::new(row_name, DataType::Int64, false),
-            Field::new(kind_name, DataType::Utf8, false),
-            Field::new(description_name, DataType::Utf8, false),
-            Field::new(amount_name, DataType::Decimal128(38, scale), false),
-            Field::new(currency_name, DataType::Utf8, false),
-        ]);
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(arrow_array::Int64Array::from(row)),
-            Arc::new(kind.finish()),
-            Arc::new(description.finish()),
-            Arc::new(Decimal128Array::from(amounts).with_precision_and_scale(38, scale)?),
-            Arc::new(currency.finish()),
-        ];
-        return Ok(vec![RecordBatch::try_new(Arc::new(schema), columns)?]);
+        let rows = |of: &[usize]| -> ArrayRef {
+            Arc::new(arrow_array::Int64Array::from_iter_values(
+                of.iter().map(|q| i64::try_from(out.quotes[*q].0).unwrap_or(i64::MAX)),
+            ))
+        };
+        let quotes: Vec<&amscore::Quote> = out.quotes.iter().map(|(_, q)| q).collect();
+        return Ok(vec![lines_table(JOIN_LINE_COLUMNS, DataType::Int64, rows, &quotes, v.scale)?]);
     }
     let dict = |k: DataType| DataType::Dictionary(Box::new(k), Box::new(DataType::Utf8));
     let schema = Arc::new(Schema::new(vec![
@@ -813,15 +815,6 @@ pub fn quote_joins(
         let range = start..start + rows;
         start += rows;
         let answers = &out.answers[range.clone()];
-        let first = out.messages.partition_point(|m| m.row < range.start);
-        let mut next = out.messages[first..].iter().peekable();
-        let mut message = StringBuilder::new();
-        for row in range {
-            match next.next_if(|m| m.row == row) {
-                Some(m) => message.append_value(&m.message),
-                None => message.append_null(),
-            }
-        }
         let columns: Vec<ArrayRef> = vec![
             Arc::new(
                 answers
@@ -841,7 +834,7 @@ pub fn quote_joins(
             Arc::new(answers.iter().map(|a| a.term_end.map(days)).collect::<Date32Array>()),
             Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
             dict16(answers.iter().map(|a| a.error.and_then(|c| v.error_key(c))).collect(), &v.errors)?,
-            Arc::new(message.finish()),
+            Arc::new(message_column(&out.messages, range)),
         ];
         batches_out.push(RecordBatch::try_new(schema.clone(), columns)?);
     }

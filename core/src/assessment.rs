@@ -49,10 +49,16 @@ impl Assessment {
     /// The first day the renewal's refusal no longer applies, when that is a date (the day the
     /// renewal window opens).
     pub fn refused_until(&self) -> Option<Date> {
-        match &self.renewal {
-            Err(Error::Renewal(RenewalError::WindowNotOpen { opens_on })) => Some(*opens_on),
-            _ => None,
-        }
+        self.renewal.as_ref().err().and_then(refused_until)
+    }
+}
+
+/// The first day a renewal's refusal no longer applies, when that is a date: the day the renewal
+/// window opens (the kernel's answers and [`Assessment::refused_until`]).
+pub(crate) fn refused_until(refusal: &Error) -> Option<Date> {
+    match refusal {
+        Error::Renewal(RenewalError::WindowNotOpen { opens_on }) => Some(*opens_on),
+        _ => None,
     }
 }
 

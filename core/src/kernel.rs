@@ -26,6 +26,7 @@ use rustc_hash::{FxHashSet, FxHasher};
 use std::hash::Hasher;
 use time::Date;
 
+use crate::assessment::refused_until;
 use crate::cell::{Cell, Grammar};
 use crate::codes::ErrorCode;
 use crate::decision::{Decider, ReasonCode, Route};
@@ -33,7 +34,6 @@ use crate::error::Error;
 use crate::money::Currency;
 use crate::plan::Plan;
 use crate::quote::Prices;
-use crate::renewal::RenewalError;
 use crate::roster::Roster;
 use crate::roster_error::RosterError;
 use crate::row_error::RowError;
@@ -740,17 +740,7 @@ impl<'a> Decider<'a> {
         for c in chunks {
             c.check()?;
         }
-        match options.threads {
-            1 => Ok(self.assess_columns(chunks, options, false)),
-            0 => Ok(self.assess_columns(chunks, options, true)),
-            n => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .map_err(|e| RosterError::Unreadable { message: format!("cannot start {n} threads: {e}") })?;
-                Ok(pool.install(|| self.assess_columns(chunks, options, true)))
-            }
-        }
+        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel))
     }
 
     fn assess_columns(&self, chunks: &[MemberColumns<'_>], options: &RosterOptions, parallel: bool) -> RosterAnswers {
@@ -823,17 +813,7 @@ impl<'a> Decider<'a> {
                     if let Some(e) = error {
                         extras.messages.push(RowMessage { row: i, message: e.to_string() });
                     } else if options.decide {
-                        let mut membership = Membership {
-                            member_id: r.member_id.into(),
-                            plan: r.plan.id.clone(),
-                            member_since: r.member_since,
-                            term: r.term,
-                            pending: false,
-                            cancelled_on: None,
-                            status_override: None,
-                            deceased_on: None,
-                        };
-                        membership.set_facts(facts);
+                        let membership = r.membership(r.member_id.into());
                         extras.reasons.push((i, self.decide_renewal_on(&membership, options, answer)));
                     }
                 }
@@ -876,9 +856,7 @@ impl<'a> Decider<'a> {
             }
             Err(refused) => {
                 answer.refusal = Some(refused.code());
-                if let Error::Renewal(RenewalError::WindowNotOpen { opens_on }) = refused {
-                    answer.refused_until = Some(*opens_on);
-                }
+                answer.refused_until = refused_until(refused);
             }
         }
         match a.quote_total {
@@ -1019,30 +997,16 @@ impl Decider<'_> {
             }
             let row = roster.row(i);
             let r = check_row(self.rules, &row, i, None).ok()?;
-            let mut m = Membership {
-                member_id: r.member_id.into(),
-                plan: r.plan.id.clone(),
-                member_since: r.member_since,
-                term: r.term,
-                pending: false,
-                cancelled_on: None,
-                status_override: None,
-                deceased_on: None,
-            };
-            m.set_facts(r.facts());
-            Some(quote(&m, i))
+            Some(quote(&r.membership(r.member_id.into()), i))
         };
         let n = roster.rows();
-        let run = || -> Vec<RowQuote> { (0..n).into_par_iter().filter_map(one).collect() };
-        let mut quotes = match options.threads {
-            1 => (0..n).filter_map(one).collect(),
-            0 => run(),
-            t => rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|e| RosterError::Unreadable { message: format!("cannot start {t} threads: {e}") })?
-                .install(run),
-        };
+        let mut quotes: Vec<RowQuote> = on_threads(options.threads, |parallel| {
+            if parallel {
+                (0..n).into_par_iter().filter_map(one).collect()
+            } else {
+                (0..n).filter_map(one).collect()
+            }
+        })?;
         if !shared.is_empty() {
             let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
             rows.sort_unstable();
@@ -1252,27 +1216,37 @@ impl crate::quote::Quoter<'_> {
             }
             (messages, quotes)
         };
-        let run = |tasks: Vec<(usize, usize, usize, &mut [JoinAnswer])>| -> Vec<Extras> {
-            if threads == 1 {
-                tasks.into_iter().map(work).collect()
-            } else {
+        let extras: Vec<Extras> = on_threads(threads, |parallel| {
+            if parallel {
                 tasks.into_par_iter().map(work).collect()
+            } else {
+                tasks.into_iter().map(work).collect()
             }
-        };
-        let extras = match threads {
-            0 | 1 => run(tasks),
-            t => rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|e| RosterError::Unreadable { message: format!("cannot start {t} threads: {e}") })?
-                .install(|| run(tasks)),
-        };
+        })?;
         let (mut messages, mut quotes) = (Vec::new(), Vec::new());
         for (m, q) in extras {
             messages.extend(m);
             quotes.extend(q);
         }
         Ok(JoinAnswers { answers, messages, quotes })
+    }
+}
+
+/// Runs `work` on `threads` threads ([`RosterOptions::threads`]): on the calling thread for 1
+/// (`work` is told not to go parallel), on rayon's global pool for 0, on a pool of that many
+/// threads otherwise.
+///
+/// # Errors
+/// [`RosterError::Unreadable`] when the pool cannot start.
+fn on_threads<R: Send>(threads: usize, work: impl FnOnce(bool) -> R + Send) -> Result<R, RosterError> {
+    match threads {
+        1 => Ok(work(false)),
+        0 => Ok(work(true)),
+        n => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| pool.install(|| work(true)))
+            .map_err(|e| RosterError::Unreadable { message: format!("cannot start {n} threads: {e}") }),
     }
 }
 

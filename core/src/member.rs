@@ -101,6 +101,21 @@ pub(crate) struct MemberRow<'r> {
 }
 
 impl MemberRow<'_> {
+    /// The membership the row states, under the id `member_id`: a member's with this row alone.
+    pub(crate) fn membership(&self, member_id: MemberId) -> Membership {
+        let f = self.facts();
+        Membership {
+            member_id,
+            plan: self.plan.id.clone(),
+            member_since: f.member_since,
+            term: f.term,
+            pending: f.pending,
+            cancelled_on: f.cancelled_on,
+            status_override: f.status_override,
+            deceased_on: f.deceased_on,
+        }
+    }
+
     /// The membership facts the row states: a member's current facts when the row wins
     /// ([`MemberHistory::add_row`]), and the roster kernel's facts of a member with one row.
     pub(crate) fn facts(&self) -> Facts {
@@ -150,16 +165,7 @@ impl MemberHistory {
     /// The member from their first row (read first, valid), under the id `member_id`.
     pub(crate) fn from_row(member_id: MemberId, row: &MemberRow<'_>) -> MemberHistory {
         let mut m = MemberHistory {
-            membership: Membership {
-                member_id,
-                plan: row.plan.id.clone(),
-                member_since: row.member_since,
-                term: row.term,
-                pending: false,
-                cancelled_on: None,
-                status_override: None,
-                deceased_on: None,
-            },
+            membership: row.membership(member_id),
             terms: Vec::with_capacity(1),
             auto_renew: false,
             balance_due: Decimal::ZERO,
