@@ -104,6 +104,14 @@ impl RequestError {
     }
 }
 
+/// The answer of a split: the currency and each part's amount.
+fn parts_answer(total: &Money, parts: &[Money]) -> Value {
+    json!({
+        "currency": total.currency(),
+        "parts": parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(),
+    })
+}
+
 fn one() -> u32 {
     1
 }
@@ -261,6 +269,18 @@ pub enum Request {
         total: Money,
         /// The number of instalments.
         count: u32,
+    },
+    /// [`crate::allocate_by`]: a total shared in proportion to whole-number weights, the units
+    /// left over going where `remainder` says (default largest remainder); answers
+    /// `{"currency", "parts": ["70.00", "30.00"]}`.
+    Allocate {
+        /// The amount to share.
+        total: Money,
+        /// One whole-number weight per part (70/30, seats per chapter).
+        weights: Vec<u32>,
+        /// Where the units left over go.
+        #[serde(default)]
+        remainder: crate::Remainder,
     },
     /// [`success::engagement_scores`].
     EngagementScores {
@@ -548,12 +568,9 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
                 .collect();
             to_value(&engine.what_if(&other, &rows))
         }
-        Request::SplitInstalments { total, count } => {
-            let parts = engine.split_instalments(total, *count)?;
-            json!({
-                "currency": total.currency(),
-                "parts": parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>(),
-            })
+        Request::SplitInstalments { total, count } => parts_answer(total, &engine.split_instalments(total, *count)?),
+        Request::Allocate { total, weights, remainder } => {
+            parts_answer(total, &crate::allocate_by(total, weights, *remainder)?)
         }
         Request::EngagementScores { members, events, as_of, seats } => {
             to_value(&success::engagement_scores(engine.success(), members, events, *as_of, seats)?)

@@ -88,9 +88,9 @@ pub use proration::{
     RolloverCharge,
 };
 pub use quote::{
-    allocate, split_even, CancelAt, Cancellation, Description, DowngradeTiming, LineKind, MultiTermDiscount,
-    NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, Remainder,
-    SeatChange,
+    allocate, allocate_by, split_even, CancelAt, Cancellation, Description, DowngradeTiming, LineKind,
+    MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy,
+    Remainder, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{

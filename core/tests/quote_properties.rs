@@ -2,8 +2,8 @@
 //! plans, lossless JSON round trips and splits.
 
 use amscore::{
-    allocate, split_even, Cancellation, Currency, Engine, LineKind, Membership, Money, PlanChange, Quote, Remainder,
-    Term,
+    allocate, allocate_by, split_even, Cancellation, Currency, Engine, LineKind, Membership, Money, PlanChange, Quote,
+    Remainder, Term,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -233,19 +233,50 @@ proptest! {
     fn splitting_then_summing_loses_no_cent(units in 0i64..=Money::MAX_MINOR_UNITS, c in 0..3usize, n in 1u32..=1200, weights in prop::collection::vec(0u32..1000, 1..40)) {
         let cur = currency(c);
         let total = money(units, cur);
-        for r in [Remainder::Last, Remainder::LargestRemainder] {
+        for r in [Remainder::Last, Remainder::LargestRemainder, Remainder::FirstParts, Remainder::LastParts] {
             let parts = split_even(&total, n, r).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(parts.len(), n as usize);
             prop_assert_eq!(parts.iter().map(|p| p.amount()).sum::<Decimal>(), total.amount());
             let lo = parts.iter().map(|p| p.amount()).min().unwrap_or_default();
             let hi = parts.iter().map(|p| p.amount()).max().unwrap_or_default();
-            if r == Remainder::LargestRemainder {
+            if r != Remainder::Last {
                 prop_assert!(hi - lo <= money(1, cur).amount(), "parts differ by more than one minor unit");
             }
         }
         if weights.iter().any(|&w| w > 0) {
             let parts = allocate(&total, &weights).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(parts.iter().map(|p| p.amount()).sum::<Decimal>(), total.amount());
+        }
+    }
+
+    /// Invariant: an allocation's parts sum to the total; under largest remainder, first parts and
+    /// last parts each part is within one minor unit of its exact share (strictly less), and a part
+    /// of weight zero is zero under every rule.
+    #[test]
+    fn allocation_parts_sum_to_the_total_and_stay_within_a_unit_of_the_exact_share(
+        units in 0i64..=Money::MAX_MINOR_UNITS,
+        c in 0..3usize,
+        weights in prop::collection::vec(prop_oneof![Just(0u32), 1u32..100, 1u32..=u32::MAX], 1..60),
+    ) {
+        prop_assume!(weights.iter().any(|&w| w > 0));
+        let cur = currency(c);
+        let total = money(units, cur);
+        let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+        for r in [Remainder::LargestRemainder, Remainder::FirstParts, Remainder::LastParts, Remainder::Last] {
+            let parts = allocate_by(&total, &weights, r).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(parts.len(), weights.len());
+            prop_assert_eq!(parts.iter().map(|p| p.amount()).sum::<Decimal>(), total.amount());
+            for (part, &w) in parts.iter().zip(&weights) {
+                let got = i128::from(part.to_minor_units().map_err(|e| TestCaseError::fail(e.to_string()))?);
+                if w == 0 {
+                    prop_assert_eq!(got, 0, "{:?}: a zero weight took {}", r, got);
+                }
+                if r != Remainder::Last {
+                    // |got - units·w/sum| < 1  ⇔  |got·sum - units·w| < sum
+                    let off = (got * sum - i128::from(units) * i128::from(w)).abs();
+                    prop_assert!(off < sum, "{:?}: part {} is a unit or more from its share", r, got);
+                }
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use amscore::{Currency, Money, MoneyError};
+use amscore::{Currency, Money, MoneyError, Remainder};
 
 use crate::typed::{plan_id, recycle};
 use crate::{
@@ -49,6 +49,82 @@ impl ams_money {
         })?;
         Ok(Money::from_minor_units(self.minor_units, currency))
     }
+}
+
+/// Where the minor units left over by an allocation go (`amscore::Remainder`; the JSON names
+/// are `largest_remainder`, `first_parts`, `last_parts`, `last`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ams_remainder {
+    /// One unit each to the parts whose exact share lost the most in rounding down (ties to the
+    /// earlier part); every part is within one minor unit of its exact share.
+    LargestRemainder = 0,
+    /// One unit each to the first parts whose exact share is not whole.
+    FirstParts = 1,
+    /// One unit each to the last parts whose exact share is not whole.
+    LastParts = 2,
+    /// Every unit left over to the last part of non-zero weight.
+    Last = 3,
+}
+
+const REMAINDERS: [(ams_remainder, Remainder); 4] = [
+    (ams_remainder::LargestRemainder, Remainder::LargestRemainder),
+    (ams_remainder::FirstParts, Remainder::FirstParts),
+    (ams_remainder::LastParts, Remainder::LastParts),
+    (ams_remainder::Last, Remainder::Last),
+];
+
+/// Shares `total` among `count` parts in proportion to the whole-number `weights` (70/30, seats
+/// per chapter), writing `count` amounts to `parts_out`; the units left over after rounding every
+/// share down go where `remainder` (an `ams_remainder`) says. The parts always sum to `total`, and
+/// a part of weight 0 is zero. The same parts as the JSON gateway's `allocate`.
+///
+/// # Safety
+/// `weights` must be valid for reading `count` values and `parts_out` for writing `count`
+/// values (both may be NULL only when `count` is 0, which is refused).
+///
+/// # Errors
+/// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_PARAMETER` (an unknown `remainder`),
+/// `AMS_RESULT_ZERO_PARTS` (no weights, or all zero), `AMS_RESULT_TOO_MANY_PARTS` (above 1200),
+/// `AMS_RESULT_NEGATIVE_AMOUNT`, money errors (1000 block: an unknown currency, an amount above the
+/// largest).
+#[no_mangle]
+pub unsafe extern "C" fn ams_allocate(
+    total: ams_money,
+    weights: *const u32,
+    count: usize,
+    remainder: u32,
+    parts_out: *mut ams_money,
+) -> ams_result {
+    guard(|| {
+        let total = total.to_money("total")?;
+        let rule = REMAINDERS.iter().find(|(c, _)| *c as u32 == remainder).map(|(_, r)| *r).ok_or_else(|| {
+            Failure::new(ams_result::InvalidParameter, format!("remainder: {remainder} is not an ams_remainder"))
+                .at("remainder")
+        })?;
+        let weights: &[u32] = if count == 0 {
+            &[]
+        } else if count > isize::MAX as usize / std::mem::size_of::<u32>() {
+            return Err(Failure::new(
+                ams_result::InvalidParameter,
+                format!("count: {count} weights cannot be in memory"),
+            )
+            .at("count"));
+        } else {
+            let weights = out_ptr(weights.cast_mut(), "weights")?;
+            // SAFETY: non-NULL; the caller promises `count` readable values.
+            unsafe { std::slice::from_raw_parts(weights.cast_const(), count) }
+        };
+        let parts = amscore::allocate_by(&total, weights, rule)?;
+        let parts_out = out_ptr(parts_out, "parts_out")?;
+        for (i, part) in parts.iter().enumerate() {
+            let part = ams_money::from_money(part)?;
+            // SAFETY: checked non-NULL; the caller promises `count` writable values, and there is
+            // one part per weight.
+            unsafe { parts_out.add(i).write(part) };
+        }
+        Ok(())
+    })
 }
 
 fn seats_arg(seats: u32) -> Option<u32> {
@@ -131,4 +207,20 @@ pub unsafe extern "C" fn ams_engine_quote_renewal_total(
         unsafe { total_out.write(total) };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header_enumerators;
+
+    #[test]
+    fn ams_remainder_numbers_every_core_rule_by_its_name() {
+        let header = header_enumerators("AMS_REMAINDER_");
+        assert_eq!(header.len(), Remainder::ALL.len());
+        for rule in Remainder::ALL {
+            let (c, _) = REMAINDERS.iter().find(|(_, r)| *r == rule).expect("every rule has a C number");
+            assert_eq!(header.get(rule.as_str()), Some(&(*c as u32)), "AMS_REMAINDER_ for {}", rule.as_str());
+        }
+    }
 }

@@ -622,6 +622,68 @@ static void names_and_messages(void) {
     CHECK(strcmp(ams_version(), v) == 0);
 }
 
+/* ams_allocate: parts in proportion to weights, the left-over cents where the rule says, always
+ * summing to the total (the same parts as the gateway's `allocate`, see quotes_allocate.json). */
+static ams_money usd(int64_t cents) {
+    ams_money m = {cents, {'U', 'S', 'D', '\0'}};
+    return m;
+}
+
+static void allocation(void) {
+    ams_money parts[64];
+    const uint32_t seventy_thirty[] = {70, 30};
+    CHECK_RESULT(ams_allocate(usd(10000), seventy_thirty, 2, AMS_REMAINDER_LARGEST_REMAINDER, parts), AMS_RESULT_OK);
+    CHECK(parts[0].minor_units == 7000 && parts[1].minor_units == 3000);
+    CHECK(strcmp(parts[0].currency, "USD") == 0);
+
+    /* 1:2 of 1.00: exact shares 33.3… and 66.6… cents. */
+    const uint32_t one_two[] = {1, 2};
+    const struct { uint32_t rule; int64_t first, second; } rules[] = {
+        {AMS_REMAINDER_LARGEST_REMAINDER, 33, 67},
+        {AMS_REMAINDER_FIRST_PARTS, 34, 66},
+        {AMS_REMAINDER_LAST_PARTS, 33, 67},
+        {AMS_REMAINDER_LAST, 33, 67},
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        CHECK_RESULT(ams_allocate(usd(100), one_two, 2, rules[i].rule, parts), AMS_RESULT_OK);
+        CHECK(parts[0].minor_units == rules[i].first && parts[1].minor_units == rules[i].second);
+    }
+
+    /* Many weights, every rule: the parts sum to the total and a zero weight gets nothing. */
+    uint32_t weights[64];
+    unsigned seed = 12345;
+    for (int round = 0; round < 50; round++) {
+        size_t n = 1 + (size_t)(round % 64);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            weights[i] = (seed >> 16) % 7; /* zeros included */
+        }
+        weights[0] = 1;
+        int64_t total = (int64_t)(seed % 1000003);
+        for (uint32_t rule = 0; rule < 4; rule++) {
+            CHECK_RESULT(ams_allocate(usd(total), weights, n, rule, parts), AMS_RESULT_OK);
+            int64_t sum = 0;
+            for (size_t i = 0; i < n; i++) {
+                sum += parts[i].minor_units;
+                CHECK(weights[i] != 0 || parts[i].minor_units == 0);
+            }
+            CHECK(sum == total);
+        }
+    }
+
+    /* Errors. */
+    CHECK_RESULT(ams_allocate(usd(100), one_two, 0, AMS_REMAINDER_LARGEST_REMAINDER, parts), AMS_RESULT_ZERO_PARTS);
+    const uint32_t zeros[] = {0, 0};
+    CHECK_RESULT(ams_allocate(usd(100), zeros, 2, AMS_REMAINDER_LARGEST_REMAINDER, parts), AMS_RESULT_ZERO_PARTS);
+    CHECK_RESULT(ams_allocate(usd(100), one_two, 2, 4, parts), AMS_RESULT_INVALID_PARAMETER);
+    CHECK_RESULT(ams_allocate(usd(-100), one_two, 2, AMS_REMAINDER_LARGEST_REMAINDER, parts),
+                 AMS_RESULT_NEGATIVE_AMOUNT);
+    CHECK_RESULT(ams_allocate(usd(100), NULL, 2, AMS_REMAINDER_LARGEST_REMAINDER, parts), AMS_RESULT_NULL_PARAMETER);
+    CHECK_RESULT(ams_allocate(usd(100), one_two, 2, AMS_REMAINDER_LARGEST_REMAINDER, NULL), AMS_RESULT_NULL_PARAMETER);
+    ams_money xyz = {100, {'X', 'Y', 'Z', '\0'}};
+    CHECK_RESULT(ams_allocate(xyz, one_two, 2, AMS_REMAINDER_LARGEST_REMAINDER, parts), AMS_RESULT_UNKNOWN_CURRENCY);
+}
+
 int main(void) {
     ams_engine *e = NULL;
     CHECK_RESULT(ams_engine_new_from_preset(S("amscore"), &e), AMS_RESULT_OK);
@@ -639,6 +701,7 @@ int main(void) {
     buffer_sizes(e);
     engine_construction();
     names_and_messages();
+    allocation();
     ams_engine_free(e);
     return check_summary("test_api");
 }

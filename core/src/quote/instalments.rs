@@ -11,24 +11,57 @@ use super::Quoter;
 use crate::error::Error;
 use crate::money::{Currency, Money};
 
-/// Where the minor units left over by an even split go.
+/// Where the minor units left over by a split go: after each part has taken the whole minor units
+/// of its exact share, a few units remain (fewer than the number of parts), and this rule names
+/// who gets them.
 ///
 /// ```
 /// let r: amscore::Remainder = serde_json::from_str(r#""largest_remainder""#)?;
 /// assert_eq!(r, amscore::Remainder::LargestRemainder);
+/// let r: amscore::Remainder = serde_json::from_str(r#""last_parts""#)?;
+/// assert_eq!(r, amscore::Remainder::LastParts);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Remainder {
     /// By largest remainder, ties to the earlier part (the default): one minor unit each to the
-    /// first parts, so that parts differ by at most one minor unit. 100.00 in 3 → 33.34, 33.33,
-    /// 33.33; 100.00 in 12 → 4 × 8.34 and 8 × 8.33.
+    /// parts whose exact share lost the most in rounding down, so that every part is within one
+    /// minor unit of its exact share. An even split is then one unit each to the first parts:
+    /// 100.00 in 3 → 33.34, 33.33, 33.33; 100.00 in 12 → 4 × 8.34 and 8 × 8.33.
     #[default]
     LargestRemainder,
+    /// One minor unit each to the first parts, in order (skipping parts whose exact share is
+    /// already a whole number of minor units): 100.00 by 1:1:1 → 33.34, 33.33, 33.33; 1.00 by 1:2
+    /// → 0.34, 0.66 (where largest remainder gives 0.33, 0.67).
+    FirstParts,
+    /// One minor unit each to the last parts, from the last backwards (skipping parts whose exact
+    /// share is already whole): 100.00 by 1:1:1 → 33.33, 33.33, 33.34; 0.05 in 7 → 0.00, 0.00
+    /// and five parts of 0.01.
+    LastParts,
     /// All to the last part: 100.00 in 3 → 33.33, 33.33, 33.34; 100.00 in 12 → 11 × 8.33 and
-    /// 8.37 (the last part may differ from the others by up to `count - 1` minor units).
+    /// 8.37 (the last part may differ from its exact share by up to `count - 1` minor units).
     Last,
+}
+
+impl Remainder {
+    /// Every rule, in the order documented above.
+    pub const ALL: [Remainder; 4] =
+        [Remainder::LargestRemainder, Remainder::FirstParts, Remainder::LastParts, Remainder::Last];
+
+    /// The rule's name as written in policies and requests (`"largest_remainder"`).
+    ///
+    /// ```
+    /// assert_eq!(amscore::Remainder::FirstParts.as_str(), "first_parts");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Remainder::LargestRemainder => "largest_remainder",
+            Remainder::FirstParts => "first_parts",
+            Remainder::LastParts => "last_parts",
+            Remainder::Last => "last",
+        }
+    }
 }
 
 /// Splits an amount into `count` parts that sum to it exactly.
@@ -51,20 +84,12 @@ pub enum Remainder {
 /// [`Money::max_amount`].
 pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec<Money>, Error> {
     check_split(total, count)?;
-    match remainder {
-        Remainder::LargestRemainder => allocate(total, &vec![1; count as usize]),
-        Remainder::Last => {
-            let units = i128::from(total.to_minor_units()?);
-            let n = i128::from(count);
-            let (base, rest) = (units / n, units % n);
-            let currency = total.currency();
-            Ok((0..n).map(|i| minor(base + if i == n - 1 { rest } else { 0 }, currency)).collect())
-        }
-    }
+    allocate_by(total, &vec![1; count as usize], remainder)
 }
 
 /// Allocates an amount in proportion to whole-number weights (seats per department, say), by
 /// largest remainder with ties to the earlier part: the parts sum to the amount exactly.
+/// [`allocate_by`] names another remainder rule.
 ///
 /// ```
 /// use amscore::{allocate, Currency, Money};
@@ -75,11 +100,37 @@ pub fn split_even(total: &Money, count: u32, remainder: Remainder) -> Result<Vec
 /// ```
 ///
 /// # Errors
-/// [`QuoteError::ZeroParts`] for no weights or all-zero weights, [`QuoteError::TooManyParts`],
-/// [`QuoteError::NegativeAmount`], [`MoneyError::TooPrecise`](crate::money::MoneyError::TooPrecise),
-/// [`MoneyError::InvalidAmount`](crate::money::MoneyError::InvalidAmount) (above
-/// [`Money::max_amount`]).
+/// As [`allocate_by`].
 pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
+    allocate_by(total, weights, Remainder::LargestRemainder)
+}
+
+/// Allocates an amount in proportion to whole-number weights (70/30, per seat, per chapter), with
+/// the units left over after rounding every share down going where `remainder` says. The parts
+/// always sum to the amount exactly; a part of weight 0 is always zero; with
+/// [`Remainder::LargestRemainder`], [`Remainder::FirstParts`] or [`Remainder::LastParts`] each
+/// part differs from its exact share by less than one minor unit.
+///
+/// ```
+/// use amscore::{allocate_by, Currency, Money, Remainder};
+/// let total = Money::parse("1.00", Currency::USD)?;
+/// let text = |parts: Vec<Money>| parts.iter().map(|p| p.amount().to_string()).collect::<Vec<_>>();
+/// // 70/30 of a dollar divides exactly.
+/// assert_eq!(text(allocate_by(&total, &[70, 30], Remainder::LargestRemainder)?), ["0.70", "0.30"]);
+/// // 1:2 leaves a cent: the exact shares are 0.333… and 0.666….
+/// assert_eq!(text(allocate_by(&total, &[1, 2], Remainder::LargestRemainder)?), ["0.33", "0.67"]);
+/// assert_eq!(text(allocate_by(&total, &[1, 2], Remainder::FirstParts)?), ["0.34", "0.66"]);
+/// assert_eq!(text(allocate_by(&total, &[1, 2], Remainder::LastParts)?), ["0.33", "0.67"]);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`QuoteError::ZeroParts`] for no weights or all-zero weights, [`QuoteError::TooManyParts`]
+/// (above 1200 parts), [`QuoteError::NegativeAmount`],
+/// [`MoneyError::TooPrecise`](crate::money::MoneyError::TooPrecise) for an amount finer than the
+/// currency's minor unit, [`MoneyError::InvalidAmount`](crate::money::MoneyError::InvalidAmount)
+/// for one above [`Money::max_amount`].
+pub fn allocate_by(total: &Money, weights: &[u32], remainder: Remainder) -> Result<Vec<Money>, Error> {
     check_split(total, u32::try_from(weights.len()).unwrap_or(u32::MAX))?;
     let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
     if sum == 0 {
@@ -87,12 +138,28 @@ pub fn allocate(total: &Money, weights: &[u32]) -> Result<Vec<Money>, Error> {
     }
     let units = i128::from(total.to_minor_units()?);
     let mut parts: Vec<i128> = weights.iter().map(|&w| units * i128::from(w) / sum).collect();
-    let mut order: Vec<(usize, i128)> =
-        weights.iter().enumerate().map(|(i, &w)| (i, units * i128::from(w) % sum)).collect();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let left = units - parts.iter().sum::<i128>();
-    for (i, _) in order.iter().take(usize::try_from(left).unwrap_or(0)) {
-        parts[*i] += 1;
+    let left = usize::try_from(units - parts.iter().sum::<i128>()).unwrap_or(0);
+    // The parts whose exact share has a fraction left: the only ones that may take a unit (there
+    // are always at least `left` of them, since each fraction is below one unit).
+    let fraction = |i: usize| units * i128::from(weights[i]) % sum;
+    let takers: Vec<usize> = match remainder {
+        Remainder::LargestRemainder => {
+            let mut order: Vec<usize> = (0..weights.len()).collect();
+            order.sort_by(|&a, &b| fraction(b).cmp(&fraction(a)).then(a.cmp(&b)));
+            order.truncate(left);
+            order
+        }
+        Remainder::FirstParts => (0..weights.len()).filter(|&i| fraction(i) != 0).take(left).collect(),
+        Remainder::LastParts => (0..weights.len()).rev().filter(|&i| fraction(i) != 0).take(left).collect(),
+        Remainder::Last => {
+            if let Some(last) = weights.iter().rposition(|&w| w != 0) {
+                parts[last] += i128::try_from(left).unwrap_or(0);
+            }
+            Vec::new()
+        }
+    };
+    for i in takers {
+        parts[i] += 1;
     }
     Ok(parts.into_iter().map(|p| minor(p, total.currency())).collect())
 }
@@ -135,7 +202,7 @@ mod tests {
         for (text, currency) in [("100.00", Currency::USD), ("1000", Currency::JPY), ("10.000", Currency::KWD)] {
             let total = Money::parse(text, currency).unwrap_or_else(|_| Money::zero(currency));
             for n in 1..=13 {
-                for r in [Remainder::Last, Remainder::LargestRemainder] {
+                for r in [Remainder::Last, Remainder::LargestRemainder, Remainder::FirstParts, Remainder::LastParts] {
                     let parts = split_even(&total, n, r).unwrap_or_default();
                     let sum = parts.iter().try_fold(Money::zero(currency), |a, p| a.checked_add(p));
                     assert_eq!(sum.map(|s| s.amount()), Ok(total.amount()), "{text} in {n}");
@@ -163,6 +230,13 @@ mod tests {
         }
         let last = split_even(&usd("100.00"), 12, Remainder::Last).unwrap_or_default();
         assert_eq!(last.last().map(|p| p.amount().to_string()), Some("8.37".into()));
+    }
+
+    #[test]
+    fn every_rule_is_named_as_serde_names_it() {
+        for r in Remainder::ALL {
+            assert_eq!(serde_json::to_value(r).ok(), Some(serde_json::Value::from(r.as_str())));
+        }
     }
 
     #[test]
