@@ -67,8 +67,9 @@ pub(crate) fn at(path: &str) -> String {
 /// own variants, so that the three read serde's messages the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SerdeProblem {
-    /// A field the format does not have; `path` is the object that holds it.
-    UnknownField { path: String, field: String },
+    /// A field the format does not have; `path` is the object that holds it, `expected` the
+    /// fields it does have (as serde lists them; empty when it lists none).
+    UnknownField { path: String, field: String, expected: Vec<String> },
     /// A required field is missing from the object at `path`.
     MissingField { path: String, field: String },
     /// Anything else: a wrong type, a bad value, not JSON.
@@ -83,7 +84,11 @@ impl SerdeProblem {
         if text.starts_with("unknown field") {
             let field = quoted();
             let parent = path.strip_suffix(&field).unwrap_or(&path).trim_end_matches('.').to_owned();
-            SerdeProblem::UnknownField { path: parent, field }
+            // serde writes "unknown field `x`, expected one of `a`, `b`" (or "expected `a` or
+            // `b`", "expected `a`", "there are no fields"): the names after the first are the
+            // fields the object has.
+            let expected = text.split('`').skip(3).step_by(2).map(str::to_owned).collect();
+            SerdeProblem::UnknownField { path: parent, field, expected }
         } else if text.starts_with("missing field") {
             SerdeProblem::MissingField { path, field: quoted() }
         } else {
@@ -99,7 +104,13 @@ mod tests {
     #[test]
     fn serde_messages_are_classified_with_the_parent_path_of_an_unknown_field() {
         let unknown = SerdeProblem::classify("plans[0].term.x".into(), "unknown field `x`, expected one of `kind`");
-        assert_eq!(unknown, SerdeProblem::UnknownField { path: "plans[0].term".into(), field: "x".into() });
+        let expected = vec!["kind".to_owned()];
+        assert_eq!(unknown, SerdeProblem::UnknownField { path: "plans[0].term".into(), field: "x".into(), expected });
+        let two = SerdeProblem::classify("a.x".into(), "unknown field `x`, expected `kind` or `length`");
+        let expected = vec!["kind".to_owned(), "length".to_owned()];
+        assert_eq!(two, SerdeProblem::UnknownField { path: "a".into(), field: "x".into(), expected });
+        let none = SerdeProblem::classify("a.x".into(), "unknown field `x`, there are no fields");
+        assert_eq!(none, SerdeProblem::UnknownField { path: "a".into(), field: "x".into(), expected: vec![] });
         let missing = SerdeProblem::classify("plans[0]".into(), "missing field `id` at line 1 column 9");
         assert_eq!(missing, SerdeProblem::MissingField { path: "plans[0]".into(), field: "id".into() });
         let other =

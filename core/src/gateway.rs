@@ -97,7 +97,7 @@ impl RequestError {
     /// The narrowest request error for serde's `message` about the value at `path`.
     fn at(path: String, message: &str) -> RequestError {
         match SerdeProblem::classify(path, message) {
-            SerdeProblem::UnknownField { path, field } => RequestError::UnknownField { path, field },
+            SerdeProblem::UnknownField { path, field, .. } => RequestError::UnknownField { path, field },
             SerdeProblem::MissingField { path, field } => RequestError::MissingField { path, field },
             SerdeProblem::Other { path, message } => RequestError::Syntax { path, message },
         }

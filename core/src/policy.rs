@@ -606,7 +606,13 @@ mod tests {
     #[test]
     fn errors_inside_a_term_name_the_field() {
         let length = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year", "x": 1}}));
-        assert_eq!(length, ("plans[1].term.length".into(), "plans[1].term.length: unknown field `x`".into()));
+        assert_eq!(
+            length,
+            (
+                "plans[1].term.length".into(),
+                "plans[1].term.length: unknown field `x`; valid fields: `count`, `unit`".into()
+            )
+        );
         let unit = error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "week"}}));
         assert_eq!(unit.0, "plans[1].term.length.unit");
         let anchor = error_of(serde_json::json!({"kind": "calendar", "period": "year", "anchor": "13-01"}));
@@ -626,7 +632,10 @@ mod tests {
         // A field of another kind is unknown to this kind, even when its value would be valid.
         let other_kind =
             error_of(serde_json::json!({"kind": "rolling", "length": {"count": 1, "unit": "year"}, "anchor": "01-01"}));
-        assert_eq!(other_kind, ("plans[1].term".into(), "plans[1].term: unknown field `anchor`".into()));
+        assert_eq!(
+            other_kind,
+            ("plans[1].term".into(), "plans[1].term: unknown field `anchor`; valid fields: `length`".into())
+        );
         let missing = error_of(serde_json::json!({"kind": "rolling"}));
         assert_eq!(missing, ("plans[1].term".into(), "plans[1].term: missing field `length`".into()));
         let kind = error_of(serde_json::json!({"kind": "weekly"}));

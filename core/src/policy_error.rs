@@ -18,13 +18,16 @@ pub enum PolicyError {
         /// What the parser said.
         message: String,
     },
-    /// A field the policy format does not have (a typo, or a field of a newer version).
-    #[error("{}unknown field `{field}`", crate::codes::at(path))]
+    /// A field the policy format does not have (a typo, or a field of a newer version). The
+    /// message names the closest valid field, if one is close, and lists the valid ones.
+    #[error("{}unknown field `{field}`{}", crate::codes::at(path), suggest(field, expected))]
     UnknownField {
         /// Where.
         path: String,
         /// The field's name.
         field: String,
+        /// The fields the object at `path` has (empty when the format lists none).
+        expected: Vec<String>,
     },
     /// A required field is missing.
     #[error("{}missing field `{field}`", crate::codes::at(path))]
@@ -132,11 +135,48 @@ impl PolicyError {
     /// Turns a serde error at a path into the narrowest policy error.
     pub(crate) fn from_serde(path: &str, err: &serde_json::Error) -> PolicyError {
         match SerdeProblem::classify(path.to_owned(), &err.to_string()) {
-            SerdeProblem::UnknownField { path, field } => PolicyError::UnknownField { path, field },
+            SerdeProblem::UnknownField { path, field, expected } => PolicyError::UnknownField { path, field, expected },
             SerdeProblem::MissingField { path, field } => PolicyError::MissingField { path, field },
             SerdeProblem::Other { path, message } => PolicyError::Syntax { path, message },
         }
     }
+}
+
+/// The hint after an unknown field's name: `; did you mean `length`? valid fields: `kind`,
+/// `length``. The closest valid field is offered when it is at most a third of the name's
+/// letters away (at least one edit), ties going to the earlier field.
+fn suggest(field: &str, expected: &[String]) -> String {
+    if expected.is_empty() {
+        return String::new();
+    }
+    let valid: Vec<String> = expected.iter().map(|e| format!("`{e}`")).collect();
+    let limit = (field.chars().count() / 3).max(1);
+    let closest = expected
+        .iter()
+        .map(|e| (edit_distance(&field.to_lowercase(), &e.to_lowercase()), e))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d);
+    match closest {
+        Some((_, e)) => format!("; did you mean `{e}`? valid fields: {}", valid.join(", ")),
+        None => format!("; valid fields: {}", valid.join(", ")),
+    }
+}
+
+/// The Levenshtein distance between two names: the fewest single-letter insertions, deletions
+/// and substitutions that turn one into the other.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// The documented range of a number in a policy document: its least and greatest allowed values,
@@ -202,5 +242,37 @@ pub(crate) fn check_amount(path: &str, amount: Decimal, currency: Option<Currenc
             Err(invalid(format!("must be at most {}", Money::MAX_MINOR_UNITS)))
         }
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_field_names_the_closest_valid_field_and_lists_them_all() {
+        let err = crate::Policy::from_json(r#"{"version": 1, "preset": "amscore", "setings": {}}"#).unwrap_err();
+        let PolicyError::UnknownField { path, field, expected } = &err else { panic!("{err:?}") };
+        assert_eq!((path.as_str(), field.as_str()), ("", "setings"));
+        assert!(expected.iter().any(|e| e == "settings") && expected.iter().any(|e| e == "plans"), "{expected:?}");
+        let text = err.to_string();
+        assert!(text.starts_with("unknown field `setings`; did you mean `settings`? valid fields: `"), "{text}");
+        assert!(text.contains("`plans`"), "{text}");
+    }
+
+    #[test]
+    fn a_name_far_from_every_valid_field_gets_the_list_alone() {
+        let expected = vec!["kind".to_owned(), "length".to_owned()];
+        assert_eq!(suggest("colour", &expected), "; valid fields: `kind`, `length`");
+        assert_eq!(suggest("lenght", &expected), "; did you mean `length`? valid fields: `kind`, `length`");
+        assert_eq!(suggest("x", &[]), "");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_letter_edits() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("settings", "settings"), 0);
+        assert_eq!(edit_distance("setings", "settings"), 1);
     }
 }

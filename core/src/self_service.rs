@@ -244,7 +244,12 @@ mod tests {
             err(r#"{"max_backdating_days": 40000}"#),
             "self_service.max_backdating_days: must be between 0 and 36600"
         );
-        assert_eq!(err(r#"{"refund_limit": "1"}"#), "self_service: unknown field `refund_limit`");
+        assert_eq!(
+            err(r#"{"refund_limit": "1"}"#),
+            "self_service: unknown field `refund_limit`; valid fields: `kinds`, `plans`, `credentials`, `max_online_refund`, \
+             `max_backdating_days`, `balance_due_tolerance`, `event_cancel_cutoff_hours`, `event_transfer_cutoff_hours`, \
+             `eligible_registration_statuses`, `products`, `staff_only_fields`"
+        );
         assert_eq!(
             err(r#"{"kinds": {"teleport": {"online": false}}}"#).split(" expected").next(),
             Some("self_service.kinds: unknown variant `teleport`,")

@@ -64,7 +64,7 @@ fn base_policy_is_valid() {
 
 #[test]
 fn unknown_field_at_the_top() {
-    refused(with(base(), |d| d["colour"] = json!("red")), 1202, "unknown_field", "", "unknown field `colour`");
+    refused(with(base(), |d| d["colour"] = json!("red")), 1202, "unknown_field", "", "unknown field `colour`; valid fields: `version`, `preset`, `name`, `settings`, `status_rules`, `plans`, `self_service`, `success`");
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn unknown_field_in_a_plan() {
         1202,
         "unknown_field",
         "plans[0]",
-        "plans[0]: unknown field `colour`",
+        "plans[0]: unknown field `colour`; valid fields: `id`, `name`, `category`, `term`, `prices`, `windows`, `flags`, `max_terms`, `renew_to`, `seats`, `proration`",
     );
 }
 
@@ -85,7 +85,7 @@ fn unknown_field_in_prices() {
         1202,
         "unknown_field",
         "plans[0].prices",
-        "plans[0].prices: unknown field `vat`",
+        "plans[0].prices: unknown field `vat`; valid fields: `currency`, `dues`, `renewal`, `join_fee`, `reinstatement_fee`, `late_fee`, `cancellation_fee`",
     );
 }
 
@@ -96,7 +96,7 @@ fn unknown_field_in_settings() {
         1202,
         "unknown_field",
         "settings",
-        "settings: unknown field `month_ends`",
+        "settings: unknown field `month_ends`; did you mean `month_end`? valid fields: `month_end`, `rolling_end`, `renewal_end`, `reinstatement`, `rounding`, `currency`, `quotes`",
     );
 }
 
@@ -110,7 +110,7 @@ fn unknown_field_in_a_status_rule_boundary() {
         1202,
         "unknown_field",
         "status_rules[0].from[0]",
-        "status_rules[0].from[0]: unknown field `days`",
+        "status_rules[0].from[0]: unknown field `days`; valid fields: `event`, `offset`",
     );
 }
 
@@ -121,7 +121,7 @@ fn unknown_field_in_a_term_length() {
         1202,
         "unknown_field",
         "plans[0].term.length",
-        "plans[0].term.length: unknown field `months`",
+        "plans[0].term.length: unknown field `months`; valid fields: `count`, `unit`",
     );
 }
 

@@ -19,7 +19,8 @@ partitions. The success analytics (``Engine.engagement_scores``, ``segments``, `
 ``cohort_table``, ``retention_metrics``, ``snapshot_metrics``, ``renewal_due``,
 ``upgrade_candidates``) take a members frame (a term history, ``amscore.SUCCESS_MEMBER_COLUMNS``)
 and an events frame (``amscore.EVENT_COLUMNS``) and return ``pandas.DataFrame`` results whose
-``attrs["errors"]`` lists every bad input row. Every error is an ``AmsError`` subclass carrying ``.code``, ``.name`` and ``.path``.
+``attrs["errors"]`` lists every bad input row (``amscore.row_errors(frame)`` gives them as a frame;
+``attrs`` holds plain values only). Every error is an ``AmsError`` subclass carrying ``.code``, ``.name`` and ``.path``.
 """
 
 from amscore._batch import (
@@ -33,11 +34,12 @@ from amscore._batch import (
     RESULT_COLUMNS,
 )
 from amscore._engine import Engine
-from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS
+from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS, row_errors
 from amscore._core import (
     AmsError,
     DateError,
     Decision,
+    DecisionBatch,
     DecisionError,
     InputError,
     Membership,
@@ -54,6 +56,7 @@ from amscore._core import (
     RosterError,
     SuccessError,
     Term,
+    WhatIf,
     __version__,
     error_table,
     presets,
@@ -74,6 +77,7 @@ __all__ = [
     "AmsError",
     "DateError",
     "Decision",
+    "DecisionBatch",
     "DecisionError",
     "Engine",
     "InputError",
@@ -91,7 +95,9 @@ __all__ = [
     "RosterError",
     "SuccessError",
     "Term",
+    "WhatIf",
     "__version__",
     "error_table",
     "presets",
+    "row_errors",
 ]

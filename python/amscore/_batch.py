@@ -186,8 +186,7 @@ def batch(
     >>> [(kind, str(amount)) for kind, amount in zip(lines["kind"], lines["amount"])]
     [('dues', '200.00'), ('late_fee', '10.00')]
     """
-    if isinstance(as_of, _dt.datetime) or not isinstance(as_of, _dt.date):
-        raise TypeError(f"as_of: expected datetime.date, got {type(as_of).__name__}")
+    as_of = _success.as_date(as_of, "as_of")
     kind, given = _given(roster)
     names = _names(kind, given)
     read = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + (() if lines else RESULT_COLUMNS + (DECISION_COLUMNS if decide else ()))

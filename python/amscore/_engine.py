@@ -32,8 +32,10 @@ class Engine(_core.Engine):
         `events_<kind>`, `counted_<kind>`, `capped_<kind>` (a kind without events shows zeros).
         `members` is a term-history frame and `events` an activity frame (columns in
         `amscore.SUCCESS_MEMBER_COLUMNS` / `amscore.EVENT_COLUMNS`; see `amscore._success`).
-        `attrs["errors"]` lists every bad row; `attrs["organizations"]` the organisation roll-ups
-        (`seats` gives seats per organisation for the per-seat score).
+        `attrs["errors"]` lists every bad row (dicts; `amscore.row_errors(frame)` makes them a
+        frame); `attrs["organizations"]` the organisation roll-ups, dicts with `organization`,
+        `members`, `seats`, `total`, `mean` and `per_seat` (`seats` gives seats per organisation
+        for the per-seat score). `attrs` holds plain values only, so frames concat and print.
 
         >>> import pandas as pd
         >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
@@ -44,7 +46,7 @@ class Engine(_core.Engine):
         >>> scores = engine.engagement_scores(members, events, date(2025, 5, 31))
         >>> scores[["score", "points_login", "counted_login"]].values.tolist()
         [[Decimal('1.00'), Decimal('1.00'), 1]]
-        >>> scores.attrs["errors"][["source", "row", "name"]].values.tolist()
+        >>> amscore.row_errors(scores)[["source", "row", "name"]].values.tolist()
         [['events', 1, 'unknown_member']]
         """
         return _success.engagement_scores(self, members, events, as_of, seats)
@@ -70,22 +72,28 @@ class Engine(_core.Engine):
         """The members the policy's at-risk rules flag on a date, as a `pandas.DataFrame` with one
         row per (member, trigger), most urgent members first: `member_id`, `priority` (the
         member's most urgent), `trigger` (the rule id), `trigger_priority`, `intervention` (the
-        rule's action) and `reasons` (the tests that matched, joined by `"; "`).
-        `previous_triggers` (dicts with `member_id`, `rule`, `date`) apply cooldowns; members held
-        back by one are in `attrs["suppressed"]`. `attrs["members_at_risk"]` counts members;
-        `attrs["errors"]` lists every bad row.
+        rule's action), `reasons` (the tests that matched, joined by `"; "`) and `date` (the day
+        the trigger was raised: `as_of`). `previous_triggers` apply cooldowns: an earlier result
+        of `at_risk` as it is (or several concatenated), or dicts with `member_id`, `rule` and
+        `date`; members held back by one are in `attrs["suppressed"]` (dicts with `member_id`,
+        `code`, `last_triggered`, `until`). `attrs["members_at_risk"]` counts members;
+        `attrs["errors"]` lists every bad row (see `amscore.row_errors`).
 
         >>> import pandas as pd
         >>> engine = Engine({"version": 1, "preset": "amscore", "success": {
         ...     "activity_kinds": [{"id": "login", "weight": "1"}],
-        ...     "at_risk": [{"id": "quiet", "priority": 1, "action": "call", "when": {
+        ...     "at_risk": [{"id": "quiet", "priority": 1, "action": "call", "cooldown_days": 30, "when": {
         ...         "test": {"fact": "engagement_score", "op": "lt", "value": 1}}}]}})
         >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
         ...     "member_since": [date(2025, 1, 1)] * 2, "term_start": [date(2025, 1, 1)] * 2,
         ...     "term_end": [date(2025, 12, 31)] * 2})
         >>> events = pd.DataFrame({"member_id": ["M-2"], "date": [date(2025, 5, 1)], "kind": ["login"]})
-        >>> engine.at_risk(members, events, date(2025, 5, 31))[["member_id", "trigger", "intervention", "reasons"]].values.tolist()
+        >>> first = engine.at_risk(members, events, date(2025, 5, 31))
+        >>> first[["member_id", "trigger", "intervention", "reasons"]].values.tolist()
         [['M-1', 'quiet', 'call', 'engagement_score lt 1 (is 0.00)']]
+        >>> later = engine.at_risk(members, events, date(2025, 6, 7), previous_triggers=first)
+        >>> len(later), [s["member_id"] for s in later.attrs["suppressed"]]
+        (0, ['M-1'])
         """
         return _success.at_risk(self, members, events, as_of, previous_triggers)
 
@@ -132,7 +140,8 @@ class Engine(_core.Engine):
         `first_year_renewal_*`, and with `economics` (a dict: `currency`, `annual_dues`,
         `non_dues_revenue`, optional `annual_cost`, `acquisition_cost`, exact amounts) the
         lifetime values (`*_lifetime_value_gross_amount`, `..._currency`, `..._net_amount`).
-        Rates and amounts are `Decimal`. `attrs["errors"]` lists bad rows.
+        Rates and amounts are `Decimal`. `attrs["errors"]` lists bad rows; `attrs["definitions"]`
+        maps each measure to what it means (the definitions below, from the core).
 
         >>> import pandas as pd
         >>> members = pd.DataFrame({"member_id": ["M-1", "M-1", "M-2"], "plan": ["individual"] * 3,
@@ -148,6 +157,7 @@ class Engine(_core.Engine):
         """Retention metrics from three snapshot counts, as a one-row `pandas.DataFrame` (the same
         flattened columns as `retention_metrics`' `snapshot_*`, plus the counts). Raises
         `SuccessError` (`inconsistent_counts`) for counts that contradict each other.
+        `attrs["definitions"]` maps each measure to what it means (the definitions below).
 
         >>> m = Engine("amscore").snapshot_metrics(10_000, 2_000, 9_500,
         ...     economics={"currency": "USD", "annual_dues": 125, "non_dues_revenue": 100})
@@ -181,3 +191,14 @@ class Engine(_core.Engine):
         0
         """
         return _success.upgrade_candidates(self, members, events, as_of)
+
+
+def _metric_definitions() -> str:
+    """The core's definitions of the retention measures (``amscore::success::METRIC_DEFINITIONS``,
+    which the main job's retention summary also prints), as docstring text."""
+    items = "\n".join(f"        - ``{name}``: {definition}" for name, definition in _core.METRIC_DEFINITIONS)
+    return "\n        What each measure means (a column is named by its path, ``snapshot_renewal_rate_percent``):\n\n" + items + "\n"
+
+
+for _method in (Engine.retention_metrics, Engine.snapshot_metrics):
+    _method.__doc__ = (_method.__doc__ or "") + _metric_definitions()

@@ -400,10 +400,22 @@ def _events(events: Any) -> tuple[dict[str, Any], int]:
     return {c: _column(frame, c, "events") for c in EVENT_COLUMNS if c in names}, _rows(frame)
 
 
+def as_date(value: Any, what: str) -> _dt.date:
+    """A date argument: a ``datetime.date``, or a ``datetime`` at midnight without a time zone (a
+    ``pandas.Timestamp`` is one), as the native module and the frames' date cells read it; else
+    ``TypeError`` naming ``what``."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None and value.time() == _dt.time(0):
+            return value.date()
+        name = "datetime.datetime" if type(value) is _dt.datetime else type(value).__name__
+        raise TypeError(f"{what}: expected datetime.date, got {name} (amscore dates have no time of day; pass .date())")
+    if not isinstance(value, _dt.date):
+        raise TypeError(f"{what}: expected datetime.date, got {type(value).__name__}")
+    return value
+
+
 def _date(as_of: Any) -> _dt.date:
-    if isinstance(as_of, _dt.datetime) or not isinstance(as_of, _dt.date):
-        raise TypeError(f"as_of: expected datetime.date, got {type(as_of).__name__}")
-    return as_of
+    return as_date(as_of, "as_of")
 
 
 def _call(engine: Any, op: str, members: Any, events: Any, as_of: Any, options: dict[str, Any] | None = None) -> tuple[Any, Any]:
@@ -412,17 +424,36 @@ def _call(engine: Any, op: str, members: Any, events: Any, as_of: Any, options: 
     member_columns, member_rows = _members(members)
     event_columns, event_rows = (None, 0) if events is None else _events(events)
     out = engine._success(op, as_of, member_columns, member_rows, event_columns, event_rows, options)
-    return out["result"], _errors_frame(out["errors"])
+    return out["result"], _error_records(out["errors"])
 
 
-def _errors_frame(errors: dict[str, list[Any]] | None = None) -> Any:
-    """The core's row errors (columns, already in source and row order) as a frame."""
+def _error_records(errors: dict[str, list[Any]] | None = None) -> list[dict[str, Any]]:
+    """The core's row errors (columns, already in source and row order) as plain records: one dict
+    per bad row with the keys of ``ROW_ERROR_COLUMNS``."""
+    columns = errors or {}
+    rows = len(columns.get("source", []))
+    return [{c: columns[c][i] if c in columns else None for c in ROW_ERROR_COLUMNS} for i in range(rows)]
+
+
+def row_errors(frame: Any) -> Any:
+    """The bad input rows of a success result frame (its ``attrs["errors"]`` records) as a
+    ``pandas.DataFrame`` with the columns ``ROW_ERROR_COLUMNS`` (``row`` and ``code`` as nullable
+    integers).
+
+    >>> import pandas as pd
+    >>> from amscore import Engine
+    >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["gold"], "member_since": [date(2025, 1, 1)],
+    ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
+    >>> row_errors(Engine("amscore").renewal_due(members, date(2025, 12, 1)))[["source", "row", "name"]].values.tolist()
+    [['members', 0, 'plan_not_in_policy']]
+    """
     import pandas as pd
 
-    frame = pd.DataFrame({c: (errors or {}).get(c, []) for c in ROW_ERROR_COLUMNS}, columns=list(ROW_ERROR_COLUMNS)).astype(object)
-    frame["row"] = frame["row"].astype("Int64")
-    frame["code"] = frame["code"].astype("Int64")
-    return frame
+    records = frame.attrs.get("errors", []) if hasattr(frame, "attrs") else frame
+    out = pd.DataFrame(list(records), columns=list(ROW_ERROR_COLUMNS)).astype(object)
+    out["row"] = out["row"].astype("Int64")
+    out["code"] = out["code"].astype("Int64")
+    return out
 
 
 def _dec(v: Any) -> Any:
@@ -433,7 +464,9 @@ def _day(v: Any) -> Any:
     return None if v is None else _dt.date.fromisoformat(v)
 
 
-def _with_errors(frame: Any, errors: Any, **more: Any) -> Any:
+def _with_errors(frame: Any, errors: list[dict[str, Any]], **more: Any) -> Any:
+    """Sets ``attrs``: plain values only (lists of dicts, numbers, text), never a frame, which
+    pandas would compare and copy with every ``concat`` and ``print``."""
     frame.attrs["errors"] = errors
     for k, v in more.items():
         frame.attrs[k] = v
@@ -460,10 +493,10 @@ def engagement_scores(engine: Any, members: Any, events: Any, as_of: Any, seats:
         frame = pd.DataFrame(data, columns=columns)
     else:
         frame = pd.DataFrame([], columns=columns)
-    orgs = pd.DataFrame(
-        [{**o, "total": Decimal(o["total"]), "mean": Decimal(o["mean"]), "per_seat": Decimal(o["per_seat"])} for o in result["organizations"]],
-        columns=["organization", "members", "seats", "total", "mean", "per_seat"],
-    )
+    orgs = [
+        {"organization": o["organization"], "members": o["members"], "seats": o["seats"], "total": Decimal(o["total"]), "mean": Decimal(o["mean"]), "per_seat": Decimal(o["per_seat"])}
+        for o in result["organizations"]
+    ]
     return _with_errors(frame, errors, organizations=orgs)
 
 
@@ -483,12 +516,46 @@ def segments(engine: Any, members: Any, events: Any, as_of: Any) -> Any:
     return _with_errors(frame, errors, members=result["members"])
 
 
+def _previous_triggers(previous: Any) -> list[dict[str, Any]]:
+    """Triggers raised before, for the core's cooldowns: a list of dicts or a frame (an earlier
+    ``at_risk`` result: ``trigger`` is read as ``rule``), each with ``member_id``, ``rule`` and
+    ``date`` (``datetime.date``, a ``pandas.Timestamp`` at midnight, or ISO text). Other keys
+    (``priority``, ``intervention``, ...) are left out; a missing one is the core's error for that
+    row."""
+    if previous is None:
+        return []
+    if isinstance(previous, (str, bytes, dict)):
+        raise TypeError(f"previous_triggers: expected a list of dicts or a DataFrame, got {type(previous).__name__}")
+    if hasattr(previous, "to_dicts"):
+        rows = previous.to_dicts()
+    elif hasattr(previous, "to_pylist") and hasattr(previous, "column_names"):
+        rows = previous.to_pylist()
+    elif hasattr(previous, "to_dict") and hasattr(previous, "columns"):
+        rows = previous.to_dict(orient="records")
+    else:
+        rows = list(previous)
+    out = []
+    for i, t in enumerate(rows):
+        if not isinstance(t, dict):
+            raise TypeError(f"previous_triggers[{i}]: expected a dict, got {type(t).__name__}")
+        row: dict[str, Any] = {}
+        if "member_id" in t:
+            row["member_id"] = t["member_id"]
+        rule = t["rule"] if "rule" in t else t.get("trigger")
+        if rule is not None:
+            row["rule"] = rule
+        if "date" in t and not _is_null(t["date"]):
+            day = t["date"]
+            row["date"] = day if isinstance(day, str) else as_date(day, f"previous_triggers[{i}].date")
+        out.append(row)
+    return out
+
+
 def at_risk(engine: Any, members: Any, events: Any, as_of: Any, previous_triggers: Any = None) -> Any:
     import pandas as pd
 
-    previous = []
-    for t in previous_triggers or []:
-        previous.append({"member_id": t["member_id"], "rule": t["rule"], "date": t["date"]})
+    as_of = as_date(as_of, "as_of")
+    previous = _previous_triggers(previous_triggers)
     result, errors = _call(engine, "at_risk", members, events, as_of, {"previous_triggers": previous})
     rows = [
         {
@@ -498,15 +565,16 @@ def at_risk(engine: Any, members: Any, events: Any, as_of: Any, previous_trigger
             "trigger_priority": r["priority"],
             "intervention": r["action"],
             "reasons": "; ".join(r["matched"]),
+            "date": as_of,
         }
         for t in result["triggers"]
         for r in t["reasons"]
     ]
-    frame = pd.DataFrame(rows, columns=["member_id", "priority", "trigger", "trigger_priority", "intervention", "reasons"])
-    suppressed = pd.DataFrame(
-        [{**s, "last_triggered": _day(s["last_triggered"]), "until": _day(s["until"])} for s in result["suppressed"]],
-        columns=["member_id", "code", "last_triggered", "until"],
-    )
+    frame = pd.DataFrame(rows, columns=["member_id", "priority", "trigger", "trigger_priority", "intervention", "reasons", "date"])
+    suppressed = [
+        {"member_id": x["member_id"], "code": x["code"], "last_triggered": _day(x["last_triggered"]), "until": _day(x["until"])}
+        for x in result["suppressed"]
+    ]
     return _with_errors(frame, errors, suppressed=suppressed, members_at_risk=len(result["triggers"]))
 
 
@@ -547,6 +615,11 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
 _METRIC_TEXT = ("exact", "currency", "reinstated")
 
 
+def _definitions() -> dict[str, str]:
+    """What each retention measure means, from the core (``amscore::success::METRIC_DEFINITIONS``)."""
+    return dict(_core.METRIC_DEFINITIONS)
+
+
 def _metrics_frame(doc: dict[str, Any]) -> Any:
     import pandas as pd
 
@@ -579,7 +652,7 @@ def _economics(economics: Any) -> Any:
 
 def retention_metrics(engine: Any, members: Any, as_of: Any, economics: Any = None) -> Any:
     result, errors = _call(engine, "retention_metrics", members, None, as_of, {"economics": _economics(economics)})
-    return _with_errors(_metrics_frame(result), errors)
+    return _with_errors(_metrics_frame(result), errors, definitions=_definitions())
 
 
 def snapshot_metrics(engine: Any, members_now: int, joined_last_12_months: int, members_year_ago: int, economics: Any = None) -> Any:
@@ -596,7 +669,7 @@ def snapshot_metrics(engine: Any, members_now: int, joined_last_12_months: int, 
     if econ is not None:
         request["economics"] = econ
     result = engine.answer(request)
-    return _with_errors(_metrics_frame({"counts": counts, **result}), _errors_frame())
+    return _with_errors(_metrics_frame({"counts": counts, **result}), [], definitions=_definitions())
 
 
 def renewal_due(engine: Any, members: Any, as_of: Any, within_days: int | None = None) -> Any:

@@ -14,21 +14,56 @@ pub(crate) fn is_instance_of(obj: &Bound<'_, PyAny>, module: &str, class: &str) 
     obj.is_instance(&cls)
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
-/// A `datetime.date` (refusing `datetime.datetime`, which is a subclass, and anything else).
+/// A `datetime.date`, or a `datetime.datetime` at midnight without a time zone (a
+/// `pandas.Timestamp` is one): the date it is, as a date cell of a frame is read. A datetime with
+/// a time of day or a zone, and anything else, is a `TypeError` naming the argument.
 pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Date> {
     if is_instance_of(obj, "datetime", "datetime")? {
-        return Err(PyTypeError::new_err(format!(
-            "{what}: expected datetime.date, got datetime.datetime (amscore dates have no time of day; pass .date())"
-        )));
+        let midnight = obj.getattr("tzinfo")?.is_none()
+            && obj.call_method0("time")?.eq(obj.py().import("datetime")?.getattr("time")?.call0()?)?;
+        if !midnight {
+            let name = type_name(obj);
+            let name = if name == "datetime" { "datetime.datetime".to_owned() } else { name };
+            return Err(PyTypeError::new_err(format!(
+                "{what}: expected datetime.date, got {name} (amscore dates have no time of day; pass .date())"
+            )));
+        }
+        return obj.call_method0("date")?.extract::<Date>();
     }
     if !is_instance_of(obj, "datetime", "date")? {
         return Err(PyTypeError::new_err(format!("{what}: expected datetime.date, got {}", type_name(obj))));
     }
     obj.extract::<Date>()
+}
+
+/// A `datetime.datetime` in a document, as the core's date-time text (`2026-10-01T14:30`, seconds
+/// when not zero; microseconds kept, for the core's grammar to refuse). The core reads it by what
+/// the field is: a date-time such as a request's `at` takes it, a date field refuses it with the
+/// date grammar's message. A time zone is a `TypeError`: the core's date-times are wall-clock.
+fn datetime_text(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
+    if !obj.getattr("tzinfo")?.is_none() {
+        return Err(PyTypeError::new_err(format!(
+            "{}: date-times have no time zone (association wall-clock time); got {}",
+            show(path),
+            obj.str()?
+        )));
+    }
+    let seconds: u8 = obj.getattr("second")?.extract()?;
+    let micro: u32 = obj.getattr("microsecond")?.extract()?;
+    let spec = if micro != 0 {
+        "microseconds"
+    } else if seconds != 0 {
+        "seconds"
+    } else {
+        "minutes"
+    };
+    let kwargs = pyo3::types::PyDict::new(obj.py());
+    kwargs.set_item("timespec", spec)?;
+    obj.call_method("isoformat", (), Some(&kwargs))?.extract()
 }
 
 /// A count (terms, seats): a Python `int` from 0 to 4294967295. A negative count is a
@@ -225,6 +260,9 @@ fn convert(obj: &Bound<'_, PyAny>, path: &str, doc: Doc, open: &mut Vec<(usize, 
         };
         open.pop();
         return Ok(value);
+    }
+    if is_instance_of(obj, "datetime", "datetime")? {
+        return datetime_text(obj, path).map(Value::String);
     }
     if is_instance_of(obj, "datetime", "date")? {
         return Ok(Value::String(extract_date(obj, &show(path))?.to_string()));

@@ -116,6 +116,24 @@ impl Quote {
         self.0.currency().code().to_owned()
     }
 
+    /// The quote as a long `pandas.DataFrame`, one row per line in order: `kind`, `description`,
+    /// `amount` (`Decimal`, exact; the column sums to `total`), `currency`, `period_start` and
+    /// `period_end` (`datetime.date`, None for a line without a period or a lifetime end).
+    ///
+    /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).to_frame()[["kind", "amount"]].values.tolist()
+    /// [['dues', Decimal('200.00')], ['join_fee', Decimal('25.00')]]
+    fn to_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let lines = &self.0.lines;
+        let data = PyDict::new(py);
+        data.set_item("kind", lines.iter().map(|l| serde_name(&l.kind)).collect::<Vec<_>>())?;
+        data.set_item("description", lines.iter().map(|l| l.description.to_string()).collect::<Vec<_>>())?;
+        data.set_item("amount", objects(py, lines.iter().map(|l| l.amount.amount()).collect())?)?;
+        data.set_item("currency", lines.iter().map(|l| l.amount.currency().code().to_owned()).collect::<Vec<_>>())?;
+        data.set_item("period_start", objects(py, lines.iter().map(|l| l.period.map(|p| p.start)).collect())?)?;
+        data.set_item("period_end", objects(py, lines.iter().map(|l| l.period.and_then(|p| p.end)).collect())?)?;
+        py.import("pandas")?.getattr("DataFrame")?.call1((data,))
+    }
+
     /// The quote as a JSON-shaped dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         plain(py, &self.0)
@@ -291,6 +309,11 @@ impl Report {
         amscore::format_coverage(&self.0)
     }
 
+    /// The report as HTML tables, for notebooks (Jupyter shows a `Report` with it).
+    fn _repr_html_(&self) -> String {
+        report_html(&self.0)
+    }
+
     /// The report as a JSON-shaped dict (overall, by_kind, by_queue, reasons, standing).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         plain(py, &self.0)
@@ -309,6 +332,278 @@ impl Report {
             self.0.overall.staff,
             self.0.overall.refused,
             self.0.overall.errors
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
+    }
+}
+
+/// A minimal HTML escape for text inside a table cell.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// An HTML table: a caption, a header row and rows of already escaped cells.
+fn html_table(caption: &str, header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("<table><caption>{}</caption><thead><tr>", escape(caption));
+    for h in header {
+        out.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            out.push_str(&format!("<td>{cell}</td>"));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn counts_row(label: &str, c: &amscore::RouteCounts) -> Vec<String> {
+    vec![
+        escape(label),
+        c.requests.to_string(),
+        c.self_service.to_string(),
+        c.staff.to_string(),
+        c.refused.to_string(),
+        c.errors.to_string(),
+        format!("{}%", c.self_service_share),
+    ]
+}
+
+/// The coverage report as HTML tables (for notebooks): the standing, the counts overall and by
+/// kind, the staff queues and the reasons.
+pub(crate) fn report_html(r: &amscore::CoverageReport) -> String {
+    let header = ["", "requests", "self_service", "staff", "refused", "errors", "self_service_share"];
+    let mut counts = vec![counts_row("overall", &r.overall)];
+    for k in &r.by_kind {
+        let kind = k.kind.as_ref().map_or_else(|| "(unreadable)".to_owned(), serde_name);
+        counts.push(counts_row(&kind, &k.counts));
+    }
+    let queues: Vec<Vec<String>> =
+        r.by_queue.iter().map(|q| vec![escape(q.queue.as_str()), q.requests.to_string()]).collect();
+    let reasons: Vec<Vec<String>> = r
+        .reasons
+        .iter()
+        .map(|x| {
+            vec![
+                escape(x.code.as_str()),
+                x.sent_to_staff.to_string(),
+                x.alone_blocked.to_string(),
+                x.refused.to_string(),
+            ]
+        })
+        .collect();
+    format!(
+        "<div class=\"amscore-report\"><p>{}</p>{}{}{}</div>",
+        escape(&r.standing.summary),
+        html_table("Requests by route", &header, &counts),
+        html_table("Staff queues", &["queue", "requests"], &queues),
+        html_table("Reasons", &["code", "sent_to_staff", "alone_blocked", "refused"], &reasons),
+    )
+}
+
+/// A refused row of a batch as the exception object of its family (not raised), with `.code`,
+/// `.name`, `.family` and `.path`.
+fn error_object<'py>(py: Python<'py>, err: &amscore::Error) -> Bound<'py, PyAny> {
+    crate::engine::raise_core(err).into_value(py).into_bound(py).into_any()
+}
+
+/// The decisions of a batch of self-service requests, in input order, and their coverage
+/// report. Each result is a `Decision`, or, for a row that could not be decided, the exception
+/// of its error family (an `AmsError`, not raised) with `.code`, `.name` and `.path`.
+///
+/// >>> b = Engine("amscore").decide_batch([{"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}}, {"at": "x"}])
+/// >>> [type(r).__name__ for r in b.results], b.report.errors
+/// (['Decision', 'DecisionError'], 1)
+#[pyclass(frozen, skip_from_py_object, module = "amscore._core")]
+pub(crate) struct DecisionBatch(pub(crate) amscore::Batch);
+
+#[pymethods]
+impl DecisionBatch {
+    /// Per request: a `Decision`, or the `AmsError` the row was refused with.
+    #[getter]
+    fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for r in &self.0.results {
+            match r {
+                Ok(d) => list.append(Decision(d.clone()))?,
+                Err(e) => list.append(error_object(py, e))?,
+            }
+        }
+        Ok(list)
+    }
+
+    /// The coverage report over the batch.
+    #[getter]
+    fn report(&self) -> Report {
+        Report(self.0.report.clone())
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.results.len()
+    }
+
+    /// The batch as a `pandas.DataFrame`, one row per request in input order: `row`, `route`
+    /// (categorical of the core's routes; null for an error), `queue`, `reasons` (the reason
+    /// codes joined by `;`, as in `Engine.batch(decide=True)`), `next_date`, `quote_total`
+    /// (`Decimal`), `quote_currency`, `error_code`, `error_name`, `error_message`, `error_path`.
+    fn to_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pd = py.import("pandas")?;
+        let n = self.0.results.len();
+        let mut route: Vec<Option<&str>> = Vec::with_capacity(n);
+        let mut queue: Vec<Option<&str>> = Vec::with_capacity(n);
+        let mut reasons: Vec<Option<String>> = Vec::with_capacity(n);
+        let mut next_date: Vec<Option<Date>> = Vec::with_capacity(n);
+        let mut total: Vec<Option<rust_decimal::Decimal>> = Vec::with_capacity(n);
+        let mut currency: Vec<Option<String>> = Vec::with_capacity(n);
+        let mut code: Vec<Option<u32>> = Vec::with_capacity(n);
+        let mut name: Vec<Option<&str>> = Vec::with_capacity(n);
+        let mut message: Vec<Option<String>> = Vec::with_capacity(n);
+        let mut path: Vec<Option<String>> = Vec::with_capacity(n);
+        for r in &self.0.results {
+            match r {
+                Ok(d) => {
+                    route.push(Some(d.route.name()));
+                    queue.push(match &d.route {
+                        amscore::Route::Staff { queue } => Some(queue.as_str()),
+                        _ => None,
+                    });
+                    let codes: Vec<&str> = d.reasons.iter().map(|x| x.code.as_str()).collect();
+                    reasons.push(Some(codes.join(";")));
+                    next_date.push(d.next_date);
+                    total.push(d.quote.as_ref().map(|q| q.total.amount()));
+                    currency.push(d.quote.as_ref().map(|q| q.currency().code().to_owned()));
+                    code.push(None);
+                    name.push(None);
+                    message.push(None);
+                    path.push(None);
+                }
+                Err(e) => {
+                    route.push(None);
+                    queue.push(None);
+                    reasons.push(None);
+                    next_date.push(None);
+                    total.push(None);
+                    currency.push(None);
+                    let doc = amscore::gateway::error_document(&amscore::gateway::GatewayError::Engine(e.clone()));
+                    code.push(Some(amscore::ErrorCode::code(e)));
+                    name.push(Some(amscore::ErrorCode::name(e)));
+                    message.push(Some(e.to_string()));
+                    path.push(doc["error"]["path"].as_str().map(str::to_owned));
+                }
+            }
+        }
+        let data = PyDict::new(py);
+        data.set_item("row", (0..n).collect::<Vec<usize>>())?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("categories", amscore::Route::NAMES.to_vec())?;
+        data.set_item("route", pd.getattr("Categorical")?.call((route,), Some(&kwargs))?)?;
+        data.set_item("queue", queue)?;
+        data.set_item("reasons", reasons)?;
+        data.set_item("next_date", objects(py, next_date)?)?;
+        data.set_item("quote_total", objects(py, total)?)?;
+        data.set_item("quote_currency", currency)?;
+        data.set_item("error_code", pd.getattr("array")?.call1((code, "Int64"))?)?;
+        data.set_item("error_name", name)?;
+        data.set_item("error_message", message)?;
+        data.set_item("error_path", path)?;
+        pd.getattr("DataFrame")?.call1((data,))
+    }
+
+    fn __repr__(&self) -> String {
+        let o = &self.0.report.overall;
+        format!(
+            "DecisionBatch(requests={}, self_service={}, staff={}, refused={}, errors={})",
+            o.requests, o.self_service, o.staff, o.refused, o.errors
+        )
+    }
+}
+
+/// Values as a `pandas.Series` of Python objects (no dtype inferred from them: dates stay
+/// `datetime.date`, amounts `Decimal`).
+fn objects<'py, T: for<'a> IntoPyObject<'a> + Clone>(py: Python<'py>, values: Vec<T>) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("dtype", "object")?;
+    py.import("pandas")?.getattr("Series")?.call((values,), Some(&kwargs))
+}
+
+/// What changes when the same requests are decided under another policy (`Engine.what_if`):
+/// the route counts before and after, how many requests changed, the route transitions and the
+/// reasons cleared or added, and the full report under the other policy.
+#[pyclass(frozen, eq, skip_from_py_object, module = "amscore._core")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct WhatIf(pub(crate) amscore::WhatIf);
+
+#[pymethods]
+impl WhatIf {
+    /// A what-if from its JSON text (as `to_json` writes it).
+    #[classmethod]
+    fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<WhatIf> {
+        serde_json::from_str(text).map(WhatIf).map_err(|e| json_error("what_if", &e))
+    }
+
+    /// The route counts under this engine's policy (a dict: `requests`, `self_service`, ...,
+    /// shares as decimal text).
+    #[getter]
+    fn before<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        plain(py, &self.0.before)
+    }
+
+    /// The route counts under the other policy.
+    #[getter]
+    fn after<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        plain(py, &self.0.after)
+    }
+
+    /// Requests whose route or reasons changed.
+    #[getter]
+    fn changed(&self) -> usize {
+        self.0.changed
+    }
+
+    /// Changed routes, largest first: dicts with `from`, `to` and `requests`.
+    #[getter]
+    fn transitions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        plain(py, &self.0.transitions)
+    }
+
+    /// Per reason, among changed requests: dicts with `code`, `cleared` and `added`.
+    #[getter]
+    fn by_reason<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        plain(py, &self.0.by_reason)
+    }
+
+    /// The coverage report under the other policy.
+    #[getter]
+    fn report(&self) -> Report {
+        Report(self.0.report.clone())
+    }
+
+    /// The comparison as text a person can read.
+    #[getter]
+    fn text(&self) -> String {
+        amscore::format_what_if(&self.0)
+    }
+
+    /// The what-if as a JSON-shaped dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        plain(py, &self.0)
+    }
+
+    /// The what-if as JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        text(&self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WhatIf(changed={}, self_service={}->{}, requests={})",
+            self.0.changed, self.0.before.self_service, self.0.after.self_service, self.0.before.requests
         )
     }
 

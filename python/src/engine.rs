@@ -3,20 +3,103 @@
 use amscore::gateway::{self, GatewayError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyType};
+use pyo3::types::{PyDict, PyString, PyType};
+use serde_json::Value;
 use time::Date;
 
 use crate::batch;
-use crate::convert::{extract_count, extract_date, from_value, to_value, to_value_at, Doc};
-use crate::decisions::{Decision, Quote, Report};
+use crate::convert::{extract_count, extract_date, from_value, to_value, to_value_at, type_name, Doc};
+use crate::decisions::{Decision, DecisionBatch, Quote, Report, WhatIf};
 use crate::errors::raise;
 use crate::success;
-use crate::types::{Membership, Plan, Policy, Term};
+use crate::types::{Membership, Money, Plan, Policy, Term};
 
 /// Raises a core error, with its path when it has one.
 pub(crate) fn raise_core(err: &amscore::Error) -> PyErr {
     let doc = gateway::error_document(&GatewayError::Engine(err.clone()));
     raise(err, doc["error"]["path"].as_str())
+}
+
+/// An amount of money given as `Money`, else a `TypeError` naming the argument.
+fn extract_money(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<amscore::Money> {
+    obj.cast::<Money>()
+        .map(|m| m.get().0)
+        .map_err(|_| PyTypeError::new_err(format!("{what}: expected amscore.Money, got {}", type_name(obj))))
+}
+
+/// An optional `Money`: `None` stays `None`.
+fn extract_opt_money(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<amscore::Money>> {
+    obj.filter(|o| !o.is_none()).map(|o| extract_money(o, what)).transpose()
+}
+
+/// Whether a frame cell is missing: None, a float NaN, `pandas.NA` or `pandas.NaT`.
+fn is_missing(cell: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if cell.is_none() {
+        return Ok(true);
+    }
+    if let Ok(f) = cell.cast::<pyo3::types::PyFloat>() {
+        return Ok(f.value().is_nan());
+    }
+    let name = type_name(cell);
+    Ok(name == "NAType" || name == "NaTType")
+}
+
+/// A frame row's cells without the missing ones, within nested dicts too: a struct column of
+/// Arrow or polars gives every row all of the struct's fields, null where the row has none.
+fn present_cells<'py>(row: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let Ok(dict) = row.cast::<PyDict>() else {
+        return Ok(row.clone());
+    };
+    let present = PyDict::new(row.py());
+    for (k, v) in dict.iter() {
+        if !is_missing(&v)? {
+            present.set_item(k, present_cells(&v)?)?;
+        }
+    }
+    Ok(present.into_any())
+}
+
+/// The self-service requests of `requests` as JSON documents, one per row: a list (or any
+/// iterable) of dicts, or a frame whose columns are a request's fields (`at`, `member`,
+/// `action`, ...): a `pandas.DataFrame`, a `polars.DataFrame` or a `pyarrow.Table`, read row by
+/// row with missing cells (None, NaN, NaT, NA) left out. A dict or text is a `TypeError`: it is one
+/// request or none, not a batch. A row that is not a request becomes that row's error.
+fn request_values(requests: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
+    let py = requests.py();
+    if requests.cast::<PyDict>().is_ok()
+        || requests.is_instance_of::<PyString>()
+        || requests.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Err(PyTypeError::new_err(format!(
+            "requests: expected a list of request dicts or a DataFrame, got {} (wrap a single request in a list)",
+            type_name(requests)
+        )));
+    }
+    let records = if requests.hasattr("to_dicts")? {
+        Some(requests.call_method0("to_dicts")?)
+    } else if requests.hasattr("to_pylist")? && requests.hasattr("column_names")? {
+        Some(requests.call_method0("to_pylist")?)
+    } else if requests.hasattr("to_dict")? && requests.hasattr("columns")? {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("orient", "records")?;
+        Some(requests.call_method("to_dict", (), Some(&kwargs))?)
+    } else {
+        None
+    };
+    let mut values = Vec::new();
+    match records {
+        Some(records) => {
+            for (i, row) in records.try_iter()?.enumerate() {
+                values.push(to_value_at(&present_cells(&row?)?, &format!("[{i}]"), Doc::Request)?);
+            }
+        }
+        None => {
+            for (i, r) in requests.try_iter()?.enumerate() {
+                values.push(to_value_at(&r?, &format!("[{i}]"), Doc::Request)?);
+            }
+        }
+    }
+    Ok(values)
 }
 
 /// An error document of the gateway, raised as the exception of its code.
@@ -265,12 +348,149 @@ impl Engine {
     ///
     /// >>> Engine("amscore").coverage_report([{"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}}]).staff
     /// 1
+    ///
+    /// `requests` is a list of request dicts or a frame of them (see `decide_batch`).
     fn coverage_report(&self, py: Python<'_>, requests: &Bound<'_, PyAny>) -> PyResult<Report> {
-        let mut values = Vec::new();
-        for (i, r) in requests.try_iter()?.enumerate() {
-            values.push(to_value_at(&r?, &format!("[{i}]"), Doc::Request)?);
-        }
+        let values = request_values(requests)?;
         Ok(Report(py.detach(|| self.engine.decide_values(values)).report))
+    }
+
+    /// Decides a batch of website requests: a `DecisionBatch` with each row's `Decision` (or
+    /// the error it was refused with, not raised) and the coverage report. `requests` is a list
+    /// of request dicts (as `decide` takes) or a frame whose columns are a request's fields
+    /// (`at`, `member`, `action`; a `pandas.DataFrame`, `polars.DataFrame` or `pyarrow.Table`,
+    /// missing cells left out). `DecisionBatch.to_frame()` gives one row per request.
+    ///
+    /// >>> b = Engine("amscore").decide_batch([{"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "individual"}}])
+    /// >>> b.to_frame()[["route", "quote_total"]].values.tolist()
+    /// [['self_service', Decimal('225.00')]]
+    fn decide_batch(&self, py: Python<'_>, requests: &Bound<'_, PyAny>) -> PyResult<DecisionBatch> {
+        let values = request_values(requests)?;
+        Ok(DecisionBatch(py.detach(|| self.engine.decide_values(values))))
+    }
+
+    /// Replays a batch of website requests under another policy (a `Policy`, dict, JSON text,
+    /// preset name or path, as `Engine` takes) and reports what changes: a `WhatIf`.
+    ///
+    /// Raises `PolicyError` for a policy that cannot be compiled.
+    ///
+    /// >>> w = Engine("amscore").what_if({"version": 1, "preset": "amscore",
+    /// ...     "self_service": {"plans": {"retired": {"join_approval": False}}}},
+    /// ...     [{"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}}])
+    /// >>> w.changed, w.transitions
+    /// (1, [{'from': 'staff', 'requests': 1, 'to': 'self_service'}])
+    fn what_if(&self, py: Python<'_>, policy: &Bound<'_, PyAny>, requests: &Bound<'_, PyAny>) -> PyResult<WhatIf> {
+        let policy = Policy::from_source(policy)?;
+        let other = amscore::Engine::new(policy.0).map_err(|e| raise(&e, Some(e.path())))?;
+        let values = request_values(requests)?;
+        Ok(WhatIf(py.detach(|| {
+            let rows: Vec<_> = values
+                .into_iter()
+                .map(|v| amscore::parse_self_service_request(v).map_err(amscore::Error::from))
+                .collect();
+            self.engine.what_if(&other, &rows)
+        })))
+    }
+
+    /// The quote for changing a member's plan on `date`: credit for the unused part of what was
+    /// paid (`amount_paid`, less `credits_applied` already given), the new plan's prorated dues
+    /// and its fees. Amounts are `Money`; `seats` for an organisational plan.
+    ///
+    /// Raises `QuoteError` for a change the policy does not allow or amounts in another currency.
+    ///
+    /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
+    /// >>> q = Engine("amscore").quote_change_plan(m, "lifetime", date(2025, 7, 15), Money("200.00", "USD"))
+    /// >>> q.kind, q.total
+    /// ('upgrade', Money('2899.18', 'USD'))
+    #[pyo3(signature = (membership, plan, date, amount_paid, credits_applied=None, seats=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn quote_change_plan(
+        &self,
+        membership: &Membership,
+        plan: &str,
+        date: &Bound<'_, PyAny>,
+        amount_paid: &Bound<'_, PyAny>,
+        credits_applied: Option<&Bound<'_, PyAny>>,
+        seats: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Quote> {
+        let change = amscore::PlanChange {
+            membership: membership.0.clone(),
+            plan: plan.into(),
+            date: extract_date(date, "date")?,
+            amount_paid: extract_money(amount_paid, "amount_paid")?,
+            credits_applied: extract_opt_money(credits_applied, "credits_applied")?,
+            seats: seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?,
+        };
+        self.engine.quote_change_plan(&change).map(Quote).map_err(|e| raise_core(&e))
+    }
+
+    /// The quote for changing the seats of an organisational membership on `date` from
+    /// `seats_from` to `seats_to`: the seat price difference for the rest of the term (a credit
+    /// for fewer seats, capped by `amount_paid` less `credits_applied` when given).
+    ///
+    /// Raises `QuoteError` for a plan without seats or a count out of range.
+    ///
+    /// >>> m = Membership("ORG-1", "corporate", date(2025, 1, 1), Term(date(2025, 1, 1), date(2025, 12, 31)))
+    /// >>> Engine("amscore").quote_change_seats(m, date(2025, 7, 1), 10, 12).kind
+    /// 'seat_change'
+    #[pyo3(signature = (membership, date, seats_from, seats_to, amount_paid=None, credits_applied=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn quote_change_seats(
+        &self,
+        membership: &Membership,
+        date: &Bound<'_, PyAny>,
+        seats_from: &Bound<'_, PyAny>,
+        seats_to: &Bound<'_, PyAny>,
+        amount_paid: Option<&Bound<'_, PyAny>>,
+        credits_applied: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Quote> {
+        let change = amscore::SeatChange {
+            membership: membership.0.clone(),
+            date: extract_date(date, "date")?,
+            seats_from: extract_count(seats_from, "seats_from")?,
+            seats_to: extract_count(seats_to, "seats_to")?,
+            amount_paid: extract_opt_money(amount_paid, "amount_paid")?,
+            credits_applied: extract_opt_money(credits_applied, "credits_applied")?,
+        };
+        self.engine.quote_change_seats(&change).map(Quote).map_err(|e| raise_core(&e))
+    }
+
+    /// The quote for cancelling a membership on `date`: the refund of the unused part of
+    /// `amount_paid` (less `credits_applied`) by the policy's refund rule, minus the plan's
+    /// cancellation fee, never below zero. The total is negative: money back.
+    ///
+    /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
+    /// >>> Engine("amscore").quote_cancel(m, date(2025, 3, 1), Money("200.00", "USD")).kind
+    /// 'cancellation'
+    #[pyo3(signature = (membership, date, amount_paid, credits_applied=None))]
+    fn quote_cancel(
+        &self,
+        membership: &Membership,
+        date: &Bound<'_, PyAny>,
+        amount_paid: &Bound<'_, PyAny>,
+        credits_applied: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Quote> {
+        let cancel = amscore::Cancellation {
+            membership: membership.0.clone(),
+            date: extract_date(date, "date")?,
+            amount_paid: extract_money(amount_paid, "amount_paid")?,
+            credits_applied: extract_opt_money(credits_applied, "credits_applied")?,
+        };
+        self.engine.quote_cancel(&cancel).map(Quote).map_err(|e| raise_core(&e))
+    }
+
+    /// Splits `total` (`Money`) into `count` instalments that sum to it exactly, the remainder's
+    /// minor units placed as the policy's `settings.quotes.instalment_remainder` says.
+    ///
+    /// Raises `QuoteError` for a count of zero.
+    ///
+    /// >>> [str(p) for p in Engine("amscore").split_instalments(Money("100.00", "USD"), 3)]
+    /// ['33.34 USD', '33.33 USD', '33.33 USD']
+    fn split_instalments(&self, total: &Bound<'_, PyAny>, count: &Bound<'_, PyAny>) -> PyResult<Vec<Money>> {
+        let total = extract_money(total, "total")?;
+        let count = extract_count(count, "count")?;
+        let parts = self.engine.split_instalments(&total, count).map_err(|e| raise_core(&e))?;
+        Ok(parts.into_iter().map(Money).collect())
     }
 
     /// The columnar core of `Engine.batch` (`amscore._batch`, which brings the roster's columns

@@ -35,6 +35,8 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("JOIN_COLUMNS", names(&amscore_arrow::JOIN_COLUMNS)?)?;
     m.add("JOIN_RESULT_COLUMNS", names(&amscore_arrow::JOIN_RESULT_COLUMNS)?)?;
     m.add("JOIN_LINE_COLUMNS", names(&amscore_arrow::JOIN_LINE_COLUMNS)?)?;
+    // What each retention measure means, from the core (the docstrings and frames show them).
+    m.add("METRIC_DEFINITIONS", amscore::success::METRIC_DEFINITIONS.to_vec())?;
     m.add_function(wrap_pyfunction!(errors::error_table, m)?)?;
     m.add_function(wrap_pyfunction!(types::presets, m)?)?;
     m.add_class::<types::Money>()?;
@@ -45,6 +47,8 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decisions::Quote>()?;
     m.add_class::<decisions::Decision>()?;
     m.add_class::<decisions::Report>()?;
+    m.add_class::<decisions::DecisionBatch>()?;
+    m.add_class::<decisions::WhatIf>()?;
     m.add_class::<engine::Engine>()?;
     errors::register(m)
 }

@@ -1,7 +1,7 @@
 //! The frozen value objects: `Money`, `Term`, `Membership`, `Plan`, `Policy`.
 
 use amscore::Currency;
-use pyo3::exceptions::{PyOSError, PyTypeError};
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
@@ -411,7 +411,11 @@ impl Policy {
             if trimmed.starts_with('{') {
                 return amscore::Policy::from_json(text).map(Policy).map_err(|e| policy_error(&e));
             }
-            if amscore::PRESETS.iter().any(|(n, _)| *n == text) || !std::path::Path::new(text).exists() {
+            let is_preset = amscore::PRESETS.iter().any(|(n, _)| *n == text);
+            // A bare name is a preset's; text that names a file (a folder in it, or a `.json`
+            // name) is a path, and a missing one is a missing file, not an unknown preset.
+            let names_a_file = text.contains(['/', '\\']) || text.ends_with(".json");
+            if is_preset || (!names_a_file && !std::path::Path::new(text).exists()) {
                 return amscore::Policy::preset(text).map(Policy).map_err(|e| policy_error(&e));
             }
             return Policy::read_file(text);
@@ -424,7 +428,13 @@ impl Policy {
     }
 
     fn read_file(path: &str) -> PyResult<Policy> {
-        let text = std::fs::read_to_string(path).map_err(|e| PyOSError::new_err(format!("{path}: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            // `FileNotFoundError(2, "No such file or directory", path)`, as `open` raises it.
+            std::io::ErrorKind::NotFound => {
+                PyFileNotFoundError::new_err((2, "No such file or directory", path.to_owned()))
+            }
+            _ => PyOSError::new_err(format!("{path}: {e}")),
+        })?;
         amscore::Policy::from_json(&text).map(Policy).map_err(|e| policy_error(&e))
     }
 }

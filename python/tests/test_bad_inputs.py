@@ -140,8 +140,8 @@ CATALOGUE = [
         "date: expected datetime.date, got datetime.datetime (amscore dates have no time of day; pass .date())"),
     Bad("str for a date", lambda: ENGINE.join_term("individual", "2025-01-15"), TypeError, None, "date: expected datetime.date, got str"),
     Bad("None for a date", lambda: ENGINE.join_term("individual", None), TypeError, None, "date: expected datetime.date, got NoneType"),
-    Bad("datetime as_of for a batch", lambda: ENGINE.batch(roster(), dt.datetime(2025, 6, 1)), TypeError, None,
-        "as_of: expected datetime.date, got datetime"),
+    Bad("datetime with a time of day as_of for a batch", lambda: ENGINE.batch(roster(), dt.datetime(2025, 6, 1, 9, 30)), TypeError, None,
+        "as_of: expected datetime.date, got datetime.datetime (amscore dates have no time of day; pass .date())"),
     Bad("date beyond the calendar", lambda: ENGINE.join_term("individual", dt.date(9999, 6, 1)), amscore.DateError, 1101,
         "date out of range: 9999-06-01 + 12 months"),
     # Counts
@@ -411,7 +411,7 @@ def test_batch_text_dates_are_read_with_the_core_grammar(kind: str) -> None:
         "member_since: a value is required",
     ]
     # The success frames read the same text with the same grammar.
-    errors = ENGINE.cohort_table(frame, DAY).attrs["errors"]
+    errors = amscore.row_errors(ENGINE.cohort_table(frame, DAY))
     assert sorted(errors.loc[errors["field"] == "member_since", "row"].tolist()) == [0, 1, 2, 3, 6]
 
 

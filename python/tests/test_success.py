@@ -55,7 +55,7 @@ def test_sample_at_risk_matches_the_rust_main_job_and_the_gateway(sample: Any, g
     # `cargo run --example sample_association` prints "At-risk members: 40" for 2026-11-24.
     assert frame.attrs["members_at_risk"] == 40
     assert frame["member_id"].nunique() == 40
-    assert list(frame.columns) == ["member_id", "priority", "trigger", "trigger_priority", "intervention", "reasons"]
+    assert list(frame.columns) == ["member_id", "priority", "trigger", "trigger_priority", "intervention", "reasons", "date"]
     first = frame.iloc[0]
     assert (first["member_id"], first["trigger"], first["intervention"]) == ("M0035", "first_year_quiet_renewing", "staff_outreach")
     assert first["reasons"] == (
@@ -65,12 +65,12 @@ def test_sample_at_risk_matches_the_rust_main_job_and_the_gateway(sample: Any, g
     members, events, problems = gateway_inputs
     want = engine.answer({"op": "at_risk", "members": members, "events": events, "as_of": TODAY})
     rows = [
-        [t["member_id"], t["priority"], r["code"], r["priority"], r["action"], "; ".join(r["matched"])]
+        [t["member_id"], t["priority"], r["code"], r["priority"], r["action"], "; ".join(r["matched"]), TODAY]
         for t in want["triggers"]
         for r in t["reasons"]
     ]
     assert frame.values.tolist() == rows
-    errors = frame.attrs["errors"]
+    errors = amscore.row_errors(frame)
     # Every roster problem of the loader is a members row error, but for the four malformed CSV
     # rows a frame cannot hold; the activity log has no bad line.
     assert problems == 110
@@ -117,7 +117,7 @@ def test_sample_retention_matches_the_rust_main_job(sample: Any) -> None:
         "churn_30_days_percent": Decimal("11.43"),
     }
     assert {k: row[k] for k in want} == want
-    assert len(m.attrs["errors"]) == 110 - 4
+    assert len(amscore.row_errors(m)) == 110 - 4
 
 
 def test_sample_scores_segments_cohorts_journeys_match_the_gateway(sample: Any, gateway_inputs: Any) -> None:
@@ -275,7 +275,7 @@ def flatten(prefix: str, value: Any, out: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def expected_rows(op: str, ok: dict, engine: amscore.Engine) -> Any:
+def expected_rows(op: str, ok: dict, engine: amscore.Engine, as_of: str | None = None) -> Any:
     """The gateway's expected answer in the shape of the frame (plain values, decimals as text)."""
     if op == "engagement_scores":
         kinds = [k["id"] for k in (engine.policy.to_dict().get("success") or {}).get("activity_kinds", [])]
@@ -291,7 +291,9 @@ def expected_rows(op: str, ok: dict, engine: amscore.Engine) -> Any:
     if op == "segments":
         return [[m["member_id"], s["segment"], "; ".join(s["matched"])] for m in ok["members"] for s in m["segments"]]
     if op == "at_risk":
-        return [[t["member_id"], t["priority"], r["code"], r["priority"], r["action"], "; ".join(r["matched"])] for t in ok["triggers"] for r in t["reasons"]]
+        # The frame adds the day each trigger was raised (`as_of`), so it can be given back as
+        # previous triggers.
+        return [[t["member_id"], t["priority"], r["code"], r["priority"], r["action"], "; ".join(r["matched"]), as_of] for t in ok["triggers"] for r in t["reasons"]]
     if op == "journeys":
         return [[j["member_id"], j["journey"], m["milestone"], m["state"], m.get("due_on"), m.get("done_on")] for j in ok["journeys"] for m in j["milestones"]]
     if op == "upgrade_candidates":
@@ -358,7 +360,7 @@ def test_success_vector_through_frames(file_policy: dict, case: dict) -> None:
     frame = run_frame(engine, r)
     ok = expect["ok"]
     got = [[plain(v) for v in row] for row in frame.astype(object).values.tolist()]
-    want_rows = expected_rows(r["op"], ok, engine)
+    want_rows = expected_rows(r["op"], ok, engine, r.get("as_of"))
     if case["name"] in FRAME_RESULT:
         want_rows = FRAME_RESULT[case["name"]]
     if r["op"] in ("retention_metrics", "snapshot_metrics"):
@@ -369,7 +371,7 @@ def test_success_vector_through_frames(file_policy: dict, case: dict) -> None:
         assert got_row == want_row
     else:
         assert got == want_rows
-    errors = frame.attrs["errors"]
+    errors = amscore.row_errors(frame)
     got_errors = [(s, int(r), m, int(c)) for s, r, m, c in zip(errors["source"], errors["row"], errors["member_id"], errors["code"])]
     if case["name"] in LOADER_REPORTS:
         assert got_errors == LOADER_REPORTS[case["name"]]
@@ -402,7 +404,7 @@ def test_bad_rows_are_listed_never_dropped(engine: amscore.Engine) -> None:
     engine2 = amscore.Engine({"version": 1, "preset": "amscore", "success": {"activity_kinds": [{"id": "x", "weight": "1"}]}})
     scores = engine2.engagement_scores(roster_frame(), events, dt.date(2025, 6, 1))
     assert scores["member_id"].tolist() == ["M-1"]
-    errors = scores.attrs["errors"]
+    errors = amscore.row_errors(scores)
     assert errors[["source", "row", "member_id", "field", "code", "name"]].astype(object).values.tolist() == [
         ["members", 1, "M-2", "plan", 1509, "plan_not_in_policy"],
         ["members", 2, "M-3", "member_since", 1507, "impossible_date"],
@@ -422,7 +424,7 @@ def test_values_with_commas_quotes_and_line_breaks_stay_in_their_row(engine: ams
     scores = engine2.engagement_scores(members, events, dt.date(2025, 6, 1))
     counted = dict(zip(scores["member_id"], scores["events_x"]))
     assert counted == {"M-1": 0, 'M-2, "the second"': 1, "M-3": 0}
-    errors = scores.attrs["errors"]
+    errors = amscore.row_errors(scores)
     assert errors[["source", "row", "member_id", "name"]].astype(object).values.tolist() == [
         ["events", 1, "M-9\nM-1", "unknown_member"],
         ["events", 2, "M-1", "unknown_activity_kind"],
@@ -433,7 +435,7 @@ def test_empty_frames_give_empty_results(engine: amscore.Engine) -> None:
     members = roster_frame().iloc[:0]
     events = pd.DataFrame({"member_id": [], "date": [], "kind": []})
     scores = engine.engagement_scores(members, events, dt.date(2025, 6, 1))
-    assert len(scores) == 0 and len(scores.attrs["errors"]) == 0
+    assert len(scores) == 0 and len(amscore.row_errors(scores)) == 0
     assert engine.retention_metrics(members, dt.date(2025, 6, 1)).loc[0, "counts_members_now"] == 0
 
 

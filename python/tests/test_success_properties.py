@@ -68,7 +68,7 @@ def frames(members: list[Any], events: list[Any]) -> tuple[pd.DataFrame, pd.Data
 def test_every_event_row_is_scored_or_listed(members: list[Any], events: list[Any]) -> None:
     m, e = frames(members, events)
     scores = ENGINE.engagement_scores(m, e, AS_OF)
-    errors = scores.attrs["errors"]
+    errors = amscore.row_errors(scores)
     event_errors = errors[errors["source"] == "events"]
     counted = int(scores[["events_login", "events_donation"]].to_numpy().sum()) + int(scores["future_events"].sum())
     assert counted + len(event_errors) == len(e)
@@ -102,7 +102,7 @@ def test_scores_do_not_depend_on_row_order(members: list[Any], events: list[Any]
     b = ENGINE.engagement_scores(shuffled_m, shuffled_e, AS_OF)
     key = lambda f: sorted(map(tuple, f.astype(str).values.tolist()))  # noqa: E731
     assert key(a) == key(b)
-    assert sorted(a.attrs["errors"]["code"].tolist()) == sorted(b.attrs["errors"]["code"].tolist())
+    assert sorted(amscore.row_errors(a)["code"].tolist()) == sorted(amscore.row_errors(b)["code"].tolist())
 
 
 @settings(max_examples=40)

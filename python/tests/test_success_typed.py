@@ -161,7 +161,7 @@ def test_int_member_ids_are_their_text(m_rows: list[Any], e_rows: list[Any]) -> 
         a = ENGINE.engagement_scores(*ints, AS_OF)
         b = ENGINE.engagement_scores(*texts, AS_OF)
         assert a.astype(str).values.tolist() == b.astype(str).values.tolist()
-        assert a.attrs["errors"].astype(str).values.tolist() == b.attrs["errors"].astype(str).values.tolist()
+        assert amscore.row_errors(a).astype(str).values.tolist() == amscore.row_errors(b).astype(str).values.tolist()
 
 
 def gateway_members(rows: list[Any]) -> list[dict[str, Any]]:
@@ -210,7 +210,7 @@ def test_scores_and_segments_frames_are_the_gateways_answers(m_rows: list[Any], 
         assert got == rows, name
         assert [str(d) for d in scores["score"]] == [s["score"] for s in want["scores"]]
         assert list(scores.dtypes) == [np.dtype(object)] * 3 + [np.dtype(np.int64)] + [np.dtype(object), *[np.dtype(np.int64)] * 3] * 3
-        errors = scores.attrs["errors"]
+        errors = amscore.row_errors(scores)
         assert sorted(zip(errors["row"], errors["code"])) == sorted((e["row"], e["code"]) for e in want["errors"]), name
         segs = ENGINE.segments(m, e, AS_OF)
         want_segs = ENGINE.answer({"op": "segments", **ask})

@@ -24,7 +24,7 @@ pub fn parse_self_service_request(value: Value) -> Result<SelfServiceRequest, De
         let path = err.path().to_string();
         let path = if path == "." { String::new() } else { path };
         match SerdeProblem::classify(path, &err.inner().to_string()) {
-            SerdeProblem::UnknownField { path, field } => DecisionError::UnknownField { path, field },
+            SerdeProblem::UnknownField { path, field, .. } => DecisionError::UnknownField { path, field },
             SerdeProblem::MissingField { path, field } => DecisionError::MissingField { path, field },
             SerdeProblem::Other { path, message } => DecisionError::Syntax { path, message },
         }

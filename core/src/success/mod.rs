@@ -60,7 +60,7 @@ pub use metrics::{
     Rate, RetentionMetrics, RosterRetention, SnapshotCounts, Tenure,
 };
 pub use policy::{ReinstatedAs, SuccessPolicy};
-pub use report::{format_at_risk, format_retention};
+pub use report::{format_at_risk, format_retention, METRIC_DEFINITIONS};
 pub use roster::MemberFacts;
 pub use segment::{segments, Comparison, Fact, MemberSegments, Rule, Segment, SegmentMatch, SegmentReport, Test};
 

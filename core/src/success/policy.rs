@@ -263,6 +263,13 @@ mod tests {
     fn unknown_fields_in_the_success_section_are_refused_with_their_path() {
         let err =
             Policy::from_json(r#"{"version": 1, "preset": "amscore", "success": {"colour": "red"}}"#).unwrap_err();
-        assert_eq!((err.path(), err.to_string().as_str()), ("success", "success: unknown field `colour`"));
+        assert_eq!(
+            (err.path(), err.to_string().as_str()),
+            (
+                "success",
+                "success: unknown field `colour`; valid fields: `activity_kinds`, `decay`, `segments`, `journeys`, \
+                 `at_risk`, `upgrades`, `renewal_due_days`, `reinstated`, `rounding`"
+            )
+        );
     }
 }

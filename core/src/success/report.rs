@@ -14,6 +14,44 @@ fn percent(r: &Rate) -> String {
     }
 }
 
+/// What each retention measure means: `(name, definition)`, by the name the measure has in
+/// [`RosterRetention`] and [`RetentionMetrics`] (and so in the gateway's answer and the flattened
+/// columns of the Python frames). [`format_retention`] ends with them; the Python
+/// `retention_metrics` and `snapshot_metrics` docstrings and frames carry them.
+///
+/// ```
+/// let (name, definition) = amscore::success::METRIC_DEFINITIONS[0];
+/// assert_eq!(name, "snapshot");
+/// assert!(definition.contains("members a year ago"));
+/// ```
+pub const METRIC_DEFINITIONS: [(&str, &str); 9] = [
+    (
+        "snapshot",
+        "the snapshot basis: measures from three counts, members now, members who joined in the last 12 months \
+         and members a year ago",
+    ),
+    ("eligibility", "the eligibility basis: measures from the terms that ended in the 12 months ending on the date"),
+    (
+        "renewal_rate",
+        "renewed ÷ the base: on the snapshot basis (members now − joined in the last 12 months) ÷ members a year \
+         ago; on the eligibility basis terms that ended in the period and were renewed ÷ terms that ended in it",
+    ),
+    ("churn", "lost ÷ the base, that is 1 − the renewal rate"),
+    ("average_tenure", "1 ÷ churn, in years (and as the exact fraction); none when nobody was lost"),
+    (
+        "lifetime_value",
+        "gross = (annual dues + non-dues revenue) × average tenure; net = (annual dues + non-dues revenue − annual \
+         cost) × average tenure − acquisition cost; each rounded once to the currency's minor unit",
+    ),
+    ("first_year_renewal", "the eligibility-basis renewal rate of first terms only (a member's first term of a run)"),
+    ("churn_30_days", "members 30 days before the date who are no longer members ÷ members 30 days before"),
+    (
+        "rate",
+        "every ratio is exact (numerator and denominator are counts) and rounded once: rate to 4 decimals, \
+         percent to 2",
+    ),
+];
+
 /// The at-risk list as text: one line per member with priority and reason codes, then the tests
 /// that fired, then what was held back by cooldowns and any bad rows.
 ///
@@ -112,6 +150,10 @@ pub fn format_retention(r: &RosterRetention) -> String {
     let _ = writeln!(out, "  first-year renewal {}", percent(&r.first_year_renewal));
     let _ = writeln!(out, "  churn, last 30 days {}", percent(&r.churn_30_days));
     let _ = writeln!(out, "  (ratios are exact; each figure is rounded once, at the end)");
+    let _ = writeln!(out, "  definitions:");
+    for (name, definition) in METRIC_DEFINITIONS {
+        let _ = writeln!(out, "    {name}: {definition}");
+    }
     errors(&mut out, &r.errors);
     out
 }
@@ -152,7 +194,10 @@ mod tests {
              \x20   average tenure 2.00 years (exactly 2/1); lifetime value 450.00 USD gross, 450.00 USD net\n\
              \x20 first-year renewal 50.00% (1/2)\n\
              \x20 churn, last 30 days 0.00% (0/1)\n\
-             \x20 (ratios are exact; each figure is rounded once, at the end)\n"
+             \x20 (ratios are exact; each figure is rounded once, at the end)\n\
+             \x20 definitions:\n"
+                .to_owned()
+                + &METRIC_DEFINITIONS.map(|(n, d)| format!("    {n}: {d}\n")).concat()
         );
     }
 
