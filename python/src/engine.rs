@@ -493,6 +493,53 @@ impl Engine {
         Ok(parts.into_iter().map(Money).collect())
     }
 
+    /// Shares `total` (`Money`) in proportion to the whole-number `weights` (70/30, seats per
+    /// chapter): the parts always sum to the total, a part of weight 0 is zero, and the units left
+    /// over after rounding every share down go where `remainder` says: `"largest_remainder"` (the
+    /// default), `"first_parts"`, `"last_parts"` or `"last"` (see docs/quotes.md). The same parts as
+    /// the gateway's `allocate` and C's `ams_allocate`.
+    ///
+    /// Raises `ValueError` for a negative or non-integer weight or an unknown rule, `QuoteError`
+    /// for no weights or all weights zero.
+    ///
+    /// >>> [str(p) for p in Engine("amscore").allocate(Money("1.00", "USD"), [1, 2])]
+    /// ['0.33 USD', '0.67 USD']
+    /// >>> [str(p) for p in Engine("amscore").allocate(Money("1.00", "USD"), [1, 2], remainder="first_parts")]
+    /// ['0.34 USD', '0.66 USD']
+    #[pyo3(signature = (total, weights, remainder="largest_remainder"))]
+    fn allocate(&self, total: &Bound<'_, PyAny>, weights: &Bound<'_, PyAny>, remainder: &str) -> PyResult<Vec<Money>> {
+        let total = extract_money(total, "total")?;
+        if weights.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("weights: expected a sequence of whole numbers, got str"));
+        }
+        let mut parts_weights = Vec::new();
+        for (i, w) in weights.try_iter()?.enumerate() {
+            let w = w?;
+            if w.is_instance_of::<pyo3::types::PyBool>() || !w.is_instance_of::<pyo3::types::PyInt>() {
+                return Err(PyTypeError::new_err(format!(
+                    "weights[{i}]: expected a whole number, got {}",
+                    type_name(&w)
+                )));
+            }
+            let w: u32 = w.extract().map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "weights[{i}]: {w} is not a weight (a whole number from 0 to {})",
+                    u32::MAX
+                ))
+            })?;
+            parts_weights.push(w);
+        }
+        let rule: amscore::Remainder = serde_json::from_value(Value::String(remainder.to_owned())).map_err(|_| {
+            let names: Vec<String> = amscore::Remainder::ALL.iter().map(|r| format!("'{}'", r.as_str())).collect();
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "remainder: unknown rule '{remainder}'; the rules are {}",
+                names.join(", ")
+            ))
+        })?;
+        let parts = amscore::allocate_by(&total, &parts_weights, rule).map_err(|e| raise_core(&e))?;
+        Ok(parts.into_iter().map(Money).collect())
+    }
+
     /// The columnar core of `Engine.batch` (`amscore._batch`, which brings the roster's columns
     /// and builds the result of the kind given): `roster` is any object with the Arrow PyCapsule
     /// stream interface (`__arrow_c_stream__`: a `pyarrow.Table`, a polars frame, ...) holding the
