@@ -53,7 +53,7 @@ echo "SONAME $soname"
 readelf -d "$c_prefix/renewal_notice" | grep "(NEEDED).*\[$soname\]" >/dev/null
 
 step "C API from PHP (FFI): the example on the installed library, the shared vectors and the typed API"
-command -v php >/dev/null || { apt-get update -qq && apt-get install -y -qq php-cli; }
+command -v php >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq php-cli; }
 php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php has no FFI extension" >&2; exit 1; }
 AMSCORE_LIB="$c_prefix/lib/libamscore.so" AMSCORE_CDEF="$c_prefix/include/amscore_cdef.h" \
     php examples/php/renewal_notice.php >/dev/null
