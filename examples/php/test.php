@@ -21,6 +21,11 @@ declare(strict_types=1);
 
 require __DIR__ . '/amscore.php';
 
+// A notice or a warning (a missing key, say) is a failure, not a line on stderr.
+set_error_handler(static function (int $level, string $message, string $file, int $line): bool {
+    throw new ErrorException($message, 0, $level, $file, $line);
+});
+
 $ffi = amscore_load();
 $root = dirname(__DIR__, 2);
 $passed = 0;
