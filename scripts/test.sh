@@ -46,6 +46,18 @@ PKG_CONFIG_PATH="$c_prefix/lib/pkgconfig" sh -c "gcc -std=c11 -Wall -Wextra -Wer
     -Wl,-rpath,'$c_prefix/lib'"
 ldd "$c_prefix/renewal_notice" | grep "$c_prefix/lib/libamscore.so" >/dev/null  # not grep -q: under pipefail, ldd could die of SIGPIPE
 "$c_prefix/renewal_notice" >/dev/null
+# The SONAME (ffi/build.rs): the program needs libamscore.so.0.1, a link to libamscore.so.X.Y.Z.
+soname="$(readelf -d "$c_prefix/lib/libamscore.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
+echo "SONAME $soname"
+[[ "$soname" == libamscore.so.* && -L "$c_prefix/lib/$soname" && -L "$c_prefix/lib/libamscore.so" ]]
+readelf -d "$c_prefix/renewal_notice" | grep "(NEEDED).*\[$soname\]" >/dev/null
+
+step "C API from PHP (FFI): the example on the installed library, the shared vectors and the typed API"
+command -v php >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq php-cli; }
+php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php has no FFI extension" >&2; exit 1; }
+AMSCORE_LIB="$c_prefix/lib/libamscore.so" AMSCORE_CDEF="$c_prefix/include/amscore_cdef.h" \
+    php examples/php/renewal_notice.php >/dev/null
+php examples/php/test.php
 rm -rf "$c_prefix"
 
 step "Python: build amscore into a virtual environment, check the stubs, run pytest"
