@@ -120,6 +120,22 @@ enum ams_queue
 };
 typedef uint32_t ams_queue;
 
+// Where the minor units left over by an allocation go (`amscore::Remainder`; the JSON names
+// are `largest_remainder`, `first_parts`, `last_parts`, `last`).
+enum ams_remainder
+ {
+  // One unit each to the parts whose exact share lost the most in rounding down (ties to the
+  // earlier part); every part is within one minor unit of its exact share.
+  AMS_REMAINDER_LARGEST_REMAINDER = 0,
+  // One unit each to the first parts whose exact share is not whole.
+  AMS_REMAINDER_FIRST_PARTS = 1,
+  // One unit each to the last parts whose exact share is not whole.
+  AMS_REMAINDER_LAST_PARTS = 2,
+  // Every unit left over to the last part of non-zero weight.
+  AMS_REMAINDER_LAST = 3,
+};
+typedef uint32_t ams_remainder;
+
 // What a renewal does.
 enum ams_renewal_kind
  {
@@ -684,6 +700,26 @@ ams_result ams_engine_call(const struct ams_engine *engine,
                            char *out_buf,
                            size_t out_cap,
                            size_t *out_n);
+
+// Shares `total` among `count` parts in proportion to the whole-number `weights` (70/30, seats
+// per chapter), writing `count` amounts to `parts_out`; the units left over after rounding every
+// share down go where `remainder` (an `ams_remainder`) says. The parts always sum to `total`, and
+// a part of weight 0 is zero. The same parts as the JSON gateway's `allocate`.
+//
+// # Safety
+// `weights` must be valid for reading `count` values and `parts_out` for writing `count`
+// values (both may be NULL only when `count` is 0, which is refused).
+//
+// # Errors
+// `AMS_RESULT_NULL_PARAMETER`, `AMS_RESULT_INVALID_PARAMETER` (an unknown `remainder`),
+// `AMS_RESULT_ZERO_PARTS` (no weights, or all zero), `AMS_RESULT_TOO_MANY_PARTS` (above 1200),
+// `AMS_RESULT_NEGATIVE_AMOUNT`, money errors (1000 block: an unknown currency, an amount above the
+// largest).
+ams_result ams_allocate(struct ams_money total,
+                        const uint32_t *weights,
+                        size_t count,
+                        uint32_t remainder,
+                        struct ams_money *parts_out);
 
 // The total of the quote for joining `plan` (UTF-8, `plan_len` bytes) on `date` for `terms`
 // terms; `seats` for organisational plans, 0 for the plan's included seats. The same total as
