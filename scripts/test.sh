@@ -28,7 +28,7 @@ python3 examples/sample/generate_activity.py examples/sample/roster.csv target/s
 cmp target/sample-activity-check.csv examples/sample/activity.csv
 
 step "main job: the sample association (summary only)"
-cargo run --quiet -p amscore --example sample_association -- --summary-only
+cargo run --quiet -p amscore-cli -- season --summary-only
 
 step "C API: header drift check (pinned cbindgen)"
 scripts/header.sh --check
