@@ -80,7 +80,7 @@ fn sample_roster(engine: &Engine) -> Roster {
 
 /// A CSV text as a header and rows of cells.
 fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header = r.headers().unwrap_or_else(|e| panic!("{e}")).iter().map(str::to_owned).collect();
     let rows =
         r.records().map(|rec| rec.unwrap_or_else(|e| panic!("{e}")).iter().map(str::to_owned).collect()).collect();
@@ -226,14 +226,30 @@ fn read_parquet(file: &Path) -> Vec<RecordBatch> {
     reader.collect::<Result<Vec<_>, _>>().unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The sample roster without its malformed records (those with the wrong number of values),
+/// written to `dir`: a roster whose every row is a row.
+fn well_formed_sample(dir: &Path) -> PathBuf {
+    let (header, rows) = read_csv(&std::fs::read_to_string(sample("roster.csv")).unwrap_or_default());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap_or_else(|e| panic!("{e}"));
+    for row in rows.iter().filter(|r| r.len() == header.len()) {
+        w.write_record(row).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let path = dir.join("roster.csv");
+    std::fs::write(&path, w.into_inner().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
 /// CSV -> Parquet -> CSV: the Parquet file holds `amscore-arrow`'s answers for its rows, and
-/// assessing it again writes the same CSV as assessing the CSV.
+/// assessing it again writes the same CSV as assessing the CSV. (A malformed CSV record is
+/// written with its values as far as the header goes; assessed again, it is an ordinary row, so
+/// the round trip is on the sample's well-formed rows.)
 #[test]
 fn csv_parquet_round_trip_gives_the_library_s_answers() {
     let dir = scratch("round_trip");
     let (a_parquet, a_csv, b_csv, b_jsonl) =
         (dir.join("a.parquet"), dir.join("a.csv"), dir.join("b.csv"), dir.join("b.jsonl"));
-    let roster = sample("roster.csv");
+    let roster = well_formed_sample(&dir);
     let policy = sample("policy.json");
     let base = ["assess", path(&roster), "--policy", path(&policy), "--date", DATE];
     ok(&[&base[..], &["-o", path(&a_parquet)]].concat());
@@ -251,32 +267,33 @@ fn csv_parquet_round_trip_gives_the_library_s_answers() {
     let options =
         RosterOptions { date: parse_date(DATE).unwrap_or_else(|e| panic!("{e}")), terms: 1, decide: false, threads: 1 };
     let input_columns = read_csv(&std::fs::read_to_string(&roster).unwrap_or_default()).0;
-    let mut rows = 0;
+    let mut inputs = Vec::new();
+    let mut malformed = Vec::new();
     for batch in &written {
         let names = batch.column_by_name("error_name").map(|c| arrow_cast::cast(c, &DataType::Utf8));
         let names = names.unwrap_or_else(|| panic!("error_name")).unwrap_or_else(|e| panic!("{e}"));
-        let malformed: Vec<bool> = names.as_string::<i32>().iter().map(|n| n == Some("malformed_row")).collect();
+        let bad: Vec<bool> = names.as_string::<i32>().iter().map(|n| n == Some("malformed_row")).collect();
         let fields: Vec<Field> = input_columns.iter().map(|c| Field::new(c, DataType::Utf8, true)).collect();
         let columns = input_columns
             .iter()
             .map(|c| {
                 let col = batch.column_by_name(c).unwrap_or_else(|| panic!("{c}")).clone();
                 if c == "member_id" {
-                    let ids: StringArray = col
-                        .as_string::<i32>()
-                        .iter()
-                        .zip(&malformed)
-                        .map(|(id, bad)| if *bad { None } else { id })
-                        .collect();
+                    let ids: StringArray =
+                        col.as_string::<i32>().iter().zip(&bad).map(|(id, bad)| if *bad { None } else { id }).collect();
                     Arc::new(ids) as _
                 } else {
                     col
                 }
             })
             .collect();
-        let input = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
-        let results = assess_batches(&engine, std::slice::from_ref(&input), &options).unwrap_or_else(|e| panic!("{e}"));
-        let expected = with_results(&input, &results[0]).unwrap_or_else(|e| panic!("{e}"));
+        inputs.push(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}")));
+        malformed.push(bad);
+    }
+    let results = assess_batches(&engine, &inputs, &options).unwrap_or_else(|e| panic!("{e}"));
+    let mut rows = 0;
+    for (((batch, input), result), malformed) in written.iter().zip(&inputs).zip(&results).zip(&malformed) {
+        let expected = with_results(input, result).unwrap_or_else(|e| panic!("{e}"));
         for column in amscore_arrow::RESULT_COLUMNS {
             let got = batch.column_by_name(column).unwrap_or_else(|| panic!("{column}"));
             let want = expected.column_by_name(column).unwrap_or_else(|| panic!("{column}"));
@@ -295,7 +312,7 @@ fn csv_parquet_round_trip_gives_the_library_s_answers() {
         }
         rows += batch.num_rows();
     }
-    assert_eq!(rows, sample_roster(&engine).rows_read);
+    assert_eq!(rows, sample_roster(&engine).rows_read - 4);
 
     // JSON lines: one object per row, with the same cells.
     ok(&["assess", path(&a_parquet), "--policy", path(&policy), "--date", DATE, "-o", path(&b_jsonl)]);
@@ -443,7 +460,7 @@ fn bad_inputs_give_one_line_and_a_non_zero_exit() {
     std::fs::write(&bad_policy, r#"{"version": 1, "preset": "amscore", "plans_": []}"#)
         .unwrap_or_else(|e| panic!("{e}"));
     let line = fails(&["assess", roster, "--policy", path(&bad_policy), "--date", DATE], 3);
-    assert!(line.contains("unknown field `plans_`") && line.contains("[unknown_field]"), "{line}");
+    assert!(line.ends_with("policy.json: unknown field `plans_` [unknown_field 1202]"), "{line}");
     // A roster without a required column, and a column of a type amscore does not read.
     let bad_roster = dir.join("roster.csv");
     std::fs::write(
