@@ -61,7 +61,7 @@ fn compile(arg: &str) -> Result<Result<Engine, PolicyError>, Fail> {
 }
 
 /// A policy's problem as one line: `<path>: <message> [<name> <code>]`.
-fn problem(e: &PolicyError) -> String {
+pub fn problem(e: &PolicyError) -> String {
     format!("{e} [{} {}]", e.name(), e.code())
 }
 

@@ -25,7 +25,7 @@ use time::{Date, Duration};
 use crate::fail::{Fail, Status as Exit};
 use crate::out;
 use crate::output::Out;
-use crate::policy::io_why;
+use crate::policy::{io_why, problem};
 
 /// The sample's "today".
 pub const DEFAULT_DATE: &str = "2026-11-24";
@@ -184,7 +184,7 @@ impl Season {
     pub fn compute(dir: &Path, date: Date) -> Result<Season, Fail> {
         let policy_path = dir.join("policy.json");
         let engine = Engine::from_json(&read(dir, "policy.json")?)
-            .map_err(|e| Fail::input(policy_path.display(), format!("{e} [{}]", e.name())))?;
+            .map_err(|e| Fail::input(policy_path.display(), problem(&e)))?;
         let roster_path = dir.join("roster.csv");
         let roster = Roster::from_csv(engine.rules(), read(dir, "roster.csv")?.as_bytes())
             .map_err(|e| Fail::input(roster_path.display(), e))?;
@@ -435,7 +435,7 @@ fn coverage(engine: &Engine, dir: &Path) -> Result<(Coverage, Option<WhatIf>), F
     let what_if = if dir.join("policy_looser.json").exists() {
         let path = dir.join("policy_looser.json");
         let other = Engine::from_json(&read(dir, "policy_looser.json")?)
-            .map_err(|e| Fail::input(path.display(), format!("{e} [{}]", e.name())))?;
+            .map_err(|e| Fail::input(path.display(), problem(&e)))?;
         Some(engine.what_if(&other, &rows))
     } else {
         None
