@@ -36,7 +36,7 @@ use crate::policy::{io_why, load};
 /// Rows per record batch read from CSV.
 const CHUNK_ROWS: usize = 64 * 1024;
 /// From this input size on (bytes), a terminal gets a progress bar.
-const LONG_RUN_BYTES: u64 = 32 * 1024 * 1024;
+const LONG_RUN_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The subcommand's arguments.
 pub struct Args {
