@@ -7,9 +7,11 @@
 mod assess;
 mod decide;
 mod fail;
+mod html;
 mod output;
 mod policy;
 mod season;
+mod svg;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +61,7 @@ enum Command {
 Examples:
   amscore season                         the bundled sample (examples/sample), as of 2026-11-24
   amscore season path/to/dir --date 2027-01-15 --summary-only
+  amscore season --html report.html      the report as one HTML page with charts, to open in a browser
 
 DIR holds policy.json, roster.csv, requests.jsonl and activity.csv (policy_looser.json too, for
 the what-if).")]
@@ -71,6 +74,10 @@ the what-if).")]
         /// Print the summary only, not one line per member.
         #[arg(long)]
         summary_only: bool,
+        /// Write the report as one self-contained HTML page (charts drawn inline, nothing
+        /// fetched) to this file instead of printing it.
+        #[arg(long, value_name = "PATH")]
+        html: Option<PathBuf>,
     },
     /// Every member of a roster assessed on a date: the roster's rows with the result columns
     /// appended (status, renewal, quote, error columns); CSV, Parquet or JSON lines.
@@ -163,7 +170,7 @@ fn main() -> ExitCode {
         Err(e) => return fail::usage(&e),
     };
     let result = match cli.command {
-        Command::Season { dir, date, summary_only } => season::run(dir, &date, summary_only),
+        Command::Season { dir, date, summary_only, html } => season::run(dir, &date, summary_only, html.as_deref()),
         Command::Assess { roster, policy, date, output, lines, decide, terms, threads } => {
             let args = assess::Args { roster, policy, date, output, lines, decide, terms, threads };
             assess::run(&args)

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use amscore::success::{
-    at_risk, format_at_risk, format_retention, parse_activity_csv, retention_metrics, AtRiskReport, Economics,
-    RosterRetention,
+    at_risk, cohort_table, format_at_risk, format_retention, parse_activity_csv, retention_metrics, AtRiskReport,
+    CohortTable, Economics, RosterRetention,
 };
 use amscore::{
     format_coverage, format_what_if, parse_date, parse_request_lines, CoverageReport, Currency, Engine, Error,
@@ -118,6 +118,8 @@ pub struct Success {
     pub at_risk: AtRiskReport,
     /// The retention summary.
     pub retention: RosterRetention,
+    /// Retention by join cohort (join year by years since join).
+    pub cohorts: CohortTable,
 }
 
 /// Everything the season's report shows, computed before anything is printed.
@@ -155,14 +157,20 @@ pub fn default_dir() -> PathBuf {
     }
 }
 
-/// `amscore season [DIR] [--date D] [--summary-only]`.
+/// `amscore season [DIR] [--date D] [--summary-only] [--html PATH]`: with `html`, the report is
+/// written to that file as one HTML page ([`crate::html`]) instead of printed.
 ///
 /// # Errors
-/// [`Fail`]: a bad date, a file that cannot be read or used, stdout that cannot be written.
-pub fn run(dir: Option<PathBuf>, date: &str, summary_only: bool) -> Result<Exit, Fail> {
+/// [`Fail`]: a bad date, a file that cannot be read or used, stdout or the HTML file that cannot
+/// be written.
+pub fn run(dir: Option<PathBuf>, date: &str, summary_only: bool, html: Option<&Path>) -> Result<Exit, Fail> {
     let date = parse_date(date).map_err(|e| Fail::Usage(format!("--date: {e}")))?;
     let dir = dir.unwrap_or_else(default_dir);
     let season = Season::compute(&dir, date)?;
+    if let Some(path) = html {
+        crate::html::write(&season, path)?;
+        return Ok(Exit::Done);
+    }
     let mut out = Out::stdout();
     season.print(&mut out, summary_only)?;
     out.finish()?;
@@ -455,5 +463,6 @@ fn success(engine: &Engine, roster: &Roster, dir: &Path, date: Date) -> Result<S
     let econ = Economics::new(Currency::USD, money(SAMPLE_ANNUAL_DUES)?, money(SAMPLE_ANNUAL_NON_DUES)?);
     let retention =
         retention_metrics(engine.success(), members, date, Some(&econ)).map_err(|e| Fail::input("retention", e))?;
-    Ok(Success { events: events.len(), bad_lines, at_risk: risk, retention })
+    let cohorts = cohort_table(engine.success(), members, date).map_err(|e| Fail::input("cohort table", e))?;
+    Ok(Success { events: events.len(), bad_lines, at_risk: risk, retention, cohorts })
 }
