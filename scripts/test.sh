@@ -30,6 +30,9 @@ cmp target/sample-activity-check.csv examples/sample/activity.csv
 step "main job: the sample association (summary only)"
 cargo run --quiet -p amscore-cli -- season --summary-only
 
+step "main job's HTML report in headless Chromium (installs chromium when missing)"
+scripts/html_check.sh
+
 step "C API: header drift check (pinned cbindgen)"
 scripts/header.sh --check
 

@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
 /// Bar colours, used in turn (the first is the report's main colour).
 pub const PALETTE: [&str; 8] = ["#2f6db5", "#e07b39", "#3a9a5b", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#5f9ea0"];
+/// The inner bar of the Pareto chart (a darker shade of the first colour).
+const INNER: &str = "#1b3f6b";
 /// Axis and grid lines.
 const GRID: &str = "#d0d4da";
 /// Text.
@@ -63,11 +65,12 @@ fn scale(value: u64, max: u64, length: u64) -> u64 {
     }
 }
 
-/// The opening of a chart: `<svg>` with its size, `<title>` and `<desc>`.
+/// The opening of a chart: `<svg>` with its size, `<title>` and `<desc>`. Inline in HTML, the
+/// parser puts it in the SVG namespace itself: no `xmlns` (and so no address at all in the page).
 fn open(out: &mut String, width: u64, height: u64, title: &str, desc: &str) {
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
+        "<svg role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
          height=\"{height}\" font-family=\"{}\" font-size=\"13\" fill=\"{INK}\"><title>{}</title><desc>{}</desc>",
         escape(FONT),
         escape(title),
@@ -290,7 +293,7 @@ pub fn pareto(title: &str, desc: &str, bars: &[Bar], inner: &[u64], inner_name: 
             "<g class=\"bar\" data-label=\"{label}\" data-value=\"{}\" data-inner=\"{part}\"><title>{label}: {text}; \
              {} {part}; cumulative {}.{}%</title>\
              <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{h}\" fill=\"{}\"/>\
-             <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{ih}\" fill=\"{}\"/>\
+             <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{ih}\" fill=\"{INNER}\"/>\
              <text transform=\"translate({},{}) rotate(-45)\" text-anchor=\"end\" font-size=\"11\">{label}</text></g>",
             b.value,
             escape(inner_name),
@@ -303,7 +306,6 @@ pub fn pareto(title: &str, desc: &str, bars: &[Bar], inner: &[u64], inner_name: 
             x + 4,
             base - ih,
             col - 8,
-            "#1b3f6b",
             cx + 4,
             base + 12,
         );
@@ -325,7 +327,7 @@ pub fn pareto(title: &str, desc: &str, bars: &[Bar], inner: &[u64], inner_name: 
     let _ = write!(
         out,
         "<rect x=\"{left}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{ly}\">all</text>\
-         <rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"#1b3f6b\"/><text x=\"{}\" y=\"{ly}\">{}</text>\
+         <rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{INNER}\"/><text x=\"{}\" y=\"{ly}\">{}</text>\
          <line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{ly}\">cumulative share</text>",
         ly - 10,
         PALETTE[0],
