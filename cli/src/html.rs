@@ -546,6 +546,21 @@ mod tests {
         );
     }
 
+    /// The staff-work hook: a section given to [`render`] is shown inside the staff queues.
+    #[test]
+    fn more_staff_work_is_nested_under_the_staff_queues() {
+        let date = amscore::parse_date(crate::season::DEFAULT_DATE).unwrap_or_else(|e| panic!("{e}"));
+        let season = Season::compute(&crate::season::default_dir(), date).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut owners = Section::new("staff-owners", "Owners & ageing");
+        owners.push(Html::table("Open items by owner", &["owner", "open"], &[vec!["<Ana>".into(), "3".into()]]));
+        let page = render(&season, Some(&owners));
+        let queues = &page[page.find("<section id=\"staff-queues\">").unwrap_or(0)..];
+        let queues = &queues[..queues.find("</section>\n</section>").unwrap_or(0)];
+        assert!(queues.contains("<section id=\"staff-owners\"><h3>Owners &amp; ageing</h3>"), "{queues}");
+        assert!(queues.contains("<th scope=\"row\">&lt;Ana&gt;</th>"));
+        assert!(!render(&season, None).contains("staff-owners"));
+    }
+
     #[test]
     fn cohort_rates_are_the_core_s_as_percents() {
         assert_eq!(rate_percent(Decimal::new(8333, 4)), ("83.33%".to_owned(), 83));
