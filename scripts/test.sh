@@ -28,7 +28,10 @@ python3 examples/sample/generate_activity.py examples/sample/roster.csv target/s
 cmp target/sample-activity-check.csv examples/sample/activity.csv
 
 step "main job: the sample association (summary only)"
-cargo run --quiet -p amscore --example sample_association -- --summary-only
+cargo run --quiet -p amscore-cli -- season --summary-only
+
+step "main job's HTML report in headless Chromium (installs chromium when missing)"
+scripts/html_check.sh
 
 step "C API: header drift check (pinned cbindgen)"
 scripts/header.sh --check

@@ -291,21 +291,20 @@ impl Header {
         line: u64,
         attributes: Vec<(&'r str, &'r str)>,
     ) -> Result<TermRow<'r>, Box<RowError>> {
-        let malformed = |field: Option<Column>, value: String, message: String| {
-            let mut e = RowError::new(Source::Members, index, &RosterError::MalformedRow { message }).line(line);
+        let malformed = |field: Option<Column>, value: String, error: RosterError| {
+            let mut e = RowError::new(Source::Members, index, &error).line(line);
             e.field = field.map(|f| f.as_str().to_owned());
             e.value = Some(value);
             Box::new(e)
         };
         if record.len() != self.width {
-            let message = format!("{} values, the header has {} columns", record.len(), self.width);
-            return Err(malformed(None, String::new(), message));
+            return Err(malformed(None, String::new(), RosterError::wrong_width(record.len(), self.width)));
         }
         let text = |i: usize, column: Option<Column>| -> Result<&'r str, Box<RowError>> {
             let raw = record.get(i).unwrap_or_default();
             std::str::from_utf8(raw).map_err(|_| {
                 let value = String::from_utf8_lossy(raw).into_owned();
-                malformed(column, value, "the value is not valid UTF-8".into())
+                malformed(column, value, RosterError::not_utf8())
             })
         };
         let mut row = TermRow { attributes, ..TermRow::default() };

@@ -136,6 +136,28 @@ pub enum RosterError {
     },
 }
 
+impl RosterError {
+    /// A CSV record with `values` values under a header of `width` columns: a
+    /// [`RosterError::MalformedRow`] (the roster loader's, and any other reader of a roster file).
+    ///
+    /// ```
+    /// let e = amscore::RosterError::wrong_width(3, 12);
+    /// assert_eq!(e.to_string(), "malformed row: 3 values, the header has 12 columns");
+    /// ```
+    pub fn wrong_width(values: usize, width: usize) -> RosterError {
+        RosterError::MalformedRow { message: format!("{values} values, the header has {width} columns") }
+    }
+
+    /// A CSV value that is not UTF-8: a [`RosterError::MalformedRow`].
+    ///
+    /// ```
+    /// assert_eq!(amscore::RosterError::not_utf8().to_string(), "malformed row: the value is not valid UTF-8");
+    /// ```
+    pub fn not_utf8() -> RosterError {
+        RosterError::MalformedRow { message: "the value is not valid UTF-8".into() }
+    }
+}
+
 error_codes!(RosterError, "roster", ROSTER_ERRORS, {
     RosterError::MissingColumn { .. } => 1501, "missing_column";
     RosterError::UnknownColumn { .. } => 1502, "unknown_column";

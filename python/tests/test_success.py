@@ -52,7 +52,7 @@ def gateway_inputs(sample: Any) -> tuple[list[dict], list[dict], int]:
 def test_sample_at_risk_matches_the_rust_main_job_and_the_gateway(sample: Any, gateway_inputs: Any) -> None:
     engine, roster, activity = sample
     frame = engine.at_risk(roster, activity, TODAY)
-    # `cargo run --example sample_association` prints "At-risk members: 40" for 2026-11-24.
+    # `amscore season` (the main job) prints "At-risk members: 40" for 2026-11-24.
     assert frame.attrs["members_at_risk"] == 40
     assert frame["member_id"].nunique() == 40
     assert list(frame.columns) == ["member_id", "priority", "trigger", "trigger_priority", "intervention", "reasons", "date"]
@@ -85,7 +85,7 @@ def test_sample_retention_matches_the_rust_main_job(sample: Any) -> None:
     m = engine.retention_metrics(roster, TODAY, economics=ECONOMICS)
     assert len(m) == 1
     row = m.iloc[0].to_dict()
-    # The numbers `cargo run --example sample_association` prints for 2026-11-24.
+    # The numbers `amscore season` (the main job) prints for 2026-11-24.
     want = {
         "period_start": dt.date(2025, 11, 25),
         "period_end": dt.date(2026, 11, 24),
