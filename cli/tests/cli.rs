@@ -460,10 +460,12 @@ fn bad_inputs_give_one_line_and_a_non_zero_exit() {
     fails(&["season", "--date", "24/11/2026"], 2);
     // An unknown policy field.
     let bad_policy = dir.join("policy.json");
-    std::fs::write(&bad_policy, r#"{"version": 1, "preset": "amscore", "plans_": []}"#)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = r#"{"version": 1, "preset": "amscore", "plans_": []}"#;
+    std::fs::write(&bad_policy, doc).unwrap_or_else(|e| panic!("{e}"));
     let line = fails(&["assess", roster, "--policy", path(&bad_policy), "--date", DATE], 3);
-    assert!(line.ends_with("policy.json: unknown field `plans_` [unknown_field 1202]"), "{line}");
+    let expected = amscore::Policy::from_json(doc).err().unwrap_or_else(|| panic!("the core refuses it"));
+    assert!(expected.to_string().starts_with("unknown field `plans_`; did you mean `plans`?"), "{expected}");
+    assert!(line.ends_with(&format!("policy.json: {expected} [unknown_field 1202]")), "{line}");
     // A roster without a required column, and a column of a type amscore does not read.
     let bad_roster = dir.join("roster.csv");
     std::fs::write(
