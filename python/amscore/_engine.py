@@ -110,7 +110,8 @@ class Engine(_core.Engine):
         ...     "term_end": [date(2025, 12, 31), date(2026, 1, 6)]})
         >>> engine.reminders_due(members, None, date(2025, 12, 1))[["member_id", "template"]].values.tolist()
         [['M-1', 'renewal_30']]
-        >>> engine.reminders_due(members, None, date(2025, 12, 7)).attrs["suppressed"][["member_id", "rule"]].values.tolist()
+        >>> sent = [{"member_id": "M-1", "date": date(2025, 12, 1), "sequence": "renewal", "step": "d30", "channel": "email"}]
+        >>> engine.reminders_due(members, None, date(2025, 12, 7), sent=sent).attrs["suppressed"][["member_id", "rule"]].values.tolist()
         [['M-2', 'quiet_day']]
         """
         return _reminders.reminders_due(self, members, events, as_of, sent)
