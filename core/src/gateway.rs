@@ -21,7 +21,9 @@ use crate::policy_error::PolicyError;
 use crate::quote::{Cancellation, PlanChange, SeatChange};
 use crate::roster::Roster;
 use crate::status::Membership;
-use crate::success::{self, ActivityEvent, Economics, MemberHistory, Outcome, PreviousTrigger, SnapshotCounts};
+use crate::success::{
+    self, ActivityEvent, Economics, MemberHistory, Outcome, PreviousTrigger, SentMessage, SnapshotCounts,
+};
 
 /// A request document that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -386,6 +388,37 @@ pub enum Request {
         /// Past scores and renewal outcomes.
         outcomes: Vec<Outcome>,
     },
+    /// [`success::reminders_due`]: the messages due on `as_of` and those held back.
+    RemindersDue {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log (for segments and milestones).
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The messages already sent.
+        #[serde(default)]
+        sent: Vec<SentMessage>,
+        /// The date.
+        #[serde(with = "crate::period::date_text")]
+        as_of: Date,
+    },
+    /// [`success::reminders_forecast`]: the volume of `days` days from `as_of`, per day and
+    /// channel.
+    RemindersForecast {
+        /// The roster.
+        members: Vec<MemberHistory>,
+        /// The activity log (for segments and milestones).
+        #[serde(default)]
+        events: Vec<ActivityEvent>,
+        /// The messages already sent.
+        #[serde(default)]
+        sent: Vec<SentMessage>,
+        /// The first day.
+        #[serde(with = "crate::period::date_text")]
+        as_of: Date,
+        /// How many days, 1 to 366.
+        days: u32,
+    },
 }
 
 /// Anything the gateway can fail with: a request that cannot be read, or the engine's answer.
@@ -421,6 +454,9 @@ impl GatewayError {
             GatewayError::Engine(Error::Policy(e)) => Some(e.path()),
             GatewayError::Engine(Error::Decision(e)) => Some(e.path()),
             GatewayError::Engine(Error::Success(crate::success::SuccessError::InvalidInput { path, .. })) => Some(path),
+            GatewayError::Engine(Error::Reminder(crate::success::ReminderError::InvalidInput { path, .. })) => {
+                Some(path)
+            }
             GatewayError::Engine(_) => None,
         }
     }
@@ -599,6 +635,12 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::CohortTable { members, as_of } => to_value(&success::cohort_table(engine.success(), members, *as_of)?),
         Request::Calibration { outcomes } => {
             to_value(&success::calibration(outcomes, engine.policy().success.rounding))
+        }
+        Request::RemindersDue { members, events, sent, as_of } => {
+            to_value(&success::reminders_due(engine.success(), members, events, sent, *as_of)?)
+        }
+        Request::RemindersForecast { members, events, sent, as_of, days } => {
+            to_value(&success::reminders_forecast(engine.success(), members, events, sent, *as_of, *days)?)
         }
     })
 }

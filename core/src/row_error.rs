@@ -17,15 +17,18 @@ pub enum Source {
     Events,
     /// The previous at-risk triggers given to `at_risk`.
     PreviousTriggers,
+    /// The sent log given to the reminder functions (`reminders_due`, `reminders_forecast`).
+    Sent,
 }
 
 impl Source {
-    /// The source's name: `members`, `events` or `previous_triggers`.
+    /// The source's name: `members`, `events`, `previous_triggers` or `sent`.
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Members => "members",
             Source::Events => "events",
             Source::PreviousTriggers => "previous_triggers",
+            Source::Sent => "sent",
         }
     }
 }

@@ -8,8 +8,8 @@ use amscore::ErrorCode;
 /// The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 /// itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 /// money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-/// requests, 2000 quotes, 3000 self-service decisions, 4000 member success). Codes are never
-/// renumbered or reused.
+/// requests, 2000 quotes, 3000 self-service decisions, 4000 member success, 5000 reminders). Codes
+/// are never renumbered or reused.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ams_result {
@@ -222,6 +222,16 @@ pub enum ams_result {
     InvalidSuccessInput = 4009,
     /// A number too large for exact decimal arithmetic in success analytics.
     SuccessOverflow = 4010,
+    /// A sent-log row naming a reminder sequence the policy does not have.
+    UnknownSequence = 5001,
+    /// A sent-log row naming a step its reminder sequence does not have.
+    UnknownStep = 5002,
+    /// A sent-log row for a member the roster does not have.
+    SentToUnknownMember = 5003,
+    /// A reminder request value out of its range.
+    InvalidReminderInput = 5004,
+    /// A reminder date beyond the calendar.
+    ReminderOverflow = 5005,
 }
 
 /// Every result code with its stable snake_case name and a one-line message.
@@ -329,6 +339,11 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::InconsistentCounts, c"inconsistent_counts", c"inconsistent counts"),
     (ams_result::InvalidSuccessInput, c"invalid_success_input", c"invalid success input"),
     (ams_result::SuccessOverflow, c"success_overflow", c"success arithmetic overflow"),
+    (ams_result::UnknownSequence, c"unknown_sequence", c"unknown reminder sequence"),
+    (ams_result::UnknownStep, c"unknown_step", c"unknown reminder step"),
+    (ams_result::SentToUnknownMember, c"sent_to_unknown_member", c"message sent to an unknown member"),
+    (ams_result::InvalidReminderInput, c"invalid_reminder_input", c"invalid reminder request value"),
+    (ams_result::ReminderOverflow, c"reminder_overflow", c"reminder date out of range"),
 ];
 
 impl ams_result {

@@ -8,7 +8,7 @@ import datetime
 from datetime import date
 from typing import Any
 
-from amscore import _batch, _core, _success
+from amscore import _batch, _core, _reminders, _success
 
 
 class Engine(_core.Engine):
@@ -96,6 +96,56 @@ class Engine(_core.Engine):
         (0, ['M-1'])
         """
         return _success.at_risk(self, members, events, as_of, previous_triggers)
+
+    def reminders_due(self, members: Any, events: Any, as_of: datetime.date, *, sent: Any = None) -> Any:
+        """The messages of the policy's `success.reminders` sequences due on a date, as a
+        `pandas.DataFrame` with one row per message (at most one per member): `member_id`,
+        `sequence`, `step`, `channel`, `template`, `priority`, `anchor` and `due_on`
+        (`datetime.date`). `sent` is the log of messages already sent (a frame or a list of dicts
+        with `member_id`, `date`, `sequence`, `step`, `channel`). Messages held back by a stopped
+        sequence or a fatigue rule are in `attrs["suppressed"]` with the `rule` (`renewed`,
+        `lapsed`, `membership_ended`, `milestone_done`, `quiet_day`, `min_gap`, `cap`,
+        `lower_priority`) and its `detail`; `attrs["errors"]` lists every bad row (a sent-log
+        row has the source `sent`).
+
+        >>> import pandas as pd
+        >>> engine = Engine({"version": 1, "preset": "amscore", "success": {"reminders": {
+        ...     "sequences": [{"id": "renewal", "anchor": "term_end", "priority": 1, "steps": [
+        ...         {"id": "d30", "day": -30, "channel": "email", "template": "renewal_30"}]}],
+        ...     "fatigue": {"quiet_weekdays": ["sunday"]}}}})
+        >>> members = pd.DataFrame({"member_id": ["M-1", "M-2"], "plan": ["individual"] * 2,
+        ...     "member_since": [date(2025, 1, 1), date(2025, 1, 7)], "term_start": [date(2025, 1, 1), date(2025, 1, 7)],
+        ...     "term_end": [date(2025, 12, 31), date(2026, 1, 6)]})
+        >>> engine.reminders_due(members, None, date(2025, 12, 1))[["member_id", "template"]].values.tolist()
+        [['M-1', 'renewal_30']]
+        >>> sent = [{"member_id": "M-1", "date": date(2025, 12, 1), "sequence": "renewal", "step": "d30", "channel": "email"}]
+        >>> engine.reminders_due(members, None, date(2025, 12, 7), sent=sent).attrs["suppressed"][["member_id", "rule"]].values.tolist()
+        [['M-2', 'quiet_day']]
+        """
+        return _reminders.reminders_due(self, members, events, as_of, sent)
+
+    def reminders_forecast(self, members: Any, events: Any, as_of: datetime.date, days: int, *, sent: Any = None) -> Any:
+        """The volume of messages of the next `days` days (1 to 366, from `as_of`) per day and
+        channel, as a `pandas.DataFrame` with `date`, `channel`, `messages` and `held_back` (what
+        fatigue holds back that day): each day decided as `reminders_due` decides it, fed the
+        messages of the days before, so the forecast respects the fatigue rules. Members' facts
+        stay as given (nobody renews). `attrs["totals"]` counts messages per channel;
+        `attrs["errors"]` lists bad rows.
+
+        >>> import pandas as pd
+        >>> engine = Engine({"version": 1, "preset": "amscore", "success": {"reminders": {
+        ...     "sequences": [{"id": "renewal", "anchor": "term_end", "priority": 1, "steps": [
+        ...         {"id": "d30", "day": -30, "channel": "email", "template": "renewal_30"},
+        ...         {"id": "d7", "day": -7, "channel": "sms", "template": "renewal_7"}]}]}}})
+        >>> members = pd.DataFrame({"member_id": ["M-1"], "plan": ["individual"], "member_since": [date(2025, 1, 1)],
+        ...     "term_start": [date(2025, 1, 1)], "term_end": [date(2025, 12, 31)]})
+        >>> f = engine.reminders_forecast(members, None, date(2025, 11, 25), 30)
+        >>> f[["date", "channel", "messages"]].values.tolist()
+        [[datetime.date(2025, 12, 1), 'email', 1], [datetime.date(2025, 12, 24), 'sms', 1]]
+        >>> f.attrs["totals"]
+        {'email': 1, 'sms': 1}
+        """
+        return _reminders.reminders_forecast(self, members, events, as_of, days, sent)
 
     def journeys(self, members: Any, events: Any, as_of: datetime.date) -> Any:
         """Where each member stands on the policy's journeys (onboarding, renewal notices) on a date,

@@ -639,6 +639,7 @@ impl Engine {
                 Err(raise(&e, path.as_deref()))
             }
             Err(success::Failure::Success(e)) => Err(raise_core(&amscore::Error::Success(e))),
+            Err(success::Failure::Core(e)) => Err(raise_core(&e)),
         }
     }
 

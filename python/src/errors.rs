@@ -38,7 +38,7 @@ fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
         "renewal" => py.get_type::<NotEligibleError>(),
         "quote" => py.get_type::<QuoteError>(),
         "decision" => py.get_type::<DecisionError>(),
-        "success" => py.get_type::<SuccessError>(),
+        "success" | "reminder" => py.get_type::<SuccessError>(),
         _ => py.get_type::<AmsError>(),
     }
 }

@@ -445,12 +445,20 @@ pub(crate) struct Options {
     economics: Option<Economics>,
     #[serde(default)]
     within_days: Option<u32>,
+    /// The sent log of the reminder functions.
+    #[serde(default)]
+    pub(crate) sent: Vec<success::SentMessage>,
+    /// The days of a reminder forecast.
+    #[serde(default)]
+    pub(crate) days: Option<u32>,
 }
 
 /// An error raised for the whole call.
 pub(crate) enum Failure {
     Roster(amscore::RosterError),
     Success(SuccessError),
+    /// An error of a function that touches several concerns (the reminders).
+    Core(amscore::Error),
 }
 
 /// The frames' columns, read.
@@ -538,6 +546,7 @@ pub(crate) fn run(
                 .map(|r| split(r, |r| &mut r.errors)),
         ),
         "cohort_table" => json(success::cohort_table(ctx, members, as_of).map(|r| split(r, |r| &mut r.errors))),
+        "reminders_due" | "reminders_forecast" => crate::reminders::run(engine, op, members, &events, as_of, options),
         other => Err(Failure::Success(SuccessError::InvalidInput {
             path: "op".into(),
             message: format!("unknown success analysis `{other}`"),
@@ -664,9 +673,23 @@ pub(crate) fn result<'py>(py: Python<'py>, engine: &amscore::Engine, answer: &An
 }
 
 /// A report without its row errors, and the errors.
-fn split<T>(mut report: T, errors: impl FnOnce(&mut T) -> &mut Vec<RowError>) -> (T, Vec<RowError>) {
+pub(crate) fn split<T>(mut report: T, errors: impl FnOnce(&mut T) -> &mut Vec<RowError>) -> (T, Vec<RowError>) {
     let taken = std::mem::take(errors(&mut report));
     (report, taken)
+}
+
+/// An answer as JSON, without its `errors`.
+pub(crate) fn json_answer<T: Serialize>(answer: &T) -> Result<Answer, amscore::Error> {
+    let mut value = serde_json::to_value(answer).map_err(|e| {
+        amscore::Error::Success(SuccessError::InvalidInput {
+            path: String::new(),
+            message: format!("unwritable answer: {e}"),
+        })
+    })?;
+    if let Value::Object(map) = &mut value {
+        map.remove("errors");
+    }
+    Ok(Answer::Json(value))
 }
 
 /// A success function's answer as JSON (without its `errors`), and its row errors.

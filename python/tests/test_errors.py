@@ -22,6 +22,7 @@ FAMILY_CLASSES = {
     "quote": amscore.QuoteError,
     "decision": amscore.DecisionError,
     "success": amscore.SuccessError,
+    "reminder": amscore.SuccessError,
 }
 
 MEMBER = amscore.Membership("M-1", "individual", dt.date(2020, 1, 15), amscore.Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)))

@@ -129,7 +129,7 @@ fn offset(date: Date, days: i32) -> Result<Date, SuccessError> {
 
 /// A milestone's state for a member, from the member's `events`; `activity` is the milestone
 /// activity's place in the policy's kinds (`None` if it is none of them: no event is one).
-fn milestone_status(
+pub(super) fn milestone_status(
     m: &Milestone,
     activity: Option<usize>,
     member: &Member<'_>,

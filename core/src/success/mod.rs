@@ -34,6 +34,9 @@ mod intervention;
 mod journey;
 mod metrics;
 mod policy;
+pub(crate) mod reminder_error;
+mod reminder_policy;
+mod reminders;
 mod report;
 mod roster;
 mod segment;
@@ -60,11 +63,20 @@ pub use metrics::{
     Rate, RetentionMetrics, RosterRetention, SnapshotCounts, Tenure,
 };
 pub use policy::{ReinstatedAs, SuccessPolicy};
+pub use reminder_error::ReminderError;
+pub use reminder_policy::{
+    Fatigue, MessageCap, PolicyDate, ReminderStep, RemindersPolicy, Sequence, SequenceAnchor, Weekday,
+};
+pub use reminders::{
+    reminders_due, reminders_forecast, DueMessage, ForecastRow, HeldMessage, ReminderForecast, RemindersReport,
+    SentMessage, Suppression, MAX_FORECAST_DAYS,
+};
 pub use report::{format_at_risk, format_retention, METRIC_DEFINITIONS};
 pub use roster::MemberFacts;
 pub use segment::{segments, Comparison, Fact, MemberSegments, Rule, Segment, SegmentMatch, SegmentReport, Test};
 
 pub(crate) use error::SUCCESS_ERRORS;
+pub(crate) use reminder_error::REMINDER_ERRORS;
 
 /// What the success analytics read: the core rules and the policy's `success` section
 /// ([`Engine::success`](crate::Engine::success) gives it).

@@ -15,6 +15,7 @@ use super::engagement::Decay;
 use super::expansion::UpgradeRule;
 use super::intervention::AtRiskRule;
 use super::journey::Journey;
+use super::reminder_policy::RemindersPolicy;
 use super::segment::Segment;
 
 /// A count of days in the success section (a half-life, a step's age, a milestone's grace, a
@@ -99,6 +100,9 @@ pub struct SuccessPolicy {
     pub reinstated: ReinstatedAs,
     /// How rates, tenures and amounts are rounded (once, at the end). Default half away from zero.
     pub rounding: Rounding,
+    /// Message sequences (renewal reminders, onboarding notes) and the fatigue rules they share.
+    #[serde(skip_serializing_if = "RemindersPolicy::is_empty")]
+    pub reminders: RemindersPolicy,
 }
 
 impl SuccessPolicy {
@@ -223,6 +227,7 @@ impl SuccessPolicy {
                 return Err(invalid(format!("{at}.min_percentile"), "must be 0 to 100"));
             }
         }
+        self.reminders.validate(self)?;
         Ok(())
     }
 
