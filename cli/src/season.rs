@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use amscore::success::{
-    at_risk, cohort_table, format_at_risk, format_retention, parse_activity_csv, retention_metrics, AtRiskReport,
-    CohortTable, Economics, RosterRetention,
+    at_risk, cohort_table, format_at_risk, format_retention, parse_activity_csv, reminders_due, reminders_forecast,
+    retention_metrics, AtRiskReport, CohortTable, Economics, ReminderForecast, RemindersReport, RosterRetention,
 };
 use amscore::{
     format_coverage, format_what_if, parse_date, parse_request_lines, CoverageReport, Currency, Engine, Error,
@@ -120,6 +120,24 @@ pub struct Success {
     pub retention: RosterRetention,
     /// Retention by join cohort (join year by years since join).
     pub cohorts: CohortTable,
+    /// Today's reminders and what fatigue held back, with the next days' forecast, when the
+    /// policy has message sequences (`success.reminders`).
+    pub reminders: Option<Reminders>,
+}
+
+/// How many days the reminders' forecast looks ahead.
+pub const FORECAST_DAYS: u32 = 14;
+
+/// How many due and held-back messages the reminders section lists one by one.
+const FIRST_MESSAGES: usize = 5;
+
+/// The reminders section: today's messages (no sent log is kept with the folder, so this is a
+/// first run: steps still within their catch-up days are due too) and the forecast.
+pub struct Reminders {
+    /// Due today, and held back with the rule that held each.
+    pub today: RemindersReport,
+    /// The next [`FORECAST_DAYS`] days, per day and channel, fatigue applied.
+    pub forecast: ReminderForecast,
 }
 
 /// Everything the season's report shows, computed before anything is printed.
@@ -341,7 +359,61 @@ impl Season {
             out,
             "(lifetime value assumes {SAMPLE_ANNUAL_DUES} USD dues and {SAMPLE_ANNUAL_NON_DUES} USD non-dues revenue a year)"
         )?;
-        out.text(&format_retention(&s.retention))
+        out.text(&format_retention(&s.retention))?;
+        self.print_reminders(out)
+    }
+
+    /// Today's reminders by sequence and channel, what fatigue and the stops held back by rule,
+    /// the first few of each, and the forecast's totals per channel.
+    fn print_reminders(&self, out: &mut Out) -> Result<(), Fail> {
+        let Some(r) = &self.success.reminders else {
+            return Ok(());
+        };
+        let today = &r.today;
+        out!(out, "\n== Reminders for {} (no sent log: a first run) ==", self.date)?;
+        let tally = |keys: Vec<&str>| -> String {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for k in keys {
+                *counts.entry(k).or_default() += 1;
+            }
+            let parts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            if parts.is_empty() {
+                "none".into()
+            } else {
+                parts.join(" · ")
+            }
+        };
+        out!(out, "Due today: {}", today.due.len())?;
+        out!(out, "  by sequence: {}", tally(today.due.iter().map(|m| m.sequence.as_str()).collect()))?;
+        out!(out, "  by channel: {}", tally(today.due.iter().map(|m| m.channel.as_str()).collect()))?;
+        for m in today.due.iter().take(FIRST_MESSAGES) {
+            out!(out, "    {} {}/{} {} {} (due {})", m.member_id, m.sequence, m.step, m.channel, m.template, m.due_on)?;
+        }
+        out!(out, "Held back: {}", today.suppressed.len())?;
+        out!(out, "  by rule: {}", tally(today.suppressed.iter().map(|m| m.rule.as_str()).collect()))?;
+        for m in today.suppressed.iter().take(FIRST_MESSAGES) {
+            out!(out, "    {} {}/{}: {}", m.member_id, m.sequence, m.step, m.detail)?;
+        }
+        if !today.errors.is_empty() {
+            out!(out, "  {} members or log rows could not be read", today.errors.len())?;
+        }
+        let f = &r.forecast;
+        let totals: Vec<String> = f.totals.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let total: u32 = f.totals.values().sum();
+        out!(
+            out,
+            "Forecast for the next {} days: {total} messages ({})",
+            f.days,
+            if totals.is_empty() { "none".into() } else { totals.join(" · ") }
+        )?;
+        let mut per_day: BTreeMap<Date, u32> = BTreeMap::new();
+        for row in &f.rows {
+            *per_day.entry(row.date).or_default() += row.messages;
+        }
+        if let Some((day, n)) = per_day.iter().max_by_key(|(d, n)| (**n, std::cmp::Reverse(**d))) {
+            out!(out, "  busiest day: {day} with {n} messages")?;
+        }
+        Ok(())
     }
 }
 
@@ -464,5 +536,14 @@ fn success(engine: &Engine, roster: &Roster, dir: &Path, date: Date) -> Result<S
     let retention =
         retention_metrics(engine.success(), members, date, Some(&econ)).map_err(|e| Fail::input("retention", e))?;
     let cohorts = cohort_table(engine.success(), members, date).map_err(|e| Fail::input("cohort table", e))?;
-    Ok(Success { events: events.len(), bad_lines, at_risk: risk, retention, cohorts })
+    let reminders = if engine.policy().success.reminders.sequences.is_empty() {
+        None
+    } else {
+        let today =
+            reminders_due(engine.success(), members, &events, &[], date).map_err(|e| Fail::input("reminders", e))?;
+        let forecast = reminders_forecast(engine.success(), members, &events, &[], date, FORECAST_DAYS)
+            .map_err(|e| Fail::input("reminders forecast", e))?;
+        Some(Reminders { today, forecast })
+    };
+    Ok(Success { events: events.len(), bad_lines, at_risk: risk, retention, cohorts, reminders })
 }

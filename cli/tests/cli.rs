@@ -113,6 +113,28 @@ fn season_prints_the_sample_s_summary_with_the_library_s_counts() {
     let section = format!("\n== The website's requests: {} replayed (requests.jsonl) ==\n{coverage}", rows.len());
     assert!(out.contains(&section), "the coverage section is the core's report");
     assert!(out.contains("\n== Member success: "));
+    // Today's reminders are the core's: the same due and held-back messages, the same forecast.
+    let (events, _) =
+        amscore::success::parse_activity_csv(&std::fs::read_to_string(sample("activity.csv")).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    let today = amscore::success::reminders_due(engine.success(), &roster.members, &events, &[], date)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!today.due.is_empty() && !today.suppressed.is_empty(), "the sample exercises both");
+    assert!(out.contains(&format!(
+        "\n== Reminders for {DATE} (no sent log: a first run) ==\nDue today: {}\n",
+        today.due.len()
+    )));
+    assert!(out.contains(&format!("\nHeld back: {}\n", today.suppressed.len())));
+    let first = &today.due[0];
+    let line = format!(
+        "    {} {}/{} {} {} (due {})",
+        first.member_id, first.sequence, first.step, first.channel, first.template, first.due_on
+    );
+    assert!(out.contains(&line), "{line}");
+    let forecast = amscore::success::reminders_forecast(engine.success(), &roster.members, &events, &[], date, 14)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let total: u32 = forecast.totals.values().sum();
+    assert!(out.contains(&format!("Forecast for the next 14 days: {total} messages (")), "forecast total {total}");
 }
 
 #[test]
