@@ -11,6 +11,7 @@ use crate::quote::error::QuoteError;
 use crate::renewal::RenewalError;
 use crate::roster_error::RosterError;
 use crate::success::error::SuccessError;
+use crate::work::error::WorkError;
 
 /// Every error amscore can return, by concern.
 ///
@@ -47,6 +48,9 @@ pub enum Error {
     /// An error in member-success input.
     #[error(transparent)]
     Success(#[from] SuccessError),
+    /// An error in staff work input (work items, assignments).
+    #[error(transparent)]
+    Work(#[from] WorkError),
 }
 
 impl ErrorCode for Error {
@@ -61,6 +65,7 @@ impl ErrorCode for Error {
             Error::Quote(e) => e.code(),
             Error::Decision(e) => e.code(),
             Error::Success(e) => e.code(),
+            Error::Work(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -74,6 +79,7 @@ impl ErrorCode for Error {
             Error::Quote(e) => e.name(),
             Error::Decision(e) => e.name(),
             Error::Success(e) => e.name(),
+            Error::Work(e) => e.name(),
         }
     }
 }
