@@ -180,9 +180,10 @@ pub struct Resolution {
     pub closed: usize,
     /// Of which closed by their due time.
     pub within: usize,
-    /// `within` as a share of `closed`, percent, one decimal.
-    #[serde(with = "crate::money::decimal_text")]
-    pub share: Decimal,
+    /// `within` as a share of `closed`, percent, one decimal (`None` when nothing closed had a
+    /// service level).
+    #[serde(with = "crate::money::opt_decimal_text")]
+    pub share: Option<Decimal>,
     /// Closed items of queues nobody owns (no service level: not in the share).
     pub without_service_level: usize,
 }
@@ -360,7 +361,7 @@ pub fn staff_queues(
                 queue,
                 closed,
                 within,
-                share: share(within, closed),
+                share: (closed > 0).then(|| share(within, closed)),
                 without_service_level,
             })
             .collect(),
@@ -458,12 +459,12 @@ pub fn format_staff_queues(report: &StaffQueues, oldest: usize) -> String {
     for r in &report.resolved {
         let _ = writeln!(
             out,
-            "{}Resolved within the service level ({}): {} of {} ({}%){}",
+            "{}Resolved within the service level ({}): {} of {}{}{}",
             if r.queue.is_none() { "\n" } else { "  " },
             r.queue.map_or("all queues", |q| q.as_str()),
             r.within,
             r.closed,
-            r.share,
+            r.share.map_or(String::new(), |s| format!(" ({s}%)")),
             if r.without_service_level > 0 {
                 format!("; {} closed without a service level", r.without_service_level)
             } else {

@@ -113,7 +113,8 @@ fn overdue_items_and_the_resolution_share() {
     assert_eq!(r.items[0].business_minutes_left, Some(-30));
     let all = &r.resolved[0];
     assert_eq!((all.queue, all.closed, all.within, all.without_service_level), (None, 2, 1, 1));
-    assert_eq!(all.share.to_string(), "50.0");
+    assert_eq!(all.share.map(|s| s.to_string()).as_deref(), Some("50.0"));
+    assert_eq!(r.resolved[2].share, None);
     assert_eq!(r.resolved.len(), 3);
     let text = format_staff_queues(&r, 5);
     assert!(text.contains("due 2026-11-30T10:00, overdue by 30 min"), "{text}");
