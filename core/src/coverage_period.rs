@@ -125,8 +125,14 @@ fn delta_minutes(after: Option<u64>, before: Option<u64>) -> Option<i64> {
     Some(i64::try_from(a).unwrap_or(i64::MAX) - i64::try_from(b).unwrap_or(i64::MAX))
 }
 
+/// A reason's counts in one period: sent to staff, refused, staff minutes.
+type ReasonCounts = (usize, usize, Option<u64>);
+
+/// The rows of a batch, keyed as [`CoverageReport::build_costed`] reads them.
+type Keyed<'a> = Vec<(Option<RequestKind>, Option<&'a Decision>)>;
+
 fn change(previous: &str, before: &CoverageReport, after: &CoverageReport) -> PeriodChange {
-    let mut codes: BTreeMap<ReasonCode, ((usize, usize, Option<u64>), (usize, usize, Option<u64>))> = BTreeMap::new();
+    let mut codes: BTreeMap<ReasonCode, (ReasonCounts, ReasonCounts)> = BTreeMap::new();
     for r in &before.reasons {
         codes.entry(r.code).or_default().0 = (r.sent_to_staff, r.refused, r.staff_minutes);
     }
@@ -188,7 +194,7 @@ impl Engine {
         period: ReportPeriod,
     ) -> CoveragePeriods {
         let batch = self.decide_batch(rows);
-        let mut groups: BTreeMap<Date, (String, Vec<(Option<RequestKind>, Option<&Decision>)>)> = BTreeMap::new();
+        let mut groups: BTreeMap<Date, (String, Keyed<'_>)> = BTreeMap::new();
         let mut unplaced = 0;
         for (row, result) in rows.iter().zip(&batch.results) {
             let Ok(request) = row else {

@@ -322,7 +322,8 @@ pub fn staff_queues(
     aged.sort_by(|a, b| a.requested_at.cmp(&b.requested_at).then_with(|| a.id.cmp(&b.id)));
 
     // Owners: teams by id (unowned last), each team's named assignees, then its unassigned items.
-    let mut owners: BTreeMap<(bool, Option<&str>, bool, Option<&str>), OwnerLoad> = BTreeMap::new();
+    type OwnerKey<'a> = (bool, Option<&'a str>, bool, Option<&'a str>);
+    let mut owners: BTreeMap<OwnerKey<'_>, OwnerLoad> = BTreeMap::new();
     let mut queues: BTreeMap<Queue, QueueLoad> = BTreeMap::new();
     for item in &aged {
         let key = (item.team.is_none(), item.team.as_deref(), item.assignee.is_none(), item.assignee.as_deref());

@@ -148,11 +148,11 @@ fn bad_input_is_refused_with_its_path() {
     back.closed_at = Some(datetime!(2026-11-27 15:00));
     assert_eq!(err(&[back], &[]).0, "items[0].closed_at");
     let ghost = Assignment { item: "Z".into(), assignee: "dana".into() };
-    assert_eq!(err(&[a.clone()], &[ghost]).1, "assignments[0].item: no work item `Z`");
+    assert_eq!(err(std::slice::from_ref(&a), &[ghost]).1, "assignments[0].item: no work item `Z`");
     let twice = vec![
         Assignment { item: "A".into(), assignee: "x".into() },
         Assignment { item: "A".into(), assignee: "y".into() },
     ];
-    assert_eq!(err(&[a.clone()], &twice).0, "assignments[1].item");
+    assert_eq!(err(std::slice::from_ref(&a), &twice).0, "assignments[1].item");
     assert_eq!(err(&[item(" ", Queue::Events, &[], at)], &[]).0, "items[0].id");
 }
