@@ -31,6 +31,17 @@ pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Date>
     obj.extract::<Date>()
 }
 
+/// A naive `datetime.datetime` (association wall-clock time, as requests carry it); one with a
+/// time zone is refused: the caller converts to the association's clock first.
+pub(crate) fn extract_datetime(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<time::PrimitiveDateTime> {
+    if !obj.getattr("tzinfo")?.is_none() {
+        return Err(PyTypeError::new_err(format!(
+            "{what}: expected a naive datetime.datetime (association wall-clock time), got one with a time zone"
+        )));
+    }
+    obj.extract::<time::PrimitiveDateTime>()
+}
+
 /// A count (terms, seats): a Python `int` from 0 to 4294967295. A negative count is a
 /// `ValueError`, a larger one an `OverflowError`, anything else (float, bool, str) a `TypeError`,
 /// each naming the argument.
@@ -156,7 +167,8 @@ impl Doc {
 }
 
 /// A Python object as a JSON value: dicts, lists, str, int, float, bool, None, plus
-/// `datetime.date` (ISO text), `decimal.Decimal` (its exact value as plain decimal text, see
+/// `datetime.date` (ISO text), a naive `datetime.datetime` (the core's date-time text,
+/// [`amscore::datetime_text`]), `decimal.Decimal` (its exact value as plain decimal text, see
 /// [`decimal_text`]) and amscore's own value objects. Nesting deeper than [`MAX_DEPTH`] levels,
 /// or a dict or list that contains itself, raises the error of `doc`.
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, doc: Doc) -> PyResult<Value> {
@@ -225,6 +237,9 @@ fn convert(obj: &Bound<'_, PyAny>, path: &str, doc: Doc, open: &mut Vec<(usize, 
         };
         open.pop();
         return Ok(value);
+    }
+    if is_instance_of(obj, "datetime", "datetime")? {
+        return Ok(Value::String(amscore::datetime_text::format(&extract_datetime(obj, &show(path))?)));
     }
     if is_instance_of(obj, "datetime", "date")? {
         return Ok(Value::String(extract_date(obj, &show(path))?.to_string()));
