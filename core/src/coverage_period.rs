@@ -278,8 +278,15 @@ pub fn format_coverage_periods(view: &CoveragePeriods) -> String {
             if let Some(m) = c.staff_minutes {
                 text.push_str(&format!(", staff time {}{}", if m >= 0 { "+" } else { "" }, minutes_text(m)));
             }
-            let moved: Vec<String> =
-                c.reasons.iter().take(3).map(|r| format!("{} {:+}", r.code, r.sent_to_staff)).collect();
+            let moved: Vec<String> = c
+                .reasons
+                .iter()
+                .take(3)
+                .map(|r| match (r.sent_to_staff, r.refused) {
+                    (0, refused) => format!("{} refused {refused:+}", r.code),
+                    (staff, _) => format!("{} {staff:+}", r.code),
+                })
+                .collect();
             if !moved.is_empty() {
                 text.push_str(&format!(" ({})", moved.join(", ")));
             }
