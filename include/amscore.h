@@ -399,6 +399,20 @@ enum ams_result
   AMS_RESULT_INVALID_REMINDER_INPUT = 5004,
   // A reminder date beyond the calendar.
   AMS_RESULT_REMINDER_OVERFLOW = 5005,
+  // Two work items with the same id.
+  AMS_RESULT_DUPLICATE_WORK_ITEM = 5101,
+  // An assignment of a work item that is not given.
+  AMS_RESULT_UNKNOWN_WORK_ITEM = 5102,
+  // A work item assigned twice.
+  AMS_RESULT_DUPLICATE_ASSIGNMENT = 5103,
+  // A work item's request or closing time after the moment asked about.
+  AMS_RESULT_WORK_AFTER_AS_OF = 5104,
+  // A work item closed before it was requested.
+  AMS_RESULT_CLOSED_BEFORE_REQUESTED = 5105,
+  // A work item's due time past 9999-12-31.
+  AMS_RESULT_WORK_TIME_OUT_OF_RANGE = 5106,
+  // A work item or assignment value that is not allowed.
+  AMS_RESULT_INVALID_WORK_INPUT = 5107,
 };
 #ifndef __cplusplus
 typedef uint32_t ams_result;

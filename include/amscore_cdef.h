@@ -153,8 +153,8 @@ typedef uint32_t ams_renewal_kind;
 // The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 // itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 // money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-// requests, 2000 quotes, 3000 self-service decisions, 4000 member success). Codes are never
-// renumbered or reused.
+// requests, 2000 quotes, 3000 self-service decisions, 4000 member success, 5000 reminders). Codes
+// are never renumbered or reused.
 enum ams_result
  {
   // Success.
@@ -366,6 +366,30 @@ enum ams_result
   AMS_RESULT_INVALID_SUCCESS_INPUT = 4009,
   // A number too large for exact decimal arithmetic in success analytics.
   AMS_RESULT_SUCCESS_OVERFLOW = 4010,
+  // A sent-log row naming a reminder sequence the policy does not have.
+  AMS_RESULT_UNKNOWN_SEQUENCE = 5001,
+  // A sent-log row naming a step its reminder sequence does not have.
+  AMS_RESULT_UNKNOWN_STEP = 5002,
+  // A sent-log row for a member the roster does not have.
+  AMS_RESULT_SENT_TO_UNKNOWN_MEMBER = 5003,
+  // A reminder request value out of its range.
+  AMS_RESULT_INVALID_REMINDER_INPUT = 5004,
+  // A reminder date beyond the calendar.
+  AMS_RESULT_REMINDER_OVERFLOW = 5005,
+  // Two work items with the same id.
+  AMS_RESULT_DUPLICATE_WORK_ITEM = 5101,
+  // An assignment of a work item that is not given.
+  AMS_RESULT_UNKNOWN_WORK_ITEM = 5102,
+  // A work item assigned twice.
+  AMS_RESULT_DUPLICATE_ASSIGNMENT = 5103,
+  // A work item's request or closing time after the moment asked about.
+  AMS_RESULT_WORK_AFTER_AS_OF = 5104,
+  // A work item closed before it was requested.
+  AMS_RESULT_CLOSED_BEFORE_REQUESTED = 5105,
+  // A work item's due time past 9999-12-31.
+  AMS_RESULT_WORK_TIME_OUT_OF_RANGE = 5106,
+  // A work item or assignment value that is not allowed.
+  AMS_RESULT_INVALID_WORK_INPUT = 5107,
 };
 typedef uint32_t ams_result;
 

@@ -6,7 +6,7 @@ use crate::codes::ErrorInfo;
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
 /// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes,
-/// 3000 self-service decisions, 4000 member success, 5000 reminders.
+/// 3000 self-service decisions, 4000 member success, 5000 reminders, 5100 staff work.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -25,6 +25,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::decision::DECISION_ERRORS,
         crate::success::SUCCESS_ERRORS,
         crate::success::REMINDER_ERRORS,
+        crate::work::WORK_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -58,6 +59,7 @@ mod tests {
                 "decision" => 3000,
                 "success" => 4000,
                 "reminder" => 5000,
+                "work" => 5100,
                 other => panic!("unknown family {other}"),
             };
             assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");

@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::json_text::TextProblem;
 use crate::money::share;
 use crate::request::{RequestKind, SelfServiceRequest};
+use crate::work::{minutes_text, StaffPolicy};
 
 /// The 80/20 target: the share of requests the website should complete on its own, in percent.
 pub const SELF_SERVICE_TARGET: u32 = 80;
@@ -91,6 +92,10 @@ pub struct ReasonRow {
     pub alone_blocked: usize,
     /// Refused requests that list this reason.
     pub refused: usize,
+    /// The staff minutes this reason costs: requests sent to staff that list it times the
+    /// policy's minutes for it (only when the policy's `staff` section sets minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_minutes: Option<u64>,
 }
 
 /// Staff work by queue.
@@ -101,6 +106,9 @@ pub struct QueueRow {
     pub queue: Queue,
     /// Requests sent to it.
     pub requests: usize,
+    /// The staff minutes they cost (only when the policy's `staff` section sets minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_minutes: Option<u64>,
 }
 
 /// Where the association stands against 80/20.
@@ -132,6 +140,10 @@ pub struct CoverageReport {
     pub reasons: Vec<ReasonRow>,
     /// Where the association stands against 80/20.
     pub standing: Standing,
+    /// The staff minutes the requests sent to staff cost, by the policy's minutes per reason
+    /// (only when the policy's `staff` section sets minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_minutes: Option<u64>,
 }
 
 impl CoverageReport {
@@ -152,6 +164,32 @@ impl CoverageReport {
     /// # Ok::<(), amscore::PolicyError>(())
     /// ```
     pub fn build(rows: &[(Option<RequestKind>, Option<&Decision>)]) -> CoverageReport {
+        CoverageReport::build_costed(rows, None)
+    }
+
+    /// [`CoverageReport::build`], with the staff time the requests imply when `staff` sets
+    /// minutes per reason ([`StaffPolicy::decision_minutes`]: each request sent to staff costs
+    /// the minutes of its reasons), by reason, by queue and in total.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "preset": "amscore",
+    ///     "staff": {"minutes": {"plan_requires_approval": 12}}}"#)?;
+    /// let batch = engine.decide_values(vec![
+    ///     json!({"at": "2025-03-10T12:00", "action": {"kind": "join", "plan": "retired"}}),
+    ///     json!({"at": "2025-03-11T12:00", "action": {"kind": "join", "plan": "retired"}}),
+    /// ]);
+    /// assert_eq!(batch.report.staff_minutes, Some(24));
+    /// assert_eq!(batch.report.reasons[0].staff_minutes, Some(24));
+    /// # Ok::<(), amscore::PolicyError>(())
+    /// ```
+    pub fn build_costed(
+        rows: &[(Option<RequestKind>, Option<&Decision>)],
+        staff: Option<&StaffPolicy>,
+    ) -> CoverageReport {
+        let staff = staff.filter(|s| s.costs_time());
+        let mut minutes_by_queue: BTreeMap<Queue, u64> = BTreeMap::new();
+        let mut minutes_by_reason: BTreeMap<ReasonCode, u64> = BTreeMap::new();
         let mut overall = RouteCounts::default();
         let mut kinds: BTreeMap<Option<RequestKind>, RouteCounts> = BTreeMap::new();
         let mut queues: BTreeMap<Queue, usize> = BTreeMap::new();
@@ -163,6 +201,14 @@ impl CoverageReport {
             let Some(d) = decision else { continue };
             if let Route::Staff { queue } = d.route {
                 *queues.entry(queue).or_default() += 1;
+                if let Some(staff) = staff {
+                    *minutes_by_queue.entry(queue).or_default() += staff.decision_minutes(d);
+                    let mut codes: Vec<ReasonCode> = d.reasons.iter().map(|r| r.code).collect();
+                    codes.dedup();
+                    for c in codes {
+                        *minutes_by_reason.entry(c).or_default() += u64::from(staff.minutes_of(c));
+                    }
+                }
             }
             for r in &d.reasons {
                 let row = reasons.entry(r.code).or_insert(ReasonRow {
@@ -170,6 +216,7 @@ impl CoverageReport {
                     sent_to_staff: 0,
                     alone_blocked: 0,
                     refused: 0,
+                    staff_minutes: staff.map(|_| 0),
                 });
                 match d.route {
                     Route::Staff { .. } => {
@@ -201,11 +248,25 @@ impl CoverageReport {
                 .then(b.refused.cmp(&a.refused))
                 .then(a.code.cmp(&b.code))
         });
+        if staff.is_some() {
+            for r in &mut reasons {
+                r.staff_minutes = Some(minutes_by_reason.get(&r.code).copied().unwrap_or(0));
+            }
+        }
         let standing = standing(&overall, &reasons);
+        let by_queue: Vec<QueueRow> = queues
+            .into_iter()
+            .map(|(queue, requests)| QueueRow {
+                queue,
+                requests,
+                staff_minutes: staff.map(|_| minutes_by_queue.get(&queue).copied().unwrap_or(0)),
+            })
+            .collect();
         CoverageReport {
             overall,
             by_kind,
-            by_queue: queues.into_iter().map(|(queue, requests)| QueueRow { queue, requests }).collect(),
+            staff_minutes: staff.map(|_| by_queue.iter().filter_map(|q| q.staff_minutes).sum()),
+            by_queue,
             reasons,
             standing,
         }
@@ -331,7 +392,7 @@ impl Engine {
             .zip(&results)
             .map(|(row, res)| (row.as_ref().ok().map(|r| r.action.kind()), res.as_ref().ok()))
             .collect();
-        let report = CoverageReport::build(&keyed);
+        let report = CoverageReport::build_costed(&keyed, Some(&self.policy().staff));
         Batch { results, report }
     }
 
@@ -447,21 +508,31 @@ pub fn format_coverage(report: &CoverageReport) -> String {
             report.by_queue.iter().map(|q| format!("{} {}", q.queue.as_str(), q.requests)).collect();
         let _ = writeln!(out, "\nStaff queues: {}", queues.join(", "));
     }
+    if let Some(minutes) = report.staff_minutes {
+        let queues: Vec<String> = report
+            .by_queue
+            .iter()
+            .map(|q| format!("{} {}", q.queue.as_str(), minutes_text(q.staff_minutes.unwrap_or(0))))
+            .collect();
+        let _ = writeln!(out, "Staff time: {} ({})", minutes_text(minutes), queues.join(", "));
+    }
     if !report.reasons.is_empty() {
         let _ = writeln!(
             out,
-            "\n{:<30} {:>13} {:>13} {:>8}",
-            "reason (Pareto)", "sent to staff", "alone blocked", "refused"
+            "\n{:<30} {:>13} {:>13} {:>8}{}",
+            "reason (Pareto)",
+            "sent to staff",
+            "alone blocked",
+            "refused",
+            if report.staff_minutes.is_some() { format!(" {:>14}", "staff time") } else { String::new() }
         );
         for r in &report.reasons {
-            let _ = writeln!(
-                out,
-                "{:<30} {:>13} {:>13} {:>8}",
-                r.code.as_str(),
-                r.sent_to_staff,
-                r.alone_blocked,
-                r.refused
-            );
+            let _ =
+                write!(out, "{:<30} {:>13} {:>13} {:>8}", r.code.as_str(), r.sent_to_staff, r.alone_blocked, r.refused);
+            let _ = match r.staff_minutes {
+                Some(m) => writeln!(out, " {:>14}", minutes_text(m)),
+                None => writeln!(out),
+            };
         }
     }
     out

@@ -12,6 +12,7 @@ use crate::renewal::RenewalError;
 use crate::roster_error::RosterError;
 use crate::success::error::SuccessError;
 use crate::success::reminder_error::ReminderError;
+use crate::work::error::WorkError;
 
 /// Every error amscore can return, by concern.
 ///
@@ -51,6 +52,9 @@ pub enum Error {
     /// An error in a message-reminder request.
     #[error(transparent)]
     Reminder(#[from] ReminderError),
+    /// An error in staff work input (work items, assignments).
+    #[error(transparent)]
+    Work(#[from] WorkError),
 }
 
 impl ErrorCode for Error {
@@ -66,6 +70,7 @@ impl ErrorCode for Error {
             Error::Decision(e) => e.code(),
             Error::Success(e) => e.code(),
             Error::Reminder(e) => e.code(),
+            Error::Work(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -80,6 +85,7 @@ impl ErrorCode for Error {
             Error::Decision(e) => e.name(),
             Error::Success(e) => e.name(),
             Error::Reminder(e) => e.name(),
+            Error::Work(e) => e.name(),
         }
     }
 }

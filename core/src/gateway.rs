@@ -419,6 +419,31 @@ pub enum Request {
         /// How many days, 1 to 366.
         days: u32,
     },
+    /// [`Engine::work_items`]: answers `{"items": [...]}`, one work item per request sent to staff.
+    WorkItems {
+        /// The self-service requests.
+        requests: Vec<Value>,
+    },
+    /// [`crate::staff_queues`]: the open items aged on `as_of`, the loads per owner and queue,
+    /// and the share of closed items resolved within the service level.
+    StaffQueues {
+        /// The work items, open and closed.
+        items: Vec<crate::work::WorkItem>,
+        /// Who works on which item.
+        #[serde(default)]
+        assignments: Vec<crate::work::Assignment>,
+        /// The moment asked about (`YYYY-MM-DDTHH:MM`).
+        #[serde(with = "crate::request::datetime_text")]
+        as_of: time::PrimitiveDateTime,
+    },
+    /// [`Engine::coverage_by_period`]: the coverage report per `month` or `quarter`, with the
+    /// change from the previous period.
+    CoverageByPeriod {
+        /// The self-service requests.
+        requests: Vec<Value>,
+        /// `month` or `quarter`.
+        period: crate::coverage_period::ReportPeriod,
+    },
 }
 
 /// Anything the gateway can fail with: a request that cannot be read, or the engine's answer.
@@ -457,6 +482,7 @@ impl GatewayError {
             GatewayError::Engine(Error::Reminder(crate::success::ReminderError::InvalidInput { path, .. })) => {
                 Some(path)
             }
+            GatewayError::Engine(Error::Work(e)) => Some(e.path()),
             GatewayError::Engine(_) => None,
         }
     }
@@ -525,6 +551,11 @@ pub fn parse_membership(value: Value) -> Result<Membership, RequestError> {
 fn to_value<T: Serialize>(v: &T) -> Value {
     // Serializing amscore's own result types cannot fail: they hold no maps with non-string keys.
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Reads each self-service request of a batch; a bad row keeps its error.
+fn request_rows(requests: &[Value]) -> Vec<Result<crate::request::SelfServiceRequest, Error>> {
+    requests.iter().map(|v| crate::decision::parse_self_service_request(v.clone()).map_err(Error::from)).collect()
 }
 
 /// Answers a parsed request.
@@ -598,11 +629,7 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         }
         Request::WhatIf { policy, requests } => {
             let other = Engine::new(Policy::from_value(policy.clone())?)?;
-            let rows: Vec<Result<crate::request::SelfServiceRequest, Error>> = requests
-                .iter()
-                .map(|v| crate::decision::parse_self_service_request(v.clone()).map_err(Error::from))
-                .collect();
-            to_value(&engine.what_if(&other, &rows))
+            to_value(&engine.what_if(&other, &request_rows(requests)))
         }
         Request::SplitInstalments { total, count } => parts_answer(total, &engine.split_instalments(total, *count)?),
         Request::Allocate { total, weights, remainder } => {
@@ -641,6 +668,13 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         }
         Request::RemindersForecast { members, events, sent, as_of, days } => {
             to_value(&success::reminders_forecast(engine.success(), members, events, sent, *as_of, *days)?)
+        }
+        Request::WorkItems { requests } => json!({ "items": to_value(&engine.work_items(&request_rows(requests))) }),
+        Request::StaffQueues { items, assignments, as_of } => {
+            to_value(&crate::work::staff_queues(&engine.policy().staff, items, assignments, *as_of)?)
+        }
+        Request::CoverageByPeriod { requests, period } => {
+            to_value(&engine.coverage_by_period(&request_rows(requests), *period))
         }
     })
 }

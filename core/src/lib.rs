@@ -33,6 +33,7 @@ mod catalogue;
 mod cell;
 mod codes;
 mod coverage;
+mod coverage_period;
 mod decision;
 mod engine;
 mod error;
@@ -60,6 +61,7 @@ mod status;
 pub mod success;
 mod term;
 mod term_row;
+mod work;
 
 pub use assessment::Assessment;
 pub use catalogue::error_table;
@@ -68,6 +70,9 @@ pub use codes::{ErrorCode, ErrorInfo};
 pub use coverage::{
     format_coverage, format_what_if, parse_request_lines, Batch, CoverageReport, KindShares, QueueRow, ReasonChange,
     ReasonRow, RouteCounts, Standing, Transition, WhatIf, SELF_SERVICE_TARGET,
+};
+pub use coverage_period::{
+    format_coverage_periods, CoveragePeriods, PeriodChange, PeriodCoverage, ReasonDelta, ReportPeriod,
 };
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
@@ -108,6 +113,11 @@ pub use status::{
 };
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
+pub use work::{
+    format_staff_queues, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership, QueueLoad,
+    QueueOwner, ReasonOwner, Resolution, ServiceLevel, StaffPolicy, StaffQueues, WorkDay, WorkError, WorkItem,
+    WorkWeek,
+};
 
 /// The crate's version, from Cargo.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

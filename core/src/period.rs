@@ -550,6 +550,22 @@ pub(crate) mod opt_date_text {
     }
 }
 
+/// [`date_text`] for a list of dates (`["2026-12-25", "2026-12-26"]`).
+pub(crate) mod date_list_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use time::Date;
+
+    /// Serde: writes each date `YYYY-MM-DD`.
+    pub(crate) fn serialize<S: Serializer>(dates: &[Date], s: S) -> Result<S::Ok, S::Error> {
+        dates.serialize(s)
+    }
+
+    /// Serde: reads each date with [`super::parse_date`].
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
+        Vec::<super::DateText>::deserialize(d).map(|dates| dates.into_iter().map(|d| d.0).collect())
+    }
+}
+
 impl schemars::JsonSchema for MonthDay {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "MonthDay".into()

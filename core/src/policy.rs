@@ -108,6 +108,10 @@ pub struct Policy {
     /// Member success: activity kinds, engagement, segments, journeys, at-risk rules, measurement.
     #[serde(default, skip_serializing_if = "crate::success::SuccessPolicy::is_empty")]
     pub success: crate::success::SuccessPolicy,
+    /// Staff work: the owner and service level of each staff queue, the working week, holidays,
+    /// and the staff minutes each reason costs (default: no owners, no minutes).
+    #[serde(default, skip_serializing_if = "crate::work::StaffPolicy::is_empty")]
+    pub staff: crate::work::StaffPolicy,
 }
 
 fn is_default_self_service(s: &SelfServicePolicy) -> bool {
@@ -341,6 +345,7 @@ impl Policy {
         let plan_known = |id: &str| seen.contains_key(id);
         self.self_service.validate(&plan_known)?;
         self.success.validate(&plan_known)?;
+        self.staff.validate()?;
         Ok(())
     }
 }

@@ -335,8 +335,24 @@ pub mod datetime_text {
     pub fn parse(text: &str) -> Option<PrimitiveDateTime> {
         let (date, time) = text.split_once('T')?;
         let date = crate::period::parse_date(date).ok()?;
-        let time = Time::parse(time, HOUR_MINUTE).or_else(|_| Time::parse(time, HOUR_MINUTE_SECOND)).ok()?;
-        Some(PrimitiveDateTime::new(date, time))
+        Some(PrimitiveDateTime::new(date, parse_time(time)?))
+    }
+
+    /// Reads a time of day, the part of a date-time after the `T`: `HH:MM` or `HH:MM:SS`.
+    ///
+    /// ```
+    /// let t = amscore::datetime_text::parse_time("17:00").expect("a time");
+    /// assert_eq!((t.hour(), t.minute()), (17, 0));
+    /// assert!(amscore::datetime_text::parse_time("5pm").is_none());
+    /// ```
+    pub fn parse_time(text: &str) -> Option<Time> {
+        Time::parse(text, HOUR_MINUTE).or_else(|_| Time::parse(text, HOUR_MINUTE_SECOND)).ok()
+    }
+
+    /// Writes a time of day as [`parse_time`] reads it (seconds only when not zero).
+    pub fn format_time(value: &Time) -> String {
+        let format = if value.second() == 0 { HOUR_MINUTE } else { HOUR_MINUTE_SECOND };
+        value.format(format).unwrap_or_default()
     }
 
     /// Writes a date-time as text (seconds only when not zero).

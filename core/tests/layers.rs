@@ -19,13 +19,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),
     (
         "the parts' errors",
-        &["quote/error", "decision/error", "success/error", "success/reminder_error", "roster/error", "roster_error"],
+        &["quote/error", "decision/error", "success/error", "success/reminder_error", "roster/error", "roster_error", "work/error"],
     ),
     ("the umbrella error and the rule book", &["error", "rules"]),
-    ("the parts", &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment", "kernel"]),
+    (
+        "the parts",
+        &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment", "kernel", "work"],
+    ),
     ("the policy document", &["policy", "schema"]),
     ("the engine", &["engine"]),
-    ("the front doors", &["coverage", "gateway", "catalogue"]),
+    ("the front doors", &["coverage", "coverage_period", "gateway", "catalogue"]),
 ];
 
 fn src() -> PathBuf {

@@ -147,6 +147,7 @@ fn policy_with(rule: impl Strategy<Value = TermRule>) -> impl Strategy<Value = P
         plans: vec![plan(term, windows, cents)],
         self_service: Default::default(),
         success: Default::default(),
+        staff: Default::default(),
     })
 }
 

@@ -232,6 +232,20 @@ pub enum ams_result {
     InvalidReminderInput = 5004,
     /// A reminder date beyond the calendar.
     ReminderOverflow = 5005,
+    /// Two work items with the same id.
+    DuplicateWorkItem = 5101,
+    /// An assignment of a work item that is not given.
+    UnknownWorkItem = 5102,
+    /// A work item assigned twice.
+    DuplicateAssignment = 5103,
+    /// A work item's request or closing time after the moment asked about.
+    WorkAfterAsOf = 5104,
+    /// A work item closed before it was requested.
+    ClosedBeforeRequested = 5105,
+    /// A work item's due time past 9999-12-31.
+    WorkTimeOutOfRange = 5106,
+    /// A work item or assignment value that is not allowed.
+    InvalidWorkInput = 5107,
 }
 
 /// Every result code with its stable snake_case name and a one-line message.
@@ -344,6 +358,13 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::SentToUnknownMember, c"sent_to_unknown_member", c"message sent to an unknown member"),
     (ams_result::InvalidReminderInput, c"invalid_reminder_input", c"invalid reminder request value"),
     (ams_result::ReminderOverflow, c"reminder_overflow", c"reminder date out of range"),
+    (ams_result::DuplicateWorkItem, c"duplicate_work_item", c"work item given twice"),
+    (ams_result::UnknownWorkItem, c"unknown_work_item", c"unknown work item"),
+    (ams_result::DuplicateAssignment, c"duplicate_assignment", c"work item assigned twice"),
+    (ams_result::WorkAfterAsOf, c"work_after_as_of", c"work item time after as_of"),
+    (ams_result::ClosedBeforeRequested, c"closed_before_requested", c"work item closed before it was requested"),
+    (ams_result::WorkTimeOutOfRange, c"work_time_out_of_range", c"work item due time out of range"),
+    (ams_result::InvalidWorkInput, c"invalid_work_input", c"invalid work input"),
 ];
 
 impl ams_result {

@@ -8,7 +8,7 @@ import datetime
 from datetime import date
 from typing import Any
 
-from amscore import _batch, _core, _reminders, _success
+from amscore import _batch, _core, _reminders, _success, _work
 
 
 class Engine(_core.Engine):
@@ -242,6 +242,58 @@ class Engine(_core.Engine):
         """
         return _success.upgrade_candidates(self, members, events, as_of)
 
+    def work_items(self, requests: Any) -> Any:
+        """The work items of a list of website requests (dicts shaped like `decide`'s): one row
+        per request the policy sends to staff, as a `pandas.DataFrame` with `id` (the request's
+        `id`, or its index in the list), `queue`, `reasons` (a list of reason codes) and
+        `requested_at` (a `datetime64` column). Self-service, refused and unreadable requests make
+        no item.
+
+        >>> Engine("amscore").work_items([{"id": "R-1", "at": "2026-11-27T16:00",
+        ...     "action": {"kind": "join", "plan": "retired"}}]).values.tolist()
+        [['R-1', 'membership', ['plan_requires_approval'], Timestamp('2026-11-27 16:00:00')]]
+        """
+        return _work.work_items(self, requests)
+
+    def staff_queues(self, items: Any, as_of: datetime.datetime, *, assignments: Any = None) -> Any:
+        """The staff queues on a date-time (a naive `datetime.datetime`, the association's clock):
+        `items` is a frame (or a list of dicts) with `id`, `queue`, `reasons` (lists of reason
+        codes), `requested_at` and optionally `closed_at`; `assignments` one with `item` and
+        `assignee`. Returns a `pandas.DataFrame` of the open items, oldest first: `id`, `queue`,
+        `reasons`, `requested_at`, `team` and `service_level` (`business_hours` or
+        `business_days`) with `service_level_value` from the policy's `staff` section, `assignee`,
+        `due`, `age_minutes` (calendar), `business_minutes` (open hours only),
+        `business_minutes_left` (negative once overdue) and `overdue`. `attrs["by_owner"]` and
+        `attrs["by_queue"]` are the loads, `attrs["resolved"]` the share of closed items resolved
+        within their service level, `attrs["open"]`, `["overdue"]`, `["unowned"]` the counts.
+        Raises `WorkError` for an item given twice, an assignment of an unknown item, or a time
+        after `as_of`.
+
+        >>> engine = Engine({"version": 1, "preset": "amscore", "staff": {"teams": {"desk": "Desk"},
+        ...     "queues": {"membership": {"team": "desk", "service_level": {"business_hours": 2}}}}})
+        >>> items = [{"id": "R-1", "queue": "membership", "reasons": ["plan_requires_approval"],
+        ...           "requested_at": datetime.datetime(2026, 11, 27, 16, 0)}]
+        >>> q = engine.staff_queues(items, datetime.datetime(2026, 11, 30, 10, 30))
+        >>> q[["id", "team", "due", "business_minutes", "overdue"]].values.tolist()
+        [['R-1', 'desk', Timestamp('2026-11-30 10:00:00'), 150, True]]
+        """
+        return _work.staff_queues(self, items, as_of, assignments)
+
+    def coverage_by_period(self, requests: Any, period: str = "month") -> Any:
+        """The coverage report of a list of website requests per `month` or `quarter` of their
+        times, as a `pandas.DataFrame` with one row per period that has requests: `period`
+        (`2026-11`, `2026-Q4`), `start`, the counts, `self_service_share` (`Decimal`, percent),
+        `staff_minutes` (when the policy's `staff` section sets minutes per reason) and the change
+        from the previous period (`change_self_service_share` in points, `change_staff`,
+        `change_staff_minutes`). `attrs["reasons"]` has each period's reasons,
+        `attrs["changes"]` the reasons that moved, `attrs["unplaced"]` the unreadable requests.
+
+        >>> rows = [{"at": "2026-09-10T10:00", "action": {"kind": "join", "plan": "retired"}},
+        ...         {"at": "2026-10-02T10:00", "action": {"kind": "join", "plan": "individual"}}]
+        >>> Engine("amscore").coverage_by_period(rows)[["period", "self_service_share", "change_staff"]].values.tolist()
+        [['2026-09', Decimal('0.0'), <NA>], ['2026-10', Decimal('100.0'), -1]]
+        """
+        return _work.coverage_by_period(self, requests, period)
 
 def _metric_definitions() -> str:
     """The core's definitions of the retention measures (``amscore::success::METRIC_DEFINITIONS``,

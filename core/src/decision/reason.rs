@@ -12,7 +12,7 @@ macro_rules! reason_codes {
     ($($(#[$doc:meta])* $variant:ident => $name:literal, $route:expr;)*) => {
         /// Why a request is not (only) self-service. Stable snake_case names; the enum order is
         /// the order reasons are listed in.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "snake_case")]
         #[non_exhaustive]
         pub enum ReasonCode {

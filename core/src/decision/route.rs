@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::request::RequestKind;
 
 /// The staff queue a request is routed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Queue {
     /// Joins, renewals, plan changes, approvals, credentials.
