@@ -57,7 +57,7 @@ const CATALOGUE: &[Bad] = &[
     bad(Policy, "unsupported version", r#"{"version": 2, "plans": []}"#, 1204, "unsupported_version", "version: unsupported policy version 2 (this amscore reads version 1)"),
     bad(Policy, "version out of u32 range", r#"{"version": 1e400, "plans": []}"#, 1201, "policy_syntax", "number out of range at line 1 column 17"),
     bad(Policy, "no plans", r#"{"version": 1, "plans": []}"#, 1205, "invalid_value", "plans: must list at least one plan"),
-    bad(Policy, "unknown top-level field (typo)", r#"{"version": 1, "plan": []}"#, 1202, "unknown_field", "unknown field `plan`; did you mean `plans`? valid fields: `version`, `preset`, `name`, `settings`, `status_rules`, `plans`, `self_service`, `success`"),
+    bad(Policy, "unknown top-level field (typo)", r#"{"version": 1, "plan": []}"#, 1202, "unknown_field", "unknown field `plan`; did you mean `plans`? valid fields: `version`, `preset`, `name`, `settings`, `status_rules`, `plans`, `self_service`, `success`, `staff`"),
     bad(Policy, "unknown preset", r#"{"version": 1, "preset": "wordpress"}"#, 1210, "unknown_preset", "preset: unknown preset `wordpress` (known: amscore, civicrm, tendenci)"),
     bad(Policy, "preset not a string", r#"{"version": 1, "preset": 7}"#, 1205, "invalid_value", "preset: must be a preset name"),
     bad(Policy, "empty status rule table", r#"{"version": 1, "status_rules": [], "plans": [{PLAN}]}"#, 1205, "invalid_value", "status_rules: must list at least one rule"),

@@ -64,7 +64,7 @@ fn base_policy_is_valid() {
 
 #[test]
 fn unknown_field_at_the_top() {
-    refused(with(base(), |d| d["colour"] = json!("red")), 1202, "unknown_field", "", "unknown field `colour`; valid fields: `version`, `preset`, `name`, `settings`, `status_rules`, `plans`, `self_service`, `success`");
+    refused(with(base(), |d| d["colour"] = json!("red")), 1202, "unknown_field", "", "unknown field `colour`; valid fields: `version`, `preset`, `name`, `settings`, `status_rules`, `plans`, `self_service`, `success`, `staff`");
 }
 
 #[test]

@@ -19,7 +19,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),
     (
         "the parts' errors",
-        &["quote/error", "decision/error", "success/error", "success/reminder_error", "roster/error", "roster_error", "work/error"],
+        &[
+            "quote/error",
+            "decision/error",
+            "success/error",
+            "success/reminder_error",
+            "roster/error",
+            "roster_error",
+            "work/error",
+        ],
     ),
     ("the umbrella error and the rule book", &["error", "rules"]),
     (

@@ -273,7 +273,7 @@ mod tests {
             (
                 "success",
                 "success: unknown field `colour`; valid fields: `activity_kinds`, `decay`, `segments`, `journeys`, \
-                 `at_risk`, `upgrades`, `renewal_due_days`, `reinstated`, `rounding`"
+                 `at_risk`, `upgrades`, `renewal_due_days`, `reinstated`, `rounding`, `reminders`"
             )
         );
     }

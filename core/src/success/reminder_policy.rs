@@ -375,7 +375,10 @@ mod tests {
 
     #[test]
     fn bad_reminder_sections_are_refused_with_their_path() {
-        assert_eq!(err(r#"{"colour": 1}"#), "success.reminders: unknown field `colour`");
+        assert_eq!(
+            err(r#"{"colour": 1}"#),
+            "success.reminders: unknown field `colour`; valid fields: `sequences`, `fatigue`"
+        );
         let seq =
             |extra: &str| format!(r#"{{"sequences": [{{"id": "s", "anchor": "join", "priority": 1, {extra}}}]}}"#);
         assert_eq!(err(&seq(r#""steps": []"#)), "success.reminders.sequences[0].steps: must list at least one step");

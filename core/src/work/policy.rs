@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(err(r#"{"week": {"opens": "17:00", "closes": "09:00"}}"#), "staff.week.closes: must be after opens");
         assert!(err(r#"{"week": {"opens": "9am"}}"#).starts_with("staff.week.opens: `9am` is not a time of day"));
         assert_eq!(err(r#"{"minutes": {"same_plan": 20000}}"#), "staff.minutes.same_plan: must be between 0 and 10080");
-        assert_eq!(err(r#"{"owners": {}}"#), "staff: unknown field `owners`");
+        assert_eq!(err(r#"{"owners": {}}"#), "staff: unknown field `owners`; valid fields: `teams`, `queues`, `week`, `holidays`, `minutes`, `default_minutes`");
         assert_eq!(err(r#"{"holidays": ["2026-02-30"]}"#).split(':').next(), Some("staff.holidays[0]"));
         assert_eq!(err(r#"{"teams": {"desk": " "}}"#), "staff.teams.desk: must not be empty");
         assert_eq!(err(r#"{"holidays": ["2026-12-25"], "week": {"days": ["saturday"]}}"#), "");
