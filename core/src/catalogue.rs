@@ -6,7 +6,7 @@ use crate::codes::ErrorInfo;
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
 /// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes,
-/// 3000 self-service decisions, 4000 member success.
+/// 3000 self-service decisions, 4000 member success, 5200 audits of other systems' exports.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -24,6 +24,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::quote::QUOTE_ERRORS,
         crate::decision::DECISION_ERRORS,
         crate::success::SUCCESS_ERRORS,
+        crate::audit::AUDIT_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -56,6 +57,7 @@ mod tests {
                 "quote" => 2000,
                 "decision" => 3000,
                 "success" => 4000,
+                "audit" => 5200,
                 other => panic!("unknown family {other}"),
             };
             assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");

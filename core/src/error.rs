@@ -1,6 +1,7 @@
 //! The crate-wide [`Error`]: every family's error in one enum, for operations that touch several
 //! concerns.
 
+use crate::audit::error::AuditError;
 use crate::codes::ErrorCode;
 use crate::decision::error::DecisionError;
 use crate::lifecycle_error::LifecycleError;
@@ -47,6 +48,9 @@ pub enum Error {
     /// An error in member-success input.
     #[error(transparent)]
     Success(#[from] SuccessError),
+    /// An audit of another system's export that cannot be done.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
 }
 
 impl ErrorCode for Error {
@@ -61,6 +65,7 @@ impl ErrorCode for Error {
             Error::Quote(e) => e.code(),
             Error::Decision(e) => e.code(),
             Error::Success(e) => e.code(),
+            Error::Audit(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -74,6 +79,7 @@ impl ErrorCode for Error {
             Error::Quote(e) => e.name(),
             Error::Decision(e) => e.name(),
             Error::Success(e) => e.name(),
+            Error::Audit(e) => e.name(),
         }
     }
 }

@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 mod assessment;
+mod audit;
 mod catalogue;
 mod cell;
 mod codes;
@@ -62,6 +63,9 @@ mod term;
 mod term_row;
 
 pub use assessment::Assessment;
+pub use audit::{
+    audit_export, write_export, AuditError, AuditReport, Disagreement, DisagreementKind, ExportFormat, KindCount,
+};
 pub use catalogue::error_table;
 pub use cell::{Cell, Grammar};
 pub use codes::{ErrorCode, ErrorInfo};

@@ -17,9 +17,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("money, dates and the cell grammar", &["money", "period", "cell"]),
     ("terms and plans", &["lifecycle_error", "policy_error", "term", "plan", "proration"]),
     ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),
-    ("the parts' errors", &["quote/error", "decision/error", "success/error", "roster/error", "roster_error"]),
+    (
+        "the parts' errors",
+        &["quote/error", "decision/error", "success/error", "roster/error", "roster_error", "audit/error"],
+    ),
     ("the umbrella error and the rule book", &["error", "rules"]),
-    ("the parts", &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment", "kernel"]),
+    (
+        "the parts",
+        &["quote", "decision", "self_service", "success", "roster", "term_row", "assessment", "kernel", "audit"],
+    ),
     ("the policy document", &["policy", "schema"]),
     ("the engine", &["engine"]),
     ("the front doors", &["coverage", "gateway", "catalogue"]),
