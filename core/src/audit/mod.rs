@@ -102,8 +102,8 @@ impl ExportFormat {
             ExportFormat::Tendenci => match t.as_str() {
                 "active" => Some(Status::Active),
                 "expired" => Some(Status::Expired),
-                "pending" | "paid - pending approval" => Some(Status::Pending),
-                "archive" => Some(Status::Cancelled),
+                "pending" => Some(Status::Pending),
+                "archive" | "disapproved" => Some(Status::Cancelled),
                 _ => None,
             },
         };
@@ -112,7 +112,7 @@ impl ExportFormat {
             format: self.as_str().to_owned(),
             known: match self {
                 ExportFormat::Civicrm => "New, Current, Grace, Expired, Pending, Cancelled, Suspended, Deceased",
-                ExportFormat::Tendenci => "active, expired, pending, paid - pending approval, archive",
+                ExportFormat::Tendenci => "active, pending, expired, archive, disapproved",
             }
             .to_owned(),
         })
