@@ -36,6 +36,7 @@ from amscore._engine import Engine
 from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS
 from amscore._core import (
     AmsError,
+    AuditError,
     DateError,
     Decision,
     DecisionError,
@@ -72,6 +73,7 @@ __all__ = [
     "ROW_ERROR_COLUMNS",
     "SUCCESS_MEMBER_COLUMNS",
     "AmsError",
+    "AuditError",
     "DateError",
     "Decision",
     "DecisionError",

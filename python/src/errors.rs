@@ -26,6 +26,13 @@ create_exception!(
     "Member-success input that cannot be used (an unknown member, inconsistent counts, a negative amount)."
 );
 
+create_exception!(
+    amscore._core,
+    AuditError,
+    InputError,
+    "An export that cannot be audited (a missing column, a type map naming a plan the policy lacks)."
+);
+
 /// The exception class for an error family of the core's error table.
 fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
     match family {
@@ -39,6 +46,7 @@ fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
         "quote" => py.get_type::<QuoteError>(),
         "decision" => py.get_type::<DecisionError>(),
         "success" => py.get_type::<SuccessError>(),
+        "audit" => py.get_type::<AuditError>(),
         _ => py.get_type::<AmsError>(),
     }
 }
@@ -98,5 +106,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("QuoteError", py.get_type::<QuoteError>())?;
     m.add("DecisionError", py.get_type::<DecisionError>())?;
     m.add("SuccessError", py.get_type::<SuccessError>())?;
+    m.add("AuditError", py.get_type::<AuditError>())?;
     Ok(())
 }

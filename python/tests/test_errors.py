@@ -22,6 +22,7 @@ FAMILY_CLASSES = {
     "quote": amscore.QuoteError,
     "decision": amscore.DecisionError,
     "success": amscore.SuccessError,
+    "audit": amscore.AuditError,
 }
 
 MEMBER = amscore.Membership("M-1", "individual", dt.date(2020, 1, 15), amscore.Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)))
@@ -38,7 +39,7 @@ def test_every_code_of_the_core_table_has_a_family_class() -> None:
 def test_every_exception_class_is_an_ams_error() -> None:
     for cls in FAMILY_CLASSES.values():
         assert issubclass(cls, amscore.AmsError)
-    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError, amscore.SuccessError):
+    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError, amscore.SuccessError, amscore.AuditError):
         assert issubclass(cls, amscore.InputError)
 
 
