@@ -9,6 +9,7 @@ from typing_extensions import disjoint_base
 __all__ = [
     "ATTRIBUTE_PREFIX",
     "AmsError",
+    "AuditError",
     "DateError",
     "Decision",
     "DecisionError",

@@ -203,8 +203,8 @@ class Engine(_core.Engine):
         used raises `amscore.AuditError`.
 
         >>> export = ("Contact ID,Membership Type,Member Since,Membership Start Date,"
-        ...           "Membership Expiration Date,Membership Status\n"
-        ...           "101,General,2024-03-01,2024-03-01,2025-03-01,Expired\n")
+        ...           "Membership Expiration Date,Membership Status\\n"
+        ...           "101,General,2024-03-01,2024-03-01,2025-03-01,Expired\\n")
         >>> found = Engine("civicrm").audit_export(export, format="civicrm", as_of=date(2025, 6, 30))
         >>> found[["member_id", "kind", "stored", "expected"]].values.tolist()
         [['101', 'end_date_differs', '2025-03-01', '2025-02-28']]

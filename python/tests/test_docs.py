@@ -23,4 +23,4 @@ def test_docstring_examples_run() -> None:
     with_examples = {t.name.rsplit(".", 1)[-1] for m in modules for t in finder.find(m, globs=globs) if t.examples}
     assert {"Engine", "batch", "quote_join_batch", "status_on", "renewal_term", "quote_join", "quote_renewal", "decide", "Money", "Term", "Policy",
                       "engagement_scores", "segments", "at_risk", "journeys", "cohort_table", "retention_metrics",
-                      "snapshot_metrics", "renewal_due", "upgrade_candidates"} <= with_examples
+                      "snapshot_metrics", "renewal_due", "upgrade_candidates", "audit_export", "write_export"} <= with_examples
