@@ -405,6 +405,8 @@ enum ams_result
   AMS_RESULT_UNPARSABLE_STATUS_OVERRIDE = 5207,
   // An export row whose status cannot be computed on the date.
   AMS_RESULT_STATUS_NOT_COMPUTABLE = 5208,
+  // A format name that is not `civicrm` or `tendenci`.
+  AMS_RESULT_UNKNOWN_EXPORT_FORMAT = 5209,
 };
 #ifndef __cplusplus
 typedef uint32_t ams_result;

@@ -64,7 +64,8 @@ mod term_row;
 
 pub use assessment::Assessment;
 pub use audit::{
-    audit_export, write_export, AuditError, AuditReport, Disagreement, DisagreementKind, ExportFormat, KindCount,
+    audit_export, format_audit, write_export, AuditError, AuditReport, Disagreement, DisagreementKind, ExportFormat,
+    KindCount,
 };
 pub use catalogue::error_table;
 pub use cell::{Cell, Grammar};

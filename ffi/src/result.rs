@@ -238,6 +238,8 @@ pub enum ams_result {
     UnparsableStatusOverride = 5207,
     /// An export row whose status cannot be computed on the date.
     StatusNotComputable = 5208,
+    /// A format name that is not `civicrm` or `tendenci`.
+    UnknownExportFormat = 5209,
 }
 
 /// Every result code with its stable snake_case name and a one-line message.
@@ -353,6 +355,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::UnknownExportStatus, c"unknown_export_status", c"unknown export status"),
     (ams_result::UnparsableStatusOverride, c"unparsable_status_override", c"status override cannot be read"),
     (ams_result::StatusNotComputable, c"status_not_computable", c"status not computable on the date"),
+    (ams_result::UnknownExportFormat, c"unknown_export_format", c"not an export format"),
 ];
 
 impl ams_result {

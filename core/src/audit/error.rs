@@ -55,6 +55,14 @@ pub enum AuditError {
     /// A row's status override is not one of the format's override values.
     #[error("not a status override (0/1/2, no/yes, or CiviCRM's option labels)")]
     InvalidOverride,
+    /// A format name that is not `civicrm` or `tendenci`.
+    #[error("`{format}` is not an export format ({known})")]
+    UnknownFormat {
+        /// The name given.
+        format: String,
+        /// The formats amscore reads.
+        known: String,
+    },
     /// The member's status cannot be computed from the row's facts on the date.
     #[error("no status on the date: {message}")]
     NoStatus {
@@ -72,4 +80,5 @@ error_codes!(AuditError, "audit", AUDIT_ERRORS, {
     AuditError::UnknownStatus { .. } => 5206, "unknown_export_status";
     AuditError::InvalidOverride => 5207, "unparsable_status_override";
     AuditError::NoStatus { .. } => 5208, "status_not_computable";
+    AuditError::UnknownFormat { .. } => 5209, "unknown_export_format";
 });

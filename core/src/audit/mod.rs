@@ -119,6 +119,26 @@ impl ExportFormat {
     }
 }
 
+/// `civicrm` or `tendenci` (any ASCII case), as a command line or a request names the format.
+///
+/// ```
+/// use amscore::ExportFormat;
+/// assert_eq!("CiviCRM".parse::<ExportFormat>(), Ok(ExportFormat::Civicrm));
+/// assert_eq!("wild".parse::<ExportFormat>().map_err(|e| e.to_string()),
+///            Err("`wild` is not an export format (civicrm, tendenci)".to_owned()));
+/// ```
+impl std::str::FromStr for ExportFormat {
+    type Err = AuditError;
+    fn from_str(text: &str) -> Result<ExportFormat, AuditError> {
+        ExportFormat::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
+            AuditError::UnknownFormat {
+                format: text.to_owned(),
+                known: ExportFormat::ALL.map(ExportFormat::as_str).join(", "),
+            }
+        })
+    }
+}
+
 impl fmt::Display for ExportFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -882,4 +902,53 @@ pub fn write_export(
     }
     let bytes = out.into_inner().map_err(|e| Error::from(RosterError::Unreadable { message: e.to_string() }))?;
     String::from_utf8(bytes).map_err(|e| Error::from(RosterError::Unreadable { message: e.to_string() }))
+}
+
+/// An audit as text for a person: the counts, the summary by kind, then each disagreement and each
+/// problem, one line each (what the main job and the command line print).
+///
+/// ```
+/// use amscore::{audit_export, format_audit, Engine, ExportFormat};
+/// use time::macros::date;
+/// let engine = Engine::from_preset("civicrm")?;
+/// let export = "Contact ID,Membership Type,Member Since,Membership Start Date,Membership Expiration Date,Membership Status\n\
+///               101,General,2024-01-15,2024-01-15,2025-01-15,Current\n";
+/// let report = audit_export(engine.rules(), ExportFormat::Civicrm, export, date!(2024 - 06 - 01), &Default::default())?;
+/// let text = format_audit(&report);
+/// assert!(text.contains("row 1, member 101: end_date_differs: Membership Expiration Date `2025-01-15`, the rules give `2025-01-14` (term_rule_end)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn format_audit(report: &AuditReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "audit of a {} export on {}: {} records, {} audited, {} with disagreements, {} not audited",
+        report.format,
+        report.as_of,
+        report.records,
+        report.audited,
+        report.records_with_disagreements,
+        report.records - report.audited
+    );
+    for k in &report.summary {
+        let _ = writeln!(out, "  {:<24} {:>6}", k.kind.as_str(), k.count);
+    }
+    for d in &report.disagreements {
+        let _ = writeln!(
+            out,
+            "  row {}, member {}: {}: {} `{}`, the rules give `{}` ({})",
+            d.row + 1,
+            d.member_id,
+            d.kind,
+            d.field,
+            d.stored,
+            d.expected,
+            d.rule
+        );
+    }
+    for p in &report.problems {
+        let _ = writeln!(out, "  not audited: {p} ({})", p.name);
+    }
+    out
 }
