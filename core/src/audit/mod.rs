@@ -952,3 +952,52 @@ pub fn format_audit(report: &AuditReport) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::ErrorCode;
+    use time::macros::date;
+
+    #[test]
+    fn export_dates_are_dates_or_date_times_whose_time_is_dropped() {
+        assert_eq!(export_date("2025-03-01"), Ok(date!(2025 - 03 - 01)));
+        assert_eq!(export_date("2025-03-01 10:20:30"), Ok(date!(2025 - 03 - 01)));
+        assert_eq!(export_date("2025-03-01T10:20"), Ok(date!(2025 - 03 - 01)));
+        for bad in ["2025-02-30", "2025-03-01 noon", "01/03/2025", "2025-03-01 10", "2025-03-01 :"] {
+            assert_eq!(export_date(bad), Err(RosterError::InvalidDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_status_word_reads_back_as_a_status_with_the_same_word() {
+        for format in ExportFormat::ALL {
+            for status in Status::ALL {
+                let word = format.status_word(status);
+                let read = format.read_status(&word.to_ascii_uppercase()).expect(word);
+                assert_eq!(format.status_word(read), word, "{format} {status}");
+            }
+        }
+        assert_eq!(ExportFormat::Tendenci.read_status("Current").map_err(|e| e.code()), Err(5206));
+    }
+
+    #[test]
+    fn overrides_read_civicrms_values_and_labels() {
+        assert_eq!(Override::read(""), Ok(Override::No));
+        assert_eq!(Override::read("No"), Ok(Override::No));
+        assert_eq!(Override::read("1"), Ok(Override::Permanent));
+        assert_eq!(Override::read("Override Permanently"), Ok(Override::Permanent));
+        assert_eq!(Override::read("2"), Ok(Override::UntilDate));
+        assert_eq!(Override::read("Override Until Selected Date"), Ok(Override::UntilDate));
+        assert_eq!(Override::read("3"), Err(AuditError::InvalidOverride));
+    }
+
+    #[test]
+    fn the_chain_of_a_rolling_year_counts_each_renewal_from_the_previous_end() {
+        let rule = TermRule::Rolling { length: crate::period::Length::new(1, crate::period::Unit::Year) };
+        let ends = chain_ends(&rule, date!(2023 - 05 - 10), date!(2025 - 05 - 01), DateRules::default());
+        assert_eq!(ends, [date!(2024 - 05 - 09), date!(2025 - 05 - 09)]);
+        assert!(chain_ends(&TermRule::Lifetime, date!(2023 - 05 - 10), date!(2030 - 01 - 01), DateRules::default())
+            .is_empty());
+    }
+}
