@@ -153,8 +153,8 @@ typedef uint32_t ams_renewal_kind;
 // The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 // itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 // money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-// requests, 2000 quotes, 3000 self-service decisions, 4000 member success, 5000 reminders). Codes
-// are never renumbered or reused.
+// requests, 2000 quotes, 3000 self-service decisions, 4000 member success, 5000 reminders, 5100
+// staff work, 5200 audits of exports). Codes are never renumbered or reused.
 enum ams_result
  {
   // Success.
@@ -390,6 +390,24 @@ enum ams_result
   AMS_RESULT_WORK_TIME_OUT_OF_RANGE = 5106,
   // A work item or assignment value that is not allowed.
   AMS_RESULT_INVALID_WORK_INPUT = 5107,
+  // An export lacks a column its format needs (the audit is refused).
+  AMS_RESULT_MISSING_EXPORT_COLUMN = 5201,
+  // An export names a column the audit reads twice.
+  AMS_RESULT_DUPLICATE_EXPORT_COLUMN = 5202,
+  // An export that is not CSV the audit can read.
+  AMS_RESULT_EXPORT_UNREADABLE = 5203,
+  // An audit's type map names a plan the policy lacks.
+  AMS_RESULT_TYPE_MAP_PLAN_NOT_IN_POLICY = 5204,
+  // An export row whose membership type maps to no plan.
+  AMS_RESULT_UNMAPPED_MEMBERSHIP_TYPE = 5205,
+  // An export row whose status is not one of its format's words.
+  AMS_RESULT_UNKNOWN_EXPORT_STATUS = 5206,
+  // An export row whose status override cannot be read.
+  AMS_RESULT_UNPARSABLE_STATUS_OVERRIDE = 5207,
+  // An export row whose status cannot be computed on the date.
+  AMS_RESULT_STATUS_NOT_COMPUTABLE = 5208,
+  // A format name that is not `civicrm` or `tendenci`.
+  AMS_RESULT_UNKNOWN_EXPORT_FORMAT = 5209,
 };
 typedef uint32_t ams_result;
 

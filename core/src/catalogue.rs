@@ -6,7 +6,8 @@ use crate::codes::ErrorInfo;
 ///
 /// Codes are numbered in blocks by concern and are never renumbered or reused:
 /// 1000 money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway requests, 2000 quotes,
-/// 3000 self-service decisions, 4000 member success, 5000 reminders, 5100 staff work.
+/// 3000 self-service decisions, 4000 member success, 5000 reminders, 5100 staff work, 5200 audits of
+/// other systems' exports.
 ///
 /// ```
 /// let money = amscore::error_table().into_iter().filter(|e| e.family == "money").count();
@@ -26,6 +27,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::success::SUCCESS_ERRORS,
         crate::success::REMINDER_ERRORS,
         crate::work::WORK_ERRORS,
+        crate::audit::AUDIT_ERRORS,
     ]
     .concat();
     all.sort_by_key(|e| e.code);
@@ -60,6 +62,7 @@ mod tests {
                 "success" => 4000,
                 "reminder" => 5000,
                 "work" => 5100,
+                "audit" => 5200,
                 other => panic!("unknown family {other}"),
             };
             assert!((block..block + 100).contains(&e.code), "{e:?} outside its block");

@@ -188,6 +188,48 @@ impl Engine {
     }
 }
 
+/// Audits of other systems' exports (`docs/audit.md`): each asks the audit with the rule book.
+impl Engine {
+    /// [`crate::audit_export`] under this policy: every record of a CiviCRM or Tendenci export
+    /// whose stored status or dates disagree with the rules on `as_of`.
+    ///
+    /// ```
+    /// use amscore::ExportFormat;
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("tendenci")?;
+    /// let export = "member_number,membership_type,join_dt,expire_dt,status_detail\n\
+    ///               T-1,Regular,2024-03-15 10:00:00,2025-03-15 10:00:00,expired\n";
+    /// let report = engine.audit_export(ExportFormat::Tendenci, export, date!(2024-09-01), &Default::default())?;
+    /// assert_eq!(report.disagreements[0].expected, "active");
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::AuditError`] for a header or type map the audit cannot use.
+    pub fn audit_export(
+        &self,
+        format: crate::audit::ExportFormat,
+        text: &str,
+        as_of: Date,
+        types: &std::collections::BTreeMap<String, PlanId>,
+    ) -> Result<crate::audit::AuditReport, Error> {
+        Ok(crate::audit::audit_export(&self.rules, format, text, as_of, types)?)
+    }
+
+    /// [`crate::write_export`] under this policy: members written as a CiviCRM or Tendenci export.
+    ///
+    /// # Errors
+    /// The error of a member whose status cannot be computed on `as_of`.
+    pub fn write_export(
+        &self,
+        format: crate::audit::ExportFormat,
+        members: &[crate::member::MemberHistory],
+        as_of: Date,
+    ) -> Result<String, Error> {
+        crate::audit::write_export(&self.rules, format, members, as_of)
+    }
+}
+
 /// Quotes: each asks the `Quoter` with the policy's `settings.quotes`.
 impl Engine {
     pub(crate) fn quoter(&self) -> Quoter<'_> {

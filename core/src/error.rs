@@ -1,6 +1,7 @@
 //! The crate-wide [`Error`]: every family's error in one enum, for operations that touch several
 //! concerns.
 
+use crate::audit::error::AuditError;
 use crate::codes::ErrorCode;
 use crate::decision::error::DecisionError;
 use crate::lifecycle_error::LifecycleError;
@@ -55,6 +56,9 @@ pub enum Error {
     /// An error in staff work input (work items, assignments).
     #[error(transparent)]
     Work(#[from] WorkError),
+    /// An audit of another system's export that cannot be done.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
 }
 
 impl ErrorCode for Error {
@@ -71,6 +75,7 @@ impl ErrorCode for Error {
             Error::Success(e) => e.code(),
             Error::Reminder(e) => e.code(),
             Error::Work(e) => e.code(),
+            Error::Audit(e) => e.code(),
         }
     }
     fn name(&self) -> &'static str {
@@ -86,6 +91,7 @@ impl ErrorCode for Error {
             Error::Success(e) => e.name(),
             Error::Reminder(e) => e.name(),
             Error::Work(e) => e.name(),
+            Error::Audit(e) => e.name(),
         }
     }
 }

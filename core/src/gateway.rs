@@ -383,6 +383,29 @@ pub enum Request {
         #[serde(with = "crate::period::date_text")]
         as_of: Date,
     },
+    /// [`Engine::audit_export`]: answers the [`crate::AuditReport`].
+    AuditExport {
+        /// `civicrm` or `tendenci`.
+        format: crate::audit::ExportFormat,
+        /// The export, as CSV text.
+        export: String,
+        /// The date the records are recomputed on.
+        #[serde(with = "crate::period::date_text")]
+        as_of: Date,
+        /// The export's membership type → a plan id (types not given match a plan by id or name).
+        #[serde(default)]
+        types: BTreeMap<String, PlanId>,
+    },
+    /// [`Engine::write_export`]: answers `{"export": "<csv text>"}`.
+    WriteExport {
+        /// `civicrm` or `tendenci`.
+        format: crate::audit::ExportFormat,
+        /// The members.
+        members: Vec<MemberHistory>,
+        /// The date whose statuses are written.
+        #[serde(with = "crate::period::date_text")]
+        as_of: Date,
+    },
     /// [`success::calibration`].
     Calibration {
         /// Past scores and renewal outcomes.
@@ -660,6 +683,12 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
             to_value(&success::snapshot_metrics(counts, economics.as_ref(), engine.policy().success.rounding)?)
         }
         Request::CohortTable { members, as_of } => to_value(&success::cohort_table(engine.success(), members, *as_of)?),
+        Request::AuditExport { format, export, as_of, types } => {
+            to_value(&engine.audit_export(*format, export, *as_of, types)?)
+        }
+        Request::WriteExport { format, members, as_of } => {
+            json!({ "export": engine.write_export(*format, members, *as_of)? })
+        }
         Request::Calibration { outcomes } => {
             to_value(&success::calibration(outcomes, engine.policy().success.rounding))
         }

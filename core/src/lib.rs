@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 mod assessment;
+mod audit;
 mod catalogue;
 mod cell;
 mod codes;
@@ -64,6 +65,10 @@ mod term_row;
 mod work;
 
 pub use assessment::Assessment;
+pub use audit::{
+    audit_export, format_audit, write_export, AuditError, AuditReport, Disagreement, DisagreementKind, ExportFormat,
+    KindCount,
+};
 pub use catalogue::error_table;
 pub use cell::{Cell, Grammar};
 pub use codes::{ErrorCode, ErrorInfo};

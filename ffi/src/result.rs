@@ -8,8 +8,8 @@ use amscore::ErrorCode;
 /// The outcome of a fallible call. `AMS_RESULT_OK` is 0; codes 1 to 99 belong to the C API
 /// itself; codes from 1000 up are the core's error codes, numbered in blocks by concern (1000
 /// money, 1100 dates, 1200 policy, 1300 lifecycle, 1400 renewal, 1500 roster, 1600 gateway
-/// requests, 2000 quotes, 3000 self-service decisions, 4000 member success, 5000 reminders). Codes
-/// are never renumbered or reused.
+/// requests, 2000 quotes, 3000 self-service decisions, 4000 member success, 5000 reminders, 5100
+/// staff work, 5200 audits of exports). Codes are never renumbered or reused.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ams_result {
@@ -246,6 +246,24 @@ pub enum ams_result {
     WorkTimeOutOfRange = 5106,
     /// A work item or assignment value that is not allowed.
     InvalidWorkInput = 5107,
+    /// An export lacks a column its format needs (the audit is refused).
+    MissingExportColumn = 5201,
+    /// An export names a column the audit reads twice.
+    DuplicateExportColumn = 5202,
+    /// An export that is not CSV the audit can read.
+    ExportUnreadable = 5203,
+    /// An audit's type map names a plan the policy lacks.
+    TypeMapPlanNotInPolicy = 5204,
+    /// An export row whose membership type maps to no plan.
+    UnmappedMembershipType = 5205,
+    /// An export row whose status is not one of its format's words.
+    UnknownExportStatus = 5206,
+    /// An export row whose status override cannot be read.
+    UnparsableStatusOverride = 5207,
+    /// An export row whose status cannot be computed on the date.
+    StatusNotComputable = 5208,
+    /// A format name that is not `civicrm` or `tendenci`.
+    UnknownExportFormat = 5209,
 }
 
 /// Every result code with its stable snake_case name and a one-line message.
@@ -365,6 +383,15 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::ClosedBeforeRequested, c"closed_before_requested", c"work item closed before it was requested"),
     (ams_result::WorkTimeOutOfRange, c"work_time_out_of_range", c"work item due time out of range"),
     (ams_result::InvalidWorkInput, c"invalid_work_input", c"invalid work input"),
+    (ams_result::MissingExportColumn, c"missing_export_column", c"export column missing"),
+    (ams_result::DuplicateExportColumn, c"duplicate_export_column", c"export column given twice"),
+    (ams_result::ExportUnreadable, c"export_unreadable", c"export cannot be read"),
+    (ams_result::TypeMapPlanNotInPolicy, c"type_map_plan_not_in_policy", c"type map names a plan the policy lacks"),
+    (ams_result::UnmappedMembershipType, c"unmapped_membership_type", c"membership type maps to no plan"),
+    (ams_result::UnknownExportStatus, c"unknown_export_status", c"unknown export status"),
+    (ams_result::UnparsableStatusOverride, c"unparsable_status_override", c"status override cannot be read"),
+    (ams_result::StatusNotComputable, c"status_not_computable", c"status not computable on the date"),
+    (ams_result::UnknownExportFormat, c"unknown_export_format", c"not an export format"),
 ];
 
 impl ams_result {

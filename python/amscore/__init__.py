@@ -37,6 +37,7 @@ from amscore._engine import Engine
 from amscore._success import EVENT_COLUMNS, ROW_ERROR_COLUMNS, SUCCESS_MEMBER_COLUMNS, row_errors
 from amscore._core import (
     AmsError,
+    AuditError,
     DateError,
     Decision,
     DecisionBatch,
@@ -76,6 +77,7 @@ __all__ = [
     "ROW_ERROR_COLUMNS",
     "SUCCESS_MEMBER_COLUMNS",
     "AmsError",
+    "AuditError",
     "DateError",
     "Decision",
     "DecisionBatch",

@@ -8,7 +8,7 @@ import datetime
 from datetime import date
 from typing import Any
 
-from amscore import _batch, _core, _reminders, _success, _work
+from amscore import _audit, _batch, _core, _reminders, _success, _work
 
 
 class Engine(_core.Engine):
@@ -294,6 +294,49 @@ class Engine(_core.Engine):
         [['2026-09', Decimal('0.0'), <NA>], ['2026-10', Decimal('100.0'), -1]]
         """
         return _work.coverage_by_period(self, requests, period)
+
+    def audit_export(
+        self,
+        export: Any,
+        *,
+        format: str,
+        as_of: datetime.date,
+        types: dict[str, str] | None = None,
+    ) -> Any:
+        """An audit of another system's membership export (``docs/audit.md``), as a
+        `pandas.DataFrame` with one row per disagreement: `row`, `line`, `member_id`, `plan`,
+        `kind` (`status_differs`, `start_date_differs`, `end_date_differs`, `join_after_start`,
+        `override_expired`, `pending_without_payment`), `field` (the export's column), `stored`,
+        `expected` (the value the rules give), `rule` and `rule_text`. `export` is the CSV text, its
+        bytes, or a path to it; `format` is `"civicrm"` or `"tendenci"`; `types` maps the export's
+        membership types to plan ids (a type not given matches a plan by id or name).
+        `attrs["summary"]` counts disagreements by kind (every kind listed), `attrs["problems"]`
+        lists the rows that could not be audited; `attrs["records"]`, `attrs["audited"]`,
+        `attrs["records_with_disagreements"]` count rows. A header or type map that cannot be
+        used raises `amscore.AuditError`.
+
+        >>> export = ("Contact ID,Membership Type,Member Since,Membership Start Date,"
+        ...           "Membership Expiration Date,Membership Status\\n"
+        ...           "101,General,2024-03-01,2024-03-01,2025-03-01,Expired\\n")
+        >>> found = Engine("civicrm").audit_export(export, format="civicrm", as_of=date(2025, 6, 30))
+        >>> found[["member_id", "kind", "stored", "expected"]].values.tolist()
+        [['101', 'end_date_differs', '2025-03-01', '2025-02-28']]
+        """
+        return _audit.audit_export(self, export, format, as_of, types)
+
+    def write_export(self, members: list[dict[str, Any]], *, format: str, as_of: datetime.date) -> str:
+        """Members (gateway member documents: `{"membership": {...}, "terms": [...]}`) written as a
+        CiviCRM or Tendenci export with their statuses on `as_of`; auditing it on the same date finds
+        no disagreement.
+
+        >>> text = Engine("civicrm").write_export([{"membership": {"member_id": "M-1", "plan": "general",
+        ...     "member_since": "2024-03-01", "term": {"start": "2024-03-01", "end": "2025-02-28"}}}],
+        ...     format="civicrm", as_of=date(2024, 9, 1))
+        >>> text.splitlines()[1]
+        'M-1,general,2024-03-01,2024-03-01,2025-02-28,Current,0,,0'
+        """
+        return _audit.write_export(self, members, format, as_of)
+
 
 def _metric_definitions() -> str:
     """The core's definitions of the retention measures (``amscore::success::METRIC_DEFINITIONS``,

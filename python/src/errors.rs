@@ -33,6 +33,13 @@ create_exception!(
     "Staff work input that cannot be used (an item given twice, an assignment of an unknown item, a time after as_of)."
 );
 
+create_exception!(
+    amscore._core,
+    AuditError,
+    InputError,
+    "An export that cannot be audited (a missing column, a type map naming a plan the policy lacks)."
+);
+
 /// The exception class for an error family of the core's error table.
 fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
     match family {
@@ -47,6 +54,7 @@ fn class_for<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
         "decision" => py.get_type::<DecisionError>(),
         "success" | "reminder" => py.get_type::<SuccessError>(),
         "work" => py.get_type::<WorkError>(),
+        "audit" => py.get_type::<AuditError>(),
         _ => py.get_type::<AmsError>(),
     }
 }
@@ -107,5 +115,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DecisionError", py.get_type::<DecisionError>())?;
     m.add("SuccessError", py.get_type::<SuccessError>())?;
     m.add("WorkError", py.get_type::<WorkError>())?;
+    m.add("AuditError", py.get_type::<AuditError>())?;
     Ok(())
 }

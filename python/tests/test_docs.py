@@ -26,4 +26,4 @@ def test_docstring_examples_run() -> None:
                       "engagement_scores", "segments", "at_risk", "journeys", "cohort_table", "retention_metrics",
                       "snapshot_metrics", "renewal_due", "upgrade_candidates",
                       "quote_change_plan", "quote_change_seats", "quote_cancel", "split_instalments", "decide_batch",
-                      "what_if", "to_frame", "row_errors"} <= with_examples
+                      "what_if", "to_frame", "row_errors", "audit_export", "write_export"} <= with_examples

@@ -24,6 +24,7 @@ FAMILY_CLASSES = {
     "success": amscore.SuccessError,
     "reminder": amscore.SuccessError,
     "work": amscore.WorkError,
+    "audit": amscore.AuditError,
 }
 
 MEMBER = amscore.Membership("M-1", "individual", dt.date(2020, 1, 15), amscore.Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)))
@@ -40,7 +41,7 @@ def test_every_code_of_the_core_table_has_a_family_class() -> None:
 def test_every_exception_class_is_an_ams_error() -> None:
     for cls in FAMILY_CLASSES.values():
         assert issubclass(cls, amscore.AmsError)
-    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError, amscore.SuccessError, amscore.WorkError):
+    for cls in (amscore.DateError, amscore.RequestError, amscore.RosterError, amscore.DecisionError, amscore.SuccessError, amscore.WorkError, amscore.AuditError):
         assert issubclass(cls, amscore.InputError)
 
 
