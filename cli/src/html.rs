@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use amscore::success::{CohortTable, Rate, RetentionMetrics};
+use amscore::StaffQueues;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -99,8 +100,70 @@ impl Section {
 /// # Errors
 /// [`Fail::Output`] when the file cannot be written.
 pub fn write(season: &Season, path: &Path) -> Result<(), Fail> {
-    std::fs::write(path, render(season, None)).map_err(|e| Fail::Output(format!("{}: {e}", path.display())))
+    let staff = season.coverage.staff.as_ref().map(staff_work);
+    std::fs::write(path, render(season, staff.as_ref())).map_err(|e| Fail::Output(format!("{}: {e}", path.display())))
 }
+
+/// The staff work under the staff queues: who owns the open items and how old they are in
+/// business time (the core's [`StaffQueues`], aged at the close of the report's day), and the
+/// oldest open items with their reasons.
+pub fn staff_work(q: &StaffQueues) -> Section {
+    let mut section = Section::new("staff-owners", "Who owns the open staff work");
+    section.push(Html::paragraph(&format!(
+        "On {}: {} open items from the requests sent to staff in the last {} days, {} overdue, {} with no owner. \
+         Ages count business hours only (the policy's working week and holidays).",
+        amscore::datetime_text::format(&q.as_of),
+        q.open,
+        crate::season::STAFF_WINDOW_DAYS,
+        q.overdue,
+        q.unowned
+    )));
+    let owners: Vec<Vec<String>> = q
+        .by_owner
+        .iter()
+        .map(|o| {
+            vec![
+                o.team.clone().unwrap_or_else(|| "(no owner)".into()),
+                o.assignee.clone().unwrap_or_else(|| "(unassigned)".into()),
+                o.open.to_string(),
+                o.overdue.to_string(),
+                amscore::minutes_text(o.oldest_business_minutes),
+            ]
+        })
+        .collect();
+    section.push(Html::table(
+        "Open items by owner",
+        &["team", "assignee", "open", "overdue", "oldest (business time)"],
+        &owners,
+    ));
+    let oldest: Vec<Vec<String>> = q
+        .items
+        .iter()
+        .take(OLDEST_ITEMS)
+        .map(|i| {
+            let reasons: Vec<&str> = i.reasons.iter().map(|r| r.as_str()).collect();
+            vec![
+                i.id.clone(),
+                i.queue.as_str().to_owned(),
+                i.team.clone().unwrap_or_else(|| "(no owner)".into()),
+                amscore::datetime_text::format(&i.requested_at),
+                amscore::minutes_text(i.business_minutes),
+                i.due.map_or_else(|| "no service level".into(), |d| amscore::datetime_text::format(&d)),
+                if i.overdue { "overdue".into() } else { "on time".into() },
+                reasons.join(", "),
+            ]
+        })
+        .collect();
+    section.push(Html::table(
+        &format!("The {} oldest open items", oldest.len()),
+        &["item", "queue", "team", "asked", "age (business)", "due", "", "reasons"],
+        &oldest,
+    ));
+    section
+}
+
+/// How many of the oldest open staff items the report lists.
+const OLDEST_ITEMS: usize = 10;
 
 /// The style sheet: plain, printable, readable on a laptop.
 const STYLE: &str = "\
@@ -117,8 +180,8 @@ th,td{border:1px solid #d0d4da;padding:3px 8px;text-align:left;vertical-align:to
 td.num{text-align:right;font-variant-numeric:tabular-nums}.reasons{margin:0;padding-left:1.1em}\
 .standing{font-weight:600}footer{margin-top:2em;font-size:.85em;color:#555}";
 
-/// The season as one HTML page. `staff_work` is more staff work to show under the staff queues
-/// (owners, ageing): the hook for the core's staff-work report when it lands; `None` today.
+/// The season as one HTML page. `staff_work` is more staff work to show under the staff queues:
+/// owners and ageing ([`staff_work`]), when the policy has a `staff` section.
 pub fn render(season: &Season, staff_work: Option<&Section>) -> String {
     let title = format!("{}: the season's report, as of {}", season.name, season.date);
     let sections = [

@@ -5,6 +5,7 @@
 //! rosters); this program only reads files, converts and prints.
 
 mod assess;
+mod audit;
 mod decide;
 mod fail;
 mod html;
@@ -44,6 +45,7 @@ macro_rules! exit_codes {
         "  amscore assess roster.csv --policy policy.json --date 2026-11-24 -o answers.parquet\n",
         "  amscore decide requests.jsonl --policy policy.json --what-if looser.json\n",
         "  amscore policy check policy.json\n",
+        "  amscore audit export.csv --format civicrm --policy civicrm --date 2026-11-24 --types types.json\n",
         "\n",
         exit_codes!(),
     ),
@@ -143,6 +145,37 @@ Examples:
     /// The policy document: check one, or print its JSON Schema.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Another system's membership export (CiviCRM or Tendenci) checked against the rules: each
+    /// record whose stored status or dates disagree, with the field, both values and the rule,
+    /// then the count of each kind of disagreement (docs/audit.md).
+    #[command(after_help = "\
+Examples:
+  amscore audit examples/audit/civicrm_memberships.csv --format civicrm --policy civicrm --date 2025-06-30 \\
+      --types examples/audit/civicrm_types.json
+  amscore audit tendenci.csv --format tendenci --policy policy.json --date 2026-11-24 --types types.json --json
+
+The export's membership types are matched to the policy's plans by id or name, or by --types, a
+JSON object of type name to plan id ({\"General\": \"general\"}). Rows that cannot be audited
+are listed as problems. Disagreements are the answer: the exit status is 0.")]
+    Audit {
+        /// The export: CSV as the other system writes it.
+        export: PathBuf,
+        /// The system that wrote it: civicrm or tendenci.
+        #[arg(long)]
+        format: String,
+        /// The policy: a JSON file or a preset name (civicrm and tendenci reproduce those systems).
+        #[arg(long)]
+        policy: String,
+        /// The day to recompute statuses on, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// A JSON file mapping the export's membership types to plan ids.
+        #[arg(long)]
+        types: Option<PathBuf>,
+        /// Print the report as JSON (the gateway's audit_export answer) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +213,14 @@ fn main() -> ExitCode {
         }
         Command::Policy(PolicyCommand::Check { policy }) => policy::check(&policy),
         Command::Policy(PolicyCommand::Schema) => policy::schema(),
+        Command::Audit { export, format, policy, date, types, json } => audit::run(&audit::Args {
+            export: &export,
+            format: &format,
+            policy: &policy,
+            date: &date,
+            types: types.as_deref(),
+            json,
+        }),
     };
     match result {
         Ok(status) => status.into(),

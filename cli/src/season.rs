@@ -17,8 +17,9 @@ use amscore::success::{
     retention_metrics, AtRiskReport, CohortTable, Economics, ReminderForecast, RemindersReport, RosterRetention,
 };
 use amscore::{
-    format_coverage, format_what_if, parse_date, parse_request_lines, CoverageReport, Currency, Engine, Error,
-    ErrorCode, MemberStatus, Membership, Money, ProblemCount, RenewalTerm, Roster, RowError, Status, WhatIf,
+    format_audit, format_coverage, format_staff_queues, format_what_if, parse_date, parse_request_lines, staff_queues,
+    AuditReport, CoverageReport, Currency, Engine, Error, ErrorCode, ExportFormat, MemberStatus, Membership, Money,
+    ProblemCount, RenewalTerm, Roster, RowError, StaffQueues, Status, WhatIf,
 };
 use time::{Date, Duration};
 
@@ -106,7 +107,21 @@ pub struct Coverage {
     pub requests: usize,
     /// The coverage report.
     pub report: CoverageReport,
+    /// The staff queues at the close of the day ([`STAFF_DAY_CLOSE`]): the work items of the
+    /// requests sent to staff in the last [`STAFF_WINDOW_DAYS`] days (the folder keeps no closing
+    /// times, so older items are taken as done), aged in business time with their owners, when
+    /// the policy has a `staff` section.
+    pub staff: Option<StaffQueues>,
 }
+
+/// How many days back the staff queues take requests as still open.
+pub const STAFF_WINDOW_DAYS: i64 = 14;
+
+/// The time of day the staff queues are aged to: the close of the report's day.
+pub const STAFF_DAY_CLOSE: time::Time = time::macros::time!(17:00);
+
+/// How many of the oldest open items the staff section lists.
+const OLDEST_ITEMS: usize = 8;
 
 /// Member success.
 pub struct Success {
@@ -162,6 +177,10 @@ pub struct Season {
     pub what_if: Option<WhatIf>,
     /// Member success.
     pub success: Success,
+    /// The roster written as a CiviCRM and as a Tendenci export and audited against the rules on
+    /// the date ([`Engine::write_export`], [`Engine::audit_export`]): amscore's own records agree
+    /// with its rules, so each report should find no disagreement.
+    pub audits: Vec<AuditReport>,
 }
 
 /// The bundled sample: `examples/sample` beside this crate's folder when the program was built
@@ -215,7 +234,7 @@ impl Season {
         let roster = Roster::from_csv(engine.rules(), read(dir, "roster.csv")?.as_bytes())
             .map_err(|e| Fail::input(roster_path.display(), e))?;
         let members = assess(&engine, &roster, date);
-        let (coverage, what_if) = coverage(&engine, dir)?;
+        let (coverage, what_if) = coverage(&engine, dir, date)?;
         Ok(Season {
             name: engine.policy().name.clone().unwrap_or_else(|| "the association".into()),
             date,
@@ -226,6 +245,7 @@ impl Season {
             coverage,
             what_if,
             success: success(&engine, &roster, dir, date)?,
+            audits: own_export_audits(&engine, &roster, date)?,
             members,
         })
     }
@@ -244,7 +264,8 @@ impl Season {
         self.print_dues(out)?;
         self.print_data_quality(out)?;
         self.print_coverage(out)?;
-        self.print_success(out)
+        self.print_success(out)?;
+        self.print_audits(out)
     }
 
     /// One line per member: id, plan, status, current term, and the renewal term or why there
@@ -340,6 +361,13 @@ impl Season {
         if let Some(w) = &self.what_if {
             out.text(&format!("\n{}", format_what_if(w)))?;
         }
+        if let Some(q) = &self.coverage.staff {
+            out!(
+                out,
+                "\n== Staff work: the requests sent to staff in the last {STAFF_WINDOW_DAYS} days, aged in business time =="
+            )?;
+            out.text(&format_staff_queues(q, OLDEST_ITEMS))?;
+        }
         Ok(())
     }
 
@@ -361,6 +389,15 @@ impl Season {
         )?;
         out.text(&format_retention(&s.retention))?;
         self.print_reminders(out)
+    }
+
+    /// The audits of the roster's own exports, as the core writes them.
+    fn print_audits(&self, out: &mut Out) -> Result<(), Fail> {
+        out!(out, "\n== Audit of the association's own records, exported as CiviCRM and Tendenci would ==")?;
+        for report in &self.audits {
+            out.text(&format_audit(report))?;
+        }
+        Ok(())
     }
 
     /// Today's reminders by sequence and channel, what fatigue and the stops held back by rule,
@@ -509,9 +546,10 @@ fn data_quality(roster: &Roster) -> DataQuality {
 
 /// The 80/20 coverage report: replays the folder's website requests (`requests.jsonl`) under the
 /// policy, then, if the folder has `policy_looser.json`, what would change under it.
-fn coverage(engine: &Engine, dir: &Path) -> Result<(Coverage, Option<WhatIf>), Fail> {
+fn coverage(engine: &Engine, dir: &Path, date: Date) -> Result<(Coverage, Option<WhatIf>), Fail> {
     let rows = parse_request_lines(&read(dir, "requests.jsonl")?);
     let batch = engine.decide_batch(&rows);
+    let staff = staff_queues_on(engine, &rows, date)?;
     let what_if = if dir.join("policy_looser.json").exists() {
         let path = dir.join("policy_looser.json");
         let other = Engine::from_json(&read(dir, "policy_looser.json")?)
@@ -520,7 +558,38 @@ fn coverage(engine: &Engine, dir: &Path) -> Result<(Coverage, Option<WhatIf>), F
     } else {
         None
     };
-    Ok((Coverage { requests: rows.len(), report: batch.report }, what_if))
+    Ok((Coverage { requests: rows.len(), report: batch.report, staff }, what_if))
+}
+
+/// The roster exported in each format the audit reads, then audited on `date`
+/// ([`Season::audits`]).
+fn own_export_audits(engine: &Engine, roster: &Roster, date: Date) -> Result<Vec<AuditReport>, Fail> {
+    ExportFormat::ALL
+        .into_iter()
+        .map(|format| {
+            let what = format!("the {format} export of the roster");
+            let export = engine.write_export(format, &roster.members, date).map_err(|e| Fail::input(&what, e))?;
+            engine.audit_export(format, &export, date, &BTreeMap::new()).map_err(|e| Fail::input(&what, e))
+        })
+        .collect()
+}
+
+/// The staff queues at the close of `date` ([`Coverage::staff`]), or `None` when the policy has
+/// no `staff` section.
+fn staff_queues_on(
+    engine: &Engine,
+    rows: &[Result<amscore::SelfServiceRequest, Error>],
+    date: Date,
+) -> Result<Option<StaffQueues>, Fail> {
+    let policy = &engine.policy().staff;
+    if policy.is_empty() {
+        return Ok(None);
+    }
+    let now = time::PrimitiveDateTime::new(date, STAFF_DAY_CLOSE);
+    let since = now - Duration::days(STAFF_WINDOW_DAYS);
+    let mut items = engine.work_items(rows);
+    items.retain(|i| i.requested_at <= now && i.requested_at > since);
+    staff_queues(policy, &items, &[], now).map(Some).map_err(|e| Fail::input("staff queues", e))
 }
 
 /// Member success: the at-risk list with the reasons that fired, and the retention summary, from

@@ -135,6 +135,20 @@ fn season_prints_the_sample_s_summary_with_the_library_s_counts() {
         .unwrap_or_else(|e| panic!("{e}"));
     let total: u32 = forecast.totals.values().sum();
     assert!(out.contains(&format!("Forecast for the next 14 days: {total} messages (")), "forecast total {total}");
+    // The staff queues are the core's, aged at the day's close over the last 14 days' items.
+    let now = time::PrimitiveDateTime::new(date, time::macros::time!(17:00));
+    let mut items = engine.work_items(&rows);
+    items.retain(|i| i.requested_at <= now && i.requested_at > now - time::Duration::days(14));
+    let queues = amscore::staff_queues(&engine.policy().staff, &items, &[], now).unwrap_or_else(|e| panic!("{e}"));
+    assert!(queues.open > 0, "the sample has open staff items");
+    assert!(out.contains(&amscore::format_staff_queues(&queues, 8)), "the staff section is the core's");
+    // The roster's own records, exported and audited, agree with the rules.
+    for format in amscore::ExportFormat::ALL {
+        let export = engine.write_export(format, &roster.members, date).unwrap_or_else(|e| panic!("{e}"));
+        let report = engine.audit_export(format, &export, date, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((report.records, report.disagreements.len()), (roster.members.len(), 0));
+        assert!(out.contains(&amscore::format_audit(&report)));
+    }
 }
 
 #[test]
@@ -500,4 +514,52 @@ fn bad_inputs_give_one_line_and_a_non_zero_exit() {
     // An output format the program does not write, and an unknown option.
     fails(&["assess", roster, "--policy", policy, "--date", DATE, "-o", path(&dir.join("out.xlsx"))], 2);
     fails(&["season", "--colour"], 2);
+}
+
+#[test]
+fn audit_prints_the_core_s_report_of_each_example_export() {
+    let types_file = sample("").join("..").join("audit").join("civicrm_types.json");
+    let types: std::collections::BTreeMap<String, amscore::PlanId> =
+        serde_json::from_str(&std::fs::read_to_string(&types_file).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    let date = parse_date("2025-06-30").unwrap_or_else(|e| panic!("{e}"));
+    for (format, file, with_types) in [
+        (amscore::ExportFormat::Civicrm, "civicrm_memberships.csv", true),
+        (amscore::ExportFormat::Tendenci, "tendenci_memberships.csv", false),
+    ] {
+        let export = root().join("examples/audit").join(file);
+        let engine = Engine::from_preset(format.as_str()).unwrap_or_else(|e| panic!("{e}"));
+        let map = if with_types { types.clone() } else { Default::default() };
+        let text = std::fs::read_to_string(&export).unwrap_or_default();
+        let report = engine.audit_export(format, &text, date, &map).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!report.disagreements.is_empty(), "the example disagrees somewhere");
+        let mut args = vec![
+            "audit",
+            path(&export),
+            "--format",
+            format.as_str(),
+            "--policy",
+            format.as_str(),
+            "--date",
+            "2025-06-30",
+        ];
+        if with_types {
+            args.extend(["--types", path(&types_file)]);
+        }
+        assert_eq!(ok(&args), amscore::format_audit(&report));
+        args.push("--json");
+        let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json, serde_json::to_value(&report).unwrap_or_default());
+    }
+    let export = "examples/audit/civicrm_memberships.csv";
+    let line = fails(&["audit", export, "--format", "wild_apricot", "--policy", "civicrm", "--date", "2025-06-30"], 2);
+    assert!(line.starts_with("amscore: --format: "), "{line}");
+    let line =
+        fails(&["audit", "nowhere.csv", "--format", "civicrm", "--policy", "civicrm", "--date", "2025-06-30"], 3);
+    assert_eq!(line, "amscore: nowhere.csv: no such file");
+    let dir = scratch("audit");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "Contact ID,Membership Type\n1,General\n").unwrap_or_else(|e| panic!("{e}"));
+    let line = fails(&["audit", path(&bad), "--format", "civicrm", "--policy", "civicrm", "--date", "2025-06-30"], 3);
+    assert!(line.contains("[missing_export_column 5201]"), "{line}");
 }

@@ -119,9 +119,9 @@ pub use status::{
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{
-    format_staff_queues, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership, QueueLoad,
-    QueueOwner, ReasonOwner, Resolution, ServiceLevel, StaffPolicy, StaffQueues, WorkDay, WorkError, WorkItem,
-    WorkWeek,
+    format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,
+    QueueLoad, QueueOwner, ReasonOwner, Resolution, ServiceLevel, StaffPolicy, StaffQueues, WorkDay, WorkError,
+    WorkItem, WorkWeek,
 };
 
 /// The crate's version, from Cargo.

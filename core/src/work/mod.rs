@@ -371,7 +371,12 @@ pub fn staff_queues(
 
 /// Minutes as people read them: `"45 min"`, `"2 h 30 min"`, `"-1 h 05 min"` (a business age, a
 /// time left or overdue, staff time in the coverage report).
-pub(crate) fn minutes_text(minutes: impl Into<i128>) -> String {
+///
+/// ```
+/// assert_eq!(amscore::minutes_text(150), "2 h 30 min");
+/// assert_eq!(amscore::minutes_text(-65), "-1 h 05 min");
+/// ```
+pub fn minutes_text(minutes: impl Into<i128>) -> String {
     let minutes: i128 = minutes.into();
     let sign = if minutes < 0 { "-" } else { "" };
     let m = minutes.unsigned_abs();
