@@ -4,7 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s  [%s, %ss in]\n' "$*" "$(date +%T)" "$SECONDS"; }
+# Each step prints the wall clock and the CPU seconds its children have used so far (user+sys, from
+# bash's `times`): on a shared machine the CPU seconds show where the time goes when the wall does not.
+cpu_file="$(mktemp)"
+trap 'rm -f "$cpu_file"' EXIT
+step() {
+    times >"$cpu_file"  # in this shell, not a subshell: its waited-for children's CPU time
+    printf '\n==> %s  [%s, %ss in, %s cpu-s]\n' "$*" "$(date +%T)" "$SECONDS" \
+        "$(awk 'NR==2 { n=0; for (i=1;i<=2;i++) { split($i,a,/[ms]/); n+=a[1]*60+a[2] } printf "%d", n }' "$cpu_file")"
+}
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
