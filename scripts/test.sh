@@ -36,7 +36,11 @@ python3 examples/sample/generate_activity.py examples/sample/roster.csv target/s
 cmp target/sample-activity-check.csv examples/sample/activity.csv
 
 step "main job: the sample association (summary only)"
-cargo run --quiet -p amscore --example sample_association -- --summary-only
+# The binary `cargo test --workspace` built above (it builds every example). Not `cargo run -p
+# amscore`: with only amscore selected, its dependencies resolve to fewer features (num-traits
+# without libm, which arrow asks for), so cargo would compile rust_decimal, amscore and its
+# dev-dependencies a second time.
+"${CARGO_TARGET_DIR:-target}/debug/examples/sample_association" --summary-only
 
 step "C API: header drift check (pinned cbindgen)"
 scripts/header.sh --check
