@@ -74,7 +74,8 @@ fi
     "maturin>=1.8,<2" "pytest>=8,<9" "hypothesis>=6,<7" "pandas>=2,<3" "pyarrow>=17,<22" \
     "numpy>=1.24,<3" "dask[distributed]>=2024.8,<2026" "mypy>=1.11,<2" "python-dateutil>=2.9,<3" \
     "polars>=1.10,<3" "duckdb>=1.1,<3" "pyspark>=4,<5"
-(cd python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --release --quiet)
+# The pytest profile: release without debug line tables (Cargo.toml).
+(cd python && VIRTUAL_ENV="$PWD/../.venv" PATH="$PWD/../.venv/bin:$PATH" maturin develop --profile pytest --quiet)
 (cd python && ../.venv/bin/python -m mypy.stubtest amscore._core)
 set +e
 # AMSCORE_REQUIRE_SPARK=1: the Spark test fails, not skips, if pyspark or Java is missing.
