@@ -40,17 +40,6 @@ pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Date>
     obj.extract::<Date>()
 }
 
-/// A naive `datetime.datetime` (association wall-clock time, as requests carry it); one with a
-/// time zone is refused: the caller converts to the association's clock first.
-pub(crate) fn extract_datetime(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<time::PrimitiveDateTime> {
-    if !obj.getattr("tzinfo")?.is_none() {
-        return Err(PyTypeError::new_err(format!(
-            "{what}: expected a naive datetime.datetime (association wall-clock time), got one with a time zone"
-        )));
-    }
-    obj.extract::<time::PrimitiveDateTime>()
-}
-
 /// A `datetime.datetime` in a document, as the core's date-time text (`2026-10-01T14:30`, seconds
 /// when not zero; microseconds kept, for the core's grammar to refuse). The core reads it by what
 /// the field is: a date-time such as a request's `at` takes it, a date field refuses it with the
