@@ -392,7 +392,7 @@ struct Vocabulary {
     statuses: ArrayRef,
     kinds: ArrayRef,
     plans: ArrayRef,
-    errors: ArrayRef,
+    error_names: Vec<&'static str>,
     error_codes: Vec<u32>,
     currencies: ArrayRef,
     currency_codes: Vec<String>,
@@ -417,7 +417,7 @@ impl Vocabulary {
             statuses: strings(Status::ALL.iter().map(|s| s.as_str()).collect()),
             kinds: strings(RenewalKind::ALL.iter().map(|k| k.as_str()).collect()),
             plans: strings(plans.iter().map(|p| p.id.as_str()).collect()),
-            errors: strings(table.iter().map(|e| e.name).collect()),
+            error_names: table.iter().map(|e| e.name).collect(),
             error_codes: table.iter().map(|e| e.code).collect(),
             currencies: strings(currency_codes.iter().map(String::as_str).collect()),
             currency_codes,
@@ -426,8 +426,25 @@ impl Vocabulary {
         }
     }
 
-    fn error_key(&self, code: u32) -> Option<i16> {
-        self.error_codes.iter().position(|c| *c == code).and_then(|i| i16::try_from(i).ok())
+    /// An error-name column: the dictionary holds the names of the errors that occur in these
+    /// rows (in the error table's order), so a categorical made from it lists only values that
+    /// occur, never the whole table; every code is kept (a code the table lacks cannot reach here;
+    /// it would be an error, never a null).
+    fn error_column(&self, codes: impl Iterator<Item = Option<u32>> + Clone) -> Result<ArrayRef, Error> {
+        let mut used = vec![false; self.error_codes.len()];
+        for code in codes.clone().flatten() {
+            let i = self.error_codes.iter().position(|c| *c == code).ok_or_else(|| {
+                Error::Arrow(ArrowError::InvalidArgumentError(format!("error code {code} is not in the error table")))
+            })?;
+            used[i] = true;
+        }
+        let names: Vec<&str> =
+            self.error_names.iter().zip(&used).filter_map(|(name, used)| used.then_some(*name)).collect();
+        let kept: Vec<u32> = self.error_codes.iter().zip(&used).filter_map(|(c, used)| used.then_some(*c)).collect();
+        let keys: Vec<Option<i16>> = codes
+            .map(|code| code.and_then(|c| kept.iter().position(|k| *k == c)).and_then(|i| i16::try_from(i).ok()))
+            .collect();
+        dict16(keys, &(Arc::new(StringArray::from(names)) as ArrayRef))
     }
 }
 
@@ -460,7 +477,6 @@ fn result_batch(
     let date = |f: fn(&Answer) -> Option<time::Date>| -> ArrayRef {
         Arc::new(answers.iter().map(|a| f(a).map(days)).collect::<Date32Array>())
     };
-    let error_key = |code: Option<u32>| code.and_then(|c| v.error_key(c));
     let pow = |mu: u32| 10_i128.pow(v.scale.saturating_sub(mu));
     let totals: Decimal128Array = answers
         .iter()
@@ -484,7 +500,7 @@ fn result_batch(
         date(|a| a.renewal_start),
         date(|a| a.renewal_end),
         date(|a| a.renewal_member_since),
-        dict16(answers.iter().map(|a| error_key(a.refusal)).collect(), &v.errors)?,
+        v.error_column(answers.iter().map(|a| a.refusal))?,
         date(|a| a.refused_until),
         Arc::new(totals),
         dict8(
@@ -494,9 +510,9 @@ fn result_batch(
                 .collect(),
             &v.currencies,
         )?,
-        dict16(answers.iter().map(|a| error_key(a.quote_error)).collect(), &v.errors)?,
+        v.error_column(answers.iter().map(|a| a.quote_error))?,
         Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
-        dict16(answers.iter().map(|a| error_key(a.error)).collect(), &v.errors)?,
+        v.error_column(answers.iter().map(|a| a.error))?,
         Arc::new(message_column(&out.messages, rows.clone())),
         Arc::new(BooleanArray::new(BooleanBuffer::from_iter(answers.iter().map(|a| a.current_term)), None)),
     ];
@@ -833,7 +849,7 @@ pub fn quote_joins(
             Arc::new(answers.iter().map(|a| a.term_start.map(days)).collect::<Date32Array>()),
             Arc::new(answers.iter().map(|a| a.term_end.map(days)).collect::<Date32Array>()),
             Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
-            dict16(answers.iter().map(|a| a.error.and_then(|c| v.error_key(c))).collect(), &v.errors)?,
+            v.error_column(answers.iter().map(|a| a.error))?,
             Arc::new(message_column(&out.messages, range)),
         ];
         batches_out.push(RecordBatch::try_new(schema.clone(), columns)?);

@@ -79,6 +79,12 @@ error_message         the row's error message, naming the column
 current_term          whether the member's current facts come from this row
 ===================== ================================================================
 
+The categorical columns hold only values that can occur: ``status``, ``renewal_kind`` and
+``quote_currency`` the core's statuses, renewal kinds and the policy's currencies,
+``renewal_plan`` the policy's plans, and the error-name columns (``renewal_refusal``,
+``quote_error``, ``error_name``) the errors found in the result (each record batch its own, in
+the error table's order), never the whole error table.
+
 With ``decide=True`` two more columns give the self-service decision on renewing online that
 day: ``route`` (``self_service``, ``staff``, ``refused``) and ``reasons`` (reason codes joined
 by ``;``). With ``lines=True`` the batch returns instead the lines of every member's renewal

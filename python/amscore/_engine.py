@@ -103,10 +103,11 @@ class Engine(_core.Engine):
         `sequence`, `step`, `channel`, `template`, `priority`, `anchor` and `due_on`
         (`datetime.date`). `sent` is the log of messages already sent (a frame or a list of dicts
         with `member_id`, `date`, `sequence`, `step`, `channel`). Messages held back by a stopped
-        sequence or a fatigue rule are in `attrs["suppressed"]` with the `rule` (`renewed`,
-        `lapsed`, `membership_ended`, `milestone_done`, `quiet_day`, `min_gap`, `cap`,
-        `lower_priority`) and its `detail`; `attrs["errors"]` lists every bad row (a sent-log
-        row has the source `sent`).
+        sequence or a fatigue rule are in `attrs["suppressed"]` (a list of dicts, as attrs hold
+        plain values only; `pd.DataFrame(frame.attrs["suppressed"])` is their frame) with the
+        `rule` (`renewed`, `lapsed`, `membership_ended`, `milestone_done`, `quiet_day`, `min_gap`,
+        `cap`, `lower_priority`) and its `detail`; `amscore.row_errors(frame)` lists every bad row
+        (a sent-log row has the source `sent`).
 
         >>> import pandas as pd
         >>> engine = Engine({"version": 1, "preset": "amscore", "success": {"reminders": {
@@ -119,8 +120,8 @@ class Engine(_core.Engine):
         >>> engine.reminders_due(members, None, date(2025, 12, 1))[["member_id", "template"]].values.tolist()
         [['M-1', 'renewal_30']]
         >>> sent = [{"member_id": "M-1", "date": date(2025, 12, 1), "sequence": "renewal", "step": "d30", "channel": "email"}]
-        >>> engine.reminders_due(members, None, date(2025, 12, 7), sent=sent).attrs["suppressed"][["member_id", "rule"]].values.tolist()
-        [['M-2', 'quiet_day']]
+        >>> [(s["member_id"], s["rule"]) for s in engine.reminders_due(members, None, date(2025, 12, 7), sent=sent).attrs["suppressed"]]
+        [('M-2', 'quiet_day')]
         """
         return _reminders.reminders_due(self, members, events, as_of, sent)
 

@@ -19,7 +19,7 @@ SENT_COLUMNS = ("member_id", "date", "sequence", "step", "channel")
 DUE_COLUMNS = ("member_id", "sequence", "step", "channel", "template", "priority", "anchor", "due_on")
 """The columns of ``Engine.reminders_due``'s frame."""
 SUPPRESSED_COLUMNS = DUE_COLUMNS + ("rule", "detail")
-"""The columns of its ``attrs["suppressed"]``."""
+"""The keys of each record of its ``attrs["suppressed"]`` (a list of dicts)."""
 FORECAST_COLUMNS = ("date", "channel", "messages", "held_back")
 """The columns of ``Engine.reminders_forecast``'s frame."""
 
@@ -73,7 +73,10 @@ def reminders_due(engine: Any, members: Any, events: Any, as_of: Any, sent: Any 
 
     result, errors = _success._call(engine, "reminders_due", members, events, as_of, {"sent": _sent(sent)})
     frame = pd.DataFrame([_dated(d, "anchor", "due_on") for d in result["due"]], columns=list(DUE_COLUMNS))
-    suppressed = pd.DataFrame([_dated(s, "anchor", "due_on") for s in result["suppressed"]], columns=list(SUPPRESSED_COLUMNS))
+    # attrs hold plain values only (a frame there breaks pandas' print and concat): the held-back
+    # messages as records with the SUPPRESSED_COLUMNS; pd.DataFrame(frame.attrs["suppressed"]) is
+    # their frame.
+    suppressed = [{c: row[c] for c in SUPPRESSED_COLUMNS} for row in (_dated(s, "anchor", "due_on") for s in result["suppressed"])]
     return _success._with_errors(frame, errors, suppressed=suppressed, date=_success._day(result["date"]))
 
 

@@ -281,3 +281,27 @@ def test_the_lines_of_each_members_quote_add_up_to_its_total(table: pa.Table, ki
     order = [m for m in out.column("member_id").to_pylist() if m in totals]
     seen = list(dict.fromkeys(member for member, _, _ in rows))
     assert seen == list(dict.fromkeys(order))
+
+
+def test_error_categoricals_hold_only_the_errors_that_occur(table: pa.Table) -> None:
+    """The error-name columns' categories are the errors found in the result, never the whole
+    error table (an analyst's value_counts() then shows no zero rows of impossible errors)."""
+    frame = ENGINE.batch(table.to_pandas(), AS_OF)
+    every = len(amscore.error_table())
+    for column in ("renewal_refusal", "quote_error", "error_name"):
+        values = frame[column]
+        assert isinstance(values.dtype, pd.CategoricalDtype), column
+        occurring = set(values.dropna().unique())
+        assert set(values.cat.categories) == occurring, column
+        if column != "quote_error":  # the synthetic roster has refusals and bad rows, no quote errors
+            assert occurring, f"{column}: the synthetic roster has some"
+        assert len(values.cat.categories) < every
+    # The codes beside the names agree row by row.
+    names = frame["error_name"].astype(object).where(frame["error_name"].notna(), None).tolist()
+    codes = frame["error_code"].astype(object).where(frame["error_code"].notna(), None).tolist()
+    assert all((n is None) == (c is None) for n, c in zip(names, codes))
+    # Each chunk has its own dictionary; the table's column still reads as one categorical.
+    arrow = ENGINE.batch(table, AS_OF)
+    assert arrow.column("error_name").to_pandas().cat.categories.tolist() == sorted(
+        set(arrow.column("error_name").drop_null().to_pylist()), key=list(frame["error_name"].cat.categories).index
+    )

@@ -43,9 +43,9 @@ def frame_of(members: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame | list[dict]) -> list[dict]:
     out = []
-    for row in frame.to_dict("records"):
+    for row in (frame if isinstance(frame, list) else frame.to_dict("records")):
         out.append({k: (v.isoformat() if isinstance(v, dt.date) else v.item() if hasattr(v, "item") else v) for k, v in row.items()})
     return out
 
@@ -83,7 +83,7 @@ def test_reminders_vector_through_frames(file_policy: dict, case: dict) -> None:
         return
     ok = expect["ok"]
     frame = run(engine, r)
-    errors = frame.attrs["errors"]
+    errors = amscore.row_errors(frame)
     assert [(e["source"], e["row"], e["code"]) for e in records(errors)] == [(e["source"], e["row"], e["code"]) for e in ok["errors"]]
     if r["op"] == "reminders_due":
         assert records(frame) == ok["due"]
@@ -114,8 +114,8 @@ def test_sent_log_frames_with_datetime64_dates_and_bad_rows() -> None:
     frame = engine.reminders_due(members, None, dt.date(2025, 12, 1), sent=sent)
     assert frame.empty
     # The one good row is today's 30-day notice: it is not due again, and nothing else is.
-    assert frame.attrs["suppressed"].empty
-    errors = frame.attrs["errors"]
+    assert frame.attrs["suppressed"] == []
+    errors = amscore.row_errors(frame)
     assert errors[["source", "row", "member_id", "name"]].values.tolist() == [
         ["sent", 1, "M-9", "sent_to_unknown_member"], ["sent", 2, "M-1", "unknown_sequence"]]
     assert list(frame.columns) == ["member_id", "sequence", "step", "channel", "template", "priority", "anchor", "due_on"]
