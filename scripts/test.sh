@@ -100,7 +100,7 @@ scripts/header.sh --check
 step "C API: C suite (static + shared, valgrind, ASan/UBSan) and example"
 wait_for system_packages
 cargo build -p amscore-ffi
-make -C tests/c check
+make -j2 -C tests/c check
 
 step "C API: install + pkg-config"
 c_prefix="$(mktemp -d)"
