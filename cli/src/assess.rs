@@ -301,16 +301,25 @@ fn mark_malformed(batch: RecordBatch, first_row: usize, malformed: &[Malformed])
     let mut codes: Vec<Option<i16>> = columns[code_at].as_primitive::<Int16Type>().iter().collect();
     let names = columns[name_at].as_dictionary::<Int16Type>();
     let mut keys: Vec<Option<i16>> = names.keys().iter().collect();
-    let dictionary = names.values().as_string::<i32>();
+    // The batch's dictionary holds the errors found in it; the malformed rows' error joins it if
+    // it is not there yet.
+    let mut dictionary: Vec<String> =
+        names.values().as_string::<i32>().iter().map(|v| v.unwrap_or_default().to_owned()).collect();
     let mut messages: Vec<Option<String>> =
         columns[message_at].as_string::<i32>().iter().map(|m| m.map(str::to_owned)).collect();
     for m in &here {
-        let key = dictionary.iter().position(|v| v == Some(m.error.name.as_str())).and_then(|k| i16::try_from(k).ok());
+        let key = match dictionary.iter().position(|v| *v == m.error.name) {
+            Some(k) => k,
+            None => {
+                dictionary.push(m.error.name.clone());
+                dictionary.len() - 1
+            }
+        };
         codes[at(m)] = i16::try_from(m.error.code).ok();
-        keys[at(m)] = key;
+        keys[at(m)] = i16::try_from(key).ok();
         messages[at(m)] = Some(problems_message(std::slice::from_ref(&m.error)));
     }
-    let values = names.values().clone();
+    let values: ArrayRef = Arc::new(StringArray::from(dictionary));
     columns[code_at] = Arc::new(Int16Array::from(codes));
     columns[name_at] = Arc::new(
         DictionaryArray::<Int16Type>::try_new(Int16Array::from(keys), values)
