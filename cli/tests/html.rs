@@ -14,21 +14,13 @@ use std::sync::OnceLock;
 use amscore::success::{at_risk, cohort_table, parse_activity_csv};
 use amscore::{parse_date, parse_request_lines, Engine, Roster};
 
-const DATE: &str = "2026-11-24";
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{root, sample, DATE};
 
-fn sample(name: &str) -> PathBuf {
-    root().join("examples").join("sample").join(name)
-}
-
+/// A fresh folder for one test's files.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html").join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir
+    common::scratch_in("html", test)
 }
 
 fn read(path: &Path) -> String {
