@@ -499,8 +499,8 @@ impl Engine {
     /// default), `"first_parts"`, `"last_parts"` or `"last"` (see docs/quotes.md). The same parts as
     /// the gateway's `allocate` and C's `ams_allocate`.
     ///
-    /// Raises `ValueError` for a negative or non-integer weight or an unknown rule, `QuoteError`
-    /// for no weights or all weights zero.
+    /// Raises `TypeError` for a weight that is not an `int`, `ValueError` for a negative weight or
+    /// an unknown rule, `QuoteError` for no weights or all weights zero.
     ///
     /// >>> [str(p) for p in Engine("amscore").allocate(Money("1.00", "USD"), [1, 2])]
     /// ['0.33 USD', '0.67 USD']
@@ -512,23 +512,11 @@ impl Engine {
         if weights.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("weights: expected a sequence of whole numbers, got str"));
         }
-        let mut parts_weights = Vec::new();
-        for (i, w) in weights.try_iter()?.enumerate() {
-            let w = w?;
-            if w.is_instance_of::<pyo3::types::PyBool>() || !w.is_instance_of::<pyo3::types::PyInt>() {
-                return Err(PyTypeError::new_err(format!(
-                    "weights[{i}]: expected a whole number, got {}",
-                    type_name(&w)
-                )));
-            }
-            let w: u32 = w.extract().map_err(|_| {
-                pyo3::exceptions::PyValueError::new_err(format!(
-                    "weights[{i}]: {w} is not a weight (a whole number from 0 to {})",
-                    u32::MAX
-                ))
-            })?;
-            parts_weights.push(w);
-        }
+        let parts_weights = weights
+            .try_iter()?
+            .enumerate()
+            .map(|(i, w)| extract_count(&w?, &format!("weights[{i}]")))
+            .collect::<PyResult<Vec<u32>>>()?;
         let rule: amscore::Remainder = serde_json::from_value(Value::String(remainder.to_owned())).map_err(|_| {
             let names: Vec<String> = amscore::Remainder::ALL.iter().map(|r| format!("'{}'", r.as_str())).collect();
             pyo3::exceptions::PyValueError::new_err(format!(
