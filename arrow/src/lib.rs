@@ -430,20 +430,33 @@ impl Vocabulary {
     /// rows (in the error table's order), so a categorical made from it lists only values that
     /// occur, never the whole table; every code is kept (a code the table lacks cannot reach here;
     /// it would be an error, never a null).
-    fn error_column(&self, codes: impl Iterator<Item = Option<u32>> + Clone) -> Result<ArrayRef, Error> {
-        let mut used = vec![false; self.error_codes.len()];
-        for code in codes.clone().flatten() {
-            let i = self.error_codes.iter().position(|c| *c == code).ok_or_else(|| {
-                Error::Arrow(ArrowError::InvalidArgumentError(format!("error code {code} is not in the error table")))
-            })?;
-            used[i] = true;
+    fn error_column(&self, codes: impl Iterator<Item = Option<u32>>) -> Result<ArrayRef, Error> {
+        // Each row's place in the error table, looked up once.
+        let places = codes
+            .map(|code| {
+                code.map(|c| {
+                    self.error_codes.iter().position(|k| *k == c).ok_or_else(|| {
+                        Error::Arrow(ArrowError::InvalidArgumentError(format!(
+                            "error code {c} is not in the error table"
+                        )))
+                    })
+                })
+                .transpose()
+            })
+            .collect::<Result<Vec<Option<usize>>, Error>>()?;
+        // The table's places that occur, in the table's order, and each one's key among them.
+        let mut key_of: Vec<Option<i16>> = vec![None; self.error_codes.len()];
+        for place in places.iter().flatten() {
+            key_of[*place] = Some(0);
         }
-        let names: Vec<&str> =
-            self.error_names.iter().zip(&used).filter_map(|(name, used)| used.then_some(*name)).collect();
-        let kept: Vec<u32> = self.error_codes.iter().zip(&used).filter_map(|(c, used)| used.then_some(*c)).collect();
-        let keys: Vec<Option<i16>> = codes
-            .map(|code| code.and_then(|c| kept.iter().position(|k| *k == c)).and_then(|i| i16::try_from(i).ok()))
-            .collect();
+        let mut names = Vec::new();
+        for (place, key) in key_of.iter_mut().enumerate() {
+            if key.is_some() {
+                *key = i16::try_from(names.len()).ok();
+                names.push(self.error_names[place]);
+            }
+        }
+        let keys: Vec<Option<i16>> = places.iter().map(|p| p.and_then(|p| key_of[p])).collect();
         dict16(keys, &(Arc::new(StringArray::from(names)) as ArrayRef))
     }
 }
