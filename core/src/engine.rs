@@ -31,6 +31,7 @@ use crate::term::JoinTerm;
 /// let m = amscore::Membership {
 ///     member_id: "M-1".into(), plan: "individual".into(), member_since: join.member_since,
 ///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+///     tax_exempt: false,
 /// };
 /// assert_eq!(engine.status_on(&m, date!(2026-01-14))?.status, Status::Active);
 /// assert_eq!(engine.status_on(&m, date!(2026-01-15))?.status, Status::Grace);
@@ -170,6 +171,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let r = engine.renewal_term(&m, date!(2026-01-20), 1)?;
     /// assert_eq!(r.kind, RenewalKind::Extend);
@@ -259,6 +261,36 @@ impl Engine {
         self.quoter().quote_join(plan, date, terms, seats)
     }
 
+    /// [`Engine::quote_join`] for a new member who is exempt from tax (`tax_exempt`), or not:
+    /// an exempt member's quote has zero tax lines, and a tax-inclusive price is charged without
+    /// its tax.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "preset": "amscore", "plans": [{
+    ///     "id": "individual", "name": "Individual",
+    ///     "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+    ///     "prices": {"currency": "EUR", "dues": "120.00"},
+    ///     "tax": {"components": [{"name": "VAT", "percent": "20"}], "prices": "inclusive"}}]}"#)?;
+    /// let q = engine.quote_join_exempt(&"individual".into(), date!(2025-06-10), 1, None, true)?;
+    /// assert_eq!(q.total.to_string(), "100.00 EUR");
+    /// assert_eq!(q.tax()?.to_string(), "0.00 EUR");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Engine::quote_join`].
+    pub fn quote_join_exempt(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        tax_exempt: bool,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_join_exempt(plan, date, terms, seats, tax_exempt)
+    }
+
     /// The quote for changing a membership to another plan on `date`: an upgrade now (credit
     /// for the unused part of what was paid, charge for the rest of the term on the new plan) or
     /// a downgrade (scheduled at the term's end, or now, per policy).
@@ -274,6 +306,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
@@ -304,6 +337,7 @@ impl Engine {
     ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
     ///     seats_to: 12, amount_paid: None, credits_applied: None };
@@ -332,6 +366,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
@@ -366,6 +401,30 @@ impl Engine {
         self.quoter().split_instalments(total, count)
     }
 
+    /// Splits a taxed total (`total` the gross, `tax` its tax) into `count` instalments, each
+    /// with its net and tax, by the policy's `settings.quotes.instalment_remainder`
+    /// ([`crate::split_taxed`]).
+    ///
+    /// ```
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let usd = |s| amscore::Money::parse(s, amscore::Currency::USD);
+    /// let parts = engine.split_taxed_instalments(&usd("105.00")?, &usd("5.00")?, 2)?;
+    /// assert_eq!(parts[0].net.to_string(), "50.00 USD");
+    /// assert_eq!(parts[1].tax.to_string(), "2.50 USD");
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::split_instalments`], and [`crate::QuoteError::TaxOutsideTotal`].
+    pub fn split_taxed_instalments(
+        &self,
+        total: &Money,
+        tax: &Money,
+        count: u32,
+    ) -> Result<Vec<crate::quote::Instalment>, Error> {
+        self.quoter().split_taxed_instalments(total, tax, count)
+    }
+
     /// The quote for renewing a membership on `date` for `terms` terms: a renewal, a
     /// reinstatement (with its fee) or, past the reinstatement window, a rejoin (a join quote).
     ///
@@ -376,6 +435,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
     /// assert_eq!(q.total.to_string(), "210.00 USD");

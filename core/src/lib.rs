@@ -60,6 +60,7 @@ mod schema;
 mod self_service;
 mod status;
 pub mod success;
+mod tax;
 mod term;
 mod term_row;
 mod work;
@@ -98,9 +99,9 @@ pub use proration::{
     RolloverCharge,
 };
 pub use quote::{
-    allocate, allocate_by, split_even, CancelAt, Cancellation, Description, DowngradeTiming, LineKind,
-    MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy,
-    Remainder, SeatChange,
+    allocate, allocate_by, split_even, split_taxed, CancelAt, Cancellation, Description, DowngradeTiming, Instalment,
+    LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings,
+    RefundPolicy, Remainder, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{
@@ -116,6 +117,7 @@ pub use status::{
     default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
     StatusRule,
 };
+pub use tax::{apply_tax, FeeKind, PlanTax, TaxBasis, TaxComponent, TaxItem, TaxLine, TaxPrices, TaxRounding, Taxed};
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{

@@ -203,6 +203,7 @@ impl ams_membership {
             cancelled_on: opt(self.has_cancelled_on, self.cancelled_on, "membership.cancelled_on")?,
             status_override,
             deceased_on: opt(self.has_deceased_on, self.deceased_on, "membership.deceased_on")?,
+            tax_exempt: false,
         })
     }
 }

@@ -187,6 +187,7 @@ impl Membership {
             cancelled_on: extract_opt_date(cancelled_on, "cancelled_on")?,
             status_override: None,
             deceased_on: extract_opt_date(deceased_on, "deceased_on")?,
+            tax_exempt: false,
         }))
     }
 

@@ -3,7 +3,7 @@
 use super::error::QuoteError;
 use super::inputs::PlanChange;
 use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, line, min_money, minus, seat_extra, span_periods};
+use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on, seat_extra, span_periods};
 use super::settings::DowngradeTiming;
 use super::Quoter;
 use crate::error::Error;
@@ -86,6 +86,11 @@ impl Quoter<'_> {
                 ));
             }
         }
+        // Tax: the credit is a share of what was paid on the old plan; the charges are the new plan's prices.
+        self.add_tax(&mut lines, m.tax_exempt, |l| match l.kind {
+            LineKind::Credit => Some((old, crate::tax::FeeKind::Dues, paid_on(old))),
+            k => fee_of(k).map(|f| (new, f, crate::tax::TaxBasis::Price)),
+        })?;
         self.settle_negative(new, change.seats, &mut term, &mut lines)?;
         let total = self.sum_lines(new.prices.currency, &lines)?;
         Ok(Quote {

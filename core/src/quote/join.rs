@@ -3,8 +3,9 @@
 use rust_decimal::Decimal;
 use time::Date;
 
+use super::lines::QuoteLine;
 use super::lines::{Description, LineKind, Quote, QuoteKind};
-use super::pricing::{min_money, seat_extra, LineSink, Total};
+use super::pricing::{fee_of, min_money, seat_extra, LineSink, Total};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -12,6 +13,7 @@ use crate::period::{add_days, Offset};
 use crate::plan::{Plan, PlanId};
 use crate::proration::{Fraction, Granularity, MinimumCharge, RolloverCharge};
 use crate::status::Membership;
+use crate::tax::TaxBasis;
 use crate::term::{Term, TermRule};
 
 impl Quoter<'_> {
@@ -97,6 +99,24 @@ impl Quoter<'_> {
         self.join_quote(plan, date, terms, seats, QuoteKind::Join, None)
     }
 
+    /// [`Quoter::quote_join`] for a member who is exempt from tax, or not.
+    pub(crate) fn quote_join_exempt(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        tax_exempt: bool,
+    ) -> Result<Quote, Error> {
+        let plan = self.plan(plan)?;
+        self.join_quote_taxed(plan, date, terms, seats, QuoteKind::Join, None, tax_exempt)
+    }
+
+    /// The tax of a join's lines: every line is a price of `plan`.
+    pub(super) fn tax_join(&self, plan: &Plan, exempt: bool, lines: &mut Vec<QuoteLine>) -> Result<(), Error> {
+        self.add_tax(lines, exempt, |l| fee_of(l.kind).map(|f| (plan, f, TaxBasis::Price)))
+    }
+
     pub(super) fn join_quote(
         &self,
         plan_id: &PlanId,
@@ -120,8 +140,24 @@ impl Quoter<'_> {
         kind: QuoteKind,
         facts: Option<&Membership>,
     ) -> Result<Quote, Error> {
+        self.join_quote_taxed(plan, date, terms, seats, kind, facts, facts.is_some_and(|m| m.tax_exempt))
+    }
+
+    /// [`Quoter::join_quote_on`], the member exempt from tax or not.
+    #[allow(clippy::too_many_arguments)]
+    fn join_quote_taxed(
+        &self,
+        plan: &Plan,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        kind: QuoteKind,
+        facts: Option<&Membership>,
+        exempt: bool,
+    ) -> Result<Quote, Error> {
         let mut lines = Vec::new();
         let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
+        self.tax_join(plan, exempt, &mut lines)?;
         let total = lines.sum(plan.prices.currency)?;
         let status_override = facts.and_then(|m| m.status_override);
         Ok(Quote {
@@ -145,6 +181,13 @@ impl Quoter<'_> {
         terms: u32,
         seats: Option<u32>,
     ) -> Result<(crate::term::JoinTerm, Money), Error> {
+        if plan.tax.is_some() {
+            // Tax is worked out over the lines (per total, inclusive prices): they are kept.
+            let mut lines = Vec::new();
+            let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
+            self.tax_join(plan, false, &mut lines)?;
+            return Ok((jt, lines.sum(plan.prices.currency)?));
+        }
         let mut total = Total::default();
         let jt = self.join_lines(plan, date, terms, seats, &mut total)?;
         Ok((jt, total.sum(plan.prices.currency)?))
