@@ -179,7 +179,8 @@ pub struct TaxLine {
 }
 
 /// The items split into net and tax: each item's net amount, in order, and one tax line per
-/// component (named and rated alike), in the order they first appear.
+/// component (named and rated alike) of the items' plans, in the order they first appear (zero
+/// for a component that taxes none of the items).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxed {
     /// The net amount of each item.
@@ -234,27 +235,28 @@ pub fn apply_tax(items: &[TaxItem<'_>], exempt: bool, rounding: Rounding) -> Res
         let parts = exact_parts(item, mode)?;
         let derived = matches!(item.basis, TaxBasis::Paid { .. }) || item.tax.prices == TaxPrices::Inclusive;
         let mut net = item.amount.amount();
+        // Every component of the plan has a line, in the plan's order (zero when it taxes none
+        // of the items).
+        for c in &item.tax.components {
+            if !keys.iter().any(|k| k.name == c.name && k.percent == c.percent) {
+                keys.push(Key {
+                    name: &c.name,
+                    percent: c.percent,
+                    mode,
+                    per_total: item.tax.rounding == TaxRounding::PerTotal,
+                    exact: Decimal::ZERO,
+                    rounded: Decimal::ZERO,
+                    absorber: None,
+                });
+            }
+        }
         for (c, exact) in parts {
             let r = round(exact);
             if derived && !(exempt && matches!(item.basis, TaxBasis::Paid { .. })) {
                 net = net.checked_sub(r).ok_or(MoneyError::Overflow)?;
             }
             let (exact, r) = if exempt { (Decimal::ZERO, Decimal::ZERO) } else { (exact, r) };
-            let k = match keys.iter().position(|k| k.name == c.name && k.percent == c.percent) {
-                Some(k) => k,
-                None => {
-                    keys.push(Key {
-                        name: &c.name,
-                        percent: c.percent,
-                        mode,
-                        per_total: item.tax.rounding == TaxRounding::PerTotal,
-                        exact: Decimal::ZERO,
-                        rounded: Decimal::ZERO,
-                        absorber: None,
-                    });
-                    keys.len() - 1
-                }
-            };
+            let k = keys.iter().position(|k| k.name == c.name && k.percent == c.percent).unwrap_or(0);
             let key = &mut keys[k];
             key.exact = key.exact.checked_add(exact).ok_or(MoneyError::Overflow)?;
             key.rounded = key.rounded.checked_add(r).ok_or(MoneyError::Overflow)?;
