@@ -370,6 +370,27 @@ mod tests {
     }
 
     #[test]
+    fn ten_lines_of_vat_rounded_down_each_or_once_on_the_total() {
+        // The Tucasi example (docs/quotes.md): ten sessions at 11.31 GBP with 20% VAT.
+        let line = tax(r#"{"components": [{"name": "VAT", "percent": "20"}], "mode": "toward_zero"}"#);
+        let total = tax(r#"{"components": [{"name": "VAT", "percent": "20"}], "rounding": "per_total"}"#);
+        let ten = [("11.31", FeeKind::Dues); 10];
+        let gbp = Currency::GBP;
+        assert_eq!(split(&line, &ten, gbp, false).1, ["VAT 22.60"]);
+        assert_eq!(split(&total, &ten, gbp, false).1, ["VAT 22.62"]);
+    }
+
+    #[test]
+    fn a_dollar_at_ten_percent_inclusive_is_91_cents_and_9_of_tax() {
+        // Square's TaxInclusionType example (docs/quotes.md).
+        let t = tax(r#"{"components": [{"name": "Tax", "percent": "10"}], "prices": "inclusive"}"#);
+        assert_eq!(
+            split(&t, &[("1.00", FeeKind::Dues)], Currency::USD, false),
+            (vec!["0.91".into()], vec!["Tax 0.09".into()])
+        );
+    }
+
+    #[test]
     fn an_inclusive_price_whose_tax_is_half_a_cent_rounds_by_the_mode() {
         let t = |mode: &str| {
             tax(&format!(
