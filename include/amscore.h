@@ -532,6 +532,9 @@ typedef struct ams_membership {
   bool has_override_until;
   // The last day the override holds.
   struct ams_date override_until;
+  // The member pays no tax (false when zeroed): quotes carry zero tax lines and tax-inclusive
+  // prices are charged without their tax.
+  bool tax_exempt;
 } ams_membership;
 
 // A membership's status on a date, with what it allows. (The association's label for the
@@ -803,7 +806,8 @@ ams_result ams_allocate(struct ams_money total,
 
 // The total of the quote for joining `plan` (UTF-8, `plan_len` bytes) on `date` for `terms`
 // terms; `seats` for organisational plans, 0 for the plan's included seats. The same total as
-// the JSON gateway's `quote_join`; its lines are in the gateway's answer.
+// the JSON gateway's `quote_join`; its lines are in the gateway's answer. On a taxed plan, the
+// total is the gross (what is due); `ams_engine_quote_join_taxed` also gives the net and tax.
 //
 // # Safety
 // `engine` must come from `ams_engine_new_*`; `plan` must be valid for `plan_len` bytes;
@@ -821,9 +825,34 @@ ams_result ams_engine_quote_join_total(const struct ams_engine *engine,
                                        uint32_t seats,
                                        struct ams_money *total_out);
 
+// `ams_engine_quote_join_total` for a new member who is exempt from tax (`tax_exempt`) or
+// not, with the quote's gross (`gross_out`, the amount due), its net (`net_out`, the lines
+// that are not tax) and its tax (`tax_out`, the sum of the tax lines; zero on a plan without
+// tax): `net + tax = gross`. The same amounts as the gateway's `quote_join` `total`, `net` and
+// `tax`.
+//
+// # Safety
+// As `ams_engine_quote_join_total`; `gross_out`, `net_out` and `tax_out` must be valid for
+// writing.
+//
+// # Errors
+// As `ams_engine_quote_join_total`.
+ams_result ams_engine_quote_join_taxed(const struct ams_engine *engine,
+                                       const char *plan,
+                                       size_t plan_len,
+                                       struct ams_date date,
+                                       uint32_t terms,
+                                       uint32_t seats,
+                                       bool tax_exempt,
+                                       struct ams_money *gross_out,
+                                       struct ams_money *net_out,
+                                       struct ams_money *tax_out);
+
 // The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a
 // reinstatement with its fee, or a rejoin); `seats` for organisational plans, 0 for the
-// included seats. The same total as the JSON gateway's `quote_renewal`.
+// included seats. The same total as the JSON gateway's `quote_renewal`: on a taxed plan, the
+// gross (the membership's `tax_exempt` says whether the member pays tax);
+// `ams_engine_quote_renewal_taxed` also gives the net and tax.
 //
 // # Safety
 // `engine` must come from `ams_engine_new_*`; `membership` must point to a valid
@@ -839,6 +868,25 @@ ams_result ams_engine_quote_renewal_total(const struct ams_engine *engine,
                                           uint32_t terms,
                                           uint32_t seats,
                                           struct ams_money *total_out);
+
+// `ams_engine_quote_renewal_total` with the quote's gross (`gross_out`, the amount due), net
+// (`net_out`) and tax (`tax_out`): `net + tax = gross`. The same amounts as the gateway's
+// `quote_renewal` `total`, `net` and `tax`.
+//
+// # Safety
+// As `ams_engine_quote_renewal_total`; `gross_out`, `net_out` and `tax_out` must be valid for
+// writing.
+//
+// # Errors
+// As `ams_engine_quote_renewal_total`.
+ams_result ams_engine_quote_renewal_taxed(const struct ams_engine *engine,
+                                          const struct ams_membership *membership,
+                                          struct ams_date date,
+                                          uint32_t terms,
+                                          uint32_t seats,
+                                          struct ams_money *gross_out,
+                                          struct ams_money *net_out,
+                                          struct ams_money *tax_out);
 
 // The stable snake_case name of a result code (`"unknown_plan"`), or `"unknown"` for a number
 // that is no `ams_result`. The string is static; never free it.

@@ -169,6 +169,9 @@ pub struct ams_membership {
     pub has_override_until: bool,
     /// The last day the override holds.
     pub override_until: ams_date,
+    /// The member pays no tax (false when zeroed): quotes carry zero tax lines and tax-inclusive
+    /// prices are charged without their tax.
+    pub tax_exempt: bool,
 }
 
 impl ams_membership {
@@ -203,7 +206,7 @@ impl ams_membership {
             cancelled_on: opt(self.has_cancelled_on, self.cancelled_on, "membership.cancelled_on")?,
             status_override,
             deceased_on: opt(self.has_deceased_on, self.deceased_on, "membership.deceased_on")?,
-            tax_exempt: false,
+            tax_exempt: self.tax_exempt,
         })
     }
 }

@@ -295,18 +295,23 @@ impl Engine {
     ///
     /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).total
     /// Money('225.00', 'USD')
-    #[pyo3(signature = (plan, date, terms=None, seats=None), text_signature = "($self, plan, date, terms=1, seats=None)")]
+    /// `tax_exempt=True` quotes a new member who pays no tax.
+    #[pyo3(signature = (plan, date, terms=None, seats=None, *, tax_exempt=false), text_signature = "($self, plan, date, terms=1, seats=None, *, tax_exempt=False)")]
     fn quote_join(
         &self,
         plan: &str,
         date: &Bound<'_, PyAny>,
         terms: Option<&Bound<'_, PyAny>>,
         seats: Option<&Bound<'_, PyAny>>,
+        tax_exempt: bool,
     ) -> PyResult<Quote> {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
-        self.engine.quote_join(&plan.into(), date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
+        self.engine
+            .quote_join_exempt(&plan.into(), date, terms, seats, tax_exempt)
+            .map(Quote)
+            .map_err(|e| raise_core(&e))
     }
 
     /// The quote for renewing on `date` (extension, reinstatement or rejoin, with their fees).
