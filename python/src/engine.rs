@@ -291,11 +291,12 @@ impl Engine {
     /// The quote for joining `plan` on `date`, buying `terms` terms (and `seats` seats on an
     /// organisational plan).
     ///
+    /// `tax_exempt=True` quotes a new member who pays no tax (on a plan with tax).
+    ///
     /// Raises `InputError` for an unknown plan, `QuoteError` for seats out of range.
     ///
     /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).total
     /// Money('225.00', 'USD')
-    /// `tax_exempt=True` quotes a new member who pays no tax.
     #[pyo3(signature = (plan, date, terms=None, seats=None, *, tax_exempt=false), text_signature = "($self, plan, date, terms=1, seats=None, *, tax_exempt=False)")]
     fn quote_join(
         &self,
