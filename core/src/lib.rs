@@ -94,7 +94,7 @@ pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
-    whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration, ProrationUnit,
+    days_360, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration, ProrationUnit,
     RolloverCharge,
 };
 pub use quote::{

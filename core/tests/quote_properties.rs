@@ -26,7 +26,7 @@ fn date(offset: i64) -> Date {
 
 /// A random proration rule, as policy JSON.
 fn proration() -> impl Strategy<Value = Value> {
-    (0..5usize, 0..2usize, 0..3usize, any::<bool>(), prop::option::of(2u8..=31), 1u32..=400).prop_map(
+    (0..5usize, 0..4usize, 0..3usize, any::<bool>(), prop::option::of(2u8..=31), 1u32..=400).prop_map(
         |(g, dc, den, count, cutoff, fixed)| {
             let granularity = ["none", "day", "month", "quarter", "half"][g];
             let denominator = match den {
@@ -36,7 +36,7 @@ fn proration() -> impl Strategy<Value = Value> {
             };
             let mut p = json!({
                 "granularity": granularity,
-                "day_count": (["inclusive", "half_open"][dc]),
+                "day_count": (["inclusive", "half_open", "thirty_360", "months_and_days"][dc]),
                 "denominator": denominator,
                 "count_join_unit": count,
             });

@@ -58,7 +58,8 @@ pub enum RefundPolicy {
     /// No refund. The default.
     #[default]
     None,
-    /// The unused days (inclusive, actual days of the term).
+    /// The unused days, counted with the plan's `proration.day_count` and `denominator`
+    /// (default inclusive actual days of the term), as joins and plan changes count them.
     ProratedByDay,
     /// The whole unused months (months of the term that start on or after the effective date).
     ProratedByMonth,
