@@ -332,9 +332,13 @@ impl Proration {
                             (whole * month + partial, months * month)
                         }
                         // The denominator's days spread evenly over the span's months.
+                        // The denominator's days spread evenly over the span's months, in lowest
+                        // terms (a fixed 360-day year: 331 of 360, not 3972 of 4320).
                         _ => {
                             let total = over(0);
-                            (whole * total + partial * months, months * total)
+                            let (units, of) = (whole * total + partial * months, months * total);
+                            let g = gcd(units.max(0), of).max(1);
+                            (units / g, of / g)
                         }
                     };
                     return Ok(Fraction::new(ProrationUnit::MonthDay, units, of));
@@ -344,6 +348,13 @@ impl Proration {
         };
         Ok(Fraction::new(ProrationUnit::Day, units, of))
     }
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 /// Days from `from` to `to` (exclusive) in 30-day months, 30E/360 ISDA: a day is at most 30, and
