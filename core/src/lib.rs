@@ -94,11 +94,11 @@ pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
-    days_360, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration, ProrationUnit,
-    RolloverCharge,
+    days_360, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration,
+    ProrationUnit, RolloverCharge,
 };
 pub use quote::{
-    allocate, allocate_by, split_even, CancelAt, Cancellation, Description, DowngradeTiming, LineKind,
+    allocate, allocate_by, split_even, CancelAt, Cancellation, ChangeMode, Description, DowngradeTiming, LineKind,
     MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy,
     Remainder, SeatChange,
 };

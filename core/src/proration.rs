@@ -658,7 +658,8 @@ mod tests {
         assert_eq!(h.map(|f| (f.units, f.of)), Some((1, 2)));
     }
 
-    const DAY_COUNTS: [DayCount; 4] = [DayCount::Inclusive, DayCount::HalfOpen, DayCount::Thirty360, DayCount::MonthsAndDays];
+    const DAY_COUNTS: [DayCount; 4] =
+        [DayCount::Inclusive, DayCount::HalfOpen, DayCount::Thirty360, DayCount::MonthsAndDays];
 
     #[test]
     fn thirty_day_months_count_month_ends_as_day_30() {
@@ -687,7 +688,8 @@ mod tests {
         assert_eq!(f(date!(2025 - 01 - 31)), Some((ProrationUnit::MonthDay, 11 * 31 + 1, 12 * 31)));
         // A fixed 360-day year gives every month 30 days: Jan 31 is 1 of 30 days of January.
         let fixed = Proration { denominator: Denominator::Fixed(360), ..p.clone() };
-        let g = fixed.fraction(date!(2025 - 01 - 31), s, e, 1).ok().flatten().map(|f| f.factor(None, Rounding::HalfEven));
+        let g =
+            fixed.fraction(date!(2025 - 01 - 31), s, e, 1).ok().flatten().map(|f| f.factor(None, Rounding::HalfEven));
         assert_eq!(g, Some(Decimal::from(11 * 30 + 1) / Decimal::from(360)));
         // A span that is not whole months falls back to inclusive actual days.
         let odd = p.fraction(date!(2025 - 01 - 10), s, date!(2025 - 01 - 19), 1).ok().flatten();
@@ -704,8 +706,14 @@ mod tests {
             ..Proration::default()
         };
         let d = p.by_day();
-        assert_eq!((d.granularity, d.day_count, d.denominator, d.minimum), (Granularity::Day, DayCount::HalfOpen, Denominator::Fixed(360), None));
-        assert_eq!(Proration::default().for_changes(), Proration { granularity: Granularity::Day, ..Proration::default() });
+        assert_eq!(
+            (d.granularity, d.day_count, d.denominator, d.minimum),
+            (Granularity::Day, DayCount::HalfOpen, Denominator::Fixed(360), None)
+        );
+        assert_eq!(
+            Proration::default().for_changes(),
+            Proration { granularity: Granularity::Day, ..Proration::default() }
+        );
     }
 
     proptest::proptest! {
