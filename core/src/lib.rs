@@ -116,7 +116,7 @@ pub use status::{
     default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
     StatusRule,
 };
-pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
+pub use term::{CalendarJoinStart, CalendarPeriod, JoinDates, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{
     format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,

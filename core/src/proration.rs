@@ -305,6 +305,48 @@ impl Proration {
         }
     }
 
+    /// The fraction of the span `[start, end]` charged from `date` up to `until` (its last day,
+    /// included): what [`Proration::fraction`] charges from `date` less what it charges from the
+    /// day after `until`, in lowest terms when the two differ in denominator. A `until` on or
+    /// after `end` is [`Proration::fraction`] itself.
+    ///
+    /// ```
+    /// use amscore::{Granularity, Proration};
+    /// use time::macros::date;
+    /// let day = Proration { granularity: Granularity::Day, ..Proration::default() };
+    /// let f = day.fraction_until(date!(2025-03-01), date!(2025-06-30), date!(2025-01-01), date!(2025-12-31), 1)?.expect("by day");
+    /// assert_eq!((f.units, f.of), (122, 365)); // Mar 1 to Jun 30
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar.
+    pub fn fraction_until(
+        &self,
+        date: Date,
+        until: Date,
+        start: Date,
+        end: Date,
+        periods: u32,
+    ) -> Result<Option<Fraction>, DateError> {
+        let Some(from) = self.fraction(date, start, end, periods)? else {
+            return Ok(None);
+        };
+        if until >= end {
+            return Ok(Some(from));
+        }
+        let Some(rest) = self.fraction(add_days(until, 1)?, start, end, periods)? else {
+            return Ok(Some(from));
+        };
+        if rest.of == from.of {
+            return Ok(Some(Fraction::new(from.unit, from.units - rest.units, from.of)));
+        }
+        let units = from.units * rest.of - rest.units * from.of;
+        let of = from.of * rest.of;
+        let g = gcd(units.max(0), of).max(1);
+        Ok(Some(Fraction::new(from.unit, units / g, of / g)))
+    }
+
     fn day_fraction(&self, date: Date, start: Date, end: Date, periods: u32) -> Result<Fraction, DateError> {
         let from = date.max(start);
         let per_period = |n: i64| n * i64::from(periods.max(1));
