@@ -774,6 +774,31 @@ mod tests {
             proptest::prop_assert!(f.is_some_and(|f| 0 <= f.units && f.units <= f.of && f.of >= 1), "{f:?}");
         }
 
+        /// Invariant: a span charged up to a day and the rest after it add up to the whole
+        /// charge from the date, under every day count and granularity (a dated join's share).
+        #[test]
+        fn invariant_fraction_until_and_the_rest_make_the_fraction(
+            start in 0_i32..20_000, months in 1_i64..30, offset in 0_i64..900, len in 0_i64..900,
+            dc in 0_usize..4, g in 1_usize..5,
+        ) {
+            let start = Date::from_julian_day(start + 2_450_000).unwrap_or(Date::MIN);
+            let Ok(end) = add_months(start, months, MonthEndRule::Clamp).and_then(|d| add_days(d, -1)) else { return Ok(()) };
+            let (Ok(date), Ok(until)) = (add_days(start, offset % (months * 31)), add_days(start, (offset + len) % (months * 31))) else { return Ok(()) };
+            if until < date || until >= end {
+                return Ok(());
+            }
+            let granularity = [Granularity::None, Granularity::Day, Granularity::Month, Granularity::Quarter, Granularity::Half][g];
+            let p = Proration { granularity, day_count: DAY_COUNTS[dc], ..Proration::default() };
+            let (Ok(Some(part)), Ok(Some(whole)), Ok(Some(rest))) = (
+                p.fraction_until(date, until, start, end, 1),
+                p.fraction(date, start, end, 1),
+                add_days(until, 1).and_then(|d| p.fraction(d, start, end, 1)),
+            ) else { return Ok(()) };
+            let sum = part.factor(None, Rounding::HalfEven) + rest.factor(None, Rounding::HalfEven);
+            let diff = (sum - whole.factor(None, Rounding::HalfEven)).abs();
+            proptest::prop_assert!(diff < Decimal::new(1, 20), "{part:?} + {rest:?} != {whole:?}");
+        }
+
         /// Invariant: on the term's first day (or before it), the fraction of the whole term is 1,
         /// under every day count with the actual denominator; after its last day it is 0.
         #[test]

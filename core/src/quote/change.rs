@@ -55,12 +55,12 @@ impl Quoter<'_> {
         }
         let pricing = self.pricing();
         let rest = Term { start: date, end: Some(end) };
-        let f_old = old.proration.for_changes().fraction(date, m.term.start, end, span_periods(old, m.term))?;
         let mut lines = Vec::new();
         if quotes.change_mode == ChangeMode::NoCredit {
             let text = format!("No credit for unused {}: the new plan is charged in full", old.name);
             lines.push(line(LineKind::Credit, text, Money::zero(old.prices.currency), None, None));
         } else {
+            let f_old = old.proration.for_changes().fraction(date, m.term.start, end, span_periods(old, m.term))?;
             let credit = min_money(pricing.prorate(&change.amount_paid, f_old)?, room);
             lines.push(line(
                 LineKind::Credit,
