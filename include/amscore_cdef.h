@@ -234,6 +234,16 @@ enum ams_result
   AMS_RESULT_DECEASED_BEFORE_JOIN = 1309,
   // The membership was cancelled before the member joined.
   AMS_RESULT_CANCELLED_BEFORE_JOIN = 1310,
+  // A staff-entered term start after the join date.
+  AMS_RESULT_JOIN_START_AFTER_DATE = 1320,
+  // A staff-entered term end before the term's start.
+  AMS_RESULT_JOIN_END_BEFORE_START = 1321,
+  // A staff-entered term end before the join date.
+  AMS_RESULT_JOIN_END_BEFORE_DATE = 1322,
+  // A staff-entered term end after the end of the terms bought.
+  AMS_RESULT_JOIN_END_AFTER_TERMS = 1323,
+  // A staff-entered term end on a lifetime plan.
+  AMS_RESULT_JOIN_END_ON_LIFETIME_PLAN = 1324,
   // The renewal window has not opened yet.
   AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN = 1401,
   // Lifetime memberships are not renewed.
@@ -631,6 +641,20 @@ typedef struct ams_renew_request {
   struct ams_money balance_due;
 } ams_renew_request;
 
+// Staff-entered dates of a join (the JSON gateway's `start` and `end` on `join_term` and
+// `quote_join`). All zero: no dates, the plan's own first term.
+typedef struct ams_join_dates {
+  // Whether `start` is set.
+  bool has_start;
+  // The term's first day (on or before the join date), kept as given; the end follows the
+  // plan's period from it.
+  struct ams_date start;
+  // Whether `end` is set.
+  bool has_end;
+  // The term's last day (on or after the join date, at most the end of the terms bought).
+  struct ams_date end;
+} ams_join_dates;
+
 // The first term of a join.
 typedef struct ams_join_term {
   // The member's join date (member-since).
@@ -810,6 +834,25 @@ ams_result ams_engine_quote_join_taxed(const struct ams_engine *engine,
                                        struct ams_money *net_out,
                                        struct ams_money *tax_out);
 
+// [`ams_engine_quote_join_total`] with staff-entered dates (`dates` may be NULL: no dates): the
+// dues run from `date` to the term's end. The same total as the JSON gateway's `quote_join` with
+// `start` and `end`.
+//
+// # Safety
+// As [`ams_engine_quote_join_total`]; `dates`, when not NULL, must point to a valid
+// `ams_join_dates`.
+//
+// # Errors
+// Those of [`ams_engine_quote_join_total`], and the dates' lifecycle errors (1320 to 1324).
+ams_result ams_engine_quote_join_dated_total(const struct ams_engine *engine,
+                                             const char *plan,
+                                             size_t plan_len,
+                                             struct ams_date date,
+                                             uint32_t terms,
+                                             uint32_t seats,
+                                             const struct ams_join_dates *dates,
+                                             struct ams_money *total_out);
+
 // The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a
 // reinstatement with its fee, or a rejoin); `seats` for organisational plans, 0 for the
 // included seats. The same total as the JSON gateway's `quote_renewal`: on a taxed plan, the
@@ -956,6 +999,21 @@ ams_result ams_engine_join_term(const struct ams_engine *engine,
                                 struct ams_date date,
                                 uint32_t terms,
                                 struct ams_join_term *term_out);
+
+// [`ams_engine_join_term`] with staff-entered dates: `dates` may be NULL (no dates).
+//
+// # Safety
+// As [`ams_engine_join_term`]; `dates`, when not NULL, must point to a valid `ams_join_dates`.
+//
+// # Errors
+// Those of [`ams_engine_join_term`], and the dates' lifecycle errors (1320 to 1324).
+ams_result ams_engine_join_term_dated(const struct ams_engine *engine,
+                                      const char *plan,
+                                      size_t plan_len,
+                                      struct ams_date date,
+                                      uint32_t terms,
+                                      const struct ams_join_dates *dates,
+                                      struct ams_join_term *term_out);
 
 // The new term if the member renews on `date`, buying `terms` terms (the JSON gateway's
 // `renewal_term`).

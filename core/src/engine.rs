@@ -148,6 +148,34 @@ impl Engine {
         self.rules.join_terms(plan, join_date, terms)
     }
 
+    /// The first term of a member joining a plan on a date with staff-entered dates (an explicit
+    /// start kept as given, the end following the plan's period from it; or an explicit end), as
+    /// imports and back-office joins enter them.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let dates = amscore::JoinDates { start: None, end: Some(date!(2025-12-31)) };
+    /// let j = engine.join_term_dated(&"individual".into(), date!(2025-03-01), 1, dates)?;
+    /// assert_eq!((j.term.start, j.term.end), (date!(2025-03-01), Some(date!(2025-12-31))));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::join_terms`], and the dates' errors
+    /// ([`LifecycleError::JoinStartAfterDate`], [`LifecycleError::JoinEndBeforeStart`],
+    /// [`LifecycleError::JoinEndBeforeDate`], [`LifecycleError::JoinEndAfterTerms`],
+    /// [`LifecycleError::JoinEndOnLifetimePlan`]).
+    pub fn join_term_dated(
+        &self,
+        plan: &PlanId,
+        join_date: Date,
+        terms: u32,
+        dates: crate::JoinDates,
+    ) -> Result<JoinTerm, Error> {
+        self.rules.join_terms_dated(plan, join_date, terms, dates)
+    }
+
     /// The status of a membership on a date.
     ///
     /// # Errors
@@ -289,6 +317,35 @@ impl Engine {
         tax_exempt: bool,
     ) -> Result<Quote, Error> {
         self.quoter().quote_join_exempt(plan, date, terms, seats, tax_exempt)
+    }
+
+    /// The quote for a join with staff-entered dates ([`crate::JoinDates`]): the term as given,
+    /// its dues prorated from `date` to the term's end over the plan's regular span (by the
+    /// plan's change rule: `none` counts the plan's days), taxed unless `tax_exempt`. Without
+    /// dates, [`Engine::quote_join_exempt`].
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let dates = amscore::JoinDates { start: None, end: Some(date!(2025-12-31)) };
+    /// let q = engine.quote_join_dated(&"individual".into(), date!(2025-03-01), 1, None, dates, false)?;
+    /// assert_eq!(q.term.and_then(|t| t.end), Some(date!(2025-12-31)));
+    /// assert_eq!(q.lines[0].proration.map(|f| (f.units, f.of)), Some((306, 365)));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_join`] and of [`Engine::join_term_dated`].
+    pub fn quote_join_dated(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dates: crate::JoinDates,
+        tax_exempt: bool,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_join_dated(plan, date, terms, seats, dates, tax_exempt)
     }
 
     /// The quote for changing a membership to another plan on `date`: an upgrade now (credit

@@ -140,6 +140,12 @@ pub enum Request {
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
         terms: u32,
+        /// A staff-entered term start (on or before `date`), kept as given.
+        #[serde(default, with = "crate::period::opt_date_text")]
+        start: Option<Date>,
+        /// A staff-entered term end (on or after `date`, at most the end of the terms bought).
+        #[serde(default, with = "crate::period::opt_date_text")]
+        end: Option<Date>,
     },
     /// [`Engine::status_on`].
     StatusOn {
@@ -181,6 +187,12 @@ pub enum Request {
         /// The new member pays no tax (default false).
         #[serde(default)]
         tax_exempt: bool,
+        /// A staff-entered term start (on or before `date`), kept as given.
+        #[serde(default, with = "crate::period::opt_date_text")]
+        start: Option<Date>,
+        /// A staff-entered term end (on or after `date`); the dues are prorated to it.
+        #[serde(default, with = "crate::period::opt_date_text")]
+        end: Option<Date>,
     },
     /// [`Engine::quote_renewal`].
     QuoteRenewal {
@@ -602,12 +614,15 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
                 "plans": p.plans.iter().map(|pl| pl.id.as_str()).collect::<Vec<_>>(),
             })
         }
-        Request::JoinTerm { plan, date, terms } => to_value(&engine.join_terms(plan, *date, *terms)?),
+        Request::JoinTerm { plan, date, terms, start, end } => {
+            to_value(&engine.join_term_dated(plan, *date, *terms, crate::JoinDates { start: *start, end: *end })?)
+        }
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
         Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine.rules(), csv.as_bytes())?),
-        Request::QuoteJoin { plan, date, terms, seats, tax_exempt } => {
-            to_value(&engine.quote_join_exempt(plan, *date, *terms, *seats, *tax_exempt)?)
+        Request::QuoteJoin { plan, date, terms, seats, tax_exempt, start, end } => {
+            let dates = crate::JoinDates { start: *start, end: *end };
+            to_value(&engine.quote_join_dated(plan, *date, *terms, *seats, dates, *tax_exempt)?)
         }
         Request::QuoteRenewal { membership, date, terms, seats } => {
             to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)
@@ -843,7 +858,13 @@ mod tests {
         assert_eq!(parse_request(json!({"op": "describe_policy"})), Ok(Request::DescribePolicy));
         assert_eq!(
             parse_request(json!({"op": "join_term", "plan": "individual", "date": "2025-01-15"})),
-            Ok(Request::JoinTerm { plan: "individual".into(), date: time::macros::date!(2025 - 01 - 15), terms: 1 })
+            Ok(Request::JoinTerm {
+                plan: "individual".into(),
+                date: time::macros::date!(2025 - 01 - 15),
+                terms: 1,
+                start: None,
+                end: None
+            })
         );
     }
 }

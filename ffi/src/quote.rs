@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use amscore::{Currency, Money, MoneyError, Remainder};
 
-use crate::typed::{plan_id, recycle};
+use crate::typed::{ams_join_dates, plan_id, recycle};
 use crate::{
     ams_date, ams_engine, ams_membership, ams_result, deref, guard, out_ptr, str_arg, Failure, AMS_MAX_ID_LEN,
 };
@@ -260,6 +260,51 @@ fn write_amounts(
         unsafe { tax_out.write(tax) };
     }
     Ok(())
+}
+
+/// [`ams_engine_quote_join_total`] with staff-entered dates (`dates` may be NULL: no dates): the
+/// dues run from `date` to the term's end. The same total as the JSON gateway's `quote_join` with
+/// `start` and `end`.
+///
+/// # Safety
+/// As [`ams_engine_quote_join_total`]; `dates`, when not NULL, must point to a valid
+/// `ams_join_dates`.
+///
+/// # Errors
+/// Those of [`ams_engine_quote_join_total`], and the dates' lifecycle errors (1320 to 1324).
+#[no_mangle]
+pub unsafe extern "C" fn ams_engine_quote_join_dated_total(
+    engine: *const ams_engine,
+    plan: *const c_char,
+    plan_len: usize,
+    date: ams_date,
+    terms: u32,
+    seats: u32,
+    dates: *const ams_join_dates,
+    total_out: *mut ams_money,
+) -> ams_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let engine = unsafe { deref(engine, "engine") }?;
+        // SAFETY: the caller's contract.
+        let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
+        let total_out = out_ptr(total_out, "total_out")?;
+        // SAFETY: the caller's contract (NULL is no dates).
+        let dates = match unsafe { dates.as_ref() } {
+            Some(d) => d.to_dates()?,
+            None => amscore::JoinDates::default(),
+        };
+        let id = plan_id(plan);
+        let q = date
+            .to_date("date")
+            .and_then(|d| Ok(engine.engine.quote_join_dated(&id, d, terms, seats_arg(seats), dates, false)?));
+        recycle(id);
+        let q = q?;
+        let total = ams_money::from_money(&q.total)?;
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { total_out.write(total) };
+        Ok(())
+    })
 }
 
 /// The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a

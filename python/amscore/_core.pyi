@@ -324,11 +324,27 @@ class Engine:
     def call(self, request: dict[str, Any]) -> dict[str, Any]: ...
     def call_json(self, request: str) -> str: ...
     def answer(self, request: dict[str, Any]) -> Any: ...
-    def join_term(self, plan: str, date: datetime.date, terms: int = 1) -> dict[str, Any]: ...
+    def join_term(
+        self,
+        plan: str,
+        date: datetime.date,
+        terms: int = 1,
+        *,
+        start: datetime.date | None = None,
+        end: datetime.date | None = None,
+    ) -> dict[str, Any]: ...
     def status_on(self, membership: Membership, date: datetime.date) -> dict[str, Any]: ...
     def renewal_term(self, membership: Membership, date: datetime.date, terms: int = 1) -> dict[str, Any]: ...
     def quote_join(
-        self, plan: str, date: datetime.date, terms: int = 1, seats: int | None = None, *, tax_exempt: bool = False
+        self,
+        plan: str,
+        date: datetime.date,
+        terms: int = 1,
+        seats: int | None = None,
+        *,
+        tax_exempt: bool = False,
+        start: datetime.date | None = None,
+        end: datetime.date | None = None,
     ) -> Quote: ...
     def quote_renewal(
         self, membership: Membership, date: datetime.date, terms: int = 1, seats: int | None = None

@@ -158,6 +158,38 @@ static void typed_join_and_renewal(const ams_engine *e) {
     CHECK_RESULT(ams_engine_join_term(e, S("lifetime"), d(2025, 3, 1), 1, &j), AMS_RESULT_OK);
     CHECK(j.lifetime && same_date(j.term_start, d(2025, 3, 1)));
 
+    /* Staff-entered dates: a start kept as given (the end follows the plan's year from it), an
+     * explicit end, NULL or all zero for none, and the dates' errors. */
+    ams_join_dates dates = {0};
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &dates, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.term_start, d(2025, 3, 1)) && same_date(j.term_end, d(2026, 2, 28)));
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, NULL, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.term_end, d(2026, 2, 28)));
+    dates.has_start = true;
+    dates.start = d(2025, 1, 31);
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &dates, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.member_since, d(2025, 3, 1)) && same_date(j.term_start, d(2025, 1, 31)));
+    CHECK(same_date(j.term_end, d(2026, 1, 30)));
+    dates.start = d(2025, 3, 2);
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &dates, &j),
+                 AMS_RESULT_JOIN_START_AFTER_DATE);
+    ams_join_dates ends = {0};
+    ends.has_end = true;
+    ends.end = d(2025, 12, 31);
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &ends, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.term_start, d(2025, 3, 1)) && same_date(j.term_end, d(2025, 12, 31)));
+    ams_money dated;
+    CHECK_RESULT(ams_engine_quote_join_dated_total(e, S("individual"), d(2025, 3, 1), 1, 0, &ends, &dated),
+                 AMS_RESULT_OK);
+    /* The amscore preset's individual plan: 200.00 dues, 25.00 join fee; 306 of 365 days of dues. */
+    CHECK(dated.minor_units == 16767 + 2500 && strcmp(dated.currency, "USD") == 0);
+    ends.end = d(2026, 3, 1);
+    CHECK_RESULT(ams_engine_quote_join_dated_total(e, S("individual"), d(2025, 3, 1), 1, 0, &ends, &dated),
+                 AMS_RESULT_JOIN_END_AFTER_TERMS);
+    ends.end = d(2025, 2, 30);
+    CHECK_RESULT(ams_engine_quote_join_dated_total(e, S("individual"), d(2025, 3, 1), 1, 0, &ends, &dated),
+                 AMS_RESULT_INVALID_DATE);
+
     /* The typed join agrees with the gateway's. */
     char *text = NULL;
     json_value *v = call_json(e, "{\"op\":\"join_term\",\"plan\":\"fiscal\",\"date\":\"2025-05-20\"}", &text);

@@ -3,7 +3,7 @@
 use super::error::QuoteError;
 use super::inputs::Cancellation;
 use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on};
+use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on, span_periods};
 use super::settings::{CancelAt, RefundPolicy};
 use super::Quoter;
 use crate::error::Error;
@@ -43,10 +43,10 @@ impl Quoter<'_> {
         let unused = match (m.term.end, effective == date) {
             (Some(end), true) if date <= end => match quotes.refund {
                 RefundPolicy::None => None,
-                RefundPolicy::ProratedByDay => Some((
-                    crate::proration::Proration::default().for_changes().fraction(date, m.term.start, end, 1)?,
-                    end,
-                )),
+                // The plan's own day count and denominator, through the one fraction rule.
+                RefundPolicy::ProratedByDay => {
+                    Some((plan.proration.by_day().fraction(date, m.term.start, end, span_periods(plan, m.term))?, end))
+                }
                 RefundPolicy::ProratedByMonth => Some((Some(whole_unused_months(date, m.term.start, end)?), end)),
             },
             _ => None,

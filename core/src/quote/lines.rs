@@ -295,6 +295,8 @@ pub(crate) fn write_description(
             (ProrationUnit::Quarter, false) => "quarters",
             (ProrationUnit::Half, true) => "half",
             (ProrationUnit::Half, false) => "halves",
+            (ProrationUnit::MonthDay, true) => "month-day",
+            (ProrationUnit::MonthDay, false) => "month-days",
         };
         write!(w, ", {} of {} {unit}", f.units, f.of)?;
     }
