@@ -87,8 +87,8 @@ pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
-    add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
-    RollingEnd, Unit,
+    add_days, add_months, parse_date, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset,
+    RenewalEnd, RollingEnd, Unit,
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
@@ -102,7 +102,7 @@ pub use quote::{
     MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy,
     Remainder, SeatChange,
 };
-pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
+pub use renewal::{LifetimeRenewal, ReinstatementStart, RenewalError, RenewalRules, RenewalTerm, ShortExtension};
 pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
@@ -113,10 +113,10 @@ pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
-    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
-    StatusRule,
+    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusBeforeJoin,
+    StatusOverride, StatusRule,
 };
-pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
+pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, RolloverDays, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{
     format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,
