@@ -55,7 +55,8 @@ impl Engine {
             policy.plans.clone(),
             policy.status_rules.clone(),
             s.date_rules(),
-            s.reinstatement,
+            s.renewal_rules(),
+            s.status_before_join,
             s.rounding,
         );
         Ok(Engine { policy, rules })

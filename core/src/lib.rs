@@ -88,8 +88,8 @@ pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
-    add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
-    RollingEnd, Unit,
+    add_days, add_months, parse_date, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset,
+    RenewalEnd, RollingEnd, Unit,
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
@@ -103,7 +103,7 @@ pub use quote::{
     Instalment, LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine,
     QuoteSettings, RefundPolicy, Remainder, SeatChange,
 };
-pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
+pub use renewal::{LifetimeRenewal, ReinstatementStart, RenewalError, RenewalRules, RenewalTerm, ShortExtension};
 pub use request::{
     datetime_text, Action, EventFacts, MemberFacts, RegistrationStatus, RequestKind, SelfServiceRequest,
 };
@@ -114,11 +114,11 @@ pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
-    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
-    StatusRule,
+    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusBeforeJoin,
+    StatusOverride, StatusRule,
 };
 pub use tax::{apply_tax, FeeKind, PlanTax, TaxBasis, TaxComponent, TaxItem, TaxLine, TaxPrices, TaxRounding, Taxed};
-pub use term::{CalendarJoinStart, CalendarPeriod, JoinDates, JoinTerm, Term, TermRule};
+pub use term::{CalendarJoinStart, CalendarPeriod, JoinDates, JoinTerm, RolloverDays, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{
     format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,

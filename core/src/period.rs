@@ -94,6 +94,20 @@ pub enum RenewalEnd {
     FromPreviousEndForYears,
 }
 
+/// How a current member's renewal of a calendar plan is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarRenewalEnd {
+    /// The new term runs to the end of the next period(s), so terms stay aligned to the calendar
+    /// (the default): a Mar-1 year renewed from an end of 2023-02-28 ends 2024-02-29.
+    #[default]
+    PeriodEnd,
+    /// The new end is counted as for a rolling term as long as the plan's period(s), by
+    /// [`RenewalEnd`] (CiviCRM, which adds years to the old end of a fixed membership too):
+    /// 2023-02-28 + 1 year = 2024-02-28.
+    RenewalEnd,
+}
+
 /// The date conventions a policy chooses, bundled for the term arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct DateRules {
@@ -103,6 +117,8 @@ pub struct DateRules {
     pub rolling_end: RollingEnd,
     /// How a renewal's new end is counted.
     pub renewal_end: RenewalEnd,
+    /// How a current member's renewal of a calendar plan is counted.
+    pub calendar_renewal_end: CalendarRenewalEnd,
 }
 
 fn out_of_range(what: impl fmt::Display) -> DateError {

@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
-use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
+use crate::period::{CalendarRenewalEnd, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
 use crate::plan::{Plan, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
 use crate::policy_error::{check_amount, PolicyError, Range};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
 use crate::quote::QuoteSettings;
-use crate::renewal::ReinstatementStart;
+use crate::renewal::{LifetimeRenewal, ReinstatementStart, RenewalRules, ShortExtension};
 use crate::self_service::SelfServicePolicy;
-use crate::status::{default_status_rules, StatusRule};
-use crate::term::{CalendarJoinStart, CalendarPeriod, TermRule};
+use crate::status::{default_status_rules, StatusBeforeJoin, StatusRule};
+use crate::term::{CalendarJoinStart, CalendarPeriod, RolloverDays, TermRule};
 
 /// Settings that apply to the whole policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -34,6 +34,21 @@ pub struct Settings {
     pub reinstatement: ReinstatementStart,
     /// How amounts are rounded to the currency's minor unit. Default half away from zero.
     pub rounding: Rounding,
+    /// How a current member's renewal of a calendar plan ends: `period_end` (default, aligned
+    /// to the calendar) or `renewal_end` (as a rolling term by `renewal_end`, CiviCRM).
+    pub calendar_renewal_end: CalendarRenewalEnd,
+    /// Which rollover days calendar plans may have: `checked` (default: inside the period, after
+    /// its first day; monthly 1 to 28) or `as_given` (CiviCRM: any, monthly 1 to 31).
+    pub rollover_days: RolloverDays,
+    /// The status on a date before the member joined: `refuse` (default, `date_before_join`) or
+    /// `status_rules` (CiviCRM: a back-dated fixed term is Current from its start).
+    pub status_before_join: StatusBeforeJoin,
+    /// Renewing a lifetime membership: `refuse` (default, `lifetime_not_renewable`) or `keep`
+    /// (CiviCRM: the term stays, with no end).
+    pub lifetime_renewal: LifetimeRenewal,
+    /// A current member's extension that still ends before the renewal date: `refuse` (default,
+    /// `backdate_too_short`) or `extend` (CiviCRM).
+    pub short_extension: ShortExtension,
     /// The association's currency: if set, every plan must be priced in it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
@@ -49,6 +64,11 @@ impl Default for Settings {
             renewal_end: RenewalEnd::FromNextStart,
             reinstatement: ReinstatementStart::Backdate,
             rounding: Rounding::HalfAwayFromZero,
+            calendar_renewal_end: CalendarRenewalEnd::PeriodEnd,
+            rollover_days: RolloverDays::Checked,
+            status_before_join: StatusBeforeJoin::Refuse,
+            lifetime_renewal: LifetimeRenewal::Refuse,
+            short_extension: ShortExtension::Refuse,
             currency: None,
             quotes: QuoteSettings::default(),
         }
@@ -58,7 +78,21 @@ impl Default for Settings {
 impl Settings {
     /// The date conventions these settings choose.
     pub fn date_rules(&self) -> DateRules {
-        DateRules { month_end: self.month_end, rolling_end: self.rolling_end, renewal_end: self.renewal_end }
+        DateRules {
+            month_end: self.month_end,
+            rolling_end: self.rolling_end,
+            renewal_end: self.renewal_end,
+            calendar_renewal_end: self.calendar_renewal_end,
+        }
+    }
+
+    /// The renewal conventions these settings choose.
+    pub fn renewal_rules(&self) -> RenewalRules {
+        RenewalRules {
+            reinstatement: self.reinstatement,
+            lifetime: self.lifetime_renewal,
+            short_extension: self.short_extension,
+        }
     }
 }
 
@@ -273,7 +307,7 @@ impl Policy {
                     });
                 }
             }
-            validate_term(&plan.term, &at("term"))?;
+            validate_term(&plan.term, &at("term"), self.settings.rollover_days)?;
             let p = &plan.prices;
             for (name, amount) in [
                 ("dues", Some(p.dues)),
@@ -519,7 +553,7 @@ fn validate_proration(plan: &Plan, path: &str) -> Result<(), PolicyError> {
     Ok(())
 }
 
-fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
+fn validate_term(term: &TermRule, path: &str, rollover_days: RolloverDays) -> Result<(), PolicyError> {
     let invalid = |field: &str, message: &str| PolicyError::InvalidValue {
         path: format!("{path}.{field}"),
         message: message.to_owned(),
@@ -555,7 +589,7 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                         ));
                     }
                     if let (Some(r), a) = (rollover, anchor.unwrap_or(crate::period::MonthDay::JAN_1)) {
-                        if *r == a {
+                        if *r == a && rollover_days == RolloverDays::Checked {
                             return Err(PolicyError::RolloverOutsidePeriod {
                                 path: format!("{path}.rollover"),
                                 message: format!(
@@ -583,10 +617,19 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                         return Err(invalid("anchor_day", "must be 1 to 28 (every month has it)"));
                     }
                     if let Some(r) = rollover_day {
-                        if !(1..=28).contains(r) || *r == a {
+                        let allowed = match rollover_days {
+                            RolloverDays::Checked => (1..=28).contains(r) && *r != a,
+                            RolloverDays::AsGiven => (1..=31).contains(r),
+                        };
+                        if !allowed {
                             return Err(PolicyError::RolloverOutsidePeriod {
                                 path: format!("{path}.rollover_day"),
-                                message: format!("rollover day {r} must be 1 to 28 and differ from the anchor day {a}"),
+                                message: match rollover_days {
+                                    RolloverDays::Checked => {
+                                        format!("rollover day {r} must be 1 to 28 and differ from the anchor day {a}")
+                                    }
+                                    RolloverDays::AsGiven => format!("rollover day {r} must be 1 to 31"),
+                                },
                             });
                         }
                     }

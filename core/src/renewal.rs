@@ -79,6 +79,44 @@ pub enum ReinstatementStart {
     Restart,
 }
 
+/// What renewing a lifetime membership does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LifetimeRenewal {
+    /// A lifetime membership is never renewed: [`RenewalError::LifetimeNotRenewable`] (the
+    /// default).
+    #[default]
+    Refuse,
+    /// The renewal keeps the lifetime term as it is, with no end (CiviCRM, whose renewal of a
+    /// current lifetime membership keeps its start date and leaves its end empty).
+    Keep,
+}
+
+/// What a current member's renewal does when the extended term would still end before the
+/// renewal date (a short term renewed long after it ended, while the status still counts as
+/// current: a monthly membership still New).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShortExtension {
+    /// Refused with [`RenewalError::BackdateTooShort`]: the member would pay for time that is
+    /// already over (the default).
+    #[default]
+    Refuse,
+    /// The term is extended from the old end all the same (CiviCRM extends any current status).
+    Extend,
+}
+
+/// The renewal conventions a policy chooses, bundled for the rule book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RenewalRules {
+    /// Where a lapsed member's reinstatement term starts.
+    pub reinstatement: ReinstatementStart,
+    /// What renewing a lifetime membership does.
+    pub lifetime: LifetimeRenewal,
+    /// What an extension that still ends before the renewal date does.
+    pub short_extension: ShortExtension,
+}
+
 /// The outcome of a renewal on a date: which path, the new plan (after a renew-to progression),
 /// the new term, and member-since afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

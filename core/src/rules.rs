@@ -10,8 +10,12 @@ use crate::lifecycle_error::LifecycleError;
 use crate::money::Rounding;
 use crate::period::{add_days, DateRules};
 use crate::plan::{Plan, PlanId};
-use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalTerm};
-use crate::status::{self, Facts, MemberStatus, Membership, RenewalKind, Standing, Status, StatusFlags, StatusRule};
+use crate::renewal::{
+    renewal_kind, LifetimeRenewal, ReinstatementStart, RenewalError, RenewalRules, RenewalTerm, ShortExtension,
+};
+use crate::status::{
+    self, Facts, MemberStatus, Membership, RenewalKind, Standing, Status, StatusBeforeJoin, StatusFlags, StatusRule,
+};
 use crate::term::{JoinDates, JoinTerm, Term};
 
 /// A policy's core rules, compiled: what quotes, decisions and the success analytics ask.
@@ -39,7 +43,8 @@ pub struct Rulebook {
     names: Vec<std::sync::Arc<str>>,
     status_rules: Vec<StatusRule>,
     dates: DateRules,
-    reinstatement: ReinstatementStart,
+    renewals: RenewalRules,
+    before_join: StatusBeforeJoin,
     rounding: Rounding,
 }
 
@@ -141,12 +146,13 @@ impl Rulebook {
         plans: Vec<Plan>,
         status_rules: Vec<StatusRule>,
         dates: DateRules,
-        reinstatement: ReinstatementStart,
+        renewals: RenewalRules,
+        before_join: StatusBeforeJoin,
         rounding: Rounding,
     ) -> Rulebook {
         let index = plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         let names = plans.iter().map(|p| std::sync::Arc::from(p.name.as_str())).collect();
-        Rulebook { plans, index, names, status_rules, dates, reinstatement, rounding }
+        Rulebook { plans, index, names, status_rules, dates, renewals, before_join, rounding }
     }
 
     /// The plans, in the policy's order.
@@ -166,7 +172,17 @@ impl Rulebook {
 
     /// Where a lapsed member's reinstatement term starts.
     pub fn reinstatement(&self) -> ReinstatementStart {
-        self.reinstatement
+        self.renewals.reinstatement
+    }
+
+    /// The renewal conventions (reinstatement, lifetime renewals, short extensions).
+    pub fn renewal_rules(&self) -> RenewalRules {
+        self.renewals
+    }
+
+    /// What the status is on a date before the member joined.
+    pub fn status_before_join(&self) -> StatusBeforeJoin {
+        self.before_join
     }
 
     /// How amounts are rounded to the currency's minor unit.
@@ -322,7 +338,7 @@ impl Rulebook {
     /// [`Rulebook::status_on`] for facts on a plan already looked up, with the label borrowed
     /// from the rule (nothing allocated): the one status computation every caller reaches.
     pub(crate) fn standing_on(&self, plan: &Plan, facts: &Facts, date: Date) -> Result<Standing<'_>, LifecycleError> {
-        status::status_on(facts, plan, &self.status_rules, date, self.dates.month_end)
+        status::status_on(facts, plan, &self.status_rules, date, self.dates.month_end, self.before_join)
     }
 
     /// The last day a lapsed member of `plan` whose term ended on `term_end` may reinstate.
@@ -360,7 +376,7 @@ impl Rulebook {
             None => {
                 facts.check()?;
                 facts.check_plan(plan)?;
-                if plan.is_lifetime() {
+                if plan.is_lifetime() && self.renewals.lifetime == LifetimeRenewal::Refuse {
                     return Err(RenewalError::LifetimeNotRenewable.into());
                 }
                 self.standing_on(plan, facts, date)?.flags
@@ -391,6 +407,19 @@ impl Rulebook {
     ) -> Result<RenewalCheck<'a>, Error> {
         let Some(end) = membership.term.end else {
             let mut obstacles = Obstacles::default();
+            if self.renewals.lifetime == LifetimeRenewal::Keep {
+                // The lifetime term is kept as it is (CiviCRM): the renewal's path is the status's.
+                let kind = renewal_kind(&status).map_err(|e| obstacles.push(e)).ok();
+                let renewal = kind.filter(|_| obstacles.is_empty()).map(|kind| RenewalPath {
+                    kind,
+                    status_before: status.status,
+                    plan,
+                    term: membership.term,
+                    terms,
+                    member_since: membership.member_since,
+                });
+                return Ok(RenewalCheck { kind, next_plan: plan, end: membership.term.start, obstacles, renewal });
+            }
             obstacles.push(RenewalError::LifetimeNotRenewable);
             return Ok(RenewalCheck {
                 kind: None,
@@ -424,7 +453,12 @@ impl Rulebook {
         let term = match term {
             // A back-dated term (an extension in grace, a reinstatement closing the gap) must
             // still reach the renewal date, or the member would pay for time that is already over.
-            Some(t) if t.end.is_some_and(|e| e < date) && kind != Some(RenewalKind::Rejoin) => {
+            Some(t)
+                if t.end.is_some_and(|e| e < date)
+                    && kind != Some(RenewalKind::Rejoin)
+                    && !(kind == Some(RenewalKind::Extend)
+                        && self.renewals.short_extension == ShortExtension::Extend) =>
+            {
                 let new_end = t.end.unwrap_or(date);
                 obstacles.push(RenewalError::BackdateTooShort { start: t.start, end: new_end, date, terms });
                 None
@@ -456,7 +490,7 @@ impl Rulebook {
                 .next_term(end, terms, self.dates)?
                 .map_or_else(|| add_days(end, 1).map(Term::lifetime), Ok)?)
         };
-        Ok(match (kind, self.reinstatement) {
+        Ok(match (kind, self.renewals.reinstatement) {
             (RenewalKind::Extend, _) | (RenewalKind::Reinstate, ReinstatementStart::Backdate) => continued()?,
             (RenewalKind::Reinstate, ReinstatementStart::Restart) => {
                 next_plan.term.first_term(date, terms, self.dates)?.term

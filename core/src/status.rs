@@ -316,6 +316,19 @@ fn reinstatement_end_after(plan: &Plan, grace: Date, rule: MonthEndRule) -> Resu
     }
 }
 
+/// What the status of a membership is on a date before the member joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusBeforeJoin {
+    /// There is none: [`LifecycleError::DateBeforeJoin`] (the default).
+    #[default]
+    Refuse,
+    /// The status rules decide, as on any other date (CiviCRM: a fixed membership back-dated to
+    /// its period start is Current from that start, before its join date). A date no rule
+    /// covers is still [`LifecycleError::DateBeforeJoin`].
+    StatusRules,
+}
+
 /// The event a status-rule boundary is measured from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -534,10 +547,12 @@ pub(crate) fn status_on<'r>(
     rules: &'r [StatusRule],
     date: Date,
     month_end: MonthEndRule,
+    before_join: StatusBeforeJoin,
 ) -> Result<Standing<'r>, LifecycleError> {
     m.check()?;
     m.check_plan(plan)?;
-    if date < m.member_since {
+    let before_joining = date < m.member_since;
+    if before_joining && before_join == StatusBeforeJoin::Refuse {
         return Err(LifecycleError::DateBeforeJoin { date, member_since: m.member_since });
     }
     if m.deceased_on.is_some_and(|d| d <= date) {
@@ -562,6 +577,9 @@ pub(crate) fn status_on<'r>(
         if r.matches(date, &events, month_end)? {
             return Ok(Standing::of_rule(r));
         }
+    }
+    if before_joining {
+        return Err(LifecycleError::DateBeforeJoin { date, member_since: m.member_since });
     }
     Err(LifecycleError::NoStatusRuleMatched { date })
 }

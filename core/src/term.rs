@@ -8,7 +8,8 @@ use time::Date;
 
 use crate::lifecycle_error::LifecycleError;
 use crate::period::{
-    add_days, add_months, DateError, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd, Unit,
+    add_days, add_months, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd,
+    RollingEnd, Unit,
 };
 
 /// A span of paid membership. The end date is inclusive; a lifetime term has no end.
@@ -115,6 +116,21 @@ pub enum CalendarJoinStart {
     JoinDate,
 }
 
+/// Which rollover days a policy accepts on calendar plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloverDays {
+    /// A rollover must fall inside the period after its first day, and a monthly rollover day
+    /// is 1 to 28 (the default): a rollover on the period's first day, which makes every join
+    /// buy an extra period, is refused.
+    #[default]
+    Checked,
+    /// Any rollover is taken as given (CiviCRM): a rollover on the period's first day makes every
+    /// join roll over, and a monthly rollover day may be 1 to 31; a month without that day has
+    /// no rollover.
+    AsGiven,
+}
+
 /// How a plan's terms are laid out in time.
 ///
 /// Written as a tagged object, for example `{"kind": "rolling", "length": {"count": 1, "unit": "year"}}`,
@@ -149,8 +165,9 @@ pub enum TermRule {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rollover: Option<MonthDay>,
         /// For monthly periods: joining on or after this day of the month gives the rest of this
-        /// month plus the next one. 1 to 28, not the anchor day.
-        #[schemars(range(min = 1, max = 28))]
+        /// month plus the next one. 1 to 28, not the anchor day (1 to 31, any day, with
+        /// `settings.rollover_days: as_given`).
+        #[schemars(range(min = 1, max = 31))]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rollover_day: Option<u8>,
         /// Where a first term starts: back-dated to the period start (default) or on the join date.
@@ -237,7 +254,7 @@ impl TermRule {
                 let start = self.period_start(join_date)?;
                 let rolled_over = match (rollover, rollover_day) {
                     (Some(md), _) => join_date >= month_day_on_or_after(*md, start)?,
-                    (None, Some(day)) => join_date >= day_on_or_after(*day, start)?,
+                    (None, Some(day)) => rollover_day_reached(*day, start, join_date)?,
                     (None, None) => false,
                 };
                 let periods = self.periods_per_term().saturating_mul(terms).saturating_add(u32::from(rolled_over));
@@ -255,8 +272,9 @@ impl TermRule {
     }
 
     /// The next `terms` terms after a term that ends on `previous_end`: contiguous, starting the
-    /// day after. Calendar terms run to the end of the period(s); rolling terms count their end as
-    /// the policy's [`RenewalEnd`] says.
+    /// day after. Calendar terms run to the end of the period(s) (or, with
+    /// [`CalendarRenewalEnd::RenewalEnd`], end as a rolling term of the period's length would);
+    /// rolling terms count their end as the policy's [`RenewalEnd`] says.
     ///
     /// ```
     /// use amscore::{DateRules, Length, TermRule, Unit};
@@ -284,6 +302,15 @@ impl TermRule {
                     add_days(length.times_after(start, terms, rules.month_end)?, -1)?
                 };
                 Ok(Some(Term { start, end: Some(end) }))
+            }
+            TermRule::Calendar { period, periods, .. }
+                if rules.calendar_renewal_end == CalendarRenewalEnd::RenewalEnd =>
+            {
+                let length = match period {
+                    CalendarPeriod::Year => Length::new(*periods, Unit::Year),
+                    CalendarPeriod::Month => Length::new(*periods, Unit::Month),
+                };
+                TermRule::Rolling { length }.next_term(previous_end, terms, rules)
             }
             TermRule::Calendar { .. } => {
                 let period_start = self.period_start(start)?;
@@ -358,6 +385,17 @@ fn day_on_or_before(day: u8, date: Date) -> Result<Date, DateError> {
         Ok(this_month)
     } else {
         add_months(this_month, -1, MonthEndRule::Clamp)
+    }
+}
+
+/// Whether a join on `join_date` reaches a monthly rollover day in the period that starts on
+/// `start`: the first date on or after `start` on that day of the month. A day the period's
+/// first month lacks (the 30th in February) is never reached within the period.
+fn rollover_day_reached(day: u8, start: Date, join_date: Date) -> Result<bool, DateError> {
+    match Date::from_calendar_date(start.year(), start.month(), day) {
+        Ok(d) if d >= start => Ok(join_date >= d),
+        Ok(_) => Ok(join_date >= day_on_or_after(day, start)?),
+        Err(_) => Ok(false),
     }
 }
 

@@ -96,7 +96,7 @@ fn unknown_field_in_settings() {
         1202,
         "unknown_field",
         "settings",
-        "settings: unknown field `month_ends`; did you mean `month_end`? valid fields: `month_end`, `rolling_end`, `renewal_end`, `reinstatement`, `rounding`, `currency`, `quotes`",
+        "settings: unknown field `month_ends`; did you mean `month_end`? valid fields: `month_end`, `rolling_end`, `renewal_end`, `reinstatement`, `rounding`, `calendar_renewal_end`, `rollover_days`, `status_before_join`, `lifetime_renewal`, `short_extension`, `currency`, `quotes`",
     );
 }
 

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::period::add_days;
 use crate::plan::PlanId;
 use crate::quote::{Cancellation, LineKind, PlanChange, Quote, SeatChange};
-use crate::renewal::{ReinstatementStart, RenewalError};
+use crate::renewal::{LifetimeRenewal, ReinstatementStart, RenewalError};
 use crate::request::RequestKind;
 use crate::status::RenewalKind;
 
@@ -53,7 +53,9 @@ impl Decider<'_> {
         let reinstate_only = ctx.kind == RequestKind::Reinstate;
         ctx.check_status(&m);
         ctx.check_online(Some(plan));
-        if plan.is_lifetime() {
+        // A lifetime membership has nothing to renew, unless the policy keeps it on renewal
+        // (`settings.lifetime_renewal: keep`, CiviCRM): then it renews as the rule book says.
+        if plan.is_lifetime() && self.rules.renewal_rules().lifetime == LifetimeRenewal::Refuse {
             ctx.add(
                 ReasonCode::LifetimeNotRenewable,
                 format!("{} is a lifetime membership: nothing to renew", plan.name),
