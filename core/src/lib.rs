@@ -90,7 +90,7 @@ pub use period::{
     add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
     RollingEnd, Unit,
 };
-pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
+pub use plan::{Flags, PauseMode, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
@@ -99,8 +99,8 @@ pub use proration::{
 };
 pub use quote::{
     allocate, allocate_by, split_even, CancelAt, Cancellation, Description, DowngradeTiming, LineKind,
-    MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy,
-    Remainder, SeatChange,
+    MultiTermDiscount, NegativeNet, Pausing, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings,
+    RefundPolicy, Remainder, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{
@@ -113,8 +113,8 @@ pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
-    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
-    StatusRule,
+    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, Pause, RenewalKind, Status,
+    StatusOverride, StatusRule,
 };
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
