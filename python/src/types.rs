@@ -168,7 +168,8 @@ pub(crate) struct Membership(pub(crate) amscore::Membership);
 impl Membership {
     /// A membership from its facts.
     #[new]
-    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None))]
+    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, pause=None))]
+    #[allow(clippy::too_many_arguments)] // the membership's facts, as keyword arguments
     fn new(
         member_id: &str,
         plan: &str,
@@ -177,6 +178,7 @@ impl Membership {
         pending: bool,
         cancelled_on: Option<&Bound<'_, PyAny>>,
         deceased_on: Option<&Bound<'_, PyAny>>,
+        pause: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Membership> {
         Ok(Membership(amscore::Membership {
             member_id: member_id.into(),
@@ -187,6 +189,7 @@ impl Membership {
             cancelled_on: extract_opt_date(cancelled_on, "cancelled_on")?,
             status_override: None,
             deceased_on: extract_opt_date(deceased_on, "deceased_on")?,
+            pause: pause.filter(|p| !p.is_none()).map(extract_pause).transpose()?,
         }))
     }
 
@@ -250,6 +253,12 @@ impl Membership {
         self.0.deceased_on
     }
 
+    /// The pause inside the current term, as `(first day, last day)`, if there is one.
+    #[getter]
+    fn pause(&self) -> Option<(Date, Date)> {
+        self.0.pause.map(|p| (p.from, p.to))
+    }
+
     /// The facts as a JSON-shaped dict (dates as ISO text), as the gateway reads them.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0)
@@ -273,6 +282,14 @@ impl Membership {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
     }
+}
+
+/// A pause given as a `(from, to)` pair of `datetime.date`, else a `TypeError`.
+fn extract_pause(obj: &Bound<'_, PyAny>) -> PyResult<amscore::Pause> {
+    let (from, to): (Bound<'_, PyAny>, Bound<'_, PyAny>) = obj
+        .extract()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err("pause: expected a (from, to) pair of datetime.date"))?;
+    Ok(amscore::Pause { from: extract_date(&from, "pause.from")?, to: extract_date(&to, "pause.to")? })
 }
 
 /// A plan (membership type) of a policy.
