@@ -37,6 +37,7 @@ fn member() -> Membership {
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     }
 }
 
@@ -188,6 +189,7 @@ fn roster(n: usize, on: Date) -> Vec<SelfServiceRequest> {
                 status_override: None,
                 deceased_on: None,
                 tax_exempt: false,
+                pause: None,
             };
             renew_request(&m, on)
         })

@@ -589,6 +589,7 @@ fn read_roster(path: &str) -> Result<Roster, BoxError> {
             status_override: None,
             deceased_on: None,
             tax_exempt: false,
+            pause: None,
         });
     }
     Ok(roster)

@@ -91,6 +91,7 @@ fn member(i: u64) -> MemberHistory {
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     });
     h.auto_renew = (r >> 40) & 1 == 1;
     if plan == "corporate" {

@@ -244,6 +244,12 @@ enum ams_result
   AMS_RESULT_JOIN_END_AFTER_TERMS = 1323,
   // A staff-entered term end on a lifetime plan.
   AMS_RESULT_JOIN_END_ON_LIFETIME_PLAN = 1324,
+  // The membership's pause ends before it starts.
+  AMS_RESULT_PAUSE_ENDS_BEFORE_START = 1350,
+  // The membership's pause is not inside the current term.
+  AMS_RESULT_PAUSE_OUTSIDE_TERM = 1351,
+  // A lifetime membership cannot be paused.
+  AMS_RESULT_PAUSE_ON_LIFETIME_PLAN = 1352,
   // The renewal window has not opened yet.
   AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN = 1401,
   // Lifetime memberships are not renewed.
@@ -332,6 +338,10 @@ enum ams_result
   AMS_RESULT_NOT_CANCELLABLE = 2013,
   // A seat change to the number already held.
   AMS_RESULT_SEAT_COUNT_UNCHANGED = 2014,
+  // A pause quote for a membership with no pause.
+  AMS_RESULT_NO_PAUSE = 2050,
+  // A credit for paused days without what was paid.
+  AMS_RESULT_PAUSE_CREDIT_NEEDS_AMOUNT_PAID = 2051,
   // A self-service request lacks member facts it needs.
   AMS_RESULT_MISSING_MEMBER_FACTS = 3001,
   // A self-service request names an unknown plan.
@@ -510,6 +520,12 @@ typedef struct ams_membership {
   // The member pays no tax (false when zeroed): quotes carry zero tax lines and tax-inclusive
   // prices are charged without their tax.
   bool tax_exempt;
+  // Whether the membership has a pause (`pause_from` to `pause_to`, inside the term).
+  bool has_pause;
+  // The first paused day.
+  struct ams_date pause_from;
+  // The last paused day (inclusive).
+  struct ams_date pause_to;
 } ams_membership;
 
 // A membership's status on a date, with what it allows. (The association's label for the

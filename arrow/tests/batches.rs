@@ -80,6 +80,7 @@ fn every_row_is_the_single_call_s_answer_across_batches() {
             status_override: None,
             deceased_on: None,
             tax_exempt: false,
+            pause: None,
         };
         engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
     };

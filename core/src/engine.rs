@@ -31,7 +31,7 @@ use crate::term::JoinTerm;
 /// let m = amscore::Membership {
 ///     member_id: "M-1".into(), plan: "individual".into(), member_since: join.member_since,
 ///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-///     tax_exempt: false,
+///     tax_exempt: false, pause: None,
 /// };
 /// assert_eq!(engine.status_on(&m, date!(2026-01-14))?.status, Status::Active);
 /// assert_eq!(engine.status_on(&m, date!(2026-01-15))?.status, Status::Grace);
@@ -200,7 +200,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false,
+    ///     tax_exempt: false, pause: None,
     /// };
     /// let r = engine.renewal_term(&m, date!(2026-01-20), 1)?;
     /// assert_eq!(r.kind, RenewalKind::Extend);
@@ -364,7 +364,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false,
+    ///     tax_exempt: false, pause: None,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
@@ -395,7 +395,7 @@ impl Engine {
     ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false,
+    ///     tax_exempt: false, pause: None,
     /// };
     /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
     ///     seats_to: 12, amount_paid: None, credits_applied: None };
@@ -424,7 +424,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false,
+    ///     tax_exempt: false, pause: None,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
@@ -437,6 +437,36 @@ impl Engine {
     /// payment errors, an unknown plan or inconsistent facts.
     pub fn quote_cancel(&self, cancel: &Cancellation) -> Result<Quote, Error> {
         self.quoter().quote_cancel(cancel)
+    }
+
+    /// The quote for a membership's pause (`membership.pause`, inside the term): with the plan's
+    /// `pause: extend` (the default), a zero line and the term extended by the paused days; with
+    /// `pause: credit`, a credit for the paused days' share of what was paid (prorated by the
+    /// plan's rule for changes, never more than is left of the payment).
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1,
+    ///   "plans": [{"id": "m", "name": "Member", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+    ///              "prices": {"currency": "USD", "dues": "365.00"}, "pause": "credit"}]}"#)?;
+    /// let m = amscore::Membership {
+    ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
+    ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     pause: Some(amscore::Pause { from: date!(2025-06-01), to: date!(2025-06-30) }),
+    /// };
+    /// let paid = amscore::Money::parse("365.00", amscore::Currency::USD)?;
+    /// let p = amscore::Pausing { membership: m, amount_paid: Some(paid), credits_applied: None };
+    /// assert_eq!(engine.quote_pause(&p)?.total.to_string(), "-30.00 USD"); // 30 of 365 days
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::QuoteError::NoPause`], [`crate::QuoteError::PauseCreditNeedsPayment`], payment
+    /// errors, an unknown plan or inconsistent facts (a pause outside the term, on a lifetime
+    /// plan, or ending before it starts).
+    pub fn quote_pause(&self, pausing: &crate::quote::Pausing) -> Result<Quote, Error> {
+        self.quoter().quote_pause(pausing)
     }
 
     /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
@@ -493,7 +523,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false,
+    ///     tax_exempt: false, pause: None,
     /// };
     /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
     /// assert_eq!(q.total.to_string(), "210.00 USD");

@@ -257,6 +257,17 @@ pub enum Request {
         #[serde(default)]
         credits_applied: Option<Money>,
     },
+    /// [`Engine::quote_pause`].
+    QuotePause {
+        /// The membership's facts, with the pause.
+        membership: Membership,
+        /// What was paid for the current term (a credit's basis).
+        #[serde(default)]
+        amount_paid: Option<Money>,
+        /// Credits already given against the current term.
+        #[serde(default)]
+        credits_applied: Option<Money>,
+    },
     /// [`Engine::decide`]: one self-service request (see [`crate::SelfServiceRequest`]); error
     /// paths are relative to `request`.
     Decide {
@@ -525,6 +536,8 @@ impl GatewayError {
                 Some(path)
             }
             GatewayError::Engine(Error::Work(e)) => Some(e.path()),
+            GatewayError::Engine(Error::Lifecycle(e)) => e.path(),
+            GatewayError::Engine(Error::Quote(e)) => e.path(),
             GatewayError::Engine(_) => None,
         }
     }
@@ -651,6 +664,13 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
             to_value(&engine.quote_cancel(&Cancellation {
                 membership: membership.clone(),
                 date: *date,
+                amount_paid: *amount_paid,
+                credits_applied: *credits_applied,
+            })?)
+        }
+        Request::QuotePause { membership, amount_paid, credits_applied } => {
+            to_value(&engine.quote_pause(&crate::quote::Pausing {
+                membership: membership.clone(),
                 amount_paid: *amount_paid,
                 credits_applied: *credits_applied,
             })?)

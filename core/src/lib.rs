@@ -91,7 +91,7 @@ pub use period::{
     add_days, add_months, parse_date, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset,
     RenewalEnd, RollingEnd, Unit,
 };
-pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
+pub use plan::{Flags, PauseMode, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
@@ -100,7 +100,7 @@ pub use proration::{
 };
 pub use quote::{
     allocate, allocate_by, split_even, split_taxed, CancelAt, Cancellation, ChangeMode, Description, DowngradeTiming,
-    Instalment, LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine,
+    Instalment, LineKind, MultiTermDiscount, NegativeNet, Pausing, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine,
     QuoteSettings, RefundPolicy, Remainder, SeatChange,
 };
 pub use renewal::{LifetimeRenewal, ReinstatementStart, RenewalError, RenewalRules, RenewalTerm, ShortExtension};
@@ -114,8 +114,8 @@ pub use rules::Rulebook;
 pub use schema::{policy_schema, POLICY_SCHEMA_ID};
 pub use self_service::{KindRules, PlanRules, ProductRules, SelfServicePolicy};
 pub use status::{
-    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusBeforeJoin,
-    StatusOverride, StatusRule,
+    default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, Pause, RenewalKind, Status,
+    StatusBeforeJoin, StatusOverride, StatusRule,
 };
 pub use tax::{apply_tax, FeeKind, PlanTax, TaxBasis, TaxComponent, TaxItem, TaxLine, TaxPrices, TaxRounding, Taxed};
 pub use term::{CalendarJoinStart, CalendarPeriod, JoinDates, JoinTerm, RolloverDays, Term, TermRule};

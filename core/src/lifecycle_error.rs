@@ -117,6 +117,46 @@ pub enum LifecycleError {
         /// The plan.
         plan: String,
     },
+    /// A pause that ends before it starts.
+    #[error("pause ends on {to}, before it starts on {from}")]
+    PauseEndsBeforeStart {
+        /// The pause's first day.
+        from: Date,
+        /// The pause's last day.
+        to: Date,
+    },
+    /// A pause that is not inside the current term.
+    #[error("pause {from} to {to} is not inside the term {term_start} to {}", term_end.map_or_else(|| "(no end)".to_owned(), |e| e.to_string()))]
+    PauseOutsideTerm {
+        /// The pause's first day.
+        from: Date,
+        /// The pause's last day.
+        to: Date,
+        /// The term's first day.
+        term_start: Date,
+        /// The term's last day (`None`: lifetime).
+        term_end: Option<Date>,
+    },
+    /// A pause on a lifetime plan: its term has no end to extend and no share of its dues
+    /// belongs to a stretch of days (hold a lifetime member with a status override instead).
+    #[error("plan `{plan}` is a lifetime plan: its membership cannot be paused (use a status override)")]
+    PauseOnLifetimePlan {
+        /// The plan.
+        plan: String,
+    },
+}
+
+impl LifecycleError {
+    /// Where in the member's facts the error is, for the errors that name a field
+    /// (`membership.pause`); the others are about the facts as a whole.
+    pub fn path(&self) -> Option<&'static str> {
+        match self {
+            LifecycleError::PauseEndsBeforeStart { .. }
+            | LifecycleError::PauseOutsideTerm { .. }
+            | LifecycleError::PauseOnLifetimePlan { .. } => Some("membership.pause"),
+            _ => None,
+        }
+    }
 }
 
 error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
@@ -135,4 +175,7 @@ error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
     LifecycleError::JoinEndBeforeDate { .. } => 1322, "join_end_before_date";
     LifecycleError::JoinEndAfterTerms { .. } => 1323, "join_end_after_terms";
     LifecycleError::JoinEndOnLifetimePlan { .. } => 1324, "join_end_on_lifetime_plan";
+    LifecycleError::PauseEndsBeforeStart { .. } => 1350, "pause_ends_before_start";
+    LifecycleError::PauseOutsideTerm { .. } => 1351, "pause_outside_term";
+    LifecycleError::PauseOnLifetimePlan { .. } => 1352, "pause_on_lifetime_plan";
 });

@@ -114,6 +114,7 @@ impl MemberRow<'_> {
             status_override: f.status_override,
             deceased_on: f.deceased_on,
             tax_exempt: false,
+            pause: None,
         }
     }
 
@@ -128,6 +129,7 @@ impl MemberRow<'_> {
             cancelled_on: f.cancelled_on,
             status_override: f.status_override,
             deceased_on: f.deceased_on,
+            pause: None,
         }
     }
 

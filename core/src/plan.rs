@@ -269,6 +269,38 @@ pub struct Plan {
     /// The tax on its dues and fees (default none: prices are what members pay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<PlanTax>,
+    /// What a member's pause does to the term: `extend` it by the paused days (the default) or
+    /// `credit` the paused days' share of what was paid (the term keeps its end).
+    #[serde(default, skip_serializing_if = "PauseMode::is_default")]
+    pub pause: PauseMode,
+}
+
+/// What a pause (a stretch of the term during which the membership is suspended) gives the
+/// member back: the paused days at the end of the term, or their share of the dues.
+///
+/// ```
+/// let m: amscore::PauseMode = serde_json::from_str(r#""credit""#)?;
+/// assert_eq!(m, amscore::PauseMode::Credit);
+/// assert_eq!(amscore::PauseMode::default(), amscore::PauseMode::Extend);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseMode {
+    /// The term's end moves out by the paused days (inclusive count): no paid day is lost. The
+    /// default.
+    #[default]
+    Extend,
+    /// The term keeps its end; the pause quote credits the paused days' share of what was paid,
+    /// prorated with the plan's proration rule for changes.
+    Credit,
+}
+
+impl PauseMode {
+    /// Whether this is the default (`extend`), so a plan can leave it out.
+    pub fn is_default(&self) -> bool {
+        *self == PauseMode::Extend
+    }
 }
 
 fn three() -> u32 {

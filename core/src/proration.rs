@@ -373,7 +373,6 @@ impl Proration {
                             let month = (next - unit_start).whole_days();
                             (whole * month + partial, months * month)
                         }
-                        // The denominator's days spread evenly over the span's months.
                         // The denominator's days spread evenly over the span's months, in lowest
                         // terms (a fixed 360-day year: 331 of 360, not 3972 of 4320).
                         _ => {

@@ -405,7 +405,8 @@ impl Rulebook {
         terms: u32,
         status: StatusFlags,
     ) -> Result<RenewalCheck<'a>, Error> {
-        let Some(end) = membership.term.end else {
+        // A pause that extends the term moves the end renewals continue from (and the window).
+        let Some(end) = membership.effective_term(plan).map_err(LifecycleError::from)?.end else {
             let mut obstacles = Obstacles::default();
             if self.renewals.lifetime == LifetimeRenewal::Keep {
                 // The lifetime term is kept as it is (CiviCRM): the renewal's path is the status's.

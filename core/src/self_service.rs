@@ -106,6 +106,12 @@ pub struct SelfServicePolicy {
     /// (negative: after the start), -8760 to 8760 (a year either way). Default 24.
     #[schemars(range(min = CUTOFF_HOURS.min, max = CUTOFF_HOURS.max))]
     pub event_transfer_cutoff_hours: i64,
+    /// Online registration for an event closes this many hours before the start (negative:
+    /// after the start, a late registration), -8760 to 8760 (a year either way). `None`, the
+    /// default: it closes at the start.
+    #[schemars(range(min = CUTOFF_HOURS.min, max = CUTOFF_HOURS.max))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_register_cutoff_hours: Option<i64>,
     /// Registration statuses that may be cancelled or transferred online (default registered,
     /// waitlisted).
     pub eligible_registration_statuses: Vec<RegistrationStatus>,
@@ -128,6 +134,7 @@ impl Default for SelfServicePolicy {
             balance_due_tolerance: Decimal::ZERO,
             event_cancel_cutoff_hours: 48,
             event_transfer_cutoff_hours: 24,
+            event_register_cutoff_hours: None,
             eligible_registration_statuses: vec![RegistrationStatus::Registered, RegistrationStatus::Waitlisted],
             products: BTreeMap::new(),
             staff_only_fields: Vec::new(),
@@ -191,6 +198,9 @@ impl SelfServicePolicy {
         ] {
             CUTOFF_HOURS.check(|| format!("self_service.{name}"), hours)?;
         }
+        if let Some(hours) = self.event_register_cutoff_hours {
+            CUTOFF_HOURS.check(|| "self_service.event_register_cutoff_hours".into(), hours)?;
+        }
         for (id, rules) in &self.products {
             if id.trim().is_empty() {
                 return Err(invalid("self_service.products".into(), "a product id must not be empty".into()));
@@ -248,7 +258,7 @@ mod tests {
             err(r#"{"refund_limit": "1"}"#),
             "self_service: unknown field `refund_limit`; valid fields: `kinds`, `plans`, `credentials`, `max_online_refund`, \
              `max_backdating_days`, `balance_due_tolerance`, `event_cancel_cutoff_hours`, `event_transfer_cutoff_hours`, \
-             `eligible_registration_statuses`, `products`, `staff_only_fields`"
+             `event_register_cutoff_hours`, `eligible_registration_statuses`, `products`, `staff_only_fields`"
         );
         assert_eq!(
             err(r#"{"kinds": {"teleport": {"online": false}}}"#).split(" expected").next(),
@@ -262,6 +272,11 @@ mod tests {
             err(r#"{"staff_only_fields": ["email", " "]}"#),
             "self_service.staff_only_fields[1]: must not be empty"
         );
+        assert_eq!(
+            err(r#"{"event_register_cutoff_hours": 8761}"#),
+            "self_service.event_register_cutoff_hours: must be between -8760 and 8760"
+        );
         assert_eq!(err(r#"{"event_transfer_cutoff_hours": -12}"#), "");
+        assert_eq!(err(r#"{"event_register_cutoff_hours": -2}"#), "");
     }
 }

@@ -8,8 +8,8 @@ use time::Date;
 
 use crate::cell::Grammar;
 use crate::lifecycle_error::LifecycleError;
-use crate::period::{DateError, MonthEndRule, Offset};
-use crate::plan::{Plan, PlanId};
+use crate::period::{add_days, DateError, MonthEndRule, Offset};
+use crate::plan::{PauseMode, Plan, PlanId};
 use crate::term::Term;
 
 /// A member's identifier, as the association's database writes it.
@@ -147,6 +147,41 @@ pub struct StatusOverride {
     pub until: Option<Date>,
 }
 
+/// A stretch of the current term during which the membership is suspended (parental leave,
+/// unemployment), both days inclusive. On those days the status is `suspended` (what it allows
+/// comes from the status table's `suspended` row, if it has one; otherwise nothing). The plan's
+/// [`PauseMode`] says what the member gets back: the term extended by the paused days (the
+/// default), or a credit for them ([`Engine::quote_pause`](crate::Engine::quote_pause)).
+///
+/// ```
+/// let p: amscore::Pause = serde_json::from_str(r#"{"from": "2025-03-01", "to": "2025-03-31"}"#)?;
+/// assert_eq!(p.days(), 31);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    /// The first paused day.
+    #[serde(with = "crate::period::date_text")]
+    pub from: Date,
+    /// The last paused day (inclusive).
+    #[serde(with = "crate::period::date_text")]
+    pub to: Date,
+}
+
+impl Pause {
+    /// The paused days, counting both ends (0 or less for a pause that ends before it starts,
+    /// which [`Membership::check`] refuses).
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).whole_days() + 1
+    }
+
+    /// Whether `date` is a paused day.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
 /// What the AMS knows about one membership: the facts every status and renewal is computed from.
 ///
 /// ```
@@ -185,24 +220,31 @@ pub struct Membership {
     /// carry zero tax lines and inclusive prices are charged without their tax. Default false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tax_exempt: bool,
+    /// A pause inside the current term, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Pause>,
 }
 
 impl Membership {
-    /// Checks the facts' own consistency (not the plan): the term, the join date, and the days
-    /// of cancellation and death, which cannot come before the join.
+    /// Checks the facts' own consistency (not the plan): the term, the join date, the days
+    /// of cancellation and death, which cannot come before the join, and a pause, which must be
+    /// inside the term and end on or after its start.
     ///
     /// # Errors
     /// [`LifecycleError::TermEndsBeforeStart`], [`LifecycleError::JoinedAfterTermEnd`],
-    /// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`].
+    /// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`],
+    /// [`LifecycleError::PauseEndsBeforeStart`], [`LifecycleError::PauseOutsideTerm`].
     pub fn check(&self) -> Result<(), LifecycleError> {
         self.facts().check()
     }
 
     /// Checks the facts against their plan: a lifetime plan's term has no end, every other
-    /// plan's term has one. A membership that fails this never reaches a status.
+    /// plan's term has one, and a lifetime membership is not paused. A membership that fails
+    /// this never reaches a status.
     ///
     /// # Errors
-    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::TermEndOnLifetimePlan`].
+    /// [`LifecycleError::TermEndMissing`], [`LifecycleError::TermEndOnLifetimePlan`],
+    /// [`LifecycleError::PauseOnLifetimePlan`].
     pub fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
         self.facts().check_plan(plan)
     }
@@ -217,6 +259,7 @@ impl Membership {
             cancelled_on: self.cancelled_on,
             status_override: self.status_override,
             deceased_on: self.deceased_on,
+            pause: self.pause,
         }
     }
 
@@ -228,6 +271,7 @@ impl Membership {
         self.cancelled_on = facts.cancelled_on;
         self.status_override = facts.status_override;
         self.deceased_on = facts.deceased_on;
+        self.pause = facts.pause;
     }
 }
 
@@ -242,6 +286,7 @@ pub(crate) struct Facts {
     pub(crate) cancelled_on: Option<Date>,
     pub(crate) status_override: Option<StatusOverride>,
     pub(crate) deceased_on: Option<Date>,
+    pub(crate) pause: Option<Pause>,
 }
 
 impl Facts {
@@ -255,7 +300,21 @@ impl Facts {
                 return Err(LifecycleError::JoinedAfterTermEnd { member_since: self.member_since, term_end: end });
             }
         }
-        check_after_join(self.member_since, self.cancelled_on, self.deceased_on)
+        check_after_join(self.member_since, self.cancelled_on, self.deceased_on)?;
+        if let Some(p) = self.pause {
+            if p.to < p.from {
+                return Err(LifecycleError::PauseEndsBeforeStart { from: p.from, to: p.to });
+            }
+            if p.from < self.term.start || self.term.end.is_some_and(|end| p.to > end) {
+                return Err(LifecycleError::PauseOutsideTerm {
+                    from: p.from,
+                    to: p.to,
+                    term_start: self.term.start,
+                    term_end: self.term.end,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// [`Membership::check_plan`].
@@ -263,7 +322,25 @@ impl Facts {
         match (self.term.end, plan.is_lifetime()) {
             (None, false) => Err(LifecycleError::TermEndMissing { plan: plan.id.to_string() }),
             (Some(end), true) => Err(LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end }),
+            _ if plan.is_lifetime() && self.pause.is_some() => {
+                Err(LifecycleError::PauseOnLifetimePlan { plan: plan.id.to_string() })
+            }
             _ => Ok(()),
+        }
+    }
+
+    /// The term every status and renewal reads: the stored term, its end moved out by the
+    /// paused days when the plan's [`PauseMode`] is `extend` (so no paid day is lost to the
+    /// pause); the stored term otherwise. The one place a pause moves a term's end.
+    ///
+    /// # Errors
+    /// A date out of range.
+    pub(crate) fn effective_term(&self, plan: &Plan) -> Result<Term, DateError> {
+        match (self.pause, self.term.end, plan.pause) {
+            (Some(p), Some(end), PauseMode::Extend) => {
+                Ok(Term { start: self.term.start, end: Some(add_days(end, p.days())?) })
+            }
+            _ => Ok(self.term),
         }
     }
 }
@@ -483,14 +560,10 @@ pub(crate) struct EventDates<'a> {
 }
 
 impl<'a> EventDates<'a> {
-    pub(crate) fn new(m: &Facts, plan: &'a Plan) -> EventDates<'a> {
-        EventDates {
-            join: m.member_since,
-            term_start: m.term.start,
-            term_end: m.term.end,
-            plan,
-            grace: std::cell::Cell::new(None),
-        }
+    /// The dates of a membership that joined on `join`, in `term` (its effective term,
+    /// [`Facts::effective_term`]).
+    pub(crate) fn new(join: Date, term: Term, plan: &'a Plan) -> EventDates<'a> {
+        EventDates { join, term_start: term.start, term_end: term.end, plan, grace: std::cell::Cell::new(None) }
     }
 
     /// The last day of grace after a term ending on `end`, worked out once.
@@ -539,7 +612,8 @@ impl StatusRule {
 }
 
 /// Computes the status of a membership on a date: facts first (deceased, a staff override,
-/// cancelled, pending), then the first matching status rule. Checks the facts, and the facts
+/// cancelled, pending, a pause), then the first matching status rule, measured from the
+/// effective term ([`Facts::effective_term`]). Checks the facts, and the facts
 /// against the plan, first.
 pub(crate) fn status_on<'r>(
     m: &Facts,
@@ -558,12 +632,14 @@ pub(crate) fn status_on<'r>(
     if m.deceased_on.is_some_and(|d| d <= date) {
         return Ok(Standing::of_fact(Status::Deceased));
     }
+    // A status set by a fact rather than by a window: what it allows is the status table's row
+    // for it, if the table has one.
+    let held = |status: Status| {
+        rules.iter().find(|r| r.status == status).map_or_else(|| Standing::of_fact(status), Standing::of_rule)
+    };
     if let Some(o) = &m.status_override {
         if o.until.is_none_or(|u| date <= u) {
-            return Ok(rules
-                .iter()
-                .find(|r| r.status == o.status)
-                .map_or_else(|| Standing::of_fact(o.status), Standing::of_rule));
+            return Ok(held(o.status));
         }
     }
     if m.cancelled_on.is_some_and(|d| d <= date) {
@@ -572,7 +648,10 @@ pub(crate) fn status_on<'r>(
     if m.pending {
         return Ok(Standing::of_fact(Status::Pending));
     }
-    let events = EventDates::new(m, plan);
+    if m.pause.is_some_and(|p| p.contains(date)) {
+        return Ok(held(Status::Suspended));
+    }
+    let events = EventDates::new(m.member_since, m.effective_term(plan)?, plan);
     for r in rules {
         if r.matches(date, &events, month_end)? {
             return Ok(Standing::of_rule(r));
@@ -680,6 +759,7 @@ mod tests {
             status_override: None,
             deceased_on: None,
             tax_exempt: false,
+            pause: None,
         };
         let status = engine.status_on(&m, date!(9999 - 10 - 01)).map(|s| s.status);
         assert_eq!(status, Ok(Status::Active));

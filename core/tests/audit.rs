@@ -118,6 +118,7 @@ fn produced(engine: &Engine, plan: &str, join: Date, renewals: u32) -> MemberHis
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     };
     let mut terms = vec![TermRecord::of(m.term)];
     for _ in 0..renewals {

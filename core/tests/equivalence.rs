@@ -55,6 +55,7 @@ fn member_with(agree: impl Strategy<Value = u8>) -> impl Strategy<Value = Member
                 status_override: hold.map(|(status, until)| StatusOverride { status, until: until.map(day) }),
                 deceased_on: deceased.map(day),
                 tax_exempt: false,
+                pause: None,
             }
         })
 }

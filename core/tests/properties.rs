@@ -166,6 +166,7 @@ fn member(join: &amscore::JoinTerm) -> Membership {
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     }
 }
 

@@ -2,8 +2,8 @@
 //! plans, lossless JSON round trips and splits.
 
 use amscore::{
-    allocate, allocate_by, split_even, Cancellation, Currency, Engine, LineKind, Membership, Money, PlanChange, Quote,
-    Remainder, Term,
+    allocate, allocate_by, split_even, Cancellation, Currency, Engine, LineKind, Membership, Money, Pause, Pausing,
+    PlanChange, Quote, Remainder, Term,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -137,6 +137,7 @@ fn member(plan: &str, start: Date, end: Date) -> Membership {
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     }
 }
 
@@ -323,5 +324,64 @@ proptest! {
         let credited: Decimal = q.lines.iter().filter(|l| l.kind == LineKind::Credit).map(|l| -l.amount.amount()).sum();
         prop_assert!(credited >= Decimal::ZERO && credited <= money(paid, cur).amount(), "credit {credited} of {paid}");
         prop_assert_eq!(line_sum(&q), q.total.amount());
+    }
+
+    /// Extend: the term's end moves by exactly the paused days, and the days the member counts as
+    /// a member over the extended term are exactly the days of the term paid for. Credit: the
+    /// term keeps its end, and the credit is the paused days' share of what was paid (within half
+    /// a minor unit of the exact share), never more than was paid.
+    #[test]
+    fn paused_term_never_loses_or_gains_paid_days_beyond_the_pause(
+        (policy, cur) in policy(),
+        credit in any::<bool>(),
+        day in 0i64..3650,
+        at in 0i64..365,
+        len in 1i64..=365,
+        paid in 0i64..10_000_000,
+    ) {
+        let mut policy = policy;
+        policy["plans"][1]["pause"] = json!(if credit { "credit" } else { "extend" });
+        let engine = compile(policy);
+        let (start, end) = (date(day), date(day + 364));
+        let from = start + Duration::days(at);
+        let to = (from + Duration::days(len - 1)).min(end);
+        let days = (to - from).whole_days() + 1;
+        let mut m = member("b", start, end);
+        m.pause = Some(Pause { from, to });
+        let paid = money(paid, cur);
+        let q = engine.quote_pause(&Pausing { membership: m.clone(), amount_paid: Some(paid), credits_applied: None })
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(line_sum(&q), q.total.amount());
+        let new_end = q.term.and_then(|t| t.end).ok_or_else(|| TestCaseError::fail("no term end"))?;
+        if credit {
+            prop_assert_eq!(new_end, end);
+            let line = q.lines.iter().find(|l| l.kind == LineKind::Credit).ok_or_else(|| TestCaseError::fail("no credit line"))?;
+            let credited = -line.amount.amount();
+            prop_assert!(credited >= Decimal::ZERO && credited <= paid.amount());
+            let f = line.proration.ok_or_else(|| TestCaseError::fail("no fraction"))?;
+            prop_assert!(f.units <= f.of);
+            let rule = &engine.rules().plan_by_id("b").map_err(|e| TestCaseError::fail(e.to_string()))?.proration;
+            if matches!(rule.granularity, amscore::Granularity::Day | amscore::Granularity::None)
+                && rule.day_count == amscore::DayCount::Inclusive
+            {
+                // By day the share counts the paused days (a fraction never exceeds the whole).
+                prop_assert_eq!(f.units, days.min(f.of), "by day, the share counts the paused days");
+            }
+            if engine.policy().settings.quotes.fraction_scale.is_none() {
+                let exact = paid.amount() * Decimal::from(f.units) / Decimal::from(f.of);
+                prop_assert!((credited - exact).abs() <= Decimal::new(5, cur.minor_units() + 1));
+            }
+        } else {
+            prop_assert_eq!((new_end - end).whole_days(), days);
+            prop_assert!(q.total.is_zero());
+            let mut counted = 0i64;
+            let mut d = start;
+            while d <= new_end {
+                let s = engine.status_on(&m, d).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                counted += i64::from(s.counts_as_member);
+                d += Duration::days(1);
+            }
+            prop_assert_eq!(counted, (end - start).whole_days() + 1, "member days over the extended term = paid days");
+        }
     }
 }

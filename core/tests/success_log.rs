@@ -85,6 +85,7 @@ fn members() -> impl Strategy<Value = Vec<MemberHistory>> {
                     status_override: None,
                     deceased_on: None,
                     tax_exempt: false,
+                    pause: None,
                 });
                 h.auto_renew = auto_renew;
                 h.organization = [None, Some("Acme"), Some("Initech")][usize::from(org)].map(str::to_owned);

@@ -71,6 +71,7 @@ fn member(i: usize) -> impl Strategy<Value = MemberHistory> {
                 status_override: None,
                 deceased_on: None,
                 tax_exempt: false,
+                pause: None,
             });
             h.terms = terms.into_iter().map(TermRecord::of).collect();
             h.auto_renew = auto_renew;

@@ -120,6 +120,7 @@ fn member(since: i64, length: i64, exempt: bool) -> Membership {
         status_override: None,
         deceased_on: None,
         tax_exempt: exempt,
+        pause: None,
     }
 }
 

@@ -208,7 +208,7 @@ function status_constant(FFI $ffi, mixed $name): ?int
  */
 function typed_membership(FFI $ffi, mixed $m, ?FFI\CData &$keep): ?FFI\CData
 {
-    $fields = ['member_id', 'plan', 'member_since', 'term', 'pending', 'cancelled_on', 'deceased_on', 'override'];
+    $fields = ['member_id', 'plan', 'member_since', 'term', 'pending', 'cancelled_on', 'deceased_on', 'override', 'pause'];
     if (!$m instanceof stdClass || array_diff(array_keys(get_object_vars($m)), $fields) !== []
         || !is_string($m->plan ?? null) || !($m->term ?? null) instanceof stdClass
         || array_diff(array_keys(get_object_vars($m->term)), ['start', 'end']) !== []) {
@@ -268,6 +268,20 @@ function typed_membership(FFI $ffi, mixed $m, ?FFI\CData &$keep): ?FFI\CData
             $t->has_override_until = true;
             $t->override_until = $until;
         }
+    }
+    if (property_exists($m, 'pause')) {
+        $p = $m->pause;
+        if (!$p instanceof stdClass || array_diff(array_keys(get_object_vars($p)), ['from', 'to']) !== []) {
+            return null;
+        }
+        $from = typed_date($ffi, $p->from ?? null);
+        $to = typed_date($ffi, $p->to ?? null);
+        if ($from === null || $to === null) {
+            return null;
+        }
+        $t->has_pause = true;
+        $t->pause_from = $from;
+        $t->pause_to = $to;
     }
     return $t;
 }

@@ -71,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     };
     let plan = PlanId::from("individual");
     println!("amscore {} (Rust core), {CALLS} calls each ({ROUNDS} rounds)", amscore::VERSION);

@@ -100,6 +100,12 @@ pub enum ams_result {
     JoinEndAfterTerms = 1323,
     /// A staff-entered term end on a lifetime plan.
     JoinEndOnLifetimePlan = 1324,
+    /// The membership's pause ends before it starts.
+    PauseEndsBeforeStart = 1350,
+    /// The membership's pause is not inside the current term.
+    PauseOutsideTerm = 1351,
+    /// A lifetime membership cannot be paused.
+    PauseOnLifetimePlan = 1352,
     /// The renewal window has not opened yet.
     RenewalWindowNotOpen = 1401,
     /// Lifetime memberships are not renewed.
@@ -188,6 +194,10 @@ pub enum ams_result {
     NotCancellable = 2013,
     /// A seat change to the number already held.
     SeatCountUnchanged = 2014,
+    /// A pause quote for a membership with no pause.
+    NoPause = 2050,
+    /// A credit for paused days without what was paid.
+    PauseCreditNeedsAmountPaid = 2051,
     /// A self-service request lacks member facts it needs.
     MissingMemberFacts = 3001,
     /// A self-service request names an unknown plan.
@@ -320,6 +330,9 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::JoinEndBeforeDate, c"join_end_before_date", c"term end before the join date"),
     (ams_result::JoinEndAfterTerms, c"join_end_after_terms", c"term end after the terms bought"),
     (ams_result::JoinEndOnLifetimePlan, c"join_end_on_lifetime_plan", c"term end on a lifetime plan's join"),
+    (ams_result::PauseEndsBeforeStart, c"pause_ends_before_start", c"pause ends before it starts"),
+    (ams_result::PauseOutsideTerm, c"pause_outside_term", c"pause not inside the term"),
+    (ams_result::PauseOnLifetimePlan, c"pause_on_lifetime_plan", c"lifetime memberships cannot be paused"),
     (ams_result::RenewalWindowNotOpen, c"renewal_window_not_open", c"renewal window not open yet"),
     (ams_result::LifetimeNotRenewable, c"lifetime_not_renewable", c"lifetime memberships are not renewed"),
     (ams_result::StatusNotRenewable, c"status_not_renewable", c"status does not allow renewal"),
@@ -364,6 +377,8 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::PaymentCurrencyMismatch, c"payment_currency_mismatch", c"payment in another currency"),
     (ams_result::NotCancellable, c"not_cancellable", c"membership cannot be cancelled"),
     (ams_result::SeatCountUnchanged, c"seat_count_unchanged", c"seat count unchanged"),
+    (ams_result::NoPause, c"no_pause", c"no pause to quote"),
+    (ams_result::PauseCreditNeedsAmountPaid, c"pause_credit_needs_amount_paid", c"pause credit needs the amount paid"),
     (ams_result::MissingMemberFacts, c"missing_member_facts", c"member facts required"),
     (ams_result::RequestUnknownPlan, c"request_unknown_plan", c"unknown plan in request"),
     (ams_result::RequestBeforeJoin, c"request_before_join", c"request before the member joined"),

@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::ffi::c_char;
 
 use amscore::{
-    Engine, MemberId, MemberStatus, Membership, PlanId, RenewalKind, RenewalTerm, Status, StatusOverride, Term,
+    Engine, MemberId, MemberStatus, Membership, Pause, PlanId, RenewalKind, RenewalTerm, Status, StatusOverride, Term,
 };
 use time::{Date, Month};
 
@@ -172,6 +172,12 @@ pub struct ams_membership {
     /// The member pays no tax (false when zeroed): quotes carry zero tax lines and tax-inclusive
     /// prices are charged without their tax.
     pub tax_exempt: bool,
+    /// Whether the membership has a pause (`pause_from` to `pause_to`, inside the term).
+    pub has_pause: bool,
+    /// The first paused day.
+    pub pause_from: ams_date,
+    /// The last paused day (inclusive).
+    pub pause_to: ams_date,
 }
 
 impl ams_membership {
@@ -207,6 +213,13 @@ impl ams_membership {
             status_override,
             deceased_on: opt(self.has_deceased_on, self.deceased_on, "membership.deceased_on")?,
             tax_exempt: self.tax_exempt,
+            pause: match self.has_pause {
+                true => Some(Pause {
+                    from: self.pause_from.to_date("membership.pause_from")?,
+                    to: self.pause_to.to_date("membership.pause_to")?,
+                }),
+                false => None,
+            },
         })
     }
 }

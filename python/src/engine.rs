@@ -505,6 +505,30 @@ impl Engine {
         self.engine.quote_cancel(&cancel).map(Quote).map_err(|e| raise_core(&e))
     }
 
+    /// The quote for the membership's pause (`Membership(..., pause=(from, to))`, inside the
+    /// term): with the plan's `pause: extend` (the default) a zero line and the term extended by
+    /// the paused days; with `pause: credit` a credit for the paused days' share of
+    /// `amount_paid` (less `credits_applied`), which is then required.
+    ///
+    /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)),
+    /// ...                pause=(date(2025, 6, 1), date(2025, 6, 30)))
+    /// >>> Engine("amscore").quote_pause(m).term.end
+    /// datetime.date(2026, 2, 13)
+    #[pyo3(signature = (membership, amount_paid=None, credits_applied=None))]
+    fn quote_pause(
+        &self,
+        membership: &Membership,
+        amount_paid: Option<&Bound<'_, PyAny>>,
+        credits_applied: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Quote> {
+        let pausing = amscore::Pausing {
+            membership: membership.0.clone(),
+            amount_paid: extract_opt_money(amount_paid, "amount_paid")?,
+            credits_applied: extract_opt_money(credits_applied, "credits_applied")?,
+        };
+        self.engine.quote_pause(&pausing).map(Quote).map_err(|e| raise_core(&e))
+    }
+
     /// Splits `total` (`Money`) into `count` instalments that sum to it exactly, the remainder's
     /// minor units placed as the policy's `settings.quotes.instalment_remainder` says.
     ///

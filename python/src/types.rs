@@ -168,8 +168,8 @@ pub(crate) struct Membership(pub(crate) amscore::Membership);
 impl Membership {
     /// A membership from its facts.
     #[new]
-    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, tax_exempt=false))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, tax_exempt=false, pause=None))]
+    #[allow(clippy::too_many_arguments)] // the membership's facts, as keyword arguments
     fn new(
         member_id: &str,
         plan: &str,
@@ -179,6 +179,7 @@ impl Membership {
         cancelled_on: Option<&Bound<'_, PyAny>>,
         deceased_on: Option<&Bound<'_, PyAny>>,
         tax_exempt: bool,
+        pause: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Membership> {
         Ok(Membership(amscore::Membership {
             member_id: member_id.into(),
@@ -190,6 +191,7 @@ impl Membership {
             status_override: None,
             deceased_on: extract_opt_date(deceased_on, "deceased_on")?,
             tax_exempt,
+            pause: pause.filter(|p| !p.is_none()).map(extract_pause).transpose()?,
         }))
     }
 
@@ -259,6 +261,12 @@ impl Membership {
         self.0.tax_exempt
     }
 
+    /// The pause inside the current term, as `(first day, last day)`, if there is one.
+    #[getter]
+    fn pause(&self) -> Option<(Date, Date)> {
+        self.0.pause.map(|p| (p.from, p.to))
+    }
+
     /// The facts as a JSON-shaped dict (dates as ISO text), as the gateway reads them.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0)
@@ -282,6 +290,14 @@ impl Membership {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
     }
+}
+
+/// A pause given as a `(from, to)` pair of `datetime.date`, else a `TypeError`.
+fn extract_pause(obj: &Bound<'_, PyAny>) -> PyResult<amscore::Pause> {
+    let (from, to): (Bound<'_, PyAny>, Bound<'_, PyAny>) = obj
+        .extract()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err("pause: expected a (from, to) pair of datetime.date"))?;
+    Ok(amscore::Pause { from: extract_date(&from, "pause.from")?, to: extract_date(&to, "pause.to")? })
 }
 
 /// A plan (membership type) of a policy.

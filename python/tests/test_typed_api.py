@@ -128,6 +128,36 @@ def test_quote_cancel_is_the_gateways() -> None:
     assert quote.kind == "cancellation" and quote.total.amount <= 0
 
 
+PAUSED = Membership(
+    "M-1", "individual", dt.date(2020, 1, 15), Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)),
+    pause=(dt.date(2025, 6, 1), dt.date(2025, 6, 30)),
+)
+CREDIT = Engine({"version": 1, "plans": [{"id": "m", "name": "Member", "pause": "credit",
+                 "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+                 "prices": {"currency": "USD", "dues": "365.00"}}]})
+
+
+def test_quote_pause_is_the_gateways() -> None:
+    assert PAUSED.pause == (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+    assert PAUSED.to_dict()["pause"] == {"from": "2025-06-01", "to": "2025-06-30"}
+    quote = ENGINE.quote_pause(PAUSED)
+    assert quote.to_dict() == gateway({"op": "quote_pause", "membership": PAUSED.to_dict()})
+    assert quote.kind == "pause" and quote.total.amount == 0 and quote.term.end == dt.date(2026, 2, 13)
+    assert ENGINE.status_on(PAUSED, dt.date(2025, 6, 15))["status"] == "suspended"
+    m = Membership("M-1", "m", dt.date(2025, 1, 1), Term(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+                   pause=(dt.date(2025, 6, 1), dt.date(2025, 6, 30)))
+    paid = Money("365.00", "USD")
+    credit = CREDIT.quote_pause(m, paid)
+    request = {"op": "quote_pause", "membership": m.to_dict(), "amount_paid": money(paid)}
+    assert credit.to_dict() == CREDIT.answer(request)
+    assert credit.total == Money("-30.00", "USD")
+    with pytest.raises(amscore.QuoteError) as missing:
+        CREDIT.quote_pause(m)
+    assert missing.value.code == 2051 and missing.value.path == "amount_paid"
+    with pytest.raises(TypeError, match=r"^pause: expected a \(from, to\) pair of datetime.date$"):
+        Membership("M-1", "m", dt.date(2025, 1, 1), Term(dt.date(2025, 1, 1), None), pause=dt.date(2025, 6, 1))  # type: ignore[arg-type]
+
+
 def test_typed_quotes_refuse_what_is_not_money_or_a_count() -> None:
     with pytest.raises(TypeError, match=r"^amount_paid: expected amscore.Money, got str$"):
         ENGINE.quote_cancel(MEMBER, dt.date(2025, 3, 1), "200.00")  # type: ignore[arg-type]

@@ -143,6 +143,25 @@ static void typed_facts(const ams_engine *e) {
     m.pending = true;
     CHECK_RESULT(ams_engine_status_on(e, &m, d(2025, 2, 1), &st), AMS_RESULT_OK);
     CHECK(st.status == AMS_STATUS_PENDING);
+
+    /* A 30-day pause: suspended on its days, and (the plan extends) the term's end moves from
+     * 2026-01-14 to 2026-02-13, so grace starts on 2026-02-14. */
+    m = individual();
+    m.has_pause = true;
+    m.pause_from = d(2025, 6, 1);
+    m.pause_to = d(2025, 6, 30);
+    CHECK_RESULT(ams_engine_status_on(e, &m, d(2025, 6, 30), &st), AMS_RESULT_OK);
+    CHECK(st.status == AMS_STATUS_SUSPENDED && !st.counts_as_member);
+    CHECK_RESULT(ams_engine_status_on(e, &m, d(2025, 7, 1), &st), AMS_RESULT_OK);
+    CHECK(st.status == AMS_STATUS_ACTIVE);
+    CHECK_RESULT(ams_engine_status_on(e, &m, d(2026, 2, 13), &st), AMS_RESULT_OK);
+    CHECK(st.status == AMS_STATUS_ACTIVE);
+    CHECK_RESULT(ams_engine_status_on(e, &m, d(2026, 2, 14), &st), AMS_RESULT_OK);
+    CHECK(st.status == AMS_STATUS_GRACE);
+    m.pause_to = d(2025, 5, 31);
+    CHECK_RESULT(ams_engine_status_on(e, &m, d(2025, 7, 1), &st), AMS_RESULT_PAUSE_ENDS_BEFORE_START);
+    m.pause_to = d(2026, 1, 15);
+    CHECK_RESULT(ams_engine_status_on(e, &m, d(2025, 7, 1), &st), AMS_RESULT_PAUSE_OUTSIDE_TERM);
 }
 
 static void typed_join_and_renewal(const ams_engine *e) {

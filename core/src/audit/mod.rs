@@ -690,6 +690,7 @@ fn audit_record(
             status_override,
             deceased_on: None,
             tax_exempt: false,
+            pause: None,
         };
         let computed =
             rules.status_on(&membership, as_of).map_err(|e| AuditError::NoStatus { message: e.to_string() })?;

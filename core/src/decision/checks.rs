@@ -96,6 +96,12 @@ impl<'a> Ctx<'a> {
         match m.status.status {
             Status::Deceased => self.add(ReasonCode::MemberDeceased, "the member is recorded as deceased".into()),
             Status::Suspended => {
+                let paused = m.membership.pause.filter(|p| p.contains(self.date) && !Self::overridden(m, self.date));
+                if let Some(p) = paused {
+                    let message = format!("the membership is paused from {} to {}", p.from, p.to);
+                    self.add_until(ReasonCode::MembershipSuspended, message, p.to.next_day());
+                    return;
+                }
                 let until = m.membership.status_override.as_ref().and_then(|o| o.until);
                 let next = until.and_then(|u| u.next_day());
                 let message = match until {
@@ -116,6 +122,11 @@ impl<'a> Ctx<'a> {
             }
             _ => {}
         }
+    }
+
+    /// Whether a staff override holds on `date` (it comes before a pause).
+    fn overridden(m: &Member<'_>, date: Date) -> bool {
+        m.membership.status_override.is_some_and(|o| o.until.is_none_or(|u| date <= u))
     }
 
     pub(super) fn is_held(m: &Member<'_>) -> bool {

@@ -17,9 +17,53 @@ fn hours_text(hours: i64) -> String {
     }
 }
 
+/// When online requests about an event close, `hours` before its start (negative: after it).
+///
+/// # Errors
+/// [`DecisionError::OutOfRange`] when the moment is outside the calendar.
+fn closes_at(event: &EventFacts, hours: i64) -> Result<PrimitiveDateTime, Error> {
+    // The policy bounds the cut-off to a year either way; the arithmetic is checked regardless
+    // (`Duration::hours` itself panics past ±2.5e15 hours).
+    let out_of_range = || DecisionError::OutOfRange { path: "action.event.starts_at".into() };
+    let cutoff = hours.checked_mul(3600).map(Duration::seconds).ok_or_else(out_of_range)?;
+    Ok(event.starts_at.checked_sub(cutoff).ok_or_else(out_of_range)?)
+}
+
+/// Adds [`ReasonCode::EventCutoffPassed`] when the request comes at or after the cut-off of
+/// `hours` before the event's start: the one cut-off rule of registering, cancelling and
+/// transferring (`verb` names the requests closed). Returns the moment they closed.
+fn check_cutoff(ctx: &mut Ctx<'_>, event: &EventFacts, hours: i64, verb: &str) -> Result<PrimitiveDateTime, Error> {
+    let closes_at = closes_at(event, hours)?;
+    if ctx.request.at >= closes_at {
+        let left = (event.starts_at - ctx.request.at).whole_minutes();
+        let when = if left >= 0 {
+            format!("starts in {}h{:02}", left / 60, left % 60)
+        } else {
+            format!("started {}h{:02} ago", -left / 60, -left % 60)
+        };
+        ctx.add(
+            ReasonCode::EventCutoffPassed,
+            format!(
+                "event `{}` {when}: online {verb} closed at {} ({})",
+                event.id,
+                datetime_text::format(&closes_at),
+                hours_text(hours)
+            ),
+        );
+    }
+    Ok(closes_at)
+}
+
+/// A registration: online until the event starts, or, with `event_register_cutoff_hours`, until
+/// that cut-off (after it, staff). Once the event has started and online registration has
+/// closed, the request is refused.
 pub(super) fn decide_register(ctx: &mut Ctx<'_>, event: &EventFacts) -> Result<(), Error> {
     ctx.check_online(None);
-    if ctx.request.at >= event.starts_at {
+    let closed = match ctx.rules.event_register_cutoff_hours {
+        Some(hours) => check_cutoff(ctx, event, hours, "registrations")?.max(event.starts_at),
+        None => event.starts_at,
+    };
+    if ctx.request.at >= closed {
         ctx.add(
             ReasonCode::EventStarted,
             format!("event `{}` started at {}", event.id, datetime_text::format(&event.starts_at)),
@@ -55,28 +99,7 @@ pub(super) fn decide_registration_change(
     }
     let hours =
         if refund.is_some() { ctx.rules.event_cancel_cutoff_hours } else { ctx.rules.event_transfer_cutoff_hours };
-    // The policy bounds the cut-off to a year either way; the arithmetic is checked regardless
-    // (`Duration::hours` itself panics past ±2.5e15 hours).
-    let out_of_range = || DecisionError::OutOfRange { path: "action.event.starts_at".into() };
-    let cutoff = hours.checked_mul(3600).map(Duration::seconds).ok_or_else(out_of_range)?;
-    let closes_at: PrimitiveDateTime = event.starts_at.checked_sub(cutoff).ok_or_else(out_of_range)?;
-    if ctx.request.at >= closes_at {
-        let left = (event.starts_at - ctx.request.at).whole_minutes();
-        let when = if left >= 0 {
-            format!("starts in {}h{:02}", left / 60, left % 60)
-        } else {
-            format!("started {}h{:02} ago", -left / 60, -left % 60)
-        };
-        ctx.add(
-            ReasonCode::EventCutoffPassed,
-            format!(
-                "event `{}` {when}: online {verb} closed at {} ({})",
-                event.id,
-                datetime_text::format(&closes_at),
-                hours_text(hours)
-            ),
-        );
-    }
+    check_cutoff(ctx, event, hours, verb)?;
     if let Some(paid) = refund {
         check_amount(Some(&paid), "action.paid.amount")?;
         ctx.check_refund(paid);

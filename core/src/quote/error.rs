@@ -1,4 +1,4 @@
-//! [`QuoteError`]: a quote that cannot be given as asked, with its codes (2001–2014).
+//! [`QuoteError`]: a quote that cannot be given as asked, with its codes (2001–2014, 2050–2051).
 
 use time::Date;
 
@@ -117,6 +117,23 @@ pub enum QuoteError {
         /// The total.
         total: String,
     },
+    /// A pause quote for a membership that has no pause.
+    #[error("membership.pause: the membership has no pause to quote")]
+    NoPause,
+    /// A pause credit without what was paid for the term, its basis.
+    #[error("amount_paid: a credit for paused days needs what was paid for the term")]
+    PauseCreditNeedsPayment,
+}
+
+impl QuoteError {
+    /// Where in the request the error is, for the errors that name a field.
+    pub fn path(&self) -> Option<&'static str> {
+        match self {
+            QuoteError::NoPause => Some("membership.pause"),
+            QuoteError::PauseCreditNeedsPayment => Some("amount_paid"),
+            _ => None,
+        }
+    }
 }
 
 error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
@@ -135,6 +152,8 @@ error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
     QuoteError::NotCancellable { .. } => 2013, "not_cancellable";
     QuoteError::SeatsUnchanged { .. } => 2014, "seat_count_unchanged";
     QuoteError::TaxOutsideTotal { .. } => 2020, "tax_outside_total";
+    QuoteError::NoPause => 2050, "no_pause";
+    QuoteError::PauseCreditNeedsPayment => 2051, "pause_credit_needs_amount_paid";
 });
 
 #[cfg(test)]

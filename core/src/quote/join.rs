@@ -264,7 +264,8 @@ impl Quoter<'_> {
     }
 
     /// The lines of joining `plan` on `date` (a join, or a rejoin): the first term's dues and
-    /// seats, prorated per the plan's rule, and the join fee.
+    /// seats, prorated per the plan's rule, the multi-term discount on them when
+    /// `multi_term_discounts_on_joins` is set, and the join fee.
     pub(super) fn join_lines<S: LineSink>(
         &self,
         plan: &Plan,
@@ -275,6 +276,9 @@ impl Quoter<'_> {
     ) -> Result<crate::term::JoinTerm, Error> {
         let pricing = self.pricing();
         let (jt, f) = self.first_term_lines(plan, date, terms, seats, plan.prices.join_dues(), lines)?;
+        if self.settings.multi_term_discounts_on_joins {
+            self.multi_term_discount_line(plan, terms, lines)?;
+        }
         if let Some(fee) = plan.prices.join_fee {
             let fee = Money::new(fee, plan.prices.currency);
             let f = f.filter(|_| plan.proration.join_fee);

@@ -38,6 +38,8 @@ pub enum QuoteKind {
     SeatChange,
     /// The member cancels.
     Cancellation,
+    /// The membership is paused for a stretch of the term.
+    Pause,
 }
 
 /// What a quote line is.

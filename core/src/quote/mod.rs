@@ -48,6 +48,7 @@ mod inputs;
 mod instalments;
 mod join;
 mod lines;
+mod pause;
 mod pricing;
 mod renewal;
 mod seats;
@@ -69,6 +70,7 @@ pub(crate) use error::QUOTE_ERRORS;
 pub use inputs::{Cancellation, PlanChange, SeatChange};
 pub use instalments::{allocate, allocate_by, split_even, split_taxed, Instalment, Remainder};
 pub use lines::{Description, LineKind, Quote, QuoteKind, QuoteLine};
+pub use pause::Pausing;
 pub(crate) use renewal::{PriceKey, Prices};
 pub use settings::{
     CancelAt, ChangeMode, DowngradeTiming, MultiTermDiscount, NegativeNet, QuoteSettings, RefundPolicy,
@@ -105,8 +107,15 @@ impl Quoter<'_> {
         member_since: Date,
         date: Date,
     ) -> Status {
-        let after =
-            Facts { member_since, term, pending: false, cancelled_on: None, status_override, deceased_on: None };
+        let after = Facts {
+            member_since,
+            term,
+            pending: false,
+            cancelled_on: None,
+            status_override,
+            deceased_on: None,
+            pause: None,
+        };
         self.rules.standing_on(plan, &after, date.max(member_since)).map_or(Status::Active, |s| s.flags.status)
     }
 }

@@ -128,18 +128,7 @@ impl Quoter<'_> {
                 lines.push(LineKind::Seats, text, amount, period, None);
             }
         }
-        let discount = self.settings.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms);
-        if let Some(d) = discount {
-            let base = lines.sum(next.prices.currency)?;
-            let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(pricing.rounding));
-            lines.push(
-                LineKind::Discount,
-                || format!("{}% off for {} terms", d.percent, d.terms).into(),
-                off,
-                None,
-                None,
-            );
-        }
+        self.multi_term_discount_line(next, terms, lines)?;
         if r.kind == RenewalKind::Extend && r.status_before == Status::Grace {
             if let Some(fee) = plan.prices.late_fee {
                 let fee = Money::new(fee, plan.prices.currency).round(pricing.rounding);
@@ -151,6 +140,32 @@ impl Quoter<'_> {
                 let fee = Money::new(fee, plan.prices.currency).round(pricing.rounding);
                 lines.push(LineKind::ReinstatementFee, || "Reinstatement fee".into(), fee, None, None);
             }
+        }
+        Ok(())
+    }
+}
+
+impl Quoter<'_> {
+    /// The multi-term discount line for buying `terms` terms at once
+    /// ([`QuoteSettings::multi_term_discount`](super::QuoteSettings::multi_term_discount)): a
+    /// negative line of its percentage of the lines so far (the dues and seats), rounded once.
+    /// Renewals always take it; joins when `multi_term_discounts_on_joins` is set.
+    pub(super) fn multi_term_discount_line<S: LineSink>(
+        &self,
+        plan: &Plan,
+        terms: u32,
+        lines: &mut S,
+    ) -> Result<(), Error> {
+        if let Some(d) = self.settings.multi_term_discount(terms) {
+            let base = lines.sum(plan.prices.currency)?;
+            let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(self.pricing().rounding));
+            lines.push(
+                LineKind::Discount,
+                || format!("{}% off for {} terms", d.percent, d.terms).into(),
+                off,
+                None,
+                None,
+            );
         }
         Ok(())
     }

@@ -126,6 +126,22 @@ pub struct MultiTermDiscount {
     pub percent: Decimal,
 }
 
+impl QuoteSettings {
+    /// The multi-term discount for buying `terms` terms at once: the entry with the most terms
+    /// not above `terms`, if any. The one rule renewals and joins both price with.
+    ///
+    /// ```
+    /// let s: amscore::QuoteSettings = serde_json::from_str(
+    ///     r#"{"multi_term_discounts": [{"terms": 2, "percent": "5"}, {"terms": 3, "percent": "10"}]}"#)?;
+    /// assert_eq!(s.multi_term_discount(4).map(|d| d.terms), Some(3));
+    /// assert_eq!(s.multi_term_discount(1), None);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn multi_term_discount(&self, terms: u32) -> Option<&MultiTermDiscount> {
+        self.multi_term_discounts.iter().filter(|d| d.terms <= terms).max_by_key(|d| d.terms)
+    }
+}
+
 /// Policy-wide quote settings, under `settings.quotes`. Rounding is `settings.rounding`.
 ///
 /// ```
@@ -154,9 +170,13 @@ pub struct QuoteSettings {
     pub refund: RefundPolicy,
     /// When cancellations take effect (default on the `date`).
     pub cancel_at: CancelAt,
-    /// Discounts for buying several terms at once.
+    /// Discounts for buying several terms at once, on renewals (and on joins when
+    /// `multi_term_discounts_on_joins`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub multi_term_discounts: Vec<MultiTermDiscount>,
+    /// Whether a join (or rejoin) of several terms gets the same multi-term discount as a
+    /// renewal, on its dues and seats (never on the join fee). Default false: renewals only.
+    pub multi_term_discounts_on_joins: bool,
     /// Where the cents left over by an instalment split go (default `largest_remainder`: one
     /// each to the first parts, so parts differ by at most one minor unit).
     pub instalment_remainder: Remainder,

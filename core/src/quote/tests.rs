@@ -27,6 +27,7 @@ fn member(plan: &str) -> Membership {
         status_override: None,
         deceased_on: None,
         tax_exempt: false,
+        pause: None,
     }
 }
 
