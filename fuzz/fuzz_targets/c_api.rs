@@ -93,6 +93,7 @@ fn membership(input: &mut Input<'_>, plan: &[u8]) -> ams_membership {
         has_pause: input.bool(),
         pause_from: input.date(),
         pause_to: input.date(),
+        tax_exempt: input.bool(),
     }
 }
 
