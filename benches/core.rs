@@ -36,6 +36,7 @@ fn member() -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        renewal_pending: false,
     }
 }
 
@@ -185,6 +186,7 @@ fn roster(n: usize, on: Date) -> Vec<SelfServiceRequest> {
                 pending: false,
                 cancelled_on: None,
                 status_override: None,
+                renewal_pending: false,
                 deceased_on: None,
             };
             renew_request(&m, on)

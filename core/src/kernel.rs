@@ -516,11 +516,13 @@ pub struct MemberColumns<'a> {
     pub balance_due: Amounts<'a>,
     /// `organization`.
     pub organization: Text<'a>,
+    /// `renewal_pending` (absent: no renewal awaits payment).
+    pub renewal_pending: Bools<'a>,
 }
 
 impl<'a> MemberColumns<'a> {
     /// Each column's name, number of values and validity bitmap, `None` for an absent one.
-    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 15] {
+    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 16] {
         [
             (Column::MemberId, self.member_id.rows(), self.member_id.validity()),
             (Column::Plan, self.plan.rows(), self.plan.validity()),
@@ -537,6 +539,7 @@ impl<'a> MemberColumns<'a> {
             (Column::AutoRenew, self.auto_renew.rows(), self.auto_renew.validity()),
             (Column::BalanceDue, self.balance_due.rows(), self.balance_due.validity()),
             (Column::Organization, self.organization.rows(), self.organization.validity()),
+            (Column::RenewalPending, self.renewal_pending.rows(), self.renewal_pending.validity()),
         ]
     }
 
@@ -666,6 +669,7 @@ struct Prepared<'a> {
     override_until: Vec<Cell<'a, Date>>,
     pending: Vec<Cell<'a, bool>>,
     auto_renew: Vec<Cell<'a, bool>>,
+    renewal_pending: Vec<Cell<'a, bool>>,
     amount_paid: Vec<Cell<'a, rust_decimal::Decimal>>,
     balance_due: Vec<Cell<'a, rust_decimal::Decimal>>,
 }
@@ -689,6 +693,7 @@ impl<'a> Prepared<'a> {
             override_until: c.override_until.cells(),
             pending: c.pending.cells(),
             auto_renew: c.auto_renew.cells(),
+            renewal_pending: c.renewal_pending.cells(),
             amount_paid: c.amount_paid.cells(),
             balance_due: c.balance_due.cells(),
         }
@@ -713,6 +718,7 @@ impl<'a> Prepared<'a> {
             auto_renew: c.auto_renew.cell(&self.auto_renew, i),
             balance_due: c.balance_due.cell(&self.balance_due, i),
             organization: c.organization.get_in(self.whole[4], i),
+            renewal_pending: c.renewal_pending.cell(&self.renewal_pending, i),
             attributes: Vec::new(),
         }
     }

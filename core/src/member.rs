@@ -77,6 +77,7 @@ pub(crate) struct MemberFactsRow<'r> {
     pub(crate) cancelled_on: Option<Date>,
     pub(crate) deceased_on: Option<Date>,
     pub(crate) status_override: Option<StatusOverride>,
+    pub(crate) renewal_pending: bool,
     pub(crate) auto_renew: bool,
     pub(crate) balance_due: Decimal,
     /// Trimmed; empty when there is none.
@@ -113,6 +114,7 @@ impl MemberRow<'_> {
             cancelled_on: f.cancelled_on,
             status_override: f.status_override,
             deceased_on: f.deceased_on,
+            renewal_pending: f.renewal_pending,
         }
     }
 
@@ -127,6 +129,7 @@ impl MemberRow<'_> {
             cancelled_on: f.cancelled_on,
             status_override: f.status_override,
             deceased_on: f.deceased_on,
+            renewal_pending: f.renewal_pending,
         }
     }
 
@@ -180,7 +183,7 @@ impl MemberHistory {
     /// them); `scratch` is a buffer reused between calls.
     ///
     /// **Which row wins**: the member's current facts — plan, member-since, term, `pending`,
-    /// `cancelled_on`, `deceased_on`, the status override, and the member-level `auto_renew`,
+    /// `cancelled_on`, `deceased_on`, the status override, `renewal_pending`, and the member-level `auto_renew`,
     /// `balance_due`, `organization` and attributes — are those of the row with the latest
     /// `term_start`, and of the later row where two start on the same day. Every row's term is
     /// kept in `terms` ([`MemberHistory::finish_rows`] sorts them by start). This is the only

@@ -181,6 +181,12 @@ pub struct Membership {
     /// The day the member died, if known.
     #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub deceased_on: Option<Date>,
+    /// A renewal awaits payment: the member asked to renew (an invoice is open) and has not paid.
+    /// The status and the term stay the current term's until the renewal is paid (then the new
+    /// term is written and this fact cleared); an online renewal while one is pending goes to
+    /// staff (`renewal_already_pending`). Default false. See docs/households.md.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub renewal_pending: bool,
 }
 
 impl Membership {
@@ -213,6 +219,7 @@ impl Membership {
             cancelled_on: self.cancelled_on,
             status_override: self.status_override,
             deceased_on: self.deceased_on,
+            renewal_pending: self.renewal_pending,
         }
     }
 
@@ -224,6 +231,7 @@ impl Membership {
         self.cancelled_on = facts.cancelled_on;
         self.status_override = facts.status_override;
         self.deceased_on = facts.deceased_on;
+        self.renewal_pending = facts.renewal_pending;
     }
 }
 
@@ -238,6 +246,9 @@ pub(crate) struct Facts {
     pub(crate) cancelled_on: Option<Date>,
     pub(crate) status_override: Option<StatusOverride>,
     pub(crate) deceased_on: Option<Date>,
+    /// A renewal awaits payment ([`Membership::renewal_pending`]): read by the decision only,
+    /// never by the status.
+    pub(crate) renewal_pending: bool,
 }
 
 impl Facts {
@@ -657,6 +668,7 @@ mod tests {
             cancelled_on: None,
             status_override: None,
             deceased_on: None,
+            renewal_pending: false,
         };
         let status = engine.status_on(&m, date!(9999 - 10 - 01)).map(|s| s.status);
         assert_eq!(status, Ok(Status::Active));

@@ -165,6 +165,7 @@ fn member(join: &amscore::JoinTerm) -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        renewal_pending: false,
     }
 }
 

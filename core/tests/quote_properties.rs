@@ -136,6 +136,7 @@ fn member(plan: &str, start: Date, end: Date) -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        renewal_pending: false,
     }
 }
 

@@ -52,6 +52,13 @@ impl Decider<'_> {
         let (membership, plan) = (m.membership, m.plan);
         let reinstate_only = ctx.kind == RequestKind::Reinstate;
         ctx.check_status(&m);
+        if membership.renewal_pending {
+            let until = membership.term.end.map(|e| format!(" (the current term ends {e})")).unwrap_or_default();
+            ctx.add(
+                ReasonCode::RenewalAlreadyPending,
+                format!("a renewal already awaits payment{until}: settle the open renewal instead of a second one"),
+            );
+        }
         ctx.check_online(Some(plan));
         if plan.is_lifetime() {
             ctx.add(

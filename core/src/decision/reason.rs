@@ -54,6 +54,9 @@ reason_codes! {
     MembershipSuspended => "membership_suspended", MEMBERSHIP;
     /// The membership awaits payment or approval.
     MembershipPending => "membership_pending", MEMBERSHIP;
+    /// A renewal already awaits payment (an open renewal invoice): staff settle it rather than
+    /// the website raising a second one.
+    RenewalAlreadyPending => "renewal_already_pending", FINANCE;
     /// The membership was cancelled.
     MembershipCancelled => "membership_cancelled", MEMBERSHIP;
     /// A join by someone who is already a member.

@@ -103,8 +103,15 @@ impl Quoter<'_> {
         member_since: Date,
         date: Date,
     ) -> Status {
-        let after =
-            Facts { member_since, term, pending: false, cancelled_on: None, status_override, deceased_on: None };
+        let after = Facts {
+            member_since,
+            term,
+            pending: false,
+            cancelled_on: None,
+            status_override,
+            deceased_on: None,
+            renewal_pending: false,
+        };
         self.rules.standing_on(plan, &after, date.max(member_since)).map_or(Status::Active, |s| s.flags.status)
     }
 }

@@ -26,6 +26,7 @@ fn member(plan: &str) -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        renewal_pending: false,
     }
 }
 
