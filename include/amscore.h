@@ -532,6 +532,9 @@ typedef struct ams_membership {
   bool has_override_until;
   // The last day the override holds.
   struct ams_date override_until;
+  // A renewal awaits payment: the status stays the current term's; an online renewal goes
+  // to staff (`renewal_already_pending`). Appended: zero (false) is today's behaviour.
+  bool renewal_pending;
 } ams_membership;
 
 // A membership's status on a date, with what it allows. (The association's label for the

@@ -169,6 +169,9 @@ pub struct ams_membership {
     pub has_override_until: bool,
     /// The last day the override holds.
     pub override_until: ams_date,
+    /// A renewal awaits payment: the status stays the current term's; an online renewal goes
+    /// to staff (`renewal_already_pending`). Appended: zero (false) is today's behaviour.
+    pub renewal_pending: bool,
 }
 
 impl ams_membership {
@@ -203,6 +206,7 @@ impl ams_membership {
             cancelled_on: opt(self.has_cancelled_on, self.cancelled_on, "membership.cancelled_on")?,
             status_override,
             deceased_on: opt(self.has_deceased_on, self.deceased_on, "membership.deceased_on")?,
+            renewal_pending: self.renewal_pending,
         })
     }
 }

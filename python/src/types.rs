@@ -168,7 +168,7 @@ pub(crate) struct Membership(pub(crate) amscore::Membership);
 impl Membership {
     /// A membership from its facts.
     #[new]
-    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None))]
+    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, renewal_pending=false))]
     fn new(
         member_id: &str,
         plan: &str,
@@ -177,6 +177,7 @@ impl Membership {
         pending: bool,
         cancelled_on: Option<&Bound<'_, PyAny>>,
         deceased_on: Option<&Bound<'_, PyAny>>,
+        renewal_pending: bool,
     ) -> PyResult<Membership> {
         Ok(Membership(amscore::Membership {
             member_id: member_id.into(),
@@ -187,6 +188,7 @@ impl Membership {
             cancelled_on: extract_opt_date(cancelled_on, "cancelled_on")?,
             status_override: None,
             deceased_on: extract_opt_date(deceased_on, "deceased_on")?,
+            renewal_pending,
         }))
     }
 
@@ -248,6 +250,12 @@ impl Membership {
     #[getter]
     fn deceased_on(&self) -> Option<Date> {
         self.0.deceased_on
+    }
+
+    /// A renewal awaits payment (the status stays the current term's until it is paid).
+    #[getter]
+    fn renewal_pending(&self) -> bool {
+        self.0.renewal_pending
     }
 
     /// The facts as a JSON-shaped dict (dates as ISO text), as the gateway reads them.
