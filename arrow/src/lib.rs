@@ -121,9 +121,12 @@ fn kind(column: Column) -> Kind {
         | Column::OverrideUntil => Kind::Date,
         Column::Pending | Column::AutoRenew | Column::RenewalPending => Kind::Flag,
         Column::AmountPaid | Column::BalanceDue => Kind::Amount,
-        Column::MemberId | Column::Plan | Column::OverrideStatus | Column::Currency | Column::Organization => {
-            Kind::Text
-        }
+        Column::MemberId
+        | Column::Plan
+        | Column::OverrideStatus
+        | Column::Currency
+        | Column::Organization
+        | Column::Primary => Kind::Text,
     }
 }
 
@@ -380,6 +383,7 @@ impl Roster {
                         Column::BalanceDue => c.balance_due = amounts(r),
                         Column::Organization => c.organization = text(r),
                         Column::RenewalPending => c.renewal_pending = bools(r),
+                        Column::Primary => c.primary = text(r),
                     }
                 }
                 c

@@ -394,6 +394,39 @@ impl Engine {
     ) -> Result<Quote, Error> {
         self.quoter().quote_renewal_given_status(membership, date, terms, seats, None)
     }
+
+    /// [`Engine::quote_join`] for a household plan's primary with `dependants` dependants: the
+    /// dependants beyond the included ones are a `dependants` line (docs/households.md).
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_join`], dependants on a plan without a household or above its
+    /// maximum.
+    pub fn quote_join_household(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_join_household(plan, date, terms, seats, dependants)
+    }
+
+    /// [`Engine::quote_renewal`] for a household plan's primary holding `dependants` dependants.
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_renewal`], dependants on a plan without a household or above
+    /// its maximum.
+    pub fn quote_renewal_household(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_renewal_household(membership, date, terms, seats, dependants, None)
+    }
 }
 
 /// The self-service decision: asks the `Decider` with the policy's `self_service` section.

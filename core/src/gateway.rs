@@ -178,6 +178,9 @@ pub enum Request {
         /// Seats, for organisational plans.
         #[serde(default)]
         seats: Option<u32>,
+        /// Dependants besides the primary, for household plans.
+        #[serde(default)]
+        dependants: Option<u32>,
     },
     /// [`Engine::quote_renewal`].
     QuoteRenewal {
@@ -192,6 +195,9 @@ pub enum Request {
         /// Seats, for organisational plans.
         #[serde(default)]
         seats: Option<u32>,
+        /// Dependants the household holds, for household plans.
+        #[serde(default)]
+        dependants: Option<u32>,
     },
     /// [`Engine::quote_change_plan`].
     QuoteChangePlan {
@@ -599,9 +605,11 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
         Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine.rules(), csv.as_bytes())?),
-        Request::QuoteJoin { plan, date, terms, seats } => to_value(&engine.quote_join(plan, *date, *terms, *seats)?),
-        Request::QuoteRenewal { membership, date, terms, seats } => {
-            to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)
+        Request::QuoteJoin { plan, date, terms, seats, dependants } => {
+            to_value(&engine.quote_join_household(plan, *date, *terms, *seats, *dependants)?)
+        }
+        Request::QuoteRenewal { membership, date, terms, seats, dependants } => {
+            to_value(&engine.quote_renewal_household(membership, *date, *terms, *seats, *dependants)?)
         }
         Request::QuoteChangePlan { membership, plan, date, amount_paid, credits_applied, seats } => {
             to_value(&engine.quote_change_plan(&PlanChange {

@@ -39,6 +39,7 @@ mod decision;
 mod engine;
 mod error;
 pub mod gateway;
+mod household;
 mod json_text;
 pub mod kernel;
 mod lifecycle_error;
@@ -82,6 +83,7 @@ pub use coverage_period::{
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
 pub use error::Error;
+pub use household::HouseholdError;
 pub use json_text::{read_json, TextProblem};
 pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
@@ -90,7 +92,7 @@ pub use period::{
     add_days, add_months, parse_date, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset, RenewalEnd,
     RollingEnd, Unit,
 };
-pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
+pub use plan::{Flags, Household, Plan, PlanId, Prices, Seats, Windows, MAX_DEPENDANTS, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{

@@ -327,6 +327,7 @@ impl Header {
                 Column::BalanceDue => row.balance_due = Cell::Text(v),
                 Column::Organization => row.organization = v,
                 Column::RenewalPending => row.renewal_pending = Cell::Text(v),
+                Column::Primary => row.primary = v,
             }
         }
         for (name, i) in &self.attributes {

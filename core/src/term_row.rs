@@ -38,6 +38,7 @@ use crate::term::Term;
 /// | `balance_due` | no | what the member owes now, a plain non-negative decimal; empty is zero |
 /// | `organization` | no | the organisation the member holds a seat of |
 /// | `renewal_pending` | no | a renewal awaits payment (a yes/no value); empty is false |
+/// | `primary` | no | for a household's dependant, the primary member's id (the dependant follows the primary's term) |
 ///
 /// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
 /// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
@@ -85,11 +86,13 @@ pub enum Column {
     Organization,
     /// `renewal_pending`.
     RenewalPending,
+    /// `primary`.
+    Primary,
 }
 
 impl Column {
     /// Every column, required ones first.
-    pub const ALL: [Column; 16] = [
+    pub const ALL: [Column; 17] = [
         Column::MemberId,
         Column::Plan,
         Column::MemberSince,
@@ -106,6 +109,7 @@ impl Column {
         Column::BalanceDue,
         Column::Organization,
         Column::RenewalPending,
+        Column::Primary,
     ];
 
     /// The prefix of the custom attribute columns: `attribute.region`.
@@ -130,6 +134,7 @@ impl Column {
             Column::BalanceDue => "balance_due",
             Column::Organization => "organization",
             Column::RenewalPending => "renewal_pending",
+            Column::Primary => "primary",
         }
     }
 
@@ -220,6 +225,8 @@ pub struct TermRow<'a> {
     pub organization: &'a str,
     /// `renewal_pending` (empty is false).
     pub renewal_pending: Cell<'a, bool>,
+    /// `primary`: the primary member's id, for a household's dependant.
+    pub primary: &'a str,
     /// `attribute.<name>` columns: (name, value); empty values are left out.
     pub attributes: Vec<(&'a str, &'a str)>,
 }
@@ -244,6 +251,7 @@ impl TermRow<'_> {
             Column::BalanceDue => self.balance_due.given(),
             Column::Organization => text(self.organization),
             Column::RenewalPending => self.renewal_pending.given(),
+            Column::Primary => text(self.primary),
         }
     }
 }
@@ -412,6 +420,7 @@ pub(crate) fn check_row<'r>(
                 auto_renew,
                 balance_due,
                 organization: row.organization.trim(),
+                primary: row.primary.trim(),
                 attributes: &row.attributes,
             },
         }),

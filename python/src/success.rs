@@ -366,6 +366,7 @@ impl<'a> View<'a> {
         let (pending, auto_renew, renewal_pending) =
             (g(Column::Pending), g(Column::AutoRenew), g(Column::RenewalPending));
         let (amount_paid, balance_due) = (g(Column::AmountPaid), g(Column::BalanceDue));
+        let primary = g(Column::Primary);
         let attributes: Vec<(&'a str, Col<'a>)> = self
             .cols
             .iter()
@@ -388,6 +389,7 @@ impl<'a> View<'a> {
             balance_due: balance_due.decimal(row),
             organization: organization.text(row),
             renewal_pending: renewal_pending.flag(row),
+            primary: primary.text(row),
             attributes: attributes.iter().map(|(name, col)| (*name, col.text(row))).collect(),
         })
     }

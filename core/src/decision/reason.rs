@@ -121,6 +121,16 @@ reason_codes! {
     QuantityAboveOnlineLimit => "quantity_above_online_limit", FINANCE;
     /// Only staff may change this profile field.
     StaffOnlyField => "staff_only_field", RECORDS;
+    /// A dependant's membership renews with its household's primary, not on its own.
+    RenewsWithPrimary => "renews_with_primary", REFUSED;
+    /// Only a household's primary adds or removes dependants.
+    NotHouseholdPrimary => "not_household_primary", REFUSED;
+    /// Dependants on a plan that is not a household plan.
+    PlanHasNoHousehold => "plan_has_no_household", REFUSED;
+    /// A dependant beyond the household plan's cap (staff may allow it).
+    DependantCapReached => "dependant_cap_reached", MEMBERSHIP;
+    /// A removal from a household that holds no dependant.
+    NoDependantToRemove => "no_dependant_to_remove", REFUSED;
     /// The engine cannot price the request (the message says why): staff price it by hand.
     QuoteUnavailable => "quote_unavailable", MEMBERSHIP;
 }

@@ -44,6 +44,7 @@
 mod cancel;
 mod change;
 pub(crate) mod error;
+mod household;
 mod inputs;
 mod instalments;
 mod join;
