@@ -834,6 +834,9 @@ impl<'a> Decider<'a> {
                 HouseholdMember { id: id_of(at), primary: p.text(at, Column::Primary), plan }
             })
             .collect();
+        // The rows answered here, whose own facts' messages give way; the messages found here.
+        let mut replaced: FxHashSet<usize> = FxHashSet::default();
+        let mut found: Vec<RowMessage> = Vec::new();
         for (k, follows) in resolve_households(&members).into_iter().enumerate() {
             let Some(follows) = follows else { continue };
             let rows = &rows_of[k];
@@ -846,9 +849,11 @@ impl<'a> Decider<'a> {
                         None => (None, Vec::new()),
                     };
                     for &row in rows {
-                        if answers[row].error.is_some() {
+                        // A row with problems keeps them; a dependant's own facts give it no status.
+                        if check_row(self.rules, &p.row(row), row, None).is_err() {
                             continue;
                         }
+                        replaced.insert(row);
                         answers[row] = Answer {
                             status: from.status,
                             counts_as_member: from.counts_as_member,
@@ -864,11 +869,13 @@ impl<'a> Decider<'a> {
                 }
                 Err(e) => {
                     for &row in rows {
-                        if answers[row].error.is_some() {
+                        // A row with problems keeps them; a dependant's own facts give it no status.
+                        if check_row(self.rules, &p.row(row), row, None).is_err() {
                             continue;
                         }
+                        replaced.insert(row);
                         answers[row] = Answer { error: Some(e.code()), ..Answer::default() };
-                        messages.push(RowMessage { row, message: format!("{}: {e}", Column::Primary) });
+                        found.push(RowMessage { row, message: format!("{}: {e}", Column::Primary) });
                         if options.decide {
                             reasons[row] = Vec::new();
                         }
@@ -876,6 +883,10 @@ impl<'a> Decider<'a> {
                 }
             }
         }
+        if !replaced.is_empty() {
+            messages.retain(|m| !replaced.contains(&m.row));
+        }
+        messages.extend(found);
     }
 
     /// A dependant's online renewal on the date, as [`Engine::decide`](crate::Engine::decide)
