@@ -308,8 +308,7 @@ impl Engine {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
-        let dependants =
-            dependants.filter(|d| !d.is_none()).map(|d| extract_count(d, "dependants")).transpose()?;
+        let dependants = dependants.filter(|d| !d.is_none()).map(|d| extract_count(d, "dependants")).transpose()?;
         self.engine
             .quote_join_household(&plan.into(), date, terms, seats, dependants)
             .map(Quote)
@@ -336,8 +335,7 @@ impl Engine {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
-        let dependants =
-            dependants.filter(|d| !d.is_none()).map(|d| extract_count(d, "dependants")).transpose()?;
+        let dependants = dependants.filter(|d| !d.is_none()).map(|d| extract_count(d, "dependants")).transpose()?;
         self.engine
             .quote_renewal_household(&membership.0, date, terms, seats, dependants)
             .map(Quote)
