@@ -90,6 +90,7 @@ fn membership(input: &mut Input<'_>, plan: &[u8]) -> ams_membership {
         override_status: input.u32() % 16,
         has_override_until: input.bool(),
         override_until: input.date(),
+        renewal_pending: input.bool(),
     }
 }
 
