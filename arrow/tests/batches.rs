@@ -145,7 +145,14 @@ fn a_dependant_row_takes_its_primary_s_status_and_a_pending_renewal_goes_to_staf
     fields.push(Field::new("primary", DataType::Utf8, true));
     fields.push(Field::new("renewal_pending", DataType::Boolean, true));
     let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
-    let out = assess_batches(&engine, &[b], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let out = assess_batches(&engine, &[b.clone()], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    // Only the primary has renewal quote lines: dependants renew with it.
+    let lines = renewal_quote_lines(&engine, &[b], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let ids = lines.column_by_name("member_id").map(|c| {
+        let c = c.as_string::<i32>();
+        (0..c.len()).map(|i| c.value(i).to_owned()).collect::<Vec<_>>()
+    });
+    assert_eq!(ids, Some(vec!["H-1".to_owned()]));
     let text = |name: &str, row: usize| {
         out[0].column_by_name(name).and_then(|c| {
             let d = c.as_any_dictionary();

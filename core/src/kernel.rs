@@ -1111,7 +1111,8 @@ pub struct RowQuote {
 
 impl Decider<'_> {
     /// Every member's renewal quote with its lines (see [`Engine::quote_roster_renewals`](crate::Engine::quote_roster_renewals)):
-    /// each member once, on their current row, in row order; rows with problems have none.
+    /// each member once, on their current row, in row order; rows with problems, and a
+    /// household's dependants (who renew with their primary), have none.
     pub(crate) fn quote_roster_renewals(
         &self,
         chunks: &[MemberColumns<'_>],
@@ -1150,6 +1151,11 @@ impl Decider<'_> {
             let members = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, roster.row(*i))));
             quotes.extend(members.members.iter().filter_map(|h| h.row().map(|row| quote(&h.membership, row))));
             quotes.sort_by_key(|q| q.row);
+        }
+        // A household's dependant (its current row names a primary) renews with the primary:
+        // it has no renewal quote of its own.
+        if chunks.iter().any(|c| c.primary.rows().is_some()) {
+            quotes.retain(|q| roster.text(q.row, Column::Primary).is_empty());
         }
         Ok(quotes)
     }
