@@ -30,7 +30,7 @@ use crate::term::JoinTerm;
 /// assert_eq!(join.term.end, Some(date!(2026-01-14)));
 /// let m = amscore::Membership {
 ///     member_id: "M-1".into(), plan: "individual".into(), member_since: join.member_since,
-///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None, renewal_pending: false,
 /// };
 /// assert_eq!(engine.status_on(&m, date!(2026-01-14))?.status, Status::Active);
 /// assert_eq!(engine.status_on(&m, date!(2026-01-15))?.status, Status::Grace);
@@ -169,7 +169,7 @@ impl Engine {
     /// let m = amscore::Membership {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None, renewal_pending: false,
     /// };
     /// let r = engine.renewal_term(&m, date!(2026-01-20), 1)?;
     /// assert_eq!(r.kind, RenewalKind::Extend);
@@ -273,7 +273,7 @@ impl Engine {
     /// let m = amscore::Membership {
     ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None, renewal_pending: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
@@ -303,7 +303,7 @@ impl Engine {
     /// let m = amscore::Membership {
     ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None, renewal_pending: false,
     /// };
     /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
     ///     seats_to: 12, amount_paid: None, credits_applied: None };
@@ -331,7 +331,7 @@ impl Engine {
     /// let m = amscore::Membership {
     ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None, renewal_pending: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
@@ -375,7 +375,7 @@ impl Engine {
     /// let m = amscore::Membership {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
-    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None, renewal_pending: false,
     /// };
     /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
     /// assert_eq!(q.total.to_string(), "210.00 USD");
