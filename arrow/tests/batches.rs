@@ -145,7 +145,7 @@ fn a_dependant_row_takes_its_primary_s_status_and_a_pending_renewal_goes_to_staf
     fields.push(Field::new("primary", DataType::Utf8, true));
     fields.push(Field::new("renewal_pending", DataType::Boolean, true));
     let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
-    let out = assess_batches(&engine, &[b.clone()], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let out = assess_batches(&engine, std::slice::from_ref(&b), &options(1)).unwrap_or_else(|e| panic!("{e}"));
     // Only the primary has renewal quote lines: dependants renew with it.
     let lines = renewal_quote_lines(&engine, &[b], &options(1)).unwrap_or_else(|e| panic!("{e}"));
     let ids = lines.column_by_name("member_id").map(|c| {
