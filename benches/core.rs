@@ -38,6 +38,7 @@ fn member() -> Membership {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     }
 }
 
@@ -187,6 +188,7 @@ fn roster(n: usize, on: Date) -> Vec<SelfServiceRequest> {
                 pending: false,
                 cancelled_on: None,
                 status_override: None,
+                renewal_pending: false,
                 deceased_on: None,
                 tax_exempt: false,
                 pause: None,

@@ -590,6 +590,7 @@ fn read_roster(path: &str) -> Result<Roster, BoxError> {
             deceased_on: None,
             tax_exempt: false,
             pause: None,
+            renewal_pending: false,
         });
     }
     Ok(roster)

@@ -92,6 +92,7 @@ fn member(i: u64) -> MemberHistory {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     });
     h.auto_renew = (r >> 40) & 1 == 1;
     if plan == "corporate" {

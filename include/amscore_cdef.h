@@ -214,6 +214,8 @@ enum ams_result
   AMS_RESULT_PLAN_CURRENCY_MISMATCH = 1209,
   // No preset has that name.
   AMS_RESULT_UNKNOWN_PRESET = 1210,
+  // A plan with both seats and a household.
+  AMS_RESULT_HOUSEHOLD_WITH_SEATS = 1240,
   // The membership names a plan the policy does not have.
   AMS_RESULT_UNKNOWN_PLAN = 1301,
   // The date asked about is before the member joined.
@@ -302,6 +304,18 @@ enum ams_result
   AMS_RESULT_COLUMN_LENGTH_MISMATCH = 1519,
   // A count (terms, seats) in a table that is not a whole number from 0 to 4,294,967,295.
   AMS_RESULT_UNPARSABLE_COUNT = 1520,
+  // A dependant's primary is not in the roster (or has no status).
+  AMS_RESULT_UNKNOWN_PRIMARY = 1530,
+  // A member named as its own primary.
+  AMS_RESULT_OWN_PRIMARY = 1531,
+  // A dependant's primary is itself a dependant.
+  AMS_RESULT_PRIMARY_IS_DEPENDANT = 1532,
+  // A dependant's primary is on a plan without a household.
+  AMS_RESULT_PRIMARY_PLAN_HAS_NO_HOUSEHOLD = 1533,
+  // A dependant beyond its primary's plan's cap.
+  AMS_RESULT_DEPENDANT_CAP_EXCEEDED = 1534,
+  // A dependant's own renewal: the primary renews the household.
+  AMS_RESULT_RENEWS_WITH_PRIMARY = 1535,
   // A gateway request that is not JSON or has a value of the wrong type.
   AMS_RESULT_REQUEST_SYNTAX = 1601,
   // A request field the operation does not take.
@@ -342,6 +356,10 @@ enum ams_result
   AMS_RESULT_NO_PAUSE = 2050,
   // A credit for paused days without what was paid.
   AMS_RESULT_PAUSE_CREDIT_NEEDS_AMOUNT_PAID = 2051,
+  // More dependants than the household plan allows.
+  AMS_RESULT_DEPENDANTS_ABOVE_MAXIMUM = 2040,
+  // Dependants on a plan that is not a household plan.
+  AMS_RESULT_PLAN_HAS_NO_HOUSEHOLD = 2041,
   // A self-service request lacks member facts it needs.
   AMS_RESULT_MISSING_MEMBER_FACTS = 3001,
   // A self-service request names an unknown plan.
@@ -526,6 +544,9 @@ typedef struct ams_membership {
   struct ams_date pause_from;
   // The last paused day (inclusive).
   struct ams_date pause_to;
+  // A renewal awaits payment: the status stays the current term's; an online renewal goes
+  // to staff (`renewal_already_pending`). Appended: zero (false) is today's behaviour.
+  bool renewal_pending;
 } ams_membership;
 
 // A membership's status on a date, with what it allows. (The association's label for the

@@ -119,11 +119,14 @@ fn kind(column: Column) -> Kind {
         | Column::CancelledOn
         | Column::DeceasedOn
         | Column::OverrideUntil => Kind::Date,
-        Column::Pending | Column::AutoRenew => Kind::Flag,
+        Column::Pending | Column::AutoRenew | Column::RenewalPending => Kind::Flag,
         Column::AmountPaid | Column::BalanceDue => Kind::Amount,
-        Column::MemberId | Column::Plan | Column::OverrideStatus | Column::Currency | Column::Organization => {
-            Kind::Text
-        }
+        Column::MemberId
+        | Column::Plan
+        | Column::OverrideStatus
+        | Column::Currency
+        | Column::Organization
+        | Column::Primary => Kind::Text,
     }
 }
 
@@ -379,6 +382,8 @@ impl Roster {
                         Column::AutoRenew => c.auto_renew = bools(r),
                         Column::BalanceDue => c.balance_due = amounts(r),
                         Column::Organization => c.organization = text(r),
+                        Column::RenewalPending => c.renewal_pending = bools(r),
+                        Column::Primary => c.primary = text(r),
                     }
                 }
                 c

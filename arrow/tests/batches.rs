@@ -81,6 +81,7 @@ fn every_row_is_the_single_call_s_answer_across_batches() {
             deceased_on: None,
             tax_exempt: false,
             pause: None,
+            renewal_pending: false,
         };
         engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
     };
@@ -121,4 +122,49 @@ fn a_float_amount_is_refused_with_its_column() {
         Err(Error::UnsupportedType { column, .. }) => assert_eq!(column, "amount_paid"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_dependant_row_takes_its_primary_s_status_and_a_pending_renewal_goes_to_staff() {
+    let family = r#"{"id": "family", "name": "Family", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+        "windows": {"renewal_opens_days": 90, "grace": {"count": 30, "unit": "day"}},
+        "prices": {"currency": "USD", "dues": "250.00"}, "household": {"max_dependants": 2}}"#;
+    let engine =
+        Engine::from_json(&format!(r#"{{"version": 1, "plans": [{family}]}}"#)).unwrap_or_else(|e| panic!("{e}"));
+    // H-1 is in grace on 2026-01-20; D-1's own row says active to 2026-12-31 but it follows H-1;
+    // D-2 names a primary that is not there; H-1's renewal awaits payment.
+    let b = batch(
+        &["H-1", "D-1", "D-2"],
+        &["family", "family", "family"],
+        &[Some(date!(2020 - 01 - 15)); 3],
+        &[date!(2025 - 01 - 15), date!(2026 - 01 - 01), date!(2026 - 01 - 01)],
+        &[Some(date!(2026 - 01 - 14)), Some(date!(2026 - 12 - 31)), Some(date!(2026 - 12 - 31))],
+    );
+    let mut columns = b.columns().to_vec();
+    columns.push(Arc::new(StringArray::from(vec![None, Some("H-1"), Some("H-9")])));
+    columns.push(Arc::new(arrow_array::BooleanArray::from(vec![true, false, false])));
+    let mut fields: Vec<Field> = b.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields.push(Field::new("primary", DataType::Utf8, true));
+    fields.push(Field::new("renewal_pending", DataType::Boolean, true));
+    let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
+    let out = assess_batches(&engine, std::slice::from_ref(&b), &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    // Only the primary has renewal quote lines: dependants renew with it.
+    let lines = renewal_quote_lines(&engine, &[b], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let ids = lines.column_by_name("member_id").map(|c| {
+        let c = c.as_string::<i32>();
+        (0..c.len()).map(|i| c.value(i).to_owned()).collect::<Vec<_>>()
+    });
+    assert_eq!(ids, Some(vec!["H-1".to_owned()]));
+    let text = |name: &str, row: usize| {
+        out[0].column_by_name(name).and_then(|c| {
+            let d = c.as_any_dictionary();
+            let values = d.values().as_string::<i32>();
+            d.keys().is_valid(row).then(|| values.value(d.normalized_keys()[row]).to_owned())
+        })
+    };
+    assert_eq!((text("status", 0).as_deref(), text("status", 1).as_deref()), (Some("grace"), Some("grace")));
+    assert_eq!(text("renewal_refusal", 1).as_deref(), Some("renews_with_primary"));
+    assert_eq!(text("route", 0).as_deref(), Some("staff"));
+    assert_eq!(text("route", 1).as_deref(), Some("refused"));
+    assert_eq!(text("error_name", 2).as_deref(), Some("unknown_primary"));
 }

@@ -21,6 +21,7 @@ pub fn error_table() -> Vec<ErrorInfo> {
         crate::lifecycle_error::LIFECYCLE_ERRORS,
         crate::renewal::RENEWAL_ERRORS,
         crate::roster_error::ROSTER_ERRORS,
+        crate::household::HOUSEHOLD_ERRORS,
         crate::gateway::REQUEST_ERRORS,
         crate::quote::QUOTE_ERRORS,
         crate::decision::DECISION_ERRORS,

@@ -31,7 +31,7 @@ use crate::term::JoinTerm;
 /// let m = amscore::Membership {
 ///     member_id: "M-1".into(), plan: "individual".into(), member_since: join.member_since,
 ///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-///     tax_exempt: false, pause: None,
+///     tax_exempt: false, pause: None, renewal_pending: false,
 /// };
 /// assert_eq!(engine.status_on(&m, date!(2026-01-14))?.status, Status::Active);
 /// assert_eq!(engine.status_on(&m, date!(2026-01-15))?.status, Status::Grace);
@@ -200,7 +200,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false, pause: None,
+    ///     tax_exempt: false, pause: None, renewal_pending: false,
     /// };
     /// let r = engine.renewal_term(&m, date!(2026-01-20), 1)?;
     /// assert_eq!(r.kind, RenewalKind::Extend);
@@ -346,7 +346,29 @@ impl Engine {
         dates: crate::JoinDates,
         tax_exempt: bool,
     ) -> Result<Quote, Error> {
-        self.quoter().quote_join_dated(plan, date, terms, seats, dates, tax_exempt)
+        let options = crate::JoinOptions { terms, seats, dependants: None, tax_exempt, dates };
+        self.quoter().quote_join_with(plan, date, &options)
+    }
+
+    /// The quote for a join with every option a join takes ([`crate::JoinOptions`]): terms,
+    /// seats, a household's dependants, the member's tax exemption and staff-entered term
+    /// dates. The other `quote_join*` methods are this one with some options left at their
+    /// defaults; the gateway's `quote_join` and Python's `Engine.quote_join` call it.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let options = amscore::JoinOptions { terms: 2, ..amscore::JoinOptions::default() };
+    /// let q = engine.quote_join_with(&"individual".into(), date!(2025-03-01), &options)?;
+    /// assert_eq!(q.term.and_then(|t| t.end), Some(date!(2027-02-28)));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_join`], [`Engine::join_term_dated`] and
+    /// [`Engine::quote_join_household`].
+    pub fn quote_join_with(&self, plan: &PlanId, date: Date, options: &crate::JoinOptions) -> Result<Quote, Error> {
+        self.quoter().quote_join_with(plan, date, options)
     }
 
     /// The quote for changing a membership to another plan on `date`: an upgrade now (credit
@@ -364,7 +386,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false, pause: None,
+    ///     tax_exempt: false, pause: None, renewal_pending: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
@@ -395,7 +417,7 @@ impl Engine {
     ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false, pause: None,
+    ///     tax_exempt: false, pause: None, renewal_pending: false,
     /// };
     /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
     ///     seats_to: 12, amount_paid: None, credits_applied: None };
@@ -424,7 +446,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false, pause: None,
+    ///     tax_exempt: false, pause: None, renewal_pending: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
@@ -523,7 +545,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
-    ///     tax_exempt: false, pause: None,
+    ///     tax_exempt: false, pause: None, renewal_pending: false,
     /// };
     /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
     /// assert_eq!(q.total.to_string(), "210.00 USD");
@@ -541,6 +563,39 @@ impl Engine {
         seats: Option<u32>,
     ) -> Result<Quote, Error> {
         self.quoter().quote_renewal_given_status(membership, date, terms, seats, None)
+    }
+
+    /// [`Engine::quote_join`] for a household plan's primary with `dependants` dependants: the
+    /// dependants beyond the included ones are a `dependants` line (docs/households.md).
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_join`], dependants on a plan without a household or above its
+    /// maximum.
+    pub fn quote_join_household(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_join_household(plan, date, terms, seats, dependants)
+    }
+
+    /// [`Engine::quote_renewal`] for a household plan's primary holding `dependants` dependants.
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_renewal`], dependants on a plan without a household or above
+    /// its maximum.
+    pub fn quote_renewal_household(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_renewal_household(membership, date, terms, seats, dependants, None)
     }
 }
 

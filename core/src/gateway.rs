@@ -193,6 +193,9 @@ pub enum Request {
         /// A staff-entered term end (on or after `date`); the dues are prorated to it.
         #[serde(default, with = "crate::period::opt_date_text")]
         end: Option<Date>,
+        /// Dependants besides the primary, for household plans.
+        #[serde(default)]
+        dependants: Option<u32>,
     },
     /// [`Engine::quote_renewal`].
     QuoteRenewal {
@@ -207,6 +210,9 @@ pub enum Request {
         /// Seats, for organisational plans.
         #[serde(default)]
         seats: Option<u32>,
+        /// Dependants the household holds, for household plans.
+        #[serde(default)]
+        dependants: Option<u32>,
     },
     /// [`Engine::quote_change_plan`].
     QuoteChangePlan {
@@ -633,12 +639,18 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
         Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine.rules(), csv.as_bytes())?),
-        Request::QuoteJoin { plan, date, terms, seats, tax_exempt, start, end } => {
-            let dates = crate::JoinDates { start: *start, end: *end };
-            to_value(&engine.quote_join_dated(plan, *date, *terms, *seats, dates, *tax_exempt)?)
+        Request::QuoteJoin { plan, date, terms, seats, tax_exempt, start, end, dependants } => {
+            let options = crate::JoinOptions {
+                terms: *terms,
+                seats: *seats,
+                dependants: *dependants,
+                tax_exempt: *tax_exempt,
+                dates: crate::JoinDates { start: *start, end: *end },
+            };
+            to_value(&engine.quote_join_with(plan, *date, &options)?)
         }
-        Request::QuoteRenewal { membership, date, terms, seats } => {
-            to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)
+        Request::QuoteRenewal { membership, date, terms, seats, dependants } => {
+            to_value(&engine.quote_renewal_household(membership, *date, *terms, *seats, *dependants)?)
         }
         Request::QuoteChangePlan { membership, plan, date, amount_paid, credits_applied, seats } => {
             to_value(&engine.quote_change_plan(&PlanChange {

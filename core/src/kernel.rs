@@ -31,9 +31,11 @@ use crate::cell::{Cell, Grammar};
 use crate::codes::ErrorCode;
 use crate::decision::{Decider, ReasonCode, Route};
 use crate::error::Error;
+use crate::household::{resolve_households, HouseholdError, HouseholdMember};
 use crate::money::Currency;
 use crate::plan::Plan;
 use crate::quote::Prices;
+use crate::request::{Action, MemberFacts, SelfServiceRequest};
 use crate::roster::Roster;
 use crate::roster_error::RosterError;
 use crate::row_error::RowError;
@@ -516,11 +518,15 @@ pub struct MemberColumns<'a> {
     pub balance_due: Amounts<'a>,
     /// `organization`.
     pub organization: Text<'a>,
+    /// `renewal_pending` (absent: no renewal awaits payment).
+    pub renewal_pending: Bools<'a>,
+    /// `primary` (absent: nobody is a household's dependant).
+    pub primary: Text<'a>,
 }
 
 impl<'a> MemberColumns<'a> {
     /// Each column's name, number of values and validity bitmap, `None` for an absent one.
-    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 15] {
+    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 17] {
         [
             (Column::MemberId, self.member_id.rows(), self.member_id.validity()),
             (Column::Plan, self.plan.rows(), self.plan.validity()),
@@ -537,6 +543,8 @@ impl<'a> MemberColumns<'a> {
             (Column::AutoRenew, self.auto_renew.rows(), self.auto_renew.validity()),
             (Column::BalanceDue, self.balance_due.rows(), self.balance_due.validity()),
             (Column::Organization, self.organization.rows(), self.organization.validity()),
+            (Column::RenewalPending, self.renewal_pending.rows(), self.renewal_pending.validity()),
+            (Column::Primary, self.primary.rows(), self.primary.validity()),
         ]
     }
 
@@ -656,8 +664,8 @@ pub fn problems_message(problems: &[RowError]) -> String {
 struct Prepared<'a> {
     c: &'a MemberColumns<'a>,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
-    /// currency, organization.
-    whole: [Option<&'a str>; 5],
+    /// currency, organization, primary.
+    whole: [Option<&'a str>; 6],
     member_since: Vec<Cell<'a, Date>>,
     term_start: Vec<Cell<'a, Date>>,
     term_end: Vec<Cell<'a, Date>>,
@@ -666,6 +674,7 @@ struct Prepared<'a> {
     override_until: Vec<Cell<'a, Date>>,
     pending: Vec<Cell<'a, bool>>,
     auto_renew: Vec<Cell<'a, bool>>,
+    renewal_pending: Vec<Cell<'a, bool>>,
     amount_paid: Vec<Cell<'a, rust_decimal::Decimal>>,
     balance_due: Vec<Cell<'a, rust_decimal::Decimal>>,
 }
@@ -680,6 +689,7 @@ impl<'a> Prepared<'a> {
                 c.override_status.whole(),
                 c.currency.whole(),
                 c.organization.whole(),
+                c.primary.whole(),
             ],
             member_since: c.member_since.cells(),
             term_start: c.term_start.cells(),
@@ -689,6 +699,7 @@ impl<'a> Prepared<'a> {
             override_until: c.override_until.cells(),
             pending: c.pending.cells(),
             auto_renew: c.auto_renew.cells(),
+            renewal_pending: c.renewal_pending.cells(),
             amount_paid: c.amount_paid.cells(),
             balance_due: c.balance_due.cells(),
         }
@@ -713,6 +724,8 @@ impl<'a> Prepared<'a> {
             auto_renew: c.auto_renew.cell(&self.auto_renew, i),
             balance_due: c.balance_due.cell(&self.balance_due, i),
             organization: c.organization.get_in(self.whole[4], i),
+            renewal_pending: c.renewal_pending.cell(&self.renewal_pending, i),
+            primary: c.primary.get_in(self.whole[5], i),
             attributes: Vec::new(),
         }
     }
@@ -776,7 +789,131 @@ impl<'a> Decider<'a> {
             self.assess_histories(&roster, &shared, options, &mut answers, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
         }
+        if chunks.iter().any(|c| c.primary.rows().is_some()) {
+            self.follow_primaries(&roster, options, &mut answers, &mut messages, &mut reasons);
+            messages.sort_by_key(|m| m.row);
+        }
         RosterAnswers { answers, messages, reasons }
+    }
+
+    /// Households: every row of a member naming a primary (on the member's current row) is
+    /// answered with its primary's status, and as no renewal of its own (the refusal
+    /// `renews_with_primary`; the online renewal decided as [`Engine::decide`](crate::Engine::decide)
+    /// decides a dependant's); a member that cannot follow its primary gets the household's
+    /// error on each of its rows ([`resolve_households`]).
+    fn follow_primaries(
+        &self,
+        p: &Chunks<'_, '_>,
+        options: &RosterOptions,
+        answers: &mut [Answer],
+        messages: &mut Vec<RowMessage>,
+        reasons: &mut [Vec<ReasonCode>],
+    ) {
+        let n = answers.len();
+        let id_of = |i: usize| p.text(i, Column::MemberId);
+        // Each member once, in row order: its rows, and the row its current facts come from.
+        let mut place: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        let mut rows_of: Vec<Vec<usize>> = Vec::new();
+        for i in 0..n {
+            let k = *place.entry(id_of(i)).or_insert_with(|| {
+                rows_of.push(Vec::new());
+                rows_of.len() - 1
+            });
+            rows_of[k].push(i);
+        }
+        let current: Vec<Option<usize>> =
+            rows_of.iter().map(|rows| rows.iter().copied().find(|r| answers[*r].current_term)).collect();
+        let members: Vec<HouseholdMember<'_>> = rows_of
+            .iter()
+            .zip(&current)
+            .map(|(rows, cur)| {
+                let at = cur.unwrap_or(rows[0]);
+                let plan = cur
+                    .filter(|r| answers[*r].error.is_none())
+                    .and_then(|r| self.rules.plan_by_id(p.text(r, Column::Plan)).ok());
+                HouseholdMember { id: id_of(at), primary: p.text(at, Column::Primary), plan }
+            })
+            .collect();
+        // The rows answered here, whose own facts' messages give way; the messages found here.
+        let mut replaced: FxHashSet<usize> = FxHashSet::default();
+        let mut found: Vec<RowMessage> = Vec::new();
+        for (k, follows) in resolve_households(&members).into_iter().enumerate() {
+            let Some(follows) = follows else { continue };
+            let rows = &rows_of[k];
+            match follows {
+                Ok(primary) => {
+                    let Some(from) = current[primary].map(|r| answers[r]) else { continue };
+                    let refusal = HouseholdError::RenewsWithPrimary { primary: members[primary].id.to_owned() };
+                    let (route, why) = match current[k].filter(|_| options.decide) {
+                        Some(row) => self.decide_dependant_renewal(p, row, members[primary].id, options),
+                        None => (None, Vec::new()),
+                    };
+                    for &row in rows {
+                        // A row with problems keeps them; a dependant's own facts give it no status.
+                        if check_row(self.rules, &p.row(row), row, None).is_err() {
+                            continue;
+                        }
+                        replaced.insert(row);
+                        answers[row] = Answer {
+                            status: from.status,
+                            counts_as_member: from.counts_as_member,
+                            refusal: Some(refusal.code()),
+                            route,
+                            current_term: answers[row].current_term,
+                            ..Answer::default()
+                        };
+                        if options.decide {
+                            reasons[row] = why.clone();
+                        }
+                    }
+                }
+                Err(e) => {
+                    for &row in rows {
+                        // A row with problems keeps them; a dependant's own facts give it no status.
+                        if check_row(self.rules, &p.row(row), row, None).is_err() {
+                            continue;
+                        }
+                        replaced.insert(row);
+                        answers[row] = Answer { error: Some(e.code()), ..Answer::default() };
+                        found.push(RowMessage { row, message: format!("{}: {e}", Column::Primary) });
+                        if options.decide {
+                            reasons[row] = Vec::new();
+                        }
+                    }
+                }
+            }
+        }
+        if !replaced.is_empty() {
+            messages.retain(|m| !replaced.contains(&m.row));
+        }
+        messages.extend(found);
+    }
+
+    /// A dependant's online renewal on the date, as [`Engine::decide`](crate::Engine::decide)
+    /// decides it for the member's current facts (row `row`) naming their primary.
+    fn decide_dependant_renewal(
+        &self,
+        p: &Chunks<'_, '_>,
+        row: usize,
+        primary: &str,
+        options: &RosterOptions,
+    ) -> (Option<Route>, Vec<ReasonCode>) {
+        let term_row = p.row(row);
+        let Ok(r) = check_row(self.rules, &term_row, row, None) else { return (None, Vec::new()) };
+        let request = SelfServiceRequest {
+            id: None,
+            at: time::PrimitiveDateTime::new(options.date, time::Time::MIDNIGHT),
+            member: Some(MemberFacts {
+                membership: Some(r.membership(r.member_id.into())),
+                primary: Some(primary.into()),
+                ..MemberFacts::default()
+            }),
+            action: Action::Renew { terms: options.terms },
+        };
+        match self.decide(&request) {
+            Ok(d) => (Some(d.route), d.reasons.iter().map(|r| r.code).collect()),
+            Err(_) => (None, Vec::new()),
+        }
     }
 
     /// Answers the rows `start..` of members with one row; leaves the others (members with
@@ -974,7 +1111,8 @@ pub struct RowQuote {
 
 impl Decider<'_> {
     /// Every member's renewal quote with its lines (see [`Engine::quote_roster_renewals`](crate::Engine::quote_roster_renewals)):
-    /// each member once, on their current row, in row order; rows with problems have none.
+    /// each member once, on their current row, in row order; rows with problems, and a
+    /// household's dependants (who renew with their primary), have none.
     pub(crate) fn quote_roster_renewals(
         &self,
         chunks: &[MemberColumns<'_>],
@@ -1013,6 +1151,11 @@ impl Decider<'_> {
             let members = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, roster.row(*i))));
             quotes.extend(members.members.iter().filter_map(|h| h.row().map(|row| quote(&h.membership, row))));
             quotes.sort_by_key(|q| q.row);
+        }
+        // A household's dependant (its current row names a primary) renews with the primary:
+        // it has no renewal quote of its own.
+        if chunks.iter().any(|c| c.primary.rows().is_some()) {
+            quotes.retain(|q| roster.text(q.row, Column::Primary).is_empty());
         }
         Ok(quotes)
     }
@@ -1283,6 +1426,20 @@ impl<'a> Chunks<'_, 'a> {
     /// Roster row `i` as the row check reads it.
     fn row(&self, i: usize) -> TermRow<'a> {
         self.locate(i).map(|(c, local)| self.prepared[c].row(local)).unwrap_or_default()
+    }
+
+    /// Roster row `i`'s text in `member_id`, `plan` or `primary`, trimmed (empty for another
+    /// column).
+    fn text(&self, i: usize, column: Column) -> &'a str {
+        let Some((c, local)) = self.locate(i) else { return "" };
+        let p = &self.prepared[c];
+        let (text, whole) = match column {
+            Column::MemberId => (&p.c.member_id, p.whole[0]),
+            Column::Plan => (&p.c.plan, p.whole[1]),
+            Column::Primary => (&p.c.primary, p.whole[5]),
+            _ => return "",
+        };
+        text.get_in(whole, local).trim()
     }
 }
 

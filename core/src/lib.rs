@@ -39,6 +39,7 @@ mod decision;
 mod engine;
 mod error;
 pub mod gateway;
+mod household;
 mod json_text;
 pub mod kernel;
 mod lifecycle_error;
@@ -83,6 +84,7 @@ pub use coverage_period::{
 pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
 pub use engine::Engine;
 pub use error::Error;
+pub use household::HouseholdError;
 pub use json_text::{read_json, TextProblem};
 pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
@@ -91,7 +93,9 @@ pub use period::{
     add_days, add_months, parse_date, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset,
     RenewalEnd, RollingEnd, Unit,
 };
-pub use plan::{Flags, PauseMode, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
+pub use plan::{
+    Flags, Household, PauseMode, Plan, PlanId, Prices, Seats, Windows, MAX_DEPENDANTS, MAX_SEATS, MAX_TERMS,
+};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
@@ -100,8 +104,8 @@ pub use proration::{
 };
 pub use quote::{
     allocate, allocate_by, split_even, split_taxed, CancelAt, Cancellation, ChangeMode, Description, DowngradeTiming,
-    Instalment, LineKind, MultiTermDiscount, NegativeNet, Pausing, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine,
-    QuoteSettings, RefundPolicy, Remainder, SeatChange,
+    Instalment, JoinOptions, LineKind, MultiTermDiscount, NegativeNet, Pausing, PlanChange, Quote, QuoteError,
+    QuoteKind, QuoteLine, QuoteSettings, RefundPolicy, Remainder, SeatChange,
 };
 pub use renewal::{LifetimeRenewal, ReinstatementStart, RenewalError, RenewalRules, RenewalTerm, ShortExtension};
 pub use request::{

@@ -65,6 +65,8 @@ pub struct MemberHistory {
     pub balance_due: Decimal,
     /// The organisation the member is an employee (seat) of, if any.
     pub organization: Option<String>,
+    /// For a household's dependant, the primary member's id (docs/households.md).
+    pub primary: Option<MemberId>,
     /// Custom attributes (region, category, chapter, ...), tested by segments as `attribute.<name>`.
     pub attributes: BTreeMap<String, String>,
 }
@@ -77,10 +79,13 @@ pub(crate) struct MemberFactsRow<'r> {
     pub(crate) cancelled_on: Option<Date>,
     pub(crate) deceased_on: Option<Date>,
     pub(crate) status_override: Option<StatusOverride>,
+    pub(crate) renewal_pending: bool,
     pub(crate) auto_renew: bool,
     pub(crate) balance_due: Decimal,
     /// Trimmed; empty when there is none.
     pub(crate) organization: &'r str,
+    /// The household's primary, for a dependant: trimmed; empty when there is none.
+    pub(crate) primary: &'r str,
     /// As given: (name, value), values untrimmed; blank values are left out, a later name wins.
     pub(crate) attributes: &'r [(&'r str, &'r str)],
 }
@@ -115,6 +120,7 @@ impl MemberRow<'_> {
             deceased_on: f.deceased_on,
             tax_exempt: false,
             pause: None,
+            renewal_pending: f.renewal_pending,
         }
     }
 
@@ -130,6 +136,7 @@ impl MemberRow<'_> {
             status_override: f.status_override,
             deceased_on: f.deceased_on,
             pause: None,
+            renewal_pending: f.renewal_pending,
         }
     }
 
@@ -161,6 +168,7 @@ impl MemberHistory {
             auto_renew: false,
             balance_due: Decimal::ZERO,
             organization: None,
+            primary: None,
             attributes: BTreeMap::new(),
         }
     }
@@ -173,6 +181,7 @@ impl MemberHistory {
             auto_renew: false,
             balance_due: Decimal::ZERO,
             organization: None,
+            primary: None,
             attributes: BTreeMap::new(),
         };
         m.add_row(row, &mut Vec::new());
@@ -183,8 +192,8 @@ impl MemberHistory {
     /// them); `scratch` is a buffer reused between calls.
     ///
     /// **Which row wins**: the member's current facts — plan, member-since, term, `pending`,
-    /// `cancelled_on`, `deceased_on`, the status override, and the member-level `auto_renew`,
-    /// `balance_due`, `organization` and attributes — are those of the row with the latest
+    /// `cancelled_on`, `deceased_on`, the status override, `renewal_pending`, and the member-level `auto_renew`,
+    /// `balance_due`, `organization`, `primary` and attributes — are those of the row with the latest
     /// `term_start`, and of the later row where two start on the same day. Every row's term is
     /// kept in `terms` ([`MemberHistory::finish_rows`] sorts them by start). This is the only
     /// place the rule is written; the CSV loader and every binding reach it through
@@ -207,6 +216,10 @@ impl MemberHistory {
         let organization = Some(facts.organization).filter(|o| !o.is_empty());
         if self.organization.as_deref() != organization {
             self.organization = organization.map(str::to_owned);
+        }
+        let primary = Some(facts.primary).filter(|p| !p.is_empty());
+        if self.primary.as_ref().map(|p| p.0.as_str()) != primary {
+            self.primary = primary.map(MemberId::from);
         }
         // The row's attributes as a map would hold them (blank values left out, a later name
         // wins), compared with the member's before anything is copied.
@@ -256,7 +269,7 @@ impl MemberHistory {
     }
 }
 
-/// A member as a JSON document: `{membership, terms?, auto_renew?, balance_due?, organization?, attributes?}`.
+/// A member as a JSON document: `{membership, terms?, auto_renew?, balance_due?, organization?, primary?, attributes?}`.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MemberDocument {
@@ -269,6 +282,8 @@ struct MemberDocument {
     balance_due: Decimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    primary: Option<MemberId>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     attributes: BTreeMap<String, String>,
 }
@@ -284,6 +299,7 @@ impl From<MemberDocument> for MemberHistory {
         m.auto_renew = doc.auto_renew;
         m.balance_due = doc.balance_due;
         m.organization = doc.organization;
+        m.primary = doc.primary;
         m.attributes = doc.attributes;
         m
     }
@@ -297,6 +313,7 @@ impl From<MemberHistory> for MemberDocument {
             auto_renew: m.auto_renew,
             balance_due: m.balance_due,
             organization: m.organization,
+            primary: m.primary,
             attributes: m.attributes,
         }
     }

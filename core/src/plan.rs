@@ -26,6 +26,16 @@ pub(crate) const TERMS: Range<u32> = Range::new(1, MAX_TERMS);
 /// `seats.min`, `seats.max`, `seats.included`: 0 to [`MAX_SEATS`].
 pub(crate) const SEATS: Range<u32> = Range::new(0, MAX_SEATS);
 
+/// The most dependants a household plan may hold (`household.max_dependants`,
+/// `household.included_dependants`, and the dependants of any request).
+pub const MAX_DEPENDANTS: u32 = 50;
+
+/// `household.max_dependants`: 1 to [`MAX_DEPENDANTS`].
+pub(crate) const DEPENDANTS: Range<u32> = Range::new(1, MAX_DEPENDANTS);
+
+/// `household.included_dependants`: 0 to [`MAX_DEPENDANTS`] (and at most `max_dependants`).
+pub(crate) const INCLUDED_DEPENDANTS: Range<u32> = Range::new(0, MAX_DEPENDANTS);
+
 /// `windows.renewal_opens_days`: 0 to 3660 days (ten years).
 pub(crate) const RENEWAL_OPENS_DAYS: Range<u32> = Range::new(0, 3660);
 
@@ -219,6 +229,45 @@ pub struct Seats {
     pub price_per_seat: Option<Decimal>,
 }
 
+/// A household (family) plan: one primary member buys the membership; dependants share its term
+/// and status (docs/households.md).
+///
+/// ```
+/// let h: amscore::Household = serde_json::from_str(
+///     r#"{"max_dependants": 4, "included_dependants": 1, "price_per_dependant": "25.00"}"#)?;
+/// assert_eq!((h.max_dependants, h.included_dependants), (4, 1));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Household {
+    /// The most dependants one primary may hold, 1 to [`MAX_DEPENDANTS`]. Adding one beyond it
+    /// online goes to staff (`dependant_cap_reached`); a roster's dependants beyond it are row errors.
+    #[schemars(range(min = DEPENDANTS.min, max = DEPENDANTS.max))]
+    pub max_dependants: u32,
+    /// Dependants the dues include, 0 to `max_dependants` (default 0).
+    #[schemars(range(min = INCLUDED_DEPENDANTS.min, max = INCLUDED_DEPENDANTS.max))]
+    #[serde(default)]
+    pub included_dependants: u32,
+    /// The price of each dependant beyond the included ones, per term, in the plan's currency
+    /// (none: dependants cost nothing).
+    #[schemars(with = "Option<crate::money::DecimalText>")]
+    #[serde(default, with = "opt_decimal_text", skip_serializing_if = "Option::is_none")]
+    pub price_per_dependant: Option<Decimal>,
+}
+
+impl Household {
+    /// The dependants beyond the included ones, and their price per term (`None` when nothing is
+    /// charged: none beyond, or no price).
+    pub(crate) fn extra(&self, dependants: u32, currency: Currency) -> Option<(u32, Money)> {
+        let extra = dependants.saturating_sub(self.included_dependants);
+        match (extra, self.price_per_dependant) {
+            (0, _) | (_, None) => None,
+            (n, Some(price)) => Some((n, Money::new(price, currency))),
+        }
+    }
+}
+
 /// A plan (membership type): what a member buys.
 ///
 /// ```
@@ -273,6 +322,10 @@ pub struct Plan {
     /// `credit` the paused days' share of what was paid (the term keeps its end).
     #[serde(default, skip_serializing_if = "PauseMode::is_default")]
     pub pause: PauseMode,
+    /// Household settings, for a family plan: a primary member and dependants (none: a plan
+    /// for one member).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household: Option<Household>,
 }
 
 /// What a pause (a stretch of the term during which the membership is suspended) gives the

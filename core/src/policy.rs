@@ -9,7 +9,7 @@ use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
 use crate::period::{CalendarRenewalEnd, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
-use crate::plan::{Plan, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
+use crate::plan::{Plan, DEPENDANTS, INCLUDED_DEPENDANTS, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
 use crate::policy_error::{check_amount, PolicyError, Range};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
 use crate::quote::QuoteSettings;
@@ -355,6 +355,19 @@ impl Policy {
                 }
                 if let Some(price) = s.price_per_seat {
                     check_amount(&at("seats.price_per_seat"), price, Some(p.currency))?;
+                }
+            }
+            if let Some(h) = &plan.household {
+                if plan.seats.is_some() {
+                    return Err(PolicyError::HouseholdWithSeats { path: at("household") });
+                }
+                DEPENDANTS.check(|| at("household.max_dependants"), h.max_dependants)?;
+                INCLUDED_DEPENDANTS.check(|| at("household.included_dependants"), h.included_dependants)?;
+                if h.included_dependants > h.max_dependants {
+                    return Err(invalid(at("household.included_dependants"), "must be <= household.max_dependants"));
+                }
+                if let Some(price) = h.price_per_dependant {
+                    check_amount(&at("household.price_per_dependant"), price, Some(p.currency))?;
                 }
             }
         }

@@ -53,6 +53,13 @@ pub enum PolicyError {
         /// What is wrong, and what is allowed.
         message: String,
     },
+    /// A plan sells both seats (an organisation's employees) and a household (a family's
+    /// dependants): a membership is one or the other.
+    #[error("{}a plan has seats or a household, not both", crate::codes::at(path))]
+    HouseholdWithSeats {
+        /// Where (`plans[2].household`).
+        path: String,
+    },
     /// Two plans share an id.
     #[error("{}duplicate plan id `{plan}`", crate::codes::at(path))]
     DuplicatePlan {
@@ -108,6 +115,7 @@ error_codes!(PolicyError, "policy", POLICY_ERRORS, {
     PolicyError::RolloverOutsidePeriod { .. } => 1208, "rollover_outside_period";
     PolicyError::CurrencyMismatch { .. } => 1209, "plan_currency_mismatch";
     PolicyError::UnknownPreset { .. } => 1210, "unknown_preset";
+    PolicyError::HouseholdWithSeats { .. } => 1240, "household_with_seats";
 });
 
 impl PolicyError {
@@ -128,7 +136,8 @@ impl PolicyError {
             | PolicyError::UnknownPlanReference { path, .. }
             | PolicyError::RolloverOutsidePeriod { path, .. }
             | PolicyError::CurrencyMismatch { path, .. }
-            | PolicyError::UnknownPreset { path, .. } => path,
+            | PolicyError::UnknownPreset { path, .. }
+            | PolicyError::HouseholdWithSeats { path } => path,
         }
     }
 

@@ -12,7 +12,7 @@ use time::PrimitiveDateTime;
 
 use crate::money::Money;
 use crate::plan::PlanId;
-use crate::status::Membership;
+use crate::status::{MemberId, Membership};
 
 /// The kinds of request a member makes online, in a stable order.
 ///
@@ -46,11 +46,15 @@ pub enum RequestKind {
     BuyProduct,
     /// Update a field of the member's profile.
     UpdateProfile,
+    /// Add a dependant to a household membership.
+    AddDependant,
+    /// Remove a dependant from a household membership.
+    RemoveDependant,
 }
 
 impl RequestKind {
     /// Every kind, in the stable order.
-    pub const ALL: [RequestKind; 11] = [
+    pub const ALL: [RequestKind; 13] = [
         RequestKind::Join,
         RequestKind::Renew,
         RequestKind::Reinstate,
@@ -62,6 +66,8 @@ impl RequestKind {
         RequestKind::TransferRegistration,
         RequestKind::BuyProduct,
         RequestKind::UpdateProfile,
+        RequestKind::AddDependant,
+        RequestKind::RemoveDependant,
     ];
 
     /// The kind's snake_case name.
@@ -78,6 +84,8 @@ impl RequestKind {
             RequestKind::TransferRegistration => "transfer_registration",
             RequestKind::BuyProduct => "buy_product",
             RequestKind::UpdateProfile => "update_profile",
+            RequestKind::AddDependant => "add_dependant",
+            RequestKind::RemoveDependant => "remove_dependant",
         }
     }
 }
@@ -121,6 +129,13 @@ pub struct MemberFacts {
     /// A plan change already scheduled for the end of the term (a pending downgrade).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_change: Option<PlanId>,
+    /// For a dependant of a household: the primary member's id (the dependant's membership
+    /// follows the primary's term; it renews with the primary, never on its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<MemberId>,
+    /// For a household's primary: the dependants the household holds now (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependants: Option<u32>,
 }
 
 /// The status of an event registration.
@@ -190,6 +205,9 @@ pub enum Action {
         /// Seats, for organisational plans.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seats: Option<i64>,
+        /// Dependants joining with the primary, for household plans.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dependants: Option<u32>,
     },
     /// Renew the current membership.
     Renew {
@@ -254,6 +272,10 @@ pub enum Action {
         /// The field's name.
         field: String,
     },
+    /// Add a dependant to the member's household (the member is its primary).
+    AddDependant,
+    /// Remove a dependant from the member's household.
+    RemoveDependant,
 }
 
 fn one() -> u32 {
@@ -275,6 +297,8 @@ impl Action {
             Action::TransferRegistration { .. } => RequestKind::TransferRegistration,
             Action::BuyProduct { .. } => RequestKind::BuyProduct,
             Action::UpdateProfile { .. } => RequestKind::UpdateProfile,
+            Action::AddDependant => RequestKind::AddDependant,
+            Action::RemoveDependant => RequestKind::RemoveDependant,
         }
     }
 }

@@ -326,6 +326,8 @@ impl Header {
                 Column::AutoRenew => row.auto_renew = Cell::Text(v),
                 Column::BalanceDue => row.balance_due = Cell::Text(v),
                 Column::Organization => row.organization = v,
+                Column::RenewalPending => row.renewal_pending = Cell::Text(v),
+                Column::Primary => row.primary = v,
             }
         }
         for (name, i) in &self.attributes {

@@ -223,6 +223,12 @@ pub struct Membership {
     /// A pause inside the current term, if there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<Pause>,
+    /// A renewal awaits payment: the member asked to renew (an invoice is open) and has not paid.
+    /// The status and the term stay the current term's until the renewal is paid (then the new
+    /// term is written and this fact cleared); an online renewal while one is pending goes to
+    /// staff (`renewal_already_pending`). Default false. See docs/households.md.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub renewal_pending: bool,
 }
 
 impl Membership {
@@ -260,6 +266,7 @@ impl Membership {
             status_override: self.status_override,
             deceased_on: self.deceased_on,
             pause: self.pause,
+            renewal_pending: self.renewal_pending,
         }
     }
 
@@ -272,6 +279,7 @@ impl Membership {
         self.status_override = facts.status_override;
         self.deceased_on = facts.deceased_on;
         self.pause = facts.pause;
+        self.renewal_pending = facts.renewal_pending;
     }
 }
 
@@ -287,6 +295,9 @@ pub(crate) struct Facts {
     pub(crate) status_override: Option<StatusOverride>,
     pub(crate) deceased_on: Option<Date>,
     pub(crate) pause: Option<Pause>,
+    /// A renewal awaits payment ([`Membership::renewal_pending`]): read by the decision only,
+    /// never by the status.
+    pub(crate) renewal_pending: bool,
 }
 
 impl Facts {
@@ -760,6 +771,7 @@ mod tests {
             deceased_on: None,
             tax_exempt: false,
             pause: None,
+            renewal_pending: false,
         };
         let status = engine.status_on(&m, date!(9999 - 10 - 01)).map(|s| s.status);
         assert_eq!(status, Ok(Status::Active));

@@ -37,6 +37,8 @@ use crate::term::Term;
 /// | `auto_renew` | no | the member renews automatically (a yes/no value); empty is false |
 /// | `balance_due` | no | what the member owes now, a plain non-negative decimal; empty is zero |
 /// | `organization` | no | the organisation the member holds a seat of |
+/// | `renewal_pending` | no | a renewal awaits payment (a yes/no value); empty is false |
+/// | `primary` | no | for a household's dependant, the primary member's id (the dependant follows the primary's term) |
 ///
 /// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
 /// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
@@ -82,11 +84,15 @@ pub enum Column {
     BalanceDue,
     /// `organization`.
     Organization,
+    /// `renewal_pending`.
+    RenewalPending,
+    /// `primary`.
+    Primary,
 }
 
 impl Column {
     /// Every column, required ones first.
-    pub const ALL: [Column; 15] = [
+    pub const ALL: [Column; 17] = [
         Column::MemberId,
         Column::Plan,
         Column::MemberSince,
@@ -102,6 +108,8 @@ impl Column {
         Column::AutoRenew,
         Column::BalanceDue,
         Column::Organization,
+        Column::RenewalPending,
+        Column::Primary,
     ];
 
     /// The prefix of the custom attribute columns: `attribute.region`.
@@ -125,6 +133,8 @@ impl Column {
             Column::AutoRenew => "auto_renew",
             Column::BalanceDue => "balance_due",
             Column::Organization => "organization",
+            Column::RenewalPending => "renewal_pending",
+            Column::Primary => "primary",
         }
     }
 
@@ -213,6 +223,10 @@ pub struct TermRow<'a> {
     pub balance_due: Cell<'a, Decimal>,
     /// `organization`.
     pub organization: &'a str,
+    /// `renewal_pending` (empty is false).
+    pub renewal_pending: Cell<'a, bool>,
+    /// `primary`: the primary member's id, for a household's dependant.
+    pub primary: &'a str,
     /// `attribute.<name>` columns: (name, value); empty values are left out.
     pub attributes: Vec<(&'a str, &'a str)>,
 }
@@ -236,6 +250,8 @@ impl TermRow<'_> {
             Column::AutoRenew => self.auto_renew.given(),
             Column::BalanceDue => self.balance_due.given(),
             Column::Organization => text(self.organization),
+            Column::RenewalPending => self.renewal_pending.given(),
+            Column::Primary => text(self.primary),
         }
     }
 }
@@ -278,7 +294,7 @@ impl Checker<'_, '_> {
             Ok(v) => v,
             Err(reason) => {
                 let error = match column {
-                    Column::Pending | Column::AutoRenew => RosterError::InvalidFlag,
+                    Column::Pending | Column::AutoRenew | Column::RenewalPending => RosterError::InvalidFlag,
                     Column::AmountPaid | Column::BalanceDue => RosterError::InvalidAmount { reason },
                     _ => RosterError::InvalidDate,
                 };
@@ -378,6 +394,7 @@ pub(crate) fn check_row<'r>(
             }
         });
     let auto_renew = r.read(Column::AutoRenew, row.auto_renew, false).unwrap_or(false);
+    let renewal_pending = r.read(Column::RenewalPending, row.renewal_pending, false).unwrap_or(false);
     let balance_due = r.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
     if balance_due.is_sign_negative() && !balance_due.is_zero() {
         r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
@@ -399,9 +416,11 @@ pub(crate) fn check_row<'r>(
                 cancelled_on,
                 deceased_on,
                 status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
+                renewal_pending,
                 auto_renew,
                 balance_due,
                 organization: row.organization.trim(),
+                primary: row.primary.trim(),
                 attributes: &row.attributes,
             },
         }),

@@ -119,6 +119,7 @@ fn produced(engine: &Engine, plan: &str, join: Date, renewals: u32) -> MemberHis
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     };
     let mut terms = vec![TermRecord::of(m.term)];
     for _ in 0..renewals {

@@ -2,7 +2,7 @@
 //! (`Engine::assess`, which the main job, the batch and the C API call), the single calls
 //! (`status_on`, `renewal_term`, `quote_renewal`, `decide`) and the JSON gateway, over generated
 //! members of every plan of the amscore preset (rolling, calendar, monthly, lifetime, seats,
-//! progressions) with overrides, pending, cancelled and deceased facts, and term ends that agree
+//! progressions) with overrides, pending, cancelled and deceased facts, a renewal awaiting payment, and term ends that agree
 //! or disagree with their plan.
 
 use amscore::{gateway, Engine, ErrorCode, Membership, Status, StatusOverride, Term};
@@ -40,24 +40,28 @@ fn member_with(agree: impl Strategy<Value = u8>) -> impl Strategy<Value = Member
         any::<bool>(),
         proptest::option::of(0i64..2500),
         proptest::option::of(0i64..2500),
+        proptest::bool::weighted(0.2),
     )
-        .prop_map(|((plan, lifetime), since, length, agree, hold, pending, cancelled, deceased)| {
-            // One member in ten has an end that disagrees with the plan's kind.
-            let has_end = if agree == 0 { lifetime } else { !lifetime };
-            let start = day(since);
-            Membership {
-                member_id: "M-1".into(),
-                plan: plan.as_str().into(),
-                member_since: start,
-                term: Term { start, end: has_end.then(|| start + Duration::days(length)) },
-                pending,
-                cancelled_on: cancelled.map(day),
-                status_override: hold.map(|(status, until)| StatusOverride { status, until: until.map(day) }),
-                deceased_on: deceased.map(day),
-                tax_exempt: false,
-                pause: None,
-            }
-        })
+        .prop_map(
+            |((plan, lifetime), since, length, agree, hold, pending, cancelled, deceased, renewal_pending)| {
+                // One member in ten has an end that disagrees with the plan's kind.
+                let has_end = if agree == 0 { lifetime } else { !lifetime };
+                let start = day(since);
+                Membership {
+                    member_id: "M-1".into(),
+                    plan: plan.as_str().into(),
+                    member_since: start,
+                    term: Term { start, end: has_end.then(|| start + Duration::days(length)) },
+                    pending,
+                    cancelled_on: cancelled.map(day),
+                    status_override: hold.map(|(status, until)| StatusOverride { status, until: until.map(day) }),
+                    deceased_on: deceased.map(day),
+                    renewal_pending,
+                    tax_exempt: false,
+                    pause: None,
+                }
+            },
+        )
 }
 
 /// The gateway's answer to one operation on the member.

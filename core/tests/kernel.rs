@@ -34,6 +34,7 @@ struct Row {
     deceased: Option<i64>,
     hold: String,
     until: Option<i64>,
+    renewal_pending: bool,
 }
 
 fn row() -> impl Strategy<Value = Row> {
@@ -42,12 +43,12 @@ fn row() -> impl Strategy<Value = Row> {
     (
         (0u8..12, proptest::sample::select(plans), proptest::option::weighted(0.97, 0i64..2000)),
         (0i64..900, 0i64..900, 0u8..20),
-        (proptest::option::of(any::<bool>()), proptest::option::weighted(0.1, 0i64..2500)),
+        (proptest::option::of(any::<bool>()), proptest::option::weighted(0.1, 0i64..2500), proptest::bool::weighted(0.2)),
         proptest::option::weighted(0.05, 0i64..2500),
         prop_oneof![8 => Just(String::new()), 1 => Just("suspended".to_owned()), 1 => Just("lapsed".to_owned()), 1 => Just("sleeping".to_owned())],
         proptest::option::weighted(0.5, 0i64..2500),
     )
-        .prop_map(|((member, plan, since), (later, length, shape), (pending, cancelled), deceased, hold, until)| Row {
+        .prop_map(|((member, plan, since), (later, length, shape), (pending, cancelled, renewal_pending), deceased, hold, until)| Row {
             member,
             since,
             start: since.map(|s| s + later),
@@ -63,6 +64,7 @@ fn row() -> impl Strategy<Value = Row> {
             deceased,
             hold,
             until,
+            renewal_pending,
         })
 }
 
@@ -123,6 +125,7 @@ struct Table {
     cancelled: Days,
     deceased: Days,
     until: Days,
+    renewal: Utf8,
     pending: Vec<u8>,
     pending_valid: Vec<u8>,
     rows: usize,
@@ -161,6 +164,7 @@ impl Table {
             cancelled: Days::of(rows.iter().map(|r| r.cancelled.map(day))),
             deceased: Days::of(rows.iter().map(|r| r.deceased.map(day))),
             until: Days::of(rows.iter().map(|r| r.until.filter(|_| !r.hold.is_empty()).map(day))),
+            renewal: Utf8::of(rows.iter().map(|r| if r.renewal_pending { "yes" } else { "" })),
             pending,
             pending_valid,
             rows: rows.len(),
@@ -184,6 +188,7 @@ impl Table {
             deceased_on: self.deceased.dates(),
             override_status: self.holds.text(),
             override_until: self.until.dates(),
+            renewal_pending: Bools::Text(self.renewal.text()),
             ..MemberColumns::default()
         }
     }
@@ -206,6 +211,7 @@ fn expected(engine: &Engine, rows: &[Row], options: &RosterOptions) -> Expected 
         deceased_on: cell(r.deceased.map(day)),
         override_status: &r.hold,
         override_until: cell(r.until.filter(|_| !r.hold.is_empty()).map(day)),
+        renewal_pending: if r.renewal_pending { Cell::Text("yes") } else { Cell::Empty },
         ..TermRow::default()
     });
     let roster = Roster::from_rows(engine.rules(), term_rows);

@@ -167,6 +167,7 @@ fn member(join: &amscore::JoinTerm) -> Membership {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     }
 }
 

@@ -138,6 +138,7 @@ fn member(plan: &str, start: Date, end: Date) -> Membership {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     }
 }
 

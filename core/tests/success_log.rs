@@ -86,6 +86,7 @@ fn members() -> impl Strategy<Value = Vec<MemberHistory>> {
                     deceased_on: None,
                     tax_exempt: false,
                     pause: None,
+                    renewal_pending: false,
                 });
                 h.auto_renew = auto_renew;
                 h.organization = [None, Some("Acme"), Some("Initech")][usize::from(org)].map(str::to_owned);

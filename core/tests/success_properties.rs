@@ -72,6 +72,7 @@ fn member(i: usize) -> impl Strategy<Value = MemberHistory> {
                 deceased_on: None,
                 tax_exempt: false,
                 pause: None,
+                renewal_pending: false,
             });
             h.terms = terms.into_iter().map(TermRecord::of).collect();
             h.auto_renew = auto_renew;

@@ -40,6 +40,7 @@ fn sample_success_policy_compiles_and_scores_every_kind() {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     });
     let r = engagement_scores(engine.success(), &[member], &one, date!(2026 - 11 - 24), &Default::default())
         .expect("scores");

@@ -121,6 +121,7 @@ fn member(since: i64, length: i64, exempt: bool) -> Membership {
         deceased_on: None,
         tax_exempt: exempt,
         pause: None,
+        renewal_pending: false,
     }
 }
 

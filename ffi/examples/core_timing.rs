@@ -72,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     };
     let plan = PlanId::from("individual");
     println!("amscore {} (Rust core), {CALLS} calls each ({ROUNDS} rounds)", amscore::VERSION);

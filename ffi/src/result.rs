@@ -70,6 +70,8 @@ pub enum ams_result {
     PlanCurrencyMismatch = 1209,
     /// No preset has that name.
     UnknownPreset = 1210,
+    /// A plan with both seats and a household.
+    HouseholdWithSeats = 1240,
     /// The membership names a plan the policy does not have.
     UnknownPlan = 1301,
     /// The date asked about is before the member joined.
@@ -158,6 +160,18 @@ pub enum ams_result {
     ColumnLengthMismatch = 1519,
     /// A count (terms, seats) in a table that is not a whole number from 0 to 4,294,967,295.
     UnparsableCount = 1520,
+    /// A dependant's primary is not in the roster (or has no status).
+    UnknownPrimary = 1530,
+    /// A member named as its own primary.
+    OwnPrimary = 1531,
+    /// A dependant's primary is itself a dependant.
+    PrimaryIsDependant = 1532,
+    /// A dependant's primary is on a plan without a household.
+    PrimaryPlanHasNoHousehold = 1533,
+    /// A dependant beyond its primary's plan's cap.
+    DependantCapExceeded = 1534,
+    /// A dependant's own renewal: the primary renews the household.
+    RenewsWithPrimary = 1535,
     /// A gateway request that is not JSON or has a value of the wrong type.
     RequestSyntax = 1601,
     /// A request field the operation does not take.
@@ -198,6 +212,10 @@ pub enum ams_result {
     NoPause = 2050,
     /// A credit for paused days without what was paid.
     PauseCreditNeedsAmountPaid = 2051,
+    /// More dependants than the household plan allows.
+    DependantsAboveMaximum = 2040,
+    /// Dependants on a plan that is not a household plan.
+    PlanHasNoHousehold = 2041,
     /// A self-service request lacks member facts it needs.
     MissingMemberFacts = 3001,
     /// A self-service request names an unknown plan.
@@ -315,6 +333,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::RolloverOutsidePeriod, c"rollover_outside_period", c"rollover day outside the period"),
     (ams_result::PlanCurrencyMismatch, c"plan_currency_mismatch", c"plan priced in another currency"),
     (ams_result::UnknownPreset, c"unknown_preset", c"unknown preset"),
+    (ams_result::HouseholdWithSeats, c"household_with_seats", c"a plan with both seats and a household"),
     (ams_result::UnknownPlan, c"unknown_plan", c"unknown plan"),
     (ams_result::DateBeforeJoin, c"date_before_join", c"date before the member joined"),
     (ams_result::TermEndsBeforeStart, c"term_ends_before_start", c"term ends before it starts"),
@@ -359,6 +378,12 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::LifetimeTermHasEnd, c"lifetime_term_has_end", c"lifetime term has an end date"),
     (ams_result::ColumnLengthMismatch, c"column_length_mismatch", c"roster column of the wrong length"),
     (ams_result::UnparsableCount, c"unparsable_count", c"a count that is not a whole number"),
+    (ams_result::UnknownPrimary, c"unknown_primary", c"primary not in the roster"),
+    (ams_result::OwnPrimary, c"own_primary", c"a member cannot be its own primary"),
+    (ams_result::PrimaryIsDependant, c"primary_is_dependant", c"the primary is itself a dependant"),
+    (ams_result::PrimaryPlanHasNoHousehold, c"primary_plan_has_no_household", c"the primary's plan has no household"),
+    (ams_result::DependantCapExceeded, c"dependant_cap_exceeded", c"more dependants than the plan allows"),
+    (ams_result::RenewsWithPrimary, c"renews_with_primary", c"a dependant renews with its primary"),
     (ams_result::RequestSyntax, c"request_syntax", c"request syntax error"),
     (ams_result::RequestUnknownField, c"request_unknown_field", c"unknown request field"),
     (ams_result::RequestMissingField, c"request_missing_field", c"missing request field"),
@@ -379,6 +404,8 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::SeatCountUnchanged, c"seat_count_unchanged", c"seat count unchanged"),
     (ams_result::NoPause, c"no_pause", c"no pause to quote"),
     (ams_result::PauseCreditNeedsAmountPaid, c"pause_credit_needs_amount_paid", c"pause credit needs the amount paid"),
+    (ams_result::DependantsAboveMaximum, c"dependants_above_maximum", c"more dependants than the plan allows"),
+    (ams_result::PlanHasNoHousehold, c"plan_has_no_household", c"plan has no household"),
     (ams_result::MissingMemberFacts, c"missing_member_facts", c"member facts required"),
     (ams_result::RequestUnknownPlan, c"request_unknown_plan", c"unknown plan in request"),
     (ams_result::RequestBeforeJoin, c"request_before_join", c"request before the member joined"),

@@ -178,6 +178,9 @@ pub struct ams_membership {
     pub pause_from: ams_date,
     /// The last paused day (inclusive).
     pub pause_to: ams_date,
+    /// A renewal awaits payment: the status stays the current term's; an online renewal goes
+    /// to staff (`renewal_already_pending`). Appended: zero (false) is today's behaviour.
+    pub renewal_pending: bool,
 }
 
 impl ams_membership {
@@ -220,6 +223,7 @@ impl ams_membership {
                 }),
                 false => None,
             },
+            renewal_pending: self.renewal_pending,
         })
     }
 }

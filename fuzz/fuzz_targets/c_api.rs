@@ -94,6 +94,7 @@ fn membership(input: &mut Input<'_>, plan: &[u8]) -> ams_membership {
         pause_from: input.date(),
         pause_to: input.date(),
         tax_exempt: input.bool(),
+        renewal_pending: input.bool(),
     }
 }
 

@@ -55,6 +55,8 @@ currency        no        the ISO 4217 currency of the amounts
 auto_renew      no        whether the membership renews itself (bool or text, as ``pending``)
 balance_due     no        what the member owes (decimal or decimal text)
 organization    no        the organisation the member belongs to
+renewal_pending no        a renewal awaits payment (bool or text, as ``pending``): the status
+                          stays the current term's; the online renewal goes to staff
 =============== ========= ==========================================================
 
 Result columns, appended (same-named input columns are replaced):
@@ -149,7 +151,7 @@ JOIN_RESULT_COLUMNS: tuple[str, ...] = _core.JOIN_RESULT_COLUMNS
 JOIN_LINE_COLUMNS: tuple[str, ...] = _core.JOIN_LINE_COLUMNS
 
 _DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until")
-_FLAG_COLUMNS = ("pending", "auto_renew")
+_FLAG_COLUMNS = ("pending", "auto_renew", "renewal_pending")
 _AMOUNT_COLUMNS = ("amount_paid", "balance_due")
 
 # What each column holds, for bringing a pandas column to Arrow (any other column is text).

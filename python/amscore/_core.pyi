@@ -124,6 +124,7 @@ class Membership:
         deceased_on: datetime.date | None = None,
         tax_exempt: bool = False,
         pause: tuple[datetime.date, datetime.date] | None = None,
+        renewal_pending: bool = False,
     ) -> Membership: ...
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Membership: ...
@@ -147,6 +148,8 @@ class Membership:
     def tax_exempt(self) -> bool: ...
     @property
     def pause(self) -> tuple[datetime.date, datetime.date] | None: ...
+    @property
+    def renewal_pending(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -344,13 +347,19 @@ class Engine:
         date: datetime.date,
         terms: int = 1,
         seats: int | None = None,
+        dependants: int | None = None,
         *,
         tax_exempt: bool = False,
         start: datetime.date | None = None,
         end: datetime.date | None = None,
     ) -> Quote: ...
     def quote_renewal(
-        self, membership: Membership, date: datetime.date, terms: int = 1, seats: int | None = None
+        self,
+        membership: Membership,
+        date: datetime.date,
+        terms: int = 1,
+        seats: int | None = None,
+        dependants: int | None = None,
     ) -> Quote: ...
     def quote_change_plan(
         self,

@@ -34,6 +34,7 @@ currency            no        ISO 4217 code of ``amount_paid`` (default the plan
 auto_renew          no        bool: the member renews automatically
 balance_due         no        what the member owes now (``Decimal``, int or decimal text)
 organization        no        the organisation the member holds a seat of (str)
+renewal_pending     no        bool (or ``yes``/``no`` text): a renewal awaits payment; null = False
 attribute.<name>    no        a custom attribute (str), tested by segments as ``attribute.<name>``
 =================== ========= ==============================================================
 
@@ -161,10 +162,10 @@ def _cells(frame: Any, column: str, what: str) -> list[Any]:
         if _is_null(v):
             out.append(None)
         elif isinstance(v, bool) or type(v).__name__ == "bool_":
-            if column not in ("pending", "auto_renew"):
+            if column not in ("pending", "auto_renew", "renewal_pending"):
                 raise TypeError(f"{where}: row {row}: expected {_expected(column)}, got bool")
             out.append(bool(v))
-        elif column in ("pending", "auto_renew"):
+        elif column in ("pending", "auto_renew", "renewal_pending"):
             if column == "auto_renew" or not isinstance(v, str):
                 raise TypeError(f"{where}: row {row}: expected bool, got {type(v).__name__}")
             out.append(v)
@@ -201,7 +202,7 @@ def _expected(column: str) -> str:
     return "str"
 
 
-_FLAGS = ("pending", "auto_renew")
+_FLAGS = ("pending", "auto_renew", "renewal_pending")
 _NULL_DAY = -(2**31)
 
 

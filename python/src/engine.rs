@@ -304,7 +304,8 @@ impl Engine {
     ///
     /// `tax_exempt=True` quotes a new member who pays no tax (on a plan with tax).
     ///
-    /// Raises `InputError` for an unknown plan, `QuoteError` for seats out of range.
+    /// Raises `InputError` for an unknown plan, `QuoteError` for seats or dependants out of
+    /// range. `dependants`: a household plan's dependants besides the primary.
     ///
     /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).total
     /// Money('225.00', 'USD')
@@ -314,13 +315,14 @@ impl Engine {
     ///
     /// >>> str(Engine("amscore").quote_join("individual", date(2025, 3, 1), end=date(2025, 12, 31)).lines[0]["description"])
     /// 'Individual dues, 306 of 365 days'
-    #[pyo3(signature = (plan, date, terms=None, seats=None, *, tax_exempt=false, start=None, end=None), text_signature = "($self, plan, date, terms=1, seats=None, *, tax_exempt=False, start=None, end=None)")]
+    #[pyo3(signature = (plan, date, terms=None, seats=None, dependants=None, *, tax_exempt=false, start=None, end=None), text_signature = "($self, plan, date, terms=1, seats=None, dependants=None, *, tax_exempt=False, start=None, end=None)")]
     fn quote_join(
         &self,
         plan: &str,
         date: &Bound<'_, PyAny>,
         terms: Option<&Bound<'_, PyAny>>,
         seats: Option<&Bound<'_, PyAny>>,
+        dependants: Option<&Bound<'_, PyAny>>,
         tax_exempt: bool,
         start: Option<&Bound<'_, PyAny>>,
         end: Option<&Bound<'_, PyAny>>,
@@ -328,32 +330,41 @@ impl Engine {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
-        let dates = amscore::JoinDates { start: extract_opt_date(start, "start")?, end: extract_opt_date(end, "end")? };
-        self.engine
-            .quote_join_dated(&plan.into(), date, terms, seats, dates, tax_exempt)
-            .map(Quote)
-            .map_err(|e| raise_core(&e))
+        let options = amscore::JoinOptions {
+            terms,
+            seats,
+            dependants: dependants.filter(|d| !d.is_none()).map(|d| extract_count(d, "dependants")).transpose()?,
+            tax_exempt,
+            dates: amscore::JoinDates { start: extract_opt_date(start, "start")?, end: extract_opt_date(end, "end")? },
+        };
+        self.engine.quote_join_with(&plan.into(), date, &options).map(Quote).map_err(|e| raise_core(&e))
     }
 
     /// The quote for renewing on `date` (extension, reinstatement or rejoin, with their fees).
     ///
-    /// Raises `NotEligibleError` when the renewal is refused, `QuoteError` for seats out of range.
+    /// Raises `NotEligibleError` when the renewal is refused, `QuoteError` for seats or
+    /// dependants out of range. `dependants`: the dependants a household's primary holds.
     ///
     /// >>> m = Membership("M-1", "individual", date(2020, 1, 15), Term(date(2025, 1, 15), date(2026, 1, 14)))
     /// >>> [(line["kind"], str(line["amount"])) for line in Engine("amscore").quote_renewal(m, date(2026, 1, 20)).lines]
     /// [('dues', '200.00 USD'), ('late_fee', '10.00 USD')]
-    #[pyo3(signature = (membership, date, terms=None, seats=None), text_signature = "($self, membership, date, terms=1, seats=None)")]
+    #[pyo3(signature = (membership, date, terms=None, seats=None, dependants=None), text_signature = "($self, membership, date, terms=1, seats=None, dependants=None)")]
     fn quote_renewal(
         &self,
         membership: &Membership,
         date: &Bound<'_, PyAny>,
         terms: Option<&Bound<'_, PyAny>>,
         seats: Option<&Bound<'_, PyAny>>,
+        dependants: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Quote> {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
-        self.engine.quote_renewal(&membership.0, date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
+        let dependants = dependants.filter(|d| !d.is_none()).map(|d| extract_count(d, "dependants")).transpose()?;
+        self.engine
+            .quote_renewal_household(&membership.0, date, terms, seats, dependants)
+            .map(Quote)
+            .map_err(|e| raise_core(&e))
     }
 
     /// The self-service decision for one website request (a dict shaped like the gateway's

@@ -363,8 +363,10 @@ impl<'a> View<'a> {
         let (member_since, term_start, term_end) = (g(Column::MemberSince), g(Column::TermStart), g(Column::TermEnd));
         let (cancelled_on, deceased_on, override_until) =
             (g(Column::CancelledOn), g(Column::DeceasedOn), g(Column::OverrideUntil));
-        let (pending, auto_renew) = (g(Column::Pending), g(Column::AutoRenew));
+        let (pending, auto_renew, renewal_pending) =
+            (g(Column::Pending), g(Column::AutoRenew), g(Column::RenewalPending));
         let (amount_paid, balance_due) = (g(Column::AmountPaid), g(Column::BalanceDue));
+        let primary = g(Column::Primary);
         let attributes: Vec<(&'a str, Col<'a>)> = self
             .cols
             .iter()
@@ -386,6 +388,8 @@ impl<'a> View<'a> {
             auto_renew: auto_renew.flag(row),
             balance_due: balance_due.decimal(row),
             organization: organization.text(row),
+            renewal_pending: renewal_pending.flag(row),
+            primary: primary.text(row),
             attributes: attributes.iter().map(|(name, col)| (*name, col.text(row))).collect(),
         })
     }

@@ -168,7 +168,7 @@ pub(crate) struct Membership(pub(crate) amscore::Membership);
 impl Membership {
     /// A membership from its facts.
     #[new]
-    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, tax_exempt=false, pause=None))]
+    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, tax_exempt=false, pause=None, renewal_pending=false))]
     #[allow(clippy::too_many_arguments)] // the membership's facts, as keyword arguments
     fn new(
         member_id: &str,
@@ -180,6 +180,7 @@ impl Membership {
         deceased_on: Option<&Bound<'_, PyAny>>,
         tax_exempt: bool,
         pause: Option<&Bound<'_, PyAny>>,
+        renewal_pending: bool,
     ) -> PyResult<Membership> {
         Ok(Membership(amscore::Membership {
             member_id: member_id.into(),
@@ -192,6 +193,7 @@ impl Membership {
             deceased_on: extract_opt_date(deceased_on, "deceased_on")?,
             tax_exempt,
             pause: pause.filter(|p| !p.is_none()).map(extract_pause).transpose()?,
+            renewal_pending,
         }))
     }
 
@@ -265,6 +267,12 @@ impl Membership {
     #[getter]
     fn pause(&self) -> Option<(Date, Date)> {
         self.0.pause.map(|p| (p.from, p.to))
+    }
+
+    /// A renewal awaits payment (the status stays the current term's until it is paid).
+    #[getter]
+    fn renewal_pending(&self) -> bool {
+        self.0.renewal_pending
     }
 
     /// The facts as a JSON-shaped dict (dates as ISO text), as the gateway reads them.

@@ -302,3 +302,42 @@ def test_report_renders_as_html() -> None:
     for row in report.to_dict()["reasons"]:
         assert f"<td>{row['code']}</td><td>{row['sent_to_staff']}</td>" in html
     assert f"<td>overall</td><td>{report.requests}</td><td>{report.self_service}</td>" in html
+
+
+FAMILY = {
+    "version": 1,
+    "plans": [
+        {
+            "id": "family",
+            "name": "Family",
+            "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+            "prices": {"currency": "USD", "dues": "250.00"},
+            "household": {"max_dependants": 4, "included_dependants": 1, "price_per_dependant": "25.00"},
+        }
+    ],
+}
+
+
+def test_renewal_pending_is_a_typed_membership_fact_as_the_gateway_reads_it() -> None:
+    m = Membership("M-1", "individual", dt.date(2020, 1, 15), Term(dt.date(2025, 1, 15), dt.date(2026, 1, 14)), renewal_pending=True)
+    assert m.renewal_pending and not MEMBER.renewal_pending
+    assert m.to_dict()["renewal_pending"] is True and "renewal_pending" not in MEMBER.to_dict()
+    assert Membership.from_dict(m.to_dict()) == m
+    # The status stays the current term's; the online renewal goes to finance staff.
+    assert ENGINE.status_on(m, dt.date(2026, 1, 20))["status"] == ENGINE.status_on(MEMBER, dt.date(2026, 1, 20))["status"] == "grace"
+    d = ENGINE.decide({"at": "2026-01-20T09:00", "action": {"kind": "renew"}, "member": {"membership": m.to_dict()}})
+    assert (d.route, d.queue, [r["code"] for r in d.reasons]) == ("staff", "finance", ["renewal_already_pending"])
+
+
+def test_quote_join_and_renewal_with_dependants_are_the_gateways() -> None:
+    engine = Engine(FAMILY)
+    q = engine.quote_join("family", dt.date(2028, 2, 29), dependants=3)
+    want = engine.answer({"op": "quote_join", "plan": "family", "date": "2028-02-29", "dependants": 3})
+    assert json.loads(q.to_json()) == want
+    assert [line["kind"] for line in q.lines] == ["dues", "dependants"] and str(q.total.amount) == "300.00"
+    m = Membership("H-1", "family", dt.date(2024, 2, 29), Term(dt.date(2027, 3, 1), dt.date(2028, 2, 29)))
+    r = engine.quote_renewal(m, dt.date(2028, 2, 1), dependants=2)
+    assert json.loads(r.to_json()) == engine.answer({"op": "quote_renewal", "membership": m.to_dict(), "date": "2028-02-01", "dependants": 2})
+    with pytest.raises(amscore.QuoteError) as e:
+        engine.quote_join("family", dt.date(2028, 2, 29), dependants=5)
+    assert e.value.name == "dependants_above_maximum"

@@ -1,6 +1,6 @@
 /* ams_engine_assess against the calls it gathers: for every plan of the amscore preset, a member
- * as the plan's join makes them and the same member with a staff override, pending, cancelled
- * and deceased, on dates from the day before joining across more than two and a half years, the
+ * as the plan's join makes them and the same member with a staff override, pending, cancelled,
+ * deceased and with a renewal awaiting payment, on dates from the day before joining across more than two and a half years, the
  * assessment must agree field by field with the typed calls (ams_engine_status_on,
  * ams_engine_renewal_term, ams_engine_quote_renewal_total, ams_engine_decide_renew at 00:00) and
  * with the JSON gateway's status_on, renewal_term, quote_renewal and decide; without `decide` it
@@ -63,6 +63,9 @@ static void membership_json(const ams_membership *m, char *out, size_t cap) {
     n += snprintf(out + n, cap - (size_t)n, "}");
     if (m->pending) {
         n += snprintf(out + n, cap - (size_t)n, ",\"pending\":true");
+    }
+    if (m->renewal_pending) {
+        n += snprintf(out + n, cap - (size_t)n, ",\"renewal_pending\":true");
     }
     if (m->has_cancelled_on) {
         n += snprintf(out + n, cap - (size_t)n, ",\"cancelled_on\":\"%s\"", iso(m->cancelled_on, a));
@@ -333,9 +336,10 @@ int main(void) {
         if (id->kind != JSON_STRING || !joined_member(e, id->string, joined, &base)) {
             continue;
         }
-        ams_membership variants[5];
-        const char *names[5] = {"as joined", "suspended by staff", "pending", "cancelled", "deceased"};
-        for (int v = 0; v < 5; v++) {
+        ams_membership variants[6];
+        const char *names[6] = {"as joined", "suspended by staff", "pending", "cancelled", "deceased",
+                                "renewal awaiting payment"};
+        for (int v = 0; v < 6; v++) {
             variants[v] = base;
         }
         variants[1].override_status = AMS_STATUS_SUSPENDED;
@@ -346,7 +350,8 @@ int main(void) {
         variants[3].cancelled_on = plus_days(joined, 200);
         variants[4].has_deceased_on = true;
         variants[4].deceased_on = plus_days(joined, 250);
-        for (int v = 0; v < 5; v++) {
+        variants[5].renewal_pending = true;
+        for (int v = 0; v < 6; v++) {
             /* The day before joining (no status), then every 23 days for about 2.6 years. */
             cross_check(e, &variants[v], names[v], plus_days(base.member_since, -1));
             for (int k = 0; k <= 41; k++) {

@@ -691,6 +691,7 @@ fn audit_record(
             deceased_on: None,
             tax_exempt: false,
             pause: None,
+            renewal_pending: false,
         };
         let computed =
             rules.status_on(&membership, as_of).map_err(|e| AuditError::NoStatus { message: e.to_string() })?;

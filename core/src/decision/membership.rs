@@ -19,6 +19,7 @@ impl Decider<'_> {
         plan_id: &'a PlanId,
         terms: u32,
         seats: Option<i64>,
+        dependants: Option<u32>,
     ) -> Result<Option<QuoteFn<'a>>, Error> {
         let plan = ctx.plan(plan_id, "action.plan")?;
         if let Some(m) = ctx.member()? {
@@ -43,8 +44,9 @@ impl Decider<'_> {
         ctx.check_credential(plan)?;
         ctx.check_terms(plan, terms);
         let seats = seats.map(|s| ctx.check_seats(plan, s, "action.seats")).transpose()?;
+        ctx.check_household(plan, dependants.unwrap_or(0));
         let date = ctx.date;
-        Ok(Some(Box::new(move || self.quoter.quote_join(plan_id, date, terms, seats))))
+        Ok(Some(Box::new(move || self.quoter.quote_join_household(plan_id, date, terms, seats, dependants))))
     }
 
     pub(super) fn decide_renewal<'a>(&'a self, ctx: &mut Ctx<'a>, terms: u32) -> Result<Option<QuoteFn<'a>>, Error> {
@@ -52,6 +54,14 @@ impl Decider<'_> {
         let (membership, plan) = (m.membership, m.plan);
         let reinstate_only = ctx.kind == RequestKind::Reinstate;
         ctx.check_status(&m);
+        ctx.check_not_dependant()?;
+        if membership.renewal_pending {
+            let until = membership.term.end.map(|e| format!(" (the current term ends {e})")).unwrap_or_default();
+            ctx.add(
+                ReasonCode::RenewalAlreadyPending,
+                format!("a renewal already awaits payment{until}: settle the open renewal instead of a second one"),
+            );
+        }
         ctx.check_online(Some(plan));
         // A lifetime membership has nothing to renew, unless the policy keeps it on renewal
         // (`settings.lifetime_renewal: keep`, CiviCRM): then it renews as the rule book says.
@@ -127,12 +137,16 @@ impl Decider<'_> {
             ctx.add(ReasonCode::PlanRequiresApproval, format!("renewing {} needs staff approval", plan.name));
         }
         ctx.check_credential(next_plan)?;
+        let dependants = ctx.request.member.as_ref().and_then(|f| f.dependants);
+        ctx.check_household(next_plan, dependants.unwrap_or(0));
         let date = ctx.date;
         let seats = ctx.request.member.as_ref().and_then(|f| f.seats).filter(|_| next_plan.seats.is_some());
         // The status on the day is known already (`m`): the quote does not work it out again.
         let status = m.status.flags();
         let quoter = self.quoter;
-        Ok(Some(Box::new(move || quoter.quote_renewal_given_status(membership, date, terms, seats, Some(status)))))
+        Ok(Some(Box::new(move || {
+            quoter.quote_renewal_household(membership, date, terms, seats, dependants, Some(status))
+        })))
     }
 
     pub(super) fn decide_change_plan<'a>(

@@ -5,6 +5,7 @@ mod answer;
 mod checks;
 pub(crate) mod error;
 mod events;
+mod household;
 mod membership;
 mod parse;
 mod products;
@@ -53,7 +54,9 @@ impl Decider<'_> {
         };
         ctx.check_money_facts()?;
         match &request.action {
-            Action::Join { plan, terms, seats } => self.decide_join(&mut ctx, plan, *terms, *seats),
+            Action::Join { plan, terms, seats, dependants } => {
+                self.decide_join(&mut ctx, plan, *terms, *seats, *dependants)
+            }
             Action::Renew { terms } | Action::Reinstate { terms } => self.decide_renewal(&mut ctx, *terms),
             Action::ChangePlan { plan } => self.decide_change_plan(&mut ctx, plan),
             Action::ChangeSeats { seats } => self.decide_change_seats(&mut ctx, *seats),
@@ -69,6 +72,8 @@ impl Decider<'_> {
                 decide_product(&mut ctx, product, *quantity, *member_price, *in_stock).map(|()| None)
             }
             Action::UpdateProfile { field } => decide_profile(&mut ctx, field).map(|()| None),
+            Action::AddDependant => self.decide_dependant(&mut ctx, true),
+            Action::RemoveDependant => self.decide_dependant(&mut ctx, false),
         }
         .and_then(|quote| {
             // The quote is computed whatever the route, so that whether it can be priced never
@@ -112,6 +117,8 @@ fn explained(e: &QuoteError, reasons: &[Reason]) -> bool {
         QuoteError::SeatsAboveMaximum { .. } => has(&[ReasonCode::SeatCapReached]),
         QuoteError::NoSeats { .. } => has(&[ReasonCode::PlanHasNoSeats]),
         QuoteError::SeatsUnchanged { .. } => has(&[ReasonCode::SeatsUnchanged]),
+        QuoteError::DependantsAboveMaximum { .. } => has(&[ReasonCode::DependantCapReached]),
+        QuoteError::NoHousehold { .. } => has(&[ReasonCode::PlanHasNoHousehold]),
         QuoteError::SamePlan { .. } => has(&[ReasonCode::SamePlan]),
         QuoteError::NotCancellable { .. } => has(&[ReasonCode::MemberDeceased, ReasonCode::MembershipCancelled]),
         QuoteError::DateOutsideTerm { .. } => has(&[ReasonCode::MembershipNotCurrent]),

@@ -54,6 +54,9 @@ reason_codes! {
     MembershipSuspended => "membership_suspended", MEMBERSHIP;
     /// The membership awaits payment or approval.
     MembershipPending => "membership_pending", MEMBERSHIP;
+    /// A renewal already awaits payment (an open renewal invoice): staff settle it rather than
+    /// the website raising a second one.
+    RenewalAlreadyPending => "renewal_already_pending", FINANCE;
     /// The membership was cancelled.
     MembershipCancelled => "membership_cancelled", MEMBERSHIP;
     /// A join by someone who is already a member.
@@ -118,6 +121,16 @@ reason_codes! {
     QuantityAboveOnlineLimit => "quantity_above_online_limit", FINANCE;
     /// Only staff may change this profile field.
     StaffOnlyField => "staff_only_field", RECORDS;
+    /// A dependant's membership renews with its household's primary, not on its own.
+    RenewsWithPrimary => "renews_with_primary", REFUSED;
+    /// Only a household's primary adds or removes dependants.
+    NotHouseholdPrimary => "not_household_primary", REFUSED;
+    /// Dependants on a plan that is not a household plan.
+    PlanHasNoHousehold => "plan_has_no_household", REFUSED;
+    /// A dependant beyond the household plan's cap (staff may allow it).
+    DependantCapReached => "dependant_cap_reached", MEMBERSHIP;
+    /// A removal from a household that holds no dependant.
+    NoDependantToRemove => "no_dependant_to_remove", REFUSED;
     /// The engine cannot price the request (the message says why): staff price it by hand.
     QuoteUnavailable => "quote_unavailable", MEMBERSHIP;
 }

@@ -37,7 +37,9 @@ impl Queue {
             | RequestKind::Reinstate
             | RequestKind::ChangePlan
             | RequestKind::ChangeSeats
-            | RequestKind::CancelMembership => Queue::Membership,
+            | RequestKind::CancelMembership
+            | RequestKind::AddDependant
+            | RequestKind::RemoveDependant => Queue::Membership,
             RequestKind::RegisterEvent | RequestKind::CancelRegistration | RequestKind::TransferRegistration => {
                 Queue::Events
             }

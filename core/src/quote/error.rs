@@ -55,6 +55,20 @@ pub enum QuoteError {
         /// The plan.
         plan: String,
     },
+    /// More dependants than the household plan allows.
+    #[error("{dependants} dependants is above the plan's maximum of {max}")]
+    DependantsAboveMaximum {
+        /// The dependants asked for.
+        dependants: u32,
+        /// The plan's `household.max_dependants`.
+        max: u32,
+    },
+    /// Dependants asked for on a plan that is not a household plan.
+    #[error("plan `{plan}` is not a household plan: it has no dependants")]
+    NoHousehold {
+        /// The plan.
+        plan: String,
+    },
     /// An amount that must not be negative.
     #[error("{field}: {amount} must not be negative")]
     NegativeAmount {
@@ -154,6 +168,8 @@ error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
     QuoteError::TaxOutsideTotal { .. } => 2020, "tax_outside_total";
     QuoteError::NoPause => 2050, "no_pause";
     QuoteError::PauseCreditNeedsPayment => 2051, "pause_credit_needs_amount_paid";
+    QuoteError::DependantsAboveMaximum { .. } => 2040, "dependants_above_maximum";
+    QuoteError::NoHousehold { .. } => 2041, "plan_has_no_household";
 });
 
 #[cfg(test)]

@@ -6,6 +6,35 @@ use time::Date;
 use crate::money::Money;
 use crate::plan::PlanId;
 use crate::status::Membership;
+use crate::term::JoinDates;
+
+/// Everything a join quote may be asked beyond its plan and date: the terms bought, seats (an
+/// organisational plan), dependants (a household plan), the new member's tax exemption, and
+/// staff-entered term dates. The default is one term and nothing else.
+///
+/// ```
+/// let o = amscore::JoinOptions { dependants: Some(2), ..amscore::JoinOptions::default() };
+/// assert_eq!((o.terms, o.seats, o.tax_exempt), (1, None, false));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinOptions {
+    /// Terms bought at once (1 or more).
+    pub terms: u32,
+    /// Seats, for organisational plans (default: the plan's included seats).
+    pub seats: Option<u32>,
+    /// Dependants besides the primary, for household plans.
+    pub dependants: Option<u32>,
+    /// The new member pays no tax.
+    pub tax_exempt: bool,
+    /// Staff-entered term dates (none by default).
+    pub dates: JoinDates,
+}
+
+impl Default for JoinOptions {
+    fn default() -> JoinOptions {
+        JoinOptions { terms: 1, seats: None, dependants: None, tax_exempt: false, dates: JoinDates::default() }
+    }
+}
 
 /// A plan change to quote: the member's facts, the new plan, the change date and what was paid.
 ///

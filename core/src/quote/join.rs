@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use time::Date;
 
+use super::inputs::JoinOptions;
 use super::lines::QuoteLine;
 use super::lines::{Description, LineKind, Quote, QuoteKind};
 use super::pricing::{fee_of, min_money, seat_extra, span_periods, LineSink, Total};
@@ -14,7 +15,7 @@ use crate::plan::{Plan, PlanId};
 use crate::proration::{Fraction, Granularity, MinimumCharge, RolloverCharge};
 use crate::status::Membership;
 use crate::tax::TaxBasis;
-use crate::term::{JoinDates, Term, TermRule};
+use crate::term::{Term, TermRule};
 
 impl Quoter<'_> {
     /// Dues lines (and seat lines) for a first term on `plan` starting at `date`, prorated per the
@@ -110,24 +111,17 @@ impl Quoter<'_> {
         Ok(())
     }
 
-    /// The quote for a join with staff-entered dates ([`JoinDates`]): the term they give, its
-    /// dues prorated from the date to the term's end over the plan's regular span for the terms
-    /// bought, by the plan's change rule (`none` counts actual days), and the join fee (prorated
-    /// alike when the plan prorates it), taxed unless `exempt`. Without dates,
-    /// [`Quoter::quote_join_exempt`].
-    pub(crate) fn quote_join_dated(
-        &self,
-        plan_id: &PlanId,
-        date: Date,
-        terms: u32,
-        seats: Option<u32>,
-        dates: JoinDates,
-        exempt: bool,
-    ) -> Result<Quote, Error> {
-        if dates.is_empty() {
-            return self.quote_join_exempt(plan_id, date, terms, seats, exempt);
-        }
+    /// The quote for a join with its [`JoinOptions`]: the first term's dues (seats, join fee),
+    /// the dependants beyond those included, then the tax unless the member is exempt. With
+    /// staff-entered dates ([`JoinDates`]), the term they give, its dues prorated from the date
+    /// to the term's end over the plan's regular span for the terms bought, by the plan's change
+    /// rule (`none` counts actual days), and the join fee prorated alike when the plan prorates it.
+    pub(crate) fn quote_join_with(&self, plan_id: &PlanId, date: Date, options: &JoinOptions) -> Result<Quote, Error> {
+        let JoinOptions { terms, seats, dependants, tax_exempt: exempt, dates } = *options;
         let plan = self.plan(plan_id)?;
+        if dates.is_empty() {
+            return self.join_quote_taxed(plan, date, terms, seats, dependants, QuoteKind::Join, None, exempt);
+        }
         let (jt, regular) = self.rules.first_term_dated(plan, date, terms, dates)?;
         let extra = seat_extra(plan, seats)?;
         let from = date.max(jt.term.start);
@@ -150,6 +144,7 @@ impl Quoter<'_> {
             let amount = self.pricing().prorate(&fee, f)?;
             LineSink::push(&mut lines, LineKind::JoinFee, || Description::join_fee(f), amount, None, f);
         }
+        self.dependants_line(plan, dependants, terms, Some(jt.term), &mut lines)?;
         self.tax_join(plan, exempt, &mut lines)?;
         let total = lines.sum(plan.prices.currency)?;
         Ok(Quote {
@@ -178,8 +173,7 @@ impl Quoter<'_> {
         seats: Option<u32>,
         tax_exempt: bool,
     ) -> Result<Quote, Error> {
-        let plan = self.plan(plan)?;
-        self.join_quote_taxed(plan, date, terms, seats, QuoteKind::Join, None, tax_exempt)
+        self.quote_join_with(plan, date, &JoinOptions { terms, seats, tax_exempt, ..JoinOptions::default() })
     }
 
     /// The tax of a join's lines: every line is a price of `plan`.
@@ -210,7 +204,7 @@ impl Quoter<'_> {
         kind: QuoteKind,
         facts: Option<&Membership>,
     ) -> Result<Quote, Error> {
-        self.join_quote_taxed(plan, date, terms, seats, kind, facts, facts.is_some_and(|m| m.tax_exempt))
+        self.join_quote_taxed(plan, date, terms, seats, None, kind, facts, facts.is_some_and(|m| m.tax_exempt))
     }
 
     /// [`Quoter::join_quote_on`], the member exempt from tax or not.
@@ -221,12 +215,14 @@ impl Quoter<'_> {
         date: Date,
         terms: u32,
         seats: Option<u32>,
+        dependants: Option<u32>,
         kind: QuoteKind,
         facts: Option<&Membership>,
         exempt: bool,
     ) -> Result<Quote, Error> {
         let mut lines = Vec::new();
         let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
+        self.dependants_line(plan, dependants, terms, Some(jt.term), &mut lines)?;
         self.tax_join(plan, exempt, &mut lines)?;
         let total = lines.sum(plan.prices.currency)?;
         let status_override = facts.and_then(|m| m.status_override);

@@ -55,6 +55,8 @@ pub enum LineKind {
     Dues,
     /// Seats beyond those the dues include.
     Seats,
+    /// A household's dependants beyond those the dues include.
+    Dependants,
     /// The one-time join fee.
     JoinFee,
     /// The reinstatement fee.
@@ -82,9 +84,10 @@ pub enum LineKind {
 
 impl LineKind {
     /// Every kind, in declaration order.
-    pub const ALL: [LineKind; 13] = [
+    pub const ALL: [LineKind; 14] = [
         LineKind::Dues,
         LineKind::Seats,
+        LineKind::Dependants,
         LineKind::JoinFee,
         LineKind::ReinstatementFee,
         LineKind::LateFee,
@@ -107,6 +110,7 @@ impl LineKind {
         match self {
             LineKind::Dues => "dues",
             LineKind::Seats => "seats",
+            LineKind::Dependants => "dependants",
             LineKind::JoinFee => "join_fee",
             LineKind::ReinstatementFee => "reinstatement_fee",
             LineKind::LateFee => "late_fee",

@@ -44,6 +44,7 @@
 mod cancel;
 mod change;
 pub(crate) mod error;
+mod household;
 mod inputs;
 mod instalments;
 mod join;
@@ -67,7 +68,7 @@ use crate::term::Term;
 
 pub use error::QuoteError;
 pub(crate) use error::QUOTE_ERRORS;
-pub use inputs::{Cancellation, PlanChange, SeatChange};
+pub use inputs::{Cancellation, JoinOptions, PlanChange, SeatChange};
 pub use instalments::{allocate, allocate_by, split_even, split_taxed, Instalment, Remainder};
 pub use lines::{Description, LineKind, Quote, QuoteKind, QuoteLine};
 pub use pause::Pausing;
@@ -115,6 +116,7 @@ impl Quoter<'_> {
             status_override,
             deceased_on: None,
             pause: None,
+            renewal_pending: false,
         };
         self.rules.standing_on(plan, &after, date.max(member_since)).map_or(Status::Active, |s| s.flags.status)
     }

@@ -223,7 +223,10 @@ pub(super) fn span_periods(plan: &Plan, term: Term) -> u32 {
 /// change, tax itself). A credit or refund is priced by its caller (paid, or at list price).
 pub(super) fn fee_of(kind: LineKind) -> Option<FeeKind> {
     match kind {
-        LineKind::Dues | LineKind::Discount | LineKind::Credit | LineKind::Refund => Some(FeeKind::Dues),
+        // A household's extra dependants are dues (their price is dues per dependant).
+        LineKind::Dues | LineKind::Discount | LineKind::Credit | LineKind::Refund | LineKind::Dependants => {
+            Some(FeeKind::Dues)
+        }
         LineKind::Seats => Some(FeeKind::Seats),
         LineKind::JoinFee => Some(FeeKind::JoinFee),
         LineKind::ReinstatementFee => Some(FeeKind::ReinstatementFee),

@@ -28,6 +28,20 @@ impl Quoter<'_> {
         seats: Option<u32>,
         status: Option<StatusFlags>,
     ) -> Result<Quote, Error> {
+        self.quote_renewal_of(membership, date, terms, seats, None, status)
+    }
+
+    /// [`Quoter::quote_renewal_given_status`] for a household primary holding `dependants`
+    /// dependants (priced before the tax, like every net line).
+    pub(super) fn quote_renewal_of(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+        status: Option<StatusFlags>,
+    ) -> Result<Quote, Error> {
         let plan = self.plan(&membership.plan)?;
         let facts = membership.facts();
         let r = self.rules.renewal_path(plan, &facts, date, terms, status)?;
@@ -35,6 +49,7 @@ impl Quoter<'_> {
         let exempt = membership.tax_exempt;
         if r.kind == RenewalKind::Rejoin {
             let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
+            self.dependants_line(plan, dependants, terms, Some(jt.term), &mut lines)?;
             self.tax_join(plan, exempt, &mut lines)?;
             let total = lines.sum(plan.prices.currency)?;
             return Ok(Quote {
@@ -50,6 +65,7 @@ impl Quoter<'_> {
         }
         let key = PriceKey::of(plan, &r);
         self.renewal_lines(key, Some(r.term), date, terms, seats, &mut lines)?;
+        self.dependants_line(r.plan, dependants, terms, Some(r.term), &mut lines)?;
         self.tax_renewal(key, exempt, &mut lines)?;
         let total = lines.sum(r.plan.prices.currency)?;
         let kind = if r.kind == RenewalKind::Reinstate { QuoteKind::Reinstatement } else { QuoteKind::Renewal };

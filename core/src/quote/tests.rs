@@ -28,6 +28,7 @@ fn member(plan: &str) -> Membership {
         deceased_on: None,
         tax_exempt: false,
         pause: None,
+        renewal_pending: false,
     }
 }
 

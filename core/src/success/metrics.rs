@@ -358,7 +358,9 @@ fn date_err(_: crate::period::DateError) -> SuccessError {
 /// count as covered when `success.reinstated` is `continuing`) and they were not cancelled or dead
 /// by then. A term ending in the period is *up for renewal*; it is *renewed* if a later term
 /// continues its run. The eligibility basis therefore counts renewal opportunities, not members:
-/// a member of a monthly plan is up for renewal up to twelve times in the period. Outcomes are as the history shows on `as_of`: a term that ended days ago and
+/// a member of a monthly plan is up for renewal up to twelve times in the period, and a
+/// household's dependant (a member naming a `primary`) is counted as a member but never up for
+/// renewal: its primary renews the household. Outcomes are as the history shows on `as_of`: a term that ended days ago and
 /// may still be renewed in grace counts as not renewed yet.
 ///
 /// ```
@@ -407,6 +409,11 @@ pub fn retention_metrics(
             if !x.covers(as_of) {
                 lost_30 += 1;
             }
+        }
+        // A household's dependant is a member (counted above) but never a renewal opportunity
+        // of its own: the primary renews the household (docs/households.md).
+        if m.history.primary.is_some() {
+            continue;
         }
         for (_, _, terms) in &x.runs {
             for (i, t) in terms.iter().enumerate() {

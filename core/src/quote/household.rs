@@ -1,0 +1,86 @@
+//! Household quotes: the dependants beyond those a household plan's dues include, priced per term and added to a join, renewal or rejoin quote.
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use super::error::QuoteError;
+use super::inputs::JoinOptions;
+use super::lines::{LineKind, Quote, QuoteLine};
+use super::pricing::LineSink;
+use super::Quoter;
+use crate::error::Error;
+use crate::plan::{Household, Plan, PlanId};
+use crate::status::{Membership, StatusFlags};
+use crate::term::Term;
+
+/// The household settings a number of dependants is bought under: `None` for no dependants (or
+/// none asked for).
+///
+/// # Errors
+/// [`QuoteError::NoHousehold`] for dependants on a plan that is not a household plan,
+/// [`QuoteError::DependantsAboveMaximum`] beyond its `max_dependants`.
+pub(crate) fn check_dependants(plan: &Plan, dependants: u32) -> Result<Option<&Household>, QuoteError> {
+    match (&plan.household, dependants) {
+        (_, 0) => Ok(None),
+        (None, _) => Err(QuoteError::NoHousehold { plan: plan.id.to_string() }),
+        (Some(h), n) if n > h.max_dependants => {
+            Err(QuoteError::DependantsAboveMaximum { dependants: n, max: h.max_dependants })
+        }
+        (Some(h), _) => Ok(Some(h)),
+    }
+}
+
+impl Quoter<'_> {
+    /// The dependants line of a quote on `plan` (the new term's plan for a renewal), before its
+    /// tax: `price_per_dependant` × the dependants beyond the included ones × the terms bought,
+    /// for the quote's term `period`, not prorated and outside the multi-term discount
+    /// (docs/households.md). No line when none are asked for or all are included.
+    pub(super) fn dependants_line(
+        &self,
+        plan: &Plan,
+        dependants: Option<u32>,
+        terms: u32,
+        period: Option<Term>,
+        lines: &mut Vec<QuoteLine>,
+    ) -> Result<(), Error> {
+        let Some(n) = dependants else { return Ok(()) };
+        let Some(household) = check_dependants(plan, n)? else { return Ok(()) };
+        let Some((extra, per_term)) = household.extra(n, plan.prices.currency) else { return Ok(()) };
+        let amount = per_term.checked_mul(Decimal::from(extra) * Decimal::from(terms))?.round(self.pricing().rounding);
+        let included = household.included_dependants;
+        let text = move || {
+            let s = if extra == 1 { "" } else { "s" };
+            let times = if terms == 1 { String::new() } else { format!(" × {terms} terms") };
+            format!("{extra} dependant{s} beyond the {included} included{times}").into()
+        };
+        LineSink::push(lines, LineKind::Dependants, text, amount, period, None);
+        Ok(())
+    }
+
+    /// [`Quoter::quote_join`] for a household of `dependants` dependants (besides the primary).
+    pub(crate) fn quote_join_household(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+    ) -> Result<Quote, Error> {
+        let options = JoinOptions { terms, seats, dependants, ..JoinOptions::default() };
+        self.quote_join_with(plan, date, &options)
+    }
+
+    /// [`Quoter::quote_renewal_given_status`] for a household of `dependants` dependants: the
+    /// new term's plan prices them.
+    pub(crate) fn quote_renewal_household(
+        &self,
+        membership: &Membership,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dependants: Option<u32>,
+        status: Option<StatusFlags>,
+    ) -> Result<Quote, Error> {
+        self.quote_renewal_of(membership, date, terms, seats, dependants, status)
+    }
+}
