@@ -79,6 +79,16 @@ pub enum LifecycleError {
         /// The member's join date.
         member_since: Date,
     },
+    /// A join after the one expiry date of a `fixed_date` plan: its term would end before it starts.
+    #[error("plan `{plan}` expires on {expires} for every member: a join on {date} is after it")]
+    JoinAfterPlanExpiry {
+        /// The plan.
+        plan: String,
+        /// Its one expiry date.
+        expires: Date,
+        /// The join date.
+        date: Date,
+    },
 }
 
 error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
@@ -92,4 +102,5 @@ error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
     LifecycleError::TermEndOnLifetimePlan { .. } => 1308, "term_end_on_lifetime_plan";
     LifecycleError::DeceasedBeforeJoin { .. } => 1309, "deceased_before_join";
     LifecycleError::CancelledBeforeJoin { .. } => 1310, "cancelled_before_join";
+    LifecycleError::JoinAfterPlanExpiry { .. } => 1325, "join_after_plan_expiry";
 });

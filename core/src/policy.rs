@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
-use crate::period::{DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
+use crate::period::{
+    CalendarRenewal, DateRules, ExpiryInstant, Length, MonthDay, MonthEndRule, RejoinSince, RenewalEnd, RollingEnd,
+};
 use crate::plan::{Plan, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
 use crate::policy_error::{check_amount, PolicyError, Range};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
@@ -32,6 +34,13 @@ pub struct Settings {
     pub renewal_end: RenewalEnd,
     /// Where a lapsed member's reinstatement term starts: `backdate` (default) or `restart`.
     pub reinstatement: ReinstatementStart,
+    /// Whether a term's end date is still active: `end_of_day` (default) or `start_of_day` (the
+    /// stored expiry is midnight at the start of the end date, as Tendenci stores it).
+    pub expiry: ExpiryInstant,
+    /// How a calendar plan's renewal is laid out: `next_period` (default) or `as_join` (Tendenci).
+    pub calendar_renewal: CalendarRenewal,
+    /// A rejoining member's member-since: `reset` to the rejoin date (default) or `keep` (Tendenci).
+    pub rejoin_since: RejoinSince,
     /// How amounts are rounded to the currency's minor unit. Default half away from zero.
     pub rounding: Rounding,
     /// The association's currency: if set, every plan must be priced in it.
@@ -48,6 +57,9 @@ impl Default for Settings {
             rolling_end: RollingEnd::DayBefore,
             renewal_end: RenewalEnd::FromNextStart,
             reinstatement: ReinstatementStart::Backdate,
+            expiry: ExpiryInstant::EndOfDay,
+            calendar_renewal: CalendarRenewal::NextPeriod,
+            rejoin_since: RejoinSince::Reset,
             rounding: Rounding::HalfAwayFromZero,
             currency: None,
             quotes: QuoteSettings::default(),
@@ -58,7 +70,14 @@ impl Default for Settings {
 impl Settings {
     /// The date conventions these settings choose.
     pub fn date_rules(&self) -> DateRules {
-        DateRules { month_end: self.month_end, rolling_end: self.rolling_end, renewal_end: self.renewal_end }
+        DateRules {
+            month_end: self.month_end,
+            rolling_end: self.rolling_end,
+            renewal_end: self.renewal_end,
+            expiry: self.expiry,
+            calendar_renewal: self.calendar_renewal,
+            rejoin_since: self.rejoin_since,
+        }
     }
 }
 
@@ -378,6 +397,8 @@ fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyEr
         .or_else(|| probe::<Option<MonthDay>>(term, "rollover", path))
         .or_else(|| probe::<Option<u8>>(term, "rollover_day", path))
         .or_else(|| probe::<CalendarJoinStart>(term, "join_start", path))
+        .or_else(|| probe::<crate::term::DayOfMonth>(term, "expires_on", path))
+        .or_else(|| probe::<Option<crate::term::DayOfMonth>>(term, "renewal_expires_on", path))
 }
 
 fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
@@ -576,8 +597,11 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                         ));
                     }
                     let a = anchor_day.unwrap_or(1);
-                    if !(1..=28).contains(&a) {
-                        return Err(invalid("anchor_day", "must be 1 to 28 (every month has it)"));
+                    if !(1..=31).contains(&a) {
+                        return Err(invalid(
+                            "anchor_day",
+                            "must be 1 to 31 (a month without it starts on its last day)",
+                        ));
                     }
                     if let Some(r) = rollover_day {
                         if !(1..=28).contains(r) || *r == a {
@@ -590,7 +614,18 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
                 }
             }
         }
-        TermRule::Lifetime => {}
+        TermRule::RollingToDay { length, .. } => {
+            if length.count == 0 {
+                return Err(invalid("length.count", "must be > 0"));
+            }
+            if length.count > Length::MAX_COUNT {
+                return Err(invalid("length.count", "must be at most 1200"));
+            }
+            if length.unit == crate::period::Unit::Day {
+                return Err(PolicyError::ExpiryDayNeedsMonths { path: format!("{path}.length.unit") });
+            }
+        }
+        TermRule::Lifetime | TermRule::FixedDate { .. } => {}
     }
     Ok(())
 }

@@ -95,6 +95,13 @@ pub enum PolicyError {
         /// The name given.
         name: String,
     },
+    /// A `rolling_to_day` term counted in days: a day of the month needs a length in months or
+    /// years.
+    #[error("{}a term that expires on a day of the month needs a length in months or years", crate::codes::at(path))]
+    ExpiryDayNeedsMonths {
+        /// Where.
+        path: String,
+    },
 }
 
 error_codes!(PolicyError, "policy", POLICY_ERRORS, {
@@ -108,6 +115,7 @@ error_codes!(PolicyError, "policy", POLICY_ERRORS, {
     PolicyError::RolloverOutsidePeriod { .. } => 1208, "rollover_outside_period";
     PolicyError::CurrencyMismatch { .. } => 1209, "plan_currency_mismatch";
     PolicyError::UnknownPreset { .. } => 1210, "unknown_preset";
+    PolicyError::ExpiryDayNeedsMonths { .. } => 1230, "expiry_day_needs_months";
 });
 
 impl PolicyError {
@@ -128,7 +136,8 @@ impl PolicyError {
             | PolicyError::UnknownPlanReference { path, .. }
             | PolicyError::RolloverOutsidePeriod { path, .. }
             | PolicyError::CurrencyMismatch { path, .. }
-            | PolicyError::UnknownPreset { path, .. } => path,
+            | PolicyError::UnknownPreset { path, .. }
+            | PolicyError::ExpiryDayNeedsMonths { path, .. } => path,
         }
     }
 

@@ -8,7 +8,7 @@ use time::Date;
 
 use crate::cell::Grammar;
 use crate::lifecycle_error::LifecycleError;
-use crate::period::{DateError, MonthEndRule, Offset};
+use crate::period::{add_days, DateError, DateRules, ExpiryInstant, MonthEndRule, Offset};
 use crate::plan::{Plan, PlanId};
 use crate::term::Term;
 
@@ -320,7 +320,8 @@ pub enum Event {
     Join,
     /// The current term's first day.
     TermStart,
-    /// The current term's last day (never, for a lifetime term).
+    /// The current term's last active day (never, for a lifetime term): its end date, or the day
+    /// before it when `settings.expiry` is `start_of_day`.
     TermEnd,
     /// The last day of grace: the term's end plus the plan's grace window.
     GraceEnd,
@@ -461,17 +462,20 @@ pub(crate) struct EventDates<'a> {
     term_start: Date,
     term_end: Option<Date>,
     plan: &'a Plan,
+    /// What the stored end means: its own day still active, or an instant at its start.
+    expiry: ExpiryInstant,
     /// The last day of grace, once worked out (the `grace` and `lapsed` rows both ask).
     grace: std::cell::Cell<Option<Date>>,
 }
 
 impl<'a> EventDates<'a> {
-    pub(crate) fn new(m: &Facts, plan: &'a Plan) -> EventDates<'a> {
+    pub(crate) fn new(m: &Facts, plan: &'a Plan, expiry: ExpiryInstant) -> EventDates<'a> {
         EventDates {
             join: m.member_since,
             term_start: m.term.start,
             term_end: m.term.end,
             plan,
+            expiry,
             grace: std::cell::Cell::new(None),
         }
     }
@@ -491,7 +495,12 @@ impl<'a> EventDates<'a> {
         let base = match b.event {
             Event::Join => Some(self.join),
             Event::TermStart => Some(self.term_start),
-            Event::TermEnd => self.term_end,
+            // The last active day: the stored end, or the day before it when the stored end is
+            // an expiry instant at midnight (grace and the windows still count from the stored end).
+            Event::TermEnd => match (self.term_end, self.expiry) {
+                (Some(end), ExpiryInstant::StartOfDay) => Some(add_days(end, -1)?),
+                (end, _) => end,
+            },
             Event::GraceEnd => self.term_end.map(|end| self.grace_end(end, rule)).transpose()?,
             Event::ReinstatementEnd => self
                 .term_end
@@ -529,8 +538,9 @@ pub(crate) fn status_on<'r>(
     plan: &Plan,
     rules: &'r [StatusRule],
     date: Date,
-    month_end: MonthEndRule,
+    dates: DateRules,
 ) -> Result<Standing<'r>, LifecycleError> {
+    let month_end = dates.month_end;
     m.check()?;
     m.check_plan(plan)?;
     if date < m.member_since {
@@ -553,7 +563,7 @@ pub(crate) fn status_on<'r>(
     if m.pending {
         return Ok(Standing::of_fact(Status::Pending));
     }
-    let events = EventDates::new(m, plan);
+    let events = EventDates::new(m, plan, dates.expiry);
     for r in rules {
         if r.matches(date, &events, month_end)? {
             return Ok(Standing::of_rule(r));
