@@ -87,8 +87,8 @@ pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
-    add_days, add_months, parse_date, CalendarRenewal, DateError, DateRules, ExpiryInstant, Length, MonthDay,
-    MonthEndRule, Offset, RejoinSince, RenewalEnd, RollingEnd, Unit,
+    add_days, add_months, parse_date, CalendarRenewal, DateError, DateRules, ExpiryInstant, LeapExpiry, Length,
+    MonthDay, MonthEndRule, Offset, RejoinSince, RenewalEnd, RollingEnd, Unit,
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
@@ -116,7 +116,7 @@ pub use status::{
     default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
     StatusRule,
 };
-pub use term::{CalendarJoinStart, CalendarPeriod, DayOfMonth, JoinTerm, Term, TermRule};
+pub use term::{CalendarJoinStart, CalendarPeriod, DayOfMonth, ExpiryDay, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{
     format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,

@@ -125,6 +125,20 @@ pub enum CalendarRenewal {
     AsJoin,
 }
 
+/// How a `fixed_expiry` plan whose expiry day is Feb 29 moves from year to year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LeapExpiry {
+    /// The expiry day is found in each year afresh: Feb 29 in leap years, Feb 28 otherwise. The
+    /// default.
+    #[default]
+    EachYear,
+    /// The expiry is found in the join year, clamped there, and then moved a year on keeping its
+    /// day (Tendenci's `relativedelta(years=1)`): in the year before a leap year, Feb 29 becomes
+    /// Feb 28 and stays the 28th in the leap year.
+    ClampedOnce,
+}
+
 /// A rejoining member's member-since date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -152,6 +166,8 @@ pub struct DateRules {
     pub calendar_renewal: CalendarRenewal,
     /// A rejoining member's member-since.
     pub rejoin_since: RejoinSince,
+    /// How a Feb 29 fixed expiry moves from year to year.
+    pub leap_expiry: LeapExpiry,
 }
 
 fn out_of_range(what: impl fmt::Display) -> DateError {

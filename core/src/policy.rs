@@ -9,7 +9,8 @@ use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
 use crate::period::{
-    CalendarRenewal, DateRules, ExpiryInstant, Length, MonthDay, MonthEndRule, RejoinSince, RenewalEnd, RollingEnd,
+    CalendarRenewal, DateRules, ExpiryInstant, LeapExpiry, Length, MonthDay, MonthEndRule, RejoinSince, RenewalEnd,
+    RollingEnd,
 };
 use crate::plan::{Plan, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
 use crate::policy_error::{check_amount, PolicyError, Range};
@@ -41,6 +42,9 @@ pub struct Settings {
     pub calendar_renewal: CalendarRenewal,
     /// A rejoining member's member-since: `reset` to the rejoin date (default) or `keep` (Tendenci).
     pub rejoin_since: RejoinSince,
+    /// How a `fixed_expiry` plan's Feb 29 expiry moves from year to year: `each_year` (default:
+    /// Feb 29 in leap years) or `clamped_once` (Tendenci: clamped in the join year, then kept).
+    pub leap_expiry: LeapExpiry,
     /// How amounts are rounded to the currency's minor unit. Default half away from zero.
     pub rounding: Rounding,
     /// The association's currency: if set, every plan must be priced in it.
@@ -60,6 +64,7 @@ impl Default for Settings {
             expiry: ExpiryInstant::EndOfDay,
             calendar_renewal: CalendarRenewal::NextPeriod,
             rejoin_since: RejoinSince::Reset,
+            leap_expiry: LeapExpiry::EachYear,
             rounding: Rounding::HalfAwayFromZero,
             currency: None,
             quotes: QuoteSettings::default(),
@@ -77,6 +82,7 @@ impl Settings {
             expiry: self.expiry,
             calendar_renewal: self.calendar_renewal,
             rejoin_since: self.rejoin_since,
+            leap_expiry: self.leap_expiry,
         }
     }
 }
@@ -398,6 +404,7 @@ fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyEr
         .or_else(|| probe::<Option<u8>>(term, "rollover_day", path))
         .or_else(|| probe::<CalendarJoinStart>(term, "join_start", path))
         .or_else(|| probe::<crate::term::DayOfMonth>(term, "expires_on", path))
+        .or_else(|| probe::<crate::term::ExpiryDay>(term, "expires", path))
         .or_else(|| probe::<Option<crate::term::DayOfMonth>>(term, "renewal_expires_on", path))
 }
 
@@ -623,6 +630,11 @@ fn validate_term(term: &TermRule, path: &str) -> Result<(), PolicyError> {
             }
             if length.unit == crate::period::Unit::Day {
                 return Err(PolicyError::ExpiryDayNeedsMonths { path: format!("{path}.length.unit") });
+            }
+        }
+        TermRule::FixedExpiry { rollover_days, .. } => {
+            if *rollover_days > 365 {
+                return Err(invalid("rollover_days", "must be 0 to 365"));
             }
         }
         TermRule::Lifetime | TermRule::FixedDate { .. } => {}

@@ -8,8 +8,8 @@ use time::Date;
 
 use crate::lifecycle_error::LifecycleError;
 use crate::period::{
-    add_days, add_months, days_in_month, CalendarRenewal, DateError, DateRules, Length, MonthDay, MonthEndRule,
-    RenewalEnd, RollingEnd, Unit,
+    add_days, add_months, days_in_month, CalendarRenewal, DateError, DateRules, LeapExpiry, Length, MonthDay,
+    MonthEndRule, RenewalEnd, RollingEnd, Unit,
 };
 
 /// A span of paid membership. The end date is inclusive; a lifetime term has no end.
@@ -185,6 +185,115 @@ pub enum TermRule {
         #[schemars(with = "String")]
         expires: Date,
     },
+    /// Fixed-expiry terms: every term expires on one day of the year (Tendenci's fixed types). A
+    /// join runs from the join date to the next expiry after it (an expiry on the join date has
+    /// passed); a join `rollover_days` or fewer days before that expiry runs to the one after.
+    FixedExpiry {
+        /// The day of the year every term expires on, `"MM-DD"`; `"02-29"` is Feb 28 in common
+        /// years (see `settings.leap_expiry`).
+        expires: ExpiryDay,
+        /// A join this many days or fewer before the expiry also gets the next year, 0 to 365.
+        /// Default 0 (no rollover).
+        #[schemars(range(max = 365))]
+        #[serde(default, skip_serializing_if = "is_zero")]
+        rollover_days: u32,
+    },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The day of the year a fixed-expiry term expires on: a month-day, Feb 29 allowed (Feb 28 in
+/// common years). Written `"MM-DD"`.
+///
+/// ```
+/// use amscore::ExpiryDay;
+/// use time::macros::date;
+/// let leap: ExpiryDay = "02-29".parse()?;
+/// assert_eq!(leap.in_year(2025)?, date!(2025-02-28));
+/// assert_eq!(leap.in_year(2024)?, date!(2024-02-29));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpiryDay {
+    month: time::Month,
+    day: u8,
+}
+
+impl ExpiryDay {
+    /// This day in a year, clamped to the month's length.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] for a year outside -9999..=9999.
+    pub fn in_year(&self, year: i32) -> Result<Date, DateError> {
+        let day = self.day.min(days_in_month(year, self.month));
+        Date::from_calendar_date(year, self.month, day)
+            .map_err(|_| DateError::OutOfRange { what: format!("{self} in {year}") })
+    }
+
+    /// The first expiry after `date`.
+    fn after(&self, date: Date) -> Result<Date, DateError> {
+        let this_year = self.in_year(date.year())?;
+        if this_year > date {
+            Ok(this_year)
+        } else {
+            self.in_year(date.year() + 1)
+        }
+    }
+
+    /// The expiry a year after `expiry`, as the leap-day rule moves it.
+    fn next(&self, expiry: Date, rules: DateRules) -> Result<Date, DateError> {
+        match rules.leap_expiry {
+            LeapExpiry::EachYear => self.in_year(expiry.year() + 1),
+            LeapExpiry::ClampedOnce => add_months(expiry, 12, MonthEndRule::Clamp),
+        }
+    }
+}
+
+impl fmt::Display for ExpiryDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", u8::from(self.month), self.day)
+    }
+}
+
+impl std::str::FromStr for ExpiryDay {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || DateError::InvalidMonthDay { text: s.to_owned(), reason: "expected MM-DD".to_owned() };
+        if s == "02-29" || s == "--02-29" {
+            return Ok(ExpiryDay { month: time::Month::February, day: 29 });
+        }
+        let md: MonthDay = s.parse().map_err(|_| invalid())?;
+        Ok(ExpiryDay { month: md.month(), day: md.day() })
+    }
+}
+
+impl Serialize for ExpiryDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExpiryDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for ExpiryDay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExpiryDay".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "The day of the year a fixed-expiry term expires on, \"MM-DD\" (02-29 allowed: Feb 28 in common years).",
+            "pattern": "^(--)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        })
+    }
 }
 
 /// A day of the month a term expires on: a day number (clamped to the month's length) or the
@@ -348,6 +457,23 @@ impl TermRule {
                     rolled_over: false,
                 })
             }
+            TermRule::FixedExpiry { expires, rollover_days } => {
+                let mut end = expires.in_year(join_date.year())?;
+                // An expiry on the join date has passed (it is midnight at the day's start); the
+                // join then also covers the next year, as a rollover does.
+                let mut rolled_over = end == join_date;
+                if end <= join_date {
+                    end = expires.next(end, rules)?;
+                }
+                if *rollover_days > 0 && (end - join_date).whole_days() <= i64::from(*rollover_days) {
+                    end = expires.next(end, rules)?;
+                    rolled_over = true;
+                }
+                for _ in 1..terms {
+                    end = expires.next(end, rules)?;
+                }
+                Ok(JoinTerm { member_since: join_date, term: Term { start: join_date, end: Some(end) }, rolled_over })
+            }
             TermRule::FixedDate { expires } => {
                 if join_date > *expires {
                     return Err(DateError::OutOfRange {
@@ -395,7 +521,9 @@ impl TermRule {
             {
                 Ok(Some(self.first_term(date, terms, rules)?.term))
             }
-            TermRule::Calendar { .. } if rules.calendar_renewal == CalendarRenewal::AsJoin => {
+            TermRule::Calendar { .. } | TermRule::FixedExpiry { .. }
+                if rules.calendar_renewal == CalendarRenewal::AsJoin =>
+            {
                 Ok(Some(self.first_term(date, terms, rules)?.term))
             }
             TermRule::RollingToDay { length, renewal_expires_on: Some(day), .. } => {
@@ -451,6 +579,13 @@ impl TermRule {
                 Ok(Some(Term { start, end: Some(self.periods_end(period_start, periods)?) }))
             }
             TermRule::Lifetime | TermRule::FixedDate { .. } => Ok(None),
+            TermRule::FixedExpiry { expires, .. } => {
+                let mut end = expires.after(previous_end)?;
+                for _ in 1..terms {
+                    end = expires.after(end)?;
+                }
+                Ok(Some(Term { start, end: Some(end) }))
+            }
             TermRule::RollingToDay { length, expires_on, .. } => {
                 let end = expires_on.in_month_of(length.times_after(previous_end, terms, rules.month_end)?)?;
                 Ok(Some(Term { start, end: Some(end) }))
