@@ -88,7 +88,7 @@ pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
     add_days, add_months, parse_date, CalendarRenewal, DateError, DateRules, ExpiryInstant, LeapExpiry, Length,
-    MonthDay, MonthEndRule, Offset, RejoinSince, RenewalEnd, RollingEnd, Unit,
+    MonthDay, MonthEndRule, Offset, RejoinSince, RenewalClose, RenewalEnd, RollingEnd, Unit,
 };
 pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS};
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};

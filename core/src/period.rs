@@ -139,6 +139,19 @@ pub enum LeapExpiry {
     ClampedOnce,
 }
 
+/// When a plan's `renewal_closes_days` falls inside grace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalClose {
+    /// Renewal stays open at least through grace: the reinstatement window ends at the later of
+    /// the close and the grace end. The default.
+    #[default]
+    AfterGrace,
+    /// Renewal closes where the plan says, even inside grace (Tendenci's `can_renew`): a renewal
+    /// after it is a new join, and from the grace end the member is expired.
+    AsStored,
+}
+
 /// A rejoining member's member-since date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -168,6 +181,8 @@ pub struct DateRules {
     pub rejoin_since: RejoinSince,
     /// How a Feb 29 fixed expiry moves from year to year.
     pub leap_expiry: LeapExpiry,
+    /// When a renewal close inside grace takes effect.
+    pub renewal_close: RenewalClose,
 }
 
 fn out_of_range(what: impl fmt::Display) -> DateError {

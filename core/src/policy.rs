@@ -9,8 +9,8 @@ use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
 use crate::period::{
-    CalendarRenewal, DateRules, ExpiryInstant, LeapExpiry, Length, MonthDay, MonthEndRule, RejoinSince, RenewalEnd,
-    RollingEnd,
+    CalendarRenewal, DateRules, ExpiryInstant, LeapExpiry, Length, MonthDay, MonthEndRule, RejoinSince, RenewalClose,
+    RenewalEnd, RollingEnd,
 };
 use crate::plan::{Plan, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
 use crate::policy_error::{check_amount, PolicyError, Range};
@@ -45,6 +45,10 @@ pub struct Settings {
     /// How a `fixed_expiry` plan's Feb 29 expiry moves from year to year: `each_year` (default:
     /// Feb 29 in leap years) or `clamped_once` (Tendenci: clamped in the join year, then kept).
     pub leap_expiry: LeapExpiry,
+    /// When a plan's `windows.renewal_closes_days` falls inside grace: `after_grace` (default:
+    /// renewal stays open through grace) or `as_stored` (Tendenci: a renewal after the close is a
+    /// new join).
+    pub renewal_close: RenewalClose,
     /// How amounts are rounded to the currency's minor unit. Default half away from zero.
     pub rounding: Rounding,
     /// The association's currency: if set, every plan must be priced in it.
@@ -65,6 +69,7 @@ impl Default for Settings {
             calendar_renewal: CalendarRenewal::NextPeriod,
             rejoin_since: RejoinSince::Reset,
             leap_expiry: LeapExpiry::EachYear,
+            renewal_close: RenewalClose::AfterGrace,
             rounding: Rounding::HalfAwayFromZero,
             currency: None,
             quotes: QuoteSettings::default(),
@@ -83,6 +88,7 @@ impl Settings {
             calendar_renewal: self.calendar_renewal,
             rejoin_since: self.rejoin_since,
             leap_expiry: self.leap_expiry,
+            renewal_close: self.renewal_close,
         }
     }
 }
@@ -319,6 +325,12 @@ impl Policy {
             let w = &plan.windows;
             if let Some(days) = w.renewal_opens_days {
                 RENEWAL_OPENS_DAYS.check(|| at("windows.renewal_opens_days"), days)?;
+            }
+            if let Some(days) = w.renewal_closes_days {
+                RENEWAL_OPENS_DAYS.check(|| at("windows.renewal_closes_days"), days)?;
+                if w.reinstatement.is_some() {
+                    return Err(PolicyError::RenewalCloseWithReinstatement { path: at("windows.renewal_closes_days") });
+                }
             }
             for (name, len) in [("grace", w.grace), ("reinstatement", w.reinstatement)] {
                 if let Some(len) = len {

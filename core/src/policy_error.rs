@@ -102,6 +102,12 @@ pub enum PolicyError {
         /// Where.
         path: String,
     },
+    /// A plan's windows give both `renewal_closes_days` and `reinstatement`: two ends for one window.
+    #[error("{}give either renewal_closes_days or reinstatement, not both", crate::codes::at(path))]
+    RenewalCloseWithReinstatement {
+        /// Where.
+        path: String,
+    },
 }
 
 error_codes!(PolicyError, "policy", POLICY_ERRORS, {
@@ -116,6 +122,7 @@ error_codes!(PolicyError, "policy", POLICY_ERRORS, {
     PolicyError::CurrencyMismatch { .. } => 1209, "plan_currency_mismatch";
     PolicyError::UnknownPreset { .. } => 1210, "unknown_preset";
     PolicyError::ExpiryDayNeedsMonths { .. } => 1230, "expiry_day_needs_months";
+    PolicyError::RenewalCloseWithReinstatement { .. } => 1231, "renewal_close_with_reinstatement";
 });
 
 impl PolicyError {
@@ -137,7 +144,8 @@ impl PolicyError {
             | PolicyError::RolloverOutsidePeriod { path, .. }
             | PolicyError::CurrencyMismatch { path, .. }
             | PolicyError::UnknownPreset { path, .. }
-            | PolicyError::ExpiryDayNeedsMonths { path, .. } => path,
+            | PolicyError::ExpiryDayNeedsMonths { path, .. }
+            | PolicyError::RenewalCloseWithReinstatement { path, .. } => path,
         }
     }
 

@@ -267,7 +267,7 @@ impl Rulebook {
     /// # Errors
     /// A date out of range.
     pub(crate) fn reinstatement_end(&self, plan: &Plan, term_end: Date) -> Result<Date, Error> {
-        Ok(status::reinstatement_end(plan, term_end, self.dates.month_end)?)
+        Ok(status::reinstatement_end(plan, term_end, self.dates)?)
     }
 
     /// The new term if the member renews on `date`, buying `terms` terms; the first thing that

@@ -8,7 +8,7 @@ use time::Date;
 
 use crate::cell::Grammar;
 use crate::lifecycle_error::LifecycleError;
-use crate::period::{add_days, DateError, DateRules, ExpiryInstant, MonthEndRule, Offset};
+use crate::period::{add_days, DateError, DateRules, ExpiryInstant, MonthEndRule, Offset, RenewalClose};
 use crate::plan::{Plan, PlanId};
 use crate::term::Term;
 
@@ -300,15 +300,23 @@ pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Resu
 ///
 /// # Errors
 /// A date out of range.
-pub(crate) fn reinstatement_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
-    reinstatement_end_after(plan, grace_end(plan, term_end, rule)?, rule)
+pub(crate) fn reinstatement_end(plan: &Plan, term_end: Date, dates: DateRules) -> Result<Date, DateError> {
+    reinstatement_end_after(plan, term_end, grace_end(plan, term_end, dates.month_end)?, dates)
 }
 
-/// [`reinstatement_end`] from the last day of grace.
-fn reinstatement_end_after(plan: &Plan, grace: Date, rule: MonthEndRule) -> Result<Date, DateError> {
-    match plan.windows.reinstatement {
-        Some(r) => Offset::from(r).apply(grace, rule),
-        None => Ok(grace),
+/// [`reinstatement_end`] from the last day of grace. A plan whose renewal closes a number of days
+/// after the term's end closes there, or (by default) at the grace end if that is later.
+fn reinstatement_end_after(plan: &Plan, term_end: Date, grace: Date, dates: DateRules) -> Result<Date, DateError> {
+    match (plan.windows.renewal_closes_days, plan.windows.reinstatement) {
+        (Some(days), _) => {
+            let close = add_days(term_end, i64::from(days))?;
+            Ok(match dates.renewal_close {
+                RenewalClose::AfterGrace => close.max(grace),
+                RenewalClose::AsStored => close,
+            })
+        }
+        (None, Some(r)) => Offset::from(r).apply(grace, dates.month_end),
+        (None, None) => Ok(grace),
     }
 }
 
@@ -462,20 +470,20 @@ pub(crate) struct EventDates<'a> {
     term_start: Date,
     term_end: Option<Date>,
     plan: &'a Plan,
-    /// What the stored end means: its own day still active, or an instant at its start.
-    expiry: ExpiryInstant,
+    /// The date conventions (what the stored end means, when renewal closes).
+    dates: DateRules,
     /// The last day of grace, once worked out (the `grace` and `lapsed` rows both ask).
     grace: std::cell::Cell<Option<Date>>,
 }
 
 impl<'a> EventDates<'a> {
-    pub(crate) fn new(m: &Facts, plan: &'a Plan, expiry: ExpiryInstant) -> EventDates<'a> {
+    pub(crate) fn new(m: &Facts, plan: &'a Plan, dates: DateRules) -> EventDates<'a> {
         EventDates {
             join: m.member_since,
             term_start: m.term.start,
             term_end: m.term.end,
             plan,
-            expiry,
+            dates,
             grace: std::cell::Cell::new(None),
         }
     }
@@ -497,14 +505,14 @@ impl<'a> EventDates<'a> {
             Event::TermStart => Some(self.term_start),
             // The last active day: the stored end, or the day before it when the stored end is
             // an expiry instant at midnight (grace and the windows still count from the stored end).
-            Event::TermEnd => match (self.term_end, self.expiry) {
+            Event::TermEnd => match (self.term_end, self.dates.expiry) {
                 (Some(end), ExpiryInstant::StartOfDay) => Some(add_days(end, -1)?),
                 (end, _) => end,
             },
             Event::GraceEnd => self.term_end.map(|end| self.grace_end(end, rule)).transpose()?,
             Event::ReinstatementEnd => self
                 .term_end
-                .map(|end| reinstatement_end_after(self.plan, self.grace_end(end, rule)?, rule))
+                .map(|end| reinstatement_end_after(self.plan, end, self.grace_end(end, rule)?, self.dates))
                 .transpose()?,
         };
         base.map(|d| b.offset.apply(d, rule)).transpose()
@@ -563,7 +571,7 @@ pub(crate) fn status_on<'r>(
     if m.pending {
         return Ok(Standing::of_fact(Status::Pending));
     }
-    let events = EventDates::new(m, plan, dates.expiry);
+    let events = EventDates::new(m, plan, dates);
     for r in rules {
         if r.matches(date, &events, month_end)? {
             return Ok(Standing::of_rule(r));
