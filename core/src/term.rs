@@ -677,3 +677,71 @@ fn day_on_or_after(day: u8, from: Date) -> Result<Date, DateError> {
         add_months(this_month, 1, MonthEndRule::Clamp)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    use super::*;
+
+    fn calendar_month(anchor_day: u8) -> TermRule {
+        TermRule::Calendar {
+            period: CalendarPeriod::Month,
+            anchor: None,
+            anchor_day: Some(anchor_day),
+            periods: 1,
+            rollover: None,
+            rollover_day: None,
+            join_start: CalendarJoinStart::PeriodStart,
+        }
+    }
+
+    proptest! {
+        /// Monthly periods from any anchor day tile the calendar: each period starts the day after
+        /// the last one ended, on the anchor day or (in a month without it) the month's last day,
+        /// and contains the date it was asked for.
+        #[test]
+        fn monthly_anchor_periods_tile_the_calendar_and_start_on_the_clamped_anchor(
+            anchor_day in 1u8..=31, offset in 0i64..3000, count in 1usize..30,
+        ) {
+            let rule = calendar_month(anchor_day);
+            let date = add_days(date!(2022 - 01 - 01), offset).unwrap_or(date!(2022 - 01 - 01));
+            let first = rule.first_term(date, 1, DateRules::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(first.term.contains(date));
+            let mut term = first.term;
+            for _ in 0..count {
+                let start_day = DayOfMonth::Day(anchor_day).in_month_of(term.start).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(term.start, start_day);
+                let end = term.end.ok_or_else(|| TestCaseError::fail("no end"))?;
+                let next = rule.next_term(end, 1, DateRules::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let next = next.ok_or_else(|| TestCaseError::fail("no next term"))?;
+                prop_assert_eq!(Some(next.start), add_days(end, 1).ok());
+                term = next;
+            }
+        }
+
+        /// A fixed-expiry join always ends on the expiry day (its clamped form) after the join,
+        /// within the rollover days plus a year.
+        #[test]
+        fn a_fixed_expiry_join_ends_on_an_expiry_day_after_the_join(
+            month in 1u8..=12, day in 1u8..=31, rollover in 0u32..=365, offset in 0i64..4000, clamped in any::<bool>(),
+        ) {
+            let Ok(md) = MonthDay::new(month, day.min(days_in_month(2023, time::Month::try_from(month).unwrap_or(time::Month::January)))) else {
+                return Ok(());
+            };
+            let expires = ExpiryDay { month: md.month(), day: md.day() };
+            let rule = TermRule::FixedExpiry { expires, rollover_days: rollover };
+            let rules = DateRules {
+                leap_expiry: if clamped { LeapExpiry::ClampedOnce } else { LeapExpiry::EachYear },
+                ..DateRules::default()
+            };
+            let join = add_days(date!(2020 - 01 - 01), offset).unwrap_or(date!(2020 - 01 - 01));
+            let j = rule.first_term(join, 1, rules).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let end = j.term.end.ok_or_else(|| TestCaseError::fail("no end"))?;
+            prop_assert!(end > join);
+            prop_assert!((end - join).whole_days() <= 366 + i64::from(rollover) + 1);
+            prop_assert_eq!(end.month(), md.month());
+        }
+    }
+}
