@@ -36,6 +36,7 @@ fn member() -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     }
 }
 
@@ -186,6 +187,7 @@ fn roster(n: usize, on: Date) -> Vec<SelfServiceRequest> {
                 cancelled_on: None,
                 status_override: None,
                 deceased_on: None,
+                tax_exempt: false,
             };
             renew_request(&m, on)
         })

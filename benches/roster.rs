@@ -588,6 +588,7 @@ fn read_roster(path: &str) -> Result<Roster, BoxError> {
             cancelled_on: None,
             status_override: None,
             deceased_on: None,
+            tax_exempt: false,
         });
     }
     Ok(roster)

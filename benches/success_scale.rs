@@ -90,6 +90,7 @@ fn member(i: u64) -> MemberHistory {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     });
     h.auto_renew = (r >> 40) & 1 == 1;
     if plan == "corporate" {

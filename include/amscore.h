@@ -257,6 +257,16 @@ enum ams_result
   AMS_RESULT_DECEASED_BEFORE_JOIN = 1309,
   // The membership was cancelled before the member joined.
   AMS_RESULT_CANCELLED_BEFORE_JOIN = 1310,
+  // A staff-entered term start after the join date.
+  AMS_RESULT_JOIN_START_AFTER_DATE = 1320,
+  // A staff-entered term end before the term's start.
+  AMS_RESULT_JOIN_END_BEFORE_START = 1321,
+  // A staff-entered term end before the join date.
+  AMS_RESULT_JOIN_END_BEFORE_DATE = 1322,
+  // A staff-entered term end after the end of the terms bought.
+  AMS_RESULT_JOIN_END_AFTER_TERMS = 1323,
+  // A staff-entered term end on a lifetime plan.
+  AMS_RESULT_JOIN_END_ON_LIFETIME_PLAN = 1324,
   // The renewal window has not opened yet.
   AMS_RESULT_RENEWAL_WINDOW_NOT_OPEN = 1401,
   // Lifetime memberships are not renewed.
@@ -532,6 +542,9 @@ typedef struct ams_membership {
   bool has_override_until;
   // The last day the override holds.
   struct ams_date override_until;
+  // The member pays no tax (false when zeroed): quotes carry zero tax lines and tax-inclusive
+  // prices are charged without their tax.
+  bool tax_exempt;
 } ams_membership;
 
 // A membership's status on a date, with what it allows. (The association's label for the
@@ -662,6 +675,20 @@ typedef struct ams_renew_request {
   // What the member owes now (unpaid invoices).
   struct ams_money balance_due;
 } ams_renew_request;
+
+// Staff-entered dates of a join (the JSON gateway's `start` and `end` on `join_term` and
+// `quote_join`). All zero: no dates, the plan's own first term.
+typedef struct ams_join_dates {
+  // Whether `start` is set.
+  bool has_start;
+  // The term's first day (on or before the join date), kept as given; the end follows the
+  // plan's period from it.
+  struct ams_date start;
+  // Whether `end` is set.
+  bool has_end;
+  // The term's last day (on or after the join date, at most the end of the terms bought).
+  struct ams_date end;
+} ams_join_dates;
 
 // The first term of a join.
 typedef struct ams_join_term {
@@ -803,7 +830,8 @@ ams_result ams_allocate(struct ams_money total,
 
 // The total of the quote for joining `plan` (UTF-8, `plan_len` bytes) on `date` for `terms`
 // terms; `seats` for organisational plans, 0 for the plan's included seats. The same total as
-// the JSON gateway's `quote_join`; its lines are in the gateway's answer.
+// the JSON gateway's `quote_join`; its lines are in the gateway's answer. On a taxed plan, the
+// total is the gross (what is due); `ams_engine_quote_join_taxed` also gives the net and tax.
 //
 // # Safety
 // `engine` must come from `ams_engine_new_*`; `plan` must be valid for `plan_len` bytes;
@@ -821,9 +849,53 @@ ams_result ams_engine_quote_join_total(const struct ams_engine *engine,
                                        uint32_t seats,
                                        struct ams_money *total_out);
 
+// `ams_engine_quote_join_total` for a new member who is exempt from tax (`tax_exempt`) or
+// not, with the quote's gross (`gross_out`, the amount due), its net (`net_out`, the lines
+// that are not tax) and its tax (`tax_out`, the sum of the tax lines; zero on a plan without
+// tax): `net + tax = gross`. The same amounts as the gateway's `quote_join` `total`, `net` and
+// `tax`.
+//
+// # Safety
+// As `ams_engine_quote_join_total`; `gross_out`, `net_out` and `tax_out` must be valid for
+// writing.
+//
+// # Errors
+// As `ams_engine_quote_join_total`.
+ams_result ams_engine_quote_join_taxed(const struct ams_engine *engine,
+                                       const char *plan,
+                                       size_t plan_len,
+                                       struct ams_date date,
+                                       uint32_t terms,
+                                       uint32_t seats,
+                                       bool tax_exempt,
+                                       struct ams_money *gross_out,
+                                       struct ams_money *net_out,
+                                       struct ams_money *tax_out);
+
+// [`ams_engine_quote_join_total`] with staff-entered dates (`dates` may be NULL: no dates): the
+// dues run from `date` to the term's end. The same total as the JSON gateway's `quote_join` with
+// `start` and `end`.
+//
+// # Safety
+// As [`ams_engine_quote_join_total`]; `dates`, when not NULL, must point to a valid
+// `ams_join_dates`.
+//
+// # Errors
+// Those of [`ams_engine_quote_join_total`], and the dates' lifecycle errors (1320 to 1324).
+ams_result ams_engine_quote_join_dated_total(const struct ams_engine *engine,
+                                             const char *plan,
+                                             size_t plan_len,
+                                             struct ams_date date,
+                                             uint32_t terms,
+                                             uint32_t seats,
+                                             const struct ams_join_dates *dates,
+                                             struct ams_money *total_out);
+
 // The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a
 // reinstatement with its fee, or a rejoin); `seats` for organisational plans, 0 for the
-// included seats. The same total as the JSON gateway's `quote_renewal`.
+// included seats. The same total as the JSON gateway's `quote_renewal`: on a taxed plan, the
+// gross (the membership's `tax_exempt` says whether the member pays tax);
+// `ams_engine_quote_renewal_taxed` also gives the net and tax.
 //
 // # Safety
 // `engine` must come from `ams_engine_new_*`; `membership` must point to a valid
@@ -839,6 +911,25 @@ ams_result ams_engine_quote_renewal_total(const struct ams_engine *engine,
                                           uint32_t terms,
                                           uint32_t seats,
                                           struct ams_money *total_out);
+
+// `ams_engine_quote_renewal_total` with the quote's gross (`gross_out`, the amount due), net
+// (`net_out`) and tax (`tax_out`): `net + tax = gross`. The same amounts as the gateway's
+// `quote_renewal` `total`, `net` and `tax`.
+//
+// # Safety
+// As `ams_engine_quote_renewal_total`; `gross_out`, `net_out` and `tax_out` must be valid for
+// writing.
+//
+// # Errors
+// As `ams_engine_quote_renewal_total`.
+ams_result ams_engine_quote_renewal_taxed(const struct ams_engine *engine,
+                                          const struct ams_membership *membership,
+                                          struct ams_date date,
+                                          uint32_t terms,
+                                          uint32_t seats,
+                                          struct ams_money *gross_out,
+                                          struct ams_money *net_out,
+                                          struct ams_money *tax_out);
 
 // The stable snake_case name of a result code (`"unknown_plan"`), or `"unknown"` for a number
 // that is no `ams_result`. The string is static; never free it.
@@ -946,6 +1037,21 @@ ams_result ams_engine_join_term(const struct ams_engine *engine,
                                 struct ams_date date,
                                 uint32_t terms,
                                 struct ams_join_term *term_out);
+
+// [`ams_engine_join_term`] with staff-entered dates: `dates` may be NULL (no dates).
+//
+// # Safety
+// As [`ams_engine_join_term`]; `dates`, when not NULL, must point to a valid `ams_join_dates`.
+//
+// # Errors
+// Those of [`ams_engine_join_term`], and the dates' lifecycle errors (1320 to 1324).
+ams_result ams_engine_join_term_dated(const struct ams_engine *engine,
+                                      const char *plan,
+                                      size_t plan_len,
+                                      struct ams_date date,
+                                      uint32_t terms,
+                                      const struct ams_join_dates *dates,
+                                      struct ams_join_term *term_out);
 
 // The new term if the member renews on `date`, buying `terms` terms (the JSON gateway's
 // `renewal_term`).

@@ -79,6 +79,7 @@ fn every_row_is_the_single_call_s_answer_across_batches() {
             cancelled_on: None,
             status_override: None,
             deceased_on: None,
+            tax_exempt: false,
         };
         engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
     };

@@ -91,7 +91,8 @@ impl<'a> Decider<'a> {
         decide: bool,
     ) -> Result<Assessment, Error> {
         let plan = self.rules.plan(&membership.plan)?;
-        let a = self.assess_facts(plan, &membership.facts(), date, terms, &mut Prices::default())?;
+        let a =
+            self.assess_facts(plan, &membership.facts(), membership.tax_exempt, date, terms, &mut Prices::default())?;
         let renewal = a.renewal.map(|r| r.to_term());
         let quote_total = match (a.quote_total, &renewal) {
             (Some(total), _) => total,
@@ -133,6 +134,7 @@ impl<'a> Decider<'a> {
         &self,
         plan: &'a Plan,
         facts: &Facts,
+        tax_exempt: bool,
         date: Date,
         terms: u32,
         prices: &mut Prices<'a>,
@@ -140,7 +142,10 @@ impl<'a> Decider<'a> {
         let rules: &'a Rulebook = self.rules;
         let status = rules.standing_on(plan, facts, date)?;
         let renewal = rules.renewal_path(plan, facts, date, terms, Some(status.flags));
-        let quote_total = renewal.as_ref().ok().map(|r| prices.total(&self.quoter, PriceKey::of(plan, r), date, terms));
+        let quote_total = renewal
+            .as_ref()
+            .ok()
+            .map(|r| prices.total(&self.quoter, PriceKey::of(plan, r).exempt(tax_exempt), date, terms));
         Ok(Assessed { status, renewal, quote_total })
     }
 }

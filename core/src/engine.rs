@@ -31,6 +31,7 @@ use crate::term::JoinTerm;
 /// let m = amscore::Membership {
 ///     member_id: "M-1".into(), plan: "individual".into(), member_since: join.member_since,
 ///     term: join.term, pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+///     tax_exempt: false,
 /// };
 /// assert_eq!(engine.status_on(&m, date!(2026-01-14))?.status, Status::Active);
 /// assert_eq!(engine.status_on(&m, date!(2026-01-15))?.status, Status::Grace);
@@ -147,6 +148,34 @@ impl Engine {
         self.rules.join_terms(plan, join_date, terms)
     }
 
+    /// The first term of a member joining a plan on a date with staff-entered dates (an explicit
+    /// start kept as given, the end following the plan's period from it; or an explicit end), as
+    /// imports and back-office joins enter them.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let dates = amscore::JoinDates { start: None, end: Some(date!(2025-12-31)) };
+    /// let j = engine.join_term_dated(&"individual".into(), date!(2025-03-01), 1, dates)?;
+    /// assert_eq!((j.term.start, j.term.end), (date!(2025-03-01), Some(date!(2025-12-31))));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::join_terms`], and the dates' errors
+    /// ([`LifecycleError::JoinStartAfterDate`], [`LifecycleError::JoinEndBeforeStart`],
+    /// [`LifecycleError::JoinEndBeforeDate`], [`LifecycleError::JoinEndAfterTerms`],
+    /// [`LifecycleError::JoinEndOnLifetimePlan`]).
+    pub fn join_term_dated(
+        &self,
+        plan: &PlanId,
+        join_date: Date,
+        terms: u32,
+        dates: crate::JoinDates,
+    ) -> Result<JoinTerm, Error> {
+        self.rules.join_terms_dated(plan, join_date, terms, dates)
+    }
+
     /// The status of a membership on a date.
     ///
     /// # Errors
@@ -170,6 +199,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let r = engine.renewal_term(&m, date!(2026-01-20), 1)?;
     /// assert_eq!(r.kind, RenewalKind::Extend);
@@ -259,6 +289,65 @@ impl Engine {
         self.quoter().quote_join(plan, date, terms, seats)
     }
 
+    /// [`Engine::quote_join`] for a new member who is exempt from tax (`tax_exempt`), or not:
+    /// an exempt member's quote has zero tax lines, and a tax-inclusive price is charged without
+    /// its tax.
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_json(r#"{"version": 1, "preset": "amscore", "plans": [{
+    ///     "id": "individual", "name": "Individual",
+    ///     "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+    ///     "prices": {"currency": "EUR", "dues": "120.00"},
+    ///     "tax": {"components": [{"name": "VAT", "percent": "20"}], "prices": "inclusive"}}]}"#)?;
+    /// let q = engine.quote_join_exempt(&"individual".into(), date!(2025-06-10), 1, None, true)?;
+    /// assert_eq!(q.total.to_string(), "100.00 EUR");
+    /// assert_eq!(q.tax()?.to_string(), "0.00 EUR");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Engine::quote_join`].
+    pub fn quote_join_exempt(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        tax_exempt: bool,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_join_exempt(plan, date, terms, seats, tax_exempt)
+    }
+
+    /// The quote for a join with staff-entered dates ([`crate::JoinDates`]): the term as given,
+    /// its dues prorated from `date` to the term's end over the plan's regular span (by the
+    /// plan's change rule: `none` counts the plan's days), taxed unless `tax_exempt`. Without
+    /// dates, [`Engine::quote_join_exempt`].
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let dates = amscore::JoinDates { start: None, end: Some(date!(2025-12-31)) };
+    /// let q = engine.quote_join_dated(&"individual".into(), date!(2025-03-01), 1, None, dates, false)?;
+    /// assert_eq!(q.term.and_then(|t| t.end), Some(date!(2025-12-31)));
+    /// assert_eq!(q.lines[0].proration.map(|f| (f.units, f.of)), Some((306, 365)));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::quote_join`] and of [`Engine::join_term_dated`].
+    pub fn quote_join_dated(
+        &self,
+        plan: &PlanId,
+        date: Date,
+        terms: u32,
+        seats: Option<u32>,
+        dates: crate::JoinDates,
+        tax_exempt: bool,
+    ) -> Result<Quote, Error> {
+        self.quoter().quote_join_dated(plan, date, terms, seats, dates, tax_exempt)
+    }
+
     /// The quote for changing a membership to another plan on `date`: an upgrade now (credit
     /// for the unused part of what was paid, charge for the rest of the term on the new plan) or
     /// a downgrade (scheduled at the term's end, or now, per policy).
@@ -274,6 +363,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "basic".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let change = amscore::PlanChange { membership: m, plan: "plus".into(), date: date!(2025-07-01),
@@ -304,6 +394,7 @@ impl Engine {
     ///     member_id: "ORG-1".into(), plan: "corporate".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let change = amscore::SeatChange { membership: m, date: date!(2025-01-01), seats_from: 10,
     ///     seats_to: 12, amount_paid: None, credits_applied: None };
@@ -332,6 +423,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "m".into(), member_since: date!(2025-01-01),
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let paid = amscore::Money::parse("120.00", amscore::Currency::USD)?;
     /// let c = amscore::Cancellation { membership: m, date: date!(2025-03-01), amount_paid: paid, credits_applied: None };
@@ -366,6 +458,30 @@ impl Engine {
         self.quoter().split_instalments(total, count)
     }
 
+    /// Splits a taxed total (`total` the gross, `tax` its tax) into `count` instalments, each
+    /// with its net and tax, by the policy's `settings.quotes.instalment_remainder`
+    /// ([`crate::split_taxed`]).
+    ///
+    /// ```
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let usd = |s| amscore::Money::parse(s, amscore::Currency::USD);
+    /// let parts = engine.split_taxed_instalments(&usd("105.00")?, &usd("5.00")?, 2)?;
+    /// assert_eq!(parts[0].net.to_string(), "50.00 USD");
+    /// assert_eq!(parts[1].tax.to_string(), "2.50 USD");
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Engine::split_instalments`], and [`crate::QuoteError::TaxOutsideTotal`].
+    pub fn split_taxed_instalments(
+        &self,
+        total: &Money,
+        tax: &Money,
+        count: u32,
+    ) -> Result<Vec<crate::quote::Instalment>, Error> {
+        self.quoter().split_taxed_instalments(total, tax, count)
+    }
+
     /// The quote for renewing a membership on `date` for `terms` terms: a renewal, a
     /// reinstatement (with its fee) or, past the reinstatement window, a rejoin (a join quote).
     ///
@@ -376,6 +492,7 @@ impl Engine {
     ///     member_id: "M-1".into(), plan: "individual".into(), member_since: date!(2020-01-15),
     ///     term: amscore::Term::new(date!(2025-01-15), Some(date!(2026-01-14)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
+    ///     tax_exempt: false,
     /// };
     /// let q = engine.quote_renewal(&m, date!(2026-01-20), 1, None)?; // in grace: late fee
     /// assert_eq!(q.total.to_string(), "210.00 USD");

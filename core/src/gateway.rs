@@ -140,6 +140,12 @@ pub enum Request {
         /// Terms bought at once (default 1).
         #[serde(default = "one")]
         terms: u32,
+        /// A staff-entered term start (on or before `date`), kept as given.
+        #[serde(default, with = "crate::period::opt_date_text")]
+        start: Option<Date>,
+        /// A staff-entered term end (on or after `date`, at most the end of the terms bought).
+        #[serde(default, with = "crate::period::opt_date_text")]
+        end: Option<Date>,
     },
     /// [`Engine::status_on`].
     StatusOn {
@@ -178,6 +184,15 @@ pub enum Request {
         /// Seats, for organisational plans.
         #[serde(default)]
         seats: Option<u32>,
+        /// The new member pays no tax (default false).
+        #[serde(default)]
+        tax_exempt: bool,
+        /// A staff-entered term start (on or before `date`), kept as given.
+        #[serde(default, with = "crate::period::opt_date_text")]
+        start: Option<Date>,
+        /// A staff-entered term end (on or after `date`); the dues are prorated to it.
+        #[serde(default, with = "crate::period::opt_date_text")]
+        end: Option<Date>,
     },
     /// [`Engine::quote_renewal`].
     QuoteRenewal {
@@ -265,12 +280,16 @@ pub enum Request {
         /// The self-service requests.
         requests: Vec<Value>,
     },
-    /// [`Engine::split_instalments`]: answers `{"currency", "parts": ["33.33", ...]}`.
+    /// [`Engine::split_instalments`]: answers `{"currency", "parts": ["33.33", ...]}`; with
+    /// `tax` ([`Engine::split_taxed_instalments`]) also `"net"` and `"tax"`, one per part.
     SplitInstalments {
         /// The amount to split.
         total: Money,
         /// The number of instalments.
         count: u32,
+        /// The tax inside `total`, split beside it (default none).
+        #[serde(default)]
+        tax: Option<Money>,
     },
     /// [`crate::allocate_by`]: a total shared in proportion to whole-number weights, the units
     /// left over going where `remainder` says (default largest remainder); answers
@@ -595,11 +614,16 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
                 "plans": p.plans.iter().map(|pl| pl.id.as_str()).collect::<Vec<_>>(),
             })
         }
-        Request::JoinTerm { plan, date, terms } => to_value(&engine.join_terms(plan, *date, *terms)?),
+        Request::JoinTerm { plan, date, terms, start, end } => {
+            to_value(&engine.join_term_dated(plan, *date, *terms, crate::JoinDates { start: *start, end: *end })?)
+        }
         Request::StatusOn { membership, date } => to_value(&engine.status_on(membership, *date)?),
         Request::RenewalTerm { membership, date, terms } => to_value(&engine.renewal_term(membership, *date, *terms)?),
         Request::LoadRoster { csv } => to_value(&Roster::from_csv(engine.rules(), csv.as_bytes())?),
-        Request::QuoteJoin { plan, date, terms, seats } => to_value(&engine.quote_join(plan, *date, *terms, *seats)?),
+        Request::QuoteJoin { plan, date, terms, seats, tax_exempt, start, end } => {
+            let dates = crate::JoinDates { start: *start, end: *end };
+            to_value(&engine.quote_join_dated(plan, *date, *terms, *seats, dates, *tax_exempt)?)
+        }
         Request::QuoteRenewal { membership, date, terms, seats } => {
             to_value(&engine.quote_renewal(membership, *date, *terms, *seats)?)
         }
@@ -654,7 +678,16 @@ pub fn answer(engine: &Engine, request: &Request) -> Result<Value, Error> {
             let other = Engine::new(Policy::from_value(policy.clone())?)?;
             to_value(&engine.what_if(&other, &request_rows(requests)))
         }
-        Request::SplitInstalments { total, count } => parts_answer(total, &engine.split_instalments(total, *count)?),
+        Request::SplitInstalments { total, count, tax: None } => {
+            parts_answer(total, &engine.split_instalments(total, *count)?)
+        }
+        Request::SplitInstalments { total, count, tax: Some(tax) } => {
+            let parts = engine.split_taxed_instalments(total, tax, *count)?;
+            let texts = |f: fn(&crate::quote::Instalment) -> Money| {
+                parts.iter().map(|p| f(p).amount().to_string()).collect::<Vec<_>>()
+            };
+            json!({"currency": total.currency(), "parts": texts(|p| p.amount), "net": texts(|p| p.net), "tax": texts(|p| p.tax)})
+        }
         Request::Allocate { total, weights, remainder } => {
             parts_answer(total, &crate::allocate_by(total, weights, *remainder)?)
         }
@@ -825,7 +858,13 @@ mod tests {
         assert_eq!(parse_request(json!({"op": "describe_policy"})), Ok(Request::DescribePolicy));
         assert_eq!(
             parse_request(json!({"op": "join_term", "plan": "individual", "date": "2025-01-15"})),
-            Ok(Request::JoinTerm { plan: "individual".into(), date: time::macros::date!(2025 - 01 - 15), terms: 1 })
+            Ok(Request::JoinTerm {
+                plan: "individual".into(),
+                date: time::macros::date!(2025 - 01 - 15),
+                terms: 1,
+                start: None,
+                end: None
+            })
         );
     }
 }

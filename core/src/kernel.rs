@@ -837,7 +837,7 @@ impl<'a> Decider<'a> {
         prices: &mut Prices<'a>,
     ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
-        let a = match self.assess_facts(plan, facts, options.date, options.terms, prices) {
+        let a = match self.assess_facts(plan, facts, false, options.date, options.terms, prices) {
             Ok(a) => a,
             Err(e) => {
                 answer.error = Some(e.code());

@@ -60,6 +60,7 @@ mod schema;
 mod self_service;
 mod status;
 pub mod success;
+mod tax;
 mod term;
 mod term_row;
 mod work;
@@ -94,13 +95,13 @@ pub use plan::{Flags, Plan, PlanId, Prices, Seats, Windows, MAX_SEATS, MAX_TERMS
 pub use policy::{Policy, Settings, POLICY_VERSION, PRESETS};
 pub use policy_error::PolicyError;
 pub use proration::{
-    whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration, ProrationUnit,
-    RolloverCharge,
+    days_360, whole_unused_months, DayCount, Denominator, Fraction, Granularity, MinimumCharge, Proration,
+    ProrationUnit, RolloverCharge,
 };
 pub use quote::{
-    allocate, allocate_by, split_even, CancelAt, Cancellation, Description, DowngradeTiming, LineKind,
-    MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine, QuoteSettings, RefundPolicy,
-    Remainder, SeatChange,
+    allocate, allocate_by, split_even, split_taxed, CancelAt, Cancellation, ChangeMode, Description, DowngradeTiming,
+    Instalment, LineKind, MultiTermDiscount, NegativeNet, PlanChange, Quote, QuoteError, QuoteKind, QuoteLine,
+    QuoteSettings, RefundPolicy, Remainder, SeatChange,
 };
 pub use renewal::{ReinstatementStart, RenewalError, RenewalTerm};
 pub use request::{
@@ -116,7 +117,8 @@ pub use status::{
     default_status_rules, Boundary, Event, MemberId, MemberStatus, Membership, RenewalKind, Status, StatusOverride,
     StatusRule,
 };
-pub use term::{CalendarJoinStart, CalendarPeriod, DayOfMonth, ExpiryDay, JoinTerm, Term, TermRule};
+pub use tax::{apply_tax, FeeKind, PlanTax, TaxBasis, TaxComponent, TaxItem, TaxLine, TaxPrices, TaxRounding, Taxed};
+pub use term::{CalendarJoinStart, CalendarPeriod, DayOfMonth, ExpiryDay, JoinDates, JoinTerm, Term, TermRule};
 pub use term_row::{Column, TermRow};
 pub use work::{
     format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,

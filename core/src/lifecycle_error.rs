@@ -79,6 +79,44 @@ pub enum LifecycleError {
         /// The member's join date.
         member_since: Date,
     },
+    /// A staff-entered term start after the join date.
+    #[error("start: the term's start {start} is after the join date {date}")]
+    JoinStartAfterDate {
+        /// The start given.
+        start: Date,
+        /// The join date.
+        date: Date,
+    },
+    /// A staff-entered term end before the term's start.
+    #[error("end: the term's end {end} is before its start {start}")]
+    JoinEndBeforeStart {
+        /// The end given.
+        end: Date,
+        /// The term's start.
+        start: Date,
+    },
+    /// A staff-entered term end before the join date: nothing of the term is left to join.
+    #[error("end: the term's end {end} is before the join date {date}")]
+    JoinEndBeforeDate {
+        /// The end given.
+        end: Date,
+        /// The join date.
+        date: Date,
+    },
+    /// A staff-entered term end after the end of the terms bought.
+    #[error("end: the term's end {end} is after {latest}, the end of the terms bought (buy more terms)")]
+    JoinEndAfterTerms {
+        /// The end given.
+        end: Date,
+        /// The last day of the terms bought.
+        latest: Date,
+    },
+    /// A staff-entered term end on a lifetime plan, whose term never ends.
+    #[error("end: plan `{plan}` is lifetime; its term has no end to set")]
+    JoinEndOnLifetimePlan {
+        /// The plan.
+        plan: String,
+    },
     /// A join after the one expiry date of a `fixed_date` plan: its term would end before it starts.
     #[error("plan `{plan}` expires on {expires} for every member: a join on {date} is after it")]
     JoinAfterPlanExpiry {
@@ -102,5 +140,10 @@ error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
     LifecycleError::TermEndOnLifetimePlan { .. } => 1308, "term_end_on_lifetime_plan";
     LifecycleError::DeceasedBeforeJoin { .. } => 1309, "deceased_before_join";
     LifecycleError::CancelledBeforeJoin { .. } => 1310, "cancelled_before_join";
+    LifecycleError::JoinStartAfterDate { .. } => 1320, "join_start_after_date";
+    LifecycleError::JoinEndBeforeStart { .. } => 1321, "join_end_before_start";
+    LifecycleError::JoinEndBeforeDate { .. } => 1322, "join_end_before_date";
+    LifecycleError::JoinEndAfterTerms { .. } => 1323, "join_end_after_terms";
+    LifecycleError::JoinEndOnLifetimePlan { .. } => 1324, "join_end_on_lifetime_plan";
     LifecycleError::JoinAfterPlanExpiry { .. } => 1325, "join_after_plan_expiry";
 });

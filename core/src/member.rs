@@ -113,6 +113,7 @@ impl MemberRow<'_> {
             cancelled_on: f.cancelled_on,
             status_override: f.status_override,
             deceased_on: f.deceased_on,
+            tax_exempt: false,
         }
     }
 

@@ -10,6 +10,7 @@ use crate::money::{decimal_text, opt_decimal_text, Currency, Money};
 use crate::period::Length;
 use crate::policy_error::Range;
 use crate::proration::Proration;
+use crate::tax::PlanTax;
 use crate::term::TermRule;
 
 /// The most terms a plan may sell at once (`max_terms`, and a multi-term discount's `terms`).
@@ -272,6 +273,9 @@ pub struct Plan {
     /// (default: no join proration).
     #[serde(default, skip_serializing_if = "Proration::is_default")]
     pub proration: Proration,
+    /// The tax on its dues and fees (default none: prices are what members pay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<PlanTax>,
 }
 
 fn three() -> u32 {

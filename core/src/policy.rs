@@ -338,6 +338,9 @@ impl Policy {
                 }
             }
             validate_proration(plan, &at("proration"))?;
+            if let Some(tax) = &plan.tax {
+                tax.validate(&at("tax"))?;
+            }
             if plan.is_lifetime() && plan.renew_to.is_some() {
                 return Err(invalid(at("renew_to"), "a lifetime plan is never renewed"));
             }

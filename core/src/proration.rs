@@ -80,6 +80,19 @@ pub enum DayCount {
     Inclusive,
     /// `[date, last day)`: the span's last day is not counted, on either side of the fraction.
     HalfOpen,
+    /// 30-day months (30E/360 ISDA): every month counts 30 days and a year 360. A date's day is
+    /// its day of the month, at most 30, and the last day of any month (Feb 28 or 29 too) is day
+    /// 30; days are counted from the date, included, to the day after the span's last day. A
+    /// join on Jan 31 or Feb 28 (2025) pays 1 day of its month; a calendar year is 360 days.
+    #[serde(rename = "thirty_360")]
+    Thirty360,
+    /// Whole months, then actual days within the partial month, as billing systems with a
+    /// billing day count: the span is cut into months from its first day; the month the date
+    /// falls in is charged for its days from the date (included) over that month's actual days,
+    /// every later month in full. With a `fixed` or `days_365` denominator the partial month's
+    /// days are over that denominator's days per month instead (`fixed: 360` on a year: 30).
+    /// A span that is not whole months falls back to inclusive actual days.
+    MonthsAndDays,
 }
 
 /// The denominator of a day fraction.
@@ -225,9 +238,26 @@ impl Proration {
     /// ```
     pub fn for_changes(&self) -> Proration {
         if self.granularity == Granularity::None {
-            Proration { granularity: Granularity::Day, ..Proration::default() }
+            self.by_day()
         } else {
             self.clone()
+        }
+    }
+
+    /// The plan's day count and denominator by day, whatever its granularity: what a refund
+    /// "by day" uses, so that a cancellation counts days as the plan's joins and changes do.
+    ///
+    /// ```
+    /// use amscore::{DayCount, Granularity, Proration};
+    /// let p = Proration { granularity: Granularity::Month, day_count: DayCount::Thirty360, ..Proration::default() };
+    /// assert_eq!((p.by_day().granularity, p.by_day().day_count), (Granularity::Day, DayCount::Thirty360));
+    /// ```
+    pub fn by_day(&self) -> Proration {
+        Proration {
+            granularity: Granularity::Day,
+            day_count: self.day_count,
+            denominator: self.denominator,
+            ..Proration::default()
         }
     }
 
@@ -251,7 +281,7 @@ impl Proration {
     pub fn fraction(&self, date: Date, start: Date, end: Date, periods: u32) -> Result<Option<Fraction>, DateError> {
         let size = match self.granularity {
             Granularity::None => return Ok(None),
-            Granularity::Day => return Ok(Some(self.day_fraction(date, start, end, periods))),
+            Granularity::Day => return Ok(Some(self.day_fraction(date, start, end, periods)?)),
             Granularity::Month => 1,
             Granularity::Quarter => 3,
             Granularity::Half => 6,
@@ -271,23 +301,120 @@ impl Proration {
                 Ok(Some(Fraction::new(unit, units, of)))
             }
             // A span that is not a whole number of units falls back to inclusive actual days.
-            None => Ok(Some(Proration::default().day_fraction(date, start, end, periods))),
+            None => Ok(Some(Proration::default().day_fraction(date, start, end, periods)?)),
         }
     }
 
-    fn day_fraction(&self, date: Date, start: Date, end: Date, periods: u32) -> Fraction {
-        let from = date.max(start);
-        let (units, actual) = match self.day_count {
-            DayCount::Inclusive => ((end - from).whole_days() + 1, (end - start).whole_days() + 1),
-            DayCount::HalfOpen => ((end - from).whole_days(), (end - start).whole_days()),
+    /// The fraction of the span `[start, end]` charged from `date` up to `until` (its last day,
+    /// included): what [`Proration::fraction`] charges from `date` less what it charges from the
+    /// day after `until`, in lowest terms when the two differ in denominator. A `until` on or
+    /// after `end` is [`Proration::fraction`] itself.
+    ///
+    /// ```
+    /// use amscore::{Granularity, Proration};
+    /// use time::macros::date;
+    /// let day = Proration { granularity: Granularity::Day, ..Proration::default() };
+    /// let f = day.fraction_until(date!(2025-03-01), date!(2025-06-30), date!(2025-01-01), date!(2025-12-31), 1)?.expect("by day");
+    /// assert_eq!((f.units, f.of), (122, 365)); // Mar 1 to Jun 30
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar.
+    pub fn fraction_until(
+        &self,
+        date: Date,
+        until: Date,
+        start: Date,
+        end: Date,
+        periods: u32,
+    ) -> Result<Option<Fraction>, DateError> {
+        let Some(from) = self.fraction(date, start, end, periods)? else {
+            return Ok(None);
         };
-        let of = match self.denominator {
-            Denominator::Actual => actual,
-            Denominator::Days365 => 365 * i64::from(periods.max(1)),
-            Denominator::Fixed(n) => i64::from(n) * i64::from(periods.max(1)),
+        if until >= end {
+            return Ok(Some(from));
+        }
+        let Some(rest) = self.fraction(add_days(until, 1)?, start, end, periods)? else {
+            return Ok(Some(from));
         };
-        Fraction::new(ProrationUnit::Day, units, of)
+        if rest.of == from.of {
+            return Ok(Some(Fraction::new(from.unit, from.units - rest.units, from.of)));
+        }
+        let units = from.units * rest.of - rest.units * from.of;
+        let of = from.of * rest.of;
+        let g = gcd(units.max(0), of).max(1);
+        Ok(Some(Fraction::new(from.unit, units / g, of / g)))
     }
+
+    fn day_fraction(&self, date: Date, start: Date, end: Date, periods: u32) -> Result<Fraction, DateError> {
+        let from = date.max(start);
+        let per_period = |n: i64| n * i64::from(periods.max(1));
+        let over = |actual: i64| match self.denominator {
+            Denominator::Actual => actual,
+            Denominator::Days365 => per_period(365),
+            Denominator::Fixed(n) => per_period(i64::from(n)),
+        };
+        let (units, of) = match self.day_count {
+            DayCount::Inclusive => ((end - from).whole_days() + 1, over((end - start).whole_days() + 1)),
+            DayCount::HalfOpen => ((end - from).whole_days(), over((end - start).whole_days())),
+            DayCount::Thirty360 => {
+                let after = add_days(end, 1)?;
+                (days_360(from.min(after), after), over(days_360(start, after)))
+            }
+            DayCount::MonthsAndDays => match month_units(from, start, end, 1)? {
+                Some((_, months, _)) if from > end => return Ok(Fraction::new(ProrationUnit::MonthDay, 0, months)),
+                Some((index, months, unit_start)) => {
+                    let next = add_months(start, index + 1, MonthEndRule::Clamp)?;
+                    let partial = (next - from).whole_days();
+                    let whole = months - index - 1;
+                    let (units, of) = match self.denominator {
+                        Denominator::Actual => {
+                            let month = (next - unit_start).whole_days();
+                            (whole * month + partial, months * month)
+                        }
+                        // The denominator's days spread evenly over the span's months.
+                        // The denominator's days spread evenly over the span's months, in lowest
+                        // terms (a fixed 360-day year: 331 of 360, not 3972 of 4320).
+                        _ => {
+                            let total = over(0);
+                            let (units, of) = (whole * total + partial * months, months * total);
+                            let g = gcd(units.max(0), of).max(1);
+                            (units / g, of / g)
+                        }
+                    };
+                    return Ok(Fraction::new(ProrationUnit::MonthDay, units, of));
+                }
+                None => return Proration::default().day_fraction(date, start, end, periods),
+            },
+        };
+        Ok(Fraction::new(ProrationUnit::Day, units, of))
+    }
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// Days from `from` to `to` (exclusive) in 30-day months, 30E/360 ISDA: a day is at most 30, and
+/// the last day of any month is day 30.
+///
+/// ```
+/// use time::macros::date;
+/// assert_eq!(amscore::days_360(date!(2025-01-01), date!(2026-01-01)), 360);
+/// assert_eq!(amscore::days_360(date!(2025-02-28), date!(2025-03-01)), 1);
+/// assert_eq!(amscore::days_360(date!(2024-02-28), date!(2024-03-01)), 3);
+/// ```
+pub fn days_360(from: Date, to: Date) -> i64 {
+    let serial = |d: Date| {
+        let last = d.month().length(d.year());
+        let day = if d.day() == last { 30 } else { d.day().min(30) };
+        i64::from(d.year()) * 360 + (i64::from(u8::from(d.month())) - 1) * 30 + i64::from(day)
+    };
+    serial(to) - serial(from)
 }
 
 /// Whole unused months of `[start, end]` from `date`: the months that start on or after it.
@@ -364,6 +491,10 @@ pub enum ProrationUnit {
     Quarter,
     /// Half years.
     Half,
+    /// Month-days of a [`DayCount::MonthsAndDays`] fraction: each month of the span counts as
+    /// many parts as the partial month has days (or as the denominator gives per month), so
+    /// 1 month and 10 of 30 days in a year is `40 of 360`.
+    MonthDay,
 }
 
 /// An exact proration fraction: `units` of `of`, in a unit. Always `0 ≤ units ≤ of`, `of ≥ 1`.
@@ -567,5 +698,122 @@ mod tests {
         assert_eq!(q.map(|f| (f.units, f.of)), Some((3, 4)));
         let h = rule(Granularity::Half).fraction(date!(2026 - 01 - 01), s, e, 1).ok().flatten();
         assert_eq!(h.map(|f| (f.units, f.of)), Some((1, 2)));
+    }
+
+    const DAY_COUNTS: [DayCount; 4] =
+        [DayCount::Inclusive, DayCount::HalfOpen, DayCount::Thirty360, DayCount::MonthsAndDays];
+
+    #[test]
+    fn thirty_day_months_count_month_ends_as_day_30() {
+        let p = Proration { day_count: DayCount::Thirty360, ..rule(Granularity::Day) };
+        let (s, e) = (date!(2025 - 01 - 01), date!(2025 - 12 - 31));
+        let f = |d| p.fraction(d, s, e, 1).ok().flatten().map(|f| (f.units, f.of));
+        assert_eq!(f(date!(2025 - 01 - 01)), Some((360, 360)));
+        assert_eq!(f(date!(2025 - 01 - 31)), Some((331, 360))); // the 31st is day 30: 1 day of January
+        assert_eq!(f(date!(2025 - 02 - 28)), Some((301, 360))); // Feb 28 is February's last day
+        assert_eq!(f(date!(2025 - 07 - 01)), Some((180, 360)));
+        assert_eq!(f(date!(2025 - 12 - 31)), Some((1, 360)));
+        let leap = |d| p.fraction(d, date!(2024 - 01 - 01), date!(2024 - 12 - 31), 1).ok().flatten().map(|f| f.units);
+        assert_eq!(leap(date!(2024 - 02 - 28)), Some(303)); // 28, 29 and 30 of a 30-day February
+        assert_eq!(leap(date!(2024 - 02 - 29)), Some(301));
+    }
+
+    #[test]
+    fn months_and_days_charge_the_partial_month_by_its_own_days() {
+        let p = Proration { day_count: DayCount::MonthsAndDays, ..rule(Granularity::Day) };
+        let (s, e) = (date!(2025 - 01 - 01), date!(2025 - 12 - 31));
+        let f = |d| p.fraction(d, s, e, 1).ok().flatten().map(|f| (f.unit, f.units, f.of));
+        // Jun 10: 21 of June's 30 days and 6 whole months, of 12 months of 30.
+        assert_eq!(f(date!(2025 - 06 - 10)), Some((ProrationUnit::MonthDay, 6 * 30 + 21, 12 * 30)));
+        // Feb 28 (2025): 1 of February's 28 days and 10 whole months.
+        assert_eq!(f(date!(2025 - 02 - 28)), Some((ProrationUnit::MonthDay, 10 * 28 + 1, 12 * 28)));
+        assert_eq!(f(date!(2025 - 01 - 31)), Some((ProrationUnit::MonthDay, 11 * 31 + 1, 12 * 31)));
+        // A fixed 360-day year gives every month 30 days: Jan 31 is 1 of 30 days of January.
+        let fixed = Proration { denominator: Denominator::Fixed(360), ..p.clone() };
+        let g =
+            fixed.fraction(date!(2025 - 01 - 31), s, e, 1).ok().flatten().map(|f| f.factor(None, Rounding::HalfEven));
+        assert_eq!(g, Some(Decimal::from(11 * 30 + 1) / Decimal::from(360)));
+        // A span that is not whole months falls back to inclusive actual days.
+        let odd = p.fraction(date!(2025 - 01 - 10), s, date!(2025 - 01 - 19), 1).ok().flatten();
+        assert_eq!(odd.map(|f| (f.unit, f.units, f.of)), Some((ProrationUnit::Day, 10, 19)));
+    }
+
+    #[test]
+    fn by_day_keeps_the_plans_day_count_and_denominator() {
+        let p = Proration {
+            granularity: Granularity::Month,
+            day_count: DayCount::HalfOpen,
+            denominator: Denominator::Fixed(360),
+            minimum: Some(MinimumCharge::MinorUnit),
+            ..Proration::default()
+        };
+        let d = p.by_day();
+        assert_eq!(
+            (d.granularity, d.day_count, d.denominator, d.minimum),
+            (Granularity::Day, DayCount::HalfOpen, Denominator::Fixed(360), None)
+        );
+        assert_eq!(
+            Proration::default().for_changes(),
+            Proration { granularity: Granularity::Day, ..Proration::default() }
+        );
+    }
+
+    proptest::proptest! {
+        /// Invariant: whatever the day count, denominator and dates, a fraction is within [0, 1].
+        #[test]
+        fn invariant_day_fraction_is_within_zero_and_one(
+            start in 0_i32..20_000, months in 1_i64..40, offset in -400_i64..1_600,
+            dc in 0_usize..4, den in 0_usize..3, fixed in 1_u32..=400,
+        ) {
+            let start = Date::from_julian_day(start + 2_450_000).unwrap_or(Date::MIN);
+            let Ok(end) = add_months(start, months, MonthEndRule::Clamp).and_then(|d| add_days(d, -1)) else { return Ok(()) };
+            let Ok(date) = add_days(start, offset) else { return Ok(()) };
+            let denominator = [Denominator::Actual, Denominator::Days365, Denominator::Fixed(fixed)][den];
+            let p = Proration { granularity: Granularity::Day, day_count: DAY_COUNTS[dc], denominator, ..Proration::default() };
+            let f = p.fraction(date, start, end, 1).ok().flatten();
+            proptest::prop_assert!(f.is_some_and(|f| 0 <= f.units && f.units <= f.of && f.of >= 1), "{f:?}");
+        }
+
+        /// Invariant: a span charged up to a day and the rest after it add up to the whole
+        /// charge from the date, under every day count and granularity (a dated join's share).
+        #[test]
+        fn invariant_fraction_until_and_the_rest_make_the_fraction(
+            start in 0_i32..20_000, months in 1_i64..30, offset in 0_i64..900, len in 0_i64..900,
+            dc in 0_usize..4, g in 1_usize..5,
+        ) {
+            let start = Date::from_julian_day(start + 2_450_000).unwrap_or(Date::MIN);
+            let Ok(end) = add_months(start, months, MonthEndRule::Clamp).and_then(|d| add_days(d, -1)) else { return Ok(()) };
+            let (Ok(date), Ok(until)) = (add_days(start, offset % (months * 31)), add_days(start, (offset + len) % (months * 31))) else { return Ok(()) };
+            if until < date || until >= end {
+                return Ok(());
+            }
+            let granularity = [Granularity::None, Granularity::Day, Granularity::Month, Granularity::Quarter, Granularity::Half][g];
+            let p = Proration { granularity, day_count: DAY_COUNTS[dc], ..Proration::default() };
+            let (Ok(Some(part)), Ok(Some(whole)), Ok(Some(rest))) = (
+                p.fraction_until(date, until, start, end, 1),
+                p.fraction(date, start, end, 1),
+                add_days(until, 1).and_then(|d| p.fraction(d, start, end, 1)),
+            ) else { return Ok(()) };
+            let sum = part.factor(None, Rounding::HalfEven) + rest.factor(None, Rounding::HalfEven);
+            let diff = (sum - whole.factor(None, Rounding::HalfEven)).abs();
+            proptest::prop_assert!(diff < Decimal::new(1, 20), "{part:?} + {rest:?} != {whole:?}");
+        }
+
+        /// Invariant: on the term's first day (or before it), the fraction of the whole term is 1,
+        /// under every day count with the actual denominator; after its last day it is 0.
+        #[test]
+        fn invariant_whole_term_fraction_is_one(start in 0_i32..20_000, months in 1_i64..40, days in 0_i64..800, whole_months: bool, dc in 0_usize..4) {
+            let start = Date::from_julian_day(start + 2_450_000).unwrap_or(Date::MIN);
+            let end = if whole_months { add_months(start, months, MonthEndRule::Clamp).and_then(|d| add_days(d, -1)) } else { add_days(start, days) };
+            let Ok(end) = end else { return Ok(()) };
+            let p = Proration { granularity: Granularity::Day, day_count: DAY_COUNTS[dc], ..Proration::default() };
+            if DAY_COUNTS[dc] == DayCount::HalfOpen && end == start {
+                return Ok(()); // a one-day span has no half-open days
+            }
+            let f = p.fraction(start, start, end, 1).ok().flatten();
+            proptest::prop_assert!(f.is_some_and(|f| f.is_whole()), "{f:?}");
+            let after = add_days(end, 1).ok().and_then(|d| p.fraction(d, start, end, 1).ok().flatten());
+            proptest::prop_assert!(after.is_some_and(|f| f.units == 0), "{after:?}");
+        }
     }
 }

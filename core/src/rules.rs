@@ -12,7 +12,7 @@ use crate::period::{add_days, DateRules, RejoinSince};
 use crate::plan::{Plan, PlanId};
 use crate::renewal::{renewal_kind, ReinstatementStart, RenewalError, RenewalTerm};
 use crate::status::{self, Facts, MemberStatus, Membership, RenewalKind, Standing, Status, StatusFlags, StatusRule};
-use crate::term::{JoinTerm, Term, TermRule};
+use crate::term::{JoinDates, JoinTerm, Term, TermRule};
 
 /// A policy's core rules, compiled: what quotes, decisions and the success analytics ask.
 ///
@@ -244,6 +244,79 @@ impl Rulebook {
             }
         }
         Ok(plan.term.first_term(join_date, terms, self.dates)?)
+    }
+
+    /// The first term of a member joining a plan on a date with staff-entered dates: an explicit
+    /// start kept as given (on or before the join date) while the end follows the plan's period
+    /// from it, and an explicit end (on or after the join date, at most the end of the terms
+    /// bought). Without dates, [`Rulebook::join_terms`].
+    ///
+    /// ```
+    /// use amscore::JoinDates;
+    /// use time::macros::date;
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let rules = engine.rules();
+    /// let dates = JoinDates { start: Some(date!(2025-01-10)), end: None };
+    /// let j = rules.join_terms_dated(&"individual".into(), date!(2025-02-01), 1, dates)?;
+    /// assert_eq!((j.member_since, j.term.start, j.term.end), (date!(2025-02-01), date!(2025-01-10), Some(date!(2026-01-09))));
+    /// # Ok::<(), amscore::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Rulebook::join_terms`], and [`LifecycleError::JoinStartAfterDate`],
+    /// [`LifecycleError::JoinEndBeforeStart`], [`LifecycleError::JoinEndBeforeDate`],
+    /// [`LifecycleError::JoinEndAfterTerms`], [`LifecycleError::JoinEndOnLifetimePlan`].
+    pub fn join_terms_dated(
+        &self,
+        plan: &PlanId,
+        join_date: Date,
+        terms: u32,
+        dates: JoinDates,
+    ) -> Result<JoinTerm, Error> {
+        Ok(self.first_term_dated(self.plan(plan)?, join_date, terms, dates)?.0)
+    }
+
+    /// [`Rulebook::join_terms_dated`] on a plan already looked up; also the plan's regular span
+    /// for the terms bought (from the start of the period holding the term's start to the end the
+    /// plan gives), which a dated join is prorated against.
+    pub(crate) fn first_term_dated(
+        &self,
+        plan: &Plan,
+        join_date: Date,
+        terms: u32,
+        dates: JoinDates,
+    ) -> Result<(JoinTerm, Term), Error> {
+        let base = self.first_term(plan, dates.start.unwrap_or(join_date), terms)?;
+        if dates.is_empty() {
+            return Ok((base, base.term));
+        }
+        let start = dates.start.unwrap_or(base.term.start);
+        if start > join_date {
+            return Err(LifecycleError::JoinStartAfterDate { start, date: join_date }.into());
+        }
+        let end = match (dates.end, base.term.end) {
+            (Some(_), None) => return Err(LifecycleError::JoinEndOnLifetimePlan { plan: plan.id.to_string() }.into()),
+            (Some(end), Some(latest)) => {
+                if end < start {
+                    return Err(LifecycleError::JoinEndBeforeStart { end, start }.into());
+                }
+                if end < join_date {
+                    return Err(LifecycleError::JoinEndBeforeDate { end, date: join_date }.into());
+                }
+                if end > latest {
+                    return Err(LifecycleError::JoinEndAfterTerms { end, latest }.into());
+                }
+                Some(end)
+            }
+            (None, end) => end,
+        };
+        let jt = JoinTerm {
+            member_since: join_date,
+            term: Term { start, end },
+            rolled_over: base.rolled_over && dates.end.is_none(),
+        };
+        let regular = Term { start: plan.term.period_start(start)?.min(base.term.start), end: base.term.end };
+        Ok((jt, regular))
     }
 
     /// The status of a membership on a date.

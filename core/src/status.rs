@@ -181,6 +181,10 @@ pub struct Membership {
     /// The day the member died, if known.
     #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
     pub deceased_on: Option<Date>,
+    /// The member pays no tax (a charity, a public body, a certificate of exemption): quotes
+    /// carry zero tax lines and inclusive prices are charged without their tax. Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tax_exempt: bool,
 }
 
 impl Membership {
@@ -675,6 +679,7 @@ mod tests {
             cancelled_on: None,
             status_override: None,
             deceased_on: None,
+            tax_exempt: false,
         };
         let status = engine.status_on(&m, date!(9999 - 10 - 01)).map(|s| s.status);
         assert_eq!(status, Ok(Status::Active));

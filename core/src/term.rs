@@ -405,6 +405,34 @@ pub struct JoinTerm {
     pub rolled_over: bool,
 }
 
+/// Staff-entered dates of a first term (imports and back-office joins): an explicit start, kept
+/// as given while the end still follows the plan's period from it, and an explicit end. Both
+/// absent is the plan's own first term.
+///
+/// ```
+/// let d: amscore::JoinDates = serde_json::from_str(r#"{"start": "2025-03-01"}"#)?;
+/// assert_eq!(d.end, None);
+/// assert!(!d.is_empty());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinDates {
+    /// The term's first day (on or before the join date).
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    /// The term's last day (on or after the join date, at most the end of the terms bought).
+    #[serde(default, with = "crate::period::opt_date_text", skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+}
+
+impl JoinDates {
+    /// Whether no date is given.
+    pub fn is_empty(&self) -> bool {
+        self.start.is_none() && self.end.is_none()
+    }
+}
+
 impl TermRule {
     /// The first term for a member joining on `join_date`, for `terms` terms at once.
     ///

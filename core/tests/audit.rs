@@ -117,6 +117,7 @@ fn produced(engine: &Engine, plan: &str, join: Date, renewals: u32) -> MemberHis
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     };
     let mut terms = vec![TermRecord::of(m.term)];
     for _ in 0..renewals {

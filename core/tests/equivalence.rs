@@ -54,6 +54,7 @@ fn member_with(agree: impl Strategy<Value = u8>) -> impl Strategy<Value = Member
                 cancelled_on: cancelled.map(day),
                 status_override: hold.map(|(status, until)| StatusOverride { status, until: until.map(day) }),
                 deceased_on: deceased.map(day),
+                tax_exempt: false,
             }
         })
 }

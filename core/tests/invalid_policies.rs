@@ -74,7 +74,7 @@ fn unknown_field_in_a_plan() {
         1202,
         "unknown_field",
         "plans[0]",
-        "plans[0]: unknown field `colour`; valid fields: `id`, `name`, `category`, `term`, `prices`, `windows`, `flags`, `max_terms`, `renew_to`, `seats`, `proration`",
+        "plans[0]: unknown field `colour`; valid fields: `id`, `name`, `category`, `term`, `prices`, `windows`, `flags`, `max_terms`, `renew_to`, `seats`, `proration`, `tax`",
     );
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("error machinery and JSON text", &["codes", "json_text"]),
     ("money, dates and the cell grammar", &["money", "period", "cell"]),
-    ("terms and plans", &["lifecycle_error", "policy_error", "term", "plan", "proration"]),
+    ("terms and plans", &["lifecycle_error", "policy_error", "term", "plan", "proration", "tax"]),
     ("statuses, renewals, requests and members", &["status", "renewal", "request", "member", "row_error"]),
     (
         "the parts' errors",

@@ -171,6 +171,7 @@ fn member(join: &amscore::JoinTerm) -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     }
 }
 

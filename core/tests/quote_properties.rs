@@ -26,7 +26,7 @@ fn date(offset: i64) -> Date {
 
 /// A random proration rule, as policy JSON.
 fn proration() -> impl Strategy<Value = Value> {
-    (0..5usize, 0..2usize, 0..3usize, any::<bool>(), prop::option::of(2u8..=31), 1u32..=400).prop_map(
+    (0..5usize, 0..4usize, 0..3usize, any::<bool>(), prop::option::of(2u8..=31), 1u32..=400).prop_map(
         |(g, dc, den, count, cutoff, fixed)| {
             let granularity = ["none", "day", "month", "quarter", "half"][g];
             let denominator = match den {
@@ -36,7 +36,7 @@ fn proration() -> impl Strategy<Value = Value> {
             };
             let mut p = json!({
                 "granularity": granularity,
-                "day_count": (["inclusive", "half_open"][dc]),
+                "day_count": (["inclusive", "half_open", "thirty_360", "months_and_days"][dc]),
                 "denominator": denominator,
                 "count_join_unit": count,
             });
@@ -136,6 +136,7 @@ fn member(plan: &str, start: Date, end: Date) -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     }
 }
 
@@ -304,5 +305,23 @@ proptest! {
             // No fraction: nothing refunded (no refund policy, nothing unused), or all of it.
             prop_assert!(refunded.is_zero() || refunded == paid.amount(), "refunded {} of {}", refunded, paid);
         }
+    }
+
+    /// Invariant: in every change mode a plan change credits at most what was paid, never a
+    /// charge, and its lines sum to its total.
+    #[test]
+    fn invariant_change_credit_never_exceeds_what_was_paid_in_any_mode(
+        (policy, cur) in policy(), mode in 0..3usize, day in 0i64..3650, into in 1i64..365, paid in 0i64..10_000_000,
+    ) {
+        let mut policy = policy;
+        policy["settings"]["quotes"]["change_mode"] = json!(["prorated", "no_credit", "new_period"][mode]);
+        let engine = compile(policy);
+        let m = member("b", date(day), date(day + 364));
+        let change = PlanChange { membership: m, plan: "a".into(), date: date(day + into - 1), amount_paid: money(paid, cur),
+            credits_applied: None, seats: None };
+        let q = engine.quote_change_plan(&change).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let credited: Decimal = q.lines.iter().filter(|l| l.kind == LineKind::Credit).map(|l| -l.amount.amount()).sum();
+        prop_assert!(credited >= Decimal::ZERO && credited <= money(paid, cur).amount(), "credit {credited} of {paid}");
+        prop_assert_eq!(line_sum(&q), q.total.amount());
     }
 }

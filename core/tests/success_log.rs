@@ -84,6 +84,7 @@ fn members() -> impl Strategy<Value = Vec<MemberHistory>> {
                     cancelled_on: None,
                     status_override: None,
                     deceased_on: None,
+                    tax_exempt: false,
                 });
                 h.auto_renew = auto_renew;
                 h.organization = [None, Some("Acme"), Some("Initech")][usize::from(org)].map(str::to_owned);

@@ -70,6 +70,7 @@ fn member(i: usize) -> impl Strategy<Value = MemberHistory> {
                 cancelled_on: None,
                 status_override: None,
                 deceased_on: None,
+                tax_exempt: false,
             });
             h.terms = terms.into_iter().map(TermRecord::of).collect();
             h.auto_renew = auto_renew;

@@ -38,6 +38,7 @@ fn sample_success_policy_compiles_and_scores_every_kind() {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     });
     let r = engagement_scores(engine.success(), &[member], &one, date!(2026 - 11 - 24), &Default::default())
         .expect("scores");

@@ -70,6 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     };
     let plan = PlanId::from("individual");
     println!("amscore {} (Rust core), {CALLS} calls each ({ROUNDS} rounds)", amscore::VERSION);

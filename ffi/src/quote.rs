@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use amscore::{Currency, Money, MoneyError, Remainder};
 
-use crate::typed::{plan_id, recycle};
+use crate::typed::{ams_join_dates, plan_id, recycle};
 use crate::{
     ams_date, ams_engine, ams_membership, ams_result, deref, guard, out_ptr, str_arg, Failure, AMS_MAX_ID_LEN,
 };
@@ -133,7 +133,8 @@ fn seats_arg(seats: u32) -> Option<u32> {
 
 /// The total of the quote for joining `plan` (UTF-8, `plan_len` bytes) on `date` for `terms`
 /// terms; `seats` for organisational plans, 0 for the plan's included seats. The same total as
-/// the JSON gateway's `quote_join`; its lines are in the gateway's answer.
+/// the JSON gateway's `quote_join`; its lines are in the gateway's answer. On a taxed plan, the
+/// total is the gross (what is due); `ams_engine_quote_join_taxed` also gives the net and tax.
 ///
 /// # Safety
 /// `engine` must come from `ams_engine_new_*`; `plan` must be valid for `plan_len` bytes;
@@ -155,12 +156,148 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
 ) -> ams_result {
     guard(|| {
         // SAFETY: the caller's contract.
+        let outs = || out_ptr(total_out, "total_out").map(drop);
+        let q = unsafe { join_quote(engine, plan, plan_len, date, terms, seats, false, outs) }?;
+        write_amounts(&q, ("total_out", total_out), None)
+    })
+}
+
+/// `ams_engine_quote_join_total` for a new member who is exempt from tax (`tax_exempt`) or
+/// not, with the quote's gross (`gross_out`, the amount due), its net (`net_out`, the lines
+/// that are not tax) and its tax (`tax_out`, the sum of the tax lines; zero on a plan without
+/// tax): `net + tax = gross`. The same amounts as the gateway's `quote_join` `total`, `net` and
+/// `tax`.
+///
+/// # Safety
+/// As `ams_engine_quote_join_total`; `gross_out`, `net_out` and `tax_out` must be valid for
+/// writing.
+///
+/// # Errors
+/// As `ams_engine_quote_join_total`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ams_engine_quote_join_taxed(
+    engine: *const ams_engine,
+    plan: *const c_char,
+    plan_len: usize,
+    date: ams_date,
+    terms: u32,
+    seats: u32,
+    tax_exempt: bool,
+    gross_out: *mut ams_money,
+    net_out: *mut ams_money,
+    tax_out: *mut ams_money,
+) -> ams_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let outs = || taxed_outs(gross_out, net_out, tax_out);
+        let q = unsafe { join_quote(engine, plan, plan_len, date, terms, seats, tax_exempt, outs) }?;
+        write_amounts(&q, ("gross_out", gross_out), Some((net_out, tax_out)))
+    })
+}
+
+/// The three out-pointers of a taxed total, checked in order.
+fn taxed_outs(gross_out: *mut ams_money, net_out: *mut ams_money, tax_out: *mut ams_money) -> Result<(), Failure> {
+    out_ptr(gross_out, "gross_out")?;
+    out_ptr(net_out, "net_out")?;
+    out_ptr(tax_out, "tax_out")?;
+    Ok(())
+}
+
+/// The join quote the typed calls read; `outs` checks the out-pointers after the engine and the
+/// plan, before the date.
+///
+/// # Safety
+/// As `ams_engine_quote_join_total`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn join_quote(
+    engine: *const ams_engine,
+    plan: *const c_char,
+    plan_len: usize,
+    date: ams_date,
+    terms: u32,
+    seats: u32,
+    tax_exempt: bool,
+    outs: impl FnOnce() -> Result<(), Failure>,
+) -> Result<amscore::Quote, Failure> {
+    // SAFETY: the caller's contract.
+    let engine = unsafe { deref(engine, "engine") }?;
+    // SAFETY: the caller's contract.
+    let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
+    outs()?;
+    let id = plan_id(plan);
+    let q = date
+        .to_date("date")
+        .and_then(|d| Ok(engine.engine.quote_join_exempt(&id, d, terms, seats_arg(seats), tax_exempt)?));
+    recycle(id);
+    q
+}
+
+/// Writes a quote's gross into `gross_out` and, when asked, its net and tax, checking every
+/// pointer before writing any.
+fn write_amounts(
+    q: &amscore::Quote,
+    (name, gross_out): (&str, *mut ams_money),
+    parts: Option<(*mut ams_money, *mut ams_money)>,
+) -> Result<(), Failure> {
+    let gross_out = out_ptr(gross_out, name)?;
+    let gross = ams_money::from_money(&q.gross())?;
+    let parts = match parts {
+        Some((net_out, tax_out)) => {
+            let (net_out, tax_out) = (out_ptr(net_out, "net_out")?, out_ptr(tax_out, "tax_out")?);
+            let net = ams_money::from_money(&q.net().map_err(amscore::Error::from)?)?;
+            let tax = ams_money::from_money(&q.tax().map_err(amscore::Error::from)?)?;
+            Some((net_out, net, tax_out, tax))
+        }
+        None => None,
+    };
+    // SAFETY: checked non-NULL; the caller's contract.
+    unsafe { gross_out.write(gross) };
+    if let Some((net_out, net, tax_out, tax)) = parts {
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { net_out.write(net) };
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { tax_out.write(tax) };
+    }
+    Ok(())
+}
+
+/// [`ams_engine_quote_join_total`] with staff-entered dates (`dates` may be NULL: no dates): the
+/// dues run from `date` to the term's end. The same total as the JSON gateway's `quote_join` with
+/// `start` and `end`.
+///
+/// # Safety
+/// As [`ams_engine_quote_join_total`]; `dates`, when not NULL, must point to a valid
+/// `ams_join_dates`.
+///
+/// # Errors
+/// Those of [`ams_engine_quote_join_total`], and the dates' lifecycle errors (1320 to 1324).
+#[no_mangle]
+pub unsafe extern "C" fn ams_engine_quote_join_dated_total(
+    engine: *const ams_engine,
+    plan: *const c_char,
+    plan_len: usize,
+    date: ams_date,
+    terms: u32,
+    seats: u32,
+    dates: *const ams_join_dates,
+    total_out: *mut ams_money,
+) -> ams_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
         let engine = unsafe { deref(engine, "engine") }?;
         // SAFETY: the caller's contract.
         let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
         let total_out = out_ptr(total_out, "total_out")?;
+        // SAFETY: the caller's contract (NULL is no dates).
+        let dates = match unsafe { dates.as_ref() } {
+            Some(d) => d.to_dates()?,
+            None => amscore::JoinDates::default(),
+        };
         let id = plan_id(plan);
-        let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_join(&id, d, terms, seats_arg(seats))?));
+        let q = date
+            .to_date("date")
+            .and_then(|d| Ok(engine.engine.quote_join_dated(&id, d, terms, seats_arg(seats), dates, false)?));
         recycle(id);
         let q = q?;
         let total = ams_money::from_money(&q.total)?;
@@ -172,7 +309,9 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
 
 /// The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a
 /// reinstatement with its fee, or a rejoin); `seats` for organisational plans, 0 for the
-/// included seats. The same total as the JSON gateway's `quote_renewal`.
+/// included seats. The same total as the JSON gateway's `quote_renewal`: on a taxed plan, the
+/// gross (the membership's `tax_exempt` says whether the member pays tax);
+/// `ams_engine_quote_renewal_taxed` also gives the net and tax.
 ///
 /// # Safety
 /// `engine` must come from `ams_engine_new_*`; `membership` must point to a valid
@@ -193,20 +332,64 @@ pub unsafe extern "C" fn ams_engine_quote_renewal_total(
 ) -> ams_result {
     guard(|| {
         // SAFETY: the caller's contract.
-        let engine = unsafe { deref(engine, "engine") }?;
-        // SAFETY: the caller's contract.
-        let membership = unsafe { deref(membership, "membership") }?;
-        let total_out = out_ptr(total_out, "total_out")?;
-        // SAFETY: the caller's contract.
-        let m = unsafe { membership.read() }?;
-        let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_renewal(&m, d, terms, seats_arg(seats))?));
-        recycle(m.plan);
-        let q = q?;
-        let total = ams_money::from_money(&q.total)?;
-        // SAFETY: checked non-NULL; the caller's contract.
-        unsafe { total_out.write(total) };
-        Ok(())
+        let outs = || out_ptr(total_out, "total_out").map(drop);
+        let q = unsafe { renewal_quote(engine, membership, date, terms, seats, outs) }?;
+        write_amounts(&q, ("total_out", total_out), None)
     })
+}
+
+/// `ams_engine_quote_renewal_total` with the quote's gross (`gross_out`, the amount due), net
+/// (`net_out`) and tax (`tax_out`): `net + tax = gross`. The same amounts as the gateway's
+/// `quote_renewal` `total`, `net` and `tax`.
+///
+/// # Safety
+/// As `ams_engine_quote_renewal_total`; `gross_out`, `net_out` and `tax_out` must be valid for
+/// writing.
+///
+/// # Errors
+/// As `ams_engine_quote_renewal_total`.
+#[no_mangle]
+pub unsafe extern "C" fn ams_engine_quote_renewal_taxed(
+    engine: *const ams_engine,
+    membership: *const ams_membership,
+    date: ams_date,
+    terms: u32,
+    seats: u32,
+    gross_out: *mut ams_money,
+    net_out: *mut ams_money,
+    tax_out: *mut ams_money,
+) -> ams_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let outs = || taxed_outs(gross_out, net_out, tax_out);
+        let q = unsafe { renewal_quote(engine, membership, date, terms, seats, outs) }?;
+        write_amounts(&q, ("gross_out", gross_out), Some((net_out, tax_out)))
+    })
+}
+
+/// The renewal quote the typed calls read; `outs` checks the out-pointers after the engine and
+/// the membership, before reading the membership.
+///
+/// # Safety
+/// As `ams_engine_quote_renewal_total`.
+unsafe fn renewal_quote(
+    engine: *const ams_engine,
+    membership: *const ams_membership,
+    date: ams_date,
+    terms: u32,
+    seats: u32,
+    outs: impl FnOnce() -> Result<(), Failure>,
+) -> Result<amscore::Quote, Failure> {
+    // SAFETY: the caller's contract.
+    let engine = unsafe { deref(engine, "engine") }?;
+    // SAFETY: the caller's contract.
+    let membership = unsafe { deref(membership, "membership") }?;
+    outs()?;
+    // SAFETY: the caller's contract.
+    let m = unsafe { membership.read() }?;
+    let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_renewal(&m, d, terms, seats_arg(seats))?));
+    recycle(m.plan);
+    q
 }
 
 #[cfg(test)]

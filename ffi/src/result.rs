@@ -90,6 +90,16 @@ pub enum ams_result {
     DeceasedBeforeJoin = 1309,
     /// The membership was cancelled before the member joined.
     CancelledBeforeJoin = 1310,
+    /// A staff-entered term start after the join date.
+    JoinStartAfterDate = 1320,
+    /// A staff-entered term end before the term's start.
+    JoinEndBeforeStart = 1321,
+    /// A staff-entered term end before the join date.
+    JoinEndBeforeDate = 1322,
+    /// A staff-entered term end after the end of the terms bought.
+    JoinEndAfterTerms = 1323,
+    /// A staff-entered term end on a lifetime plan.
+    JoinEndOnLifetimePlan = 1324,
     /// The renewal window has not opened yet.
     RenewalWindowNotOpen = 1401,
     /// Lifetime memberships are not renewed.
@@ -305,6 +315,11 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::TermEndOnLifetimePlan, c"term_end_on_lifetime_plan", c"term end on a lifetime plan"),
     (ams_result::DeceasedBeforeJoin, c"deceased_before_join", c"member died before joining"),
     (ams_result::CancelledBeforeJoin, c"cancelled_before_join", c"membership cancelled before joining"),
+    (ams_result::JoinStartAfterDate, c"join_start_after_date", c"term start after the join date"),
+    (ams_result::JoinEndBeforeStart, c"join_end_before_start", c"term end before its start"),
+    (ams_result::JoinEndBeforeDate, c"join_end_before_date", c"term end before the join date"),
+    (ams_result::JoinEndAfterTerms, c"join_end_after_terms", c"term end after the terms bought"),
+    (ams_result::JoinEndOnLifetimePlan, c"join_end_on_lifetime_plan", c"term end on a lifetime plan's join"),
     (ams_result::RenewalWindowNotOpen, c"renewal_window_not_open", c"renewal window not open yet"),
     (ams_result::LifetimeNotRenewable, c"lifetime_not_renewable", c"lifetime memberships are not renewed"),
     (ams_result::StatusNotRenewable, c"status_not_renewable", c"status does not allow renewal"),

@@ -169,6 +169,9 @@ pub struct ams_membership {
     pub has_override_until: bool,
     /// The last day the override holds.
     pub override_until: ams_date,
+    /// The member pays no tax (false when zeroed): quotes carry zero tax lines and tax-inclusive
+    /// prices are charged without their tax.
+    pub tax_exempt: bool,
 }
 
 impl ams_membership {
@@ -203,6 +206,7 @@ impl ams_membership {
             cancelled_on: opt(self.has_cancelled_on, self.cancelled_on, "membership.cancelled_on")?,
             status_override,
             deceased_on: opt(self.has_deceased_on, self.deceased_on, "membership.deceased_on")?,
+            tax_exempt: self.tax_exempt,
         })
     }
 }
@@ -364,6 +368,75 @@ pub unsafe extern "C" fn ams_engine_join_term(
         let term_out = out_ptr(term_out, "term_out")?;
         let id = plan_id(plan);
         let j = date.to_date("date").and_then(|d| Ok(engine.engine.join_terms(&id, d, terms)?));
+        recycle(id);
+        let j = j?;
+        let out = ams_join_term {
+            member_since: j.member_since.into(),
+            term_start: j.term.start.into(),
+            term_end: j.term.end.map_or(NO_DATE, ams_date::from),
+            lifetime: j.term.end.is_none(),
+            rolled_over: j.rolled_over,
+        };
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { term_out.write(out) };
+        Ok(())
+    })
+}
+
+/// Staff-entered dates of a join (the JSON gateway's `start` and `end` on `join_term` and
+/// `quote_join`). All zero: no dates, the plan's own first term.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ams_join_dates {
+    /// Whether `start` is set.
+    pub has_start: bool,
+    /// The term's first day (on or before the join date), kept as given; the end follows the
+    /// plan's period from it.
+    pub start: ams_date,
+    /// Whether `end` is set.
+    pub has_end: bool,
+    /// The term's last day (on or after the join date, at most the end of the terms bought).
+    pub end: ams_date,
+}
+
+impl ams_join_dates {
+    pub(crate) fn to_dates(self) -> Result<amscore::JoinDates, Failure> {
+        let start = if self.has_start { Some(self.start.to_date("dates.start")?) } else { None };
+        let end = if self.has_end { Some(self.end.to_date("dates.end")?) } else { None };
+        Ok(amscore::JoinDates { start, end })
+    }
+}
+
+/// [`ams_engine_join_term`] with staff-entered dates: `dates` may be NULL (no dates).
+///
+/// # Safety
+/// As [`ams_engine_join_term`]; `dates`, when not NULL, must point to a valid `ams_join_dates`.
+///
+/// # Errors
+/// Those of [`ams_engine_join_term`], and the dates' lifecycle errors (1320 to 1324).
+#[no_mangle]
+pub unsafe extern "C" fn ams_engine_join_term_dated(
+    engine: *const ams_engine,
+    plan: *const c_char,
+    plan_len: usize,
+    date: ams_date,
+    terms: u32,
+    dates: *const ams_join_dates,
+    term_out: *mut ams_join_term,
+) -> ams_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let engine = unsafe { deref(engine, "engine") }?;
+        // SAFETY: the caller's contract.
+        let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
+        let term_out = out_ptr(term_out, "term_out")?;
+        // SAFETY: the caller's contract (NULL is no dates).
+        let dates = match unsafe { dates.as_ref() } {
+            Some(d) => d.to_dates()?,
+            None => amscore::JoinDates::default(),
+        };
+        let id = plan_id(plan);
+        let j = date.to_date("date").and_then(|d| Ok(engine.engine.join_term_dated(&id, d, terms, dates)?));
         recycle(id);
         let j = j?;
         let out = ams_join_term {

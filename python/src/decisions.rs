@@ -104,10 +104,47 @@ impl Quote {
         Ok(list)
     }
 
-    /// The exact sum of the lines: positive to pay, negative to credit or refund.
+    /// The exact sum of the lines: positive to pay, negative to credit or refund. With tax, the
+    /// gross (`net` + `tax`).
     #[getter]
     fn total(&self) -> Money {
         Money(self.0.total)
+    }
+
+    /// The total with tax: the amount due (the same as `total`).
+    #[getter]
+    fn gross(&self) -> Money {
+        Money(self.0.gross())
+    }
+
+    /// The sum of the lines that are not tax lines.
+    ///
+    /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).net
+    /// Money('225.00', 'USD')
+    #[getter]
+    fn net(&self) -> PyResult<Money> {
+        self.0.net().map(Money).map_err(|e| raise(&e, None))
+    }
+
+    /// The sum of the tax lines (zero when the plan has no tax).
+    #[getter]
+    fn tax(&self) -> PyResult<Money> {
+        self.0.tax().map(Money).map_err(|e| raise(&e, None))
+    }
+
+    /// The tax lines only (one per tax component of the plan), as in `lines`.
+    #[getter]
+    fn tax_lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for l in self.0.lines.iter().filter(|l| l.kind == amscore::LineKind::Tax) {
+            let d = PyDict::new(py);
+            d.set_item("kind", serde_name(&l.kind))?;
+            d.set_item("description", l.description.to_string())?;
+            d.set_item("amount", Money(l.amount))?;
+            d.set_item("period", l.period.map(Term))?;
+            list.append(d)?;
+        }
+        Ok(list)
     }
 
     /// The currency code.

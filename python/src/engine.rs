@@ -8,7 +8,9 @@ use serde_json::Value;
 use time::Date;
 
 use crate::batch;
-use crate::convert::{extract_count, extract_date, from_value, to_value, to_value_at, type_name, Doc};
+use crate::convert::{
+    extract_count, extract_date, extract_opt_date, from_value, to_value, to_value_at, type_name, Doc,
+};
 use crate::decisions::{Decision, DecisionBatch, Quote, Report, WhatIf};
 use crate::errors::raise;
 use crate::success;
@@ -216,17 +218,26 @@ impl Engine {
     ///
     /// >>> Engine("amscore").join_term("chapter", date(2025, 10, 15))["term"]
     /// Term(2025-01-01, 2026-12-31)
-    #[pyo3(signature = (plan, date, terms=None), text_signature = "($self, plan, date, terms=1)")]
+    ///
+    /// Staff-entered dates: `start` (kept as given; the end follows the plan's period from it)
+    /// and `end`, keyword-only:
+    ///
+    /// >>> Engine("amscore").join_term("individual", date(2025, 3, 1), end=date(2025, 12, 31))["term"]
+    /// Term(2025-03-01, 2025-12-31)
+    #[pyo3(signature = (plan, date, terms=None, *, start=None, end=None), text_signature = "($self, plan, date, terms=1, *, start=None, end=None)")]
     fn join_term<'py>(
         &self,
         py: Python<'py>,
         plan: &str,
         date: &Bound<'py, PyAny>,
         terms: Option<&Bound<'py, PyAny>>,
+        start: Option<&Bound<'py, PyAny>>,
+        end: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
-        let j = self.engine.join_terms(&plan.into(), date, terms).map_err(|e| raise_core(&e))?;
+        let dates = amscore::JoinDates { start: extract_opt_date(start, "start")?, end: extract_opt_date(end, "end")? };
+        let j = self.engine.join_term_dated(&plan.into(), date, terms, dates).map_err(|e| raise_core(&e))?;
         let out = PyDict::new(py);
         out.set_item("member_since", j.member_since)?;
         out.set_item("term", Term(j.term))?;
@@ -291,22 +302,37 @@ impl Engine {
     /// The quote for joining `plan` on `date`, buying `terms` terms (and `seats` seats on an
     /// organisational plan).
     ///
+    /// `tax_exempt=True` quotes a new member who pays no tax (on a plan with tax).
+    ///
     /// Raises `InputError` for an unknown plan, `QuoteError` for seats out of range.
     ///
     /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).total
     /// Money('225.00', 'USD')
-    #[pyo3(signature = (plan, date, terms=None, seats=None), text_signature = "($self, plan, date, terms=1, seats=None)")]
+    ///
+    /// With staff-entered `start` and/or `end` (keyword-only), the dues run from `date` to the
+    /// term's end:
+    ///
+    /// >>> str(Engine("amscore").quote_join("individual", date(2025, 3, 1), end=date(2025, 12, 31)).lines[0]["description"])
+    /// 'Individual dues, 306 of 365 days'
+    #[pyo3(signature = (plan, date, terms=None, seats=None, *, tax_exempt=false, start=None, end=None), text_signature = "($self, plan, date, terms=1, seats=None, *, tax_exempt=False, start=None, end=None)")]
     fn quote_join(
         &self,
         plan: &str,
         date: &Bound<'_, PyAny>,
         terms: Option<&Bound<'_, PyAny>>,
         seats: Option<&Bound<'_, PyAny>>,
+        tax_exempt: bool,
+        start: Option<&Bound<'_, PyAny>>,
+        end: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Quote> {
         let date = extract_date(date, "date")?;
         let terms = terms.filter(|t| !t.is_none()).map_or(Ok(1), |t| extract_count(t, "terms"))?;
         let seats = seats.filter(|s| !s.is_none()).map(|s| extract_count(s, "seats")).transpose()?;
-        self.engine.quote_join(&plan.into(), date, terms, seats).map(Quote).map_err(|e| raise_core(&e))
+        let dates = amscore::JoinDates { start: extract_opt_date(start, "start")?, end: extract_opt_date(end, "end")? };
+        self.engine
+            .quote_join_dated(&plan.into(), date, terms, seats, dates, tax_exempt)
+            .map(Quote)
+            .map_err(|e| raise_core(&e))
     }
 
     /// The quote for renewing on `date` (extension, reinstatement or rejoin, with their fees).

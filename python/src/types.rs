@@ -168,7 +168,8 @@ pub(crate) struct Membership(pub(crate) amscore::Membership);
 impl Membership {
     /// A membership from its facts.
     #[new]
-    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None))]
+    #[pyo3(signature = (member_id, plan, member_since, term, *, pending=false, cancelled_on=None, deceased_on=None, tax_exempt=false))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         member_id: &str,
         plan: &str,
@@ -177,6 +178,7 @@ impl Membership {
         pending: bool,
         cancelled_on: Option<&Bound<'_, PyAny>>,
         deceased_on: Option<&Bound<'_, PyAny>>,
+        tax_exempt: bool,
     ) -> PyResult<Membership> {
         Ok(Membership(amscore::Membership {
             member_id: member_id.into(),
@@ -187,6 +189,7 @@ impl Membership {
             cancelled_on: extract_opt_date(cancelled_on, "cancelled_on")?,
             status_override: None,
             deceased_on: extract_opt_date(deceased_on, "deceased_on")?,
+            tax_exempt,
         }))
     }
 
@@ -248,6 +251,12 @@ impl Membership {
     #[getter]
     fn deceased_on(&self) -> Option<Date> {
         self.0.deceased_on
+    }
+
+    /// Whether the member pays no tax.
+    #[getter]
+    fn tax_exempt(&self) -> bool {
+        self.0.tax_exempt
     }
 
     /// The facts as a JSON-shaped dict (dates as ISO text), as the gateway reads them.

@@ -61,6 +61,41 @@ def test_quote_change_plan_is_the_gateways(to_plan: str, day: dt.date) -> None:
     assert quote.total.amount == sum((line["amount"].amount for line in quote.lines), Decimal(0))
 
 
+@pytest.mark.parametrize(
+    "plan, day, start, end",
+    [
+        ("individual", dt.date(2025, 3, 1), None, dt.date(2025, 12, 31)),
+        ("individual", dt.date(2025, 3, 1), dt.date(2025, 1, 31), None),
+        ("individual", dt.date(2024, 3, 10), dt.date(2024, 2, 29), None),
+        ("chapter", dt.date(2025, 3, 15), dt.date(2025, 3, 15), dt.date(2025, 6, 30)),
+        ("individual", dt.date(2025, 3, 1), dt.date(2025, 3, 2), None),
+        ("individual", dt.date(2025, 3, 1), None, dt.date(2026, 3, 1)),
+        ("lifetime", dt.date(2025, 3, 1), None, dt.date(2025, 12, 31)),
+    ],
+)
+def test_dated_join_is_the_gateways(plan: str, day: dt.date, start: dt.date | None, end: dt.date | None) -> None:
+    """Staff-entered `start` and `end` give join_term and quote_join the gateway's answers and errors."""
+    dates = {k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None}
+    for op, typed in (("join_term", ENGINE.join_term), ("quote_join", ENGINE.quote_join)):
+        request = {"op": op, "plan": plan, "date": day.isoformat(), **dates}
+        try:
+            want = gateway(request)
+        except amscore.AmsError as err:
+            with pytest.raises(type(err)) as info:
+                typed(plan, day, start=start, end=end)
+            assert (info.value.code, str(info.value)) == (err.code, str(err))
+            assert 1320 <= err.code <= 1324
+            continue
+        got = typed(plan, day, start=start, end=end)
+        if op == "quote_join":
+            assert got.to_dict() == want
+        else:
+            term = got["term"]
+            last = term.end.isoformat() if term.end is not None else None
+            typed_doc = {"member_since": got["member_since"].isoformat(), "term": {"start": term.start.isoformat(), "end": last}, "rolled_over": got["rolled_over"]}
+            assert typed_doc == want
+
+
 def test_quote_change_plan_takes_credits_and_seats() -> None:
     paid, credited = Money("200.00", "USD"), Money("150.00", "USD")
     day = dt.date(2025, 7, 15)

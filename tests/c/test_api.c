@@ -158,6 +158,38 @@ static void typed_join_and_renewal(const ams_engine *e) {
     CHECK_RESULT(ams_engine_join_term(e, S("lifetime"), d(2025, 3, 1), 1, &j), AMS_RESULT_OK);
     CHECK(j.lifetime && same_date(j.term_start, d(2025, 3, 1)));
 
+    /* Staff-entered dates: a start kept as given (the end follows the plan's year from it), an
+     * explicit end, NULL or all zero for none, and the dates' errors. */
+    ams_join_dates dates = {0};
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &dates, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.term_start, d(2025, 3, 1)) && same_date(j.term_end, d(2026, 2, 28)));
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, NULL, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.term_end, d(2026, 2, 28)));
+    dates.has_start = true;
+    dates.start = d(2025, 1, 31);
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &dates, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.member_since, d(2025, 3, 1)) && same_date(j.term_start, d(2025, 1, 31)));
+    CHECK(same_date(j.term_end, d(2026, 1, 30)));
+    dates.start = d(2025, 3, 2);
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &dates, &j),
+                 AMS_RESULT_JOIN_START_AFTER_DATE);
+    ams_join_dates ends = {0};
+    ends.has_end = true;
+    ends.end = d(2025, 12, 31);
+    CHECK_RESULT(ams_engine_join_term_dated(e, S("individual"), d(2025, 3, 1), 1, &ends, &j), AMS_RESULT_OK);
+    CHECK(same_date(j.term_start, d(2025, 3, 1)) && same_date(j.term_end, d(2025, 12, 31)));
+    ams_money dated;
+    CHECK_RESULT(ams_engine_quote_join_dated_total(e, S("individual"), d(2025, 3, 1), 1, 0, &ends, &dated),
+                 AMS_RESULT_OK);
+    /* The amscore preset's individual plan: 200.00 dues, 25.00 join fee; 306 of 365 days of dues. */
+    CHECK(dated.minor_units == 16767 + 2500 && strcmp(dated.currency, "USD") == 0);
+    ends.end = d(2026, 3, 1);
+    CHECK_RESULT(ams_engine_quote_join_dated_total(e, S("individual"), d(2025, 3, 1), 1, 0, &ends, &dated),
+                 AMS_RESULT_JOIN_END_AFTER_TERMS);
+    ends.end = d(2025, 2, 30);
+    CHECK_RESULT(ams_engine_quote_join_dated_total(e, S("individual"), d(2025, 3, 1), 1, 0, &ends, &dated),
+                 AMS_RESULT_INVALID_DATE);
+
     /* The typed join agrees with the gateway's. */
     char *text = NULL;
     json_value *v = call_json(e, "{\"op\":\"join_term\",\"plan\":\"fiscal\",\"date\":\"2025-05-20\"}", &text);
@@ -609,6 +641,65 @@ static void engine_construction(void) {
     ams_engine_free(e);
 }
 
+/* Taxed totals: the typed totals are the gross; the taxed calls give net and tax beside it, as
+ * the gateway does; an exempt member pays no tax. */
+static void taxed_totals(void) {
+    static const char policy[] =
+        "{\"version\": 1, \"preset\": \"amscore\", \"plans\": [{\"id\": \"bc\", \"name\": \"BC member\","
+        " \"term\": {\"kind\": \"rolling\", \"length\": {\"count\": 1, \"unit\": \"year\"}},"
+        " \"prices\": {\"currency\": \"CAD\", \"dues\": \"100.00\", \"join_fee\": \"20.00\"},"
+        " \"tax\": {\"components\": [{\"name\": \"GST\", \"percent\": \"5\"},"
+        " {\"name\": \"PST\", \"percent\": \"7\", \"applies_to\": [\"dues\"]}]}}]}";
+    ams_engine *e = NULL;
+    CHECK_RESULT(ams_engine_new_from_json(policy, strlen(policy), &e), AMS_RESULT_OK);
+    if (e == NULL) {
+        return;
+    }
+    ams_money total, gross, net, tax;
+    CHECK_RESULT(ams_engine_quote_join_total(e, S("bc"), d(2025, 3, 10), 1, 0, &total), AMS_RESULT_OK);
+    CHECK_RESULT(ams_engine_quote_join_taxed(e, S("bc"), d(2025, 3, 10), 1, 0, false, &gross, &net, &tax),
+                 AMS_RESULT_OK);
+    char *text = NULL;
+    json_value *v = call_json(e, "{\"op\":\"quote_join\",\"plan\":\"bc\",\"date\":\"2025-03-10\"}", &text);
+    const json_value *ok = json_get(v, "ok");
+    CHECK(total.minor_units == 13300 && gross.minor_units == 13300 && strcmp(gross.currency, "CAD") == 0);
+    CHECK(net.minor_units == 12000 && tax.minor_units == 1300);
+    const char *fields[] = {"total", "net", "tax"};
+    const int64_t typed[] = {gross.minor_units, net.minor_units, tax.minor_units};
+    for (size_t i = 0; i < 3; i++) {
+        const json_value *f = json_get(ok, fields[i]);
+        CHECK(f != NULL && minor_units_of(f->string) == typed[i]);
+    }
+    json_free(v);
+    free(text);
+
+    CHECK_RESULT(ams_engine_quote_join_taxed(e, S("bc"), d(2025, 3, 10), 1, 0, true, &gross, &net, &tax),
+                 AMS_RESULT_OK);
+    CHECK(gross.minor_units == 12000 && net.minor_units == 12000 && tax.minor_units == 0);
+
+    /* A renewal in the window: 100.00 dues + GST 5.00 + PST 7.00; exempt: 100.00. */
+    ams_membership m;
+    memset(&m, 0, sizeof m);
+    m.plan = "bc";
+    m.plan_len = 2;
+    m.member_since = d(2025, 1, 1);
+    m.term_start = d(2025, 1, 1);
+    m.term_end = d(2025, 12, 31);
+    CHECK_RESULT(ams_engine_quote_renewal_total(e, &m, d(2025, 12, 1), 1, 0, &total), AMS_RESULT_OK);
+    CHECK_RESULT(ams_engine_quote_renewal_taxed(e, &m, d(2025, 12, 1), 1, 0, &gross, &net, &tax), AMS_RESULT_OK);
+    CHECK(total.minor_units == 11200 && gross.minor_units == 11200 && net.minor_units == 10000 && tax.minor_units == 1200);
+    m.tax_exempt = true;
+    CHECK_RESULT(ams_engine_quote_renewal_taxed(e, &m, d(2025, 12, 1), 1, 0, &gross, &net, &tax), AMS_RESULT_OK);
+    CHECK(gross.minor_units == 10000 && net.minor_units == 10000 && tax.minor_units == 0);
+
+    CHECK_RESULT(ams_engine_quote_join_taxed(e, S("bc"), d(2025, 3, 10), 1, 0, false, &gross, NULL, &tax),
+                 AMS_RESULT_NULL_PARAMETER);
+    CHECK(strcmp(last_message(), "net_out is NULL") == 0);
+    CHECK_RESULT(ams_engine_quote_renewal_taxed(e, &m, d(2025, 12, 1), 1, 0, &gross, &net, NULL),
+                 AMS_RESULT_NULL_PARAMETER);
+    ams_engine_free(e);
+}
+
 static void names_and_messages(void) {
     CHECK(strcmp(ams_result_name(AMS_RESULT_OK), "ok") == 0);
     CHECK(strcmp(ams_result_name(AMS_RESULT_INSUFFICIENT_SIZE), "insufficient_size") == 0);
@@ -702,6 +793,7 @@ int main(void) {
     engine_construction();
     names_and_messages();
     allocation();
+    taxed_totals();
     ams_engine_free(e);
     return check_summary("test_api");
 }

@@ -689,6 +689,7 @@ fn audit_record(
             cancelled_on: None,
             status_override,
             deceased_on: None,
+            tax_exempt: false,
         };
         let computed =
             rules.status_on(&membership, as_of).map_err(|e| AuditError::NoStatus { message: e.to_string() })?;

@@ -3,7 +3,7 @@
 use super::error::QuoteError;
 use super::inputs::Cancellation;
 use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, line, min_money, minus};
+use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on, span_periods};
 use super::settings::{CancelAt, RefundPolicy};
 use super::Quoter;
 use crate::error::Error;
@@ -43,10 +43,10 @@ impl Quoter<'_> {
         let unused = match (m.term.end, effective == date) {
             (Some(end), true) if date <= end => match quotes.refund {
                 RefundPolicy::None => None,
-                RefundPolicy::ProratedByDay => Some((
-                    crate::proration::Proration::default().for_changes().fraction(date, m.term.start, end, 1)?,
-                    end,
-                )),
+                // The plan's own day count and denominator, through the one fraction rule.
+                RefundPolicy::ProratedByDay => {
+                    Some((plan.proration.by_day().fraction(date, m.term.start, end, span_periods(plan, m.term))?, end))
+                }
                 RefundPolicy::ProratedByMonth => Some((Some(whole_unused_months(date, m.term.start, end)?), end)),
             },
             _ => None,
@@ -86,6 +86,11 @@ impl Quoter<'_> {
             };
             lines.push(line(LineKind::CancellationFee, text, charged, None, None));
         }
+        // Tax: the refund is a share of what was paid; the fee is a price.
+        self.add_tax(&mut lines, m.tax_exempt, |l| match l.kind {
+            LineKind::Refund => Some((plan, crate::tax::FeeKind::Dues, paid_on(plan))),
+            k => fee_of(k).map(|f| (plan, f, crate::tax::TaxBasis::Price)),
+        })?;
         let total = self.sum_lines(currency, &lines)?;
         Ok(Quote {
             kind: QuoteKind::Cancellation,

@@ -3,13 +3,18 @@
 use super::error::QuoteError;
 use super::inputs::PlanChange;
 use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, line, min_money, minus, seat_extra, span_periods};
-use super::settings::DowngradeTiming;
+use time::Date;
+
+use super::lines::QuoteLine;
+use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on, seat_extra, span_periods};
+use super::settings::{ChangeMode, DowngradeTiming};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
 use crate::period::add_days;
-use crate::term::Term;
+use crate::plan::Plan;
+use crate::proration::{Fraction, MinimumCharge};
+use crate::term::{Term, TermRule};
 
 impl Quoter<'_> {
     /// The quote for changing a membership to another plan on `date`: an upgrade now (credit
@@ -50,42 +55,59 @@ impl Quoter<'_> {
         }
         let pricing = self.pricing();
         let rest = Term { start: date, end: Some(end) };
-        let f_old = old.proration.for_changes().fraction(date, m.term.start, end, span_periods(old, m.term))?;
-        let credit = min_money(pricing.prorate(&change.amount_paid, f_old)?, room);
-        let mut lines = vec![line(
-            LineKind::Credit,
-            description(format_args!("Unused {} (paid {})", old.name, change.amount_paid), 1, f_old.as_ref()),
-            minus(credit),
-            Some(rest),
-            f_old,
-        )];
-        let mut term = m.term;
-        if quotes.upgrade_restarts_term || new.is_lifetime() {
-            let mut charge = Vec::new();
-            let (jt, _) = self.first_term_lines(new, date, 1, change.seats, new.prices.join_dues(), &mut charge)?;
-            term = jt.term;
-            lines.extend(charge);
+        let mut lines = Vec::new();
+        if quotes.change_mode == ChangeMode::NoCredit {
+            let text = format!("No credit for unused {}: the new plan is charged in full", old.name);
+            lines.push(line(LineKind::Credit, text, Money::zero(old.prices.currency), None, None));
         } else {
-            let f_new = new.proration.for_changes().fraction(date, m.term.start, end, span_periods(new, m.term))?;
-            let amount = pricing.prorate(&new.prices.join_dues(), f_new)?;
+            let f_old = old.proration.for_changes().fraction(date, m.term.start, end, span_periods(old, m.term))?;
+            let credit = min_money(pricing.prorate(&change.amount_paid, f_old)?, room);
             lines.push(line(
-                LineKind::Dues,
-                description(format_args!("{} dues", new.name), 1, f_new.as_ref()),
-                amount,
+                LineKind::Credit,
+                description(format_args!("Unused {} (paid {})", old.name, change.amount_paid), 1, f_old.as_ref()),
+                minus(credit),
                 Some(rest),
-                f_new,
+                f_old,
             ));
-            if let Some((n, per_term)) = extra {
-                let amount = pricing.prorate(&per_term, f_new)?;
-                lines.push(line(
-                    LineKind::Seats,
-                    description(format_args!("{n} extra seats"), 1, f_new.as_ref()),
-                    amount,
-                    Some(rest),
-                    f_new,
-                ));
+        }
+        let mut term = m.term;
+        let restart = quotes.upgrade_restarts_term || new.is_lifetime();
+        match quotes.change_mode {
+            ChangeMode::Prorated if restart => {
+                let mut charge = Vec::new();
+                let (jt, _) = self.first_term_lines(new, date, 1, change.seats, new.prices.join_dues(), &mut charge)?;
+                term = jt.term;
+                lines.extend(charge);
+            }
+            ChangeMode::Prorated => {
+                let f_new = new.proration.for_changes().fraction(date, m.term.start, end, span_periods(new, m.term))?;
+                self.change_charge(new, extra, f_new, rest, &mut lines)?;
+            }
+            ChangeMode::NoCredit => {
+                if restart {
+                    term = self.rules.first_term(new, date, 1)?.term;
+                }
+                let period = Term { start: date.max(term.start), end: term.end };
+                self.change_charge(new, extra, None, period, &mut lines)?;
+            }
+            ChangeMode::NewPeriod => {
+                let own = self.own_period(new, date)?;
+                let f_new = match own.end {
+                    Some(own_end) => {
+                        new.proration.for_changes().fraction(date, own.start, own_end, new.term.periods_per_term())?
+                    }
+                    None => None,
+                };
+                term = own;
+                self.change_charge(new, extra, f_new, Term { start: date, end: own.end }, &mut lines)?;
             }
         }
+        // Tax: the credit is a share of what was paid on the old plan; the charges are the new plan's prices.
+        self.add_tax(&mut lines, m.tax_exempt, |l| match l.kind {
+            LineKind::Credit => Some((old, crate::tax::FeeKind::Dues, paid_on(old))),
+            k => fee_of(k).map(|f| (new, f, crate::tax::TaxBasis::Price)),
+        })?;
+        self.minimum_on_net(new, &mut lines)?;
         self.settle_negative(new, change.seats, &mut term, &mut lines)?;
         let total = self.sum_lines(new.prices.currency, &lines)?;
         Ok(Quote {
@@ -98,5 +120,78 @@ impl Quoter<'_> {
             lines,
             total,
         })
+    }
+
+    /// The new plan's dues (and extra seats) of a change, over `period`, prorated by `f`.
+    fn change_charge(
+        &self,
+        new: &Plan,
+        extra: Option<(u32, Money)>,
+        f: Option<Fraction>,
+        period: Term,
+        lines: &mut Vec<QuoteLine>,
+    ) -> Result<(), Error> {
+        let pricing = self.pricing();
+        let amount = pricing.prorate(&new.prices.join_dues(), f)?;
+        lines.push(line(
+            LineKind::Dues,
+            description(format_args!("{} dues", new.name), 1, f.as_ref()),
+            amount,
+            Some(period),
+            f,
+        ));
+        if let Some((n, per_term)) = extra {
+            let amount = pricing.prorate(&per_term, f)?;
+            lines.push(line(
+                LineKind::Seats,
+                description(format_args!("{n} extra seats"), 1, f.as_ref()),
+                amount,
+                Some(period),
+                f,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The new plan's own period containing `date`: a calendar plan's period (its periods per
+    /// term), a rolling plan's first term from the date, a lifetime term.
+    fn own_period(&self, new: &Plan, date: Date) -> Result<Term, Error> {
+        let rules = self.rules.date_rules();
+        match &new.term {
+            TermRule::Calendar { .. } => {
+                let period_start = new.term.period_start(date)?;
+                Ok(new.term.next_term(add_days(period_start, -1)?, 1, rules)?.unwrap_or(Term::lifetime(period_start)))
+            }
+            _ => Ok(self.rules.first_term(new, date, 1)?.term),
+        }
+    }
+
+    /// The new plan's minimum charge on the change's positive net: a net above zero but below
+    /// the minimum (never more than the plan's full dues) raises the last dues line to meet it.
+    fn minimum_on_net(&self, new: &Plan, lines: &mut [QuoteLine]) -> Result<(), Error> {
+        let Some(min) = new.proration.minimum else {
+            return Ok(());
+        };
+        let pricing = self.pricing();
+        let currency = new.prices.currency;
+        let net = self.sum_lines(currency, lines)?;
+        if net.is_negative() || net.is_zero() {
+            return Ok(());
+        }
+        let floor = match min {
+            MinimumCharge::MinorUnit => Money::from_minor_units(1, currency),
+            MinimumCharge::Amount(a) => Money::new(a, currency).round(pricing.rounding),
+        };
+        let floor = min_money(floor, new.prices.join_dues().round(pricing.rounding));
+        if net.amount() >= floor.amount() {
+            return Ok(());
+        }
+        let Some(dues) = lines.iter_mut().rev().find(|l| l.kind == LineKind::Dues) else {
+            return Ok(());
+        };
+        dues.amount = dues.amount.checked_add(&floor.checked_sub(&net)?)?;
+        dues.description =
+            format!("{}, raised so the change's net meets the minimum charge of {floor}", dues.description).into();
+        Ok(())
     }
 }

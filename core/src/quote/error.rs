@@ -109,6 +109,14 @@ pub enum QuoteError {
         /// The seats.
         seats: u32,
     },
+    /// The tax part of an amount to split is negative, above the amount, or in another currency.
+    #[error("tax {tax} must be between zero and the total {total}, in its currency")]
+    TaxOutsideTotal {
+        /// The tax given.
+        tax: String,
+        /// The total.
+        total: String,
+    },
 }
 
 error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
@@ -126,6 +134,7 @@ error_codes!(QuoteError, "quote", QUOTE_ERRORS, {
     QuoteError::PaymentCurrency { .. } => 2012, "payment_currency_mismatch";
     QuoteError::NotCancellable { .. } => 2013, "not_cancellable";
     QuoteError::SeatsUnchanged { .. } => 2014, "seat_count_unchanged";
+    QuoteError::TaxOutsideTotal { .. } => 2020, "tax_outside_total";
 });
 
 #[cfg(test)]

@@ -185,7 +185,61 @@ fn minor(units: i128, currency: Currency) -> Money {
     Money::from_minor_units(i64::try_from(units).unwrap_or(i64::MAX), currency)
 }
 
+/// One instalment of a taxed total: its amount, and the net and tax it holds
+/// (`net + tax = amount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instalment {
+    /// What is due.
+    pub amount: Money,
+    /// The part of it that is not tax.
+    pub net: Money,
+    /// The part of it that is tax.
+    pub tax: Money,
+}
+
+/// Splits a taxed total (`total` = gross, of which `tax` is tax) into `count` instalments: the
+/// amounts are split by `remainder` exactly as [`split_even`] splits the total, the tax by the
+/// same rule, and each instalment's net is its amount less its tax. So every instalment's net
+/// plus tax is its amount, and the amounts, the nets and the taxes each sum to their totals.
+///
+/// ```
+/// use amscore::{split_taxed, Currency, Money, Remainder};
+/// let usd = |s| Money::parse(s, Currency::USD);
+/// let parts = split_taxed(&usd("113.00")?, &usd("13.00")?, 3, Remainder::default())?;
+/// let text = |f: fn(&amscore::Instalment) -> Money| parts.iter().map(|p| f(p).amount().to_string()).collect::<Vec<_>>();
+/// assert_eq!(text(|p| p.amount), ["37.67", "37.67", "37.66"]);
+/// assert_eq!(text(|p| p.tax), ["4.34", "4.33", "4.33"]);
+/// assert_eq!(text(|p| p.net), ["33.33", "33.34", "33.33"]);
+/// # Ok::<(), amscore::Error>(())
+/// ```
+///
+/// # Errors
+/// Those of [`split_even`], and [`QuoteError::TaxOutsideTotal`] for a tax below zero, above
+/// the total or in another currency.
+pub fn split_taxed(total: &Money, tax: &Money, count: u32, remainder: Remainder) -> Result<Vec<Instalment>, Error> {
+    let amounts = split_even(total, count, remainder)?;
+    if tax.currency() != total.currency() || tax.is_negative() || tax.amount() > total.amount() {
+        return Err(QuoteError::TaxOutsideTotal { tax: tax.to_string(), total: total.to_string() }.into());
+    }
+    let taxes = split_even(tax, count, remainder)?;
+    amounts
+        .into_iter()
+        .zip(taxes)
+        .map(|(amount, tax)| Ok(Instalment { amount, net: amount.checked_sub(&tax)?, tax }))
+        .collect()
+}
+
 impl Quoter<'_> {
+    /// [`split_taxed`] with the remainder rule of `settings.quotes.instalment_remainder`.
+    pub(crate) fn split_taxed_instalments(
+        &self,
+        total: &Money,
+        tax: &Money,
+        count: u32,
+    ) -> Result<Vec<Instalment>, Error> {
+        split_taxed(total, tax, count, self.settings.instalment_remainder)
+    }
+
     /// Splits a total into `count` instalments that sum to it exactly; the remainder cents go
     /// where `settings.quotes.instalment_remainder` says (by default one each to the first parts).
     pub(crate) fn split_instalments(&self, total: &Money, count: u32) -> Result<Vec<Money>, Error> {

@@ -73,11 +73,14 @@ pub enum LineKind {
     CreditToDays,
     /// A scheduled change that costs nothing now (zero).
     ScheduledChange,
+    /// A tax component's tax over the lines it taxes (negative when credits dominate; zero for
+    /// an exempt member). Every other line is net of tax.
+    Tax,
 }
 
 impl LineKind {
     /// Every kind, in declaration order.
-    pub const ALL: [LineKind; 12] = [
+    pub const ALL: [LineKind; 13] = [
         LineKind::Dues,
         LineKind::Seats,
         LineKind::JoinFee,
@@ -90,6 +93,7 @@ impl LineKind {
         LineKind::ForfeitedCredit,
         LineKind::CreditToDays,
         LineKind::ScheduledChange,
+        LineKind::Tax,
     ];
 
     /// The kind's name, as in JSON (`late_fee`).
@@ -111,6 +115,7 @@ impl LineKind {
             LineKind::ForfeitedCredit => "forfeited_credit",
             LineKind::CreditToDays => "credit_to_days",
             LineKind::ScheduledChange => "scheduled_change",
+            LineKind::Tax => "tax",
         }
     }
 }
@@ -290,6 +295,8 @@ pub(crate) fn write_description(
             (ProrationUnit::Quarter, false) => "quarters",
             (ProrationUnit::Half, true) => "half",
             (ProrationUnit::Half, false) => "halves",
+            (ProrationUnit::MonthDay, true) => "month-day",
+            (ProrationUnit::MonthDay, false) => "month-days",
         };
         write!(w, ", {} of {} {unit}", f.units, f.of)?;
     }
@@ -350,7 +357,8 @@ pub struct Quote {
     pub status_after: Status,
     /// The line items, in order.
     pub lines: Vec<QuoteLine>,
-    /// The exact sum of the lines: positive to pay, negative to credit or refund.
+    /// The exact sum of the lines: positive to pay, negative to credit or refund. With tax, this
+    /// is the gross: [`Quote::net`] plus [`Quote::tax`].
     pub total: Money,
 }
 
@@ -366,6 +374,49 @@ impl Quote {
     /// [`crate::MoneyError::Overflow`].
     pub fn sum_of_lines(&self) -> Result<Money, crate::MoneyError> {
         self.lines.iter().try_fold(Money::zero(self.currency()), |acc, l| acc.checked_add(&l.amount))
+    }
+
+    /// The sum of the tax lines (zero when the plan has no tax).
+    ///
+    /// ```
+    /// use time::macros::date;
+    /// let policy = r#"{"version": 1, "preset": "amscore", "plans": [{"id": "individual", "name": "Individual",
+    ///     "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+    ///     "prices": {"currency": "CAD", "dues": "100.00", "join_fee": "20.00"},
+    ///     "tax": {"components": [{"name": "GST", "percent": "5"}, {"name": "PST", "percent": "7", "applies_to": ["dues"]}]}}]}"#;
+    /// let engine = amscore::Engine::new(amscore::Policy::from_json(policy)?)?;
+    /// let q = engine.quote_join(&"individual".into(), date!(2025-03-10), 1, None)?;
+    /// assert_eq!(q.net()?.to_string(), "120.00 CAD");
+    /// assert_eq!(q.tax()?.to_string(), "13.00 CAD"); // GST 6.00 on 120.00, PST 7.00 on the dues
+    /// assert_eq!(q.total.to_string(), "133.00 CAD");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::MoneyError::Overflow`].
+    pub fn tax(&self) -> Result<Money, crate::MoneyError> {
+        self.lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Tax)
+            .try_fold(Money::zero(self.currency()), |acc, l| acc.checked_add(&l.amount))
+    }
+
+    /// The total without tax: the sum of the lines that are not tax lines.
+    ///
+    /// # Errors
+    /// [`crate::MoneyError::Overflow`].
+    pub fn net(&self) -> Result<Money, crate::MoneyError> {
+        self.total.checked_sub(&self.tax()?)
+    }
+
+    /// The total with tax (the amount due: [`Quote::total`]).
+    pub fn gross(&self) -> Money {
+        self.total
+    }
+
+    /// Whether the quote has tax lines (its plan, or a plan it credits, is taxed).
+    pub fn is_taxed(&self) -> bool {
+        self.lines.iter().any(|l| l.kind == LineKind::Tax)
     }
 }
 
@@ -404,6 +455,12 @@ struct QuoteDoc {
     status_after: Status,
     currency: Currency,
     lines: Vec<LineDoc>,
+    /// The total without tax, written when the quote has tax lines.
+    #[serde(default, with = "crate::money::opt_decimal_text", skip_serializing_if = "Option::is_none")]
+    net: Option<Decimal>,
+    /// The sum of the tax lines, written when the quote has them.
+    #[serde(default, with = "crate::money::opt_decimal_text", skip_serializing_if = "Option::is_none")]
+    tax: Option<Decimal>,
     #[serde(with = "decimal_text")]
     total: Decimal,
 }
@@ -429,6 +486,16 @@ impl Serialize for Quote {
                     proration: l.proration,
                 })
                 .collect(),
+            net: self
+                .is_taxed()
+                .then(|| self.net().map(|m| m.amount()))
+                .transpose()
+                .map_err(serde::ser::Error::custom)?,
+            tax: self
+                .is_taxed()
+                .then(|| self.tax().map(|m| m.amount()))
+                .transpose()
+                .map_err(serde::ser::Error::custom)?,
             total: self.total.amount(),
         }
         .serialize(s)

@@ -67,10 +67,12 @@ use crate::term::Term;
 pub use error::QuoteError;
 pub(crate) use error::QUOTE_ERRORS;
 pub use inputs::{Cancellation, PlanChange, SeatChange};
-pub use instalments::{allocate, allocate_by, split_even, Remainder};
+pub use instalments::{allocate, allocate_by, split_even, split_taxed, Instalment, Remainder};
 pub use lines::{Description, LineKind, Quote, QuoteKind, QuoteLine};
 pub(crate) use renewal::{PriceKey, Prices};
-pub use settings::{CancelAt, DowngradeTiming, MultiTermDiscount, NegativeNet, QuoteSettings, RefundPolicy};
+pub use settings::{
+    CancelAt, ChangeMode, DowngradeTiming, MultiTermDiscount, NegativeNet, QuoteSettings, RefundPolicy,
+};
 
 use pricing::Pricing;
 

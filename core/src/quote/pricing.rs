@@ -13,6 +13,7 @@ use crate::money::{Currency, Money, MoneyError, Rounding};
 use crate::period::add_days;
 use crate::plan::Plan;
 use crate::proration::Fraction;
+use crate::tax::{apply_tax, FeeKind, TaxBasis, TaxItem};
 use crate::term::{Term, TermRule};
 
 /// The money rules of one engine, bundled for the quote arithmetic.
@@ -217,7 +218,68 @@ pub(super) fn span_periods(plan: &Plan, term: Term) -> u32 {
     }
 }
 
+/// The fee a net line charges or credits, for its tax: dues (and a discount on them), seats, or
+/// a fee; `None` for lines that are no sale (a forfeited credit, credit to days, a scheduled
+/// change, tax itself). A credit or refund is priced by its caller (paid, or at list price).
+pub(super) fn fee_of(kind: LineKind) -> Option<FeeKind> {
+    match kind {
+        LineKind::Dues | LineKind::Discount | LineKind::Credit | LineKind::Refund => Some(FeeKind::Dues),
+        LineKind::Seats => Some(FeeKind::Seats),
+        LineKind::JoinFee => Some(FeeKind::JoinFee),
+        LineKind::ReinstatementFee => Some(FeeKind::ReinstatementFee),
+        LineKind::LateFee => Some(FeeKind::LateFee),
+        LineKind::CancellationFee => Some(FeeKind::CancellationFee),
+        LineKind::ForfeitedCredit | LineKind::CreditToDays | LineKind::ScheduledChange | LineKind::Tax => None,
+    }
+}
+
+/// How a credit of what was paid for a term on `plan` carries its tax: in the proportion of
+/// the plan's dues as charged.
+pub(super) fn paid_on(plan: &Plan) -> TaxBasis {
+    TaxBasis::Paid { reference: plan.prices.join_dues() }
+}
+
 impl Quoter<'_> {
+    /// Splits a quote's net lines into net and tax ([`apply_tax`]): `tax_of` names, for each
+    /// line, the plan whose tax applies, the fee and how the amount carries tax (`None`: not
+    /// taxed). Each taxed line's amount becomes its net, and one tax line per component is
+    /// added after the lines. Lines on plans without tax are left as they are; a quote with no
+    /// taxed plan gets no tax line.
+    pub(super) fn add_tax<'p>(
+        &self,
+        lines: &mut Vec<QuoteLine>,
+        exempt: bool,
+        tax_of: impl Fn(&QuoteLine) -> Option<(&'p Plan, FeeKind, TaxBasis)>,
+    ) -> Result<(), Error> {
+        let mut at = Vec::new();
+        let mut items = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if let Some((plan, fee, basis)) = tax_of(l) {
+                if let Some(tax) = &plan.tax {
+                    items.push(TaxItem { tax, fee, amount: l.amount, basis });
+                    at.push(i);
+                }
+            }
+        }
+        if items.is_empty() {
+            return Ok(());
+        }
+        let taxed = apply_tax(&items, exempt, self.pricing().rounding)?;
+        for (i, net) in at.into_iter().zip(taxed.nets) {
+            lines[i].amount = if net.is_zero() { Money::zero(net.currency()) } else { net };
+        }
+        for t in taxed.lines {
+            let text = if exempt {
+                format!("{} {}% (exempt)", t.name, t.percent.normalize())
+            } else {
+                format!("{} {}%", t.name, t.percent.normalize())
+            };
+            let amount = if t.amount.is_zero() { Money::zero(t.amount.currency()) } else { t.amount };
+            lines.push(line(LineKind::Tax, text, amount, None, None));
+        }
+        Ok(())
+    }
+
     /// Turns a negative total into what the policy says: an account credit (left as is), a
     /// forfeit line, or extra days on the plan (moving the term's end).
     pub(super) fn settle_negative(

@@ -3,8 +3,9 @@
 use rust_decimal::Decimal;
 use time::Date;
 
+use super::lines::QuoteLine;
 use super::lines::{Description, LineKind, Quote, QuoteKind};
-use super::pricing::{minus, seat_extra, LineSink, Total};
+use super::pricing::{fee_of, minus, seat_extra, LineSink, Total};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -12,6 +13,7 @@ use crate::plan::Plan;
 use crate::renewal::ReinstatementStart;
 use crate::rules::RenewalPath;
 use crate::status::{Membership, RenewalKind, Status, StatusFlags};
+use crate::tax::TaxBasis;
 use crate::term::Term;
 
 impl Quoter<'_> {
@@ -30,8 +32,10 @@ impl Quoter<'_> {
         let facts = membership.facts();
         let r = self.rules.renewal_path(plan, &facts, date, terms, status)?;
         let mut lines = Vec::new();
+        let exempt = membership.tax_exempt;
         if r.kind == RenewalKind::Rejoin {
             let jt = self.join_lines(plan, date, terms, seats, &mut lines)?;
+            self.tax_join(plan, exempt, &mut lines)?;
             let total = lines.sum(plan.prices.currency)?;
             return Ok(Quote {
                 kind: QuoteKind::Rejoin,
@@ -44,7 +48,9 @@ impl Quoter<'_> {
                 total,
             });
         }
-        self.renewal_lines(PriceKey::of(plan, &r), Some(r.term), date, terms, seats, &mut lines)?;
+        let key = PriceKey::of(plan, &r);
+        self.renewal_lines(key, Some(r.term), date, terms, seats, &mut lines)?;
+        self.tax_renewal(key, exempt, &mut lines)?;
         let total = lines.sum(r.plan.prices.currency)?;
         let kind = if r.kind == RenewalKind::Reinstate { QuoteKind::Reinstatement } else { QuoteKind::Renewal };
         Ok(Quote {
@@ -63,6 +69,18 @@ impl Quoter<'_> {
     /// writing its lines: what [`Quoter::quote_renewal_given_status`] totals, added up line by
     /// line as it would write them.
     pub(crate) fn renewal_total(&self, key: PriceKey<'_>, date: Date, terms: u32) -> Result<Money, Error> {
+        if key.plan.tax.is_some() || key.next.tax.is_some() {
+            // Tax is worked out over the lines (per total, inclusive prices): they are kept.
+            let mut lines = Vec::new();
+            if key.kind == RenewalKind::Rejoin {
+                self.join_lines(key.plan, date, terms, None, &mut lines)?;
+                self.tax_join(key.plan, key.exempt, &mut lines)?;
+                return lines.sum(key.plan.prices.currency);
+            }
+            self.renewal_lines(key, None, date, terms, None, &mut lines)?;
+            self.tax_renewal(key, key.exempt, &mut lines)?;
+            return lines.sum(key.next.prices.currency);
+        }
         let mut total = Total::default();
         if key.kind == RenewalKind::Rejoin {
             self.join_lines(key.plan, date, terms, None, &mut total)?;
@@ -70,6 +88,16 @@ impl Quoter<'_> {
         }
         self.renewal_lines(key, None, date, terms, None, &mut total)?;
         total.sum(key.next.prices.currency)
+    }
+
+    /// The tax of a renewal's lines: the late and reinstatement fees are prices of the member's
+    /// plan, the dues, seats and discount of the new term's plan.
+    fn tax_renewal(&self, key: PriceKey<'_>, exempt: bool, lines: &mut Vec<QuoteLine>) -> Result<(), Error> {
+        self.add_tax(lines, exempt, |l| {
+            let plan =
+                if matches!(l.kind, LineKind::LateFee | LineKind::ReinstatementFee) { key.plan } else { key.next };
+            fee_of(l.kind).map(|f| (plan, f, TaxBasis::Price))
+        })
     }
 
     /// The lines of an extension or a reinstatement (a rejoin's are a join's): the dues of the
@@ -139,12 +167,19 @@ pub(crate) struct PriceKey<'a> {
     pub(crate) next: &'a Plan,
     pub(crate) kind: RenewalKind,
     pub(crate) status_before: Status,
+    /// The member is exempt from tax.
+    pub(crate) exempt: bool,
 }
 
 impl<'a> PriceKey<'a> {
     /// The key of a renewal of a membership of `plan`.
     pub(crate) fn of(plan: &'a Plan, r: &RenewalPath<'a>) -> PriceKey<'a> {
-        PriceKey { plan, next: r.plan, kind: r.kind, status_before: r.status_before }
+        PriceKey { plan, next: r.plan, kind: r.kind, status_before: r.status_before, exempt: false }
+    }
+
+    /// The key for a member exempt from tax, or not.
+    pub(crate) fn exempt(self, exempt: bool) -> PriceKey<'a> {
+        PriceKey { exempt, ..self }
     }
 
     fn same(&self, other: &PriceKey<'_>) -> bool {
@@ -152,6 +187,7 @@ impl<'a> PriceKey<'a> {
             && std::ptr::eq(self.next, other.next)
             && self.kind == other.kind
             && self.status_before == other.status_before
+            && self.exempt == other.exempt
     }
 }
 

@@ -7,6 +7,7 @@ use super::pricing::{credit_room, description, line, min_money, minus, seat_extr
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
+use crate::tax::{FeeKind, TaxBasis};
 use crate::term::Term;
 
 impl Quoter<'_> {
@@ -48,6 +49,8 @@ impl Quoter<'_> {
             let text = description(format_args!("Seats {from} → {to}"), 1, f.as_ref());
             lines.push(line(LineKind::Seats, text, amount, Some(rest), f));
         }
+        // Tax: seats, and a credit for fewer seats, at the plan's list price.
+        self.add_tax(&mut lines, m.tax_exempt, |_| Some((plan, FeeKind::Seats, TaxBasis::Price)))?;
         let mut term = m.term;
         self.settle_negative(plan, Some(to), &mut term, &mut lines)?;
         let total = self.sum_lines(currency, &lines)?;

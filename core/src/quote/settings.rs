@@ -44,6 +44,31 @@ pub enum NegativeNet {
     ExtraDays,
 }
 
+/// How a plan change made now (an upgrade, or a downgrade with `downgrade: immediate`) is priced.
+///
+/// ```
+/// let m: amscore::ChangeMode = serde_json::from_str(r#""new_period""#)?;
+/// assert_eq!(m, amscore::ChangeMode::NewPeriod);
+/// assert_eq!(amscore::ChangeMode::default(), amscore::ChangeMode::Prorated);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeMode {
+    /// A credit for the unused share of what was actually paid for the current term
+    /// (`amount_paid`, never more than what earlier credits left), and the new plan charged for
+    /// the rest of the current term (or a new term, with `upgrade_restarts_term`). The default.
+    #[default]
+    Prorated,
+    /// No credit for the old plan; the new plan's full dues (and seats) for a whole term: the
+    /// current one, or a new one with `upgrade_restarts_term`.
+    NoCredit,
+    /// A credit as `prorated`; the new plan charged over its own period containing the change
+    /// date (a calendar plan's period, prorated from the date by its rule; a rolling plan's
+    /// term from the date, in full), which becomes the term.
+    NewPeriod,
+}
+
 /// How a cancellation refunds.
 ///
 /// ```
@@ -58,7 +83,8 @@ pub enum RefundPolicy {
     /// No refund. The default.
     #[default]
     None,
-    /// The unused days (inclusive, actual days of the term).
+    /// The unused days, counted with the plan's `proration.day_count` and `denominator`
+    /// (default inclusive actual days of the term), as joins and plan changes count them.
     ProratedByDay,
     /// The whole unused months (months of the term that start on or after the effective date).
     ProratedByMonth,
@@ -122,6 +148,8 @@ pub struct QuoteSettings {
     pub negative_net: NegativeNet,
     /// Whether an upgrade starts a new term on the new plan instead of keeping the term's end.
     pub upgrade_restarts_term: bool,
+    /// How a plan change made now is priced (default `prorated`).
+    pub change_mode: ChangeMode,
     /// How cancellations refund (default `none`).
     pub refund: RefundPolicy,
     /// When cancellations take effect (default on the `date`).

@@ -26,6 +26,7 @@ fn member(plan: &str) -> Membership {
         cancelled_on: None,
         status_override: None,
         deceased_on: None,
+        tax_exempt: false,
     }
 }
 
