@@ -90,8 +90,8 @@ pub use lifecycle_error::LifecycleError;
 pub use member::{MemberHistory, TermRecord};
 pub use money::{decimal_text, opt_decimal_text, Currency, Money, MoneyError, Rounding};
 pub use period::{
-    add_days, add_months, parse_date, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, Offset,
-    RenewalEnd, RollingEnd, Unit,
+    add_days, add_months, parse_date, CalendarRenewal, CalendarRenewalEnd, DateError, DateRules, ExpiryInstant,
+    LeapExpiry, Length, MonthDay, MonthEndRule, Offset, RejoinSince, RenewalClose, RenewalEnd, RollingEnd, Unit,
 };
 pub use plan::{
     Flags, Household, PauseMode, Plan, PlanId, Prices, Seats, Windows, MAX_DEPENDANTS, MAX_SEATS, MAX_TERMS,
@@ -122,7 +122,9 @@ pub use status::{
     StatusBeforeJoin, StatusOverride, StatusRule,
 };
 pub use tax::{apply_tax, FeeKind, PlanTax, TaxBasis, TaxComponent, TaxItem, TaxLine, TaxPrices, TaxRounding, Taxed};
-pub use term::{CalendarJoinStart, CalendarPeriod, JoinDates, JoinTerm, RolloverDays, Term, TermRule};
+pub use term::{
+    CalendarJoinStart, CalendarPeriod, DayOfMonth, ExpiryDay, JoinDates, JoinTerm, RolloverDays, Term, TermRule,
+};
 pub use term_row::{Column, TermRow};
 pub use work::{
     format_staff_queues, minutes_text, staff_queues, AgedItem, Assignment, BusinessCalendar, OwnerLoad, Ownership,

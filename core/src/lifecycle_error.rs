@@ -117,6 +117,16 @@ pub enum LifecycleError {
         /// The plan.
         plan: String,
     },
+    /// A join after the one expiry date of a `fixed_date` plan: its term would end before it starts.
+    #[error("plan `{plan}` expires on {expires} for every member: a join on {date} is after it")]
+    JoinAfterPlanExpiry {
+        /// The plan.
+        plan: String,
+        /// Its one expiry date.
+        expires: Date,
+        /// The join date.
+        date: Date,
+    },
     /// A pause that ends before it starts.
     #[error("pause ends on {to}, before it starts on {from}")]
     PauseEndsBeforeStart {
@@ -175,6 +185,7 @@ error_codes!(LifecycleError, "lifecycle", LIFECYCLE_ERRORS, {
     LifecycleError::JoinEndBeforeDate { .. } => 1322, "join_end_before_date";
     LifecycleError::JoinEndAfterTerms { .. } => 1323, "join_end_after_terms";
     LifecycleError::JoinEndOnLifetimePlan { .. } => 1324, "join_end_on_lifetime_plan";
+    LifecycleError::JoinAfterPlanExpiry { .. } => 1325, "join_after_plan_expiry";
     LifecycleError::PauseEndsBeforeStart { .. } => 1350, "pause_ends_before_start";
     LifecycleError::PauseOutsideTerm { .. } => 1351, "pause_outside_term";
     LifecycleError::PauseOnLifetimePlan { .. } => 1352, "pause_on_lifetime_plan";

@@ -92,6 +92,76 @@ pub enum RenewalEnd {
     /// Years are added to the old end, months and days count from the next start (CiviCRM since
     /// 5.66): old end 2024-02-29 + 1 year → 2025-03-01 with overflow.
     FromPreviousEndForYears,
+    /// Years are added to the old end; a month or day term counts from the renewal date, so an
+    /// early renewal loses the days left (Tendenci, whose `get_expiration_dt` adds months and days
+    /// to `now`): old end 2024-05-20 + 1 month renewed 2024-05-10 → 2024-06-10.
+    FromRenewalDateExceptYears,
+}
+
+/// Whether a term's last day is still active: what the stored expiry means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryInstant {
+    /// The term's end date is its last active day (the member expires at the end of it). The
+    /// default.
+    #[default]
+    EndOfDay,
+    /// The term's end date is an expiry instant at midnight at its start: on the end date the
+    /// member is already past the term (Tendenci, which stores `expire_dt` and compares it with
+    /// `now`). Grace and the windows are still counted from the stored end.
+    StartOfDay,
+}
+
+/// How a calendar plan's renewal is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarRenewal {
+    /// The renewal adds the next period(s) after the current end. The default.
+    #[default]
+    NextPeriod,
+    /// The renewal is laid out as a join on the renewal date would be, so a renewal before the
+    /// rollover window ends on the current end and buys nothing (Tendenci, whose fixed expiry is
+    /// computed from `now` whether joining or renewing).
+    AsJoin,
+}
+
+/// How a `fixed_expiry` plan whose expiry day is Feb 29 moves from year to year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LeapExpiry {
+    /// The expiry day is found in each year afresh: Feb 29 in leap years, Feb 28 otherwise. The
+    /// default.
+    #[default]
+    EachYear,
+    /// The expiry is found in the join year, clamped there, and then moved a year on keeping its
+    /// day (Tendenci's `relativedelta(years=1)`): in the year before a leap year, Feb 29 becomes
+    /// Feb 28 and stays the 28th in the leap year.
+    ClampedOnce,
+}
+
+/// When a plan's `renewal_closes_days` falls inside grace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalClose {
+    /// Renewal stays open at least through grace: the reinstatement window ends at the later of
+    /// the close and the grace end. The default.
+    #[default]
+    AfterGrace,
+    /// Renewal closes where the plan says, even inside grace (Tendenci's `can_renew`): a renewal
+    /// after it is a new join, and from the grace end the member is expired.
+    AsStored,
+}
+
+/// A rejoining member's member-since date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RejoinSince {
+    /// Member-since becomes the rejoin date. The default.
+    #[default]
+    Reset,
+    /// Member-since stays the first join date (Tendenci, whose `set_join_dt` copies `join_dt` from
+    /// any earlier membership of the user, even an archived one).
+    Keep,
 }
 
 /// How a current member's renewal of a calendar plan is counted.
@@ -119,6 +189,16 @@ pub struct DateRules {
     pub renewal_end: RenewalEnd,
     /// How a current member's renewal of a calendar plan is counted.
     pub calendar_renewal_end: CalendarRenewalEnd,
+    /// Whether the term's end date is still active.
+    pub expiry: ExpiryInstant,
+    /// How a calendar plan's renewal is laid out.
+    pub calendar_renewal: CalendarRenewal,
+    /// A rejoining member's member-since.
+    pub rejoin_since: RejoinSince,
+    /// How a Feb 29 fixed expiry moves from year to year.
+    pub leap_expiry: LeapExpiry,
+    /// When a renewal close inside grace takes effect.
+    pub renewal_close: RenewalClose,
 }
 
 fn out_of_range(what: impl fmt::Display) -> DateError {

@@ -174,6 +174,13 @@ pub struct Windows {
     /// to 1200. `None` means no reinstatement window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reinstatement: Option<Length>,
+    /// Renewal closes this many days after the term's end, 0 to 3660, counted from the end even
+    /// when that falls inside grace (Tendenci's `renewal_period_end`): the reinstatement window
+    /// ends there, or at the grace end, as `settings.renewal_close` says. Not with
+    /// `reinstatement`.
+    #[schemars(range(min = RENEWAL_OPENS_DAYS.min, max = RENEWAL_OPENS_DAYS.max))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal_closes_days: Option<u32>,
 }
 
 /// Who may do what with a plan.

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::json_text::TextProblem;
 use crate::money::{Currency, Rounding};
 use crate::period::Offset;
-use crate::period::{CalendarRenewalEnd, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd, RollingEnd};
+use crate::period::{
+    CalendarRenewal, CalendarRenewalEnd, DateRules, ExpiryInstant, LeapExpiry, Length, MonthDay, MonthEndRule,
+    RejoinSince, RenewalClose, RenewalEnd, RollingEnd,
+};
 use crate::plan::{Plan, DEPENDANTS, INCLUDED_DEPENDANTS, MAX_TERMS, RENEWAL_OPENS_DAYS, SEATS, TERMS};
 use crate::policy_error::{check_amount, PolicyError, Range};
 use crate::proration::{Denominator, Granularity, MinimumCharge};
@@ -32,6 +35,20 @@ pub struct Settings {
     pub renewal_end: RenewalEnd,
     /// Where a lapsed member's reinstatement term starts: `backdate` (default) or `restart`.
     pub reinstatement: ReinstatementStart,
+    /// Whether a term's end date is still active: `end_of_day` (default) or `start_of_day` (the
+    /// stored expiry is midnight at the start of the end date, as Tendenci stores it).
+    pub expiry: ExpiryInstant,
+    /// How a calendar plan's renewal is laid out: `next_period` (default) or `as_join` (Tendenci).
+    pub calendar_renewal: CalendarRenewal,
+    /// A rejoining member's member-since: `reset` to the rejoin date (default) or `keep` (Tendenci).
+    pub rejoin_since: RejoinSince,
+    /// How a `fixed_expiry` plan's Feb 29 expiry moves from year to year: `each_year` (default:
+    /// Feb 29 in leap years) or `clamped_once` (Tendenci: clamped in the join year, then kept).
+    pub leap_expiry: LeapExpiry,
+    /// When a plan's `windows.renewal_closes_days` falls inside grace: `after_grace` (default:
+    /// renewal stays open through grace) or `as_stored` (Tendenci: a renewal after the close is a
+    /// new join).
+    pub renewal_close: RenewalClose,
     /// How amounts are rounded to the currency's minor unit. Default half away from zero.
     pub rounding: Rounding,
     /// How a current member's renewal of a calendar plan ends: `period_end` (default, aligned
@@ -63,6 +80,11 @@ impl Default for Settings {
             rolling_end: RollingEnd::DayBefore,
             renewal_end: RenewalEnd::FromNextStart,
             reinstatement: ReinstatementStart::Backdate,
+            expiry: ExpiryInstant::EndOfDay,
+            calendar_renewal: CalendarRenewal::NextPeriod,
+            rejoin_since: RejoinSince::Reset,
+            leap_expiry: LeapExpiry::EachYear,
+            renewal_close: RenewalClose::AfterGrace,
             rounding: Rounding::HalfAwayFromZero,
             calendar_renewal_end: CalendarRenewalEnd::PeriodEnd,
             rollover_days: RolloverDays::Checked,
@@ -83,6 +105,11 @@ impl Settings {
             rolling_end: self.rolling_end,
             renewal_end: self.renewal_end,
             calendar_renewal_end: self.calendar_renewal_end,
+            expiry: self.expiry,
+            calendar_renewal: self.calendar_renewal,
+            rejoin_since: self.rejoin_since,
+            leap_expiry: self.leap_expiry,
+            renewal_close: self.renewal_close,
         }
     }
 
@@ -329,6 +356,12 @@ impl Policy {
             if let Some(days) = w.renewal_opens_days {
                 RENEWAL_OPENS_DAYS.check(|| at("windows.renewal_opens_days"), days)?;
             }
+            if let Some(days) = w.renewal_closes_days {
+                RENEWAL_OPENS_DAYS.check(|| at("windows.renewal_closes_days"), days)?;
+                if w.reinstatement.is_some() {
+                    return Err(PolicyError::RenewalCloseWithReinstatement { path: at("windows.renewal_closes_days") });
+                }
+            }
             for (name, len) in [("grace", w.grace), ("reinstatement", w.reinstatement)] {
                 if let Some(len) = len {
                     WINDOW_COUNT.check(|| at(&format!("windows.{name}.count")), len.count)?;
@@ -428,6 +461,9 @@ fn locate_in_term(doc: &serde_json::Value, err: &PolicyError) -> Option<PolicyEr
         .or_else(|| probe::<Option<MonthDay>>(term, "rollover", path))
         .or_else(|| probe::<Option<u8>>(term, "rollover_day", path))
         .or_else(|| probe::<CalendarJoinStart>(term, "join_start", path))
+        .or_else(|| probe::<crate::term::DayOfMonth>(term, "expires_on", path))
+        .or_else(|| probe::<crate::term::ExpiryDay>(term, "expires", path))
+        .or_else(|| probe::<Option<crate::term::DayOfMonth>>(term, "renewal_expires_on", path))
 }
 
 fn preset_text(name: &str, path: &str) -> Result<&'static str, PolicyError> {
@@ -626,8 +662,11 @@ fn validate_term(term: &TermRule, path: &str, rollover_days: RolloverDays) -> Re
                         ));
                     }
                     let a = anchor_day.unwrap_or(1);
-                    if !(1..=28).contains(&a) {
-                        return Err(invalid("anchor_day", "must be 1 to 28 (every month has it)"));
+                    if !(1..=31).contains(&a) {
+                        return Err(invalid(
+                            "anchor_day",
+                            "must be 1 to 31 (a month without it starts on its last day)",
+                        ));
                     }
                     if let Some(r) = rollover_day {
                         let allowed = match rollover_days {
@@ -649,7 +688,23 @@ fn validate_term(term: &TermRule, path: &str, rollover_days: RolloverDays) -> Re
                 }
             }
         }
-        TermRule::Lifetime => {}
+        TermRule::RollingToDay { length, .. } => {
+            if length.count == 0 {
+                return Err(invalid("length.count", "must be > 0"));
+            }
+            if length.count > Length::MAX_COUNT {
+                return Err(invalid("length.count", "must be at most 1200"));
+            }
+            if length.unit == crate::period::Unit::Day {
+                return Err(PolicyError::ExpiryDayNeedsMonths { path: format!("{path}.length.unit") });
+            }
+        }
+        TermRule::FixedExpiry { rollover_days, .. } => {
+            if *rollover_days > 365 {
+                return Err(invalid("rollover_days", "must be 0 to 365"));
+            }
+        }
+        TermRule::Lifetime | TermRule::FixedDate { .. } => {}
     }
     Ok(())
 }

@@ -102,6 +102,19 @@ pub enum PolicyError {
         /// The name given.
         name: String,
     },
+    /// A `rolling_to_day` term counted in days: a day of the month needs a length in months or
+    /// years.
+    #[error("{}a term that expires on a day of the month needs a length in months or years", crate::codes::at(path))]
+    ExpiryDayNeedsMonths {
+        /// Where.
+        path: String,
+    },
+    /// A plan's windows give both `renewal_closes_days` and `reinstatement`: two ends for one window.
+    #[error("{}give either renewal_closes_days or reinstatement, not both", crate::codes::at(path))]
+    RenewalCloseWithReinstatement {
+        /// Where.
+        path: String,
+    },
 }
 
 error_codes!(PolicyError, "policy", POLICY_ERRORS, {
@@ -115,6 +128,8 @@ error_codes!(PolicyError, "policy", POLICY_ERRORS, {
     PolicyError::RolloverOutsidePeriod { .. } => 1208, "rollover_outside_period";
     PolicyError::CurrencyMismatch { .. } => 1209, "plan_currency_mismatch";
     PolicyError::UnknownPreset { .. } => 1210, "unknown_preset";
+    PolicyError::ExpiryDayNeedsMonths { .. } => 1230, "expiry_day_needs_months";
+    PolicyError::RenewalCloseWithReinstatement { .. } => 1231, "renewal_close_with_reinstatement";
     PolicyError::HouseholdWithSeats { .. } => 1240, "household_with_seats";
 });
 
@@ -137,7 +152,9 @@ impl PolicyError {
             | PolicyError::RolloverOutsidePeriod { path, .. }
             | PolicyError::CurrencyMismatch { path, .. }
             | PolicyError::UnknownPreset { path, .. }
-            | PolicyError::HouseholdWithSeats { path } => path,
+            | PolicyError::HouseholdWithSeats { path }
+            | PolicyError::ExpiryDayNeedsMonths { path, .. }
+            | PolicyError::RenewalCloseWithReinstatement { path, .. } => path,
         }
     }
 

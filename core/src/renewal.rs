@@ -48,6 +48,15 @@ pub enum RenewalError {
         /// The number of terms asked for.
         terms: u32,
     },
+    /// The plan has one expiry date for every member (`fixed_date`): there is no later term to
+    /// renew into.
+    #[error("plan `{plan}` expires on {expires} for every member and is not renewed")]
+    OneExpiryDate {
+        /// The plan.
+        plan: String,
+        /// Its one expiry date.
+        expires: Date,
+    },
     /// The member must rejoin, but their plan is renewal-only (a progression or grandfathered
     /// plan): a rejoin has to choose a plan that sells to new members.
     #[error("plan `{plan}` is renewal-only: rejoin on a plan open to new members")]
@@ -64,6 +73,7 @@ error_codes!(RenewalError, "renewal", RENEWAL_ERRORS, {
     RenewalError::InvalidTermCount { .. } => 1404, "invalid_term_count";
     RenewalError::BackdateTooShort { .. } => 1405, "backdate_too_short";
     RenewalError::RejoinOnRenewalOnlyPlan { .. } => 1406, "rejoin_on_renewal_only_plan";
+    RenewalError::OneExpiryDate { .. } => 1410, "one_expiry_date_not_renewable";
 });
 
 /// How a lapsed member's reinstatement term is placed.

@@ -8,7 +8,7 @@ use time::Date;
 use crate::error::Error;
 use crate::lifecycle_error::LifecycleError;
 use crate::money::Rounding;
-use crate::period::{add_days, DateRules};
+use crate::period::{add_days, DateRules, RejoinSince};
 use crate::plan::{Plan, PlanId};
 use crate::renewal::{
     renewal_kind, LifetimeRenewal, ReinstatementStart, RenewalError, RenewalRules, RenewalTerm, ShortExtension,
@@ -16,7 +16,7 @@ use crate::renewal::{
 use crate::status::{
     self, Facts, MemberStatus, Membership, RenewalKind, Standing, Status, StatusBeforeJoin, StatusFlags, StatusRule,
 };
-use crate::term::{JoinDates, JoinTerm, Term};
+use crate::term::{JoinDates, JoinTerm, Term, TermRule};
 
 /// A policy's core rules, compiled: what quotes, decisions and the success analytics ask.
 ///
@@ -249,6 +249,16 @@ impl Rulebook {
     /// [`Rulebook::join_terms`] on a plan already looked up.
     pub(crate) fn first_term(&self, plan: &Plan, join_date: Date, terms: u32) -> Result<JoinTerm, Error> {
         check_terms(plan, terms)?;
+        if let TermRule::FixedDate { expires } = plan.term {
+            if join_date > expires {
+                return Err(LifecycleError::JoinAfterPlanExpiry {
+                    plan: plan.id.to_string(),
+                    expires,
+                    date: join_date,
+                }
+                .into());
+            }
+        }
         Ok(plan.term.first_term(join_date, terms, self.dates)?)
     }
 
@@ -338,7 +348,7 @@ impl Rulebook {
     /// [`Rulebook::status_on`] for facts on a plan already looked up, with the label borrowed
     /// from the rule (nothing allocated): the one status computation every caller reaches.
     pub(crate) fn standing_on(&self, plan: &Plan, facts: &Facts, date: Date) -> Result<Standing<'_>, LifecycleError> {
-        status::status_on(facts, plan, &self.status_rules, date, self.dates.month_end, self.before_join)
+        status::status_on(facts, plan, &self.status_rules, date, self.dates, self.before_join)
     }
 
     /// The last day a lapsed member of `plan` whose term ended on `term_end` may reinstate.
@@ -346,7 +356,7 @@ impl Rulebook {
     /// # Errors
     /// A date out of range.
     pub(crate) fn reinstatement_end(&self, plan: &Plan, term_end: Date) -> Result<Date, Error> {
-        Ok(status::reinstatement_end(plan, term_end, self.dates.month_end)?)
+        Ok(status::reinstatement_end(plan, term_end, self.dates)?)
     }
 
     /// The new term if the member renews on `date`, buying `terms` terms; the first thing that
@@ -431,6 +441,10 @@ impl Rulebook {
             });
         };
         let mut obstacles = Obstacles::default();
+        if let TermRule::FixedDate { expires } = plan.term {
+            obstacles.push(RenewalError::OneExpiryDate { plan: plan.id.to_string(), expires });
+            return Ok(RenewalCheck { kind: None, next_plan: plan, end, obstacles, renewal: None });
+        }
         let kind = renewal_kind(&status).map_err(|e| obstacles.push(e)).ok();
         let next_plan = match (&plan.renew_to, kind) {
             (Some(to), Some(RenewalKind::Extend | RenewalKind::Reinstate) | None) => self.plan(to)?,
@@ -468,7 +482,10 @@ impl Rulebook {
         };
         let renewal = match (kind, term) {
             (Some(kind), Some(term)) if obstacles.is_empty() => {
-                let member_since = if kind == RenewalKind::Rejoin { date } else { membership.member_since };
+                let member_since = match (kind, self.dates.rejoin_since) {
+                    (RenewalKind::Rejoin, RejoinSince::Reset) => date,
+                    _ => membership.member_since,
+                };
                 Some(RenewalPath { kind, status_before: status.status, plan: next_plan, term, terms, member_since })
             }
             _ => None,
@@ -488,7 +505,7 @@ impl Rulebook {
         let continued = || -> Result<Term, Error> {
             Ok(next_plan
                 .term
-                .next_term(end, terms, self.dates)?
+                .renewal_term(end, date, terms, self.dates)?
                 .map_or_else(|| add_days(end, 1).map(Term::lifetime), Ok)?)
         };
         Ok(match (kind, self.renewals.reinstatement) {

@@ -8,7 +8,7 @@ use time::Date;
 
 use crate::cell::Grammar;
 use crate::lifecycle_error::LifecycleError;
-use crate::period::{add_days, DateError, MonthEndRule, Offset};
+use crate::period::{add_days, DateError, DateRules, ExpiryInstant, MonthEndRule, Offset, RenewalClose};
 use crate::plan::{PauseMode, Plan, PlanId};
 use crate::term::Term;
 
@@ -392,15 +392,23 @@ pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Resu
 ///
 /// # Errors
 /// A date out of range.
-pub(crate) fn reinstatement_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
-    reinstatement_end_after(plan, grace_end(plan, term_end, rule)?, rule)
+pub(crate) fn reinstatement_end(plan: &Plan, term_end: Date, dates: DateRules) -> Result<Date, DateError> {
+    reinstatement_end_after(plan, term_end, grace_end(plan, term_end, dates.month_end)?, dates)
 }
 
-/// [`reinstatement_end`] from the last day of grace.
-fn reinstatement_end_after(plan: &Plan, grace: Date, rule: MonthEndRule) -> Result<Date, DateError> {
-    match plan.windows.reinstatement {
-        Some(r) => Offset::from(r).apply(grace, rule),
-        None => Ok(grace),
+/// [`reinstatement_end`] from the last day of grace. A plan whose renewal closes a number of days
+/// after the term's end closes there, or (by default) at the grace end if that is later.
+fn reinstatement_end_after(plan: &Plan, term_end: Date, grace: Date, dates: DateRules) -> Result<Date, DateError> {
+    match (plan.windows.renewal_closes_days, plan.windows.reinstatement) {
+        (Some(days), _) => {
+            let close = add_days(term_end, i64::from(days))?;
+            Ok(match dates.renewal_close {
+                RenewalClose::AfterGrace => close.max(grace),
+                RenewalClose::AsStored => close,
+            })
+        }
+        (None, Some(r)) => Offset::from(r).apply(grace, dates.month_end),
+        (None, None) => Ok(grace),
     }
 }
 
@@ -425,7 +433,8 @@ pub enum Event {
     Join,
     /// The current term's first day.
     TermStart,
-    /// The current term's last day (never, for a lifetime term).
+    /// The current term's last active day (never, for a lifetime term): its end date, or the day
+    /// before it when `settings.expiry` is `start_of_day`.
     TermEnd,
     /// The last day of grace: the term's end plus the plan's grace window.
     GraceEnd,
@@ -566,15 +575,17 @@ pub(crate) struct EventDates<'a> {
     term_start: Date,
     term_end: Option<Date>,
     plan: &'a Plan,
+    /// The date conventions (what the stored end means, when renewal closes).
+    dates: DateRules,
     /// The last day of grace, once worked out (the `grace` and `lapsed` rows both ask).
     grace: std::cell::Cell<Option<Date>>,
 }
 
 impl<'a> EventDates<'a> {
     /// The dates of a membership that joined on `join`, in `term` (its effective term,
-    /// [`Facts::effective_term`]).
-    pub(crate) fn new(join: Date, term: Term, plan: &'a Plan) -> EventDates<'a> {
-        EventDates { join, term_start: term.start, term_end: term.end, plan, grace: std::cell::Cell::new(None) }
+    /// [`Facts::effective_term`]), under the date conventions `dates`.
+    pub(crate) fn new(join: Date, term: Term, plan: &'a Plan, dates: DateRules) -> EventDates<'a> {
+        EventDates { join, term_start: term.start, term_end: term.end, plan, dates, grace: std::cell::Cell::new(None) }
     }
 
     /// The last day of grace after a term ending on `end`, worked out once.
@@ -592,11 +603,16 @@ impl<'a> EventDates<'a> {
         let base = match b.event {
             Event::Join => Some(self.join),
             Event::TermStart => Some(self.term_start),
-            Event::TermEnd => self.term_end,
+            // The last active day: the stored end, or the day before it when the stored end is
+            // an expiry instant at midnight (grace and the windows still count from the stored end).
+            Event::TermEnd => match (self.term_end, self.dates.expiry) {
+                (Some(end), ExpiryInstant::StartOfDay) => Some(add_days(end, -1)?),
+                (end, _) => end,
+            },
             Event::GraceEnd => self.term_end.map(|end| self.grace_end(end, rule)).transpose()?,
             Event::ReinstatementEnd => self
                 .term_end
-                .map(|end| reinstatement_end_after(self.plan, self.grace_end(end, rule)?, rule))
+                .map(|end| reinstatement_end_after(self.plan, end, self.grace_end(end, rule)?, self.dates))
                 .transpose()?,
         };
         base.map(|d| b.offset.apply(d, rule)).transpose()
@@ -631,9 +647,10 @@ pub(crate) fn status_on<'r>(
     plan: &Plan,
     rules: &'r [StatusRule],
     date: Date,
-    month_end: MonthEndRule,
+    dates: DateRules,
     before_join: StatusBeforeJoin,
 ) -> Result<Standing<'r>, LifecycleError> {
+    let month_end = dates.month_end;
     m.check()?;
     m.check_plan(plan)?;
     let before_joining = date < m.member_since;
@@ -662,7 +679,7 @@ pub(crate) fn status_on<'r>(
     if m.pause.is_some_and(|p| p.contains(date)) {
         return Ok(held(Status::Suspended));
     }
-    let events = EventDates::new(m.member_since, m.effective_term(plan)?, plan);
+    let events = EventDates::new(m.member_since, m.effective_term(plan)?, plan, dates);
     for r in rules {
         if r.matches(date, &events, month_end)? {
             return Ok(Standing::of_rule(r));

@@ -8,8 +8,8 @@ use time::Date;
 
 use crate::lifecycle_error::LifecycleError;
 use crate::period::{
-    add_days, add_months, CalendarRenewalEnd, DateError, DateRules, Length, MonthDay, MonthEndRule, RenewalEnd,
-    RollingEnd, Unit,
+    add_days, add_months, days_in_month, CalendarRenewal, CalendarRenewalEnd, DateError, DateRules, LeapExpiry, Length,
+    MonthDay, MonthEndRule, RenewalEnd, RollingEnd, Unit,
 };
 
 /// A span of paid membership. The end date is inclusive; a lifetime term has no end.
@@ -151,8 +151,10 @@ pub enum TermRule {
         /// For yearly periods: the month-day each period starts on (default Jan 1).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         anchor: Option<MonthDay>,
-        /// For monthly periods: the day of the month each period starts on, 1 to 28 (default 1).
-        #[schemars(range(min = 1, max = 28))]
+        /// For monthly periods: the day of the month each period starts on, 1 to 31 (default 1).
+        /// A day a month lacks is that month's last day: with 31, periods start Jan 31, Feb 28
+        /// (29), Mar 31, Apr 30.
+        #[schemars(range(min = 1, max = 31))]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         anchor_day: Option<u8>,
         /// How many periods one term covers (2 for a two-year term on an annual calendar), 1 to
@@ -176,6 +178,229 @@ pub enum TermRule {
     },
     /// Lifetime membership: one term with no end.
     Lifetime,
+    /// Anniversary terms that expire on a fixed day of the month: a join's term ends on
+    /// `expires_on` of the month its anniversary falls in (for year lengths, the join month), that
+    /// day included (the rolling-end setting does not apply).
+    RollingToDay {
+        /// The length of one term.
+        length: Length,
+        /// The day of the month the term expires on: 1 to 31 (clamped in short months) or
+        /// `"month_end"`.
+        expires_on: DayOfMonth,
+        /// The day a renewal expires on, in the month of the renewal date plus the terms bought
+        /// (for year lengths, the renewal month). Without it, a renewal ends on `expires_on` of
+        /// the month of the old end plus the terms bought.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        renewal_expires_on: Option<DayOfMonth>,
+    },
+    /// One expiry date for every member: a join's term runs from the join date to `expires`,
+    /// and the plan is not renewed (Tendenci's fixed option "expires on a fixed date").
+    FixedDate {
+        /// The last day of every term, `YYYY-MM-DD`.
+        #[serde(with = "crate::period::date_text")]
+        #[schemars(with = "String")]
+        expires: Date,
+    },
+    /// Fixed-expiry terms: every term expires on one day of the year (Tendenci's fixed types). A
+    /// join runs from the join date to the next expiry after it (an expiry on the join date has
+    /// passed); a join `rollover_days` or fewer days before that expiry runs to the one after.
+    FixedExpiry {
+        /// The day of the year every term expires on, `"MM-DD"`; `"02-29"` is Feb 28 in common
+        /// years (see `settings.leap_expiry`).
+        expires: ExpiryDay,
+        /// A join this many days or fewer before the expiry also gets the next year, 0 to 365.
+        /// Default 0 (no rollover).
+        #[schemars(range(max = 365))]
+        #[serde(default, skip_serializing_if = "is_zero")]
+        rollover_days: u32,
+    },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The day of the year a fixed-expiry term expires on: a month-day, Feb 29 allowed (Feb 28 in
+/// common years). Written `"MM-DD"`.
+///
+/// ```
+/// use amscore::ExpiryDay;
+/// use time::macros::date;
+/// let leap: ExpiryDay = "02-29".parse()?;
+/// assert_eq!(leap.in_year(2025)?, date!(2025-02-28));
+/// assert_eq!(leap.in_year(2024)?, date!(2024-02-29));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpiryDay {
+    month: time::Month,
+    day: u8,
+}
+
+impl ExpiryDay {
+    /// This day in a year, clamped to the month's length.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] for a year outside -9999..=9999.
+    pub fn in_year(&self, year: i32) -> Result<Date, DateError> {
+        let day = self.day.min(days_in_month(year, self.month));
+        Date::from_calendar_date(year, self.month, day)
+            .map_err(|_| DateError::OutOfRange { what: format!("{self} in {year}") })
+    }
+
+    /// The first expiry after `date`.
+    fn after(&self, date: Date) -> Result<Date, DateError> {
+        let this_year = self.in_year(date.year())?;
+        if this_year > date {
+            Ok(this_year)
+        } else {
+            self.in_year(date.year() + 1)
+        }
+    }
+
+    /// The expiry a year after `expiry`, as the leap-day rule moves it.
+    fn next(&self, expiry: Date, rules: DateRules) -> Result<Date, DateError> {
+        match rules.leap_expiry {
+            LeapExpiry::EachYear => self.in_year(expiry.year() + 1),
+            LeapExpiry::ClampedOnce => add_months(expiry, 12, MonthEndRule::Clamp),
+        }
+    }
+}
+
+impl fmt::Display for ExpiryDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", u8::from(self.month), self.day)
+    }
+}
+
+impl std::str::FromStr for ExpiryDay {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || DateError::InvalidMonthDay { text: s.to_owned(), reason: "expected MM-DD".to_owned() };
+        if s == "02-29" || s == "--02-29" {
+            return Ok(ExpiryDay { month: time::Month::February, day: 29 });
+        }
+        let md: MonthDay = s.parse().map_err(|_| invalid())?;
+        Ok(ExpiryDay { month: md.month(), day: md.day() })
+    }
+}
+
+impl Serialize for ExpiryDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExpiryDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for ExpiryDay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExpiryDay".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "The day of the year a fixed-expiry term expires on, \"MM-DD\" (02-29 allowed: Feb 28 in common years).",
+            "pattern": "^(--)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        })
+    }
+}
+
+/// A day of the month a term expires on: a day number (clamped to the month's length) or the
+/// month's last day. Written `15` or `"month_end"`.
+///
+/// ```
+/// use amscore::DayOfMonth;
+/// use time::macros::date;
+/// assert_eq!(DayOfMonth::Day(31).in_month_of(date!(2025-02-10))?, date!(2025-02-28));
+/// assert_eq!(DayOfMonth::MonthEnd.in_month_of(date!(2024-02-10))?, date!(2024-02-29));
+/// # Ok::<(), amscore::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DayOfMonth {
+    /// This day, 1 to 31; a month without it gives its last day.
+    Day(u8),
+    /// The month's last day.
+    MonthEnd,
+}
+
+impl DayOfMonth {
+    /// This day in the month (and year) of `date`.
+    ///
+    /// # Errors
+    /// [`DateError::InvalidMonthDay`] for a day outside 1..=31.
+    pub fn in_month_of(self, date: Date) -> Result<Date, DateError> {
+        let last = days_in_month(date.year(), date.month());
+        let day = match self {
+            DayOfMonth::Day(d) if (1..=31).contains(&d) => d.min(last),
+            DayOfMonth::Day(d) => {
+                return Err(DateError::InvalidMonthDay { text: d.to_string(), reason: "day must be 1..=31".into() })
+            }
+            DayOfMonth::MonthEnd => last,
+        };
+        Date::from_calendar_date(date.year(), date.month(), day)
+            .map_err(|_| DateError::OutOfRange { what: format!("day {day} of {date}'s month") })
+    }
+}
+
+impl Serialize for DayOfMonth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DayOfMonth::Day(d) => s.serialize_u8(*d),
+            DayOfMonth::MonthEnd => s.serialize_str("month_end"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DayOfMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DayOfMonth;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a day of the month 1 to 31 or \"month_end\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DayOfMonth, E> {
+                match u8::try_from(v) {
+                    Ok(d) if (1..=31).contains(&d) => Ok(DayOfMonth::Day(d)),
+                    _ => Err(E::custom(format!("day of the month {v} is not 1 to 31"))),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<DayOfMonth, E> {
+                Err(E::custom(format!("day of the month {v} is not 1 to 31")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DayOfMonth, E> {
+                if v == "month_end" {
+                    Ok(DayOfMonth::MonthEnd)
+                } else {
+                    Err(E::custom(format!("`{v}` is not a day of the month (1 to 31 or \"month_end\")")))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for DayOfMonth {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DayOfMonth".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A day of the month a term expires on: 1 to 31 (clamped in short months) or \"month_end\".",
+            "oneOf": [
+                {"type": "integer", "minimum": 1, "maximum": 31},
+                {"type": "string", "const": "month_end"}
+            ]
+        })
+    }
 }
 
 fn one() -> u32 {
@@ -268,6 +493,94 @@ impl TermRule {
             TermRule::Lifetime => {
                 Ok(JoinTerm { member_since: join_date, term: Term::lifetime(join_date), rolled_over: false })
             }
+            TermRule::RollingToDay { length, expires_on, .. } => {
+                let end = expires_on.in_month_of(length.times_after(join_date, terms, rules.month_end)?)?;
+                Ok(JoinTerm {
+                    member_since: join_date,
+                    term: Term { start: join_date, end: Some(end) },
+                    rolled_over: false,
+                })
+            }
+            TermRule::FixedExpiry { expires, rollover_days } => {
+                let mut end = expires.in_year(join_date.year())?;
+                // An expiry on the join date has passed (it is midnight at the day's start); the
+                // join then also covers the next year, as a rollover does.
+                let mut rolled_over = end == join_date;
+                if end <= join_date {
+                    end = expires.next(end, rules)?;
+                }
+                if *rollover_days > 0 && (end - join_date).whole_days() <= i64::from(*rollover_days) {
+                    end = expires.next(end, rules)?;
+                    rolled_over = true;
+                }
+                for _ in 1..terms {
+                    end = expires.next(end, rules)?;
+                }
+                Ok(JoinTerm { member_since: join_date, term: Term { start: join_date, end: Some(end) }, rolled_over })
+            }
+            TermRule::FixedDate { expires } => {
+                if join_date > *expires {
+                    return Err(DateError::OutOfRange {
+                        what: format!("a join on {join_date}, after the plan's one expiry {expires}"),
+                    });
+                }
+                Ok(JoinTerm {
+                    member_since: join_date,
+                    term: Term { start: join_date, end: Some(*expires) },
+                    rolled_over: false,
+                })
+            }
+        }
+    }
+
+    /// The new term of a renewal on `date` of a term that ends on `previous_end`, buying `terms`
+    /// terms: [`TermRule::next_term`], except where the policy lays a renewal out from its date
+    /// (`renewal_end: from_renewal_date_except_years` for month and day terms,
+    /// `calendar_renewal: as_join` for calendar plans) or the plan's renewals expire on a day of
+    /// the renewal month. Returns `Ok(None)` for a lifetime rule, and for a plan with one expiry
+    /// date, which is never renewed.
+    ///
+    /// ```
+    /// use amscore::{DateRules, Length, RenewalEnd, TermRule, Unit};
+    /// use time::macros::date;
+    /// let rule = TermRule::Rolling { length: Length::new(1, Unit::Month) };
+    /// let rules = DateRules { renewal_end: RenewalEnd::FromRenewalDateExceptYears, ..DateRules::default() };
+    /// let t = rule.renewal_term(date!(2024-05-20), date!(2024-05-10), 1, rules)?.expect("renewed");
+    /// assert_eq!((t.start, t.end), (date!(2024-05-10), Some(date!(2024-06-09))));
+    /// # Ok::<(), amscore::DateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] at the ends of the calendar.
+    pub fn renewal_term(
+        &self,
+        previous_end: Date,
+        date: Date,
+        terms: u32,
+        rules: DateRules,
+    ) -> Result<Option<Term>, DateError> {
+        match self {
+            TermRule::Rolling { length }
+                if rules.renewal_end == RenewalEnd::FromRenewalDateExceptYears && length.unit != Unit::Year =>
+            {
+                Ok(Some(self.first_term(date, terms, rules)?.term))
+            }
+            TermRule::Calendar { .. } | TermRule::FixedExpiry { .. }
+                if rules.calendar_renewal == CalendarRenewal::AsJoin =>
+            {
+                Ok(Some(self.first_term(date, terms, rules)?.term))
+            }
+            TermRule::RollingToDay { length, renewal_expires_on: Some(day), .. } => {
+                let start = add_days(previous_end, 1)?;
+                let end = day.in_month_of(length.times_after(date, terms, rules.month_end)?)?;
+                if end < start {
+                    return Err(DateError::OutOfRange {
+                        what: format!("a renewal on {date} ending {end}, before its start {start}"),
+                    });
+                }
+                Ok(Some(Term { start, end: Some(end) }))
+            }
+            _ => self.next_term(previous_end, terms, rules),
         }
     }
 
@@ -294,7 +607,9 @@ impl TermRule {
                 let from_previous_end = match rules.renewal_end {
                     RenewalEnd::FromNextStart => false,
                     RenewalEnd::FromPreviousEnd => true,
-                    RenewalEnd::FromPreviousEndForYears => length.unit == Unit::Year,
+                    RenewalEnd::FromPreviousEndForYears | RenewalEnd::FromRenewalDateExceptYears => {
+                        length.unit == Unit::Year
+                    }
                 };
                 let end = if from_previous_end {
                     length.times_after(previous_end, terms, rules.month_end)?
@@ -317,7 +632,18 @@ impl TermRule {
                 let periods = self.periods_per_term().saturating_mul(terms);
                 Ok(Some(Term { start, end: Some(self.periods_end(period_start, periods)?) }))
             }
-            TermRule::Lifetime => Ok(None),
+            TermRule::Lifetime | TermRule::FixedDate { .. } => Ok(None),
+            TermRule::FixedExpiry { expires, .. } => {
+                let mut end = expires.after(previous_end)?;
+                for _ in 1..terms {
+                    end = expires.after(end)?;
+                }
+                Ok(Some(Term { start, end: Some(end) }))
+            }
+            TermRule::RollingToDay { length, expires_on, .. } => {
+                let end = expires_on.in_month_of(length.times_after(previous_end, terms, rules.month_end)?)?;
+                Ok(Some(Term { start, end: Some(end) }))
+            }
         }
     }
 
@@ -347,13 +673,20 @@ impl TermRule {
 
     /// The last day of `periods` calendar periods starting at `period_start`.
     fn periods_end(&self, period_start: Date, periods: u32) -> Result<Date, DateError> {
-        let months = match self {
-            TermRule::Calendar { period: CalendarPeriod::Year, .. } => i64::from(periods) * 12,
-            _ => i64::from(periods),
+        let (months, anchor_day) = match self {
+            TermRule::Calendar { period: CalendarPeriod::Year, .. } => (i64::from(periods) * 12, None),
+            TermRule::Calendar { anchor_day, .. } => (i64::from(periods), *anchor_day),
+            _ => (i64::from(periods), None),
         };
-        // Calendar anchors never fall on a day some month lacks (anchor days are 1..=28 and
-        // Feb 29 is refused), so the month-end rule cannot matter here.
-        add_days(add_months(period_start, months, MonthEndRule::Clamp)?, -1)
+        // Yearly anchors never fall on Feb 29 (refused). A monthly anchor day a month lacks is
+        // that month's last day, so the next period starts on the anchor day (clamped) of the
+        // month `months` on, not on the clamped day of this period's start.
+        let next = add_months(period_start, months, MonthEndRule::Clamp)?;
+        let next = match anchor_day {
+            Some(day) => DayOfMonth::Day(day).in_month_of(next)?,
+            None => next,
+        };
+        add_days(next, -1)
     }
 }
 
@@ -376,15 +709,14 @@ fn month_day_on_or_after(md: MonthDay, from: Date) -> Result<Date, DateError> {
     }
 }
 
-/// The latest date on or before `date` whose day of the month is `day` (1..=28).
+/// The latest date on or before `date` whose day of the month is `day` (1..=31; a month without
+/// it counts its last day).
 fn day_on_or_before(day: u8, date: Date) -> Result<Date, DateError> {
-    let this_month = Date::from_calendar_date(date.year(), date.month(), day).map_err(|_| {
-        DateError::InvalidMonthDay { text: day.to_string(), reason: "anchor day must be 1..=28".into() }
-    })?;
+    let this_month = DayOfMonth::Day(day).in_month_of(date)?;
     if this_month <= date {
         Ok(this_month)
     } else {
-        add_months(this_month, -1, MonthEndRule::Clamp)
+        DayOfMonth::Day(day).in_month_of(add_months(this_month, -1, MonthEndRule::Clamp)?)
     }
 }
 
@@ -408,5 +740,73 @@ fn day_on_or_after(day: u8, from: Date) -> Result<Date, DateError> {
         Ok(this_month)
     } else {
         add_months(this_month, 1, MonthEndRule::Clamp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    use super::*;
+
+    fn calendar_month(anchor_day: u8) -> TermRule {
+        TermRule::Calendar {
+            period: CalendarPeriod::Month,
+            anchor: None,
+            anchor_day: Some(anchor_day),
+            periods: 1,
+            rollover: None,
+            rollover_day: None,
+            join_start: CalendarJoinStart::PeriodStart,
+        }
+    }
+
+    proptest! {
+        /// Monthly periods from any anchor day tile the calendar: each period starts the day after
+        /// the last one ended, on the anchor day or (in a month without it) the month's last day,
+        /// and contains the date it was asked for.
+        #[test]
+        fn monthly_anchor_periods_tile_the_calendar_and_start_on_the_clamped_anchor(
+            anchor_day in 1u8..=31, offset in 0i64..3000, count in 1usize..30,
+        ) {
+            let rule = calendar_month(anchor_day);
+            let date = add_days(date!(2022 - 01 - 01), offset).unwrap_or(date!(2022 - 01 - 01));
+            let first = rule.first_term(date, 1, DateRules::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(first.term.contains(date));
+            let mut term = first.term;
+            for _ in 0..count {
+                let start_day = DayOfMonth::Day(anchor_day).in_month_of(term.start).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(term.start, start_day);
+                let end = term.end.ok_or_else(|| TestCaseError::fail("no end"))?;
+                let next = rule.next_term(end, 1, DateRules::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let next = next.ok_or_else(|| TestCaseError::fail("no next term"))?;
+                prop_assert_eq!(Some(next.start), add_days(end, 1).ok());
+                term = next;
+            }
+        }
+
+        /// A fixed-expiry join always ends on the expiry day (its clamped form) after the join,
+        /// within the rollover days plus a year.
+        #[test]
+        fn a_fixed_expiry_join_ends_on_an_expiry_day_after_the_join(
+            month in 1u8..=12, day in 1u8..=31, rollover in 0u32..=365, offset in 0i64..4000, clamped in any::<bool>(),
+        ) {
+            let Ok(md) = MonthDay::new(month, day.min(days_in_month(2023, time::Month::try_from(month).unwrap_or(time::Month::January)))) else {
+                return Ok(());
+            };
+            let expires = ExpiryDay { month: md.month(), day: md.day() };
+            let rule = TermRule::FixedExpiry { expires, rollover_days: rollover };
+            let rules = DateRules {
+                leap_expiry: if clamped { LeapExpiry::ClampedOnce } else { LeapExpiry::EachYear },
+                ..DateRules::default()
+            };
+            let join = add_days(date!(2020 - 01 - 01), offset).unwrap_or(date!(2020 - 01 - 01));
+            let j = rule.first_term(join, 1, rules).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let end = j.term.end.ok_or_else(|| TestCaseError::fail("no end"))?;
+            prop_assert!(end > join);
+            prop_assert!((end - join).whole_days() <= 366 + i64::from(rollover) + 1);
+            prop_assert_eq!(end.month(), md.month());
+        }
     }
 }

@@ -96,7 +96,7 @@ fn unknown_field_in_settings() {
         1202,
         "unknown_field",
         "settings",
-        "settings: unknown field `month_ends`; did you mean `month_end`? valid fields: `month_end`, `rolling_end`, `renewal_end`, `reinstatement`, `rounding`, `calendar_renewal_end`, `rollover_days`, `status_before_join`, `lifetime_renewal`, `short_extension`, `currency`, `quotes`",
+        "settings: unknown field `month_ends`; did you mean `month_end`? valid fields: `month_end`, `rolling_end`, `renewal_end`, `reinstatement`, `expiry`, `calendar_renewal`, `rejoin_since`, `leap_expiry`, `renewal_close`, `rounding`, `calendar_renewal_end`, `rollover_days`, `status_before_join`, `lifetime_renewal`, `short_extension`, `currency`, `quotes`",
     );
 }
 
@@ -331,13 +331,14 @@ fn monthly_rollover_day_equal_to_anchor_day() {
 }
 
 #[test]
-fn anchor_day_29() {
+fn anchor_day_32() {
+    // Anchor days 29 to 31 are accepted (issue 16 item 3: clamped in short months).
     refused(
-        term(json!({"kind": "calendar", "period": "month", "anchor_day": 29})),
+        term(json!({"kind": "calendar", "period": "month", "anchor_day": 32})),
         1205,
         "invalid_value",
         "plans[0].term.anchor_day",
-        "plans[0].term.anchor_day: must be 1 to 28 (every month has it)",
+        "plans[0].term.anchor_day: must be 1 to 31 (a month without it starts on its last day)",
     );
 }
 
@@ -523,7 +524,7 @@ fn unknown_term_kind() {
         1201,
         "policy_syntax",
         "plans[0].term.kind",
-        "plans[0].term.kind: unknown variant `weekly`, expected one of `rolling`, `calendar`, `lifetime`",
+        "plans[0].term.kind: unknown variant `weekly`, expected one of `rolling`, `calendar`, `lifetime`, `rolling_to_day`, `fixed_date`, `fixed_expiry`",
     );
 }
 

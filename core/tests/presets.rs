@@ -1,7 +1,10 @@
 //! The shipped presets: each compiles, survives a JSON round trip, and chooses the settings
 //! docs/presets.md says it does.
 
-use amscore::{Engine, MonthEndRule, Policy, ReinstatementStart, RenewalEnd, RollingEnd, Settings, PRESETS};
+use amscore::{
+    CalendarRenewal, Engine, ExpiryInstant, LeapExpiry, MonthEndRule, Policy, ReinstatementStart, RejoinSince,
+    RenewalClose, RenewalEnd, RollingEnd, Settings, PRESETS,
+};
 
 fn date_settings(s: &Settings) -> (MonthEndRule, RollingEnd, RenewalEnd, ReinstatementStart) {
     (s.month_end, s.rolling_end, s.renewal_end, s.reinstatement)
@@ -36,7 +39,41 @@ fn presets_choose_the_documented_date_settings() {
     );
     assert_eq!(
         settings("tendenci"),
-        Ok((MonthEndRule::Clamp, RollingEnd::Anniversary, RenewalEnd::FromPreviousEnd, ReinstatementStart::Restart))
+        Ok((
+            MonthEndRule::Clamp,
+            RollingEnd::Anniversary,
+            RenewalEnd::FromRenewalDateExceptYears,
+            ReinstatementStart::Restart
+        ))
+    );
+}
+
+#[test]
+fn only_the_tendenci_preset_takes_tendencis_side_of_each_expiry_convention() {
+    let expiry = |name| {
+        Policy::preset(name).map(|p| {
+            let s = p.settings;
+            (s.expiry, s.calendar_renewal, s.rejoin_since, s.leap_expiry, s.renewal_close)
+        })
+    };
+    let defaults = Ok((
+        ExpiryInstant::EndOfDay,
+        CalendarRenewal::NextPeriod,
+        RejoinSince::Reset,
+        LeapExpiry::EachYear,
+        RenewalClose::AfterGrace,
+    ));
+    assert_eq!(expiry("amscore"), defaults);
+    assert_eq!(expiry("civicrm"), defaults);
+    assert_eq!(
+        expiry("tendenci"),
+        Ok((
+            ExpiryInstant::StartOfDay,
+            CalendarRenewal::AsJoin,
+            RejoinSince::Keep,
+            LeapExpiry::ClampedOnce,
+            RenewalClose::AsStored
+        ))
     );
 }
 

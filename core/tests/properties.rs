@@ -133,8 +133,14 @@ fn plan(term: TermRule, windows: Windows, dues_cents: i64) -> Plan {
 }
 
 fn windows() -> impl Strategy<Value = Windows> {
-    (proptest::option::of(0u32..=120), window_length(), window_length())
-        .prop_map(|(renewal_opens_days, grace, reinstatement)| Windows { renewal_opens_days, grace, reinstatement })
+    (proptest::option::of(0u32..=120), window_length(), window_length()).prop_map(
+        |(renewal_opens_days, grace, reinstatement)| Windows {
+            renewal_opens_days,
+            grace,
+            reinstatement,
+            renewal_closes_days: None,
+        },
+    )
 }
 
 fn policy_with(rule: impl Strategy<Value = TermRule>) -> impl Strategy<Value = Policy> {

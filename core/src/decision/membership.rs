@@ -128,6 +128,10 @@ impl Decider<'_> {
                     ReasonCode::PlanRenewalOnly,
                     format!("{} cannot be joined again, only renewed into: rejoin on another plan", plan.name),
                 ),
+                RenewalError::OneExpiryDate { expires, .. } => ctx.add(
+                    ReasonCode::OneExpiryDateNotRenewable,
+                    format!("{} expires on {expires} for every member: nothing to renew", plan.name),
+                ),
                 // Reported above (the window), or by the status itself (a hold).
                 _ => {}
             }

@@ -133,6 +133,8 @@ reason_codes! {
     NoDependantToRemove => "no_dependant_to_remove", REFUSED;
     /// The engine cannot price the request (the message says why): staff price it by hand.
     QuoteUnavailable => "quote_unavailable", MEMBERSHIP;
+    /// The plan has one expiry date for every member (`fixed_date`): there is nothing to renew.
+    OneExpiryDateNotRenewable => "one_expiry_date_not_renewable", REFUSED;
 }
 
 impl fmt::Display for ReasonCode {
