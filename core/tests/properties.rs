@@ -1,6 +1,6 @@
 //! Invariants of terms, renewals, statuses and the policy document, checked over generated
-//! plans (rolling, calendar, lifetime; both month-end rules; yearly anchors and rollovers on Feb 29 too; grace and reinstatement windows) and
-//! dates from 1900 to 2200.
+//! plans (rolling, calendar, lifetime; both month-end rules; yearly anchors and rollovers on
+//! Feb 29 too; grace and reinstatement windows) and dates from 1900 to 2200.
 
 use amscore::{
     default_status_rules, Boundary, CalendarJoinStart, CalendarPeriod, Engine, Event, Flags, Length, Membership,
