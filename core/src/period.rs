@@ -235,12 +235,16 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
     // One conversion to the calendar (`year()`, `month()` and `day()` each convert again).
     let (year, month, day) = date.to_calendar_date();
     let (year, month) = shift_month(year, month, months).ok_or_else(err)?;
-    let last = days_in_month(year, month);
+    day_in_month(year, month, day, rule).ok_or_else(err)
+}
+
+/// Day `day` (1..=31) of a month, a day the month lacks placed by the month-end rule: the last
+/// day (clamp) or the surplus days into the next month (overflow). `None` out of range.
+fn day_in_month(year: i32, month: Month, day: u8, rule: MonthEndRule) -> Option<Date> {
     match rule {
-        MonthEndRule::Clamp => Date::from_calendar_date(year, month, day.min(last)).map_err(|_| err()),
+        MonthEndRule::Clamp => Date::from_calendar_date(year, month, day.min(days_in_month(year, month))).ok(),
         MonthEndRule::Overflow => {
-            let first = Date::from_calendar_date(year, month, 1).map_err(|_| err())?;
-            first.checked_add(Duration::days(i64::from(day) - 1)).ok_or_else(err)
+            Date::from_calendar_date(year, month, 1).ok()?.checked_add(Duration::days(i64::from(day) - 1))
         }
     }
 }
@@ -452,15 +456,21 @@ impl From<Length> for Offset {
 /// A day of the year without a year: the anchor of a calendar period or a rollover day.
 /// Written `"MM-DD"` (ISO 8601's `--MM-DD` is accepted too).
 ///
-/// Feb 29 is refused: an anchor that exists only one year in four would make the period length
-/// depend on the year.
+/// Feb 29 is accepted (CiviCRM accepts it as a fixed type's start or rollover day). In a common
+/// year it falls where the policy's month-end rule puts it: Feb 28 with
+/// [`MonthEndRule::Clamp`], Mar 1 with [`MonthEndRule::Overflow`] (PHP's `mktime`, so CiviCRM).
+/// Every other month-day is the same date under both rules.
 ///
 /// ```
-/// use amscore::MonthDay;
+/// use amscore::{MonthDay, MonthEndRule};
 /// use time::macros::date;
 /// let fiscal: MonthDay = "07-01".parse()?;
-/// assert_eq!(fiscal.in_year(2025)?, date!(2025-07-01));
-/// assert!("02-29".parse::<MonthDay>().is_err());
+/// assert_eq!(fiscal.in_year(2025, MonthEndRule::Clamp)?, date!(2025-07-01));
+/// let leap_day: MonthDay = "02-29".parse()?;
+/// assert_eq!(leap_day.in_year(2024, MonthEndRule::Clamp)?, date!(2024-02-29));
+/// assert_eq!(leap_day.in_year(2025, MonthEndRule::Clamp)?, date!(2025-02-28));
+/// assert_eq!(leap_day.in_year(2025, MonthEndRule::Overflow)?, date!(2025-03-01));
+/// assert!("02-30".parse::<MonthDay>().is_err());
 /// # Ok::<(), amscore::DateError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -476,18 +486,16 @@ impl MonthDay {
     /// A month-day from numbers.
     ///
     /// # Errors
-    /// [`DateError::InvalidMonthDay`] for a month outside 1..=12, a day the month never has, or Feb 29.
+    /// [`DateError::InvalidMonthDay`] for a month outside 1..=12 or a day the month never has
+    /// (Feb 29 is accepted).
     pub fn new(month: u8, day: u8) -> Result<MonthDay, DateError> {
         let invalid = |reason: &str| DateError::InvalidMonthDay {
             text: format!("{month:02}-{day:02}"),
             reason: reason.to_owned(),
         };
         let m = Month::try_from(month).map_err(|_| invalid("month must be 1..12"))?;
-        if m == Month::February && day == 29 {
-            return Err(invalid("February 29 exists only in leap years; use 02-28 or 03-01"));
-        }
-        // 2023 is a common year: its month lengths are the ones every year has.
-        if day == 0 || day > days_in_month(2023, m) {
+        // 2024 is a leap year: its month lengths are the longest each month has.
+        if day == 0 || day > days_in_month(2024, m) {
             return Err(invalid("no such day in that month"));
         }
         Ok(MonthDay { month: m, day })
@@ -503,24 +511,32 @@ impl MonthDay {
         self.day
     }
 
-    /// This month-day in a given year.
+    /// Whether this is Feb 29, the one month-day some years lack.
+    pub fn is_leap_day(&self) -> bool {
+        self.month == Month::February && self.day == 29
+    }
+
+    /// This month-day in a given year; Feb 29 in a common year is placed by the month-end rule
+    /// (Feb 28 or Mar 1).
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] for a year outside -9999..=9999.
-    pub fn in_year(&self, year: i32) -> Result<Date, DateError> {
-        Date::from_calendar_date(year, self.month, self.day).map_err(|_| out_of_range(format_args!("{self} in {year}")))
+    pub fn in_year(&self, year: i32, month_end: MonthEndRule) -> Result<Date, DateError> {
+        day_in_month(year, self.month, self.day, month_end)
+            .ok_or_else(|| out_of_range(format_args!("{self} in {year}")))
     }
 
-    /// The latest date on or before `date` that falls on this month-day.
+    /// The latest date on or before `date` that falls on this month-day (read with
+    /// [`MonthDay::in_year`]).
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] at the ends of the supported range.
-    pub fn on_or_before(&self, date: Date) -> Result<Date, DateError> {
-        let this_year = self.in_year(date.year())?;
+    pub fn on_or_before(&self, date: Date, month_end: MonthEndRule) -> Result<Date, DateError> {
+        let this_year = self.in_year(date.year(), month_end)?;
         if this_year <= date {
             Ok(this_year)
         } else {
-            self.in_year(date.year() - 1)
+            self.in_year(date.year() - 1, month_end)
         }
     }
 }
@@ -670,7 +686,7 @@ impl schemars::JsonSchema for MonthDay {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "description": "A day of the year without a year, \"MM-DD\" (ISO 8601's \"--MM-DD\" too); never 02-29.",
+            "description": "A day of the year without a year, \"MM-DD\" (ISO 8601's \"--MM-DD\" too); 02-29 is Feb 28 or Mar 1 in common years, by settings.month_end.",
             "pattern": "^(--)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
         })
     }
@@ -765,10 +781,51 @@ mod tests {
     #[test]
     fn month_days_parse_and_refuse() {
         assert_eq!("--10-01".parse::<MonthDay>().map(|m| m.to_string()), Ok("10-01".into()));
-        for bad in ["13-01", "00-10", "04-31", "02-29", "1-1", "10/01", ""] {
+        for bad in ["13-01", "00-10", "04-31", "02-30", "1-1", "10/01", ""] {
             assert!(bad.parse::<MonthDay>().is_err(), "{bad}");
         }
-        assert_eq!(MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 09 - 30))), Ok(date!(2024 - 10 - 01)));
-        assert_eq!(MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 10 - 01))), Ok(date!(2025 - 10 - 01)));
+        let clamp = MonthEndRule::Clamp;
+        assert_eq!(
+            MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 09 - 30), clamp)),
+            Ok(date!(2024 - 10 - 01))
+        );
+        assert_eq!(
+            MonthDay::new(10, 1).and_then(|m| m.on_or_before(date!(2025 - 10 - 01), clamp)),
+            Ok(date!(2025 - 10 - 01))
+        );
+    }
+
+    #[test]
+    fn feb_29_is_a_month_day_placed_by_the_month_end_rule_in_common_years() {
+        let leap_day: MonthDay = "--02-29".parse().expect("02-29 is a month-day");
+        assert!(leap_day.is_leap_day() && leap_day.to_string() == "02-29");
+        for (year, clamp, overflow) in [
+            (2024, date!(2024 - 02 - 29), date!(2024 - 02 - 29)),
+            (2025, date!(2025 - 02 - 28), date!(2025 - 03 - 01)),
+            (2100, date!(2100 - 02 - 28), date!(2100 - 03 - 01)),
+            (2000, date!(2000 - 02 - 29), date!(2000 - 02 - 29)),
+        ] {
+            assert_eq!(leap_day.in_year(year, MonthEndRule::Clamp), Ok(clamp), "{year}");
+            assert_eq!(leap_day.in_year(year, MonthEndRule::Overflow), Ok(overflow), "{year}");
+        }
+        // On or before: 2025-02-28 is already the clamped Feb 29 of 2025; with overflow it is
+        // before Mar 1, so the latest is 2024-02-29.
+        assert_eq!(leap_day.on_or_before(date!(2025 - 02 - 28), MonthEndRule::Clamp), Ok(date!(2025 - 02 - 28)));
+        assert_eq!(leap_day.on_or_before(date!(2025 - 02 - 28), MonthEndRule::Overflow), Ok(date!(2024 - 02 - 29)));
+        assert_eq!(leap_day.on_or_before(date!(2025 - 03 - 01), MonthEndRule::Overflow), Ok(date!(2025 - 03 - 01)));
+        // Every other month-day is the same date under both rules, in every year.
+        for m in 1..=12u8 {
+            for d in 1..=31u8 {
+                let Ok(md) = MonthDay::new(m, d) else { continue };
+                if md.is_leap_day() {
+                    continue;
+                }
+                for year in 2023..=2025 {
+                    let expected = Date::from_calendar_date(year, md.month(), d).ok();
+                    assert_eq!(md.in_year(year, MonthEndRule::Clamp).ok(), expected, "{md} {year}");
+                    assert_eq!(md.in_year(year, MonthEndRule::Overflow).ok(), expected, "{md} {year}");
+                }
+            }
+        }
     }
 }

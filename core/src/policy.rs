@@ -334,7 +334,7 @@ impl Policy {
                     });
                 }
             }
-            validate_term(&plan.term, &at("term"), self.settings.rollover_days)?;
+            validate_term(&plan.term, &at("term"), self.settings.rollover_days, self.settings.month_end)?;
             let p = &plan.prices;
             for (name, amount) in [
                 ("dues", Some(p.dues)),
@@ -602,7 +602,12 @@ fn validate_proration(plan: &Plan, path: &str) -> Result<(), PolicyError> {
     Ok(())
 }
 
-fn validate_term(term: &TermRule, path: &str, rollover_days: RolloverDays) -> Result<(), PolicyError> {
+fn validate_term(
+    term: &TermRule,
+    path: &str,
+    rollover_days: RolloverDays,
+    month_end: MonthEndRule,
+) -> Result<(), PolicyError> {
     let invalid = |field: &str, message: &str| PolicyError::InvalidValue {
         path: format!("{path}.{field}"),
         message: message.to_owned(),
@@ -643,6 +648,25 @@ fn validate_term(term: &TermRule, path: &str, rollover_days: RolloverDays) -> Re
                                 path: format!("{path}.rollover"),
                                 message: format!(
                                     "rollover {r} is the period's first day; it must fall inside the period"
+                                ),
+                            });
+                        }
+                        // Feb 29 against Feb 28 (clamp) or Mar 1 (overflow): the same day in
+                        // every common year, so the period's first day one year in four.
+                        let common = |md: crate::period::MonthDay| md.in_year(2023, month_end).ok();
+                        if (r.is_leap_day() || a.is_leap_day())
+                            && common(*r) == common(a)
+                            && rollover_days == RolloverDays::Checked
+                        {
+                            return Err(PolicyError::RolloverOutsidePeriod {
+                                path: format!("{path}.rollover"),
+                                message: format!(
+                                    "rollover {r} is the period's first day (anchor {a}) in common years with \
+                                     month_end {}; it must fall inside the period",
+                                    match month_end {
+                                        MonthEndRule::Clamp => "clamp",
+                                        MonthEndRule::Overflow => "overflow",
+                                    }
                                 ),
                             });
                         }

@@ -331,7 +331,8 @@ impl Rulebook {
             term: Term { start, end },
             rolled_over: base.rolled_over && dates.end.is_none(),
         };
-        let regular = Term { start: plan.term.period_start(start)?.min(base.term.start), end: base.term.end };
+        let regular =
+            Term { start: plan.term.period_start(start, self.dates)?.min(base.term.start), end: base.term.end };
         Ok((jt, regular))
     }
 

@@ -476,14 +476,17 @@ impl TermRule {
                 rolled_over: false,
             }),
             TermRule::Calendar { rollover, rollover_day, join_start, .. } => {
-                let start = self.period_start(join_date)?;
+                let start = self.period_start(join_date, rules)?;
                 let rolled_over = match (rollover, rollover_day) {
-                    (Some(md), _) => join_date >= month_day_on_or_after(*md, start)?,
+                    (Some(md), _) => {
+                        let first_end = self.periods_end(start, 1, rules.month_end)?;
+                        join_date >= rollover_date(*md, start, first_end, join_date, rules.month_end)?
+                    }
                     (None, Some(day)) => rollover_day_reached(*day, start, join_date)?,
                     (None, None) => false,
                 };
                 let periods = self.periods_per_term().saturating_mul(terms).saturating_add(u32::from(rolled_over));
-                let end = self.periods_end(start, periods)?;
+                let end = self.periods_end(start, periods, rules.month_end)?;
                 let start = match join_start {
                     CalendarJoinStart::PeriodStart => start,
                     CalendarJoinStart::JoinDate => join_date,
@@ -628,9 +631,9 @@ impl TermRule {
                 TermRule::Rolling { length }.next_term(previous_end, terms, rules)
             }
             TermRule::Calendar { .. } => {
-                let period_start = self.period_start(start)?;
+                let period_start = self.period_start(start, rules)?;
                 let periods = self.periods_per_term().saturating_mul(terms);
-                Ok(Some(Term { start, end: Some(self.periods_end(period_start, periods)?) }))
+                Ok(Some(Term { start, end: Some(self.periods_end(period_start, periods, rules.month_end)?) }))
             }
             TermRule::Lifetime | TermRule::FixedDate { .. } => Ok(None),
             TermRule::FixedExpiry { expires, .. } => {
@@ -647,14 +650,15 @@ impl TermRule {
         }
     }
 
-    /// For a calendar rule, the first day of the period containing `date`; for other rules, `date`.
+    /// For a calendar rule, the first day of the period containing `date` (a Feb 29 anchor is
+    /// placed in common years by the month-end rule); for other rules, `date`.
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] at the ends of the calendar.
-    pub fn period_start(&self, date: Date) -> Result<Date, DateError> {
+    pub fn period_start(&self, date: Date, rules: DateRules) -> Result<Date, DateError> {
         match self {
             TermRule::Calendar { period: CalendarPeriod::Year, anchor, .. } => {
-                anchor.unwrap_or(MonthDay::JAN_1).on_or_before(date)
+                anchor.unwrap_or(MonthDay::JAN_1).on_or_before(date, rules.month_end)
             }
             TermRule::Calendar { period: CalendarPeriod::Month, anchor_day, .. } => {
                 day_on_or_before(anchor_day.unwrap_or(1), date)
@@ -672,19 +676,30 @@ impl TermRule {
     }
 
     /// The last day of `periods` calendar periods starting at `period_start`.
-    fn periods_end(&self, period_start: Date, periods: u32) -> Result<Date, DateError> {
+    fn periods_end(&self, period_start: Date, periods: u32, month_end: MonthEndRule) -> Result<Date, DateError> {
         let (months, anchor_day) = match self {
             TermRule::Calendar { period: CalendarPeriod::Year, .. } => (i64::from(periods) * 12, None),
             TermRule::Calendar { anchor_day, .. } => (i64::from(periods), *anchor_day),
             _ => (i64::from(periods), None),
         };
-        // Yearly anchors never fall on Feb 29 (refused). A monthly anchor day a month lacks is
-        // that month's last day, so the next period starts on the anchor day (clamped) of the
-        // month `months` on, not on the clamped day of this period's start.
-        let next = add_months(period_start, months, MonthEndRule::Clamp)?;
-        let next = match anchor_day {
-            Some(day) => DayOfMonth::Day(day).in_month_of(next)?,
-            None => next,
+        // A monthly anchor day a month lacks is that month's last day, so the next period starts
+        // on the anchor day (clamped) of the month `months` on, not on the clamped day of this
+        // period's start. Of the yearly anchors only Feb 29 falls on a day some years lack, so
+        // only it depends on the month-end rule. Clamp: the periods end the day before the
+        // anchor's own date in their last year, Feb 29 again in a leap year. Overflow: the
+        // months are added to the start as PHP's mktime does (CiviCRM), so a period from Mar 1
+        // of a common year ends on Feb 29 of a leap year, the next period's first day.
+        let next = match (self, anchor_day) {
+            (_, Some(day)) => {
+                DayOfMonth::Day(day).in_month_of(add_months(period_start, months, MonthEndRule::Clamp)?)?
+            }
+            (TermRule::Calendar { period: CalendarPeriod::Year, anchor: Some(anchor), .. }, None)
+                if anchor.is_leap_day() && month_end == MonthEndRule::Clamp =>
+            {
+                let years = i32::try_from(periods).unwrap_or(i32::MAX);
+                anchor.in_year(period_start.year().saturating_add(years), month_end)?
+            }
+            _ => add_months(period_start, months, month_end)?,
         };
         add_days(next, -1)
     }
@@ -699,14 +714,29 @@ fn rolling_end(start: Date, length: Length, terms: u32, rules: DateRules) -> Res
     }
 }
 
-/// The first date on or after `from` that falls on the month-day.
-fn month_day_on_or_after(md: MonthDay, from: Date) -> Result<Date, DateError> {
-    let this_year = md.in_year(from.year())?;
-    if this_year >= from {
-        Ok(this_year)
-    } else {
-        md.in_year(from.year() + 1)
+/// The rollover date a join on `join_date` is measured against, in the first period
+/// `start..=first_end`: the month-day in the join's year if that is not past the period's end,
+/// else in the year before; and if that is before the period's start, in the year after (as
+/// CiviCRM's `isDuringFixedAnnualRolloverPeriod` picks it). A period holds one date of most
+/// month-days, and this is it. Only a Feb 29 rollover in a period from Mar 1 of a common year
+/// to Feb 29 with `overflow` holds two (Mar 1 and Feb 29): the join's year picks one, so a join
+/// from March to December rolls over and one in January or February does not.
+fn rollover_date(
+    md: MonthDay,
+    start: Date,
+    first_end: Date,
+    join_date: Date,
+    month_end: MonthEndRule,
+) -> Result<Date, DateError> {
+    let year = join_date.year();
+    let mut date = md.in_year(year, month_end)?;
+    if date > first_end {
+        date = md.in_year(year - 1, month_end)?;
     }
+    if date < start {
+        date = md.in_year(year + 1, month_end)?;
+    }
+    Ok(date)
 }
 
 /// The latest date on or before `date` whose day of the month is `day` (1..=31; a month without

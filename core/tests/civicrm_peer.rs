@@ -8,9 +8,11 @@
 //!
 //! The types cover rolling years, months, days and lifetime; fixed years (any start and rollover
 //! day, the rollover equal to the start included) and fixed months (rollover days 1 to 31, or
-//! none, which maps to `rollover_day: 1`), with intervals and term counts up to 3. Left out, as
-//! docs/presets.md says: a fixed start or rollover day of Feb 29 (amscore's month-days have no
-//! Feb 29), fixed types with a day or lifetime unit, and the rolling-to-fixed upsell.
+//! none, which maps to `rollover_day: 1`), with intervals and term counts up to 3. Start and
+//! rollover days of Feb 29 are among them (one type in eight has one), mapped to `"02-29"`,
+//! which the preset's `month_end: overflow` puts on Mar 1 in common years as PHP's mktime does.
+//! Left out, as docs/presets.md says: fixed types with a day or lifetime unit, and the
+//! rolling-to-fixed upsell.
 //! `AMSCORE_PEER_SEED` picks another sequence (the seed is printed).
 
 use std::io::Write;
@@ -73,11 +75,14 @@ fn text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-/// A random month-day other than Feb 29, as CiviCRM stores it (`MMDD` without the leading zero)
-/// and as amscore writes it (`MM-DD`).
+/// A random month-day, Feb 29 one time in eight, as CiviCRM stores it (`MMDD` without the
+/// leading zero) and as amscore writes it (`MM-DD`).
 fn random_month_day(rng: &mut Rng) -> (String, String) {
+    if rng.range(0, 7) == 0 {
+        return ("229".to_owned(), "02-29".to_owned());
+    }
     let month = u8::try_from(rng.range(1, 12)).expect("fits");
-    let last = if month == 2 { 28 } else { days_in(2023, month) };
+    let last = days_in(2023, month);
     let day = match rng.range(0, 3) {
         0 => 1,
         1 => last,
@@ -188,6 +193,12 @@ fn the_civicrm_preset_gives_civicrm_s_dates_and_statuses_on_random_types() {
     eprintln!("civicrm peer comparison, seed {seed} (AMSCORE_PEER_SEED)");
     let mut rng = Rng(seed);
     let types: Vec<(Value, Value)> = (0..TYPES).map(|i| random_type(&mut rng, &format!("t{i}"))).collect();
+    let leap_day_types = types
+        .iter()
+        .filter(|(civi, _)| civi["fixed_period_start_day"] == "229" || civi["fixed_period_rollover_day"] == "229")
+        .count();
+    eprintln!("{leap_day_types} of {TYPES} types have a Feb 29 start or rollover day");
+    assert!(leap_day_types > 0, "the generated types include Feb 29 start and rollover days");
     let policy = json!({"version": 1, "preset": "civicrm",
                         "plans": types.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>()});
     let engine = amscore::gateway::engine_from_value(policy).expect("every mapped type is a valid plan");

@@ -364,14 +364,29 @@ fn monthly_plan_with_month_day_rollover() {
     );
 }
 
+// Feb 29 is an accepted anchor (placed in common years by settings.month_end); Feb 30 is not.
 #[test]
-fn feb_29_anchor() {
+fn feb_30_anchor() {
     refused(
-        term(json!({"kind": "calendar", "period": "year", "anchor": "02-29"})),
+        term(json!({"kind": "calendar", "period": "year", "anchor": "02-30"})),
         1201,
         "policy_syntax",
         "plans[0].term.anchor",
-        "plans[0].term.anchor: invalid month-day `02-29`: February 29 exists only in leap years; use 02-28 or 03-01",
+        "plans[0].term.anchor: invalid month-day `02-30`: no such day in that month",
+    );
+}
+
+#[test]
+fn feb_29_rollover_that_is_the_first_day_of_the_period_in_common_years() {
+    // Clamp puts Feb 29 on Feb 28 in common years: with a Feb 28 anchor, every join in a
+    // period starting in a common year would roll over.
+    refused(
+        term(json!({"kind": "calendar", "period": "year", "anchor": "02-28", "rollover": "02-29"})),
+        1208,
+        "rollover_outside_period",
+        "plans[0].term.rollover",
+        "plans[0].term.rollover: rollover 02-29 is the period's first day (anchor 02-28) in common years with \
+         month_end clamp; it must fall inside the period",
     );
 }
 

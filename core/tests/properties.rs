@@ -1,6 +1,6 @@
 //! Invariants of terms, renewals, statuses and the policy document, checked over generated
-//! plans (rolling, calendar, lifetime; both month-end rules; grace and reinstatement windows) and
-//! dates from 1900 to 2200.
+//! plans (rolling, calendar, lifetime; both month-end rules; yearly anchors and rollovers on
+//! Feb 29 too; grace and reinstatement windows) and dates from 1900 to 2200.
 
 use amscore::{
     default_status_rules, Boundary, CalendarJoinStart, CalendarPeriod, Engine, Event, Flags, Length, Membership,
@@ -24,11 +24,19 @@ fn any_date() -> impl Strategy<Value = Date> {
 }
 
 fn month_day() -> impl Strategy<Value = MonthDay> {
-    // 2023 is a common year: day 1..=length never reaches Feb 29.
-    (1u8..=12).prop_flat_map(|m| {
+    // 2023 is a common year: day 1..=length never reaches Feb 29, which comes one time in twelve.
+    let common = (1u8..=12).prop_flat_map(|m| {
         let len = time::Month::try_from(m).map(|month| month.length(2023)).unwrap_or(28);
         (Just(m), 1..=len).prop_map(|(m, d)| MonthDay::new(m, d).unwrap_or(MonthDay::JAN_1))
-    })
+    });
+    prop_oneof![11 => common, 1 => Just(MonthDay::new(2, 29).unwrap_or(MonthDay::JAN_1))]
+}
+
+/// Whether a rollover is the anchor's day in some year under some month-end rule (Feb 29
+/// against Feb 28 or Mar 1), which `rollover_days: checked` refuses like a rollover on the anchor.
+fn same_day_some_year(a: MonthDay, b: MonthDay) -> bool {
+    let near_leap_day = |m: MonthDay| [(2, 28), (3, 1)].contains(&(u8::from(m.month()), m.day()));
+    a == b || (a.is_leap_day() && near_leap_day(b)) || (b.is_leap_day() && near_leap_day(a))
 }
 
 fn term_length() -> impl Strategy<Value = Length> {
@@ -59,7 +67,7 @@ fn yearly() -> impl Strategy<Value = TermRule> {
             anchor: Some(anchor),
             anchor_day: None,
             periods,
-            rollover: rollover.filter(|r| *r != anchor),
+            rollover: rollover.filter(|r| !same_day_some_year(*r, anchor)),
             rollover_day: None,
             join_start,
         },

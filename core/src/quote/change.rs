@@ -159,7 +159,7 @@ impl Quoter<'_> {
         let rules = self.rules.date_rules();
         match &new.term {
             TermRule::Calendar { .. } => {
-                let period_start = new.term.period_start(date)?;
+                let period_start = new.term.period_start(date, rules)?;
                 Ok(new.term.next_term(add_days(period_start, -1)?, 1, rules)?.unwrap_or(Term::lifetime(period_start)))
             }
             _ => Ok(self.rules.first_term(new, date, 1)?.term),

@@ -40,7 +40,7 @@ impl Quoter<'_> {
         let mut used = None;
         match &plan.term {
             TermRule::Calendar { .. } if rule.granularity != Granularity::None => {
-                let period_start = plan.term.period_start(date)?;
+                let period_start = plan.term.period_start(date, rules)?;
                 let first =
                     plan.term.next_term(add_days(period_start, -1)?, 1, rules)?.unwrap_or(Term::lifetime(period_start));
                 let first_end = first.end.unwrap_or(date);
