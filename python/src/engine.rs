@@ -316,6 +316,7 @@ impl Engine {
     /// >>> str(Engine("amscore").quote_join("individual", date(2025, 3, 1), end=date(2025, 12, 31)).lines[0]["description"])
     /// 'Individual dues, 306 of 365 days'
     #[pyo3(signature = (plan, date, terms=None, seats=None, dependants=None, *, tax_exempt=false, start=None, end=None), text_signature = "($self, plan, date, terms=1, seats=None, dependants=None, *, tax_exempt=False, start=None, end=None)")]
+    #[allow(clippy::too_many_arguments)] // a join's options, as keyword arguments
     fn quote_join(
         &self,
         plan: &str,
