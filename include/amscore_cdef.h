@@ -216,6 +216,10 @@ enum ams_result
   AMS_RESULT_UNKNOWN_PRESET = 1210,
   // A plan with both seats and a household.
   AMS_RESULT_HOUSEHOLD_WITH_SEATS = 1240,
+  // A term that ends on a day of the month, with a length in days.
+  AMS_RESULT_EXPIRY_DAY_NEEDS_MONTHS = 1230,
+  // A plan's renewal close given together with a reinstatement window.
+  AMS_RESULT_RENEWAL_CLOSE_WITH_REINSTATEMENT = 1231,
   // The membership names a plan the policy does not have.
   AMS_RESULT_UNKNOWN_PLAN = 1301,
   // The date asked about is before the member joined.
@@ -246,6 +250,8 @@ enum ams_result
   AMS_RESULT_JOIN_END_AFTER_TERMS = 1323,
   // A staff-entered term end on a lifetime plan.
   AMS_RESULT_JOIN_END_ON_LIFETIME_PLAN = 1324,
+  // A join after the one expiry date of a `fixed_date` plan.
+  AMS_RESULT_JOIN_AFTER_PLAN_EXPIRY = 1325,
   // The membership's pause ends before it starts.
   AMS_RESULT_PAUSE_ENDS_BEFORE_START = 1350,
   // The membership's pause is not inside the current term.
@@ -264,6 +270,8 @@ enum ams_result
   AMS_RESULT_BACKDATE_TOO_SHORT = 1405,
   // A rejoin on a renewal-only plan: a rejoin has to choose a plan open to new members.
   AMS_RESULT_REJOIN_ON_RENEWAL_ONLY_PLAN = 1406,
+  // A plan with one expiry date for every member is not renewed.
+  AMS_RESULT_ONE_EXPIRY_DATE_NOT_RENEWABLE = 1410,
   // A roster lacks a required column.
   AMS_RESULT_MISSING_COLUMN = 1501,
   // A roster column amscore does not know.
@@ -352,6 +360,8 @@ enum ams_result
   AMS_RESULT_NOT_CANCELLABLE = 2013,
   // A seat change to the number already held.
   AMS_RESULT_SEAT_COUNT_UNCHANGED = 2014,
+  // An instalment split's tax outside zero and its total.
+  AMS_RESULT_TAX_OUTSIDE_TOTAL = 2020,
   // A pause quote for a membership with no pause.
   AMS_RESULT_NO_PAUSE = 2050,
   // A credit for paused days without what was paid.

@@ -72,6 +72,10 @@ pub enum ams_result {
     UnknownPreset = 1210,
     /// A plan with both seats and a household.
     HouseholdWithSeats = 1240,
+    /// A term that ends on a day of the month, with a length in days.
+    ExpiryDayNeedsMonths = 1230,
+    /// A plan's renewal close given together with a reinstatement window.
+    RenewalCloseWithReinstatement = 1231,
     /// The membership names a plan the policy does not have.
     UnknownPlan = 1301,
     /// The date asked about is before the member joined.
@@ -102,6 +106,8 @@ pub enum ams_result {
     JoinEndAfterTerms = 1323,
     /// A staff-entered term end on a lifetime plan.
     JoinEndOnLifetimePlan = 1324,
+    /// A join after the one expiry date of a `fixed_date` plan.
+    JoinAfterPlanExpiry = 1325,
     /// The membership's pause ends before it starts.
     PauseEndsBeforeStart = 1350,
     /// The membership's pause is not inside the current term.
@@ -120,6 +126,8 @@ pub enum ams_result {
     BackdateTooShort = 1405,
     /// A rejoin on a renewal-only plan: a rejoin has to choose a plan open to new members.
     RejoinOnRenewalOnlyPlan = 1406,
+    /// A plan with one expiry date for every member is not renewed.
+    OneExpiryDateNotRenewable = 1410,
     /// A roster lacks a required column.
     MissingColumn = 1501,
     /// A roster column amscore does not know.
@@ -208,6 +216,8 @@ pub enum ams_result {
     NotCancellable = 2013,
     /// A seat change to the number already held.
     SeatCountUnchanged = 2014,
+    /// An instalment split's tax outside zero and its total.
+    TaxOutsideTotal = 2020,
     /// A pause quote for a membership with no pause.
     NoPause = 2050,
     /// A credit for paused days without what was paid.
@@ -334,6 +344,12 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::PlanCurrencyMismatch, c"plan_currency_mismatch", c"plan priced in another currency"),
     (ams_result::UnknownPreset, c"unknown_preset", c"unknown preset"),
     (ams_result::HouseholdWithSeats, c"household_with_seats", c"a plan with both seats and a household"),
+    (ams_result::ExpiryDayNeedsMonths, c"expiry_day_needs_months", c"an expiry day needs a length in months"),
+    (
+        ams_result::RenewalCloseWithReinstatement,
+        c"renewal_close_with_reinstatement",
+        c"renewal close with a reinstatement window",
+    ),
     (ams_result::UnknownPlan, c"unknown_plan", c"unknown plan"),
     (ams_result::DateBeforeJoin, c"date_before_join", c"date before the member joined"),
     (ams_result::TermEndsBeforeStart, c"term_ends_before_start", c"term ends before it starts"),
@@ -349,6 +365,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::JoinEndBeforeDate, c"join_end_before_date", c"term end before the join date"),
     (ams_result::JoinEndAfterTerms, c"join_end_after_terms", c"term end after the terms bought"),
     (ams_result::JoinEndOnLifetimePlan, c"join_end_on_lifetime_plan", c"term end on a lifetime plan's join"),
+    (ams_result::JoinAfterPlanExpiry, c"join_after_plan_expiry", c"join after the plan's expiry date"),
     (ams_result::PauseEndsBeforeStart, c"pause_ends_before_start", c"pause ends before it starts"),
     (ams_result::PauseOutsideTerm, c"pause_outside_term", c"pause not inside the term"),
     (ams_result::PauseOnLifetimePlan, c"pause_on_lifetime_plan", c"lifetime memberships cannot be paused"),
@@ -358,6 +375,11 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::InvalidTermCount, c"invalid_term_count", c"invalid number of terms"),
     (ams_result::BackdateTooShort, c"backdate_too_short", c"back-dated reinstatement too short"),
     (ams_result::RejoinOnRenewalOnlyPlan, c"rejoin_on_renewal_only_plan", c"rejoin on a renewal-only plan"),
+    (
+        ams_result::OneExpiryDateNotRenewable,
+        c"one_expiry_date_not_renewable",
+        c"a plan with one expiry date is not renewed",
+    ),
     (ams_result::MissingColumn, c"missing_column", c"roster column missing"),
     (ams_result::UnknownColumn, c"unknown_column", c"unknown roster column"),
     (ams_result::DuplicateColumn, c"duplicate_column", c"duplicate roster column"),
@@ -402,6 +424,7 @@ pub(crate) const RESULTS: &[(ams_result, &CStr, &CStr)] = &[
     (ams_result::PaymentCurrencyMismatch, c"payment_currency_mismatch", c"payment in another currency"),
     (ams_result::NotCancellable, c"not_cancellable", c"membership cannot be cancelled"),
     (ams_result::SeatCountUnchanged, c"seat_count_unchanged", c"seat count unchanged"),
+    (ams_result::TaxOutsideTotal, c"tax_outside_total", c"tax outside the total"),
     (ams_result::NoPause, c"no_pause", c"no pause to quote"),
     (ams_result::PauseCreditNeedsAmountPaid, c"pause_credit_needs_amount_paid", c"pause credit needs the amount paid"),
     (ams_result::DependantsAboveMaximum, c"dependants_above_maximum", c"more dependants than the plan allows"),
