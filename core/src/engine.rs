@@ -476,6 +476,7 @@ impl Engine {
     ///     term: amscore::Term::new(date!(2025-01-01), Some(date!(2025-12-31)))?,
     ///     pending: false, cancelled_on: None, status_override: None, deceased_on: None,
     ///     pause: Some(amscore::Pause { from: date!(2025-06-01), to: date!(2025-06-30) }),
+    ///     tax_exempt: false, renewal_pending: false,
     /// };
     /// let paid = amscore::Money::parse("365.00", amscore::Currency::USD)?;
     /// let p = amscore::Pausing { membership: m, amount_paid: Some(paid), credits_applied: None };
