@@ -243,13 +243,16 @@ impl PartialEq<str> for Description {
         match &self.0 {
             Sentence::Written(text) => text == other,
             Sentence::Fixed(text) => *text == other,
-            // Compared as it is written, without writing it into a string.
-            _ => {
-                let mut rest = Rest(other);
-                fmt::write(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
-            }
+            _ => reads_as(self, other),
         }
     }
+}
+
+/// Whether `value` is written as `text`: compared as it is written, without writing it into a
+/// string.
+pub(crate) fn reads_as(value: &impl fmt::Display, text: &str) -> bool {
+    let mut rest = Rest(text);
+    fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
 }
 
 /// What is left of a text to compare with what is written: writing fails at the first difference.

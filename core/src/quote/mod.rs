@@ -68,6 +68,7 @@ pub use error::QuoteError;
 pub(crate) use error::QUOTE_ERRORS;
 pub use inputs::{Cancellation, PlanChange, SeatChange};
 pub use instalments::{allocate, allocate_by, split_even, split_taxed, Instalment, Remainder};
+pub(crate) use lines::reads_as;
 pub use lines::{Description, LineKind, Quote, QuoteKind, QuoteLine};
 pub(crate) use renewal::{PriceKey, Prices};
 pub use settings::{
