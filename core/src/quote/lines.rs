@@ -165,6 +165,12 @@ enum Sentence {
     JoinFee {
         fraction: Option<Fraction>,
     },
+    /// `Unused {plan} (paid {paid})`, prorated by `fraction`: a plan change's credit.
+    Unused {
+        plan: Arc<str>,
+        paid: Money,
+        fraction: Option<Fraction>,
+    },
 }
 
 impl Description {
@@ -187,6 +193,11 @@ impl Description {
     /// The join fee.
     pub(crate) fn join_fee(fraction: Option<Fraction>) -> Description {
         Description(Sentence::JoinFee { fraction })
+    }
+
+    /// The unused part of `plan` (its name), for which the member paid `paid`.
+    pub(crate) fn unused(plan: Arc<str>, paid: Money, fraction: Option<Fraction>) -> Description {
+        Description(Sentence::Unused { plan, paid, fraction })
     }
 }
 
@@ -219,6 +230,9 @@ impl fmt::Display for Description {
                 write_description(f, format_args!("{extra} extra seats"), *terms, fraction.as_ref())
             }
             Sentence::JoinFee { fraction } => write_description(f, format_args!("Join fee"), 1, fraction.as_ref()),
+            Sentence::Unused { plan, paid, fraction } => {
+                write_description(f, format_args!("Unused {plan} (paid {paid})"), 1, fraction.as_ref())
+            }
         }
     }
 }
