@@ -438,7 +438,16 @@ pub fn whole_unused_months(date: Date, start: Date, end: Date) -> Result<Fractio
 /// first day; or `None` when the span is not a whole number of units.
 fn month_units(date: Date, start: Date, end: Date, size: i64) -> Result<Option<(i64, i64, Date)>, DateError> {
     let after_end = add_days(end, 1)?;
-    let at = |k: i64| add_months(start, k * size, MonthEndRule::Clamp);
+    // The unit boundaries asked for last, kept: each search below asks for its answer again.
+    let mut kept: [Option<(i64, Date)>; 2] = [None, None];
+    let mut at = |k: i64| -> Result<Date, DateError> {
+        if let Some((_, d)) = kept.iter().flatten().find(|(i, _)| *i == k) {
+            return Ok(*d);
+        }
+        let d = add_months(start, k * size, MonthEndRule::Clamp)?;
+        kept = [Some((k, d)), kept[0]];
+        Ok(d)
+    };
     // `at` grows strictly with k, and the calendar-month distance from `start` to a date is
     // within one unit of the k sought: start there and step, rather than walking every unit
     // from `start` (a quote's costliest step; see benches/README.md).
