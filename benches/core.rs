@@ -115,6 +115,9 @@ fn decisions(c: &mut Criterion) {
     let request = renew_request(&member(), date(2026, 2, 1));
     let mut g = c.benchmark_group("op");
     g.bench_function("decide_renewal", |b| b.iter(|| engine.decide(black_box(&request))));
+    // Before the window opens: refused, with a reason (its message written only when read).
+    let early = renew_request(&member(), date(2025, 10, 1));
+    g.bench_function("decide_renewal_refused", |b| b.iter(|| engine.decide(black_box(&early))));
     g.finish();
 }
 

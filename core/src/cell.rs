@@ -84,7 +84,7 @@ impl<T: Grammar + Copy> Cell<'_, T> {
         match *self {
             Cell::Empty => Ok(None),
             Cell::Value(v) => Ok(Some(v)),
-            Cell::Text(t) => match t.trim() {
+            Cell::Text(t) => match trim(t) {
                 "" => Ok(None),
                 t => T::parse(t).map(Some),
             },
@@ -106,6 +106,28 @@ impl<T: Grammar + Copy> Cell<'_, T> {
             Cell::Empty => true,
             Cell::Value(_) => false,
             Cell::Text(t) => t.trim().is_empty(),
+        }
+    }
+}
+
+/// `text.trim()`, without walking the text when it starts and ends with a visible ASCII character
+/// (no white space to trim: the common case of a field read row by row).
+pub(crate) fn trim(text: &str) -> &str {
+    let visible = |b: &u8| (0x21..0x7f).contains(b);
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if visible(first) && visible(last) => text,
+        (None, _) => text,
+        _ => text.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// `trim` is `str::trim`, whatever the text (ASCII controls, Unicode white space, none).
+        #[test]
+        fn trim_is_str_trim(text in "[ \t\r\n\u{0b}\u{0c}\u{1c}\u{7f}\u{85}\u{a0}\u{2003}\u{3000}a-z0-9é-]{0,8}") {
+            proptest::prop_assert_eq!(super::trim(&text), text.trim());
         }
     }
 }

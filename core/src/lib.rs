@@ -81,7 +81,9 @@ pub use coverage::{
 pub use coverage_period::{
     format_coverage_periods, CoveragePeriods, PeriodChange, PeriodCoverage, ReasonDelta, ReportPeriod,
 };
-pub use decision::{parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, Route};
+pub use decision::{
+    parse_self_service_request, Decision, DecisionError, Queue, Reason, ReasonCode, ReasonMessage, Route,
+};
 pub use engine::Engine;
 pub use error::Error;
 pub use household::HouseholdError;

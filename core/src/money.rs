@@ -387,7 +387,10 @@ impl Money {
     /// # Ok::<(), amscore::MoneyError>(())
     /// ```
     pub fn is_in_minor_units(&self) -> bool {
-        self.amount.normalize().scale() <= self.currency.minor_units()
+        // Written with no more decimals than the minor unit: in minor units without normalising
+        // (normalising only drops trailing zeros).
+        self.amount.scale() <= self.currency.minor_units()
+            || self.amount.normalize().scale() <= self.currency.minor_units()
     }
 
     /// The sum of two amounts in the same currency.

@@ -261,6 +261,12 @@ fn day_in_month(year: i32, month: Month, day: u8, rule: MonthEndRule) -> Option<
 /// ```
 pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
     let err = || out_of_range(format_args!("{date} + {days} days"));
+    // A day on or back (a term's last day, the day after an end): the calendar's own step.
+    match days {
+        1 => return date.next_day().ok_or_else(err),
+        -1 => return date.previous_day().ok_or_else(err),
+        _ => {}
+    }
     // Within the year (most offsets: a day back from an end, a window of weeks), by ordinal day:
     // no conversion to or from the calendar.
     let (year, ordinal) = date.to_ordinal_date();

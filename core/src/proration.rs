@@ -437,7 +437,16 @@ pub fn whole_unused_months(date: Date, start: Date, end: Date) -> Result<Fractio
 /// first day; or `None` when the span is not a whole number of units.
 fn month_units(date: Date, start: Date, end: Date, size: i64) -> Result<Option<(i64, i64, Date)>, DateError> {
     let after_end = add_days(end, 1)?;
-    let at = |k: i64| add_months(start, k * size, MonthEndRule::Clamp);
+    // The unit boundaries asked for last, kept: each search below asks for its answer again.
+    let mut kept: [Option<(i64, Date)>; 2] = [None, None];
+    let mut at = |k: i64| -> Result<Date, DateError> {
+        if let Some((_, d)) = kept.iter().flatten().find(|(i, _)| *i == k) {
+            return Ok(*d);
+        }
+        let d = add_months(start, k * size, MonthEndRule::Clamp)?;
+        kept = [Some((k, d)), kept[0]];
+        Ok(d)
+    };
     // `at` grows strictly with k, and the calendar-month distance from `start` to a date is
     // within one unit of the k sought: start there and step, rather than walking every unit
     // from `start` (a quote's costliest step; see benches/README.md).
@@ -567,12 +576,55 @@ impl Fraction {
         let raw = match scale {
             Some(_) => amount.checked_mul(self.factor(scale, rounding))?,
             None => {
-                let product = amount.checked_mul(Decimal::from(self.units))?;
-                let quotient = product.amount().checked_div(Decimal::from(self.of)).ok_or(MoneyError::Overflow)?;
-                Money::new(quotient, amount.currency())
+                if let Some(share) = self.share_in_minor_units(amount, rounding) {
+                    return Ok(share);
+                }
+                self.share_by_decimal(amount)?
             }
         };
         Ok(raw.round(rounding))
+    }
+
+    /// `amount × units / of` as a decimal (28 significant digits), before rounding.
+    fn share_by_decimal(&self, amount: &Money) -> Result<Money, MoneyError> {
+        let product = amount.checked_mul(Decimal::from(self.units))?;
+        let quotient = product.amount().checked_div(Decimal::from(self.of)).ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(quotient, amount.currency()))
+    }
+
+    /// [`Fraction::apply`] without a scale, in integers: `amount × units / of` rounded once to the
+    /// minor unit with `rounding`, for an amount in minor units of at most 10^15 (not negative)
+    /// and a span of at most 10^6 units. There the rounding is the decimal quotient's: a quotient
+    /// that is not exactly on a rounding boundary is at least 1/(2·of) of a minor unit from it,
+    /// far more than the decimal quotient's error (under 10^-9 of a minor unit), and one that is
+    /// on it is exact in both. `None` outside those bounds (the decimal quotient is used).
+    fn share_in_minor_units(&self, amount: &Money, rounding: Rounding) -> Option<Money> {
+        let places = amount.currency().minor_units();
+        let value = amount.amount();
+        if value.scale() > places || value.is_sign_negative() || !(0..=self.of).contains(&self.units) {
+            return None;
+        }
+        if !(1..=1_000_000).contains(&self.of) {
+            return None;
+        }
+        let minor = value.mantissa().checked_mul(10_i128.checked_pow(places - value.scale())?)?;
+        if minor > 1_000_000_000_000_000 {
+            return None;
+        }
+        let n = minor * i128::from(self.units);
+        let of = i128::from(self.of);
+        let (q, r) = (n / of, n % of);
+        // Whether to round up (away from zero: n is not negative).
+        let up = r != 0
+            && match rounding {
+                Rounding::HalfAwayFromZero => 2 * r >= of,
+                Rounding::HalfEven => 2 * r > of || (2 * r == of && q % 2 == 1),
+                Rounding::HalfTowardZero => 2 * r > of,
+                Rounding::TowardZero | Rounding::Floor => false,
+                Rounding::AwayFromZero | Rounding::Ceiling => true,
+            };
+        let q = if up { q + 1 } else { q };
+        Some(Money::new(Decimal::from_i128_with_scale(q, places), amount.currency()))
     }
 
     /// Splits `amount` into this fraction's part (rounded once, as [`Fraction::apply`]) and the
@@ -636,6 +688,38 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The integer share is the decimal quotient rounded once, for every rounding, every
+        /// amount written with up to the minor unit's decimals, and every fraction it takes.
+        #[test]
+        fn an_integer_share_is_the_rounded_decimal_quotient(
+            minor in proptest::prop_oneof![0_i64..1_000, 0_i64..=1_000_000_000_000_000],
+            dropped in 0_u32..=2,
+            of in proptest::prop_oneof![1_i64..=13, 1_i64..=1_000_000],
+            units in 0_i64..=1_000_000,
+            rounding in proptest::sample::select(vec![
+                Rounding::HalfAwayFromZero, Rounding::HalfEven, Rounding::HalfTowardZero, Rounding::TowardZero,
+                Rounding::AwayFromZero, Rounding::Floor, Rounding::Ceiling,
+            ]),
+            currency in proptest::sample::select(vec![crate::Currency::USD, crate::Currency::JPY, crate::Currency::KWD]),
+        ) {
+            let places = currency.minor_units();
+            let dropped = dropped.min(places);
+            // The same amount with fewer decimals written (trailing zeros dropped) where it has them.
+            let written = Decimal::from_i128_with_scale(i128::from(minor), places);
+            let amount = if dropped > 0 && minor % 10_i64.pow(dropped) == 0 {
+                Decimal::from_i128_with_scale(i128::from(minor / 10_i64.pow(dropped)), places - dropped)
+            } else {
+                written
+            };
+            let amount = Money::new(amount, currency);
+            let f = Fraction { unit: ProrationUnit::Day, units: units % (of + 1), of };
+            let fast = f.share_in_minor_units(&amount, rounding);
+            proptest::prop_assert!(fast.is_some());
+            let exact = f.share_by_decimal(&amount).map(|m| m.round(rounding));
+            proptest::prop_assert_eq!(fast.map(|m| (m.amount().to_string(), m.currency())),
+                exact.ok().map(|m| (m.amount().to_string(), m.currency())));
+        }
+
         #[test]
         fn month_units_equals_the_unit_by_unit_walk(
             start in -4_300_000_i32..=2_913_000,

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use time::Date;
 
-use crate::cell::{Cell, Grammar};
+use crate::cell::{trim, Cell, Grammar};
 use crate::codes::ErrorCode;
 use crate::lifecycle_error::LifecycleError;
 use crate::member::{MemberFactsRow, MemberRow};
@@ -266,7 +266,7 @@ struct Checker<'r, 'a> {
 
 impl Checker<'_, '_> {
     fn report<E: ErrorCode + fmt::Display>(&mut self, field: Option<Column>, error: &E) {
-        let member = self.row.member_id.trim();
+        let member = trim(self.row.member_id);
         let mut e = RowError::new(Source::Members, self.index, error)
             .member((!member.is_empty()).then(|| MemberId::from(member)));
         e.field = field.map(|f| f.as_str().to_owned());
@@ -276,7 +276,7 @@ impl Checker<'_, '_> {
     }
 
     fn required<'s>(&mut self, column: Column, value: &'s str) -> Option<&'s str> {
-        match value.trim() {
+        match trim(value) {
             "" => {
                 self.report(Some(column), &RosterError::MissingValue);
                 None
@@ -365,10 +365,10 @@ pub(crate) fn check_row<'r>(
         .ok()
         .flatten();
     let override_until = r.read(Column::OverrideUntil, row.override_until, false);
-    if override_until.is_some() && row.override_status.trim().is_empty() {
+    if override_until.is_some() && trim(row.override_status).is_empty() {
         r.report(Some(Column::OverrideStatus), &RosterError::MissingValue);
     }
-    let currency = match row.currency.trim() {
+    let currency = match trim(row.currency) {
         "" => plan.map(|p| p.prices.currency),
         code => match currency_code(code) {
             Ok(found) => {
@@ -419,8 +419,8 @@ pub(crate) fn check_row<'r>(
                 renewal_pending,
                 auto_renew,
                 balance_due,
-                organization: row.organization.trim(),
-                primary: row.primary.trim(),
+                organization: trim(row.organization),
+                primary: trim(row.primary),
                 attributes: &row.attributes,
             },
         }),

@@ -247,7 +247,7 @@ impl Decision {
         for r in &self.0.reasons {
             let d = PyDict::new(py);
             d.set_item("code", r.code.as_str())?;
-            d.set_item("message", &r.message)?;
+            d.set_item("message", r.message.to_string())?;
             d.set_item("next_date", r.next_date)?;
             list.append(d)?;
         }

@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn route_is_the_worst_reason_and_reasons_sort_stably() {
-        let r = |code| Reason { code, message: String::new(), next_date: None };
+        let r = |code| Reason { code, message: String::new().into(), next_date: None };
         let d = Decision::from_reasons(
             RequestKind::Renew,
             vec![r(ReasonCode::BalanceOverdue), r(ReasonCode::CredentialRequired)],

@@ -3,7 +3,7 @@
 use time::Date;
 
 use super::error::DecisionError;
-use super::reason::{Reason, ReasonCode};
+use super::reason::{Reason, ReasonCode, ReasonMessage};
 use crate::error::Error;
 use crate::money::Money;
 use crate::plan::{Plan, PlanId};
@@ -31,10 +31,16 @@ pub(super) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub(super) fn add(&mut self, code: ReasonCode, message: String) {
+        self.say(code, message.into());
+    }
+
+    /// Adds a reason whose sentence is written when it is read.
+    pub(super) fn say(&mut self, code: ReasonCode, message: ReasonMessage) {
         self.reasons.push(Reason { code, message, next_date: None });
     }
 
-    pub(super) fn add_until(&mut self, code: ReasonCode, message: String, next_date: Option<Date>) {
+    /// Adds a reason that time alone clears, whose sentence is written when it is read.
+    pub(super) fn say_until(&mut self, code: ReasonCode, message: ReasonMessage, next_date: Option<Date>) {
         self.reasons.push(Reason { code, message, next_date });
     }
 
@@ -83,42 +89,35 @@ impl<'a> Ctx<'a> {
 
     pub(super) fn check_online(&mut self, plan: Option<&Plan>) {
         if !self.rules.online(self.kind, plan.map(|p| &p.id)) {
-            let message = match plan {
-                Some(p) => format!("{} requests for {} are not taken online", self.kind, p.name),
-                None => format!("{} requests are not taken online", self.kind),
-            };
-            self.add(ReasonCode::OnlineNotAllowed, message);
+            let plan = plan.map(|p| self.book.name_of(p));
+            self.say(ReasonCode::OnlineNotAllowed, ReasonMessage::not_taken_online(self.kind, plan));
         }
     }
 
     /// Reasons that come from the membership's status alone (held, pending, cancelled, deceased).
     pub(super) fn check_status(&mut self, m: &Member<'_>) {
         match m.status.status {
-            Status::Deceased => self.add(ReasonCode::MemberDeceased, "the member is recorded as deceased".into()),
+            Status::Deceased => {
+                self.say(ReasonCode::MemberDeceased, ReasonMessage::fixed("the member is recorded as deceased"));
+            }
             Status::Suspended => {
                 let paused = m.membership.pause.filter(|p| p.contains(self.date) && !Self::overridden(m, self.date));
                 if let Some(p) = paused {
                     let message = format!("the membership is paused from {} to {}", p.from, p.to);
-                    self.add_until(ReasonCode::MembershipSuspended, message, p.to.next_day());
+                    self.say_until(ReasonCode::MembershipSuspended, message.into(), p.to.next_day());
                     return;
                 }
                 let until = m.membership.status_override.as_ref().and_then(|o| o.until);
                 let next = until.and_then(|u| u.next_day());
-                let message = match until {
-                    Some(u) => format!("the membership is on hold by staff until {u}"),
-                    None => "the membership is on hold by staff".into(),
-                };
-                self.add_until(ReasonCode::MembershipSuspended, message, next);
+                self.say_until(ReasonCode::MembershipSuspended, ReasonMessage::on_hold(until), next);
             }
             Status::Pending => {
-                self.add(ReasonCode::MembershipPending, "the membership awaits payment or approval".into());
+                let message = ReasonMessage::fixed("the membership awaits payment or approval");
+                self.say(ReasonCode::MembershipPending, message);
             }
             Status::Cancelled => {
-                let message = match m.membership.cancelled_on {
-                    Some(d) => format!("the membership was cancelled on {d}"),
-                    None => "the membership was cancelled".into(),
-                };
-                self.add(ReasonCode::MembershipCancelled, message);
+                let message = ReasonMessage::cancelled_on(m.membership.cancelled_on);
+                self.say(ReasonCode::MembershipCancelled, message);
             }
             _ => {}
         }

@@ -1,8 +1,8 @@
 //! Decisions on memberships: join, renew or reinstate, change plan or seats, cancel, and the refund check.
 
-use super::checks::{status_phrase, Ctx};
+use super::checks::Ctx;
 use super::error::DecisionError;
-use super::reason::ReasonCode;
+use super::reason::{ReasonCode, ReasonMessage};
 use super::{Decider, QuoteFn};
 use crate::error::Error;
 use crate::period::add_days;
@@ -39,7 +39,8 @@ impl Decider<'_> {
         ctx.check_offered(plan, "joined");
         let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.join_approval);
         if approval.unwrap_or(plan.flags.join_needs_approval) {
-            ctx.add(ReasonCode::PlanRequiresApproval, format!("joining {} needs staff approval", plan.name));
+            let message = ReasonMessage::needs_approval("joining", ctx.book.name_of(plan));
+            ctx.say(ReasonCode::PlanRequiresApproval, message);
         }
         ctx.check_credential(plan)?;
         ctx.check_terms(plan, terms);
@@ -66,14 +67,11 @@ impl Decider<'_> {
         // A lifetime membership has nothing to renew, unless the policy keeps it on renewal
         // (`settings.lifetime_renewal: keep`, CiviCRM): then it renews as the rule book says.
         if plan.is_lifetime() && self.rules.renewal_rules().lifetime == LifetimeRenewal::Refuse {
-            ctx.add(
-                ReasonCode::LifetimeNotRenewable,
-                format!("{} is a lifetime membership: nothing to renew", plan.name),
-            );
+            ctx.say(ReasonCode::LifetimeNotRenewable, ReasonMessage::lifetime(ctx.book.name_of(plan)));
             return Ok(None);
         }
         if !plan.flags.renewable_online {
-            ctx.add(ReasonCode::OnlineNotAllowed, format!("{} is not renewable online", plan.name));
+            ctx.say(ReasonCode::OnlineNotAllowed, ReasonMessage::not_renewable_online(ctx.book.name_of(plan)));
         }
         // Whether the membership renews on the day, and every reason it does not: the rule
         // book's one answer, which `renewal_term` reports the first of.
@@ -82,18 +80,14 @@ impl Decider<'_> {
         // Before the window opens, whatever else holds the renewal (a staff hold, say).
         for obstacle in check.obstacles.iter() {
             if let (RenewalError::WindowNotOpen { opens_on }, false) = (obstacle, reinstate_only) {
-                ctx.add_until(
-                    ReasonCode::RenewalWindowNotOpen,
-                    format!("renewal opens on {opens_on}"),
-                    Some(*opens_on),
-                );
+                let message = ReasonMessage::renewal_opens(*opens_on);
+                ctx.say_until(ReasonCode::RenewalWindowNotOpen, message, Some(*opens_on));
             }
         }
         match check.kind {
-            Some(RenewalKind::Extend) if reinstate_only => ctx.add(
-                ReasonCode::NothingToReinstate,
-                format!("the membership is {} (term ends {end}): renew instead", status_phrase(m.status.status)),
-            ),
+            Some(RenewalKind::Extend) if reinstate_only => {
+                ctx.say(ReasonCode::NothingToReinstate, ReasonMessage::nothing_to_reinstate(m.status.status, end));
+            }
             Some(RenewalKind::Reinstate) if self.rules.reinstatement() == ReinstatementStart::Backdate => {
                 let start = add_days(end, 1)?;
                 let days = (ctx.date - start).whole_days();
@@ -109,10 +103,7 @@ impl Decider<'_> {
             }
             Some(RenewalKind::Rejoin) => {
                 let closed = self.rules.reinstatement_end(plan, end)?;
-                ctx.add(
-                    ReasonCode::ReinstatementWindowClosed,
-                    format!("the reinstatement window closed on {closed}: join again instead"),
-                );
+                ctx.say(ReasonCode::ReinstatementWindowClosed, ReasonMessage::reinstatement_closed(closed));
             }
             Some(RenewalKind::Extend | RenewalKind::Reinstate) | None => {}
         }
@@ -138,7 +129,8 @@ impl Decider<'_> {
         }
         let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.renewal_approval);
         if approval.unwrap_or(plan.flags.renewal_needs_approval) {
-            ctx.add(ReasonCode::PlanRequiresApproval, format!("renewing {} needs staff approval", plan.name));
+            let message = ReasonMessage::needs_approval("renewing", ctx.book.name_of(plan));
+            ctx.say(ReasonCode::PlanRequiresApproval, message);
         }
         ctx.check_credential(next_plan)?;
         let dependants = ctx.request.member.as_ref().and_then(|f| f.dependants);

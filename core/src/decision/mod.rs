@@ -23,7 +23,7 @@ pub use answer::Decision;
 pub use error::DecisionError;
 pub(crate) use error::DECISION_ERRORS;
 pub use parse::parse_self_service_request;
-pub use reason::{Reason, ReasonCode};
+pub use reason::{Reason, ReasonCode, ReasonMessage};
 pub use route::{Queue, Route};
 
 use checks::Ctx;

@@ -2,11 +2,11 @@
 
 use super::error::QuoteError;
 use super::inputs::PlanChange;
-use super::lines::{LineKind, Quote, QuoteKind};
+use super::lines::{Description, LineKind, Quote, QuoteKind};
 use time::Date;
 
 use super::lines::QuoteLine;
-use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on, seat_extra, span_periods};
+use super::pricing::{credit_room, fee_of, line, min_money, minus, paid_on, seat_extra, span_periods};
 use super::settings::{ChangeMode, DowngradeTiming};
 use super::Quoter;
 use crate::error::Error;
@@ -64,7 +64,7 @@ impl Quoter<'_> {
             let credit = min_money(pricing.prorate(&change.amount_paid, f_old)?, room);
             lines.push(line(
                 LineKind::Credit,
-                description(format_args!("Unused {} (paid {})", old.name, change.amount_paid), 1, f_old.as_ref()),
+                Description::unused(self.rules.name_of(old), change.amount_paid, f_old),
                 minus(credit),
                 Some(rest),
                 f_old,
@@ -135,20 +135,14 @@ impl Quoter<'_> {
         let amount = pricing.prorate(&new.prices.join_dues(), f)?;
         lines.push(line(
             LineKind::Dues,
-            description(format_args!("{} dues", new.name), 1, f.as_ref()),
+            Description::dues(self.rules.name_of(new), false, 1, f, false),
             amount,
             Some(period),
             f,
         ));
         if let Some((n, per_term)) = extra {
             let amount = pricing.prorate(&per_term, f)?;
-            lines.push(line(
-                LineKind::Seats,
-                description(format_args!("{n} extra seats"), 1, f.as_ref()),
-                amount,
-                Some(period),
-                f,
-            ));
+            lines.push(line(LineKind::Seats, Description::seats(n, 1, f), amount, Some(period), f));
         }
         Ok(())
     }

@@ -171,6 +171,12 @@ enum Sentence {
     JoinFee {
         fraction: Option<Fraction>,
     },
+    /// `Unused {plan} (paid {paid})`, prorated by `fraction`: a plan change's credit.
+    Unused {
+        plan: Arc<str>,
+        paid: Money,
+        fraction: Option<Fraction>,
+    },
 }
 
 impl Description {
@@ -193,6 +199,11 @@ impl Description {
     /// The join fee.
     pub(crate) fn join_fee(fraction: Option<Fraction>) -> Description {
         Description(Sentence::JoinFee { fraction })
+    }
+
+    /// The unused part of `plan` (its name), for which the member paid `paid`.
+    pub(crate) fn unused(plan: Arc<str>, paid: Money, fraction: Option<Fraction>) -> Description {
+        Description(Sentence::Unused { plan, paid, fraction })
     }
 }
 
@@ -225,6 +236,9 @@ impl fmt::Display for Description {
                 write_description(f, format_args!("{extra} extra seats"), *terms, fraction.as_ref())
             }
             Sentence::JoinFee { fraction } => write_description(f, format_args!("Join fee"), 1, fraction.as_ref()),
+            Sentence::Unused { plan, paid, fraction } => {
+                write_description(f, format_args!("Unused {plan} (paid {paid})"), 1, fraction.as_ref())
+            }
         }
     }
 }
@@ -249,13 +263,16 @@ impl PartialEq<str> for Description {
         match &self.0 {
             Sentence::Written(text) => text == other,
             Sentence::Fixed(text) => *text == other,
-            // Compared as it is written, without writing it into a string.
-            _ => {
-                let mut rest = Rest(other);
-                fmt::write(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
-            }
+            _ => reads_as(self, other),
         }
     }
+}
+
+/// Whether `value` is written as `text`: compared as it is written, without writing it into a
+/// string.
+pub(crate) fn reads_as(value: &impl fmt::Display, text: &str) -> bool {
+    let mut rest = Rest(text);
+    fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
 }
 
 /// What is left of a text to compare with what is written: writing fails at the first difference.

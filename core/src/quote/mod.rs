@@ -70,6 +70,7 @@ pub use error::QuoteError;
 pub(crate) use error::QUOTE_ERRORS;
 pub use inputs::{Cancellation, JoinOptions, PlanChange, SeatChange};
 pub use instalments::{allocate, allocate_by, split_even, split_taxed, Instalment, Remainder};
+pub(crate) use lines::reads_as;
 pub use lines::{Description, LineKind, Quote, QuoteKind, QuoteLine};
 pub use pause::Pausing;
 pub(crate) use renewal::{PriceKey, Prices};
