@@ -41,7 +41,7 @@ use crate::term::Term;
 /// | `primary` | no | for a household's dependant, the primary member's id (the dependant follows the primary's term) |
 /// | `tax_exempt` | no | the member pays no tax (a yes/no value); empty is false |
 /// | `pause_from` | no | the first day of a pause of this row's term; given with `pause_to` (one without the other is `missing_value` on the empty one) |
-/// | `pause_to` | no | the pause's last day, inclusive; inside the term, not before `pause_from` |
+/// | `pause_to` | no | the pause's last day, inclusive; inside the row's term, not before `pause_from` |
 ///
 /// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
 /// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
@@ -49,8 +49,9 @@ use crate::term::Term;
 /// (`auto_renew`, `balance_due`, `organization`, `renewal_pending`, `tax_exempt`, attributes) are
 /// facts of the member: they are checked on every row and taken from the row that gives the
 /// member's current facts. The pause (`pause_from`, `pause_to`) is term-level, like the term: it
-/// is checked against its own row's term (inside it; none on a lifetime plan), and only the
-/// current row's pause is the membership's `pause` (a past term's pause is not kept).
+/// is checked against its own row's term (inside it, not ending before it starts), and only the
+/// current row's pause is the membership's `pause` (a past term's pause is not kept; a pause on
+/// a lifetime plan is refused when the member is assessed, as for a single call).
 ///
 /// ```
 /// use amscore::Column;
