@@ -118,8 +118,10 @@ fn kind(column: Column) -> Kind {
         | Column::TermEnd
         | Column::CancelledOn
         | Column::DeceasedOn
-        | Column::OverrideUntil => Kind::Date,
-        Column::Pending | Column::AutoRenew | Column::RenewalPending => Kind::Flag,
+        | Column::OverrideUntil
+        | Column::PauseFrom
+        | Column::PauseTo => Kind::Date,
+        Column::Pending | Column::AutoRenew | Column::RenewalPending | Column::TaxExempt => Kind::Flag,
         Column::AmountPaid | Column::BalanceDue => Kind::Amount,
         Column::MemberId
         | Column::Plan
@@ -384,6 +386,9 @@ impl Roster {
                         Column::Organization => c.organization = text(r),
                         Column::RenewalPending => c.renewal_pending = bools(r),
                         Column::Primary => c.primary = text(r),
+                        Column::TaxExempt => c.tax_exempt = bools(r),
+                        Column::PauseFrom => c.pause_from = dates(r),
+                        Column::PauseTo => c.pause_to = dates(r),
                     }
                 }
                 c

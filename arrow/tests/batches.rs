@@ -168,3 +168,71 @@ fn a_dependant_row_takes_its_primary_s_status_and_a_pending_renewal_goes_to_staf
     assert_eq!(text("route", 1).as_deref(), Some("refused"));
     assert_eq!(text("error_name", 2).as_deref(), Some("unknown_primary"));
 }
+
+#[test]
+fn a_row_s_tax_exemption_and_pause_are_the_single_call_s() {
+    let taxed = r#"{"id": "gst", "name": "GST member", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+        "windows": {"renewal_opens_days": 90, "grace": {"count": 30, "unit": "day"}},
+        "prices": {"currency": "USD", "dues": "100.00"}, "tax": {"components": [{"name": "GST", "percent": "5"}]}}"#;
+    let engine =
+        Engine::from_json(&format!(r#"{{"version": 1, "plans": [{taxed}]}}"#)).unwrap_or_else(|e| panic!("{e}"));
+    let (since, start, end) = (date!(2020 - 01 - 15), date!(2025 - 01 - 15), date!(2026 - 01 - 14));
+    // T-1 is exempt and was paused in June (its term moves out 30 days: active on 2026-01-20);
+    // T-2 is neither; T-3 gives a pause's first day without its last.
+    let b = batch(&["T-1", "T-2", "T-3"], &["gst"; 3], &[Some(since); 3], &[start; 3], &[Some(end); 3]);
+    let mut columns = b.columns().to_vec();
+    let dates = |d: Vec<Option<Date>>| -> ArrayRef {
+        Arc::new(Date32Array::from(d.into_iter().map(|d| d.map(day)).collect::<Vec<_>>()))
+    };
+    columns.push(Arc::new(arrow_array::BooleanArray::from(vec![Some(true), None, Some(false)])));
+    columns.push(dates(vec![Some(date!(2025 - 06 - 01)), None, Some(date!(2025 - 06 - 01))]));
+    columns.push(dates(vec![Some(date!(2025 - 06 - 30)), None, None]));
+    let mut fields: Vec<Field> = b.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields.push(Field::new("tax_exempt", DataType::Boolean, true));
+    fields.push(Field::new("pause_from", DataType::Date32, true));
+    fields.push(Field::new("pause_to", DataType::Date32, true));
+    let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
+    let out = assess_batches(&engine, &[b], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let single = |tax_exempt: bool, pause: Option<amscore::Pause>| {
+        let m = Membership {
+            member_id: "T".into(),
+            plan: "gst".into(),
+            member_since: since,
+            term: Term::new(start, Some(end)).unwrap_or_else(|e| panic!("{e}")),
+            pending: false,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+            tax_exempt,
+            pause,
+            renewal_pending: false,
+        };
+        engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let status = |row: usize| {
+        let d = out[0].column_by_name("status").map(|c| c.as_dictionary::<Int8Type>().clone());
+        d.and_then(|d| d.keys().is_valid(row).then(|| amscore::Status::ALL[d.keys().value(row) as usize]))
+    };
+    let total = |row: usize| {
+        let c = out[0]
+            .column_by_name("quote_total")
+            .map(|c| c.as_primitive::<arrow_array::types::Decimal128Type>().clone());
+        c.and_then(|c| c.is_valid(row).then(|| c.value(row)))
+    };
+    let renewal_end = |row: usize| {
+        let c = out[0].column_by_name("renewal_end").map(|c| c.as_primitive::<Date32Type>().clone());
+        c.and_then(|c| c.is_valid(row).then(|| c.value(row)))
+    };
+    let pause = amscore::Pause { from: date!(2025 - 06 - 01), to: date!(2025 - 06 - 30) };
+    for (row, a) in [(0, single(true, Some(pause))), (1, single(false, None))] {
+        assert_eq!(status(row), Some(a.status.status), "row {row}");
+        let minor = a.quote_total.as_ref().ok().and_then(|t| t.to_minor_units().ok()).map(i128::from);
+        assert_eq!(total(row), minor, "row {row}");
+        assert_eq!(renewal_end(row), a.renewal.as_ref().ok().and_then(|r| r.term.end).map(day), "row {row}");
+    }
+    // The facts matter: 100.00 exempt, 105.00 with GST; the pause keeps T-1 active, T-2 in grace.
+    assert_eq!((total(0), total(1)), (Some(10_000), Some(10_500)));
+    assert_eq!((status(0), status(1)), (Some(amscore::Status::Active), Some(amscore::Status::Grace)));
+    let message = out[0].column_by_name("error_message").map(|c| c.as_string::<i32>().value(2).to_owned());
+    assert_eq!(message.as_deref(), Some("pause_to: a value is required"));
+}

@@ -522,11 +522,17 @@ pub struct MemberColumns<'a> {
     pub renewal_pending: Bools<'a>,
     /// `primary` (absent: nobody is a household's dependant).
     pub primary: Text<'a>,
+    /// `tax_exempt` (absent: every member pays tax).
+    pub tax_exempt: Bools<'a>,
+    /// `pause_from` (absent: no term is paused; given with `pause_to`).
+    pub pause_from: Dates<'a>,
+    /// `pause_to` (given with `pause_from`).
+    pub pause_to: Dates<'a>,
 }
 
 impl<'a> MemberColumns<'a> {
     /// Each column's name, number of values and validity bitmap, `None` for an absent one.
-    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 17] {
+    fn shapes(&self) -> [(Column, Option<usize>, Option<&Validity<'a>>); 20] {
         [
             (Column::MemberId, self.member_id.rows(), self.member_id.validity()),
             (Column::Plan, self.plan.rows(), self.plan.validity()),
@@ -545,6 +551,9 @@ impl<'a> MemberColumns<'a> {
             (Column::Organization, self.organization.rows(), self.organization.validity()),
             (Column::RenewalPending, self.renewal_pending.rows(), self.renewal_pending.validity()),
             (Column::Primary, self.primary.rows(), self.primary.validity()),
+            (Column::TaxExempt, self.tax_exempt.rows(), self.tax_exempt.validity()),
+            (Column::PauseFrom, self.pause_from.rows(), self.pause_from.validity()),
+            (Column::PauseTo, self.pause_to.rows(), self.pause_to.validity()),
         ]
     }
 
@@ -675,6 +684,9 @@ struct Prepared<'a> {
     pending: Vec<Cell<'a, bool>>,
     auto_renew: Vec<Cell<'a, bool>>,
     renewal_pending: Vec<Cell<'a, bool>>,
+    tax_exempt: Vec<Cell<'a, bool>>,
+    pause_from: Vec<Cell<'a, Date>>,
+    pause_to: Vec<Cell<'a, Date>>,
     amount_paid: Vec<Cell<'a, rust_decimal::Decimal>>,
     balance_due: Vec<Cell<'a, rust_decimal::Decimal>>,
 }
@@ -700,6 +712,9 @@ impl<'a> Prepared<'a> {
             pending: c.pending.cells(),
             auto_renew: c.auto_renew.cells(),
             renewal_pending: c.renewal_pending.cells(),
+            tax_exempt: c.tax_exempt.cells(),
+            pause_from: c.pause_from.cells(),
+            pause_to: c.pause_to.cells(),
             amount_paid: c.amount_paid.cells(),
             balance_due: c.balance_due.cells(),
         }
@@ -726,6 +741,9 @@ impl<'a> Prepared<'a> {
             organization: c.organization.get_in(self.whole[4], i),
             renewal_pending: c.renewal_pending.cell(&self.renewal_pending, i),
             primary: c.primary.get_in(self.whole[5], i),
+            tax_exempt: c.tax_exempt.cell(&self.tax_exempt, i),
+            pause_from: c.pause_from.cell(&self.pause_from, i),
+            pause_to: c.pause_to.cell(&self.pause_to, i),
             attributes: Vec::new(),
         }
     }
@@ -943,7 +961,7 @@ impl<'a> Decider<'a> {
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
                     let plan = self.rules.index_of(r.plan).and_then(|i| self.rules.plans().get(i));
                     (*answer, error) = match plan {
-                        Some(plan) => self.answer(plan, &facts, options, &mut prices),
+                        Some(plan) => self.answer(plan, &facts, r.facts.tax_exempt, options, &mut prices),
                         None => (Answer::default(), None),
                     };
                     answer.current_term = true;
@@ -970,11 +988,12 @@ impl<'a> Decider<'a> {
         &self,
         plan: &'a Plan,
         facts: &Facts,
+        tax_exempt: bool,
         options: &RosterOptions,
         prices: &mut Prices<'a>,
     ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
-        let a = match self.assess_facts(plan, facts, false, options.date, options.terms, prices) {
+        let a = match self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices) {
             Ok(a) => a,
             Err(e) => {
                 answer.error = Some(e.code());
@@ -1045,7 +1064,7 @@ impl<'a> Decider<'a> {
         for member in &roster.members {
             let m = &member.membership;
             let (mut answer, message) = match self.rules.plan(&m.plan) {
-                Ok(plan) => self.answer(plan, &m.facts(), options, &mut prices),
+                Ok(plan) => self.answer(plan, &m.facts(), m.tax_exempt, options, &mut prices),
                 Err(e) => (Answer { error: Some(e.code()), ..Answer::default() }, Some(e.into())),
             };
             let message = message.map(|e: Error| e.to_string());

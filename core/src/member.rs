@@ -9,7 +9,7 @@ use time::Date;
 use crate::money::{decimal_text, Money};
 use crate::plan::Plan;
 use crate::plan::PlanId;
-use crate::status::{Facts, MemberId, Membership, StatusOverride};
+use crate::status::{Facts, MemberId, Membership, Pause, StatusOverride};
 use crate::term::Term;
 
 /// One term a member held, with what its source says about it: the row it was read from and,
@@ -80,6 +80,7 @@ pub(crate) struct MemberFactsRow<'r> {
     pub(crate) deceased_on: Option<Date>,
     pub(crate) status_override: Option<StatusOverride>,
     pub(crate) renewal_pending: bool,
+    pub(crate) tax_exempt: bool,
     pub(crate) auto_renew: bool,
     pub(crate) balance_due: Decimal,
     /// Trimmed; empty when there is none.
@@ -101,6 +102,8 @@ pub(crate) struct MemberRow<'r> {
     pub(crate) member_since: Date,
     pub(crate) row: usize,
     pub(crate) term: Term,
+    /// The pause of this row's term (term-level: checked against `term`).
+    pub(crate) pause: Option<Pause>,
     pub(crate) amount_paid: Option<Money>,
     pub(crate) facts: MemberFactsRow<'r>,
 }
@@ -118,8 +121,8 @@ impl MemberRow<'_> {
             cancelled_on: f.cancelled_on,
             status_override: f.status_override,
             deceased_on: f.deceased_on,
-            tax_exempt: false,
-            pause: None,
+            tax_exempt: self.facts.tax_exempt,
+            pause: f.pause,
             renewal_pending: f.renewal_pending,
         }
     }
@@ -135,7 +138,7 @@ impl MemberRow<'_> {
             cancelled_on: f.cancelled_on,
             status_override: f.status_override,
             deceased_on: f.deceased_on,
-            pause: None,
+            pause: self.pause,
             renewal_pending: f.renewal_pending,
         }
     }
@@ -192,8 +195,9 @@ impl MemberHistory {
     /// them); `scratch` is a buffer reused between calls.
     ///
     /// **Which row wins**: the member's current facts — plan, member-since, term, `pending`,
-    /// `cancelled_on`, `deceased_on`, the status override, `renewal_pending`, and the member-level `auto_renew`,
-    /// `balance_due`, `organization`, `primary` and attributes — are those of the row with the latest
+    /// `cancelled_on`, `deceased_on`, the status override, `renewal_pending`, the term's pause,
+    /// and the member-level `tax_exempt`, `auto_renew`, `balance_due`, `organization`, `primary`
+    /// and attributes — are those of the row with the latest
     /// `term_start`, and of the later row where two start on the same day. Every row's term is
     /// kept in `terms` ([`MemberHistory::finish_rows`] sorts them by start). This is the only
     /// place the rule is written; the CSV loader and every binding reach it through
@@ -211,6 +215,7 @@ impl MemberHistory {
         m.plan = row.plan.id.clone();
         m.set_facts(row.facts());
         let facts = &row.facts;
+        m.tax_exempt = facts.tax_exempt;
         self.auto_renew = facts.auto_renew;
         self.balance_due = facts.balance_due;
         let organization = Some(facts.organization).filter(|o| !o.is_empty());

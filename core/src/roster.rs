@@ -328,6 +328,9 @@ impl Header {
                 Column::Organization => row.organization = v,
                 Column::RenewalPending => row.renewal_pending = Cell::Text(v),
                 Column::Primary => row.primary = v,
+                Column::TaxExempt => row.tax_exempt = Cell::Text(v),
+                Column::PauseFrom => row.pause_from = Cell::Text(v),
+                Column::PauseTo => row.pause_to = Cell::Text(v),
             }
         }
         for (name, i) in &self.attributes {

@@ -312,20 +312,10 @@ impl Facts {
             }
         }
         check_after_join(self.member_since, self.cancelled_on, self.deceased_on)?;
-        if let Some(p) = self.pause {
-            if p.to < p.from {
-                return Err(LifecycleError::PauseEndsBeforeStart { from: p.from, to: p.to });
-            }
-            if p.from < self.term.start || self.term.end.is_some_and(|end| p.to > end) {
-                return Err(LifecycleError::PauseOutsideTerm {
-                    from: p.from,
-                    to: p.to,
-                    term_start: self.term.start,
-                    term_end: self.term.end,
-                });
-            }
+        match self.pause {
+            Some(p) => check_pause(p, self.term),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// [`Membership::check_plan`].
@@ -354,6 +344,26 @@ impl Facts {
             _ => Ok(self.term),
         }
     }
+}
+
+/// A pause ends on or after its first day and lies inside its term (the roster's rows, on each
+/// row's own term, and [`Membership::check`] ask the same).
+///
+/// # Errors
+/// [`LifecycleError::PauseEndsBeforeStart`], [`LifecycleError::PauseOutsideTerm`].
+pub(crate) fn check_pause(p: Pause, term: Term) -> Result<(), LifecycleError> {
+    if p.to < p.from {
+        return Err(LifecycleError::PauseEndsBeforeStart { from: p.from, to: p.to });
+    }
+    if p.from < term.start || term.end.is_some_and(|end| p.to > end) {
+        return Err(LifecycleError::PauseOutsideTerm {
+            from: p.from,
+            to: p.to,
+            term_start: term.start,
+            term_end: term.end,
+        });
+    }
+    Ok(())
 }
 
 /// A death or a cancellation is on or after the join date (the roster's rows and

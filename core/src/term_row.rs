@@ -15,7 +15,7 @@ use crate::plan::Plan;
 use crate::roster_error::RosterError;
 use crate::row_error::{RowError, Source};
 use crate::rules::Rulebook;
-use crate::status::{self, MemberId, Status, StatusOverride};
+use crate::status::{self, MemberId, Pause, Status, StatusOverride};
 use crate::term::Term;
 
 /// A roster column.
@@ -39,12 +39,19 @@ use crate::term::Term;
 /// | `organization` | no | the organisation the member holds a seat of |
 /// | `renewal_pending` | no | a renewal awaits payment (a yes/no value); empty is false |
 /// | `primary` | no | for a household's dependant, the primary member's id (the dependant follows the primary's term) |
+/// | `tax_exempt` | no | the member pays no tax (a yes/no value); empty is false |
+/// | `pause_from` | no | the first day of a pause of this row's term; given with `pause_to` (one without the other is `missing_value` on the empty one) |
+/// | `pause_to` | no | the pause's last day, inclusive; inside the row's term, not before `pause_from` |
 ///
 /// and any number of `attribute.<name>` columns (custom attributes, tested by segments).
 /// Column names are matched ignoring ASCII case and surrounding spaces; values are trimmed.
 /// `pending`, `cancelled_on`, `deceased_on`, the override and the member-level columns
-/// (`auto_renew`, `balance_due`, `organization`, attributes) are facts of the member: they are
-/// checked on every row and taken from the row that gives the member's current facts.
+/// (`auto_renew`, `balance_due`, `organization`, `renewal_pending`, `tax_exempt`, attributes) are
+/// facts of the member: they are checked on every row and taken from the row that gives the
+/// member's current facts. The pause (`pause_from`, `pause_to`) is term-level, like the term: it
+/// is checked against its own row's term (inside it, not ending before it starts), and only the
+/// current row's pause is the membership's `pause` (a past term's pause is not kept; a pause on
+/// a lifetime plan is refused when the member is assessed, as for a single call).
 ///
 /// ```
 /// use amscore::Column;
@@ -88,11 +95,17 @@ pub enum Column {
     RenewalPending,
     /// `primary`.
     Primary,
+    /// `tax_exempt`.
+    TaxExempt,
+    /// `pause_from`.
+    PauseFrom,
+    /// `pause_to`.
+    PauseTo,
 }
 
 impl Column {
     /// Every column, required ones first.
-    pub const ALL: [Column; 17] = [
+    pub const ALL: [Column; 20] = [
         Column::MemberId,
         Column::Plan,
         Column::MemberSince,
@@ -110,6 +123,9 @@ impl Column {
         Column::Organization,
         Column::RenewalPending,
         Column::Primary,
+        Column::TaxExempt,
+        Column::PauseFrom,
+        Column::PauseTo,
     ];
 
     /// The prefix of the custom attribute columns: `attribute.region`.
@@ -135,6 +151,9 @@ impl Column {
             Column::Organization => "organization",
             Column::RenewalPending => "renewal_pending",
             Column::Primary => "primary",
+            Column::TaxExempt => "tax_exempt",
+            Column::PauseFrom => "pause_from",
+            Column::PauseTo => "pause_to",
         }
     }
 
@@ -227,6 +246,12 @@ pub struct TermRow<'a> {
     pub renewal_pending: Cell<'a, bool>,
     /// `primary`: the primary member's id, for a household's dependant.
     pub primary: &'a str,
+    /// `tax_exempt` (empty is false).
+    pub tax_exempt: Cell<'a, bool>,
+    /// `pause_from`: the first day of a pause of the row's term (with `pause_to`).
+    pub pause_from: Cell<'a, Date>,
+    /// `pause_to`: the pause's last day, inclusive (with `pause_from`).
+    pub pause_to: Cell<'a, Date>,
     /// `attribute.<name>` columns: (name, value); empty values are left out.
     pub attributes: Vec<(&'a str, &'a str)>,
 }
@@ -252,6 +277,9 @@ impl TermRow<'_> {
             Column::Organization => text(self.organization),
             Column::RenewalPending => self.renewal_pending.given(),
             Column::Primary => text(self.primary),
+            Column::TaxExempt => self.tax_exempt.given(),
+            Column::PauseFrom => self.pause_from.given(),
+            Column::PauseTo => self.pause_to.given(),
         }
     }
 }
@@ -294,7 +322,9 @@ impl Checker<'_, '_> {
             Ok(v) => v,
             Err(reason) => {
                 let error = match column {
-                    Column::Pending | Column::AutoRenew | Column::RenewalPending => RosterError::InvalidFlag,
+                    Column::Pending | Column::AutoRenew | Column::RenewalPending | Column::TaxExempt => {
+                        RosterError::InvalidFlag
+                    }
                     Column::AmountPaid | Column::BalanceDue => RosterError::InvalidAmount { reason },
                     _ => RosterError::InvalidDate,
                 };
@@ -395,6 +425,32 @@ pub(crate) fn check_row<'r>(
         });
     let auto_renew = r.read(Column::AutoRenew, row.auto_renew, false).unwrap_or(false);
     let renewal_pending = r.read(Column::RenewalPending, row.renewal_pending, false).unwrap_or(false);
+    let tax_exempt = r.read(Column::TaxExempt, row.tax_exempt, false).unwrap_or(false);
+    let pause = match (r.read(Column::PauseFrom, row.pause_from, false), r.read(Column::PauseTo, row.pause_to, false)) {
+        (Some(from), Some(to)) => Some(Pause { from, to }),
+        (from, to) => {
+            // One end without the other: the empty one is missing (an unreadable one is
+            // reported already).
+            if from.is_some() && row.pause_to.is_empty() {
+                r.report(Some(Column::PauseTo), &RosterError::MissingValue);
+            } else if to.is_some() && row.pause_from.is_empty() {
+                r.report(Some(Column::PauseFrom), &RosterError::MissingValue);
+            }
+            None
+        }
+    };
+    if let (Some(p), Some(start)) = (pause, start) {
+        // The membership's own check of a pause against its term, on this row's term (a pause on
+        // a lifetime plan is refused when the member is assessed, as for a single call).
+        if let Err(e) = status::check_pause(p, Term { start, end }) {
+            let column = match e {
+                LifecycleError::PauseEndsBeforeStart { .. } => Column::PauseTo,
+                LifecycleError::PauseOutsideTerm { from, term_start, .. } if from >= term_start => Column::PauseTo,
+                _ => Column::PauseFrom,
+            };
+            r.report(Some(column), &e);
+        }
+    }
     let balance_due = r.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
     if balance_due.is_sign_negative() && !balance_due.is_zero() {
         r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
@@ -410,6 +466,7 @@ pub(crate) fn check_row<'r>(
             member_since,
             row: index,
             term: Term { start, end },
+            pause,
             amount_paid,
             facts: MemberFactsRow {
                 pending,
@@ -417,6 +474,7 @@ pub(crate) fn check_row<'r>(
                 deceased_on,
                 status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
                 renewal_pending,
+                tax_exempt,
                 auto_renew,
                 balance_due,
                 organization: trim(row.organization),

@@ -9,12 +9,26 @@ use amscore::kernel::{
     problems_message, Answer, Bools, Dates, MemberColumns, RosterAnswers, RosterOptions, Strings, Text, Validity,
     EPOCH_JULIAN_DAY,
 };
-use amscore::{Cell, Engine, ErrorCode, ReasonCode, Roster, TermRow};
+use amscore::{Cell, Engine, ErrorCode, LifecycleError, Pause, ReasonCode, Roster, RosterError, TermRow};
 use proptest::prelude::*;
 use time::{Date, Duration};
 
+/// The `amscore` preset with tax on two plans (GST on `individual`'s exclusive prices, VAT in
+/// `fiscal`'s inclusive ones), so that a member's exemption from tax changes their renewal quote.
 fn engine() -> Engine {
-    Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"))
+    let mut policy: serde_json::Value =
+        serde_json::from_str(include_str!("../presets/amscore.json")).unwrap_or_else(|e| panic!("{e}"));
+    for plan in policy["plans"].as_array_mut().into_iter().flatten() {
+        let tax = match plan["id"].as_str() {
+            Some("individual") => serde_json::json!({"components": [{"name": "GST", "percent": "5"}]}),
+            Some("fiscal") => {
+                serde_json::json!({"components": [{"name": "VAT", "percent": "20"}], "prices": "inclusive"})
+            }
+            _ => continue,
+        };
+        plan["tax"] = tax;
+    }
+    Engine::from_json(&policy.to_string()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn day(n: i64) -> Date {
@@ -35,6 +49,9 @@ struct Row {
     hold: String,
     until: Option<i64>,
     renewal_pending: bool,
+    tax_exempt: bool,
+    /// The pause's first and last days as offsets from the term's start (`None`: that end empty).
+    pause: Option<(Option<i64>, Option<i64>)>,
 }
 
 fn row() -> impl Strategy<Value = Row> {
@@ -47,8 +64,21 @@ fn row() -> impl Strategy<Value = Row> {
         proptest::option::weighted(0.05, 0i64..2500),
         prop_oneof![8 => Just(String::new()), 1 => Just("suspended".to_owned()), 1 => Just("lapsed".to_owned()), 1 => Just("sleeping".to_owned())],
         proptest::option::weighted(0.5, 0i64..2500),
+        // Exempt from tax; a pause mostly inside the term, sometimes outside it, ending before
+        // it starts, or with one end empty.
+        (
+            proptest::bool::weighted(0.3),
+            proptest::option::weighted(
+                0.3,
+                (-20i64..900, -5i64..200, 0u8..12).prop_map(|(from, days, shape)| match shape {
+                    0 => (Some(from), None),
+                    1 => (None, Some(from + days)),
+                    _ => (Some(from), Some(from + days)),
+                }),
+            ),
+        ),
     )
-        .prop_map(|((member, plan, since), (later, length, shape), (pending, cancelled, renewal_pending), deceased, hold, until)| Row {
+        .prop_map(|((member, plan, since), (later, length, shape), (pending, cancelled, renewal_pending), deceased, hold, until, (tax_exempt, pause))| Row {
             member,
             since,
             start: since.map(|s| s + later),
@@ -65,6 +95,8 @@ fn row() -> impl Strategy<Value = Row> {
             hold,
             until,
             renewal_pending,
+            tax_exempt,
+            pause,
         })
 }
 
@@ -126,6 +158,9 @@ struct Table {
     deceased: Days,
     until: Days,
     renewal: Utf8,
+    exempt: Utf8,
+    pause_from: Days,
+    pause_to: Days,
     pending: Vec<u8>,
     pending_valid: Vec<u8>,
     rows: usize,
@@ -137,6 +172,13 @@ fn ids(rows: &[Row]) -> Vec<String> {
 
 fn end_of(r: &Row) -> Option<Date> {
     r.start.zip(r.length).map(|(s, l)| day(s + l))
+}
+
+/// The pause's first (`to: false`) or last day; with no term start, offsets from day 0.
+fn pause_of(r: &Row, to: bool) -> Option<Date> {
+    let (from, last) = r.pause?;
+    let offset = if to { last } else { from }?;
+    Some(day(r.start.unwrap_or(0) + offset))
 }
 
 impl Table {
@@ -165,6 +207,9 @@ impl Table {
             deceased: Days::of(rows.iter().map(|r| r.deceased.map(day))),
             until: Days::of(rows.iter().map(|r| r.until.filter(|_| !r.hold.is_empty()).map(day))),
             renewal: Utf8::of(rows.iter().map(|r| if r.renewal_pending { "yes" } else { "" })),
+            exempt: Utf8::of(rows.iter().map(|r| if r.tax_exempt { "yes" } else { "no" })),
+            pause_from: Days::of(rows.iter().map(|r| pause_of(r, false))),
+            pause_to: Days::of(rows.iter().map(|r| pause_of(r, true))),
             pending,
             pending_valid,
             rows: rows.len(),
@@ -189,6 +234,9 @@ impl Table {
             override_status: self.holds.text(),
             override_until: self.until.dates(),
             renewal_pending: Bools::Text(self.renewal.text()),
+            tax_exempt: Bools::Text(self.exempt.text()),
+            pause_from: self.pause_from.dates(),
+            pause_to: self.pause_to.dates(),
             ..MemberColumns::default()
         }
     }
@@ -212,6 +260,9 @@ fn expected(engine: &Engine, rows: &[Row], options: &RosterOptions) -> Expected 
         override_status: &r.hold,
         override_until: cell(r.until.filter(|_| !r.hold.is_empty()).map(day)),
         renewal_pending: if r.renewal_pending { Cell::Text("yes") } else { Cell::Empty },
+        tax_exempt: Cell::Value(r.tax_exempt),
+        pause_from: cell(pause_of(r, false)),
+        pause_to: cell(pause_of(r, true)),
         ..TermRow::default()
     });
     let roster = Roster::from_rows(engine.rules(), term_rows);
@@ -219,6 +270,12 @@ fn expected(engine: &Engine, rows: &[Row], options: &RosterOptions) -> Expected 
     let mut messages = Vec::new();
     let mut reasons = if options.decide { vec![Vec::new(); rows.len()] } else { Vec::new() };
     for member in &roster.members {
+        // The current row's exemption and pause are the membership's.
+        if let Some(r) = member.row().map(|i| &rows[i]) {
+            assert_eq!(member.membership.tax_exempt, r.tax_exempt, "{r:?}");
+            let pause = pause_of(r, false).zip(pause_of(r, true)).map(|(from, to)| Pause { from, to });
+            assert_eq!(member.membership.pause, pause, "{r:?}");
+        }
         let a = engine.assess(&member.membership, options.date, options.terms, options.decide);
         let mut answer = Answer::default();
         let mut message = None;
@@ -388,5 +445,103 @@ proptest! {
             }
         }
         prop_assert!(quoted.next().is_none());
+    }
+}
+
+/// A one-row roster of the given tax exemption and pause text (`pause_from`, `pause_to`).
+fn exempt_paused_row(exempt: &str, from: &str, to: &str) -> RosterAnswers {
+    let engine = engine();
+    let text = |t: &str| Utf8::of(std::iter::once(t));
+    let (ids, plans, exempt, from, to) = (text("M-1"), text("individual"), text(exempt), text(from), text(to));
+    let days = |d: Date| Days::of(std::iter::once(Some(d)));
+    let (since, start, end) = (
+        days(time::macros::date!(2020 - 03 - 01)),
+        days(time::macros::date!(2025 - 03 - 01)),
+        days(time::macros::date!(2026 - 02 - 28)),
+    );
+    let columns = MemberColumns {
+        rows: 1,
+        member_id: ids.text(),
+        plan: plans.text(),
+        member_since: since.dates(),
+        term_start: start.dates(),
+        term_end: end.dates(),
+        tax_exempt: Bools::Text(exempt.text()),
+        pause_from: Dates::Text(from.text()),
+        pause_to: Dates::Text(to.text()),
+        ..MemberColumns::default()
+    };
+    let options = RosterOptions { date: time::macros::date!(2026 - 03 - 10), terms: 1, decide: false, threads: 1 };
+    engine.assess_roster(&[columns], &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_row_s_tax_exemption_and_pause_are_the_single_call_s_membership_facts() {
+    let engine = engine();
+    let date = time::macros::date!(2026 - 03 - 10);
+    let membership = |tax_exempt: bool, pause: Option<Pause>| amscore::Membership {
+        member_id: "M-1".into(),
+        plan: "individual".into(),
+        member_since: time::macros::date!(2020 - 03 - 01),
+        term: amscore::Term {
+            start: time::macros::date!(2025 - 03 - 01),
+            end: Some(time::macros::date!(2026 - 02 - 28)),
+        },
+        pending: false,
+        cancelled_on: None,
+        status_override: None,
+        deceased_on: None,
+        tax_exempt,
+        pause,
+        renewal_pending: false,
+    };
+    let pause = Pause { from: time::macros::date!(2025 - 06 - 01), to: time::macros::date!(2025 - 06 - 30) };
+    for (exempt, from, to, facts) in [
+        ("yes", "2025-06-01", "2025-06-30", membership(true, Some(pause))),
+        ("no", "", "", membership(false, None)),
+        ("", "2025-06-01", "2025-06-30", membership(false, Some(pause))),
+        ("y", "", "", membership(true, None)),
+    ] {
+        let out = exempt_paused_row(exempt, from, to);
+        let single = engine.assess(&facts, date, 1, false).unwrap_or_else(|e| panic!("{e}"));
+        let a = out.answers[0];
+        assert_eq!(a.error, None, "{:?}", out.messages);
+        assert_eq!(a.status, Some(single.status.status), "{exempt} {from}");
+        assert_eq!(a.renewal_end, single.renewal.as_ref().ok().and_then(|r| r.term.end), "{exempt} {from}");
+        let total = single.quote_total.as_ref().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.quote_total, total.to_minor_units().ok(), "{exempt} {from}");
+    }
+    // The facts matter: the exemption drops the GST, the pause (extend) keeps the member in
+    // their term past its stored end.
+    let (taxed, exempt) = (exempt_paused_row("", "", ""), exempt_paused_row("yes", "", ""));
+    assert!(taxed.answers[0].quote_total > exempt.answers[0].quote_total);
+    let (plain, paused) = (exempt_paused_row("", "", ""), exempt_paused_row("", "2025-06-01", "2025-06-30"));
+    assert_ne!(plain.answers[0].status, paused.answers[0].status);
+}
+
+#[test]
+fn a_pause_with_one_end_or_outside_its_term_is_the_row_s_error_naming_the_column() {
+    let missing = RosterError::MissingValue.code();
+    let d = |s: &str| {
+        Date::parse(s, &time::format_description::well_known::Iso8601::DATE).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let backwards = LifecycleError::PauseEndsBeforeStart { from: d("2025-06-30"), to: d("2025-06-01") }.code();
+    let outside = |from: &str, to: &str| {
+        let (term_start, term_end) = (d("2025-03-01"), Some(d("2026-02-28")));
+        LifecycleError::PauseOutsideTerm { from: d(from), to: d(to), term_start, term_end }.code()
+    };
+    for (from, to, code, column) in [
+        ("2025-06-01", "", missing, "pause_to"),
+        ("", "2025-06-30", missing, "pause_from"),
+        ("2025-06-30", "2025-06-01", backwards, "pause_to"),
+        ("2025-01-01", "2025-06-30", outside("2025-01-01", "2025-06-30"), "pause_from"),
+        ("2026-02-01", "2026-03-30", outside("2026-02-01", "2026-03-30"), "pause_to"),
+        ("2025-06-01", "June", RosterError::InvalidDate.code(), "pause_to"),
+    ] {
+        let out = exempt_paused_row("", from, to);
+        let a = out.answers[0];
+        assert!(a.error.is_some() && a.status.is_none(), "{from} {to}");
+        assert_eq!(a.error, Some(code), "{from} {to}");
+        assert!(out.messages[0].message.starts_with(&format!("{column}: ")), "{from} {to}: {:?}", out.messages);
     }
 }

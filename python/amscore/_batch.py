@@ -57,6 +57,14 @@ balance_due     no        what the member owes (decimal or decimal text)
 organization    no        the organisation the member belongs to
 renewal_pending no        a renewal awaits payment (bool or text, as ``pending``): the status
                           stays the current term's; the online renewal goes to staff
+tax_exempt      no        the member pays no tax (bool or text, as ``pending``): the renewal
+                          quote has no tax (``Membership.tax_exempt``); member-level
+pause_from      no        the first day of a pause of this row's term (date; null = none);
+                          given with ``pause_to``, one without the other is the row's
+                          ``missing_value`` on the empty one (``Membership.pause``)
+pause_to        no        the pause's last day, inclusive; the pause lies inside the row's
+                          term (else ``pause_outside_term``) and is term-level: the current
+                          row's is the member's
 =============== ========= ==========================================================
 
 Result columns, appended (same-named input columns are replaced):
@@ -150,8 +158,17 @@ JOIN_COLUMNS: tuple[str, ...] = _core.JOIN_COLUMNS
 JOIN_RESULT_COLUMNS: tuple[str, ...] = _core.JOIN_RESULT_COLUMNS
 JOIN_LINE_COLUMNS: tuple[str, ...] = _core.JOIN_LINE_COLUMNS
 
-_DATE_COLUMNS = ("member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until")
-_FLAG_COLUMNS = ("pending", "auto_renew", "renewal_pending")
+_DATE_COLUMNS = (
+    "member_since",
+    "term_start",
+    "term_end",
+    "cancelled_on",
+    "deceased_on",
+    "override_until",
+    "pause_from",
+    "pause_to",
+)
+_FLAG_COLUMNS = ("pending", "auto_renew", "renewal_pending", "tax_exempt")
 _AMOUNT_COLUMNS = ("amount_paid", "balance_due")
 
 # What each column holds, for bringing a pandas column to Arrow (any other column is text).

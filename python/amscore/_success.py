@@ -35,12 +35,15 @@ auto_renew          no        bool: the member renews automatically
 balance_due         no        what the member owes now (``Decimal``, int or decimal text)
 organization        no        the organisation the member holds a seat of (str)
 renewal_pending     no        bool (or ``yes``/``no`` text): a renewal awaits payment; null = False
+tax_exempt          no        bool (or ``yes``/``no`` text): the member pays no tax; null = False
+pause_from          no        the first day of a pause of this term (with ``pause_to``)
+pause_to            no        the pause's last day, inclusive, inside the term (with ``pause_from``)
 attribute.<name>    no        a custom attribute (str), tested by segments as ``attribute.<name>``
 =================== ========= ==============================================================
 
 A member's current facts come from their latest term (the row with the latest ``term_start``, then
-the later row), the member-level columns (``auto_renew`` .. ``attribute.*``) too: the core's rule,
-the same as for a roster CSV. Other columns are ignored.
+the later row), the member-level columns (``auto_renew`` .. ``attribute.*``, ``tax_exempt``) and
+the term's pause too: the core's rule, the same as for a roster CSV. Other columns are ignored.
 
 Events frame: ``member_id`` (str or int, as in the members frame), ``date``, ``kind`` (one of the policy's
 ``success.activity_kinds``) and optionally ``value`` (``Decimal``, int or decimal text; for kinds
@@ -77,7 +80,17 @@ EVENT_COLUMNS = ("member_id", "date", "kind", "value")
 ROW_ERROR_COLUMNS = ("source", "row", "member_id", "field", "value", "code", "name", "message")
 """The columns of ``attrs["errors"]`` on every success result frame."""
 
-_DATES = {"member_since", "term_start", "term_end", "cancelled_on", "deceased_on", "override_until", "date"}
+_DATES = {
+    "member_since",
+    "term_start",
+    "term_end",
+    "cancelled_on",
+    "deceased_on",
+    "override_until",
+    "pause_from",
+    "pause_to",
+    "date",
+}
 _AMOUNTS = {"amount_paid", "balance_due", "value"}
 
 
@@ -162,10 +175,10 @@ def _cells(frame: Any, column: str, what: str) -> list[Any]:
         if _is_null(v):
             out.append(None)
         elif isinstance(v, bool) or type(v).__name__ == "bool_":
-            if column not in ("pending", "auto_renew", "renewal_pending"):
+            if column not in ("pending", "auto_renew", "renewal_pending", "tax_exempt"):
                 raise TypeError(f"{where}: row {row}: expected {_expected(column)}, got bool")
             out.append(bool(v))
-        elif column in ("pending", "auto_renew", "renewal_pending"):
+        elif column in ("pending", "auto_renew", "renewal_pending", "tax_exempt"):
             if column == "auto_renew" or not isinstance(v, str):
                 raise TypeError(f"{where}: row {row}: expected bool, got {type(v).__name__}")
             out.append(v)
@@ -202,7 +215,7 @@ def _expected(column: str) -> str:
     return "str"
 
 
-_FLAGS = ("pending", "auto_renew", "renewal_pending")
+_FLAGS = ("pending", "auto_renew", "renewal_pending", "tax_exempt")
 _NULL_DAY = -(2**31)
 
 

@@ -367,6 +367,7 @@ impl<'a> View<'a> {
             (g(Column::Pending), g(Column::AutoRenew), g(Column::RenewalPending));
         let (amount_paid, balance_due) = (g(Column::AmountPaid), g(Column::BalanceDue));
         let primary = g(Column::Primary);
+        let (tax_exempt, pause_from, pause_to) = (g(Column::TaxExempt), g(Column::PauseFrom), g(Column::PauseTo));
         let attributes: Vec<(&'a str, Col<'a>)> = self
             .cols
             .iter()
@@ -390,6 +391,9 @@ impl<'a> View<'a> {
             organization: organization.text(row),
             renewal_pending: renewal_pending.flag(row),
             primary: primary.text(row),
+            tax_exempt: tax_exempt.flag(row),
+            pause_from: pause_from.date(row),
+            pause_to: pause_to.date(row),
             attributes: attributes.iter().map(|(name, col)| (*name, col.text(row))).collect(),
         })
     }

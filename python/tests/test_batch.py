@@ -296,12 +296,13 @@ def test_pandas_results_are_the_arrow_result_columns_converted(engine: amscore.E
 
 VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 FACT_COLUMNS = ("member_id", "plan", "member_since", "term_start", "term_end", "pending", "cancelled_on", "deceased_on",
-                "override_status", "override_until")
+                "override_status", "override_until", "tax_exempt", "pause_from", "pause_to")
 
 
 def fact_row(m: dict) -> dict:
     """A membership document (as the gateway reads it) as one roster row of text cells."""
     override = m.get("override") or {}
+    pause = m.get("pause") or {}
     return {
         "member_id": m.get("member_id"),
         "plan": m.get("plan"),
@@ -313,6 +314,9 @@ def fact_row(m: dict) -> dict:
         "deceased_on": m.get("deceased_on"),
         "override_status": override.get("status"),
         "override_until": override.get("until"),
+        "tax_exempt": m.get("tax_exempt"),
+        "pause_from": pause.get("from"),
+        "pause_to": pause.get("to"),
     }
 
 
@@ -380,13 +384,16 @@ def vector_cases() -> list:
     """Every shared status, renewal and renewal-quote vector whose facts a roster row can carry
     (not those about the request document itself, nor a renewal quote for a number of seats)."""
     out = []
-    for name in ("status.json", "renewal.json", "quotes_renewal.json"):
+    for name in ("status.json", "renewal.json", "quotes_renewal.json", "quotes_tax.json", "quotes_pause.json"):
         doc = json.loads((VECTORS / name).read_text())
         for case in doc["cases"]:
             request, expect = case["request"], case["expect"]
             error = expect.get("error", {})
+            if request.get("op") not in ("status_on", "renewal_term", "quote_renewal"):
+                continue
             if not isinstance(request.get("membership"), dict) or "seats" in request or set(request["membership"]) - {
-                    "member_id", "plan", "member_since", "term", "pending", "cancelled_on", "deceased_on", "override"}:
+                    "member_id", "plan", "member_since", "term", "pending", "cancelled_on", "deceased_on", "override",
+                    "tax_exempt", "pause"}:
                 continue
             if error.get("code", 0) // 100 == 16:  # request_*: the document, not the facts
                 continue
@@ -400,7 +407,7 @@ VECTOR_CASES = vector_cases()
 def test_the_vectors_the_batch_runs_include_every_fact_column() -> None:
     assert len(VECTOR_CASES) >= 140
     facts = {key for case in VECTOR_CASES for key in case.values[1]["membership"]}
-    assert {"pending", "cancelled_on", "deceased_on", "override"} <= facts
+    assert {"pending", "cancelled_on", "deceased_on", "override", "tax_exempt", "pause"} <= facts
 
 
 @pytest.mark.parametrize(("policy", "request_", "expect"), VECTOR_CASES)
@@ -664,3 +671,22 @@ def test_the_batch_reads_the_success_frames_member_columns(engine: amscore.Engin
         engine.batch(frame([{"amount_paid": 200.0}]), AS_OF)
     with pytest.raises(amscore.RosterError, match="duplicate column `currency`"):
         engine.batch(pd.concat([roster[["currency"]], roster], axis=1), AS_OF)
+
+
+def test_a_pause_needs_both_days_and_tax_exempt_is_a_flag_in_the_batch(engine: amscore.Engine) -> None:
+    # One pause day without the other is missing_value on the empty column; a pause outside the
+    # row's term is the membership's own error; tax_exempt reads as the roster's flags do.
+    roster = frame([
+        {"pause_from": dt.date(2025, 6, 1)},
+        {"pause_to": "2025-06-30"},
+        {"pause_from": "2024-12-01", "pause_to": "2025-06-30"},
+        {"tax_exempt": "maybe"},
+        {"tax_exempt": "yes", "pause_from": "2025-06-01", "pause_to": "2025-06-30"},
+    ])
+    out = engine.batch(roster, AS_OF)
+    assert [cell(v) for v in out["error_name"]] == ["missing_value", "missing_value", "pause_outside_term", "unparsable_flag", None]
+    assert list(out["error_message"][:2]) == ["pause_to: a value is required", "pause_from: a value is required"]
+    # The paused, exempt member is the single call's.
+    m = {"member_id": "M-4", "plan": "individual", "member_since": "2020-01-15", "term": {"start": "2025-01-15", "end": "2026-01-14"},
+         "tax_exempt": True, "pause": {"from": "2025-06-01", "to": "2025-06-30"}}
+    assert answer_of_row(out.iloc[4]) == answer_of_call(engine, m, AS_OF, 1)
