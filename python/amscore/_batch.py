@@ -158,18 +158,9 @@ JOIN_COLUMNS: tuple[str, ...] = _core.JOIN_COLUMNS
 JOIN_RESULT_COLUMNS: tuple[str, ...] = _core.JOIN_RESULT_COLUMNS
 JOIN_LINE_COLUMNS: tuple[str, ...] = _core.JOIN_LINE_COLUMNS
 
-_DATE_COLUMNS = (
-    "member_since",
-    "term_start",
-    "term_end",
-    "cancelled_on",
-    "deceased_on",
-    "override_until",
-    "pause_from",
-    "pause_to",
-)
+_DATE_COLUMNS = _success._ROSTER_DATES
 _FLAG_COLUMNS = ("pending", "auto_renew", "renewal_pending", "tax_exempt")
-_AMOUNT_COLUMNS = ("amount_paid", "balance_due")
+_AMOUNT_COLUMNS = _success._ROSTER_AMOUNTS
 
 # What each column holds, for bringing a pandas column to Arrow (any other column is text).
 _ROSTER_KINDS = {

@@ -80,7 +80,7 @@ EVENT_COLUMNS = ("member_id", "date", "kind", "value")
 ROW_ERROR_COLUMNS = ("source", "row", "member_id", "field", "value", "code", "name", "message")
 """The columns of ``attrs["errors"]`` on every success result frame."""
 
-_DATES = {
+_ROSTER_DATES = (
     "member_since",
     "term_start",
     "term_end",
@@ -89,9 +89,12 @@ _DATES = {
     "override_until",
     "pause_from",
     "pause_to",
-    "date",
-}
-_AMOUNTS = {"amount_paid", "balance_due", "value"}
+)
+"""A roster's date columns (the members frame and the batch read them alike)."""
+_ROSTER_AMOUNTS = ("amount_paid", "balance_due")
+"""A roster's amount columns."""
+_DATES = {*_ROSTER_DATES, "date"}
+_AMOUNTS = {*_ROSTER_AMOUNTS, "value"}
 
 
 def _error(cls: type, name: str, message: str, path: str | None) -> Exception:
