@@ -580,7 +580,7 @@ impl Engine {
         seats: Option<u32>,
         dependants: Option<u32>,
     ) -> Result<Quote, Error> {
-        self.quoter().quote_join_household(plan, date, terms, seats, dependants)
+        self.quote_join_with(plan, date, &crate::JoinOptions { terms, seats, dependants, ..Default::default() })
     }
 
     /// [`Engine::quote_renewal`] for a household plan's primary holding `dependants` dependants.

@@ -47,7 +47,8 @@ impl Decider<'_> {
         let seats = seats.map(|s| ctx.check_seats(plan, s, "action.seats")).transpose()?;
         ctx.check_household(plan, dependants.unwrap_or(0));
         let date = ctx.date;
-        Ok(Some(Box::new(move || self.quoter.quote_join_household(plan_id, date, terms, seats, dependants))))
+        let options = crate::quote::JoinOptions { terms, seats, dependants, ..Default::default() };
+        Ok(Some(Box::new(move || self.quoter.quote_join_with(plan_id, date, &options))))
     }
 
     pub(super) fn decide_renewal<'a>(&'a self, ctx: &mut Ctx<'a>, terms: u32) -> Result<Option<QuoteFn<'a>>, Error> {

@@ -1,16 +1,13 @@
 //! Household quotes: the dependants beyond those a household plan's dues include, priced per term and added to a join, renewal or rejoin quote.
 
 use rust_decimal::Decimal;
-use time::Date;
 
 use super::error::QuoteError;
-use super::inputs::JoinOptions;
-use super::lines::{LineKind, Quote, QuoteLine};
+use super::lines::{LineKind, QuoteLine};
 use super::pricing::LineSink;
 use super::Quoter;
 use crate::error::Error;
-use crate::plan::{Household, Plan, PlanId};
-use crate::status::{Membership, StatusFlags};
+use crate::plan::{Household, Plan};
 use crate::term::Term;
 
 /// The household settings a number of dependants is bought under: `None` for no dependants (or
@@ -55,32 +52,5 @@ impl Quoter<'_> {
         };
         LineSink::push(lines, LineKind::Dependants, text, amount, period, None);
         Ok(())
-    }
-
-    /// [`Quoter::quote_join`] for a household of `dependants` dependants (besides the primary).
-    pub(crate) fn quote_join_household(
-        &self,
-        plan: &PlanId,
-        date: Date,
-        terms: u32,
-        seats: Option<u32>,
-        dependants: Option<u32>,
-    ) -> Result<Quote, Error> {
-        let options = JoinOptions { terms, seats, dependants, ..JoinOptions::default() };
-        self.quote_join_with(plan, date, &options)
-    }
-
-    /// [`Quoter::quote_renewal_given_status`] for a household of `dependants` dependants: the
-    /// new term's plan prices them.
-    pub(crate) fn quote_renewal_household(
-        &self,
-        membership: &Membership,
-        date: Date,
-        terms: u32,
-        seats: Option<u32>,
-        dependants: Option<u32>,
-        status: Option<StatusFlags>,
-    ) -> Result<Quote, Error> {
-        self.quote_renewal_of(membership, date, terms, seats, dependants, status)
     }
 }

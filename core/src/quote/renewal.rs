@@ -28,12 +28,12 @@ impl Quoter<'_> {
         seats: Option<u32>,
         status: Option<StatusFlags>,
     ) -> Result<Quote, Error> {
-        self.quote_renewal_of(membership, date, terms, seats, None, status)
+        self.quote_renewal_household(membership, date, terms, seats, None, status)
     }
 
     /// [`Quoter::quote_renewal_given_status`] for a household primary holding `dependants`
     /// dependants (priced before the tax, like every net line).
-    pub(super) fn quote_renewal_of(
+    pub(crate) fn quote_renewal_household(
         &self,
         membership: &Membership,
         date: Date,
