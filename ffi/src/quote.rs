@@ -157,7 +157,7 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
     guard(|| {
         // SAFETY: the caller's contract.
         let outs = || out_ptr(total_out, "total_out").map(drop);
-        let q = unsafe { join_quote(engine, plan, plan_len, date, terms, seats, false, outs) }?;
+        let q = unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, std::ptr::null()), false, outs) }?;
         write_amounts(&q, ("total_out", total_out), None)
     })
 }
@@ -191,7 +191,8 @@ pub unsafe extern "C" fn ams_engine_quote_join_taxed(
     guard(|| {
         // SAFETY: the caller's contract.
         let outs = || taxed_outs(gross_out, net_out, tax_out);
-        let q = unsafe { join_quote(engine, plan, plan_len, date, terms, seats, tax_exempt, outs) }?;
+        let q =
+            unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, std::ptr::null()), tax_exempt, outs) }?;
         write_amounts(&q, ("gross_out", gross_out), Some((net_out, tax_out)))
     })
 }
@@ -204,19 +205,18 @@ fn taxed_outs(gross_out: *mut ams_money, net_out: *mut ams_money, tax_out: *mut 
     Ok(())
 }
 
-/// The join quote the typed calls read; `outs` checks the out-pointers after the engine and the
-/// plan, before the date.
+/// The join quote the typed calls read: `terms`, `seats` (0: the plan's included seats) and the
+/// staff-entered `dates` (NULL: none); `outs` checks the out-pointers after the engine and the
+/// plan, before the dates and the date.
 ///
 /// # Safety
-/// As `ams_engine_quote_join_total`.
-#[allow(clippy::too_many_arguments)]
+/// As `ams_engine_quote_join_dated_total`.
 unsafe fn join_quote(
     engine: *const ams_engine,
     plan: *const c_char,
     plan_len: usize,
     date: ams_date,
-    terms: u32,
-    seats: u32,
+    (terms, seats, dates): (u32, u32, *const ams_join_dates),
     tax_exempt: bool,
     outs: impl FnOnce() -> Result<(), Failure>,
 ) -> Result<amscore::Quote, Failure> {
@@ -225,10 +225,14 @@ unsafe fn join_quote(
     // SAFETY: the caller's contract.
     let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
     outs()?;
+    // SAFETY: the caller's contract (NULL is no dates).
+    let dates = match unsafe { dates.as_ref() } {
+        Some(d) => d.to_dates()?,
+        None => amscore::JoinDates::default(),
+    };
+    let options = amscore::JoinOptions { terms, seats: seats_arg(seats), dependants: None, tax_exempt, dates };
     let id = plan_id(plan);
-    let q = date
-        .to_date("date")
-        .and_then(|d| Ok(engine.engine.quote_join_exempt(&id, d, terms, seats_arg(seats), tax_exempt)?));
+    let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_join_with(&id, d, &options)?));
     recycle(id);
     q
 }
@@ -285,25 +289,9 @@ pub unsafe extern "C" fn ams_engine_quote_join_dated_total(
 ) -> ams_result {
     guard(|| {
         // SAFETY: the caller's contract.
-        let engine = unsafe { deref(engine, "engine") }?;
-        // SAFETY: the caller's contract.
-        let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
-        let total_out = out_ptr(total_out, "total_out")?;
-        // SAFETY: the caller's contract (NULL is no dates).
-        let dates = match unsafe { dates.as_ref() } {
-            Some(d) => d.to_dates()?,
-            None => amscore::JoinDates::default(),
-        };
-        let id = plan_id(plan);
-        let q = date
-            .to_date("date")
-            .and_then(|d| Ok(engine.engine.quote_join_dated(&id, d, terms, seats_arg(seats), dates, false)?));
-        recycle(id);
-        let q = q?;
-        let total = ams_money::from_money(&q.total)?;
-        // SAFETY: checked non-NULL; the caller's contract.
-        unsafe { total_out.write(total) };
-        Ok(())
+        let outs = || out_ptr(total_out, "total_out").map(drop);
+        let q = unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, dates), false, outs) }?;
+        write_amounts(&q, ("total_out", total_out), None)
     })
 }
 

@@ -377,27 +377,8 @@ pub unsafe extern "C" fn ams_engine_join_term(
     terms: u32,
     term_out: *mut ams_join_term,
 ) -> ams_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let engine = unsafe { deref(engine, "engine") }?;
-        // SAFETY: the caller's contract.
-        let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
-        let term_out = out_ptr(term_out, "term_out")?;
-        let id = plan_id(plan);
-        let j = date.to_date("date").and_then(|d| Ok(engine.engine.join_terms(&id, d, terms)?));
-        recycle(id);
-        let j = j?;
-        let out = ams_join_term {
-            member_since: j.member_since.into(),
-            term_start: j.term.start.into(),
-            term_end: j.term.end.map_or(NO_DATE, ams_date::from),
-            lifetime: j.term.end.is_none(),
-            rolled_over: j.rolled_over,
-        };
-        // SAFETY: checked non-NULL; the caller's contract.
-        unsafe { term_out.write(out) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract; NULL dates are no dates, the plan's own first term.
+    unsafe { ams_engine_join_term_dated(engine, plan, plan_len, date, terms, std::ptr::null(), term_out) }
 }
 
 /// Staff-entered dates of a join (the JSON gateway's `start` and `end` on `join_term` and
