@@ -605,7 +605,7 @@ struct Timespec {
     tv_nsec: i64,
 }
 
-extern "C" {
+unsafe extern "C" {
     fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
 }
 
