@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target under fuzz/ for SECONDS each (default 20), or only the targets named.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
+#   scripts/fuzz.sh --build-only      (builds every target, runs none: scripts/test.sh builds them
+#                                      beside pytest, which leaves a core idle)
 # The targets are built with cargo itself, with the flags `cargo fuzz build -O` (cargo-fuzz 0.13)
 # passes: release with line tables, SanitizerCoverage (inline 8-bit counters, PC table, compare
 # tracing, stack depth), `--cfg fuzzing`, one codegen unit and AddressSanitizer. So no cargo-fuzz
@@ -12,6 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+build_only=0
+if [ "${1:-}" = "--build-only" ]; then
+    build_only=1
+    shift
+fi
 seconds="${1:-20}"
 shift || true
 export RUSTC_BOOTSTRAP=1
@@ -43,6 +50,7 @@ echo "building the fuzz targets (log: target/fuzz-build.log)"
 RUSTFLAGS="${flags[*]} ${RUSTFLAGS:-}" cargo build --target "$triple" --release \
     --config 'profile.release.debug="line-tables-only"' --bins >../target/fuzz-build.log 2>&1 \
     || { tail -20 ../target/fuzz-build.log; exit 1; }
+[ "$build_only" -eq 0 ] || exit 0
 bin_dir="${CARGO_TARGET_DIR:-target}/$triple/release"
 failed=0
 for t in "${targets[@]}"; do

@@ -131,6 +131,12 @@ AMSCORE_LIB="$c_prefix/lib/libamscore.so" AMSCORE_CDEF="$c_prefix/include/amscor
 php examples/php/test.php
 rm -rf "$c_prefix"
 
+# The fuzz targets build in the background from here (scripts/fuzz.sh --build-only): the build is
+# mostly one codegen unit at a time, and pytest below runs on one core, so the two share the
+# machine instead of queueing. Its log is target/fuzz-build.log; the fuzz step waits for it.
+( scripts/fuzz.sh --build-only ) >target/fuzz-build-step.log 2>&1 &
+fuzz_build_pid=$!
+
 step "Python: build amscore into a virtual environment, check the stubs, run pytest"
 wait_for system_packages
 wait_for python_packages
@@ -153,4 +159,9 @@ fi
 # 3 s each: every committed seed replayed (a regression check) plus a few thousand new inputs;
 # the long campaigns are scripts/fuzz.sh's (fuzz/README.md).
 step "fuzz targets, 3 s each (libFuzzer with cargo-fuzz's flags; RUSTC_BOOTSTRAP=1 on stable)"
+if ! wait "$fuzz_build_pid"; then
+    echo "building the fuzz targets failed:" >&2
+    cat target/fuzz-build-step.log >&2
+    exit 1
+fi
 scripts/fuzz.sh 3
