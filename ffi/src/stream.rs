@@ -1,7 +1,7 @@
 //! A whole roster in one call: an Arrow C stream of member rows in, the same rows with their
 //! answers appended out (`ams_engine_assess_stream`).
 
-use std::ffi::CStr;
+use std::ffi::{c_char, c_void, CStr};
 use std::sync::Arc;
 
 use amscore_arrow::RosterOptions;
@@ -45,6 +45,145 @@ fn failed_callback(stream: &mut FFI_ArrowArrayStream, operation: &str, rc: i32) 
     })
 }
 
+/// The C Data Interface's `ArrowSchema` as the specification lays it out (arrow-rs's
+/// `FFI_ArrowSchema` has this layout but keeps its pointers private, and its accessors assert on
+/// them): read only to check a producer's schema before arrow-rs imports it.
+#[repr(C)]
+struct RawSchema {
+    format: *const c_char,
+    name: *const c_char,
+    metadata: *const c_char,
+    flags: i64,
+    n_children: i64,
+    children: *const *const RawSchema,
+    dictionary: *const RawSchema,
+    release: Option<unsafe extern "C" fn(*mut RawSchema)>,
+    private_data: *mut c_void,
+}
+
+/// The C Data Interface's `ArrowArray`, likewise (arrow-rs's `FFI_ArrowArray`).
+#[repr(C)]
+struct RawArray {
+    length: i64,
+    null_count: i64,
+    offset: i64,
+    n_buffers: i64,
+    n_children: i64,
+    buffers: *const *const c_void,
+    children: *const *const RawArray,
+    dictionary: *const RawArray,
+    release: Option<unsafe extern "C" fn(*mut RawArray)>,
+    private_data: *mut c_void,
+}
+
+/// How deep a producer's schema or array may nest: a roster's columns are flat, and a cycle of
+/// children must end in an error, not a stack overflow.
+const MAX_NESTING: usize = 64;
+
+/// The children of a schema or an array: `n` pointers at `children`, each non-NULL.
+///
+/// # Safety
+/// `children`, when not NULL, must be valid for reading `n` pointers (the producer's promise).
+unsafe fn raw_children<'a, T>(children: *const *const T, n: i64, at: &str) -> Result<Vec<&'a T>, String> {
+    let n = usize::try_from(n).map_err(|_| format!("{at} has {n} children"))?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if children.is_null() {
+        return Err(format!("{at} has {n} children and a NULL children pointer"));
+    }
+    (0..n)
+        .map(|i| {
+            // SAFETY: the producer's promise: `n` readable pointers.
+            let child = unsafe { children.add(i).read_unaligned() };
+            // SAFETY: non-NULL children point to live structs (the producer's promise).
+            unsafe { child.as_ref() }.ok_or_else(|| format!("{at}: child {i} is NULL"))
+        })
+        .collect()
+}
+
+/// Checks the pointers of a producer's schema that arrow-rs's import reads without checking
+/// (a NULL format) or asserts on (children): the answer is an error, never a panic.
+fn check_schema(schema: &RawSchema, at: &str, depth: usize) -> Result<(), String> {
+    if depth > MAX_NESTING {
+        return Err(format!("{at} nests deeper than {MAX_NESTING} levels"));
+    }
+    if schema.format.is_null() {
+        return Err(format!("{at} has a NULL format"));
+    }
+    // SAFETY: the producer's promise about a live schema's children.
+    for (i, child) in unsafe { raw_children(schema.children, schema.n_children, at) }?.into_iter().enumerate() {
+        check_schema(child, &format!("{at}'s child {i}"), depth + 1)?;
+    }
+    // SAFETY: a non-NULL dictionary points to a live schema (the producer's promise).
+    if let Some(dictionary) = unsafe { schema.dictionary.as_ref() } {
+        check_schema(dictionary, &format!("{at} (dictionary)"), depth + 1)?;
+    }
+    Ok(())
+}
+
+/// Checks an array against its type where arrow-rs's import asserts or reads past what the
+/// producer gave: a negative length or offset, the buffers the type's layout has (the validity
+/// bitmap's slot included), the children the type has, and a dictionary's values; each child
+/// (named `at.field`) and dictionary in turn. What the buffers hold is checked after the import (`validate_full`).
+fn check_array(array: &RawArray, data_type: &DataType, at: &str, depth: usize) -> Result<(), String> {
+    if depth > MAX_NESTING {
+        return Err(format!("{at} nests deeper than {MAX_NESTING} levels"));
+    }
+    if array.length < 0 || array.offset < 0 {
+        return Err(format!("{at} has length {} and offset {}", array.length, array.offset));
+    }
+    let layout = arrow_data::layout(data_type);
+    let buffers = usize::from(layout.can_contain_null_mask) + layout.buffers.len();
+    let given = usize::try_from(array.n_buffers).map_err(|_| format!("{at} has {} buffers", array.n_buffers))?;
+    // A view type's buffers: validity, views, any number of data buffers, then their lengths.
+    let (fits, wanted) = match layout.variadic {
+        true => (given > buffers, format!("at least {}", buffers + 1)),
+        false => (given == buffers, buffers.to_string()),
+    };
+    if !fits {
+        return Err(format!("{at} ({data_type}) has {given} buffers, not {wanted}"));
+    }
+    if given > 0 && array.buffers.is_null() {
+        return Err(format!("{at} has {given} buffers and a NULL buffers pointer"));
+    }
+    if layout.variadic && given > buffers + 1 {
+        // SAFETY: `given` readable pointers (the producer's promise); the last holds the lengths.
+        if unsafe { array.buffers.add(given - 1).read_unaligned() }.is_null() {
+            return Err(format!("{at} has {} data buffers and no lengths", given - buffers - 1));
+        }
+    }
+    let fields: Vec<&arrow_schema::Field> = match data_type {
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::Map(f, _) => vec![f.as_ref()],
+        DataType::Struct(fields) => fields.iter().map(|f| f.as_ref()).collect(),
+        DataType::Union(fields, _) => fields.iter().map(|(_, f)| f.as_ref()).collect(),
+        DataType::RunEndEncoded(run_ends, values) => vec![run_ends.as_ref(), values.as_ref()],
+        _ => Vec::new(),
+    };
+    if usize::try_from(array.n_children).ok() != Some(fields.len()) {
+        return Err(format!("{at} ({data_type}) has {} children, not {}", array.n_children, fields.len()));
+    }
+    // SAFETY: the producer's promise about a live array's children.
+    let children = unsafe { raw_children(array.children, array.n_children, at) }?;
+    for (child, field) in children.into_iter().zip(fields) {
+        check_array(child, field.data_type(), &format!("{at}.{}", field.name()), depth + 1)?;
+    }
+    // SAFETY: a non-NULL dictionary points to a live array (the producer's promise).
+    match (unsafe { array.dictionary.as_ref() }, data_type) {
+        (Some(values), DataType::Dictionary(_, value_type)) => {
+            check_array(values, value_type, &format!("{at} (dictionary)"), depth + 1)
+        }
+        (None, DataType::Dictionary(..)) => Err(format!("{at} ({data_type}) has no dictionary")),
+        (Some(_), _) => Err(format!("{at} ({data_type}) has a dictionary")),
+        (None, _) => Ok(()),
+    }
+}
+
 /// Reads every batch of a live stream, each imported and validated by arrow-rs. (arrow-rs's own
 /// `ArrowArrayStreamReader` is not used: it unwraps the `get_last_error` of a failed `get_next`,
 /// which the interface allows to be NULL, and so would panic on a producer's plain error.)
@@ -60,6 +199,9 @@ fn read_roster(stream: &mut FFI_ArrowArrayStream) -> Result<(SchemaRef, Vec<Reco
     if rc != 0 {
         return Err(failed_callback(stream, "get_schema", rc));
     }
+    // SAFETY: `FFI_ArrowSchema` is the C struct, laid out as `RawSchema`.
+    let raw = unsafe { &*(&c_schema as *const FFI_ArrowSchema).cast::<RawSchema>() };
+    check_schema(raw, "roster: the schema", 0).map_err(invalid_stream)?;
     let schema = Arc::new(Schema::try_from(&c_schema).map_err(invalid_arrow)?);
     drop(c_schema);
     let row_type = DataType::Struct(schema.fields().clone());
@@ -82,8 +224,12 @@ fn read_roster(stream: &mut FFI_ArrowArrayStream) -> Result<(SchemaRef, Vec<Reco
             );
             return Err(invalid_stream(message));
         }
-        // SAFETY: the producer promises an array of the stream's schema (its values are checked
-        // below, before any is read).
+        let name = format!("roster: batch {}", batches.len() + 1);
+        // SAFETY: `FFI_ArrowArray` is the C struct, laid out as `RawArray`.
+        let raw = unsafe { &*(&c_array as *const FFI_ArrowArray).cast::<RawArray>() };
+        check_array(raw, &row_type, &name, 0).map_err(invalid_stream)?;
+        // SAFETY: the producer promises an array of the stream's schema (its shape is checked
+        // above, its values below, before any is read).
         let data = unsafe { from_ffi_and_data_type(c_array, row_type.clone()) }.map_err(invalid_arrow)?;
         data.validate_full().map_err(invalid_arrow)?;
         let rows = data.len();

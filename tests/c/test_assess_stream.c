@@ -60,8 +60,9 @@ static const char *const COLUMN_FORMATS[COLUMNS] = {"u", "u", "tdD", "tdD", "tdD
 /* What the producer gives: `batches` batches of ROWS (ending at BATCH_ENDS), the first `columns`
  * columns (`batch_columns` in each batch); `fail_schema`, or `fail_at` (a batch number, or -1),
  * make a callback fail with `error` and `message` (which may be NULL) as its last error;
- * `bad_offset` makes member_id's first offset point past its data (not valid Arrow), and
- * `float_since` gives member_since as float64 day numbers (a type amscore does not read). */
+ * `bad_offset` makes member_id's first offset point past its data (not valid Arrow),
+ * `float_since` gives member_since as float64 day numbers (a type amscore does not read), and
+ * `malformed` breaks the structs themselves as a faulty producer might (see MALFORMED_*). */
 typedef struct {
     size_t batches;
     size_t next;
@@ -73,7 +74,21 @@ typedef struct {
     const char *message;
     int bad_offset;
     int float_since;
+    int malformed;
 } producer;
+
+/* What `malformed` breaks: member_id's array without buffers; the batch's children pointer NULL;
+ * member_id's schema without a format; plan's array pointer NULL in the batch; member_since's
+ * array with a child; member_id's array with a dictionary. */
+enum {
+    MALFORMED_NONE,
+    MALFORMED_NO_BUFFERS,
+    MALFORMED_NULL_CHILDREN,
+    MALFORMED_NULL_FORMAT,
+    MALFORMED_NULL_CHILD,
+    MALFORMED_EXTRA_CHILD,
+    MALFORMED_STRAY_DICTIONARY,
+};
 
 /* A schema's or an array's children, in one allocation with its private data. */
 typedef struct {
@@ -104,9 +119,10 @@ static void release_schema(struct ArrowSchema *s) {
 
 static void release_array(struct ArrowArray *a) {
     array_block *block = a->private_data;
-    for (int64_t i = 0; i < a->n_children; i++) {
-        if (a->children[i]->release != NULL) {
-            a->children[i]->release(a->children[i]);
+    /* The block's own children, not a->children: a malformed batch may have broken those. */
+    for (int i = 0; i < COLUMNS; i++) {
+        if (block->children[i].release != NULL) {
+            block->children[i].release(&block->children[i]);
         }
     }
     for (int i = 0; i < 3; i++) {
@@ -160,7 +176,10 @@ static void column_array(int c, size_t lo, size_t hi, const producer *p, struct 
         }
         block->owned[1] = offsets;
         block->owned[2] = data;
-        out->n_buffers = 3;
+        out->n_buffers = c == 0 && p->malformed == MALFORMED_NO_BUFFERS ? 0 : 3;
+        if (c == 0 && p->malformed == MALFORMED_STRAY_DICTIONARY) {
+            out->dictionary = out; /* never read: the import refuses it first */
+        }
     } else {
         int32_t *days = alloc(n * sizeof *days);
         uint8_t *valid = alloc((n + 7) / 8);
@@ -190,6 +209,10 @@ static void column_array(int c, size_t lo, size_t hi, const producer *p, struct 
             free(valid);
         }
         out->n_buffers = 2;
+        if (c == 2 && p->malformed == MALFORMED_EXTRA_CHILD) {
+            out->n_children = 1;
+            out->children = block->pointers; /* never read: the import refuses the count first */
+        }
     }
     for (int i = 0; i < 3; i++) {
         block->buffers[i] = block->owned[i];
@@ -215,6 +238,9 @@ static int producer_get_schema(struct ArrowArrayStream *stream, struct ArrowSche
     for (int c = 0; c < p->columns; c++) {
         struct ArrowSchema *child = &kids->children[c];
         child->format = c == 2 && p->float_since ? "g" : COLUMN_FORMATS[c];
+        if (c == 0 && p->malformed == MALFORMED_NULL_FORMAT) {
+            child->format = NULL;
+        }
         child->name = COLUMN_NAMES[c];
         child->flags = ARROW_FLAG_NULLABLE;
         child->release = release_child_schema;
@@ -247,6 +273,13 @@ static int producer_get_next(struct ArrowArrayStream *stream, struct ArrowArray 
         column_array(c, lo, hi, p, &block->children[c]);
         block->pointers[c] = &block->children[c];
     }
+    if (p->malformed == MALFORMED_NULL_CHILDREN) {
+        out->children = NULL;
+    }
+    if (p->malformed == MALFORMED_NULL_CHILD) {
+        block->children[1].release(&block->children[1]);
+        block->pointers[1] = NULL;
+    }
     return 0;
 }
 
@@ -277,7 +310,7 @@ static struct ArrowArrayStream roster_stream(producer spec) {
 }
 
 static producer whole_roster(void) {
-    producer p = {2, 0, COLUMNS, COLUMNS, 0, -1, 0, NULL, 0, 0};
+    producer p = {2, 0, COLUMNS, COLUMNS, 0, -1, 0, NULL, 0, 0, MALFORMED_NONE};
     return p;
 }
 
@@ -730,6 +763,27 @@ static void failures(const ams_engine *e) {
     spec.float_since = 1;
     in = roster_stream(spec);
     fails("member_since as float64", e, &in, ON, &out, AMS_RESULT_INVALID_ARROW, "member_since");
+
+    /* A faulty producer's structs: each an INVALID_ARROW naming what is wrong, never a panic (or
+     * a read through a NULL pointer) inside the import. */
+    static const struct {
+        int malformed;
+        const char *what;
+        const char *says;
+    } MALFORMED[] = {
+        {MALFORMED_NO_BUFFERS, "member_id's array without buffers", "batch 1.member_id (Utf8) has 0 buffers, not 3"},
+        {MALFORMED_NULL_CHILDREN, "a batch with a NULL children pointer", "NULL children pointer"},
+        {MALFORMED_NULL_FORMAT, "member_id's schema without a format", "the schema's child 0 has a NULL format"},
+        {MALFORMED_NULL_CHILD, "a batch with a NULL column", "batch 1: child 1 is NULL"},
+        {MALFORMED_EXTRA_CHILD, "member_since's array with a child", "batch 1.member_since (Date32) has 1 children, not 0"},
+        {MALFORMED_STRAY_DICTIONARY, "member_id's array with a dictionary", "batch 1.member_id (Utf8) has a dictionary"},
+    };
+    for (size_t i = 0; i < sizeof MALFORMED / sizeof MALFORMED[0]; i++) {
+        spec = whole_roster();
+        spec.malformed = MALFORMED[i].malformed;
+        in = roster_stream(spec);
+        fails(MALFORMED[i].what, e, &in, ON, &out, AMS_RESULT_INVALID_ARROW, MALFORMED[i].says);
+    }
 }
 
 int main(void) {
