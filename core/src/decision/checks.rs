@@ -74,7 +74,8 @@ impl<'a> Ctx<'a> {
             path: "member.membership.term".into(),
             message: e.to_string(),
         })?;
-        let status = self.book.status_on(m, self.date)?;
+        // The plan is known: the status without looking it up again.
+        let status = self.book.standing_on(plan, &m.facts(), self.date)?.to_member_status();
         Ok(Some(Member { membership: m, plan, status }))
     }
 
