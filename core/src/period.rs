@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::{Date, Duration, Month};
+use time::{Date, Month};
 
 use crate::codes::error_codes;
 
@@ -210,14 +210,6 @@ pub(crate) fn days_in_month(year: i32, month: Month) -> u8 {
     month.length(year)
 }
 
-/// The month `months` after (or before, if negative) `(year, month)`.
-fn shift_month(year: i32, month: Month, months: i64) -> Option<(i32, Month)> {
-    let index = (i64::from(year) * 12 + i64::from(u8::from(month)) - 1).checked_add(months)?;
-    let year = i32::try_from(index.div_euclid(12)).ok()?;
-    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
-    Some((year, month))
-}
-
 /// Adds a number of months (negative to go back) to a date, with the given month-end rule.
 ///
 /// ```
@@ -230,23 +222,78 @@ fn shift_month(year: i32, month: Month, months: i64) -> Option<(i32, Month)> {
 ///
 /// # Errors
 /// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
+// Not inlined: inlined into the status rules' date resolution, it made each status about 100
+// instructions dearer (callgrind, benches/README.md).
+#[inline(never)]
 pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
-    let err = || out_of_range(format_args!("{date} + {months} months"));
-    // One conversion to the calendar (`year()`, `month()` and `day()` each convert again).
-    let (year, month, day) = date.to_calendar_date();
-    let (year, month) = shift_month(year, month, months).ok_or_else(err)?;
-    day_in_month(year, month, day, rule).ok_or_else(err)
+    MonthSteps::from(date).add(months, rule)
+}
+
+/// A date placed on the calendar once, to add months to it: [`add_months`] is one step from a
+/// date; a search over the month boundaries of a span (proration) takes several from one start
+/// without converting it to the calendar each time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MonthSteps {
+    date: Date,
+    year: i32,
+    /// The month, 0 = January.
+    month: i64,
+    day: u8,
+}
+
+impl MonthSteps {
+    /// Steps from `date`.
+    pub(crate) fn from(date: Date) -> MonthSteps {
+        let (year, month, day) = date.to_calendar_date();
+        MonthSteps { date, year, month: i64::from(u8::from(month)) - 1, day }
+    }
+
+    /// [`add_months`]: the date `months` months on (back, if negative), by the month-end rule.
+    ///
+    /// # Errors
+    /// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
+    pub(crate) fn add(&self, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
+        let err = || out_of_range(format_args!("{} + {months} months", self.date));
+        // No division while the month stays within the year.
+        let index = self.month.checked_add(months).ok_or_else(err)?;
+        let (year, index) = if (0..12).contains(&index) {
+            (self.year, index)
+        } else {
+            let year = i64::from(self.year).checked_add(index.div_euclid(12)).ok_or_else(err)?;
+            (i32::try_from(year).map_err(|_| err())?, index.rem_euclid(12))
+        };
+        day_of_month(year, usize::try_from(index).unwrap_or(0), self.day, rule).ok_or_else(err)
+    }
+
+    /// The calendar months from this date's month to `to`'s (negative before it).
+    pub(crate) fn months_to(&self, to: Date) -> i64 {
+        (i64::from(to.year()) - i64::from(self.year)) * 12 + i64::from(u8::from(to.month())) - 1 - self.month
+    }
 }
 
 /// Day `day` (1..=31) of a month, a day the month lacks placed by the month-end rule: the last
 /// day (clamp) or the surplus days into the next month (overflow). `None` out of range.
 fn day_in_month(year: i32, month: Month, day: u8, rule: MonthEndRule) -> Option<Date> {
-    match rule {
-        MonthEndRule::Clamp => Date::from_calendar_date(year, month, day.min(days_in_month(year, month))).ok(),
-        MonthEndRule::Overflow => {
-            Date::from_calendar_date(year, month, 1).ok()?.checked_add(Duration::days(i64::from(day) - 1))
-        }
-    }
+    day_of_month(year, usize::from(u8::from(month)) - 1, day, rule)
+}
+
+/// [`day_in_month`] of the month `index` (0 = January): the date is built from its day of the
+/// year, with no calendar conversion. Overflow stays within the year (December has every day).
+fn day_of_month(year: i32, index: usize, day: u8, rule: MonthEndRule) -> Option<Date> {
+    // The days of the year before each month, and each month's length: common and leap years.
+    const BEFORE: [[u16; 12]; 2] = [
+        [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334],
+        [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335],
+    ];
+    const LENGTH: [[u8; 12]; 2] =
+        [[31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]];
+    let leap = usize::from(time::util::is_leap_year(year));
+    let (before, length) = (*BEFORE[leap].get(index)?, *LENGTH[leap].get(index)?);
+    let day = match rule {
+        MonthEndRule::Clamp => day.min(length),
+        MonthEndRule::Overflow => day.min(31),
+    };
+    Date::from_ordinal_date(year, before + u16::from(day)).ok()
 }
 
 /// Adds a number of days (negative to go back) to a date.
@@ -702,6 +749,7 @@ impl schemars::JsonSchema for MonthDay {
 mod tests {
     use super::*;
     use time::macros::date;
+    use time::Duration;
 
     #[test]
     fn adding_days_within_the_year_or_across_it_is_the_calendar_s_answer() {
@@ -715,6 +763,36 @@ mod tests {
         }
         assert!(add_days(date!(9999 - 12 - 31), 1).is_err());
         assert!(add_days(date!(-9999 - 01 - 01), -1).is_err());
+    }
+
+    #[test]
+    fn adding_months_by_day_of_the_year_is_the_calendar_s_answer() {
+        // The calendar's own month step (what add_months did before it worked on days of the
+        // year): every day of four years, offsets across year ends both ways, both rules.
+        let by_calendar = |d: Date, n: i64, rule: MonthEndRule| -> Option<Date> {
+            let index = (i64::from(d.year()) * 12 + i64::from(u8::from(d.month())) - 1).checked_add(n)?;
+            let year = i32::try_from(index.div_euclid(12)).ok()?;
+            let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
+            match rule {
+                MonthEndRule::Clamp => Date::from_calendar_date(year, month, d.day().min(month.length(year))).ok(),
+                MonthEndRule::Overflow => {
+                    Date::from_calendar_date(year, month, 1).ok()?.checked_add(Duration::days(i64::from(d.day()) - 1))
+                }
+            }
+        };
+        let mut d = date!(2023 - 01 - 01);
+        while d <= date!(2026 - 12 - 31) {
+            for n in (-40..=40).chain([-1200, -121, 119, 1200, i64::MAX, i64::MIN]) {
+                for rule in [MonthEndRule::Clamp, MonthEndRule::Overflow] {
+                    assert_eq!(add_months(d, n, rule).ok(), by_calendar(d, n, rule), "{d} + {n} months, {rule:?}");
+                }
+            }
+            d = d.next_day().unwrap_or(d);
+        }
+        for (d, n) in [(date!(9999 - 12 - 31), 1), (date!(9999 - 02 - 28), 11), (date!(-9999 - 01 - 01), -1)] {
+            assert!(add_months(d, n, MonthEndRule::Clamp).is_err());
+        }
+        assert_eq!(add_months(date!(9999 - 01 - 31), 10, MonthEndRule::Clamp), Ok(date!(9999 - 11 - 30)));
     }
 
     #[test]

@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::money::{decimal_text, Money, MoneyError, Rounding};
-use crate::period::{add_days, add_months, DateError, Length, MonthEndRule};
+use crate::period::{add_days, add_months, DateError, Length, MonthEndRule, MonthSteps};
 
 /// How finely a plan prorates a partial term.
 ///
@@ -437,24 +437,22 @@ pub fn whole_unused_months(date: Date, start: Date, end: Date) -> Result<Fractio
 /// first day; or `None` when the span is not a whole number of units.
 fn month_units(date: Date, start: Date, end: Date, size: i64) -> Result<Option<(i64, i64, Date)>, DateError> {
     let after_end = add_days(end, 1)?;
+    // `start` on the calendar once: every boundary below is a step of whole months from it.
+    let steps = MonthSteps::from(start);
     // The unit boundaries asked for last, kept: each search below asks for its answer again.
     let mut kept: [Option<(i64, Date)>; 2] = [None, None];
     let mut at = |k: i64| -> Result<Date, DateError> {
         if let Some((_, d)) = kept.iter().flatten().find(|(i, _)| *i == k) {
             return Ok(*d);
         }
-        let d = add_months(start, k * size, MonthEndRule::Clamp)?;
+        let d = steps.add(k * size, MonthEndRule::Clamp)?;
         kept = [Some((k, d)), kept[0]];
         Ok(d)
     };
     // `at` grows strictly with k, and the calendar-month distance from `start` to a date is
     // within one unit of the k sought: start there and step, rather than walking every unit
     // from `start` (a quote's costliest step; see benches/README.md).
-    let units_to = |to: Date| {
-        let months = (i64::from(to.year()) - i64::from(start.year())) * 12 + i64::from(u8::from(to.month()))
-            - i64::from(u8::from(start.month()));
-        months.div_euclid(size)
-    };
+    let units_to = |to: Date| steps.months_to(to).div_euclid(size);
     // Spans are at most 1200 months long (policy validation); 2400 units bounds the search.
     let mut of = units_to(after_end).clamp(0, 2401);
     while of > 0 && at(of)? > after_end {
@@ -612,8 +610,16 @@ impl Fraction {
             return None;
         }
         let n = minor * i128::from(self.units);
+        // In 64 bits when the product fits (every amount below 1.8e13 minor units, the usual
+        // case): one machine division instead of a 128-bit one.
+        let (q, r) = match u64::try_from(n) {
+            Ok(n) => {
+                let of = self.of.unsigned_abs();
+                (i128::from(n / of), i128::from(n % of))
+            }
+            Err(_) => (n / i128::from(self.of), n % i128::from(self.of)),
+        };
         let of = i128::from(self.of);
-        let (q, r) = (n / of, n % of);
         // Whether to round up (away from zero: n is not negative).
         let up = r != 0
             && match rounding {

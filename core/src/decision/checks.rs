@@ -3,7 +3,7 @@
 use time::Date;
 
 use super::error::DecisionError;
-use super::reason::{Reason, ReasonCode, ReasonMessage};
+use super::reason::{Reason, ReasonCode, ReasonMessage, Sentence};
 use crate::error::Error;
 use crate::money::Money;
 use crate::plan::{Plan, PlanId};
@@ -30,8 +30,9 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn add(&mut self, code: ReasonCode, message: String) {
-        self.say(code, message.into());
+    /// Adds a reason with one of the decision's sentences (written when it is read).
+    pub(super) fn add(&mut self, code: ReasonCode, sentence: Sentence) {
+        self.say(code, ReasonMessage::of(sentence));
     }
 
     /// Adds a reason whose sentence is written when it is read.
@@ -73,7 +74,8 @@ impl<'a> Ctx<'a> {
             path: "member.membership.term".into(),
             message: e.to_string(),
         })?;
-        let status = self.book.status_on(m, self.date)?;
+        // The plan is known: the status without looking it up again.
+        let status = self.book.standing_on(plan, &m.facts(), self.date)?.to_member_status();
         Ok(Some(Member { membership: m, plan, status }))
     }
 
@@ -103,8 +105,8 @@ impl<'a> Ctx<'a> {
             Status::Suspended => {
                 let paused = m.membership.pause.filter(|p| p.contains(self.date) && !Self::overridden(m, self.date));
                 if let Some(p) = paused {
-                    let message = format!("the membership is paused from {} to {}", p.from, p.to);
-                    self.say_until(ReasonCode::MembershipSuspended, message.into(), p.to.next_day());
+                    let message = ReasonMessage::of(Sentence::Paused { from: p.from, to: p.to });
+                    self.say_until(ReasonCode::MembershipSuspended, message, p.to.next_day());
                     return;
                 }
                 let until = m.membership.status_override.as_ref().and_then(|o| o.until);
@@ -140,27 +142,20 @@ impl<'a> Ctx<'a> {
         }
         let ended = m.membership.term.end.filter(|e| *e < self.date);
         if !m.status.counts_as_member {
-            let end = ended.map(|e| format!(" (term ended {e})")).unwrap_or_default();
-            self.add(
-                ReasonCode::MembershipNotCurrent,
-                format!("the membership is {}{end}: reinstate or join first", status_phrase(m.status.status)),
-            );
-        } else if let Some(e) = ended {
-            self.add(
-                ReasonCode::MembershipNotCurrent,
-                format!("the membership is {}: its term ended on {e}; renew first", status_phrase(m.status.status)),
-            );
+            self.add(ReasonCode::MembershipNotCurrent, Sentence::NotCurrent { status: m.status.status, ended });
+        } else if let Some(end) = ended {
+            self.add(ReasonCode::MembershipNotCurrent, Sentence::TermEnded { status: m.status.status, end });
         }
     }
 
     /// Whether the website offers `plan` to a member who would be `joined` / `changed to` it: sold
     /// online, and open to new members (not renewal-only).
-    pub(super) fn check_offered(&mut self, plan: &Plan, taken_as: &str) {
+    pub(super) fn check_offered(&mut self, plan: &Plan, taken_as: &'static str) {
         if !plan.flags.sold_online {
-            self.add(ReasonCode::PlanNotSoldOnline, format!("{} is not sold online", plan.name));
+            self.add(ReasonCode::PlanNotSoldOnline, Sentence::NotSoldOnline(self.book.name_of(plan)));
         }
         if plan.flags.renewal_only {
-            self.add(ReasonCode::PlanRenewalOnly, format!("{} cannot be {taken_as}, only renewed into", plan.name));
+            self.add(ReasonCode::PlanRenewalOnly, Sentence::RenewalOnly { plan: self.book.name_of(plan), taken_as });
         }
     }
 
@@ -170,7 +165,9 @@ impl<'a> Ctx<'a> {
         };
         let has = self.request.member.as_ref().is_some_and(|f| f.credentials.iter().any(|c| c == needed));
         if !has {
-            self.add(ReasonCode::CredentialRequired, format!("{} needs a `{needed}` credential on file", plan.name));
+            let sentence =
+                Sentence::CredentialRequired { plan: self.book.name_of(plan), needed: needed.as_str().into() };
+            self.add(ReasonCode::CredentialRequired, sentence);
         }
         Ok(())
     }
@@ -186,10 +183,7 @@ impl<'a> Ctx<'a> {
         // A balance does not stop a member from updating their own record.
         if due.amount() > tolerance && self.kind != RequestKind::UpdateProfile {
             let limit = Money::new(tolerance, due.currency()).round(crate::money::Rounding::HalfAwayFromZero);
-            self.add(
-                ReasonCode::BalanceOverdue,
-                format!("a balance of {due} is due; the website accepts up to {limit} outstanding"),
-            );
+            self.add(ReasonCode::BalanceOverdue, Sentence::BalanceOverdue { due, limit });
         }
         Ok(())
     }
@@ -198,10 +192,7 @@ impl<'a> Ctx<'a> {
         if let Some(limit) = self.rules.max_online_refund {
             if refund.amount() > limit {
                 let limit = Money::new(limit, refund.currency()).round(crate::money::Rounding::HalfAwayFromZero);
-                self.add(
-                    ReasonCode::RefundAboveOnlineLimit,
-                    format!("a refund of {refund} is above the online limit of {limit}"),
-                );
+                self.add(ReasonCode::RefundAboveOnlineLimit, Sentence::RefundAboveLimit { refund, limit });
             }
         }
     }
@@ -213,11 +204,8 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn term_count_invalid(&mut self, plan: &Plan, terms: u32) {
-        let sells = match plan.max_terms {
-            1 => "1 term at a time".to_owned(),
-            max => format!("1 to {max} terms at once"),
-        };
-        self.add(ReasonCode::TermCountInvalid, format!("{} sells {sells}, not {terms}", plan.name));
+        let sentence = Sentence::TermCount { plan: self.book.name_of(plan), max: plan.max_terms, terms };
+        self.add(ReasonCode::TermCountInvalid, sentence);
     }
 
     pub(super) fn check_seats(&mut self, plan: &Plan, seats: i64, path: &str) -> Result<u32, DecisionError> {
@@ -227,19 +215,15 @@ impl<'a> Ctx<'a> {
             rule: "seats must be 0 or more",
         })?;
         match &plan.seats {
-            None => self.add(ReasonCode::PlanHasNoSeats, format!("{} has no seats", plan.name)),
+            None => self.add(ReasonCode::PlanHasNoSeats, Sentence::NoSeats(self.book.name_of(plan))),
             Some(s) => {
                 if count < s.min {
-                    self.add(
-                        ReasonCode::SeatsBelowMinimum,
-                        format!("{count} seats is below the minimum of {} for {}", s.min, plan.name),
-                    );
+                    let sentence = Sentence::SeatsBelowMinimum { count, min: s.min, plan: self.book.name_of(plan) };
+                    self.add(ReasonCode::SeatsBelowMinimum, sentence);
                 }
                 if let Some(max) = s.max.filter(|m| count > *m) {
-                    self.add(
-                        ReasonCode::SeatCapReached,
-                        format!("{count} seats is above the online cap of {max} for {}", plan.name),
-                    );
+                    let sentence = Sentence::SeatsAboveCap { count, max, plan: self.book.name_of(plan) };
+                    self.add(ReasonCode::SeatCapReached, sentence);
                 }
             }
         }

@@ -4,18 +4,10 @@ use time::{Duration, PrimitiveDateTime};
 
 use super::checks::{check_amount, Ctx};
 use super::error::DecisionError;
-use super::reason::ReasonCode;
+use super::reason::{ReasonCode, Sentence};
 use crate::error::Error;
 use crate::money::Money;
-use crate::request::{datetime_text, EventFacts, RegistrationStatus};
-
-fn hours_text(hours: i64) -> String {
-    if hours >= 0 {
-        format!("{hours} hours before the start")
-    } else {
-        format!("{} hours after the start", hours.unsigned_abs())
-    }
-}
+use crate::request::{EventFacts, RegistrationStatus};
 
 /// When online requests about an event close, `hours` before its start (negative: after it).
 ///
@@ -32,24 +24,17 @@ fn closes_at(event: &EventFacts, hours: i64) -> Result<PrimitiveDateTime, Error>
 /// Adds [`ReasonCode::EventCutoffPassed`] when the request comes at or after the cut-off of
 /// `hours` before the event's start: the one cut-off rule of registering, cancelling and
 /// transferring (`verb` names the requests closed). Returns the moment they closed.
-fn check_cutoff(ctx: &mut Ctx<'_>, event: &EventFacts, hours: i64, verb: &str) -> Result<PrimitiveDateTime, Error> {
+fn check_cutoff(
+    ctx: &mut Ctx<'_>,
+    event: &EventFacts,
+    hours: i64,
+    verb: &'static str,
+) -> Result<PrimitiveDateTime, Error> {
     let closes_at = closes_at(event, hours)?;
     if ctx.request.at >= closes_at {
-        let left = (event.starts_at - ctx.request.at).whole_minutes();
-        let when = if left >= 0 {
-            format!("starts in {}h{:02}", left / 60, left % 60)
-        } else {
-            format!("started {}h{:02} ago", -left / 60, -left % 60)
-        };
-        ctx.add(
-            ReasonCode::EventCutoffPassed,
-            format!(
-                "event `{}` {when}: online {verb} closed at {} ({})",
-                event.id,
-                datetime_text::format(&closes_at),
-                hours_text(hours)
-            ),
-        );
+        let minutes_left = (event.starts_at - ctx.request.at).whole_minutes();
+        let sentence = Sentence::EventCutoff { event: event.id.as_str().into(), minutes_left, verb, closes_at, hours };
+        ctx.add(ReasonCode::EventCutoffPassed, sentence);
     }
     Ok(closes_at)
 }
@@ -64,19 +49,15 @@ pub(super) fn decide_register(ctx: &mut Ctx<'_>, event: &EventFacts) -> Result<(
         None => event.starts_at,
     };
     if ctx.request.at >= closed {
-        ctx.add(
-            ReasonCode::EventStarted,
-            format!("event `{}` started at {}", event.id, datetime_text::format(&event.starts_at)),
-        );
+        let sentence = Sentence::EventStarted { event: event.id.as_str().into(), starts_at: event.starts_at };
+        ctx.add(ReasonCode::EventStarted, sentence);
     }
     if event.members_only && !ctx.is_member()? {
-        ctx.add(ReasonCode::EventMembersOnly, format!("event `{}` is for members only", event.id));
+        ctx.add(ReasonCode::EventMembersOnly, Sentence::EventMembersOnly(event.id.as_str().into()));
     }
     if let Some(cap) = event.capacity.filter(|c| event.registered >= *c) {
-        ctx.add(
-            ReasonCode::EventFull,
-            format!("event `{}` is full: {} of {cap} places taken", event.id, event.registered),
-        );
+        let sentence = Sentence::EventFull { event: event.id.as_str().into(), registered: event.registered, cap };
+        ctx.add(ReasonCode::EventFull, sentence);
     }
     Ok(())
 }
@@ -92,10 +73,7 @@ pub(super) fn decide_registration_change(
     ctx.check_online(None);
     let verb = if refund.is_some() { "cancellations" } else { "transfers" };
     if !ctx.rules.eligible_registration_statuses.contains(&registration) {
-        ctx.add(
-            ReasonCode::RegistrationNotEligible,
-            format!("a registration that is {} cannot be changed online", registration.as_str().replace('_', " ")),
-        );
+        ctx.add(ReasonCode::RegistrationNotEligible, Sentence::RegistrationNotEligible(registration));
     }
     let hours =
         if refund.is_some() { ctx.rules.event_cancel_cutoff_hours } else { ctx.rules.event_transfer_cutoff_hours };

@@ -1,7 +1,7 @@
 //! Decisions on households: adding or removing a dependant within the plan's cap, and the household checks of a join or a renewal.
 
 use super::checks::Ctx;
-use super::reason::ReasonCode;
+use super::reason::{ReasonCode, ReasonMessage, Sentence};
 use super::{Decider, QuoteFn};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -14,13 +14,10 @@ impl Ctx<'_> {
             return;
         }
         match &plan.household {
-            None => self.add(
-                ReasonCode::PlanHasNoHousehold,
-                format!("{} is not a household plan: it has no dependants", plan.name),
-            ),
+            None => self.add(ReasonCode::PlanHasNoHousehold, Sentence::NoHousehold(self.book.name_of(plan))),
             Some(h) if dependants > h.max_dependants => self.add(
                 ReasonCode::DependantCapReached,
-                format!("{dependants} dependants is above the {} maximum of {}", plan.name, h.max_dependants),
+                Sentence::DependantsAboveCap { dependants, plan: self.book.name_of(plan), max: h.max_dependants },
             ),
             Some(_) => {}
         }
@@ -29,10 +26,7 @@ impl Ctx<'_> {
     /// A dependant's own membership is renewed with the primary's, never on its own.
     pub(super) fn check_not_dependant(&mut self) -> Result<(), Error> {
         if let Some(primary) = self.facts()?.primary.as_ref() {
-            self.add(
-                ReasonCode::RenewsWithPrimary,
-                format!("a dependant's membership follows its primary ({primary}): the primary renews the household"),
-            );
+            self.add(ReasonCode::RenewsWithPrimary, Sentence::FollowsPrimary(primary.0.as_str().into()));
         }
         Ok(())
     }
@@ -52,26 +46,17 @@ impl Decider<'_> {
         }
         ctx.check_online(Some(m.plan));
         if let Some(primary) = &facts.primary {
-            ctx.add(
-                ReasonCode::NotHouseholdPrimary,
-                format!("the member is a dependant of {primary}: only the household's primary changes its dependants"),
-            );
+            ctx.add(ReasonCode::NotHouseholdPrimary, Sentence::DependantOf(primary.0.as_str().into()));
         }
         let held = facts.dependants.unwrap_or(0);
         match &m.plan.household {
-            None => ctx.add(
-                ReasonCode::PlanHasNoHousehold,
-                format!("{} is not a household plan: it has no dependants", m.plan.name),
-            ),
+            None => ctx.add(ReasonCode::PlanHasNoHousehold, Sentence::NoHousehold(ctx.book.name_of(m.plan))),
             Some(h) if add && held >= h.max_dependants => ctx.add(
                 ReasonCode::DependantCapReached,
-                format!(
-                    "the household holds {held} dependants, the {} maximum is {}: staff may add more",
-                    m.plan.name, h.max_dependants
-                ),
+                Sentence::HouseholdFull { held, plan: ctx.book.name_of(m.plan), max: h.max_dependants },
             ),
             Some(_) if !add && held == 0 => {
-                ctx.add(ReasonCode::NoDependantToRemove, "the household holds no dependant".into())
+                ctx.say(ReasonCode::NoDependantToRemove, ReasonMessage::fixed("the household holds no dependant"))
             }
             Some(_) => {}
         }

@@ -2,7 +2,7 @@
 
 use super::checks::Ctx;
 use super::error::DecisionError;
-use super::reason::{ReasonCode, ReasonMessage};
+use super::reason::{ReasonCode, ReasonMessage, Sentence};
 use super::{Decider, QuoteFn};
 use crate::error::Error;
 use crate::period::add_days;
@@ -24,17 +24,17 @@ impl Decider<'_> {
         let plan = ctx.plan(plan_id, "action.plan")?;
         if let Some(m) = ctx.member()? {
             if m.status.counts_as_member {
-                let until = m.membership.term.end.map(|e| format!(" until {e}")).unwrap_or_default();
-                let message = format!(
-                    "already a member ({} on {}{until}): renew or change plan instead",
-                    m.status.status, m.plan.name
-                );
-                ctx.add(ReasonCode::AlreadyMember, message);
+                let sentence = Sentence::AlreadyMember {
+                    status: m.status.status,
+                    plan: ctx.book.name_of(m.plan),
+                    until: m.membership.term.end,
+                };
+                ctx.add(ReasonCode::AlreadyMember, sentence);
             }
         }
         ctx.check_online(Some(plan));
         if plan.flags.staff_only {
-            ctx.add(ReasonCode::PlanStaffOnly, format!("only staff may sell {}", plan.name));
+            ctx.add(ReasonCode::PlanStaffOnly, Sentence::StaffOnly { verb: "sell", plan: ctx.book.name_of(plan) });
         }
         ctx.check_offered(plan, "joined");
         let approval = ctx.rules.plans.get(&plan.id).and_then(|r| r.join_approval);
@@ -58,11 +58,7 @@ impl Decider<'_> {
         ctx.check_status(&m);
         ctx.check_not_dependant()?;
         if membership.renewal_pending {
-            let until = membership.term.end.map(|e| format!(" (the current term ends {e})")).unwrap_or_default();
-            ctx.add(
-                ReasonCode::RenewalAlreadyPending,
-                format!("a renewal already awaits payment{until}: settle the open renewal instead of a second one"),
-            );
+            ctx.add(ReasonCode::RenewalAlreadyPending, Sentence::RenewalPending(membership.term.end));
         }
         ctx.check_online(Some(plan));
         // A lifetime membership has nothing to renew, unless the policy keeps it on renewal
@@ -93,13 +89,7 @@ impl Decider<'_> {
                 let start = add_days(end, 1)?;
                 let days = (ctx.date - start).whole_days();
                 if let Some(max) = ctx.rules.max_backdating_days.filter(|m| days > i64::from(*m)) {
-                    ctx.add(
-                        ReasonCode::BackdatingLimitExceeded,
-                        format!(
-                            "reinstating would back-date the term {days} days to {start}; \
-                             the website may back-date up to {max} days"
-                        ),
-                    );
+                    ctx.add(ReasonCode::BackdatingLimitExceeded, Sentence::BackdatingLimit { days, start, max });
                 }
             }
             Some(RenewalKind::Rejoin) => {
@@ -114,15 +104,14 @@ impl Decider<'_> {
                 RenewalError::InvalidTermCount { .. } => ctx.term_count_invalid(next_plan, terms),
                 RenewalError::BackdateTooShort { end: new_end, .. } => ctx.add(
                     ReasonCode::BackdateTooShort,
-                    format!("{terms} term(s) back-dated would end on {new_end}, before {}: buy more terms", ctx.date),
+                    Sentence::BackdateTooShort { terms, end: *new_end, date: ctx.date },
                 ),
-                RenewalError::RejoinOnRenewalOnlyPlan { .. } => ctx.add(
-                    ReasonCode::PlanRenewalOnly,
-                    format!("{} cannot be joined again, only renewed into: rejoin on another plan", plan.name),
-                ),
+                RenewalError::RejoinOnRenewalOnlyPlan { .. } => {
+                    ctx.add(ReasonCode::PlanRenewalOnly, Sentence::RejoinRenewalOnly(ctx.book.name_of(plan)))
+                }
                 RenewalError::OneExpiryDate { expires, .. } => ctx.add(
                     ReasonCode::OneExpiryDateNotRenewable,
-                    format!("{} expires on {expires} for every member: nothing to renew", plan.name),
+                    Sentence::OneExpiryDate { plan: ctx.book.name_of(plan), expires: *expires },
                 ),
                 // Reported above (the window), or by the status itself (a hold).
                 _ => {}
@@ -161,27 +150,23 @@ impl Decider<'_> {
             ctx.check_online(Some(target));
         }
         if target.id == m.plan.id {
-            ctx.add(ReasonCode::SamePlan, format!("the member is already on {}", target.name));
+            ctx.add(ReasonCode::SamePlan, Sentence::SamePlan(ctx.book.name_of(target)));
         }
         for p in [m.plan, target] {
             if p.flags.staff_only {
-                ctx.add(ReasonCode::PlanStaffOnly, format!("only staff may change {}", p.name));
+                ctx.add(ReasonCode::PlanStaffOnly, Sentence::StaffOnly { verb: "change", plan: ctx.book.name_of(p) });
             }
         }
         ctx.check_offered(target, "changed to");
         for p in [m.plan, target] {
             if ctx.rules.plans.get(&p.id).is_some_and(|r| r.change_approval) {
-                ctx.add(
-                    ReasonCode::PlanRequiresApproval,
-                    format!("changing to or from {} needs staff approval", p.name),
-                );
+                ctx.add(ReasonCode::PlanRequiresApproval, Sentence::ChangeNeedsApproval(ctx.book.name_of(p)));
             }
         }
         ctx.check_credential(target)?;
         if let Some(scheduled) = &facts.scheduled_change {
-            let when =
-                m.membership.term.end.and_then(|e| e.next_day()).map(|d| format!(" for {d}")).unwrap_or_default();
-            ctx.add(ReasonCode::DowngradePending, format!("a change to `{scheduled}` is already scheduled{when}"));
+            let on = m.membership.term.end.and_then(|e| e.next_day());
+            ctx.add(ReasonCode::DowngradePending, Sentence::ChangeScheduled { to: scheduled.clone(), on });
         }
         let Some(paid) = facts.amount_paid else {
             return Err(DecisionError::MissingFacts { path: "member.amount_paid".into(), kind: ctx.kind }.into());
@@ -215,7 +200,7 @@ impl Decider<'_> {
             return Ok(None);
         };
         if from == to {
-            ctx.add(ReasonCode::SeatsUnchanged, format!("the membership already has {to} seats"));
+            ctx.add(ReasonCode::SeatsUnchanged, Sentence::SeatsUnchanged(to));
         }
         let change = SeatChange {
             membership: m.membership.clone(),

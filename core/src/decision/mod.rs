@@ -85,7 +85,7 @@ impl Decider<'_> {
                 Some(Err(e @ Error::Money(_))) => return Err(e),
                 Some(Err(Error::Quote(e))) => {
                     if !explained(&e, &ctx.reasons) {
-                        ctx.add(ReasonCode::QuoteUnavailable, format!("the website cannot price this request: {e}"));
+                        ctx.add(ReasonCode::QuoteUnavailable, reason::Sentence::QuoteUnavailable(Box::new(e)));
                     }
                     None
                 }

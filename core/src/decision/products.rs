@@ -2,7 +2,7 @@
 
 use super::checks::Ctx;
 use super::error::DecisionError;
-use super::reason::ReasonCode;
+use super::reason::{ReasonCode, Sentence};
 use crate::error::Error;
 
 pub(super) fn decide_product(
@@ -37,15 +37,15 @@ pub(super) fn decide_product(
     let wants_member_terms = rules.members_only || (member_price && rules.member_price);
     if wants_member_terms && !ctx.is_member()? {
         let what = if rules.members_only { "is sold to members only" } else { "has its member price for members only" };
-        ctx.add(ReasonCode::ProductMembersOnly, format!("product `{product}` {what}"));
+        ctx.add(ReasonCode::ProductMembersOnly, Sentence::ProductMembersOnly { product: product.into(), what });
     }
     if let Some(stock) = in_stock.filter(|s| rules.track_stock && quantity > *s) {
-        ctx.add(ReasonCode::OutOfStock, format!("product `{product}`: {quantity} asked for, {stock} in stock"));
+        ctx.add(ReasonCode::OutOfStock, Sentence::OutOfStock { product: product.into(), quantity, stock });
     }
     if let Some(max) = rules.max_online_quantity.filter(|m| quantity > i64::from(*m)) {
         ctx.add(
             ReasonCode::QuantityAboveOnlineLimit,
-            format!("{quantity} units of `{product}` is above the online limit of {max} per order"),
+            Sentence::QuantityAboveLimit { quantity, product: product.into(), max },
         );
     }
     Ok(())

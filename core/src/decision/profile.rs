@@ -1,7 +1,7 @@
 //! Decisions on profile updates: fields only staff may change.
 
 use super::checks::Ctx;
-use super::reason::ReasonCode;
+use super::reason::{ReasonCode, Sentence};
 use crate::error::Error;
 
 pub(super) fn decide_profile(ctx: &mut Ctx<'_>, field: &str) -> Result<(), Error> {
@@ -9,7 +9,7 @@ pub(super) fn decide_profile(ctx: &mut Ctx<'_>, field: &str) -> Result<(), Error
     ctx.member()?;
     ctx.check_online(None);
     if ctx.rules.staff_only_fields.iter().any(|f| f == field) {
-        ctx.add(ReasonCode::StaffOnlyField, format!("only staff may change the `{field}` field"));
+        ctx.add(ReasonCode::StaffOnlyField, Sentence::StaffOnlyField(field.into()));
     }
     Ok(())
 }

@@ -5,10 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::Date;
+use time::{Date, PrimitiveDateTime};
 
 use super::route::{Queue, Route};
-use crate::request::RequestKind;
+use crate::money::Money;
+use crate::plan::PlanId;
+use crate::quote::QuoteError;
+use crate::request::{datetime_text, RegistrationStatus, RequestKind};
 use crate::status::Status;
 
 macro_rules! reason_codes {
@@ -173,8 +176,10 @@ pub struct Reason {
 #[derive(Debug, Clone)]
 pub struct ReasonMessage(Sentence);
 
+/// What a sentence says, with the values it is written from (each variant's text is in
+/// `Display for ReasonMessage`).
 #[derive(Debug, Clone)]
-enum Sentence {
+pub(super) enum Sentence {
     Written(String),
     Fixed(&'static str),
     /// `renewal opens on {0}`.
@@ -204,9 +209,179 @@ enum Sentence {
     },
     /// `the reinstatement window closed on {0}: join again instead`.
     ReinstatementClosed(Date),
+    /// `the membership is paused from {from} to {to}`.
+    Paused {
+        from: Date,
+        to: Date,
+    },
+    /// `the membership is {status phrase}[ (term ended {ended})]: reinstate or join first`.
+    NotCurrent {
+        status: Status,
+        ended: Option<Date>,
+    },
+    /// `the membership is {status phrase}: its term ended on {end}; renew first`.
+    TermEnded {
+        status: Status,
+        end: Date,
+    },
+    /// `{0} is not sold online`.
+    NotSoldOnline(Arc<str>),
+    /// `{plan} cannot be {taken_as}, only renewed into`.
+    RenewalOnly {
+        plan: Arc<str>,
+        taken_as: &'static str,
+    },
+    /// `{plan} needs a `{needed}` credential on file`.
+    CredentialRequired {
+        plan: Arc<str>,
+        needed: Box<str>,
+    },
+    /// `a balance of {due} is due; the website accepts up to {limit} outstanding`.
+    BalanceOverdue {
+        due: Money,
+        limit: Money,
+    },
+    /// `a refund of {refund} is above the online limit of {limit}`.
+    RefundAboveLimit {
+        refund: Money,
+        limit: Money,
+    },
+    /// `{plan} sells 1 term at a time, not {terms}` (`1 to {max} terms at once` when `max` > 1).
+    TermCount {
+        plan: Arc<str>,
+        max: u32,
+        terms: u32,
+    },
+    /// `{0} has no seats`.
+    NoSeats(Arc<str>),
+    /// `{count} seats is below the minimum of {min} for {plan}`.
+    SeatsBelowMinimum {
+        count: u32,
+        min: u32,
+        plan: Arc<str>,
+    },
+    /// `{count} seats is above the online cap of {max} for {plan}`.
+    SeatsAboveCap {
+        count: u32,
+        max: u32,
+        plan: Arc<str>,
+    },
+    /// `{0} is not a household plan: it has no dependants`.
+    NoHousehold(Arc<str>),
+    /// `{dependants} dependants is above the {plan} maximum of {max}`.
+    DependantsAboveCap {
+        dependants: u32,
+        plan: Arc<str>,
+        max: u32,
+    },
+    /// `a dependant's membership follows its primary ({0}): the primary renews the household`.
+    FollowsPrimary(Box<str>),
+    /// `the member is a dependant of {0}: only the household's primary changes its dependants`.
+    DependantOf(Box<str>),
+    /// `the household holds {held} dependants, the {plan} maximum is {max}: staff may add more`.
+    HouseholdFull {
+        held: u32,
+        plan: Arc<str>,
+        max: u32,
+    },
+    /// `already a member ({status} on {plan}[ until {until}]): renew or change plan instead`.
+    AlreadyMember {
+        status: Status,
+        plan: Arc<str>,
+        until: Option<Date>,
+    },
+    /// `only staff may {verb} {plan}`.
+    StaffOnly {
+        verb: &'static str,
+        plan: Arc<str>,
+    },
+    /// `a renewal already awaits payment[ (the current term ends {0})]: settle the open renewal
+    /// instead of a second one`.
+    RenewalPending(Option<Date>),
+    /// `reinstating would back-date the term {days} days to {start}; the website may back-date
+    /// up to {max} days`.
+    BackdatingLimit {
+        days: i64,
+        start: Date,
+        max: u32,
+    },
+    /// `{terms} term(s) back-dated would end on {end}, before {date}: buy more terms`.
+    BackdateTooShort {
+        terms: u32,
+        end: Date,
+        date: Date,
+    },
+    /// `{0} cannot be joined again, only renewed into: rejoin on another plan`.
+    RejoinRenewalOnly(Arc<str>),
+    /// `{plan} expires on {expires} for every member: nothing to renew`.
+    OneExpiryDate {
+        plan: Arc<str>,
+        expires: Date,
+    },
+    /// `the member is already on {0}`.
+    SamePlan(Arc<str>),
+    /// `changing to or from {0} needs staff approval`.
+    ChangeNeedsApproval(Arc<str>),
+    /// `a change to `{to}` is already scheduled[ for {on}]`.
+    ChangeScheduled {
+        to: PlanId,
+        on: Option<Date>,
+    },
+    /// `the membership already has {0} seats`.
+    SeatsUnchanged(u32),
+    /// `the website cannot price this request: {0}`.
+    QuoteUnavailable(Box<QuoteError>),
+    /// `event `{event}` starts in {h}h{mm}` (or `started {h}h{mm} ago`)`: online {verb} closed at
+    /// {closes_at} ({n} hours before the start)` (or `after the start`).
+    EventCutoff {
+        event: Box<str>,
+        minutes_left: i64,
+        verb: &'static str,
+        closes_at: PrimitiveDateTime,
+        hours: i64,
+    },
+    /// `event `{event}` started at {starts_at}`.
+    EventStarted {
+        event: Box<str>,
+        starts_at: PrimitiveDateTime,
+    },
+    /// `event `{0}` is for members only`.
+    EventMembersOnly(Box<str>),
+    /// `event `{event}` is full: {registered} of {cap} places taken`.
+    EventFull {
+        event: Box<str>,
+        registered: u32,
+        cap: u32,
+    },
+    /// `a registration that is {status, spaced} cannot be changed online`.
+    RegistrationNotEligible(RegistrationStatus),
+    /// `product `{product}` {what}`.
+    ProductMembersOnly {
+        product: Box<str>,
+        what: &'static str,
+    },
+    /// `product `{product}`: {quantity} asked for, {stock} in stock`.
+    OutOfStock {
+        product: Box<str>,
+        quantity: i64,
+        stock: i64,
+    },
+    /// `{quantity} units of `{product}` is above the online limit of {max} per order`.
+    QuantityAboveLimit {
+        quantity: i64,
+        product: Box<str>,
+        max: u32,
+    },
+    /// `only staff may change the `{0}` field`.
+    StaffOnlyField(Box<str>),
 }
 
 impl ReasonMessage {
+    /// A sentence of the decision's own (its values kept, written when read).
+    pub(super) fn of(sentence: Sentence) -> ReasonMessage {
+        ReasonMessage(sentence)
+    }
+
     /// A sentence with no values.
     pub(crate) fn fixed(text: &'static str) -> ReasonMessage {
         ReasonMessage(Sentence::Fixed(text))
@@ -294,6 +469,129 @@ impl fmt::Display for ReasonMessage {
             Sentence::ReinstatementClosed(on) => {
                 write!(f, "the reinstatement window closed on {on}: join again instead")
             }
+            Sentence::Paused { from, to } => write!(f, "the membership is paused from {from} to {to}"),
+            Sentence::NotCurrent { status, ended } => {
+                write!(f, "the membership is {}", super::checks::status_phrase(*status))?;
+                if let Some(e) = ended {
+                    write!(f, " (term ended {e})")?;
+                }
+                f.write_str(": reinstate or join first")
+            }
+            Sentence::TermEnded { status, end } => write!(
+                f,
+                "the membership is {}: its term ended on {end}; renew first",
+                super::checks::status_phrase(*status)
+            ),
+            Sentence::NotSoldOnline(plan) => write!(f, "{plan} is not sold online"),
+            Sentence::RenewalOnly { plan, taken_as } => write!(f, "{plan} cannot be {taken_as}, only renewed into"),
+            Sentence::CredentialRequired { plan, needed } => write!(f, "{plan} needs a `{needed}` credential on file"),
+            Sentence::BalanceOverdue { due, limit } => {
+                write!(f, "a balance of {due} is due; the website accepts up to {limit} outstanding")
+            }
+            Sentence::RefundAboveLimit { refund, limit } => {
+                write!(f, "a refund of {refund} is above the online limit of {limit}")
+            }
+            Sentence::TermCount { plan, max: 1, terms } => write!(f, "{plan} sells 1 term at a time, not {terms}"),
+            Sentence::TermCount { plan, max, terms } => write!(f, "{plan} sells 1 to {max} terms at once, not {terms}"),
+            Sentence::NoSeats(plan) => write!(f, "{plan} has no seats"),
+            Sentence::SeatsBelowMinimum { count, min, plan } => {
+                write!(f, "{count} seats is below the minimum of {min} for {plan}")
+            }
+            Sentence::SeatsAboveCap { count, max, plan } => {
+                write!(f, "{count} seats is above the online cap of {max} for {plan}")
+            }
+            Sentence::NoHousehold(plan) => write!(f, "{plan} is not a household plan: it has no dependants"),
+            Sentence::DependantsAboveCap { dependants, plan, max } => {
+                write!(f, "{dependants} dependants is above the {plan} maximum of {max}")
+            }
+            Sentence::FollowsPrimary(primary) => {
+                write!(f, "a dependant's membership follows its primary ({primary}): the primary renews the household")
+            }
+            Sentence::DependantOf(primary) => {
+                write!(f, "the member is a dependant of {primary}: only the household's primary changes its dependants")
+            }
+            Sentence::HouseholdFull { held, plan, max } => {
+                write!(f, "the household holds {held} dependants, the {plan} maximum is {max}: staff may add more")
+            }
+            Sentence::AlreadyMember { status, plan, until } => {
+                write!(f, "already a member ({status} on {plan}")?;
+                if let Some(e) = until {
+                    write!(f, " until {e}")?;
+                }
+                f.write_str("): renew or change plan instead")
+            }
+            Sentence::StaffOnly { verb, plan } => write!(f, "only staff may {verb} {plan}"),
+            Sentence::RenewalPending(end) => {
+                f.write_str("a renewal already awaits payment")?;
+                if let Some(e) = end {
+                    write!(f, " (the current term ends {e})")?;
+                }
+                f.write_str(": settle the open renewal instead of a second one")
+            }
+            Sentence::BackdatingLimit { days, start, max } => write!(
+                f,
+                "reinstating would back-date the term {days} days to {start}; \
+                 the website may back-date up to {max} days"
+            ),
+            Sentence::BackdateTooShort { terms, end, date } => {
+                write!(f, "{terms} term(s) back-dated would end on {end}, before {date}: buy more terms")
+            }
+            Sentence::RejoinRenewalOnly(plan) => {
+                write!(f, "{plan} cannot be joined again, only renewed into: rejoin on another plan")
+            }
+            Sentence::OneExpiryDate { plan, expires } => {
+                write!(f, "{plan} expires on {expires} for every member: nothing to renew")
+            }
+            Sentence::SamePlan(plan) => write!(f, "the member is already on {plan}"),
+            Sentence::ChangeNeedsApproval(plan) => write!(f, "changing to or from {plan} needs staff approval"),
+            Sentence::ChangeScheduled { to, on } => {
+                write!(f, "a change to `{to}` is already scheduled")?;
+                if let Some(d) = on {
+                    write!(f, " for {d}")?;
+                }
+                Ok(())
+            }
+            Sentence::SeatsUnchanged(seats) => write!(f, "the membership already has {seats} seats"),
+            Sentence::QuoteUnavailable(e) => write!(f, "the website cannot price this request: {e}"),
+            Sentence::EventCutoff { event, minutes_left: left, verb, closes_at, hours } => {
+                write!(f, "event `{event}` ")?;
+                if *left >= 0 {
+                    write!(f, "starts in {}h{:02}", left / 60, left % 60)?;
+                } else {
+                    write!(f, "started {}h{:02} ago", -left / 60, -left % 60)?;
+                }
+                write!(f, ": online {verb} closed at {} (", datetime_text::format(closes_at))?;
+                if *hours >= 0 {
+                    write!(f, "{hours} hours before the start)")
+                } else {
+                    write!(f, "{} hours after the start)", hours.unsigned_abs())
+                }
+            }
+            Sentence::EventStarted { event, starts_at } => {
+                write!(f, "event `{event}` started at {}", datetime_text::format(starts_at))
+            }
+            Sentence::EventMembersOnly(event) => write!(f, "event `{event}` is for members only"),
+            Sentence::EventFull { event, registered, cap } => {
+                write!(f, "event `{event}` is full: {registered} of {cap} places taken")
+            }
+            Sentence::RegistrationNotEligible(status) => {
+                f.write_str("a registration that is ")?;
+                for (i, word) in status.as_str().split('_').enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    f.write_str(word)?;
+                }
+                f.write_str(" cannot be changed online")
+            }
+            Sentence::ProductMembersOnly { product, what } => write!(f, "product `{product}` {what}"),
+            Sentence::OutOfStock { product, quantity, stock } => {
+                write!(f, "product `{product}`: {quantity} asked for, {stock} in stock")
+            }
+            Sentence::QuantityAboveLimit { quantity, product, max } => {
+                write!(f, "{quantity} units of `{product}` is above the online limit of {max} per order")
+            }
+            Sentence::StaffOnlyField(field) => write!(f, "only staff may change the `{field}` field"),
         }
     }
 }
@@ -372,6 +670,7 @@ mod tests {
         use time::macros::date;
         let plan: Arc<str> = Arc::from("Individual");
         let day = date!(2026 - 10 - 02);
+        let usd = |text: &str| Money::parse(text, crate::money::Currency::USD).expect("an amount");
         let cases = [
             (ReasonMessage::fixed("the member is recorded as deceased"), "the member is recorded as deceased"),
             (ReasonMessage::renewal_opens(day), "renewal opens on 2026-10-02"),
@@ -394,6 +693,53 @@ mod tests {
             (
                 ReasonMessage::reinstatement_closed(day),
                 "the reinstatement window closed on 2026-10-02: join again instead",
+            ),
+            (
+                ReasonMessage::of(Sentence::NotCurrent { status: Status::Lapsed, ended: Some(day) }),
+                "the membership is lapsed (term ended 2026-10-02): reinstate or join first",
+            ),
+            (
+                ReasonMessage::of(Sentence::NotCurrent { status: Status::Grace, ended: None }),
+                "the membership is in grace: reinstate or join first",
+            ),
+            (
+                ReasonMessage::of(Sentence::TermCount { plan: plan.clone(), max: 1, terms: 2 }),
+                "Individual sells 1 term at a time, not 2",
+            ),
+            (
+                ReasonMessage::of(Sentence::TermCount { plan: plan.clone(), max: 3, terms: 4 }),
+                "Individual sells 1 to 3 terms at once, not 4",
+            ),
+            (
+                ReasonMessage::of(Sentence::AlreadyMember { status: Status::Active, plan: plan.clone(), until: None }),
+                "already a member (active on Individual): renew or change plan instead",
+            ),
+            (
+                ReasonMessage::of(Sentence::RenewalPending(Some(day))),
+                "a renewal already awaits payment (the current term ends 2026-10-02): \
+                 settle the open renewal instead of a second one",
+            ),
+            (
+                ReasonMessage::of(Sentence::ChangeScheduled { to: PlanId::from("student"), on: None }),
+                "a change to `student` is already scheduled",
+            ),
+            (
+                ReasonMessage::of(Sentence::BalanceOverdue { due: usd("12.50"), limit: usd("5.00") }),
+                "a balance of 12.50 USD is due; the website accepts up to 5.00 USD outstanding",
+            ),
+            (
+                ReasonMessage::of(Sentence::RegistrationNotEligible(RegistrationStatus::NoShow)),
+                "a registration that is no show cannot be changed online",
+            ),
+            (
+                ReasonMessage::of(Sentence::EventCutoff {
+                    event: "gala".into(),
+                    minutes_left: -75,
+                    verb: "transfers",
+                    closes_at: day.with_hms(9, 0, 0).expect("a time"),
+                    hours: -2,
+                }),
+                "event `gala` started 1h15 ago: online transfers closed at 2026-10-02T09:00 (2 hours after the start)",
             ),
         ];
         for (message, text) in &cases {

@@ -2,8 +2,8 @@
 
 use super::error::QuoteError;
 use super::inputs::Cancellation;
-use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, fee_of, line, min_money, minus, paid_on, span_periods};
+use super::lines::{Description, LineKind, Quote, QuoteKind};
+use super::pricing::{credit_room, fee_of, line, min_money, minus, paid_on, span_periods};
 use super::settings::{CancelAt, RefundPolicy};
 use super::Quoter;
 use crate::error::Error;
@@ -58,21 +58,17 @@ impl Quoter<'_> {
                     None => (cancel.amount_paid.round(pricing.rounding), zero),
                 };
                 let refund = min_money(part, room);
-                let text = description(
-                    format_args!("Refund of unused {} (paid {})", plan.name, cancel.amount_paid),
-                    1,
-                    f.as_ref(),
-                );
+                let text = Description::refund(self.rules.name_of(plan), cancel.amount_paid, f);
                 lines.push(line(LineKind::Refund, text, minus(refund), Some(Term { start: date, end: Some(end) }), f));
                 refund
             }
             None => {
-                let why = match (quotes.refund, m.term.end) {
-                    (_, None) => "lifetime dues are not refunded",
-                    (RefundPolicy::None, _) => "no refund under the policy",
-                    _ => "nothing of the term is unused",
+                let text = match (quotes.refund, m.term.end) {
+                    (_, None) => "No refund: lifetime dues are not refunded",
+                    (RefundPolicy::None, _) => "No refund: no refund under the policy",
+                    _ => "No refund: nothing of the term is unused",
                 };
-                lines.push(line(LineKind::Refund, format!("No refund: {why}"), zero, None, None));
+                lines.push(line(LineKind::Refund, text, zero, None, None));
                 zero
             }
         };
@@ -80,9 +76,9 @@ impl Quoter<'_> {
             let fee = Money::new(fee, currency).round(pricing.rounding);
             let charged = min_money(fee, refund);
             let text = if charged == fee {
-                "Cancellation fee".to_owned()
+                Description::from("Cancellation fee")
             } else {
-                format!("Cancellation fee of {fee}, limited to the refund")
+                Description::cancellation_fee_limited(fee)
             };
             lines.push(line(LineKind::CancellationFee, text, charged, None, None));
         }

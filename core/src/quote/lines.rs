@@ -177,6 +177,21 @@ enum Sentence {
         paid: Money,
         fraction: Option<Fraction>,
     },
+    /// `Refund of unused {plan} (paid {paid})`, prorated by `fraction`: a cancellation's refund.
+    Refund {
+        plan: Arc<str>,
+        paid: Money,
+        fraction: Option<Fraction>,
+    },
+    /// `Cancellation fee of {0}, limited to the refund`.
+    CancellationFeeLimited(Money),
+    /// `Seats {from} → {to}` (`: unused seats` for fewer), prorated by `fraction`.
+    SeatChange {
+        from: u32,
+        to: u32,
+        unused: bool,
+        fraction: Option<Fraction>,
+    },
 }
 
 impl Description {
@@ -204,6 +219,22 @@ impl Description {
     /// The unused part of `plan` (its name), for which the member paid `paid`.
     pub(crate) fn unused(plan: Arc<str>, paid: Money, fraction: Option<Fraction>) -> Description {
         Description(Sentence::Unused { plan, paid, fraction })
+    }
+
+    /// The refund of the unused part of `plan` (its name), for which the member paid `paid`.
+    pub(crate) fn refund(plan: Arc<str>, paid: Money, fraction: Option<Fraction>) -> Description {
+        Description(Sentence::Refund { plan, paid, fraction })
+    }
+
+    /// A cancellation fee of `fee`, cut down to the refund.
+    pub(crate) fn cancellation_fee_limited(fee: Money) -> Description {
+        Description(Sentence::CancellationFeeLimited(fee))
+    }
+
+    /// A change from `from` seats to `to`: the unused seats' credit (`unused`), or the added
+    /// seats, prorated by `fraction`.
+    pub(crate) fn seat_change(from: u32, to: u32, unused: bool, fraction: Option<Fraction>) -> Description {
+        Description(Sentence::SeatChange { from, to, unused, fraction })
     }
 }
 
@@ -238,6 +269,16 @@ impl fmt::Display for Description {
             Sentence::JoinFee { fraction } => write_description(f, format_args!("Join fee"), 1, fraction.as_ref()),
             Sentence::Unused { plan, paid, fraction } => {
                 write_description(f, format_args!("Unused {plan} (paid {paid})"), 1, fraction.as_ref())
+            }
+            Sentence::Refund { plan, paid, fraction } => {
+                write_description(f, format_args!("Refund of unused {plan} (paid {paid})"), 1, fraction.as_ref())
+            }
+            Sentence::CancellationFeeLimited(fee) => write!(f, "Cancellation fee of {fee}, limited to the refund"),
+            Sentence::SeatChange { from, to, unused: true, fraction } => {
+                write_description(f, format_args!("Seats {from} → {to}: unused seats"), 1, fraction.as_ref())
+            }
+            Sentence::SeatChange { from, to, unused: false, fraction } => {
+                write_description(f, format_args!("Seats {from} → {to}"), 1, fraction.as_ref())
             }
         }
     }

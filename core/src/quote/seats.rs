@@ -2,8 +2,8 @@
 
 use super::error::QuoteError;
 use super::inputs::SeatChange;
-use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, line, min_money, minus, seat_extra, span_periods};
+use super::lines::{Description, LineKind, Quote, QuoteKind};
+use super::pricing::{credit_room, line, min_money, minus, seat_extra, span_periods};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -42,11 +42,11 @@ impl Quoter<'_> {
         if delta.is_negative() {
             let credit = pricing.prorate(&delta.negated(), f)?;
             let credit = room.map_or(credit, |r| min_money(credit, r));
-            let text = description(format_args!("Seats {from} → {to}: unused seats"), 1, f.as_ref());
+            let text = Description::seat_change(from, to, true, f);
             lines.push(line(LineKind::Credit, text, minus(credit), Some(rest), f));
         } else {
             let amount = pricing.prorate(&delta, f)?;
-            let text = description(format_args!("Seats {from} → {to}"), 1, f.as_ref());
+            let text = Description::seat_change(from, to, false, f);
             lines.push(line(LineKind::Seats, text, amount, Some(rest), f));
         }
         // Tax: seats, and a credit for fewer seats, at the plan's list price.
