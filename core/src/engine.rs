@@ -693,6 +693,22 @@ impl Engine {
         self.decider().assess_roster(chunks, options)
     }
 
+    /// [`Engine::assess_roster`], each chunk's answers written into `sink` as they are found
+    /// (from any thread, in any order; a row answered again later takes its last answer: see
+    /// [`AnswerSink`](crate::kernel::AnswerSink)) instead of kept for the whole roster; the rows'
+    /// messages and decision reasons are returned.
+    ///
+    /// # Errors
+    /// As [`Engine::assess_roster`].
+    pub fn assess_roster_into(
+        &self,
+        chunks: &[crate::kernel::MemberColumns<'_>],
+        options: &crate::kernel::RosterOptions,
+        sink: &dyn crate::kernel::AnswerSink,
+    ) -> Result<crate::kernel::RosterNotes, crate::RosterError> {
+        self.decider().assess_roster_into(chunks, options, sink)
+    }
+
     /// The join quote of every row of a table of prospective members (`plan`, `join_date`, and
     /// optionally `terms` and `seats`), on `threads` threads (1 on this one, 0 on every core):
     /// each row's total and first term as [`Engine::quote_join`] gives them, in input order, a

@@ -4,7 +4,8 @@
 //! A binding hands over a roster as borrowed columns in Arrow's memory layout ([`MemberColumns`]:
 //! day numbers, bit-packed flags, UTF-8 text with offsets or a dictionary, validity bitmaps; the
 //! core depends on no Arrow crate), and gets back one [`Answer`] per row, in input order
-//! ([`RosterAnswers`]). The rules are the ones every single call uses: each row is read into the
+//! ([`RosterAnswers`]), or has each chunk's answers written into an [`AnswerSink`] as they are
+//! found (its result columns, say), so that the whole roster's answers never exist at once. The rules are the ones every single call uses: each row is read into the
 //! roster's [`TermRow`] and checked by the roster's one row check, its facts are the ones
 //! [`MemberHistory`](crate::MemberHistory) would take from it, and its answer is
 //! [`Engine::assess`](crate::Engine::assess)'s, worked out by the same function before anything is
@@ -653,6 +654,50 @@ pub struct RosterAnswers {
     pub reasons: Vec<Vec<ReasonCode>>,
 }
 
+/// Where the kernel writes its answers ([`Engine::assess_roster_into`](crate::Engine::assess_roster_into)):
+/// each chunk's answers as soon as they are found, so that a binding can write them straight into
+/// its result columns and the whole roster's [`Answer`]s never exist at once.
+pub trait AnswerSink: Sync {
+    /// Rows `first..first + answers.len()` (0-based, counted across the chunks) are answered
+    /// `answers`. Called from any of the kernel's threads, for rows in any order; a row may be
+    /// answered again later (the rows of a member with several rows, a household's dependants),
+    /// and its last answer is the one that stands. Every row is answered at least once.
+    fn put(&self, first: usize, answers: &[Answer]);
+}
+
+/// What the kernel found beside the answers it wrote into an [`AnswerSink`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RosterNotes {
+    /// The message of each row that has an error, by row.
+    pub messages: Vec<RowMessage>,
+    /// With [`RosterOptions::decide`], each row's decision reasons (empty when undecided);
+    /// otherwise empty.
+    pub reasons: Vec<Vec<ReasonCode>>,
+}
+
+/// Every answer in one vector, in row order: the sink of [`RosterAnswers`] (and of the
+/// households' pass, which reads the primaries' answers back).
+struct Collect(std::sync::Mutex<Vec<Answer>>);
+
+impl Collect {
+    fn new(rows: usize) -> Collect {
+        Collect(std::sync::Mutex::new(vec![Answer::default(); rows]))
+    }
+
+    fn into_inner(self) -> Vec<Answer> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl AnswerSink for Collect {
+    fn put(&self, first: usize, answers: &[Answer]) {
+        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(rows) = all.get_mut(first..first + answers.len()) {
+            rows.copy_from_slice(answers);
+        }
+    }
+}
+
 /// A row's problems as its message: each problem after its column's name.
 pub fn problems_message(problems: &[RowError]) -> String {
     let mut out = String::new();
@@ -768,30 +813,58 @@ impl<'a> Decider<'a> {
         chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
     ) -> Result<RosterAnswers, RosterError> {
+        let answers = Collect::new(chunks.iter().map(|c| c.rows).sum());
+        let notes = self.assess_roster_into(chunks, options, &answers)?;
+        Ok(RosterAnswers { answers: answers.into_inner(), messages: notes.messages, reasons: notes.reasons })
+    }
+
+    /// [`Decider::assess_roster`], each chunk's answers written into `sink` as they are found.
+    ///
+    /// # Errors
+    /// As [`Decider::assess_roster`].
+    pub(crate) fn assess_roster_into(
+        &self,
+        chunks: &[MemberColumns<'_>],
+        options: &RosterOptions,
+        sink: &dyn AnswerSink,
+    ) -> Result<RosterNotes, RosterError> {
         for c in chunks {
             c.check()?;
         }
-        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel))
+        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, sink))
     }
 
-    fn assess_columns(&self, chunks: &[MemberColumns<'_>], options: &RosterOptions, parallel: bool) -> RosterAnswers {
+    fn assess_columns(
+        &self,
+        chunks: &[MemberColumns<'_>],
+        options: &RosterOptions,
+        parallel: bool,
+        sink: &dyn AnswerSink,
+    ) -> RosterNotes {
         let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let n = roster.rows();
         let shared = shared_ids(&roster, parallel);
-        let mut answers = vec![Answer::default(); n];
+        // Households read their primaries' answers back: then every answer is kept here first,
+        // and handed to the sink once the households are followed.
+        let households = chunks.iter().any(|c| c.primary.rows().is_some());
+        let kept = households.then(|| Collect::new(n));
+        let to: &dyn AnswerSink = match &kept {
+            Some(kept) => kept,
+            None => sink,
+        };
         // The tasks: each input chunk's rows in pieces of CHUNK, with where they start.
-        let mut tasks: Vec<(usize, usize, &mut [Answer])> = Vec::new();
-        let mut rest: &mut [Answer] = &mut answers;
+        let mut tasks: Vec<(usize, usize, usize)> = Vec::new();
         for (c, cols) in chunks.iter().enumerate() {
-            let (head, tail) = rest.split_at_mut(cols.rows);
-            for (k, piece) in head.chunks_mut(CHUNK).enumerate() {
-                tasks.push((c, k * CHUNK, piece));
+            for start in (0..cols.rows).step_by(CHUNK) {
+                tasks.push((c, start, CHUNK.min(cols.rows - start)));
             }
-            rest = tail;
         }
-        let work = |(c, start, out): (usize, usize, &mut [Answer])| {
-            self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, out, options)
+        let work = |(c, start, len): (usize, usize, usize)| {
+            let mut out = vec![Answer::default(); len];
+            let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
+            to.put(roster.starts[c] + start, &out);
+            extras
         };
         let extras: Vec<ChunkExtras> =
             if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
@@ -804,14 +877,16 @@ impl<'a> Decider<'a> {
             }
         }
         if !shared.is_empty() {
-            self.assess_histories(&roster, &shared, options, &mut answers, &mut messages, &mut reasons);
+            self.assess_histories(&roster, &shared, options, to, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
         }
-        if chunks.iter().any(|c| c.primary.rows().is_some()) {
+        if let Some(kept) = kept {
+            let mut answers = kept.into_inner();
             self.follow_primaries(&roster, options, &mut answers, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
+            sink.put(0, &answers);
         }
-        RosterAnswers { answers, messages, reasons }
+        RosterNotes { messages, reasons }
     }
 
     /// Households: every row of a member naming a primary (on the member's current row) is
@@ -1053,10 +1128,11 @@ impl<'a> Decider<'a> {
         p: &Chunks<'_, '_>,
         shared: &Shared,
         options: &RosterOptions,
-        answers: &mut [Answer],
+        sink: &dyn AnswerSink,
         messages: &mut Vec<RowMessage>,
         reasons: &mut [Vec<ReasonCode>],
     ) {
+        let n = p.rows();
         let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
         rows.sort_unstable();
         let roster = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, p.row(*i))));
@@ -1074,9 +1150,8 @@ impl<'a> Decider<'a> {
                 Vec::new()
             };
             let current = member.row();
-            let n = answers.len();
             for row in member.terms.iter().filter_map(|t| t.row).filter(|r| *r < n) {
-                answers[row] = Answer { current_term: current == Some(row), ..answer };
+                sink.put(row, &[Answer { current_term: current == Some(row), ..answer }]);
                 if let Some(message) = &message {
                     messages.push(RowMessage { row, message: message.clone() });
                 }
@@ -1087,8 +1162,8 @@ impl<'a> Decider<'a> {
         }
         for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
             let row = problems[0].row;
-            if let Some(answer) = answers.get_mut(row) {
-                *answer = Answer { error: Some(problems[0].code), ..Answer::default() };
+            if row < n {
+                sink.put(row, &[Answer { error: Some(problems[0].code), ..Answer::default() }]);
                 messages.push(RowMessage { row, message: problems_message(problems) });
             }
         }
