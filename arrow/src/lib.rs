@@ -6,8 +6,9 @@
 //! buffers to [`Engine::assess_roster`] without copying them where the type allows (`date32`
 //! days, `utf8`/`large_utf8` strings, dictionaries with `int32` keys, booleans, `decimal128`),
 //! converts the few that the kernel does not read as they are (`utf8_view`, other dictionary
-//! keys, integer flags), and turns the kernel's answers into result columns. Every rule is the
-//! core's; this crate only converts.
+//! keys, integer flags), and writes the kernel's answers straight into the result columns as each
+//! chunk is answered (an [`amscore::kernel::AnswerSink`]), so that the roster's answers are never
+//! all held at once. Every rule is the core's; this crate only converts.
 
 use std::sync::Arc;
 

@@ -5,8 +5,9 @@
 //! day numbers, bit-packed flags, UTF-8 text with offsets or a dictionary, validity bitmaps; the
 //! core depends on no Arrow crate), and gets back one [`Answer`] per row, in input order
 //! ([`RosterAnswers`]), or has each chunk's answers written into an [`AnswerSink`] as they are
-//! found (its result columns, say), so that the whole roster's answers never exist at once. The rules are the ones every single call uses: each row is read into the
-//! roster's [`TermRow`] and checked by the roster's one row check, its facts are the ones
+//! found (its result columns, say), so that the whole roster's answers never exist at once. The
+//! rules are the ones every single call uses: each row is read into the roster's [`TermRow`] and
+//! checked by the roster's one row check, its facts are the ones
 //! [`MemberHistory`](crate::MemberHistory) would take from it, and its answer is
 //! [`Engine::assess`](crate::Engine::assess)'s, worked out by the same function before anything is
 //! copied out of the rule book.
