@@ -707,13 +707,15 @@ impl ResultRows {
         ];
         if let Some(route) = route {
             let (keys, nulls) = route.into_parts(rows);
+            // Each distinct list of reasons written once.
+            let lists = &notes.reasons.lists;
+            let joined: Vec<String> =
+                lists.iter().map(|r| r.iter().map(|c| c.as_str()).collect::<Vec<&str>>().join(";")).collect();
             let mut reasons = StringBuilder::new();
             for (k, row) in (first..first + rows).enumerate() {
-                match (nulls.as_ref().is_none_or(|n| n.is_valid(k)), notes.reasons.get(row)) {
-                    (true, Some(r)) => {
-                        let joined: Vec<&str> = r.iter().map(|c| c.as_str()).collect();
-                        reasons.append_value(joined.join(";"));
-                    }
+                let list = notes.reasons.of_row.get(row).and_then(|p| joined.get(*p as usize));
+                match (nulls.as_ref().is_none_or(|n| n.is_valid(k)), list) {
+                    (true, Some(r)) => reasons.append_value(r),
                     _ => reasons.append_null(),
                 }
             }

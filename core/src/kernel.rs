@@ -672,8 +672,58 @@ pub struct RosterNotes {
     /// The message of each row that has an error, by row.
     pub messages: Vec<RowMessage>,
     /// With [`RosterOptions::decide`], each row's decision reasons (empty when undecided);
-    /// otherwise empty.
-    pub reasons: Vec<Vec<ReasonCode>>,
+    /// otherwise no row's.
+    pub reasons: RowReasons,
+}
+
+/// Each row's decision reasons ([`RosterOptions::decide`]): every distinct list once, and each
+/// row's list by its place among them (a roster's decisions have few distinct lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowReasons {
+    /// The distinct lists; the first is the empty list.
+    pub lists: Vec<Vec<ReasonCode>>,
+    /// Each row's list, by its place in [`RowReasons::lists`]; empty without `decide`.
+    pub of_row: Vec<u32>,
+    places: rustc_hash::FxHashMap<Vec<ReasonCode>, u32>,
+}
+
+impl Default for RowReasons {
+    fn default() -> RowReasons {
+        RowReasons::new(0)
+    }
+}
+
+impl RowReasons {
+    /// `rows` rows, each with no reasons.
+    fn new(rows: usize) -> RowReasons {
+        let mut places = rustc_hash::FxHashMap::default();
+        places.insert(Vec::new(), 0);
+        RowReasons { lists: vec![Vec::new()], of_row: vec![0; rows], places }
+    }
+
+    /// The place of `list` among the lists, added when new.
+    fn place(&mut self, list: Vec<ReasonCode>) -> u32 {
+        if let Some(place) = self.places.get(&list) {
+            return *place;
+        }
+        let place = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        self.lists.push(list.clone());
+        self.places.insert(list, place);
+        place
+    }
+
+    /// Row `row`'s reasons are `list`.
+    fn set(&mut self, row: usize, list: Vec<ReasonCode>) {
+        let place = self.place(list);
+        if let Some(slot) = self.of_row.get_mut(row) {
+            *slot = place;
+        }
+    }
+
+    /// Row `row`'s reasons (none for a row undecided, or without `decide`).
+    pub fn of(&self, row: usize) -> &[ReasonCode] {
+        self.of_row.get(row).and_then(|p| self.lists.get(*p as usize)).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Every answer in one vector, in row order: the sink of [`RosterAnswers`] (and of the
@@ -797,10 +847,12 @@ impl<'a> Prepared<'a> {
 
 /// What one chunk found beyond its answers: the rows with messages, the rows of members with
 /// several rows (answered afterwards, together), and the decisions' reasons.
-#[derive(Default)]
 struct ChunkExtras {
     messages: Vec<RowMessage>,
-    reasons: Vec<(usize, Vec<ReasonCode>)>,
+    /// The chunk's first row (across the roster).
+    first: usize,
+    /// The chunk's rows' reasons, by their place in the chunk.
+    reasons: RowReasons,
 }
 
 impl<'a> Decider<'a> {
@@ -816,7 +868,8 @@ impl<'a> Decider<'a> {
     ) -> Result<RosterAnswers, RosterError> {
         let answers = Collect::new(chunks.iter().map(|c| c.rows).sum());
         let notes = self.assess_roster_into(chunks, options, &answers)?;
-        Ok(RosterAnswers { answers: answers.into_inner(), messages: notes.messages, reasons: notes.reasons })
+        let reasons = (0..notes.reasons.of_row.len()).map(|row| notes.reasons.of(row).to_vec()).collect();
+        Ok(RosterAnswers { answers: answers.into_inner(), messages: notes.messages, reasons })
     }
 
     /// [`Decider::assess_roster`], each chunk's answers written into `sink` as they are found.
@@ -870,11 +923,18 @@ impl<'a> Decider<'a> {
         let extras: Vec<ChunkExtras> =
             if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
         let mut messages = Vec::new();
-        let mut reasons = if options.decide { vec![Vec::new(); n] } else { Vec::new() };
+        let mut reasons = RowReasons::new(if options.decide { n } else { 0 });
         for e in extras {
             messages.extend(e.messages);
-            for (row, r) in e.reasons {
-                reasons[row] = r;
+            if options.decide {
+                let places: Vec<u32> = e.reasons.lists.into_iter().map(|list| reasons.place(list)).collect();
+                for (k, place) in e.reasons.of_row.iter().enumerate() {
+                    if let (Some(slot), Some(place)) =
+                        (reasons.of_row.get_mut(e.first + k), places.get(*place as usize))
+                    {
+                        *slot = *place;
+                    }
+                }
             }
         }
         if !shared.is_empty() {
@@ -901,7 +961,7 @@ impl<'a> Decider<'a> {
         options: &RosterOptions,
         answers: &mut [Answer],
         messages: &mut Vec<RowMessage>,
-        reasons: &mut [Vec<ReasonCode>],
+        reasons: &mut RowReasons,
     ) {
         let n = answers.len();
         let id_of = |i: usize| p.text(i, Column::MemberId);
@@ -957,7 +1017,7 @@ impl<'a> Decider<'a> {
                             ..Answer::default()
                         };
                         if options.decide {
-                            reasons[row] = why.clone();
+                            reasons.set(row, why.clone());
                         }
                     }
                 }
@@ -971,7 +1031,7 @@ impl<'a> Decider<'a> {
                         answers[row] = Answer { error: Some(e.code()), ..Answer::default() };
                         found.push(RowMessage { row, message: format!("{}: {e}", Column::Primary) });
                         if options.decide {
-                            reasons[row] = Vec::new();
+                            reasons.set(row, Vec::new());
                         }
                     }
                 }
@@ -1021,7 +1081,11 @@ impl<'a> Decider<'a> {
         out: &mut [Answer],
         options: &RosterOptions,
     ) -> ChunkExtras {
-        let mut extras = ChunkExtras::default();
+        let mut extras = ChunkExtras {
+            messages: Vec::new(),
+            first: first_row + start,
+            reasons: RowReasons::new(if options.decide { out.len() } else { 0 }),
+        };
         let mut prices = Prices::default();
         for (k, answer) in out.iter_mut().enumerate() {
             let local = start + k;
@@ -1045,7 +1109,7 @@ impl<'a> Decider<'a> {
                         extras.messages.push(RowMessage { row: i, message: e.to_string() });
                     } else if options.decide {
                         let membership = r.membership(r.member_id.into());
-                        extras.reasons.push((i, self.decide_renewal_on(&membership, options, answer)));
+                        extras.reasons.set(k, self.decide_renewal_on(&membership, options, answer));
                     }
                 }
                 Err(problems) => {
@@ -1131,7 +1195,7 @@ impl<'a> Decider<'a> {
         options: &RosterOptions,
         sink: &dyn AnswerSink,
         messages: &mut Vec<RowMessage>,
-        reasons: &mut [Vec<ReasonCode>],
+        reasons: &mut RowReasons,
     ) {
         let n = p.rows();
         let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
@@ -1157,7 +1221,7 @@ impl<'a> Decider<'a> {
                     messages.push(RowMessage { row, message: message.clone() });
                 }
                 if options.decide {
-                    reasons[row] = member_reasons.clone();
+                    reasons.set(row, member_reasons.clone());
                 }
             }
         }
