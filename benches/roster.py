@@ -664,6 +664,9 @@ def report_memory(mem: Memory, pd_mem: Memory) -> None:
     print(f"  pandas ({pd_mem.input_bytes / mib:.1f} MiB frame, memory_usage(deep=True)): peak above {pd_mem.peak_above / mib:.1f} MiB "
           f"({pd_mem.peak_above / pd_mem.input_bytes:.2f}x input; peak total {(pd_mem.input_bytes + pd_mem.peak_above) / pd_mem.input_bytes:.2f}x); "
           f"result columns {pd_mem.added / mib:.1f} MiB; resident after {pd_mem.retained / mib:.1f} MiB")
+    # The result is returned beside the input, so no batch can peak below input + result columns.
+    print(f"  least possible peak total with these result columns (input + result): pyarrow "
+          f"{(mem.input_bytes + mem.added) / mem.input_bytes:.2f}x, pandas {(pd_mem.input_bytes + pd_mem.added) / pd_mem.input_bytes:.2f}x")
 
 
 def main() -> None:

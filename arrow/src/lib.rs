@@ -6,13 +6,14 @@
 //! buffers to [`Engine::assess_roster`] without copying them where the type allows (`date32`
 //! days, `utf8`/`large_utf8` strings, dictionaries with `int32` keys, booleans, `decimal128`),
 //! converts the few that the kernel does not read as they are (`utf8_view`, other dictionary
-//! keys, integer flags), and turns the kernel's answers into result columns. Every rule is the
-//! core's; this crate only converts.
+//! keys, integer flags), and writes the kernel's answers straight into the result columns as each
+//! chunk is answered (an [`amscore::kernel::AnswerSink`]), so that the roster's answers are never
+//! all held at once. Every rule is the core's; this crate only converts.
 
 use std::sync::Arc;
 
 use amscore::kernel::{
-    Amounts, Answer, Bools, Dates, MemberColumns, RosterAnswers, Strings, Text, Validity, EPOCH_JULIAN_DAY,
+    Amounts, Answer, AnswerSink, Bools, Dates, MemberColumns, RosterNotes, Strings, Text, Validity, EPOCH_JULIAN_DAY,
 };
 use amscore::{Column, Engine, ErrorCode, RenewalKind, RosterError, Route, Status};
 use arrow_array::builder::StringBuilder;
@@ -404,6 +405,8 @@ struct Vocabulary {
     plans: ArrayRef,
     error_names: Vec<&'static str>,
     error_codes: Vec<u32>,
+    /// Each error code's place in the error table.
+    error_place: std::collections::HashMap<u32, i16>,
     currencies: ArrayRef,
     currency_codes: Vec<String>,
     routes: ArrayRef,
@@ -429,11 +432,48 @@ impl Vocabulary {
             plans: strings(plans.iter().map(|p| p.id.as_str()).collect()),
             error_names: table.iter().map(|e| e.name).collect(),
             error_codes: table.iter().map(|e| e.code).collect(),
+            error_place: table.iter().enumerate().filter_map(|(i, e)| Some((e.code, i16::try_from(i).ok()?))).collect(),
             currencies: strings(currency_codes.iter().map(String::as_str).collect()),
             currency_codes,
             routes: strings(Route::NAMES.to_vec()),
             scale: plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2),
         }
+    }
+
+    /// What a total in minor units of `c` is multiplied by to be in `quote_total`'s scale.
+    fn pow(&self, c: amscore::Currency) -> i128 {
+        10_i128.pow(self.scale.saturating_sub(c.minor_units()))
+    }
+
+    /// The key of a currency in `quote_currency`'s dictionary.
+    fn currency_key(&self, c: amscore::Currency) -> Option<i8> {
+        self.currency_codes.iter().position(|x| x == c.code()).and_then(|i| i8::try_from(i).ok())
+    }
+
+    /// An error-name column from each row's place in the error table ([`ResultRows`]), as
+    /// [`Vocabulary::error_column`] makes it: the places that occur, in the table's order, are
+    /// the dictionary; the keys are rewritten in place.
+    fn error_places(&self, mut c: Col<i16>, rows: usize) -> Result<ArrayRef, Error> {
+        let occurs = |i: usize| c.valid.0.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0);
+        let mut key_of: Vec<Option<i16>> = vec![None; self.error_codes.len()];
+        for (i, place) in c.values.iter().enumerate() {
+            if occurs(i) {
+                if let Some(k) = usize::try_from(*place).ok().and_then(|p| key_of.get_mut(p)) {
+                    *k = Some(0);
+                }
+            }
+        }
+        let mut names = Vec::new();
+        for (place, key) in key_of.iter_mut().enumerate() {
+            if key.is_some() {
+                *key = i16::try_from(names.len()).ok();
+                names.push(self.error_names[place]);
+            }
+        }
+        for place in &mut c.values {
+            *place = usize::try_from(*place).ok().and_then(|p| key_of.get(p).copied().flatten()).unwrap_or(0);
+        }
+        dict_col::<Int16Type>(c, rows, &(Arc::new(StringArray::from(names)) as ArrayRef))
     }
 
     /// An error-name column: the dictionary holds the names of the errors that occur in these
@@ -487,76 +527,279 @@ fn position<T: PartialEq>(all: &[T], v: &T) -> Option<i8> {
     all.iter().position(|x| x == v).and_then(|i| i8::try_from(i).ok())
 }
 
-/// The result columns of the rows `rows` of a roster's answers.
-fn result_batch(
-    vocabulary: &Vocabulary,
-    schema: &SchemaRef,
-    out: &RosterAnswers,
-    rows: std::ops::Range<usize>,
-    decide: bool,
-) -> Result<RecordBatch, Error> {
-    let answers: &[Answer] = &out.answers[rows.clone()];
-    let v = vocabulary;
-    let date = |f: fn(&Answer) -> Option<time::Date>| -> ArrayRef {
-        Arc::new(answers.iter().map(|a| f(a).map(days)).collect::<Date32Array>())
-    };
-    let pow = |mu: u32| 10_i128.pow(v.scale.saturating_sub(mu));
-    let totals: Decimal128Array = answers
-        .iter()
-        .map(|a| match (a.quote_total, a.quote_currency) {
-            (Some(t), Some(c)) => Some(i128::from(t) * pow(c.minor_units())),
-            _ => None,
-        })
-        .collect::<Decimal128Array>()
-        .with_precision_and_scale(38, i8::try_from(v.scale).unwrap_or(2))?;
-    let mut columns: Vec<ArrayRef> = vec![
-        dict8(answers.iter().map(|a| a.status.and_then(|s| position(&Status::ALL, &s))).collect(), &v.statuses)?,
-        Arc::new(answers.iter().map(|a| a.status.map(|_| a.counts_as_member)).collect::<BooleanArray>()),
-        dict8(
-            answers.iter().map(|a| a.renewal_kind.and_then(|k| position(&RenewalKind::ALL, &k))).collect(),
-            &v.kinds,
-        )?,
-        Arc::new(DictionaryArray::<Int32Type>::try_new(
-            answers.iter().map(|a| a.renewal_plan.and_then(|p| i32::try_from(p).ok())).collect::<Int32Array>(),
-            v.plans.clone(),
-        )?),
-        date(|a| a.renewal_start),
-        date(|a| a.renewal_end),
-        date(|a| a.renewal_member_since),
-        v.error_column(answers.iter().map(|a| a.refusal))?,
-        date(|a| a.refused_until),
-        Arc::new(totals),
-        dict8(
-            answers
-                .iter()
-                .map(|a| a.quote_currency.and_then(|c| position(&v.currency_codes, &c.code().to_owned())))
-                .collect(),
-            &v.currencies,
-        )?,
-        v.error_column(answers.iter().map(|a| a.quote_error))?,
-        Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),
-        v.error_column(answers.iter().map(|a| a.error))?,
-        Arc::new(message_column(&out.messages, rows.clone())),
-        Arc::new(BooleanArray::new(BooleanBuffer::from_iter(answers.iter().map(|a| a.current_term)), None)),
-    ];
-    if decide {
-        columns.push(dict8(
-            answers.iter().map(|a| a.route.and_then(|r| i8::try_from(r.severity()).ok())).collect(),
-            &v.routes,
-        )?);
-        let mut reasons = StringBuilder::new();
-        for (a, row) in answers.iter().zip(rows) {
-            match (a.route, out.reasons.get(row)) {
-                (Some(_), Some(r)) => {
-                    let joined: Vec<&str> = r.iter().map(|c| c.as_str()).collect();
-                    reasons.append_value(joined.join(";"));
-                }
-                _ => reasons.append_null(),
+/// A validity or flag bitmap of `rows` bits, all unset, set bit by bit in any order.
+struct Bits(Vec<u8>);
+
+impl Bits {
+    fn new(rows: usize) -> Bits {
+        // Zeroed: the pages are not touched until a row is written.
+        Bits(vec![0; rows.div_ceil(8)])
+    }
+
+    fn set(&mut self, i: usize, on: bool) {
+        if let Some(byte) = self.0.get_mut(i / 8) {
+            let bit = 1 << (i % 8);
+            if on {
+                *byte |= bit;
+            } else {
+                *byte &= !bit;
             }
         }
-        columns.push(Arc::new(reasons.finish()));
     }
-    Ok(RecordBatch::try_new(schema.clone(), columns)?)
+
+    fn into_bools(self, rows: usize) -> BooleanBuffer {
+        BooleanBuffer::new(arrow_buffer::Buffer::from_vec(self.0), 0, rows)
+    }
+}
+
+/// One result column being written: its values and validity, row by row in any order.
+struct Col<T> {
+    values: Vec<T>,
+    valid: Bits,
+}
+
+impl<T: Copy + Default> Col<T> {
+    fn new(rows: usize) -> Col<T> {
+        Col { values: vec![T::default(); rows], valid: Bits::new(rows) }
+    }
+
+    fn set(&mut self, i: usize, v: Option<T>) {
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = v.unwrap_or_default();
+            self.valid.set(i, v.is_some());
+        }
+    }
+
+    fn into_parts(self, rows: usize) -> (arrow_buffer::ScalarBuffer<T>, Option<NullBuffer>)
+    where
+        T: arrow_buffer::ArrowNativeType,
+    {
+        let nulls = NullBuffer::new(self.valid.into_bools(rows));
+        (self.values.into(), (nulls.null_count() > 0).then_some(nulls))
+    }
+}
+
+/// One input batch's result columns, written as the kernel answers its rows: the keys of the
+/// dictionary columns, the day numbers, the totals in the column's scale; an error column holds
+/// each row's place in the error table until the column is finished.
+struct ResultRows {
+    rows: usize,
+    status: Col<i8>,
+    counts_as_member: Bits,
+    renewal_kind: Col<i8>,
+    renewal_plan: Col<i32>,
+    renewal_start: Col<i32>,
+    renewal_end: Col<i32>,
+    renewal_member_since: Col<i32>,
+    refusal: Col<i16>,
+    refused_until: Col<i32>,
+    quote_total: Col<i128>,
+    quote_currency: Col<i8>,
+    quote_error: Col<i16>,
+    error_code: Col<i16>,
+    error_name: Col<i16>,
+    current_term: Bits,
+    /// With `decide`.
+    route: Option<Col<i8>>,
+    /// An error code the error table lacks (it cannot reach here; it would be an error, never a
+    /// null).
+    unknown_code: Option<u32>,
+}
+
+impl ResultRows {
+    fn new(rows: usize, decide: bool) -> ResultRows {
+        ResultRows {
+            rows,
+            status: Col::new(rows),
+            counts_as_member: Bits::new(rows),
+            renewal_kind: Col::new(rows),
+            renewal_plan: Col::new(rows),
+            renewal_start: Col::new(rows),
+            renewal_end: Col::new(rows),
+            renewal_member_since: Col::new(rows),
+            refusal: Col::new(rows),
+            refused_until: Col::new(rows),
+            quote_total: Col::new(rows),
+            quote_currency: Col::new(rows),
+            quote_error: Col::new(rows),
+            error_code: Col::new(rows),
+            error_name: Col::new(rows),
+            current_term: Bits::new(rows),
+            route: decide.then(|| Col::new(rows)),
+            unknown_code: None,
+        }
+    }
+
+    /// Writes row `i`'s answer.
+    fn write(&mut self, v: &Vocabulary, i: usize, a: &Answer) {
+        let mut place = |code: Option<u32>| -> Option<i16> {
+            let code = code?;
+            let place = v.error_place.get(&code).copied();
+            if place.is_none() {
+                self.unknown_code = Some(code);
+            }
+            place
+        };
+        let (refusal, quote_error, error_name) = (place(a.refusal), place(a.quote_error), place(a.error));
+        let day = |d: Option<time::Date>| d.map(days);
+        self.status.set(i, a.status.and_then(|s| position(&Status::ALL, &s)));
+        self.counts_as_member.set(i, a.counts_as_member);
+        self.renewal_kind.set(i, a.renewal_kind.and_then(|k| position(&RenewalKind::ALL, &k)));
+        self.renewal_plan.set(i, a.renewal_plan.and_then(|p| i32::try_from(p).ok()));
+        self.renewal_start.set(i, day(a.renewal_start));
+        self.renewal_end.set(i, day(a.renewal_end));
+        self.renewal_member_since.set(i, day(a.renewal_member_since));
+        self.refusal.set(i, refusal);
+        self.refused_until.set(i, day(a.refused_until));
+        self.quote_total.set(i, a.quote_total.zip(a.quote_currency).map(|(t, c)| i128::from(t) * v.pow(c)));
+        self.quote_currency.set(i, a.quote_currency.and_then(|c| v.currency_key(c)));
+        self.quote_error.set(i, quote_error);
+        self.error_code.set(i, a.error.and_then(|c| i16::try_from(c).ok()));
+        self.error_name.set(i, error_name);
+        self.current_term.set(i, a.current_term);
+        if let Some(route) = &mut self.route {
+            route.set(i, a.route.and_then(|r| i8::try_from(r.severity()).ok()));
+        }
+    }
+
+    /// The finished result batch of these rows, `first` being the first one's row across the
+    /// roster (for the messages and reasons, which are by row).
+    fn finish(
+        self,
+        v: &Vocabulary,
+        schema: &SchemaRef,
+        notes: &RosterNotes,
+        first: usize,
+    ) -> Result<RecordBatch, Error> {
+        if let Some(c) = self.unknown_code {
+            return Err(Error::Arrow(ArrowError::InvalidArgumentError(format!(
+                "error code {c} is not in the error table"
+            ))));
+        }
+        let rows = self.rows;
+        let date = |c: Col<i32>| -> ArrayRef {
+            let (values, nulls) = c.into_parts(rows);
+            Arc::new(Date32Array::new(values, nulls))
+        };
+        let (status, status_nulls) = self.status.into_parts(rows);
+        let (totals, total_nulls) = self.quote_total.into_parts(rows);
+        let totals = Decimal128Array::new(totals, total_nulls)
+            .with_precision_and_scale(38, i8::try_from(v.scale).unwrap_or(2))?;
+        let (codes, code_nulls) = self.error_code.into_parts(rows);
+        let route = self.route;
+        let mut columns: Vec<ArrayRef> = vec![
+            dictionary::<Int8Type>(status, status_nulls.clone(), &v.statuses)?,
+            Arc::new(BooleanArray::new(self.counts_as_member.into_bools(rows), status_nulls)),
+            dict_col::<Int8Type>(self.renewal_kind, rows, &v.kinds)?,
+            dict_col::<Int32Type>(self.renewal_plan, rows, &v.plans)?,
+            date(self.renewal_start),
+            date(self.renewal_end),
+            date(self.renewal_member_since),
+            v.error_places(self.refusal, rows)?,
+            date(self.refused_until),
+            Arc::new(totals),
+            dict_col::<Int8Type>(self.quote_currency, rows, &v.currencies)?,
+            v.error_places(self.quote_error, rows)?,
+            Arc::new(Int16Array::new(codes, code_nulls)),
+            v.error_places(self.error_name, rows)?,
+            Arc::new(message_column(&notes.messages, first..first + rows)),
+            Arc::new(BooleanArray::new(self.current_term.into_bools(rows), None)),
+        ];
+        if let Some(route) = route {
+            let (keys, nulls) = route.into_parts(rows);
+            // Each distinct list of reasons written once.
+            let lists = &notes.reasons.lists;
+            let joined: Vec<String> =
+                lists.iter().map(|r| r.iter().map(|c| c.as_str()).collect::<Vec<&str>>().join(";")).collect();
+            let mut reasons = StringBuilder::new();
+            for (k, row) in (first..first + rows).enumerate() {
+                let list = notes.reasons.of_row.get(row).and_then(|p| joined.get(*p as usize));
+                match (nulls.as_ref().is_none_or(|n| n.is_valid(k)), list) {
+                    (true, Some(r)) => reasons.append_value(r),
+                    _ => reasons.append_null(),
+                }
+            }
+            columns.push(dictionary::<Int8Type>(keys, nulls, &v.routes)?);
+            columns.push(Arc::new(reasons.finish()));
+        }
+        Ok(RecordBatch::try_new(schema.clone(), columns)?)
+    }
+}
+
+/// A dictionary column of keys and validity over `values`.
+fn dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(
+    keys: arrow_buffer::ScalarBuffer<K::Native>,
+    nulls: Option<NullBuffer>,
+    values: &ArrayRef,
+) -> Result<ArrayRef, Error> {
+    let keys = arrow_array::PrimitiveArray::<K>::new(keys, nulls);
+    Ok(Arc::new(DictionaryArray::<K>::try_new(keys, values.clone())?))
+}
+
+fn dict_col<K: arrow_array::types::ArrowDictionaryKeyType>(
+    c: Col<K::Native>,
+    rows: usize,
+    values: &ArrayRef,
+) -> Result<ArrayRef, Error> {
+    let (keys, nulls) = c.into_parts(rows);
+    dictionary::<K>(keys, nulls, values)
+}
+
+/// The kernel's sink that writes each answer straight into its batch's result columns
+/// ([`ResultRows`]), so that the roster's answers are never all kept at once.
+struct ResultSink<'v> {
+    vocabulary: &'v Vocabulary,
+    /// Where each input batch's rows start.
+    starts: Vec<usize>,
+    batches: Vec<std::sync::Mutex<ResultRows>>,
+}
+
+impl<'v> ResultSink<'v> {
+    fn new(vocabulary: &'v Vocabulary, rows: &[usize], decide: bool) -> ResultSink<'v> {
+        let starts = rows
+            .iter()
+            .scan(0, |at, r| {
+                let start = *at;
+                *at += r;
+                Some(start)
+            })
+            .collect();
+        let batches = rows.iter().map(|r| std::sync::Mutex::new(ResultRows::new(*r, decide))).collect();
+        ResultSink { vocabulary, starts, batches }
+    }
+
+    /// One result batch per input batch, the messages and reasons in `notes` put in their rows.
+    fn finish(self, schema: &SchemaRef, notes: &RosterNotes) -> Result<Vec<RecordBatch>, Error> {
+        self.batches
+            .into_iter()
+            .zip(self.starts)
+            .map(|(rows, first)| {
+                let rows = rows.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+                rows.finish(self.vocabulary, schema, notes, first)
+            })
+            .collect()
+    }
+}
+
+impl AnswerSink for ResultSink<'_> {
+    fn put(&self, first: usize, answers: &[Answer]) {
+        let mut row = first;
+        let mut rest = answers;
+        while !rest.is_empty() {
+            let Some(b) = self.starts.partition_point(|s| *s <= row).checked_sub(1) else { return };
+            let mut out = self.batches[b].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let local = row - self.starts[b];
+            let here = out.rows.saturating_sub(local).min(rest.len());
+            if here == 0 {
+                return;
+            }
+            for (k, a) in rest[..here].iter().enumerate() {
+                out.write(self.vocabulary, local + k, a);
+            }
+            row += here;
+            rest = &rest[here..];
+        }
+    }
 }
 
 /// The schema of the result columns.
@@ -604,19 +847,10 @@ pub fn assess_batches(
         // No batch at all: the roster still needs its required columns (none are given).
         Column::require(std::iter::empty())?;
     }
-    let out = engine.assess_roster(&chunks, options)?;
     let vocabulary = Vocabulary::new(engine);
-    let schema = result_schema(&vocabulary, options.decide);
-    let mut start = 0;
-    roster
-        .rows
-        .iter()
-        .map(|rows| {
-            let range = start..start + rows;
-            start += rows;
-            result_batch(&vocabulary, &schema, &out, range, options.decide)
-        })
-        .collect()
+    let sink = ResultSink::new(&vocabulary, &roster.rows, options.decide);
+    let notes = engine.assess_roster_into(&chunks, options, &sink)?;
+    sink.finish(&result_schema(&vocabulary, options.decide), &notes)
 }
 
 /// The input batch with the result columns appended; an input column of a result column's name

@@ -236,3 +236,188 @@ fn a_row_s_tax_exemption_and_pause_are_the_single_call_s() {
     let message = out[0].column_by_name("error_message").map(|c| c.as_string::<i32>().value(2).to_owned());
     assert_eq!(message.as_deref(), Some("pause_to: a value is required"));
 }
+
+/// A roster as uneven Arrow batches with members split across them, households, and bad rows;
+/// each row's `member_id`, `plan`, `member_since`, `term_start`, `term_end`, `primary`.
+type Row = (String, &'static str, Option<i32>, i32, Option<i32>, Option<String>);
+
+fn roster_rows(n: usize) -> Vec<Row> {
+    let start = day(date!(2025 - 01 - 01));
+    (0..n)
+        .map(|i| {
+            // Every 7th row repeats the id of a row 1,000 rows earlier (another batch, mostly);
+            // every 11th names a primary, a missing one every 33rd; every 13th plan is unknown.
+            let id = if i % 7 == 3 && i >= 1000 { format!("M-{}", i - 1000) } else { format!("M-{i}") };
+            let plan = match i % 13 {
+                0 => "gold",
+                k if k % 2 == 0 => "family",
+                _ => "individual",
+            };
+            let begin = start + i32::try_from(i % 700).unwrap_or(0);
+            let since = (i % 17 != 5).then_some(begin - 400);
+            let primary = (i % 11 == 4).then(|| if i % 33 == 4 { "X-9".to_owned() } else { format!("M-{}", i / 2) });
+            (id, plan, since, begin, Some(begin + 364), primary)
+        })
+        .collect()
+}
+
+fn roster_batch(rows: &[Row]) -> RecordBatch {
+    let schema = Schema::new(vec![
+        Field::new("member_id", DataType::Utf8, false),
+        Field::new("plan", DataType::Utf8, false),
+        Field::new("member_since", DataType::Date32, true),
+        Field::new("term_start", DataType::Date32, false),
+        Field::new("term_end", DataType::Date32, true),
+        Field::new("primary", DataType::Utf8, true),
+    ]);
+    RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0.as_str()))),
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.1))),
+            Arc::new(Date32Array::from_iter(rows.iter().map(|r| r.2))),
+            Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| r.3))),
+            Arc::new(Date32Array::from_iter(rows.iter().map(|r| r.4))),
+            Arc::new(StringArray::from_iter(rows.iter().map(|r| r.5.as_deref()))),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The kernel's own columns over a batch built by [`roster_batch`].
+fn kernel_columns(b: &RecordBatch, primary: bool) -> amscore::kernel::MemberColumns<'_> {
+    use amscore::kernel::{Dates, MemberColumns, Strings, Text, Validity};
+    let text = |i: usize| {
+        let a = b.column(i).as_string::<i32>();
+        let valid = a.nulls().map(|n| Validity::new(n.buffer().as_slice(), n.offset()));
+        Text::Plain { values: Strings::Utf8 { offsets: a.value_offsets(), data: a.values() }, valid }
+    };
+    let dates = |i: usize| {
+        let a = b.column(i).as_primitive::<Date32Type>();
+        let valid = a.nulls().map(|n| Validity::new(n.buffer().as_slice(), n.offset()));
+        Dates::Days { days: a.values(), valid }
+    };
+    MemberColumns {
+        rows: b.num_rows(),
+        member_id: text(0),
+        plan: text(1),
+        member_since: dates(2),
+        term_start: dates(3),
+        term_end: dates(4),
+        primary: if primary { text(5) } else { Text::Absent },
+        ..MemberColumns::default()
+    }
+}
+
+#[test]
+fn invariant_the_result_columns_are_the_kernel_s_answers_row_by_row() {
+    let individual = r#"{"id": "individual", "name": "Individual", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+        "windows": {"renewal_opens_days": 60, "grace": {"count": 30, "unit": "day"}}, "prices": {"currency": "USD", "dues": "120.00"}}"#;
+    let family = r#"{"id": "family", "name": "Family", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+        "windows": {"renewal_opens_days": 90, "grace": {"count": 30, "unit": "day"}},
+        "prices": {"currency": "USD", "dues": "250.00"}, "household": {"max_dependants": 2}}"#;
+    let engine = Engine::from_json(&format!(r#"{{"version": 1, "plans": [{individual}, {family}]}}"#))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = roster_rows(5_000);
+    // Uneven batches: their boundaries fall inside bytes of the bitmaps and inside chunks.
+    let batches: Vec<RecordBatch> =
+        [0..1_237, 1_237..3_750, 3_750..5_000].into_iter().map(|r| roster_batch(&rows[r])).collect();
+    let names: std::collections::HashMap<u32, &str> = amscore::error_table().iter().map(|e| (e.code, e.name)).collect();
+    for (households, decide, threads) in [(false, false, 1), (false, true, 2), (true, true, 1), (true, false, 2)] {
+        let options = RosterOptions { date: date!(2026 - 01 - 20), terms: 1, decide, threads };
+        let input: Vec<RecordBatch> = if households {
+            batches.clone()
+        } else {
+            batches.iter().map(|b| b.project(&[0, 1, 2, 3, 4]).unwrap_or_else(|e| panic!("{e}"))).collect()
+        };
+        let out = assess_batches(&engine, &input, &options).unwrap_or_else(|e| panic!("{e}"));
+        let chunks: Vec<_> = batches.iter().map(|b| kernel_columns(b, households)).collect();
+        let expected = engine.assess_roster(&chunks, &options).unwrap_or_else(|e| panic!("{e}"));
+        let messages: std::collections::HashMap<usize, &str> =
+            expected.messages.iter().map(|m| (m.row, m.message.as_str())).collect();
+        let mut row = 0;
+        for b in &out {
+            let text = |name: &str, i: usize| -> Option<String> {
+                let c = b.column_by_name(name)?;
+                let d = c.as_any_dictionary();
+                let values = d.values().as_string::<i32>();
+                d.keys().is_valid(i).then(|| values.value(d.normalized_keys()[i]).to_owned())
+            };
+            let date = |name: &str, i: usize| {
+                b.column_by_name(name)
+                    .map(|c| c.as_primitive::<Date32Type>().clone())
+                    .and_then(|c| c.is_valid(i).then(|| c.value(i)))
+            };
+            for i in 0..b.num_rows() {
+                let a = &expected.answers[row];
+                let at = format!("households {households}, decide {decide}, row {row}");
+                let plans = engine.rules().plans();
+                assert_eq!(text("status", i), a.status.map(|s| s.as_str().to_owned()), "{at}");
+                let counts = b.column_by_name("counts_as_member").map(|c| c.as_boolean().clone());
+                assert_eq!(
+                    counts.and_then(|c| c.is_valid(i).then(|| c.value(i))),
+                    a.status.map(|_| a.counts_as_member),
+                    "{at}"
+                );
+                assert_eq!(text("renewal_kind", i), a.renewal_kind.map(|k| k.as_str().to_owned()), "{at}");
+                let plan = a.renewal_plan.and_then(|p| plans.get(p as usize)).map(|p| p.id.as_str().to_owned());
+                assert_eq!(text("renewal_plan", i), plan, "{at}");
+                assert_eq!(date("renewal_start", i), a.renewal_start.map(day), "{at}");
+                assert_eq!(date("renewal_end", i), a.renewal_end.map(day), "{at}");
+                assert_eq!(date("renewal_member_since", i), a.renewal_member_since.map(day), "{at}");
+                assert_eq!(date("renewal_refused_until", i), a.refused_until.map(day), "{at}");
+                let name = |c: Option<u32>| c.map(|c| names[&c].to_owned());
+                assert_eq!(text("renewal_refusal", i), name(a.refusal), "{at}");
+                assert_eq!(text("quote_error", i), name(a.quote_error), "{at}");
+                assert_eq!(text("error_name", i), name(a.error), "{at}");
+                let code =
+                    b.column_by_name("error_code").map(|c| c.as_primitive::<arrow_array::types::Int16Type>().clone());
+                assert_eq!(
+                    code.and_then(|c| c.is_valid(i).then(|| u32::try_from(c.value(i)).ok())).flatten(),
+                    a.error,
+                    "{at}"
+                );
+                let total = b
+                    .column_by_name("quote_total")
+                    .map(|c| c.as_primitive::<arrow_array::types::Decimal128Type>().clone());
+                assert_eq!(
+                    total.and_then(|c| c.is_valid(i).then(|| c.value(i))),
+                    a.quote_total.map(i128::from),
+                    "{at}"
+                );
+                assert_eq!(text("quote_currency", i), a.quote_currency.map(|c| c.code().to_owned()), "{at}");
+                let message = b.column_by_name("error_message").map(|c| c.as_string::<i32>().clone());
+                let message = message.and_then(|c| c.is_valid(i).then(|| c.value(i).to_owned()));
+                assert_eq!(message.as_deref(), messages.get(&row).copied(), "{at}");
+                let current = b.column_by_name("current_term").map(|c| c.as_boolean().value(i));
+                assert_eq!(current, Some(a.current_term), "{at}");
+                if decide {
+                    let route =
+                        a.route.and_then(|r| amscore::Route::NAMES.get(r.severity() as usize)).map(|r| (*r).to_owned());
+                    assert_eq!(text("route", i), route, "{at}");
+                    let reasons = b.column_by_name("reasons").map(|c| c.as_string::<i32>().clone());
+                    let reasons = reasons.and_then(|c| c.is_valid(i).then(|| c.value(i).to_owned()));
+                    let joined =
+                        a.route.map(|_| expected.reasons[row].iter().map(|c| c.as_str()).collect::<Vec<_>>().join(";"));
+                    assert_eq!(reasons, joined, "{at}");
+                }
+                row += 1;
+            }
+        }
+        assert_eq!(row, rows.len());
+        // The roster had every kind of row.
+        assert!(
+            expected.answers.iter().any(|a| a.error.is_some())
+                && expected.answers.iter().any(|a| a.renewal_kind.is_some())
+        );
+        assert!(
+            expected.answers.iter().any(|a| a.refusal.is_some()) && expected.answers.iter().any(|a| !a.current_term)
+        );
+        if households {
+            let named = |name: &str| {
+                expected.answers.iter().filter(|a| a.refusal.or(a.error).map(|c| names[&c]) == Some(name)).count()
+            };
+            assert!(named("renews_with_primary") > 0 && named("unknown_primary") > 0);
+        }
+    }
+}

@@ -693,6 +693,56 @@ impl Engine {
         self.decider().assess_roster(chunks, options)
     }
 
+    /// [`Engine::assess_roster`], each chunk's answers written into `sink` as they are found
+    /// (from any thread, in any order; a row answered again later takes its last answer: see
+    /// [`AnswerSink`](crate::kernel::AnswerSink)) instead of kept for the whole roster; the rows'
+    /// messages and decision reasons are returned.
+    ///
+    /// ```
+    /// use amscore::kernel::{Answer, AnswerSink, Dates, MemberColumns, RosterOptions, Strings, Text};
+    /// use std::sync::Mutex;
+    /// use time::macros::date;
+    /// /// Only the statuses, by row.
+    /// struct Statuses(Mutex<Vec<Option<amscore::Status>>>);
+    /// impl AnswerSink for Statuses {
+    ///     fn put(&self, first: usize, answers: &[Answer]) {
+    ///         let mut all = self.0.lock().unwrap();
+    ///         for (row, a) in (first..).zip(answers) {
+    ///             all[row] = a.status;
+    ///         }
+    ///     }
+    /// }
+    /// let engine = amscore::Engine::from_preset("amscore")?;
+    /// let text = |offsets: &'static [i32], data: &'static [u8]| Text::Plain { values: Strings::Utf8 { offsets, data }, valid: None };
+    /// let days = |days: &'static [i32]| Dates::Days { days, valid: None };
+    /// let roster = MemberColumns {
+    ///     rows: 2,
+    ///     member_id: text(&[0, 3, 6], b"M-1M-2"),
+    ///     plan: text(&[0, 10, 19], b"individualplatinum!"),
+    ///     member_since: days(&[18_276, 18_276]), // 2020-01-15
+    ///     term_start: days(&[20_103, 20_103]),   // 2025-01-15
+    ///     term_end: days(&[20_467, 20_467]),     // 2026-01-14
+    ///     ..MemberColumns::default()
+    /// };
+    /// let options = RosterOptions { date: date!(2026-01-20), terms: 1, decide: false, threads: 0 };
+    /// let sink = Statuses(Mutex::new(vec![None; 2]));
+    /// let notes = engine.assess_roster_into(&[roster], &options, &sink)?;
+    /// assert_eq!(*sink.0.lock().unwrap(), [Some(amscore::Status::Grace), None]);
+    /// assert_eq!(notes.messages[0].message, "plan: unknown plan `platinum!`");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Engine::assess_roster`].
+    pub fn assess_roster_into(
+        &self,
+        chunks: &[crate::kernel::MemberColumns<'_>],
+        options: &crate::kernel::RosterOptions,
+        sink: &dyn crate::kernel::AnswerSink,
+    ) -> Result<crate::kernel::RosterNotes, crate::RosterError> {
+        self.decider().assess_roster_into(chunks, options, sink)
+    }
+
     /// The join quote of every row of a table of prospective members (`plan`, `join_date`, and
     /// optionally `terms` and `seats`), on `threads` threads (1 on this one, 0 on every core):
     /// each row's total and first term as [`Engine::quote_join`] gives them, in input order, a

@@ -4,8 +4,10 @@
 //! A binding hands over a roster as borrowed columns in Arrow's memory layout ([`MemberColumns`]:
 //! day numbers, bit-packed flags, UTF-8 text with offsets or a dictionary, validity bitmaps; the
 //! core depends on no Arrow crate), and gets back one [`Answer`] per row, in input order
-//! ([`RosterAnswers`]). The rules are the ones every single call uses: each row is read into the
-//! roster's [`TermRow`] and checked by the roster's one row check, its facts are the ones
+//! ([`RosterAnswers`]), or has each chunk's answers written into an [`AnswerSink`] as they are
+//! found (its result columns, say), so that the whole roster's answers never exist at once. The
+//! rules are the ones every single call uses: each row is read into the roster's [`TermRow`] and
+//! checked by the roster's one row check, its facts are the ones
 //! [`MemberHistory`](crate::MemberHistory) would take from it, and its answer is
 //! [`Engine::assess`](crate::Engine::assess)'s, worked out by the same function before anything is
 //! copied out of the rule book.
@@ -653,6 +655,100 @@ pub struct RosterAnswers {
     pub reasons: Vec<Vec<ReasonCode>>,
 }
 
+/// Where the kernel writes its answers ([`Engine::assess_roster_into`](crate::Engine::assess_roster_into)):
+/// each chunk's answers as soon as they are found, so that a binding can write them straight into
+/// its result columns and the whole roster's [`Answer`]s never exist at once.
+pub trait AnswerSink: Sync {
+    /// Rows `first..first + answers.len()` (0-based, counted across the chunks) are answered
+    /// `answers`. Called from any of the kernel's threads, for rows in any order; a row may be
+    /// answered again later (the rows of a member with several rows, a household's dependants),
+    /// and its last answer is the one that stands. Every row is answered at least once.
+    fn put(&self, first: usize, answers: &[Answer]);
+}
+
+/// What the kernel found beside the answers it wrote into an [`AnswerSink`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RosterNotes {
+    /// The message of each row that has an error, by row.
+    pub messages: Vec<RowMessage>,
+    /// With [`RosterOptions::decide`], each row's decision reasons (empty when undecided);
+    /// otherwise no row's.
+    pub reasons: RowReasons,
+}
+
+/// Each row's decision reasons ([`RosterOptions::decide`]): every distinct list once, and each
+/// row's list by its place among them (a roster's decisions have few distinct lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowReasons {
+    /// The distinct lists; the first is the empty list.
+    pub lists: Vec<Vec<ReasonCode>>,
+    /// Each row's list, by its place in [`RowReasons::lists`]; empty without `decide`.
+    pub of_row: Vec<u32>,
+    places: rustc_hash::FxHashMap<Vec<ReasonCode>, u32>,
+}
+
+impl Default for RowReasons {
+    fn default() -> RowReasons {
+        RowReasons::new(0)
+    }
+}
+
+impl RowReasons {
+    /// `rows` rows, each with no reasons.
+    fn new(rows: usize) -> RowReasons {
+        let mut places = rustc_hash::FxHashMap::default();
+        places.insert(Vec::new(), 0);
+        RowReasons { lists: vec![Vec::new()], of_row: vec![0; rows], places }
+    }
+
+    /// The place of `list` among the lists, added when new.
+    fn place(&mut self, list: Vec<ReasonCode>) -> u32 {
+        if let Some(place) = self.places.get(&list) {
+            return *place;
+        }
+        let place = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        self.lists.push(list.clone());
+        self.places.insert(list, place);
+        place
+    }
+
+    /// Row `row`'s reasons are `list`.
+    fn set(&mut self, row: usize, list: Vec<ReasonCode>) {
+        let place = self.place(list);
+        if let Some(slot) = self.of_row.get_mut(row) {
+            *slot = place;
+        }
+    }
+
+    /// Row `row`'s reasons (none for a row undecided, or without `decide`).
+    pub fn of(&self, row: usize) -> &[ReasonCode] {
+        self.of_row.get(row).and_then(|p| self.lists.get(*p as usize)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Every answer in one vector, in row order: the sink of [`RosterAnswers`] (and of the
+/// households' pass, which reads the primaries' answers back).
+struct Collect(std::sync::Mutex<Vec<Answer>>);
+
+impl Collect {
+    fn new(rows: usize) -> Collect {
+        Collect(std::sync::Mutex::new(vec![Answer::default(); rows]))
+    }
+
+    fn into_inner(self) -> Vec<Answer> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl AnswerSink for Collect {
+    fn put(&self, first: usize, answers: &[Answer]) {
+        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(rows) = all.get_mut(first..first + answers.len()) {
+            rows.copy_from_slice(answers);
+        }
+    }
+}
+
 /// A row's problems as its message: each problem after its column's name.
 pub fn problems_message(problems: &[RowError]) -> String {
     let mut out = String::new();
@@ -751,10 +847,12 @@ impl<'a> Prepared<'a> {
 
 /// What one chunk found beyond its answers: the rows with messages, the rows of members with
 /// several rows (answered afterwards, together), and the decisions' reasons.
-#[derive(Default)]
 struct ChunkExtras {
     messages: Vec<RowMessage>,
-    reasons: Vec<(usize, Vec<ReasonCode>)>,
+    /// The chunk's first row (across the roster).
+    first: usize,
+    /// The chunk's rows' reasons, by their place in the chunk.
+    reasons: RowReasons,
 }
 
 impl<'a> Decider<'a> {
@@ -768,50 +866,88 @@ impl<'a> Decider<'a> {
         chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
     ) -> Result<RosterAnswers, RosterError> {
+        let answers = Collect::new(chunks.iter().map(|c| c.rows).sum());
+        let notes = self.assess_roster_into(chunks, options, &answers)?;
+        let reasons = (0..notes.reasons.of_row.len()).map(|row| notes.reasons.of(row).to_vec()).collect();
+        Ok(RosterAnswers { answers: answers.into_inner(), messages: notes.messages, reasons })
+    }
+
+    /// [`Decider::assess_roster`], each chunk's answers written into `sink` as they are found.
+    ///
+    /// # Errors
+    /// As [`Decider::assess_roster`].
+    pub(crate) fn assess_roster_into(
+        &self,
+        chunks: &[MemberColumns<'_>],
+        options: &RosterOptions,
+        sink: &dyn AnswerSink,
+    ) -> Result<RosterNotes, RosterError> {
         for c in chunks {
             c.check()?;
         }
-        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel))
+        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, sink))
     }
 
-    fn assess_columns(&self, chunks: &[MemberColumns<'_>], options: &RosterOptions, parallel: bool) -> RosterAnswers {
+    fn assess_columns(
+        &self,
+        chunks: &[MemberColumns<'_>],
+        options: &RosterOptions,
+        parallel: bool,
+        sink: &dyn AnswerSink,
+    ) -> RosterNotes {
         let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let n = roster.rows();
         let shared = shared_ids(&roster, parallel);
-        let mut answers = vec![Answer::default(); n];
+        // Households read their primaries' answers back: then every answer is kept here first,
+        // and handed to the sink once the households are followed.
+        let households = chunks.iter().any(|c| c.primary.rows().is_some());
+        let kept = households.then(|| Collect::new(n));
+        let to: &dyn AnswerSink = match &kept {
+            Some(kept) => kept,
+            None => sink,
+        };
         // The tasks: each input chunk's rows in pieces of CHUNK, with where they start.
-        let mut tasks: Vec<(usize, usize, &mut [Answer])> = Vec::new();
-        let mut rest: &mut [Answer] = &mut answers;
+        let mut tasks: Vec<(usize, usize, usize)> = Vec::new();
         for (c, cols) in chunks.iter().enumerate() {
-            let (head, tail) = rest.split_at_mut(cols.rows);
-            for (k, piece) in head.chunks_mut(CHUNK).enumerate() {
-                tasks.push((c, k * CHUNK, piece));
+            for start in (0..cols.rows).step_by(CHUNK) {
+                tasks.push((c, start, CHUNK.min(cols.rows - start)));
             }
-            rest = tail;
         }
-        let work = |(c, start, out): (usize, usize, &mut [Answer])| {
-            self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, out, options)
+        let work = |(c, start, len): (usize, usize, usize)| {
+            let mut out = vec![Answer::default(); len];
+            let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
+            to.put(roster.starts[c] + start, &out);
+            extras
         };
         let extras: Vec<ChunkExtras> =
             if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
         let mut messages = Vec::new();
-        let mut reasons = if options.decide { vec![Vec::new(); n] } else { Vec::new() };
+        let mut reasons = RowReasons::new(if options.decide { n } else { 0 });
         for e in extras {
             messages.extend(e.messages);
-            for (row, r) in e.reasons {
-                reasons[row] = r;
+            if options.decide {
+                let places: Vec<u32> = e.reasons.lists.into_iter().map(|list| reasons.place(list)).collect();
+                for (k, place) in e.reasons.of_row.iter().enumerate() {
+                    if let (Some(slot), Some(place)) =
+                        (reasons.of_row.get_mut(e.first + k), places.get(*place as usize))
+                    {
+                        *slot = *place;
+                    }
+                }
             }
         }
         if !shared.is_empty() {
-            self.assess_histories(&roster, &shared, options, &mut answers, &mut messages, &mut reasons);
+            self.assess_histories(&roster, &shared, options, to, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
         }
-        if chunks.iter().any(|c| c.primary.rows().is_some()) {
+        if let Some(kept) = kept {
+            let mut answers = kept.into_inner();
             self.follow_primaries(&roster, options, &mut answers, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
+            sink.put(0, &answers);
         }
-        RosterAnswers { answers, messages, reasons }
+        RosterNotes { messages, reasons }
     }
 
     /// Households: every row of a member naming a primary (on the member's current row) is
@@ -825,7 +961,7 @@ impl<'a> Decider<'a> {
         options: &RosterOptions,
         answers: &mut [Answer],
         messages: &mut Vec<RowMessage>,
-        reasons: &mut [Vec<ReasonCode>],
+        reasons: &mut RowReasons,
     ) {
         let n = answers.len();
         let id_of = |i: usize| p.text(i, Column::MemberId);
@@ -881,7 +1017,7 @@ impl<'a> Decider<'a> {
                             ..Answer::default()
                         };
                         if options.decide {
-                            reasons[row] = why.clone();
+                            reasons.set(row, why.clone());
                         }
                     }
                 }
@@ -895,7 +1031,7 @@ impl<'a> Decider<'a> {
                         answers[row] = Answer { error: Some(e.code()), ..Answer::default() };
                         found.push(RowMessage { row, message: format!("{}: {e}", Column::Primary) });
                         if options.decide {
-                            reasons[row] = Vec::new();
+                            reasons.set(row, Vec::new());
                         }
                     }
                 }
@@ -945,7 +1081,11 @@ impl<'a> Decider<'a> {
         out: &mut [Answer],
         options: &RosterOptions,
     ) -> ChunkExtras {
-        let mut extras = ChunkExtras::default();
+        let mut extras = ChunkExtras {
+            messages: Vec::new(),
+            first: first_row + start,
+            reasons: RowReasons::new(if options.decide { out.len() } else { 0 }),
+        };
         let mut prices = Prices::default();
         for (k, answer) in out.iter_mut().enumerate() {
             let local = start + k;
@@ -969,7 +1109,7 @@ impl<'a> Decider<'a> {
                         extras.messages.push(RowMessage { row: i, message: e.to_string() });
                     } else if options.decide {
                         let membership = r.membership(r.member_id.into());
-                        extras.reasons.push((i, self.decide_renewal_on(&membership, options, answer)));
+                        extras.reasons.set(k, self.decide_renewal_on(&membership, options, answer));
                     }
                 }
                 Err(problems) => {
@@ -1053,10 +1193,11 @@ impl<'a> Decider<'a> {
         p: &Chunks<'_, '_>,
         shared: &Shared,
         options: &RosterOptions,
-        answers: &mut [Answer],
+        sink: &dyn AnswerSink,
         messages: &mut Vec<RowMessage>,
-        reasons: &mut [Vec<ReasonCode>],
+        reasons: &mut RowReasons,
     ) {
+        let n = p.rows();
         let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
         rows.sort_unstable();
         let roster = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, p.row(*i))));
@@ -1074,21 +1215,20 @@ impl<'a> Decider<'a> {
                 Vec::new()
             };
             let current = member.row();
-            let n = answers.len();
             for row in member.terms.iter().filter_map(|t| t.row).filter(|r| *r < n) {
-                answers[row] = Answer { current_term: current == Some(row), ..answer };
+                sink.put(row, &[Answer { current_term: current == Some(row), ..answer }]);
                 if let Some(message) = &message {
                     messages.push(RowMessage { row, message: message.clone() });
                 }
                 if options.decide {
-                    reasons[row] = member_reasons.clone();
+                    reasons.set(row, member_reasons.clone());
                 }
             }
         }
         for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
             let row = problems[0].row;
-            if let Some(answer) = answers.get_mut(row) {
-                *answer = Answer { error: Some(problems[0].code), ..Answer::default() };
+            if row < n {
+                sink.put(row, &[Answer { error: Some(problems[0].code), ..Answer::default() }]);
                 messages.push(RowMessage { row, message: problems_message(problems) });
             }
         }

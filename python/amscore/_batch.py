@@ -208,9 +208,9 @@ def batch(
     read = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + (() if lines else RESULT_COLUMNS + (DECISION_COLUMNS if decide else ()))
     _success._refuse_duplicates(names, lambda c: c in read)
     columns = [c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c in names]
-    out = self._batch(_stream(kind, given, columns), as_of, terms, decide, threads, lines)
+    out = _Results(self._batch(_stream(kind, given, columns), as_of, terms, decide, threads, lines))
     if lines:
-        return _lines_as(kind, out)
+        return _lines_as(kind, out.take())
     return _appended(kind, given, out)
 
 
@@ -239,9 +239,9 @@ def quote_join_batch(self: _core.Engine, table: Any, *, threads: int = 0, lines:
     read = JOIN_COLUMNS + (() if lines else JOIN_RESULT_COLUMNS)
     _success._refuse_duplicates(names, lambda c: c in read)
     columns = [c for c in JOIN_COLUMNS if c in names]
-    out = self._quote_join_batch(_stream(kind, given, columns, _JOIN_KINDS, "table"), threads, lines)
+    out = _Results(self._quote_join_batch(_stream(kind, given, columns, _JOIN_KINDS, "table"), threads, lines))
     if lines:
-        return _lines_as(kind, out)
+        return _lines_as(kind, out.take())
     return _appended(kind, given, out)
 
 
@@ -290,15 +290,34 @@ def _stream(kind: str, given: Any, columns: list[str], kinds: dict[str, str] = _
     return given.select(columns)
 
 
-def _appended(kind: str, given: Any, out: Any) -> Any:
-    """The roster with the result columns (a ``pyarrow.Table``) appended, same-named ones replaced."""
+class _Results:
+    """The result columns (a ``pyarrow.Table``), held in one place so that a conversion can let
+    each column go as soon as it is converted."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    def take(self) -> Any:
+        """The table; this holder keeps it no longer."""
+        table, self.table = self.table, None
+        return table
+
+
+def _appended(kind: str, given: Any, results: _Results) -> Any:
+    """The roster with the result columns appended, same-named ones replaced."""
     import pyarrow as pa
 
+    out = results.take()
     names = out.column_names
     if kind == "pandas":
         frame = given.copy(deep=False)
+        # Each Arrow column is let go once pandas has it (a pandas date or text column is a copy),
+        # so that the Arrow results and their pandas copies are never all held at once.
         for name in names:
-            frame[name] = _to_pandas(out.column(name))
+            column = out.column(0)
+            out = out.remove_column(0)
+            frame[name] = _to_pandas(column)
+            del column
         return frame
     if kind == "polars":
         import polars as pl

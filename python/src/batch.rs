@@ -15,8 +15,8 @@ use arrow_array::types::{
     Date64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::{Array, RecordBatch};
-use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
-use arrow_schema::{DataType, TimeUnit};
+use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table, ToPyArrow};
+use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -80,7 +80,29 @@ pub(crate) fn run<'py>(
     let Some(schema) = out.first().map(RecordBatch::schema) else {
         return Err(PyValueError::new_err("the batch answered no record batch"));
     };
-    Table::try_new(out, schema).map_err(|e| PyValueError::new_err(e.to_string()))?.into_pyarrow(py)
+    match answer {
+        Answer::Rows(_) | Answer::JoinQuotes { lines: false, .. } => by_column(py, &out, &schema),
+        _ => Table::try_new(out, schema).map_err(|e| PyValueError::new_err(e.to_string()))?.into_pyarrow(py),
+    }
+}
+
+/// Result batches as a `pyarrow.Table` whose every column chunk is handed over on its own: a
+/// column's buffers are then let go as soon as nothing holds that column (an exported record
+/// batch is freed only once every one of its columns is), so that a conversion to pandas can
+/// release each Arrow column once it is converted.
+fn by_column<'py>(py: Python<'py>, batches: &[RecordBatch], schema: &SchemaRef) -> PyResult<Bound<'py, PyAny>> {
+    let pa = py.import("pyarrow")?;
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for (i, field) in schema.fields().iter().enumerate() {
+        let chunks = batches
+            .iter()
+            .map(|b| b.column(i).to_data().to_pyarrow(py))
+            .collect::<PyResult<Vec<Bound<'py, PyAny>>>>()?;
+        columns.push(pa.call_method1("chunked_array", (chunks, field.data_type().to_pyarrow(py)?))?);
+    }
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("schema", schema.as_ref().to_pyarrow(py)?)?;
+    pa.getattr("Table")?.call_method("from_arrays", (columns,), Some(&kwargs))
 }
 
 /// The Python exception of a table that cannot be read as a whole; `source` names the table in
