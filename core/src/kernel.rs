@@ -27,7 +27,7 @@ use std::hash::Hasher;
 use time::Date;
 
 use crate::assessment::refused_until;
-use crate::cell::{Cell, Grammar};
+use crate::cell::{trim, Cell, Grammar};
 use crate::codes::ErrorCode;
 use crate::decision::{Decider, ReasonCode, Route};
 use crate::error::Error;
@@ -1057,9 +1057,7 @@ impl<'a> Decider<'a> {
         messages: &mut Vec<RowMessage>,
         reasons: &mut [Vec<ReasonCode>],
     ) {
-        let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
-        rows.sort_unstable();
-        let roster = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, p.row(*i))));
+        let roster = Roster::from_indexed_rows(self.rules, shared.rows().map(|i| (i, p.row(i))));
         let mut prices = Prices::default();
         for member in &roster.members {
             let m = &member.membership;
@@ -1095,25 +1093,55 @@ impl<'a> Decider<'a> {
     }
 }
 
-/// The rows whose member id's hash another row shares: members with several rows (and, rarely,
-/// two ids whose 64-bit hashes collide, which are then read the same careful way).
+/// The rows of members with several rows ([`shared_ids`]; rarely also rows of two ids whose
+/// 64-bit hashes collide, which are then read the same careful way): a bitmap over the roster's
+/// rows, empty when no row is shared.
 struct Shared {
-    rows: FxHashSet<usize>,
+    /// Bit `i % 64` of word `i / 64` is set when row `i` is shared; no words when none is.
+    bits: Vec<u64>,
 }
 
 impl Shared {
+    const NONE: Shared = Shared { bits: Vec::new() };
+
+    /// The rows `rows` (of a roster of `n` rows) as a set.
+    fn of(n: usize, rows: impl IntoIterator<Item = usize>) -> Shared {
+        let mut bits = Vec::new();
+        for row in rows.into_iter().filter(|r| *r < n) {
+            if bits.is_empty() {
+                bits = vec![0; n.div_ceil(64)];
+            }
+            bits[row / 64] |= 1 << (row % 64);
+        }
+        Shared { bits }
+    }
+
     fn contains(&self, row: usize) -> bool {
-        !self.rows.is_empty() && self.rows.contains(&row)
+        self.bits.get(row / 64).is_some_and(|w| (w >> (row % 64)) & 1 == 1)
     }
 
     fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.bits.is_empty()
+    }
+
+    /// The shared rows, in order.
+    fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(k, w)| {
+            let mut w = *w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    k * 64 + bit
+                })
+            })
+        })
     }
 }
 
 fn id_hash(id: &str) -> u64 {
     let mut h = FxHasher::default();
-    h.write(id.trim().as_bytes());
+    h.write(trim(id).as_bytes());
     h.finish()
 }
 
@@ -1165,9 +1193,7 @@ impl Decider<'_> {
             }
         })?;
         if !shared.is_empty() {
-            let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
-            rows.sort_unstable();
-            let members = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, roster.row(*i))));
+            let members = Roster::from_indexed_rows(self.rules, shared.rows().map(|i| (i, roster.row(i))));
             quotes.extend(members.members.iter().filter_map(|h| h.row().map(|row| quote(&h.membership, row))));
             quotes.sort_by_key(|q| q.row);
         }
@@ -1458,13 +1484,72 @@ impl<'a> Chunks<'_, 'a> {
             Column::Primary => (&p.c.primary, p.whole[5]),
             _ => return "",
         };
-        text.get_in(whole, local).trim()
+        trim(text.get_in(whole, local))
     }
 }
 
-/// Finds the rows whose member id another row has (by hash): the ids' hashes, a parallel sort of
-/// them, and a pass over the rows only when some hash repeats.
+/// Finds the rows whose member id another row has (the member's id trimmed, as the row check
+/// reads it).
+///
+/// A roster whose ids never go down from one row to the next (across its chunks, in order: a
+/// roster sorted by member id, as most exports are) has each member's rows side by side: the
+/// shared rows are the runs of equal ids, found by comparing each id with the one before it, with
+/// no hashing and no sort. Any other roster: the ids' hashes, a (parallel) sort of them, and a
+/// pass over the rows only when some hash repeats.
 fn shared_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
+    sorted_runs(roster, parallel).unwrap_or_else(|| hashed_ids(roster, parallel))
+}
+
+/// The pieces the roster's rows are read in: (chunk, first local row, end).
+fn pieces(roster: &Chunks<'_, '_>) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (c, p) in roster.prepared.iter().enumerate() {
+        for start in (0..p.c.rows).step_by(CHUNK) {
+            out.push((c, start, (start + CHUNK).min(p.c.rows)));
+        }
+    }
+    out
+}
+
+/// [`shared_ids`] when the ids never go down from one row to the next: the rows of the runs of
+/// equal ids; `None` when some id is below the one before it.
+fn sorted_runs(roster: &Chunks<'_, '_>, parallel: bool) -> Option<Shared> {
+    // Each piece compares its ids with the one before each (the piece's first with the last row
+    // before it), and gives the rows of equal pairs.
+    let piece = |(c, start, end): (usize, usize, usize)| -> Option<Vec<usize>> {
+        let p = &roster.prepared[c];
+        let (ids, whole) = (&p.c.member_id, p.whole[0]);
+        let first = roster.starts[c];
+        let mut before = match first + start {
+            0 => None,
+            row => Some(roster.text(row - 1, Column::MemberId)),
+        };
+        let mut equal = Vec::new();
+        for local in start..end {
+            let id = trim(ids.get_in(whole, local));
+            if let Some(previous) = before {
+                match id.cmp(previous) {
+                    std::cmp::Ordering::Less => return None,
+                    std::cmp::Ordering::Equal => equal.push(first + local),
+                    std::cmp::Ordering::Greater => {}
+                }
+            }
+            before = Some(id);
+        }
+        Some(equal)
+    };
+    let pieces = pieces(roster);
+    let equal: Vec<Vec<usize>> = if parallel {
+        pieces.into_par_iter().map(piece).collect::<Option<_>>()?
+    } else {
+        pieces.into_iter().map(piece).collect::<Option<_>>()?
+    };
+    // A row equal to the one before it: both are shared.
+    Some(Shared::of(roster.rows(), equal.iter().flatten().flat_map(|row| [row - 1, *row])))
+}
+
+/// [`shared_ids`] for any roster, by the ids' hashes (rows whose hashes collide are shared too).
+fn hashed_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
     let mut hashes: Vec<u64> = Vec::with_capacity(roster.rows());
     for p in roster.prepared {
         let (ids, whole) = (&p.c.member_id, p.whole[0]);
@@ -1483,12 +1568,10 @@ fn shared_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
     }
     let repeated: FxHashSet<u64> = sorted.chunk_by(|a, b| a == b).filter(|g| g.len() > 1).map(|g| g[0]).collect();
     drop(sorted);
-    let rows = if repeated.is_empty() {
-        FxHashSet::default()
-    } else {
-        hashes.iter().enumerate().filter(|(_, h)| repeated.contains(h)).map(|(i, _)| i).collect()
-    };
-    Shared { rows }
+    if repeated.is_empty() {
+        return Shared::NONE;
+    }
+    Shared::of(hashes.len(), hashes.iter().enumerate().filter(|(_, h)| repeated.contains(h)).map(|(i, _)| i))
 }
 
 #[cfg(test)]
@@ -1499,5 +1582,83 @@ mod tests {
     fn a_validity_bitmap_reads_from_its_offset() {
         let v = Validity::new(&[0b1000_0000, 0b0000_0001], 7);
         assert!(v.is_valid(0) && v.is_valid(1) && !v.is_valid(2) && !v.is_valid(9));
+    }
+
+    /// Member ids as UTF-8 columns with offsets, one per chunk.
+    fn id_columns(chunks: &[&[String]]) -> Vec<(Vec<i32>, Vec<u8>)> {
+        chunks
+            .iter()
+            .map(|ids| {
+                let mut offsets = vec![0i32];
+                let mut data = Vec::new();
+                for id in *ids {
+                    data.extend_from_slice(id.as_bytes());
+                    offsets.push(i32::try_from(data.len()).unwrap_or(i32::MAX));
+                }
+                (offsets, data)
+            })
+            .collect()
+    }
+
+    /// The rows `shared_ids` finds, by the sorted path or the hashed one, and whether the sorted
+    /// one applied, for ids in chunks.
+    fn shared_rows(chunks: &[&[String]], parallel: bool) -> (Vec<usize>, Vec<usize>, bool) {
+        let columns = id_columns(chunks);
+        let member_columns: Vec<MemberColumns<'_>> = columns
+            .iter()
+            .map(|(offsets, data)| MemberColumns {
+                rows: offsets.len() - 1,
+                member_id: Text::Plain { values: Strings::Utf8 { offsets, data }, valid: None },
+                ..MemberColumns::default()
+            })
+            .collect();
+        let prepared: Vec<Prepared<'_>> = member_columns.iter().map(Prepared::new).collect();
+        let roster = Chunks { prepared: &prepared, starts: starts(&member_columns) };
+        let sorted = sorted_runs(&roster, parallel);
+        let applied = sorted.is_some();
+        (shared_ids(&roster, parallel).rows().collect(), hashed_ids(&roster, parallel).rows().collect(), applied)
+    }
+
+    proptest::proptest! {
+        /// Invariant: the rows `shared_ids` finds are exactly the rows whose trimmed id another row
+        /// has, whether the ids are sorted (found by runs, no hashing) or not (found by hashes),
+        /// with the roster whole or in two chunks, serial or parallel; the runs are read only when
+        /// the ids never go down.
+        #[test]
+        fn invariant_shared_rows_are_the_rows_of_repeated_ids(
+            ids in proptest::collection::vec((0u8..8, proptest::sample::select(vec!["", " ", "\t"])), 0..300),
+            sort in proptest::bool::ANY,
+            cut in 0usize..300,
+            parallel in proptest::bool::ANY,
+        ) {
+            let mut ids: Vec<String> = ids.iter().map(|(k, pad)| format!("{pad}M-{k}{pad}")).collect();
+            if sort {
+                ids.sort_by(|a, b| a.trim().cmp(b.trim()));
+            }
+            let expected: Vec<usize> = (0..ids.len())
+                .filter(|i| ids.iter().filter(|id| id.trim() == ids[*i].trim()).count() > 1)
+                .collect();
+            let never_down = ids.windows(2).all(|w| w[0].trim() <= w[1].trim());
+            let cut = cut.min(ids.len());
+            for chunks in [vec![&ids[..]], vec![&ids[..cut], &ids[cut..]]] {
+                let (found, hashed, applied) = shared_rows(&chunks, parallel);
+                proptest::prop_assert_eq!(&found, &expected);
+                proptest::prop_assert_eq!(&hashed, &expected);
+                proptest::prop_assert_eq!(applied, never_down);
+            }
+        }
+    }
+
+    #[test]
+    fn a_sorted_roster_of_many_pieces_finds_a_member_split_across_pieces_and_chunks() {
+        // 5,000 rows (three pieces of CHUNK rows), the member at rows 2047..=2048 split across two
+        // pieces, and the one at the chunks' boundary split across chunks.
+        let ids: Vec<String> =
+            (0..5000).map(|i| format!("M-{:05}", if i == 2048 || i == 3001 { i - 1 } else { i })).collect();
+        for parallel in [false, true] {
+            let (found, _, applied) = shared_rows(&[&ids[..3001], &ids[3001..]], parallel);
+            assert!(applied);
+            assert_eq!(found, vec![2047, 2048, 3000, 3001]);
+        }
     }
 }

@@ -361,6 +361,20 @@ proptest! {
         let (a, b) = (Table::of(&rows[..cut]), Table::of(&rows[cut..]));
         let chunked = engine.assess_roster(&[a.columns(), b.columns()], &RosterOptions { threads: 0, ..options }).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(&chunked, &out);
+        // The same rows sorted by member id (each member's rows side by side, as most exports
+        // have them: the kernel finds members with several rows without hashing), whole and in
+        // two chunks.
+        let mut sorted = rows.clone();
+        sorted.sort_by_key(|r| format!("M-{}", r.member));
+        let (answers, expected_messages, reasons) = expected(&engine, &sorted, &options);
+        let table = Table::of(&sorted);
+        let out = engine.assess_roster(&[table.columns()], &options).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&out.answers, &answers);
+        prop_assert_eq!(messages(&out), expected_messages);
+        prop_assert_eq!(&out.reasons, &reasons);
+        let (a, b) = (Table::of(&sorted[..cut]), Table::of(&sorted[cut..]));
+        let chunked = engine.assess_roster(&[a.columns(), b.columns()], &RosterOptions { threads: 0, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&chunked, &out);
     }
 }
 
