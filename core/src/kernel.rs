@@ -39,8 +39,9 @@ use crate::request::{Action, MemberFacts, SelfServiceRequest};
 use crate::roster::Roster;
 use crate::roster_error::RosterError;
 use crate::row_error::RowError;
+use crate::rules::Rulebook;
 use crate::status::{Facts, Membership, RenewalKind, Status};
-use crate::term_row::{check_row, Column, TermRow};
+use crate::term_row::{check_row, check_row_with, Column, TermRow};
 
 /// The Julian day number of 1970-01-01: a day number `d` of a column is the date whose Julian
 /// day is `d + EPOCH_JULIAN_DAY` (Arrow's `date32`).
@@ -196,6 +197,7 @@ pub enum Text<'a> {
 
 impl<'a> Text<'a> {
     /// The dictionary key of row `i`, `None` for null (dictionaries only).
+    #[inline]
     fn key(&self, i: usize) -> Option<usize> {
         match self {
             Text::Dictionary { keys, valid, values } if self::valid(valid.as_ref(), i) => {
@@ -672,6 +674,9 @@ pub fn problems_message(problems: &[RowError]) -> String {
 /// The columns' text read once per dictionary value, shared by every chunk.
 struct Prepared<'a> {
     c: &'a MemberColumns<'a>,
+    /// A dictionary `plan` column's values looked up once: each value's plan, by its place in
+    /// the rule book's plans (`None`: no such plan; empty for plain text).
+    plans: Vec<Option<usize>>,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
     /// currency, organization, primary.
     whole: [Option<&'a str>; 6],
@@ -692,9 +697,16 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(c: &'a MemberColumns<'a>) -> Prepared<'a> {
+    fn new(c: &'a MemberColumns<'a>, rules: &Rulebook) -> Prepared<'a> {
+        let plans = match &c.plan {
+            Text::Dictionary { values, .. } => {
+                (0..values.len()).map(|k| rules.plan_index(trim(values.get(k)))).collect()
+            }
+            _ => Vec::new(),
+        };
         Prepared {
             c,
+            plans,
             whole: [
                 c.member_id.whole(),
                 c.plan.whole(),
@@ -718,6 +730,14 @@ impl<'a> Prepared<'a> {
             amount_paid: c.amount_paid.cells(),
             balance_due: c.balance_due.cells(),
         }
+    }
+
+    /// Row `i`'s plan, by its place in the rule book's plans, when the `plan` column is a
+    /// dictionary and the row's value names a plan (what the row check's
+    /// [`Rulebook::plan_by_id`] finds for it).
+    #[inline]
+    fn plan(&self, i: usize) -> Option<usize> {
+        self.c.plan.key(i).and_then(|k| self.plans.get(k).copied().flatten())
     }
 
     /// Row `i` as the roster's row check reads it.
@@ -775,7 +795,7 @@ impl<'a> Decider<'a> {
     }
 
     fn assess_columns(&self, chunks: &[MemberColumns<'_>], options: &RosterOptions, parallel: bool) -> RosterAnswers {
-        let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
+        let prepared: Vec<Prepared<'_>> = chunks.iter().map(|c| Prepared::new(c, self.rules)).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let n = roster.rows();
         let shared = shared_ids(&roster, parallel);
@@ -954,12 +974,13 @@ impl<'a> Decider<'a> {
                 continue;
             }
             let row = p.row(local);
-            match check_row(self.rules, &row, i, None) {
+            let known = p.plan(local);
+            match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k))) {
                 Ok(r) => {
                     let facts = r.facts();
                     let error;
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
-                    let plan = self.rules.index_of(r.plan).and_then(|i| self.rules.plans().get(i));
+                    let plan = known.or_else(|| self.rules.index_of(r.plan)).and_then(|i| self.rules.plans().get(i));
                     (*answer, error) = match plan {
                         Some(plan) => self.answer(plan, &facts, r.facts.tax_exempt, options, &mut prices),
                         None => (Answer::default(), None),
@@ -1168,7 +1189,7 @@ impl Decider<'_> {
         for c in chunks {
             c.check()?;
         }
-        let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
+        let prepared: Vec<Prepared<'_>> = chunks.iter().map(|c| Prepared::new(c, self.rules)).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let shared = shared_ids(&roster, options.threads != 1);
         let quote = |m: &Membership, row: usize| RowQuote {
@@ -1612,7 +1633,8 @@ mod tests {
                 ..MemberColumns::default()
             })
             .collect();
-        let prepared: Vec<Prepared<'_>> = member_columns.iter().map(Prepared::new).collect();
+        let engine = crate::Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        let prepared: Vec<Prepared<'_>> = member_columns.iter().map(|c| Prepared::new(c, engine.rules())).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(&member_columns) };
         let sorted = sorted_runs(&roster, parallel);
         let applied = sorted.is_some();
