@@ -138,19 +138,27 @@ impl<'a> Strings<'a> {
     }
 
     /// [`Strings::get`] with the text [`Strings::whole`] read.
+    #[inline]
     fn get_in(&self, whole: Option<&'a str>, i: usize) -> &'a str {
         let Some(whole) = whole else { return self.get(i) };
-        let range = match self {
-            Strings::Utf8 { offsets, .. } => {
-                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
-                at(i).zip(at(i + 1))
-            }
-            Strings::LargeUtf8 { offsets, .. } => {
-                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
-                at(i).zip(at(i + 1))
-            }
-        };
-        range.and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
+        self.range(i).and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
+    }
+
+    /// The `i`-th string's place in the bytes (`None` when its offsets are out of bounds or
+    /// negative).
+    #[inline]
+    fn range(&self, i: usize) -> Option<(usize, usize)> {
+        // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
+        match self {
+            Strings::Utf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
+                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
+                _ => None,
+            },
+            Strings::LargeUtf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
+                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
+                _ => None,
+            },
+        }
     }
 
     /// The `i`-th string; bytes that are not UTF-8 (or offsets out of bounds) read as text every
@@ -221,6 +229,7 @@ impl<'a> Text<'a> {
     }
 
     /// [`Text::get`] with the text [`Text::whole`] read.
+    #[inline(always)]
     fn get_in(&self, whole: Option<&'a str>, i: usize) -> &'a str {
         match self {
             Text::Absent => "",
@@ -260,6 +269,7 @@ impl<'a> Text<'a> {
     }
 
     /// Row `i` as a cell of `T`: a dictionary's value read once (`cells`), plain text as is.
+    #[inline]
     fn cell<T: Grammar + Copy>(&self, cells: &[Cell<'a, T>], i: usize) -> Cell<'a, T> {
         match self {
             Text::Absent => Cell::Empty,
@@ -307,16 +317,40 @@ pub enum Dates<'a> {
     Text(Text<'a>),
 }
 
+/// The day numbers (days since 1970-01-01) of the first and the last date amscore reads:
+/// 0001-01-01 and 9999-12-31.
+const DAYS: std::ops::RangeInclusive<i64> = -719_162..=2_932_896;
+
+/// A day number (days since 1970-01-01) as a date cell: a day in the years 1 to 9999 (checked on
+/// the number: no calendar date is worked out for a day out of them), else text the date grammar
+/// refuses.
+#[inline]
+fn from_days<'a>(d: i64) -> Cell<'a, Date> {
+    if !DAYS.contains(&d) {
+        return Cell::Text(NOT_A_DATE);
+    }
+    i32::try_from(d + i64::from(EPOCH_JULIAN_DAY))
+        .ok()
+        .and_then(|j| Date::from_julian_day(j).ok())
+        .map_or(Cell::Text(NOT_A_DATE), Cell::Value)
+}
+
 impl<'a> Dates<'a> {
+    /// Row `i` as a date cell: day numbers read here, any other column by [`Dates::cell_of`].
+    #[inline(always)]
     fn cell(&self, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
-        let from_days = |d: i64| {
-            i32::try_from(d)
-                .ok()
-                .and_then(|d| d.checked_add(EPOCH_JULIAN_DAY))
-                .and_then(|j| Date::from_julian_day(j).ok())
-                .filter(|d| (1..=9999).contains(&d.year()))
-                .map_or(Cell::Text(NOT_A_DATE), Cell::Value)
-        };
+        match self {
+            Dates::Absent => Cell::Empty,
+            Dates::Days { days, valid } => match days.get(i) {
+                Some(d) if self::valid(valid.as_ref(), i) => from_days(i64::from(*d)),
+                _ => Cell::Empty,
+            },
+            _ => self.cell_of(cells, i),
+        }
+    }
+
+    #[inline(never)]
+    fn cell_of(&self, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
         match self {
             Dates::Absent => Cell::Empty,
             Dates::Days { days, valid } => match days.get(i) {
@@ -384,6 +418,7 @@ pub enum Bools<'a> {
 }
 
 impl<'a> Bools<'a> {
+    #[inline]
     fn cell(&self, cells: &[Cell<'a, bool>], i: usize) -> Cell<'a, bool> {
         match self {
             Bools::Absent => Cell::Empty,
@@ -440,6 +475,7 @@ pub enum Amounts<'a> {
 }
 
 impl<'a> Amounts<'a> {
+    #[inline]
     fn cell(&self, cells: &[Cell<'a, rust_decimal::Decimal>], i: usize) -> Cell<'a, rust_decimal::Decimal> {
         match self {
             Amounts::Absent => Cell::Empty,
@@ -742,29 +778,66 @@ impl<'a> Prepared<'a> {
 
     /// Row `i` as the roster's row check reads it.
     fn row(&self, i: usize) -> TermRow<'a> {
+        let mut row = TermRow::default();
+        self.read_row(i, &mut row);
+        row
+    }
+
+    /// Reads row `i` into `row`, in place (a chunk's rows are read into one `TermRow`, not a new
+    /// one each): the required columns, and each optional column the roster has. An absent
+    /// column is not written: `row` must be empty there (a default row, or one this reader
+    /// wrote), as the column's reader would give it.
+    fn read_row(&self, i: usize, row: &mut TermRow<'a>) {
         let c = self.c;
-        TermRow {
-            member_id: c.member_id.get_in(self.whole[0], i),
-            plan: c.plan.get_in(self.whole[1], i),
-            member_since: c.member_since.cell(&self.member_since, i),
-            term_start: c.term_start.cell(&self.term_start, i),
-            term_end: c.term_end.cell(&self.term_end, i),
-            pending: c.pending.cell(&self.pending, i),
-            cancelled_on: c.cancelled_on.cell(&self.cancelled_on, i),
-            deceased_on: c.deceased_on.cell(&self.deceased_on, i),
-            override_status: c.override_status.get_in(self.whole[2], i),
-            override_until: c.override_until.cell(&self.override_until, i),
-            amount_paid: c.amount_paid.cell(&self.amount_paid, i),
-            currency: c.currency.get_in(self.whole[3], i),
-            auto_renew: c.auto_renew.cell(&self.auto_renew, i),
-            balance_due: c.balance_due.cell(&self.balance_due, i),
-            organization: c.organization.get_in(self.whole[4], i),
-            renewal_pending: c.renewal_pending.cell(&self.renewal_pending, i),
-            primary: c.primary.get_in(self.whole[5], i),
-            tax_exempt: c.tax_exempt.cell(&self.tax_exempt, i),
-            pause_from: c.pause_from.cell(&self.pause_from, i),
-            pause_to: c.pause_to.cell(&self.pause_to, i),
-            attributes: Vec::new(),
+        row.member_id = c.member_id.get_in(self.whole[0], i);
+        row.plan = c.plan.get_in(self.whole[1], i);
+        row.member_since = c.member_since.cell(&self.member_since, i);
+        row.term_start = c.term_start.cell(&self.term_start, i);
+        row.term_end = c.term_end.cell(&self.term_end, i);
+        if !matches!(c.pending, Bools::Absent) {
+            row.pending = c.pending.cell(&self.pending, i);
+        }
+        if !matches!(c.cancelled_on, Dates::Absent) {
+            row.cancelled_on = c.cancelled_on.cell(&self.cancelled_on, i);
+        }
+        if !matches!(c.deceased_on, Dates::Absent) {
+            row.deceased_on = c.deceased_on.cell(&self.deceased_on, i);
+        }
+        if !matches!(c.override_status, Text::Absent) {
+            row.override_status = c.override_status.get_in(self.whole[2], i);
+        }
+        if !matches!(c.override_until, Dates::Absent) {
+            row.override_until = c.override_until.cell(&self.override_until, i);
+        }
+        if !matches!(c.amount_paid, Amounts::Absent) {
+            row.amount_paid = c.amount_paid.cell(&self.amount_paid, i);
+        }
+        if !matches!(c.currency, Text::Absent) {
+            row.currency = c.currency.get_in(self.whole[3], i);
+        }
+        if !matches!(c.auto_renew, Bools::Absent) {
+            row.auto_renew = c.auto_renew.cell(&self.auto_renew, i);
+        }
+        if !matches!(c.balance_due, Amounts::Absent) {
+            row.balance_due = c.balance_due.cell(&self.balance_due, i);
+        }
+        if !matches!(c.organization, Text::Absent) {
+            row.organization = c.organization.get_in(self.whole[4], i);
+        }
+        if !matches!(c.renewal_pending, Bools::Absent) {
+            row.renewal_pending = c.renewal_pending.cell(&self.renewal_pending, i);
+        }
+        if !matches!(c.primary, Text::Absent) {
+            row.primary = c.primary.get_in(self.whole[5], i);
+        }
+        if !matches!(c.tax_exempt, Bools::Absent) {
+            row.tax_exempt = c.tax_exempt.cell(&self.tax_exempt, i);
+        }
+        if !matches!(c.pause_from, Dates::Absent) {
+            row.pause_from = c.pause_from.cell(&self.pause_from, i);
+        }
+        if !matches!(c.pause_to, Dates::Absent) {
+            row.pause_to = c.pause_to.cell(&self.pause_to, i);
         }
     }
 }
@@ -967,13 +1040,14 @@ impl<'a> Decider<'a> {
     ) -> ChunkExtras {
         let mut extras = ChunkExtras::default();
         let mut prices = Prices::default();
+        let mut row = TermRow::default();
         for (k, answer) in out.iter_mut().enumerate() {
             let local = start + k;
             let i = first_row + local;
             if shared.contains(i) {
                 continue;
             }
-            let row = p.row(local);
+            p.read_row(local, &mut row);
             let known = p.plan(local);
             match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k))) {
                 Ok(r) => {
@@ -1014,11 +1088,14 @@ impl<'a> Decider<'a> {
         prices: &mut Prices<'a>,
     ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
-        let a = match self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices) {
+        // Read in place (the assessment is not moved out of its result).
+        let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices);
+        let a = match &assessed {
             Ok(a) => a,
-            Err(e) => {
-                answer.error = Some(e.code());
-                return (answer, Some(e));
+            Err(_) => {
+                let e = assessed.err();
+                answer.error = e.as_ref().map(|e| e.code());
+                return (answer, e);
             }
         };
         answer.status = Some(a.status.flags.status);
@@ -1036,7 +1113,7 @@ impl<'a> Decider<'a> {
                 answer.refused_until = refused_until(refused);
             }
         }
-        match a.quote_total {
+        match &a.quote_total {
             Some(Ok(total)) => match total.to_minor_units() {
                 Ok(minor) => {
                     answer.quote_total = Some(minor);
@@ -1603,6 +1680,24 @@ mod tests {
     fn a_validity_bitmap_reads_from_its_offset() {
         let v = Validity::new(&[0b1000_0000, 0b0000_0001], 7);
         assert!(v.is_valid(0) && v.is_valid(1) && !v.is_valid(2) && !v.is_valid(9));
+    }
+
+    #[test]
+    fn the_day_numbers_read_are_the_years_1_to_9999() {
+        let day = |d: Date| i64::from(d.to_julian_day() - EPOCH_JULIAN_DAY);
+        let first = Date::from_calendar_date(1, time::Month::January, 1).ok();
+        let last = Date::from_calendar_date(9999, time::Month::December, 31).ok();
+        assert_eq!(first.map(day), Some(*DAYS.start()));
+        assert_eq!(last.map(day), Some(*DAYS.end()));
+        let days = [DAYS.start() - 1, *DAYS.start(), 0, *DAYS.end(), DAYS.end() + 1];
+        let column: Vec<i32> = days.iter().map(|d| i32::try_from(*d).unwrap_or(0)).collect();
+        let dates = Dates::Days { days: &column, valid: None };
+        let cells: Vec<Cell<'_, Date>> = (0..days.len()).map(|i| dates.cell(&[], i)).collect();
+        assert_eq!(cells[0], Cell::Text(NOT_A_DATE));
+        assert_eq!(cells[1], first.map_or(Cell::Empty, Cell::Value));
+        assert_eq!(cells[2], Date::from_julian_day(EPOCH_JULIAN_DAY).map_or(Cell::Empty, Cell::Value));
+        assert_eq!(cells[3], last.map_or(Cell::Empty, Cell::Value));
+        assert_eq!(cells[4], Cell::Text(NOT_A_DATE));
     }
 
     /// Member ids as UTF-8 columns with offsets, one per chunk.
