@@ -1052,12 +1052,14 @@ impl<'a> Decider<'a> {
             match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k))) {
                 Ok(r) => {
                     let facts = r.facts();
-                    let error;
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
                     let plan = known.or_else(|| self.rules.index_of(r.plan)).and_then(|i| self.rules.plans().get(i));
-                    (*answer, error) = match plan {
-                        Some(plan) => self.answer(plan, &facts, r.facts.tax_exempt, options, &mut prices),
-                        None => (Answer::default(), None),
+                    let error = match plan {
+                        Some(plan) => self.answer_into(plan, &facts, r.facts.tax_exempt, options, &mut prices, answer),
+                        None => {
+                            *answer = Answer::default();
+                            None
+                        }
                     };
                     answer.current_term = true;
                     if let Some(e) = error {
@@ -1088,6 +1090,22 @@ impl<'a> Decider<'a> {
         prices: &mut Prices<'a>,
     ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
+        let error = self.answer_into(plan, facts, tax_exempt, options, prices, &mut answer);
+        (answer, error)
+    }
+
+    /// [`Decider::answer`] written into `answer` in place (the chunk's answer slot: no answer
+    /// and error moved out per row); the error when the facts have no status.
+    fn answer_into(
+        &self,
+        plan: &'a Plan,
+        facts: &Facts,
+        tax_exempt: bool,
+        options: &RosterOptions,
+        prices: &mut Prices<'a>,
+        answer: &mut Answer,
+    ) -> Option<Error> {
+        *answer = Answer::default();
         // Read in place (the assessment is not moved out of its result).
         let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices);
         let a = match &assessed {
@@ -1095,7 +1113,7 @@ impl<'a> Decider<'a> {
             Err(_) => {
                 let e = assessed.err();
                 answer.error = e.as_ref().map(|e| e.code());
-                return (answer, e);
+                return e;
             }
         };
         answer.status = Some(a.status.flags.status);
@@ -1124,7 +1142,7 @@ impl<'a> Decider<'a> {
             Some(Err(e)) => answer.quote_error = Some(e.code()),
             None => {}
         }
-        (answer, None)
+        None
     }
 
     /// The online decision on renewing that day, its route written into the answer; its reasons.
