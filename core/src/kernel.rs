@@ -713,6 +713,8 @@ struct Prepared<'a> {
     /// A dictionary `plan` column's values looked up once: each value's plan, by its place in
     /// the rule book's plans (`None`: no such plan; empty for plain text).
     plans: Vec<Option<usize>>,
+    /// Whether the roster has an optional column besides `pending` (read row by row only then).
+    more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
     /// currency, organization, primary.
     whole: [Option<&'a str>; 6],
@@ -740,9 +742,14 @@ impl<'a> Prepared<'a> {
             }
             _ => Vec::new(),
         };
+        let shapes = c.shapes();
+        let more = shapes
+            .iter()
+            .any(|(column, rows, _)| rows.is_some() && !column.is_required() && !matches!(column, Column::Pending));
         Prepared {
             c,
             plans,
+            more,
             whole: [
                 c.member_id.whole(),
                 c.plan.whole(),
@@ -796,6 +803,9 @@ impl<'a> Prepared<'a> {
         row.term_end = c.term_end.cell(&self.term_end, i);
         if !matches!(c.pending, Bools::Absent) {
             row.pending = c.pending.cell(&self.pending, i);
+        }
+        if !self.more {
+            return;
         }
         if !matches!(c.cancelled_on, Dates::Absent) {
             row.cancelled_on = c.cancelled_on.cell(&self.cancelled_on, i);
@@ -1716,6 +1726,60 @@ mod tests {
         assert_eq!(cells[2], Date::from_julian_day(EPOCH_JULIAN_DAY).map_or(Cell::Empty, Cell::Value));
         assert_eq!(cells[3], last.map_or(Cell::Empty, Cell::Value));
         assert_eq!(cells[4], Cell::Text(NOT_A_DATE));
+    }
+
+    #[test]
+    fn a_roster_without_optional_columns_but_pending_reads_as_one_with_them_empty() {
+        let engine = crate::Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<String> = ["M-1", "M-2", "M-3", " ", "M-4"].iter().map(|s| (*s).to_owned()).collect();
+        let plans: Vec<String> =
+            ["individual", "retired", "platinum", "individual", "student-y1"].iter().map(|s| (*s).to_owned()).collect();
+        let blanks: Vec<String> = vec![String::new(); ids.len()];
+        let text = id_columns(&[&ids, &plans, &blanks]);
+        let since = [19_000, 19_500, 19_600, 19_700, 20_400];
+        let start = [20_000, 20_100, 20_200, 20_300, 20_400];
+        let end = [20_364, 20_464, 20_564, 20_664, 20_000];
+        let pending = [0b0000_0010u8];
+        let plain =
+            |k: usize| Text::Plain { values: Strings::Utf8 { offsets: &text[k].0, data: &text[k].1 }, valid: None };
+        let bare = MemberColumns {
+            rows: ids.len(),
+            member_id: plain(0),
+            plan: plain(1),
+            member_since: Dates::Days { days: &since, valid: None },
+            term_start: Dates::Days { days: &start, valid: None },
+            term_end: Dates::Days { days: &end, valid: None },
+            pending: Bools::Bits { values: Validity::new(&pending, 0), rows: ids.len(), valid: None },
+            ..MemberColumns::default()
+        };
+        // The same rows with every other optional column there and empty.
+        let days = Dates::Text(plain(2));
+        let full = MemberColumns {
+            cancelled_on: days,
+            deceased_on: days,
+            override_status: plain(2),
+            override_until: days,
+            amount_paid: Amounts::Text(plain(2)),
+            currency: plain(2),
+            auto_renew: Bools::Text(plain(2)),
+            balance_due: Amounts::Text(plain(2)),
+            organization: plain(2),
+            renewal_pending: Bools::Text(plain(2)),
+            primary: plain(2),
+            tax_exempt: Bools::Text(plain(2)),
+            pause_from: days,
+            pause_to: days,
+            ..bare
+        };
+        let options = RosterOptions {
+            date: Date::from_julian_day(EPOCH_JULIAN_DAY + 20_350).unwrap_or(Date::MIN),
+            terms: 1,
+            decide: true,
+            threads: 1,
+        };
+        let (a, b) = (engine.assess_roster(&[bare], &options), engine.assess_roster(&[full], &options));
+        assert!(a.as_ref().is_ok_and(|a| a.answers.iter().any(|x| x.status.is_some()) && !a.messages.is_empty()));
+        assert_eq!(a, b);
     }
 
     /// Member ids as UTF-8 columns with offsets, one per chunk.
