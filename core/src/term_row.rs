@@ -376,7 +376,7 @@ pub(crate) fn check_row_with<'r>(
     let member_id = r.required(Column::MemberId, row.member_id);
     let known = plan;
     let plan: Option<&Plan> =
-        r.required(Column::Plan, row.plan).and_then(|id| match known.ok_or(()).or_else(|_| rules.plan_by_id(id)) {
+        r.required(Column::Plan, row.plan).and_then(|id| match known.map_or_else(|| rules.plan_by_id(id), Ok) {
             Ok(plan) => Some(plan),
             Err(_) => {
                 r.report(Some(Column::Plan), &RosterError::UnknownPlan { plan: id.to_owned() });
