@@ -7,7 +7,7 @@
 //! implementations; `benches/README.md` ("Roster kernel") has the numbers. Run alone:
 //!
 //! ```text
-//! cargo bench -p amscore --bench roster -- ROSTER.csv [--as-of 2026-01-20] [--repeat 5] [--tsv]
+//! cargo bench -p amscore --bench roster -- ROSTER.csv [--as-of 2026-01-20] [--repeat 5] [--tsv] [--kernel-only]
 //! ```
 //!
 //! The rules measured, per member as of a date: the lifecycle status, the renewal (kind, plan,
@@ -654,6 +654,30 @@ fn differences(roster: &Roster, a: &[Answer], b: &[Answer], what: &str) -> (usiz
     (count, text)
 }
 
+/// `--kernel-only`: the kernel on one thread, `repeat` times, checked against `Engine::assess`
+/// (untimed) on every row; the profile of the kernel alone, e.g. under callgrind:
+///
+/// ```text
+/// valgrind --tool=callgrind --toggle-collect='amscore::engine::Engine::assess_roster' \
+///     target/release/deps/roster-HASH ROSTER.csv --kernel-only --repeat 1
+/// ```
+fn kernel_only(engine: &Engine, roster: &Roster, as_of: Date, repeat: usize) -> Result<(), BoxError> {
+    let n = roster.plan.len();
+    let mut by_amscore = vec![UNANSWERED; n];
+    amscore_single_calls(engine, roster, as_of, 1, &mut by_amscore);
+    let mut by_kernel = vec![UNANSWERED; n];
+    let mut best = Best::NONE;
+    for _ in 0..repeat.max(1) {
+        best.time(n, || roster_kernel(engine, roster, black_box(as_of), 1, black_box(&mut by_kernel)));
+    }
+    let (wrong, text) = differences(roster, &by_kernel, &by_amscore, "kernel vs Engine::assess");
+    if wrong > 0 {
+        return Err(format!("{wrong} rows differ between the kernel and Engine::assess:\n{text}").into());
+    }
+    println!("{n} members: kernel on 1 thread {:.1} ns/member (best of {repeat}); all rows agree", best.wall);
+    Ok(())
+}
+
 fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
@@ -675,6 +699,10 @@ fn main() -> Result<(), BoxError> {
     let as_of = date_of(as_of_day)?;
     let n = roster.plan.len();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+
+    if args.iter().any(|a| a == "--kernel-only") {
+        return kernel_only(&engine, &roster, as_of, repeat);
+    }
 
     let mut by_hand = vec![UNANSWERED; n];
     let mut by_amscore = vec![UNANSWERED; n];

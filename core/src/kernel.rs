@@ -29,7 +29,7 @@ use std::hash::Hasher;
 use time::Date;
 
 use crate::assessment::refused_until;
-use crate::cell::{Cell, Grammar};
+use crate::cell::{trim, Cell, Grammar};
 use crate::codes::ErrorCode;
 use crate::decision::{Decider, ReasonCode, Route};
 use crate::error::Error;
@@ -41,8 +41,9 @@ use crate::request::{Action, MemberFacts, SelfServiceRequest};
 use crate::roster::Roster;
 use crate::roster_error::RosterError;
 use crate::row_error::RowError;
+use crate::rules::Rulebook;
 use crate::status::{Facts, Membership, RenewalKind, Status};
-use crate::term_row::{check_row, Column, TermRow};
+use crate::term_row::{check_row, check_row_with, Column, TermRow};
 
 /// The Julian day number of 1970-01-01: a day number `d` of a column is the date whose Julian
 /// day is `d + EPOCH_JULIAN_DAY` (Arrow's `date32`).
@@ -139,19 +140,27 @@ impl<'a> Strings<'a> {
     }
 
     /// [`Strings::get`] with the text [`Strings::whole`] read.
+    #[inline]
     fn get_in(&self, whole: Option<&'a str>, i: usize) -> &'a str {
         let Some(whole) = whole else { return self.get(i) };
-        let range = match self {
-            Strings::Utf8 { offsets, .. } => {
-                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
-                at(i).zip(at(i + 1))
-            }
-            Strings::LargeUtf8 { offsets, .. } => {
-                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
-                at(i).zip(at(i + 1))
-            }
-        };
-        range.and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
+        self.range(i).and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
+    }
+
+    /// The `i`-th string's place in the bytes (`None` when its offsets are out of bounds or
+    /// negative).
+    #[inline]
+    fn range(&self, i: usize) -> Option<(usize, usize)> {
+        // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
+        match self {
+            Strings::Utf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
+                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
+                _ => None,
+            },
+            Strings::LargeUtf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
+                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
+                _ => None,
+            },
+        }
     }
 
     /// The `i`-th string; bytes that are not UTF-8 (or offsets out of bounds) read as text every
@@ -198,6 +207,7 @@ pub enum Text<'a> {
 
 impl<'a> Text<'a> {
     /// The dictionary key of row `i`, `None` for null (dictionaries only).
+    #[inline]
     fn key(&self, i: usize) -> Option<usize> {
         match self {
             Text::Dictionary { keys, valid, values } if self::valid(valid.as_ref(), i) => {
@@ -221,6 +231,7 @@ impl<'a> Text<'a> {
     }
 
     /// [`Text::get`] with the text [`Text::whole`] read.
+    #[inline(always)]
     fn get_in(&self, whole: Option<&'a str>, i: usize) -> &'a str {
         match self {
             Text::Absent => "",
@@ -260,6 +271,7 @@ impl<'a> Text<'a> {
     }
 
     /// Row `i` as a cell of `T`: a dictionary's value read once (`cells`), plain text as is.
+    #[inline]
     fn cell<T: Grammar + Copy>(&self, cells: &[Cell<'a, T>], i: usize) -> Cell<'a, T> {
         match self {
             Text::Absent => Cell::Empty,
@@ -307,16 +319,40 @@ pub enum Dates<'a> {
     Text(Text<'a>),
 }
 
+/// The day numbers (days since 1970-01-01) of the first and the last date amscore reads:
+/// 0001-01-01 and 9999-12-31.
+const DAYS: std::ops::RangeInclusive<i64> = -719_162..=2_932_896;
+
+/// A day number (days since 1970-01-01) as a date cell: a day in the years 1 to 9999 (checked on
+/// the number: no calendar date is worked out for a day out of them), else text the date grammar
+/// refuses.
+#[inline]
+fn from_days<'a>(d: i64) -> Cell<'a, Date> {
+    if !DAYS.contains(&d) {
+        return Cell::Text(NOT_A_DATE);
+    }
+    i32::try_from(d + i64::from(EPOCH_JULIAN_DAY))
+        .ok()
+        .and_then(|j| Date::from_julian_day(j).ok())
+        .map_or(Cell::Text(NOT_A_DATE), Cell::Value)
+}
+
 impl<'a> Dates<'a> {
+    /// Row `i` as a date cell: day numbers read here, any other column by [`Dates::cell_of`].
+    #[inline(always)]
     fn cell(&self, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
-        let from_days = |d: i64| {
-            i32::try_from(d)
-                .ok()
-                .and_then(|d| d.checked_add(EPOCH_JULIAN_DAY))
-                .and_then(|j| Date::from_julian_day(j).ok())
-                .filter(|d| (1..=9999).contains(&d.year()))
-                .map_or(Cell::Text(NOT_A_DATE), Cell::Value)
-        };
+        match self {
+            Dates::Absent => Cell::Empty,
+            Dates::Days { days, valid } => match days.get(i) {
+                Some(d) if self::valid(valid.as_ref(), i) => from_days(i64::from(*d)),
+                _ => Cell::Empty,
+            },
+            _ => self.cell_of(cells, i),
+        }
+    }
+
+    #[inline(never)]
+    fn cell_of(&self, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
         match self {
             Dates::Absent => Cell::Empty,
             Dates::Days { days, valid } => match days.get(i) {
@@ -384,6 +420,7 @@ pub enum Bools<'a> {
 }
 
 impl<'a> Bools<'a> {
+    #[inline]
     fn cell(&self, cells: &[Cell<'a, bool>], i: usize) -> Cell<'a, bool> {
         match self {
             Bools::Absent => Cell::Empty,
@@ -440,6 +477,7 @@ pub enum Amounts<'a> {
 }
 
 impl<'a> Amounts<'a> {
+    #[inline]
     fn cell(&self, cells: &[Cell<'a, rust_decimal::Decimal>], i: usize) -> Cell<'a, rust_decimal::Decimal> {
         match self {
             Amounts::Absent => Cell::Empty,
@@ -768,6 +806,11 @@ pub fn problems_message(problems: &[RowError]) -> String {
 /// The columns' text read once per dictionary value, shared by every chunk.
 struct Prepared<'a> {
     c: &'a MemberColumns<'a>,
+    /// A dictionary `plan` column's values looked up once: each value's plan, by its place in
+    /// the rule book's plans (`None`: no such plan; empty for plain text).
+    plans: Vec<Option<usize>>,
+    /// Whether the roster has an optional column besides `pending` (read row by row only then).
+    more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
     /// currency, organization, primary.
     whole: [Option<&'a str>; 6],
@@ -788,9 +831,21 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(c: &'a MemberColumns<'a>) -> Prepared<'a> {
+    fn new(c: &'a MemberColumns<'a>, rules: &Rulebook) -> Prepared<'a> {
+        let plans = match &c.plan {
+            Text::Dictionary { values, .. } => {
+                (0..values.len()).map(|k| rules.plan_index(trim(values.get(k)))).collect()
+            }
+            _ => Vec::new(),
+        };
+        let shapes = c.shapes();
+        let more = shapes
+            .iter()
+            .any(|(column, rows, _)| rows.is_some() && !column.is_required() && !matches!(column, Column::Pending));
         Prepared {
             c,
+            plans,
+            more,
             whole: [
                 c.member_id.whole(),
                 c.plan.whole(),
@@ -816,31 +871,79 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// Row `i`'s plan, by its place in the rule book's plans, when the `plan` column is a
+    /// dictionary and the row's value names a plan (what the row check's
+    /// [`Rulebook::plan_by_id`] finds for it).
+    #[inline]
+    fn plan(&self, i: usize) -> Option<usize> {
+        self.c.plan.key(i).and_then(|k| self.plans.get(k).copied().flatten())
+    }
+
     /// Row `i` as the roster's row check reads it.
     fn row(&self, i: usize) -> TermRow<'a> {
+        let mut row = TermRow::default();
+        self.read_row(i, &mut row);
+        row
+    }
+
+    /// Reads row `i` into `row`, in place (a chunk's rows are read into one `TermRow`, not a new
+    /// one each): the required columns, and each optional column the roster has. An absent
+    /// column is not written: `row` must be empty there (a default row, or one this reader
+    /// wrote), as the column's reader would give it.
+    fn read_row(&self, i: usize, row: &mut TermRow<'a>) {
         let c = self.c;
-        TermRow {
-            member_id: c.member_id.get_in(self.whole[0], i),
-            plan: c.plan.get_in(self.whole[1], i),
-            member_since: c.member_since.cell(&self.member_since, i),
-            term_start: c.term_start.cell(&self.term_start, i),
-            term_end: c.term_end.cell(&self.term_end, i),
-            pending: c.pending.cell(&self.pending, i),
-            cancelled_on: c.cancelled_on.cell(&self.cancelled_on, i),
-            deceased_on: c.deceased_on.cell(&self.deceased_on, i),
-            override_status: c.override_status.get_in(self.whole[2], i),
-            override_until: c.override_until.cell(&self.override_until, i),
-            amount_paid: c.amount_paid.cell(&self.amount_paid, i),
-            currency: c.currency.get_in(self.whole[3], i),
-            auto_renew: c.auto_renew.cell(&self.auto_renew, i),
-            balance_due: c.balance_due.cell(&self.balance_due, i),
-            organization: c.organization.get_in(self.whole[4], i),
-            renewal_pending: c.renewal_pending.cell(&self.renewal_pending, i),
-            primary: c.primary.get_in(self.whole[5], i),
-            tax_exempt: c.tax_exempt.cell(&self.tax_exempt, i),
-            pause_from: c.pause_from.cell(&self.pause_from, i),
-            pause_to: c.pause_to.cell(&self.pause_to, i),
-            attributes: Vec::new(),
+        row.member_id = c.member_id.get_in(self.whole[0], i);
+        row.plan = c.plan.get_in(self.whole[1], i);
+        row.member_since = c.member_since.cell(&self.member_since, i);
+        row.term_start = c.term_start.cell(&self.term_start, i);
+        row.term_end = c.term_end.cell(&self.term_end, i);
+        if !matches!(c.pending, Bools::Absent) {
+            row.pending = c.pending.cell(&self.pending, i);
+        }
+        if !self.more {
+            return;
+        }
+        if !matches!(c.cancelled_on, Dates::Absent) {
+            row.cancelled_on = c.cancelled_on.cell(&self.cancelled_on, i);
+        }
+        if !matches!(c.deceased_on, Dates::Absent) {
+            row.deceased_on = c.deceased_on.cell(&self.deceased_on, i);
+        }
+        if !matches!(c.override_status, Text::Absent) {
+            row.override_status = c.override_status.get_in(self.whole[2], i);
+        }
+        if !matches!(c.override_until, Dates::Absent) {
+            row.override_until = c.override_until.cell(&self.override_until, i);
+        }
+        if !matches!(c.amount_paid, Amounts::Absent) {
+            row.amount_paid = c.amount_paid.cell(&self.amount_paid, i);
+        }
+        if !matches!(c.currency, Text::Absent) {
+            row.currency = c.currency.get_in(self.whole[3], i);
+        }
+        if !matches!(c.auto_renew, Bools::Absent) {
+            row.auto_renew = c.auto_renew.cell(&self.auto_renew, i);
+        }
+        if !matches!(c.balance_due, Amounts::Absent) {
+            row.balance_due = c.balance_due.cell(&self.balance_due, i);
+        }
+        if !matches!(c.organization, Text::Absent) {
+            row.organization = c.organization.get_in(self.whole[4], i);
+        }
+        if !matches!(c.renewal_pending, Bools::Absent) {
+            row.renewal_pending = c.renewal_pending.cell(&self.renewal_pending, i);
+        }
+        if !matches!(c.primary, Text::Absent) {
+            row.primary = c.primary.get_in(self.whole[5], i);
+        }
+        if !matches!(c.tax_exempt, Bools::Absent) {
+            row.tax_exempt = c.tax_exempt.cell(&self.tax_exempt, i);
+        }
+        if !matches!(c.pause_from, Dates::Absent) {
+            row.pause_from = c.pause_from.cell(&self.pause_from, i);
+        }
+        if !matches!(c.pause_to, Dates::Absent) {
+            row.pause_to = c.pause_to.cell(&self.pause_to, i);
         }
     }
 }
@@ -895,7 +998,7 @@ impl<'a> Decider<'a> {
         parallel: bool,
         sink: &dyn AnswerSink,
     ) -> RosterNotes {
-        let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
+        let prepared: Vec<Prepared<'_>> = chunks.iter().map(|c| Prepared::new(c, self.rules)).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let n = roster.rows();
         let shared = shared_ids(&roster, parallel);
@@ -1087,22 +1190,26 @@ impl<'a> Decider<'a> {
             reasons: RowReasons::new(if options.decide { out.len() } else { 0 }),
         };
         let mut prices = Prices::default();
+        let mut row = TermRow::default();
         for (k, answer) in out.iter_mut().enumerate() {
             let local = start + k;
             let i = first_row + local;
             if shared.contains(i) {
                 continue;
             }
-            let row = p.row(local);
-            match check_row(self.rules, &row, i, None) {
+            p.read_row(local, &mut row);
+            let known = p.plan(local);
+            match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k))) {
                 Ok(r) => {
                     let facts = r.facts();
-                    let error;
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
-                    let plan = self.rules.index_of(r.plan).and_then(|i| self.rules.plans().get(i));
-                    (*answer, error) = match plan {
-                        Some(plan) => self.answer(plan, &facts, r.facts.tax_exempt, options, &mut prices),
-                        None => (Answer::default(), None),
+                    let plan = known.or_else(|| self.rules.index_of(r.plan)).and_then(|i| self.rules.plans().get(i));
+                    let error = match plan {
+                        Some(plan) => self.answer_into(plan, &facts, r.facts.tax_exempt, options, &mut prices, answer),
+                        None => {
+                            *answer = Answer::default();
+                            None
+                        }
                     };
                     answer.current_term = true;
                     if let Some(e) = error {
@@ -1133,11 +1240,30 @@ impl<'a> Decider<'a> {
         prices: &mut Prices<'a>,
     ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
-        let a = match self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices) {
+        let error = self.answer_into(plan, facts, tax_exempt, options, prices, &mut answer);
+        (answer, error)
+    }
+
+    /// [`Decider::answer`] written into `answer` in place (the chunk's answer slot: no answer
+    /// and error moved out per row); the error when the facts have no status.
+    fn answer_into(
+        &self,
+        plan: &'a Plan,
+        facts: &Facts,
+        tax_exempt: bool,
+        options: &RosterOptions,
+        prices: &mut Prices<'a>,
+        answer: &mut Answer,
+    ) -> Option<Error> {
+        *answer = Answer::default();
+        // Read in place (the assessment is not moved out of its result).
+        let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices);
+        let a = match &assessed {
             Ok(a) => a,
-            Err(e) => {
-                answer.error = Some(e.code());
-                return (answer, Some(e));
+            Err(_) => {
+                let e = assessed.err();
+                answer.error = e.as_ref().map(|e| e.code());
+                return e;
             }
         };
         answer.status = Some(a.status.flags.status);
@@ -1155,7 +1281,7 @@ impl<'a> Decider<'a> {
                 answer.refused_until = refused_until(refused);
             }
         }
-        match a.quote_total {
+        match &a.quote_total {
             Some(Ok(total)) => match total.to_minor_units() {
                 Ok(minor) => {
                     answer.quote_total = Some(minor);
@@ -1166,7 +1292,7 @@ impl<'a> Decider<'a> {
             Some(Err(e)) => answer.quote_error = Some(e.code()),
             None => {}
         }
-        (answer, None)
+        None
     }
 
     /// The online decision on renewing that day, its route written into the answer; its reasons.
@@ -1198,9 +1324,7 @@ impl<'a> Decider<'a> {
         reasons: &mut RowReasons,
     ) {
         let n = p.rows();
-        let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
-        rows.sort_unstable();
-        let roster = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, p.row(*i))));
+        let roster = Roster::from_indexed_rows(self.rules, shared.rows().map(|i| (i, p.row(i))));
         let mut prices = Prices::default();
         for member in &roster.members {
             let m = &member.membership;
@@ -1235,25 +1359,55 @@ impl<'a> Decider<'a> {
     }
 }
 
-/// The rows whose member id's hash another row shares: members with several rows (and, rarely,
-/// two ids whose 64-bit hashes collide, which are then read the same careful way).
+/// The rows of members with several rows ([`shared_ids`]; rarely also rows of two ids whose
+/// 64-bit hashes collide, which are then read the same careful way): a bitmap over the roster's
+/// rows, empty when no row is shared.
 struct Shared {
-    rows: FxHashSet<usize>,
+    /// Bit `i % 64` of word `i / 64` is set when row `i` is shared; no words when none is.
+    bits: Vec<u64>,
 }
 
 impl Shared {
+    const NONE: Shared = Shared { bits: Vec::new() };
+
+    /// The rows `rows` (of a roster of `n` rows) as a set.
+    fn of(n: usize, rows: impl IntoIterator<Item = usize>) -> Shared {
+        let mut bits = Vec::new();
+        for row in rows.into_iter().filter(|r| *r < n) {
+            if bits.is_empty() {
+                bits = vec![0; n.div_ceil(64)];
+            }
+            bits[row / 64] |= 1 << (row % 64);
+        }
+        Shared { bits }
+    }
+
     fn contains(&self, row: usize) -> bool {
-        !self.rows.is_empty() && self.rows.contains(&row)
+        self.bits.get(row / 64).is_some_and(|w| (w >> (row % 64)) & 1 == 1)
     }
 
     fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.bits.is_empty()
+    }
+
+    /// The shared rows, in order.
+    fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(k, w)| {
+            let mut w = *w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    k * 64 + bit
+                })
+            })
+        })
     }
 }
 
 fn id_hash(id: &str) -> u64 {
     let mut h = FxHasher::default();
-    h.write(id.trim().as_bytes());
+    h.write(trim(id).as_bytes());
     h.finish()
 }
 
@@ -1280,7 +1434,7 @@ impl Decider<'_> {
         for c in chunks {
             c.check()?;
         }
-        let prepared: Vec<Prepared<'_>> = chunks.iter().map(Prepared::new).collect();
+        let prepared: Vec<Prepared<'_>> = chunks.iter().map(|c| Prepared::new(c, self.rules)).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let shared = shared_ids(&roster, options.threads != 1);
         let quote = |m: &Membership, row: usize| RowQuote {
@@ -1305,9 +1459,7 @@ impl Decider<'_> {
             }
         })?;
         if !shared.is_empty() {
-            let mut rows: Vec<usize> = shared.rows.iter().copied().collect();
-            rows.sort_unstable();
-            let members = Roster::from_indexed_rows(self.rules, rows.iter().map(|i| (*i, roster.row(*i))));
+            let members = Roster::from_indexed_rows(self.rules, shared.rows().map(|i| (i, roster.row(i))));
             quotes.extend(members.members.iter().filter_map(|h| h.row().map(|row| quote(&h.membership, row))));
             quotes.sort_by_key(|q| q.row);
         }
@@ -1598,13 +1750,72 @@ impl<'a> Chunks<'_, 'a> {
             Column::Primary => (&p.c.primary, p.whole[5]),
             _ => return "",
         };
-        text.get_in(whole, local).trim()
+        trim(text.get_in(whole, local))
     }
 }
 
-/// Finds the rows whose member id another row has (by hash): the ids' hashes, a parallel sort of
-/// them, and a pass over the rows only when some hash repeats.
+/// Finds the rows whose member id another row has (the member's id trimmed, as the row check
+/// reads it).
+///
+/// A roster whose ids never go down from one row to the next (across its chunks, in order: a
+/// roster sorted by member id, as most exports are) has each member's rows side by side: the
+/// shared rows are the runs of equal ids, found by comparing each id with the one before it, with
+/// no hashing and no sort. Any other roster: the ids' hashes, a (parallel) sort of them, and a
+/// pass over the rows only when some hash repeats.
 fn shared_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
+    sorted_runs(roster, parallel).unwrap_or_else(|| hashed_ids(roster, parallel))
+}
+
+/// The pieces the roster's rows are read in: (chunk, first local row, end).
+fn pieces(roster: &Chunks<'_, '_>) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (c, p) in roster.prepared.iter().enumerate() {
+        for start in (0..p.c.rows).step_by(CHUNK) {
+            out.push((c, start, (start + CHUNK).min(p.c.rows)));
+        }
+    }
+    out
+}
+
+/// [`shared_ids`] when the ids never go down from one row to the next: the rows of the runs of
+/// equal ids; `None` when some id is below the one before it.
+fn sorted_runs(roster: &Chunks<'_, '_>, parallel: bool) -> Option<Shared> {
+    // Each piece compares its ids with the one before each (the piece's first with the last row
+    // before it), and gives the rows of equal pairs.
+    let piece = |(c, start, end): (usize, usize, usize)| -> Option<Vec<usize>> {
+        let p = &roster.prepared[c];
+        let (ids, whole) = (&p.c.member_id, p.whole[0]);
+        let first = roster.starts[c];
+        let mut before = match first + start {
+            0 => None,
+            row => Some(roster.text(row - 1, Column::MemberId)),
+        };
+        let mut equal = Vec::new();
+        for local in start..end {
+            let id = trim(ids.get_in(whole, local));
+            if let Some(previous) = before {
+                match id.cmp(previous) {
+                    std::cmp::Ordering::Less => return None,
+                    std::cmp::Ordering::Equal => equal.push(first + local),
+                    std::cmp::Ordering::Greater => {}
+                }
+            }
+            before = Some(id);
+        }
+        Some(equal)
+    };
+    let pieces = pieces(roster);
+    let equal: Vec<Vec<usize>> = if parallel {
+        pieces.into_par_iter().map(piece).collect::<Option<_>>()?
+    } else {
+        pieces.into_iter().map(piece).collect::<Option<_>>()?
+    };
+    // A row equal to the one before it: both are shared.
+    Some(Shared::of(roster.rows(), equal.iter().flatten().flat_map(|row| [row - 1, *row])))
+}
+
+/// [`shared_ids`] for any roster, by the ids' hashes (rows whose hashes collide are shared too).
+fn hashed_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
     let mut hashes: Vec<u64> = Vec::with_capacity(roster.rows());
     for p in roster.prepared {
         let (ids, whole) = (&p.c.member_id, p.whole[0]);
@@ -1623,12 +1834,10 @@ fn shared_ids(roster: &Chunks<'_, '_>, parallel: bool) -> Shared {
     }
     let repeated: FxHashSet<u64> = sorted.chunk_by(|a, b| a == b).filter(|g| g.len() > 1).map(|g| g[0]).collect();
     drop(sorted);
-    let rows = if repeated.is_empty() {
-        FxHashSet::default()
-    } else {
-        hashes.iter().enumerate().filter(|(_, h)| repeated.contains(h)).map(|(i, _)| i).collect()
-    };
-    Shared { rows }
+    if repeated.is_empty() {
+        return Shared::NONE;
+    }
+    Shared::of(hashes.len(), hashes.iter().enumerate().filter(|(_, h)| repeated.contains(h)).map(|(i, _)| i))
 }
 
 #[cfg(test)]
@@ -1639,5 +1848,156 @@ mod tests {
     fn a_validity_bitmap_reads_from_its_offset() {
         let v = Validity::new(&[0b1000_0000, 0b0000_0001], 7);
         assert!(v.is_valid(0) && v.is_valid(1) && !v.is_valid(2) && !v.is_valid(9));
+    }
+
+    #[test]
+    fn the_day_numbers_read_are_the_years_1_to_9999() {
+        let day = |d: Date| i64::from(d.to_julian_day() - EPOCH_JULIAN_DAY);
+        let first = Date::from_calendar_date(1, time::Month::January, 1).ok();
+        let last = Date::from_calendar_date(9999, time::Month::December, 31).ok();
+        assert_eq!(first.map(day), Some(*DAYS.start()));
+        assert_eq!(last.map(day), Some(*DAYS.end()));
+        let days = [DAYS.start() - 1, *DAYS.start(), 0, *DAYS.end(), DAYS.end() + 1];
+        let column: Vec<i32> = days.iter().map(|d| i32::try_from(*d).unwrap_or(0)).collect();
+        let dates = Dates::Days { days: &column, valid: None };
+        let cells: Vec<Cell<'_, Date>> = (0..days.len()).map(|i| dates.cell(&[], i)).collect();
+        assert_eq!(cells[0], Cell::Text(NOT_A_DATE));
+        assert_eq!(cells[1], first.map_or(Cell::Empty, Cell::Value));
+        assert_eq!(cells[2], Date::from_julian_day(EPOCH_JULIAN_DAY).map_or(Cell::Empty, Cell::Value));
+        assert_eq!(cells[3], last.map_or(Cell::Empty, Cell::Value));
+        assert_eq!(cells[4], Cell::Text(NOT_A_DATE));
+    }
+
+    #[test]
+    fn a_roster_without_optional_columns_but_pending_reads_as_one_with_them_empty() {
+        let engine = crate::Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<String> = ["M-1", "M-2", "M-3", " ", "M-4"].iter().map(|s| (*s).to_owned()).collect();
+        let plans: Vec<String> =
+            ["individual", "retired", "platinum", "individual", "student-y1"].iter().map(|s| (*s).to_owned()).collect();
+        let blanks: Vec<String> = vec![String::new(); ids.len()];
+        let text = id_columns(&[&ids, &plans, &blanks]);
+        let since = [19_000, 19_500, 19_600, 19_700, 20_400];
+        let start = [20_000, 20_100, 20_200, 20_300, 20_400];
+        let end = [20_364, 20_464, 20_564, 20_664, 20_000];
+        let pending = [0b0000_0010u8];
+        let plain =
+            |k: usize| Text::Plain { values: Strings::Utf8 { offsets: &text[k].0, data: &text[k].1 }, valid: None };
+        let bare = MemberColumns {
+            rows: ids.len(),
+            member_id: plain(0),
+            plan: plain(1),
+            member_since: Dates::Days { days: &since, valid: None },
+            term_start: Dates::Days { days: &start, valid: None },
+            term_end: Dates::Days { days: &end, valid: None },
+            pending: Bools::Bits { values: Validity::new(&pending, 0), rows: ids.len(), valid: None },
+            ..MemberColumns::default()
+        };
+        // The same rows with every other optional column there and empty.
+        let days = Dates::Text(plain(2));
+        let full = MemberColumns {
+            cancelled_on: days,
+            deceased_on: days,
+            override_status: plain(2),
+            override_until: days,
+            amount_paid: Amounts::Text(plain(2)),
+            currency: plain(2),
+            auto_renew: Bools::Text(plain(2)),
+            balance_due: Amounts::Text(plain(2)),
+            organization: plain(2),
+            renewal_pending: Bools::Text(plain(2)),
+            primary: plain(2),
+            tax_exempt: Bools::Text(plain(2)),
+            pause_from: days,
+            pause_to: days,
+            ..bare
+        };
+        let options = RosterOptions {
+            date: Date::from_julian_day(EPOCH_JULIAN_DAY + 20_350).unwrap_or(Date::MIN),
+            terms: 1,
+            decide: true,
+            threads: 1,
+        };
+        let (a, b) = (engine.assess_roster(&[bare], &options), engine.assess_roster(&[full], &options));
+        assert!(a.as_ref().is_ok_and(|a| a.answers.iter().any(|x| x.status.is_some()) && !a.messages.is_empty()));
+        assert_eq!(a, b);
+    }
+
+    /// Member ids as UTF-8 columns with offsets, one per chunk.
+    fn id_columns(chunks: &[&[String]]) -> Vec<(Vec<i32>, Vec<u8>)> {
+        chunks
+            .iter()
+            .map(|ids| {
+                let mut offsets = vec![0i32];
+                let mut data = Vec::new();
+                for id in *ids {
+                    data.extend_from_slice(id.as_bytes());
+                    offsets.push(i32::try_from(data.len()).unwrap_or(i32::MAX));
+                }
+                (offsets, data)
+            })
+            .collect()
+    }
+
+    /// The rows `shared_ids` finds, by the sorted path or the hashed one, and whether the sorted
+    /// one applied, for ids in chunks.
+    fn shared_rows(chunks: &[&[String]], parallel: bool) -> (Vec<usize>, Vec<usize>, bool) {
+        let columns = id_columns(chunks);
+        let member_columns: Vec<MemberColumns<'_>> = columns
+            .iter()
+            .map(|(offsets, data)| MemberColumns {
+                rows: offsets.len() - 1,
+                member_id: Text::Plain { values: Strings::Utf8 { offsets, data }, valid: None },
+                ..MemberColumns::default()
+            })
+            .collect();
+        let engine = crate::Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        let prepared: Vec<Prepared<'_>> = member_columns.iter().map(|c| Prepared::new(c, engine.rules())).collect();
+        let roster = Chunks { prepared: &prepared, starts: starts(&member_columns) };
+        let sorted = sorted_runs(&roster, parallel);
+        let applied = sorted.is_some();
+        (shared_ids(&roster, parallel).rows().collect(), hashed_ids(&roster, parallel).rows().collect(), applied)
+    }
+
+    proptest::proptest! {
+        /// Invariant: the rows `shared_ids` finds are exactly the rows whose trimmed id another row
+        /// has, whether the ids are sorted (found by runs, no hashing) or not (found by hashes),
+        /// with the roster whole or in two chunks, serial or parallel; the runs are read only when
+        /// the ids never go down.
+        #[test]
+        fn invariant_shared_rows_are_the_rows_of_repeated_ids(
+            ids in proptest::collection::vec((0u8..8, proptest::sample::select(vec!["", " ", "\t"])), 0..300),
+            sort in proptest::bool::ANY,
+            cut in 0usize..300,
+            parallel in proptest::bool::ANY,
+        ) {
+            let mut ids: Vec<String> = ids.iter().map(|(k, pad)| format!("{pad}M-{k}{pad}")).collect();
+            if sort {
+                ids.sort_by(|a, b| a.trim().cmp(b.trim()));
+            }
+            let expected: Vec<usize> = (0..ids.len())
+                .filter(|i| ids.iter().filter(|id| id.trim() == ids[*i].trim()).count() > 1)
+                .collect();
+            let never_down = ids.windows(2).all(|w| w[0].trim() <= w[1].trim());
+            let cut = cut.min(ids.len());
+            for chunks in [vec![&ids[..]], vec![&ids[..cut], &ids[cut..]]] {
+                let (found, hashed, applied) = shared_rows(&chunks, parallel);
+                proptest::prop_assert_eq!(&found, &expected);
+                proptest::prop_assert_eq!(&hashed, &expected);
+                proptest::prop_assert_eq!(applied, never_down);
+            }
+        }
+    }
+
+    #[test]
+    fn a_sorted_roster_of_many_pieces_finds_a_member_split_across_pieces_and_chunks() {
+        // 5,000 rows (three pieces of CHUNK rows), the member at rows 2047..=2048 split across two
+        // pieces, and the one at the chunks' boundary split across chunks.
+        let ids: Vec<String> =
+            (0..5000).map(|i| format!("M-{:05}", if i == 2048 || i == 3001 { i - 1 } else { i })).collect();
+        for parallel in [false, true] {
+            let (found, _, applied) = shared_rows(&[&ids[..3001], &ids[3001..]], parallel);
+            assert!(applied);
+            assert_eq!(found, vec![2047, 2048, 3000, 3001]);
+        }
     }
 }

@@ -313,7 +313,20 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// A cell's value: a typed value or an empty optional cell at once, anything else (text, an
+    /// empty required cell) by [`Checker::read_cell`].
+    #[inline]
     fn read<T: Grammar + Copy>(&mut self, column: Column, cell: Cell<'_, T>, required: bool) -> Option<T> {
+        match cell {
+            Cell::Value(v) => Some(v),
+            Cell::Empty if !required => None,
+            _ => self.read_cell(column, cell, required),
+        }
+    }
+
+    /// A cell's value read by its grammar, its problem reported.
+    #[inline(never)]
+    fn read_cell<T: Grammar + Copy>(&mut self, column: Column, cell: Cell<'_, T>, required: bool) -> Option<T> {
         match cell.read() {
             Ok(None) if required => {
                 self.report(Some(column), &RosterError::MissingValue);
@@ -346,15 +359,30 @@ pub(crate) fn check_row<'r>(
     index: usize,
     line: Option<u64>,
 ) -> Result<MemberRow<'r>, Vec<RowError>> {
+    check_row_with(rules, row, index, line, None)
+}
+
+/// [`check_row`], given the row's plan when the caller already has it: `plan` must be what
+/// [`Rulebook::plan_by_id`] finds for the row's trimmed `plan` text (the roster kernel looks each
+/// value of a dictionary column up once); `None` looks it up here.
+pub(crate) fn check_row_with<'r>(
+    rules: &'r Rulebook,
+    row: &'r TermRow<'_>,
+    index: usize,
+    line: Option<u64>,
+    plan: Option<&'r Plan>,
+) -> Result<MemberRow<'r>, Vec<RowError>> {
     let mut r = Checker { row, index, line, problems: Vec::new() };
     let member_id = r.required(Column::MemberId, row.member_id);
-    let plan: Option<&Plan> = r.required(Column::Plan, row.plan).and_then(|id| match rules.plan_by_id(id) {
-        Ok(plan) => Some(plan),
-        Err(_) => {
-            r.report(Some(Column::Plan), &RosterError::UnknownPlan { plan: id.to_owned() });
-            None
-        }
-    });
+    let known = plan;
+    let plan: Option<&Plan> =
+        r.required(Column::Plan, row.plan).and_then(|id| match known.map_or_else(|| rules.plan_by_id(id), Ok) {
+            Ok(plan) => Some(plan),
+            Err(_) => {
+                r.report(Some(Column::Plan), &RosterError::UnknownPlan { plan: id.to_owned() });
+                None
+            }
+        });
     let member_since = r.read(Column::MemberSince, row.member_since, true);
     let start = r.read(Column::TermStart, row.term_start, true);
     let end = match plan {
@@ -452,12 +480,15 @@ pub(crate) fn check_row<'r>(
         }
     }
     let balance_due = r.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
-    if balance_due.is_sign_negative() && !balance_due.is_zero() {
-        r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
-    } else if balance_due > Decimal::from(Money::MAX_MINOR_UNITS) {
-        // The balance has no currency of its own: bounded like the policy's currency-less amounts.
-        let reason = format!("must be at most {}", Money::MAX_MINOR_UNITS);
-        r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason });
+    // Nothing owed (the common case) is neither negative nor above the bound.
+    if !balance_due.is_zero() {
+        if balance_due.is_sign_negative() {
+            r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
+        } else if balance_due > Decimal::from(Money::MAX_MINOR_UNITS) {
+            // The balance has no currency of its own: bounded like the policy's currency-less amounts.
+            let reason = format!("must be at most {}", Money::MAX_MINOR_UNITS);
+            r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason });
+        }
     }
     match (r.problems.is_empty(), member_id, plan, member_since, start) {
         (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(MemberRow {

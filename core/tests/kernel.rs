@@ -150,6 +150,10 @@ impl Days {
 struct Table {
     ids: Utf8,
     plans: Utf8,
+    /// The plans as a dictionary (each distinct plan once, every other one padded with a space
+    /// the row check trims) and each row's key into it.
+    plan_values: Utf8,
+    plan_keys: Vec<i32>,
     holds: Utf8,
     since: Days,
     start: Days,
@@ -196,9 +200,27 @@ impl Table {
             }
         }
         let ids = ids(rows);
+        let mut distinct: Vec<&str> = Vec::new();
+        let plan_keys = rows
+            .iter()
+            .map(|r| {
+                let k = distinct.iter().position(|p| *p == r.plan).unwrap_or_else(|| {
+                    distinct.push(&r.plan);
+                    distinct.len() - 1
+                });
+                i32::try_from(k).unwrap_or(i32::MAX)
+            })
+            .collect();
+        let padded: Vec<String> = distinct
+            .iter()
+            .enumerate()
+            .map(|(k, p)| if k % 2 == 1 { format!(" {p}") } else { (*p).to_owned() })
+            .collect();
         Table {
             ids: Utf8::of(ids.iter().map(String::as_str)),
             plans: Utf8::of(rows.iter().map(|r| r.plan.as_str())),
+            plan_values: Utf8::of(padded.iter().map(String::as_str)),
+            plan_keys,
             holds: Utf8::of(rows.iter().map(|r| r.hold.as_str())),
             since: Days::of(rows.iter().map(|r| r.since.map(day))),
             start: Days::of(rows.iter().map(|r| r.start.map(day))),
@@ -239,6 +261,12 @@ impl Table {
             pause_to: self.pause_to.dates(),
             ..MemberColumns::default()
         }
+    }
+
+    /// [`Table::columns`] with the plans as a dictionary (looked up once per value by the kernel).
+    fn columns_with_dictionary_plans(&self) -> MemberColumns<'_> {
+        let values = Strings::Utf8 { offsets: &self.plan_values.offsets, data: &self.plan_values.data };
+        MemberColumns { plan: Text::Dictionary { keys: &self.plan_keys, valid: None, values }, ..self.columns() }
     }
 }
 
@@ -356,9 +384,26 @@ proptest! {
         prop_assert_eq!(&out.reasons, &reasons);
         let many = engine.assess_roster(&[table.columns()], &RosterOptions { threads: 3, ..options }).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(&many, &out);
+        // The plans as a dictionary.
+        let dictionary = engine.assess_roster(&[table.columns_with_dictionary_plans()], &options).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&dictionary, &out);
         // The same rows in two chunks.
         let cut = cut.min(rows.len());
         let (a, b) = (Table::of(&rows[..cut]), Table::of(&rows[cut..]));
+        let chunked = engine.assess_roster(&[a.columns(), b.columns()], &RosterOptions { threads: 0, ..options }).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&chunked, &out);
+        // The same rows sorted by member id (each member's rows side by side, as most exports
+        // have them: the kernel finds members with several rows without hashing), whole and in
+        // two chunks.
+        let mut sorted = rows.clone();
+        sorted.sort_by_key(|r| format!("M-{}", r.member));
+        let (answers, expected_messages, reasons) = expected(&engine, &sorted, &options);
+        let table = Table::of(&sorted);
+        let out = engine.assess_roster(&[table.columns()], &options).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(&out.answers, &answers);
+        prop_assert_eq!(messages(&out), expected_messages);
+        prop_assert_eq!(&out.reasons, &reasons);
+        let (a, b) = (Table::of(&sorted[..cut]), Table::of(&sorted[cut..]));
         let chunked = engine.assess_roster(&[a.columns(), b.columns()], &RosterOptions { threads: 0, ..options }).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(&chunked, &out);
     }
