@@ -192,6 +192,18 @@ enum Sentence {
         unused: bool,
         fraction: Option<Fraction>,
     },
+    /// `Change to {plan} from {from}; nothing to pay now`: a downgrade at the term's end.
+    ScheduledChange {
+        plan: Arc<str>,
+        from: Date,
+    },
+    /// `No credit for unused {0}: the new plan is charged in full`.
+    NoCredit(Arc<str>),
+    /// `{line}, raised so the change's net meets the minimum charge of {floor}`.
+    RaisedToMinimum {
+        line: Box<Description>,
+        floor: Money,
+    },
 }
 
 impl Description {
@@ -236,6 +248,21 @@ impl Description {
     pub(crate) fn seat_change(from: u32, to: u32, unused: bool, fraction: Option<Fraction>) -> Description {
         Description(Sentence::SeatChange { from, to, unused, fraction })
     }
+
+    /// A change to `plan` (its name) from `from`, with nothing to pay now.
+    pub(crate) fn scheduled_change(plan: Arc<str>, from: Date) -> Description {
+        Description(Sentence::ScheduledChange { plan, from })
+    }
+
+    /// No credit for the unused part of `plan` (its name).
+    pub(crate) fn no_credit(plan: Arc<str>) -> Description {
+        Description(Sentence::NoCredit(plan))
+    }
+
+    /// `line`'s description, raised to meet a change's minimum charge of `floor`.
+    pub(crate) fn raised_to_minimum(line: Description, floor: Money) -> Description {
+        Description(Sentence::RaisedToMinimum { line: Box::new(line), floor })
+    }
 }
 
 impl From<String> for Description {
@@ -279,6 +306,11 @@ impl fmt::Display for Description {
             }
             Sentence::SeatChange { from, to, unused: false, fraction } => {
                 write_description(f, format_args!("Seats {from} → {to}"), 1, fraction.as_ref())
+            }
+            Sentence::ScheduledChange { plan, from } => write!(f, "Change to {plan} from {from}; nothing to pay now"),
+            Sentence::NoCredit(plan) => write!(f, "No credit for unused {plan}: the new plan is charged in full"),
+            Sentence::RaisedToMinimum { line, floor } => {
+                write!(f, "{line}, raised so the change's net meets the minimum charge of {floor}")
             }
         }
     }
