@@ -204,6 +204,19 @@ enum Sentence {
         line: Box<Description>,
         floor: Money,
     },
+    /// `Term extended by {days} paused days: ends {new_end} instead of {end}`.
+    PauseExtended {
+        days: i64,
+        new_end: Date,
+        end: Date,
+    },
+    /// `Credit for {days} paused days of {plan} (paid {paid})`, prorated by `fraction`.
+    PauseCredit {
+        days: i64,
+        plan: Arc<str>,
+        paid: Money,
+        fraction: Fraction,
+    },
 }
 
 impl Description {
@@ -263,6 +276,16 @@ impl Description {
     pub(crate) fn raised_to_minimum(line: Description, floor: Money) -> Description {
         Description(Sentence::RaisedToMinimum { line: Box::new(line), floor })
     }
+
+    /// A term extended by `days` paused days, to end on `new_end` instead of `end`.
+    pub(crate) fn pause_extended(days: i64, new_end: Date, end: Date) -> Description {
+        Description(Sentence::PauseExtended { days, new_end, end })
+    }
+
+    /// A credit for `days` paused days of `plan` (its name), paid `paid`, their share `fraction`.
+    pub(crate) fn pause_credit(days: i64, plan: Arc<str>, paid: Money, fraction: Fraction) -> Description {
+        Description(Sentence::PauseCredit { days, plan, paid, fraction })
+    }
 }
 
 impl From<String> for Description {
@@ -312,6 +335,15 @@ impl fmt::Display for Description {
             Sentence::RaisedToMinimum { line, floor } => {
                 write!(f, "{line}, raised so the change's net meets the minimum charge of {floor}")
             }
+            Sentence::PauseExtended { days, new_end, end } => {
+                write!(f, "Term extended by {days} paused days: ends {new_end} instead of {end}")
+            }
+            Sentence::PauseCredit { days, plan, paid, fraction } => write_description(
+                f,
+                format_args!("Credit for {days} paused days of {plan} (paid {paid})"),
+                1,
+                Some(fraction),
+            ),
         }
     }
 }

@@ -1,7 +1,5 @@
 //! The arithmetic every quote shares: rounding, lines, descriptions, seats, credit room, negative nets.
 
-use std::fmt;
-
 use rust_decimal::Decimal;
 
 use super::error::QuoteError;
@@ -118,16 +116,6 @@ pub(super) fn line(
     f: Option<Fraction>,
 ) -> QuoteLine {
     QuoteLine { kind, description: description.into(), amount, period, proration: f }
-}
-
-/// A line's description, written into one string: `head`, then ` × N terms` for more than one
-/// term, then `, 7 of 12 months` for a prorated (not whole) fraction
-/// ([`write_description`](super::lines::write_description)).
-pub(super) fn description(head: fmt::Arguments<'_>, terms: u32, f: Option<&Fraction>) -> String {
-    let mut text = String::with_capacity(64);
-    // Writing into a String cannot fail.
-    let _ = super::lines::write_description(&mut text, head, terms, f);
-    text
 }
 
 /// The extra seats beyond the included ones and their price for one term, checking the limits.
