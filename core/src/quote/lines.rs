@@ -217,6 +217,12 @@ enum Sentence {
         paid: Money,
         fraction: Fraction,
     },
+    /// `{name} {percent}%`, with ` (exempt)` for an exempt member; the rate written normalized.
+    Tax {
+        name: String,
+        percent: Decimal,
+        exempt: bool,
+    },
 }
 
 impl Description {
@@ -286,6 +292,11 @@ impl Description {
     pub(crate) fn pause_credit(days: i64, plan: Arc<str>, paid: Money, fraction: Fraction) -> Description {
         Description(Sentence::PauseCredit { days, plan, paid, fraction })
     }
+
+    /// A tax component's line: its `name` and rate `percent`, for an `exempt` member or not.
+    pub(crate) fn tax(name: String, percent: Decimal, exempt: bool) -> Description {
+        Description(Sentence::Tax { name, percent, exempt })
+    }
 }
 
 impl From<String> for Description {
@@ -344,6 +355,13 @@ impl fmt::Display for Description {
                 1,
                 Some(fraction),
             ),
+            Sentence::Tax { name, percent, exempt } => {
+                write!(f, "{name} {}%", percent.normalize())?;
+                if *exempt {
+                    f.write_str(" (exempt)")?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -260,11 +260,7 @@ impl Quoter<'_> {
             lines[i].amount = if net.is_zero() { Money::zero(net.currency()) } else { net };
         }
         for t in taxed.lines {
-            let text = if exempt {
-                format!("{} {}% (exempt)", t.name, t.percent.normalize())
-            } else {
-                format!("{} {}%", t.name, t.percent.normalize())
-            };
+            let text = Description::tax(t.name, t.percent, exempt);
             let amount = if t.amount.is_zero() { Money::zero(t.amount.currency()) } else { t.amount };
             lines.push(line(LineKind::Tax, text, amount, None, None));
         }
