@@ -223,6 +223,12 @@ enum Sentence {
         percent: Decimal,
         exempt: bool,
     },
+    /// `{extra} dependant(s) beyond the {included} included`, ` × N terms` for more than one.
+    Dependants {
+        extra: u32,
+        included: u32,
+        terms: u32,
+    },
 }
 
 impl Description {
@@ -297,6 +303,11 @@ impl Description {
     pub(crate) fn tax(name: String, percent: Decimal, exempt: bool) -> Description {
         Description(Sentence::Tax { name, percent, exempt })
     }
+
+    /// `extra` dependants beyond the `included` ones, for `terms` terms.
+    pub(crate) fn dependants(extra: u32, included: u32, terms: u32) -> Description {
+        Description(Sentence::Dependants { extra, included, terms })
+    }
 }
 
 impl From<String> for Description {
@@ -359,6 +370,14 @@ impl fmt::Display for Description {
                 write!(f, "{name} {}%", percent.normalize())?;
                 if *exempt {
                     f.write_str(" (exempt)")?;
+                }
+                Ok(())
+            }
+            Sentence::Dependants { extra, included, terms } => {
+                let s = if *extra == 1 { "" } else { "s" };
+                write!(f, "{extra} dependant{s} beyond the {included} included")?;
+                if *terms != 1 {
+                    write!(f, " × {terms} terms")?;
                 }
                 Ok(())
             }
