@@ -229,6 +229,11 @@ enum Sentence {
         included: u32,
         terms: u32,
     },
+    /// `{percent}% off for {terms} terms`: a multi-term discount (the rate written as given).
+    Discount {
+        percent: Decimal,
+        terms: u32,
+    },
 }
 
 impl Description {
@@ -308,6 +313,11 @@ impl Description {
     pub(crate) fn dependants(extra: u32, included: u32, terms: u32) -> Description {
         Description(Sentence::Dependants { extra, included, terms })
     }
+
+    /// A multi-term discount of `percent`, for buying `terms` terms (the discount's own count).
+    pub(crate) fn discount(percent: Decimal, terms: u32) -> Description {
+        Description(Sentence::Discount { percent, terms })
+    }
 }
 
 impl From<String> for Description {
@@ -381,6 +391,7 @@ impl fmt::Display for Description {
                 }
                 Ok(())
             }
+            Sentence::Discount { percent, terms } => write!(f, "{percent}% off for {terms} terms"),
         }
     }
 }
