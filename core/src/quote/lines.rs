@@ -234,6 +234,14 @@ enum Sentence {
         percent: Decimal,
         terms: u32,
     },
+    /// `Credit of {0} forfeited`.
+    ForfeitedCredit(Money),
+    /// `Credit of {credit} converted into {days} extra days on {plan}`.
+    CreditToDays {
+        credit: Money,
+        days: i64,
+        plan: Arc<str>,
+    },
 }
 
 impl Description {
@@ -318,6 +326,16 @@ impl Description {
     pub(crate) fn discount(percent: Decimal, terms: u32) -> Description {
         Description(Sentence::Discount { percent, terms })
     }
+
+    /// A net credit of `credit` forfeited.
+    pub(crate) fn forfeited_credit(credit: Money) -> Description {
+        Description(Sentence::ForfeitedCredit(credit))
+    }
+
+    /// A net credit of `credit` converted into `days` extra days on `plan` (its name).
+    pub(crate) fn credit_to_days(credit: Money, days: i64, plan: Arc<str>) -> Description {
+        Description(Sentence::CreditToDays { credit, days, plan })
+    }
 }
 
 impl From<String> for Description {
@@ -392,6 +410,10 @@ impl fmt::Display for Description {
                 Ok(())
             }
             Sentence::Discount { percent, terms } => write!(f, "{percent}% off for {terms} terms"),
+            Sentence::ForfeitedCredit(credit) => write!(f, "Credit of {credit} forfeited"),
+            Sentence::CreditToDays { credit, days, plan } => {
+                write!(f, "Credit of {credit} converted into {days} extra days on {plan}")
+            }
         }
     }
 }

@@ -285,13 +285,7 @@ impl Quoter<'_> {
         match self.settings.negative_net {
             NegativeNet::AccountCredit => {}
             NegativeNet::Zero => {
-                lines.push(line(
-                    LineKind::ForfeitedCredit,
-                    format!("Credit of {credit} forfeited"),
-                    credit,
-                    None,
-                    None,
-                ));
+                lines.push(line(LineKind::ForfeitedCredit, Description::forfeited_credit(credit), credit, None, None));
             }
             NegativeNet::ExtraDays => {
                 let end = term.end.ok_or(QuoteError::LifetimeTerm)?;
@@ -314,7 +308,7 @@ impl Quoter<'_> {
                 } else {
                     None
                 };
-                let text = format!("Credit of {credit} converted into {days} extra days on {}", plan.name);
+                let text = Description::credit_to_days(credit, days, self.rules.name_of(plan));
                 lines.push(line(LineKind::CreditToDays, text, credit, period, None));
             }
         }
