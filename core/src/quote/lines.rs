@@ -726,3 +726,45 @@ impl<'de> Deserialize<'de> for Quote {
         })
     }
 }
+
+#[cfg(test)]
+mod written_when_read {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn each_sentence_reads_as_the_text_it_replaced() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap_or_default();
+        let usd = |a: Decimal| Money::new(a, Currency::USD);
+        let plan: Arc<str> = Arc::from("Plus");
+        let cases = [
+            (
+                Description::scheduled_change(plan.clone(), date!(2026 - 01 - 01)),
+                "Change to Plus from 2026-01-01; nothing to pay now",
+            ),
+            (Description::no_credit(plan.clone()), "No credit for unused Plus: the new plan is charged in full"),
+            (
+                Description::raised_to_minimum(Description::from("Plus dues"), usd(d("5.00"))),
+                "Plus dues, raised so the change's net meets the minimum charge of 5.00 USD",
+            ),
+            (
+                Description::pause_extended(31, date!(2026 - 04 - 09), date!(2026 - 03 - 09)),
+                "Term extended by 31 paused days: ends 2026-04-09 instead of 2026-03-09",
+            ),
+            (Description::tax("GST".into(), d("5.000"), false), "GST 5%"),
+            (Description::tax("PST".into(), d("7.50"), true), "PST 7.5% (exempt)"),
+            (Description::dependants(1, 0, 1), "1 dependant beyond the 0 included"),
+            (Description::dependants(2, 1, 3), "2 dependants beyond the 1 included × 3 terms"),
+            (Description::discount(d("10"), 3), "10% off for 3 terms"),
+            (Description::forfeited_credit(usd(d("12.50"))), "Credit of 12.50 USD forfeited"),
+            (
+                Description::credit_to_days(usd(d("12.50")), 45, plan),
+                "Credit of 12.50 USD converted into 45 extra days on Plus",
+            ),
+        ];
+        for (d, text) in cases {
+            assert_eq!(d.to_string(), text);
+            assert_eq!(d, text);
+        }
+    }
+}
