@@ -63,6 +63,16 @@ const QUOTE_POLICY: &str = r#"{"version": 1, "plans": [
   {"id": "plus", "name": "Plus", "term": {"kind": "calendar", "period": "year"},
    "prices": {"currency": "USD", "dues": "240.00"}, "proration": {"granularity": "month"}}]}"#;
 
+/// A taxed household plan with a three-term discount: its renewal writes a dues line, a dependants
+/// line, a discount line and a tax line (the descriptions written when read).
+const TAXED_HOUSEHOLD_POLICY: &str = r#"{"version": 1,
+  "settings": {"quotes": {"multi_term_discounts": [{"terms": 3, "percent": "10"}]}},
+  "plans": [
+  {"id": "family", "name": "Family", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},
+   "prices": {"currency": "CAD", "dues": "100.00", "join_fee": "20.00"},
+   "household": {"included_dependants": 1, "max_dependants": 4, "price_per_dependant": "25.00"},
+   "tax": {"components": [{"name": "GST", "percent": "5"}]}}]}"#;
+
 fn quotes(c: &mut Criterion) {
     let engine = Engine::from_json(QUOTE_POLICY).unwrap_or_else(|e| panic!("the quote policy compiles: {e}"));
     let preset = engine_from_preset();
@@ -91,6 +101,13 @@ fn quotes(c: &mut Criterion) {
     g.bench_function("quote_upgrade", |b| b.iter(|| engine.quote_change_plan(black_box(&change))));
     g.bench_function("quote_renewal", |b| {
         b.iter(|| preset.quote_renewal(black_box(&m), black_box(date(2026, 2, 1)), 1, None))
+    });
+    let household =
+        Engine::from_json(TAXED_HOUSEHOLD_POLICY).unwrap_or_else(|e| panic!("the household policy compiles: {e}"));
+    let family = Membership { plan: "family".into(), ..member() };
+    // Three terms, three dependants (two beyond the included one), 10% off, GST 5%.
+    g.bench_function("quote_renewal_taxed_household", |b| {
+        b.iter(|| household.quote_renewal_household(black_box(&family), black_box(date(2026, 2, 1)), 3, None, Some(3)))
     });
     g.finish();
 }

@@ -40,7 +40,7 @@ impl Quoter<'_> {
         let date = change.date;
         if !upgrade && quotes.downgrade == DowngradeTiming::TermEnd {
             let effective = add_days(end, 1)?;
-            let text = format!("Change to {} from {effective}; nothing to pay now", new.name);
+            let text = Description::scheduled_change(self.rules.name_of(new), effective);
             let lines = vec![line(LineKind::ScheduledChange, text, Money::zero(old.prices.currency), None, None)];
             return Ok(Quote {
                 kind: QuoteKind::Downgrade,
@@ -57,7 +57,7 @@ impl Quoter<'_> {
         let rest = Term { start: date, end: Some(end) };
         let mut lines = Vec::new();
         if quotes.change_mode == ChangeMode::NoCredit {
-            let text = format!("No credit for unused {}: the new plan is charged in full", old.name);
+            let text = Description::no_credit(self.rules.name_of(old));
             lines.push(line(LineKind::Credit, text, Money::zero(old.prices.currency), None, None));
         } else {
             let f_old = old.proration.for_changes().fraction(date, m.term.start, end, span_periods(old, m.term))?;
@@ -184,8 +184,8 @@ impl Quoter<'_> {
             return Ok(());
         };
         dues.amount = dues.amount.checked_add(&floor.checked_sub(&net)?)?;
-        dues.description =
-            format!("{}, raised so the change's net meets the minimum charge of {floor}", dues.description).into();
+        let was = std::mem::replace(&mut dues.description, Description::from(""));
+        dues.description = Description::raised_to_minimum(was, floor);
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::error::QuoteError;
-use super::lines::{LineKind, QuoteLine};
+use super::lines::{Description, LineKind, QuoteLine};
 use super::pricing::LineSink;
 use super::Quoter;
 use crate::error::Error;
@@ -45,11 +45,7 @@ impl Quoter<'_> {
         let Some((extra, per_term)) = household.extra(n, plan.prices.currency) else { return Ok(()) };
         let amount = per_term.checked_mul(Decimal::from(extra) * Decimal::from(terms))?.round(self.pricing().rounding);
         let included = household.included_dependants;
-        let text = move || {
-            let s = if extra == 1 { "" } else { "s" };
-            let times = if terms == 1 { String::new() } else { format!(" × {terms} terms") };
-            format!("{extra} dependant{s} beyond the {included} included{times}").into()
-        };
+        let text = move || Description::dependants(extra, included, terms);
         LineSink::push(lines, LineKind::Dependants, text, amount, period, None);
         Ok(())
     }

@@ -192,6 +192,56 @@ enum Sentence {
         unused: bool,
         fraction: Option<Fraction>,
     },
+    /// `Change to {plan} from {from}; nothing to pay now`: a downgrade at the term's end.
+    ScheduledChange {
+        plan: Arc<str>,
+        from: Date,
+    },
+    /// `No credit for unused {0}: the new plan is charged in full`.
+    NoCredit(Arc<str>),
+    /// `{line}, raised so the change's net meets the minimum charge of {floor}`.
+    RaisedToMinimum {
+        line: Box<Description>,
+        floor: Money,
+    },
+    /// `Term extended by {days} paused days: ends {new_end} instead of {end}`.
+    PauseExtended {
+        days: i64,
+        new_end: Date,
+        end: Date,
+    },
+    /// `Credit for {days} paused days of {plan} (paid {paid})`, prorated by `fraction`.
+    PauseCredit {
+        days: i64,
+        plan: Arc<str>,
+        paid: Money,
+        fraction: Fraction,
+    },
+    /// `{name} {percent}%`, with ` (exempt)` for an exempt member; the rate written normalized.
+    Tax {
+        name: String,
+        percent: Decimal,
+        exempt: bool,
+    },
+    /// `{extra} dependant(s) beyond the {included} included`, ` × N terms` for more than one.
+    Dependants {
+        extra: u32,
+        included: u32,
+        terms: u32,
+    },
+    /// `{percent}% off for {terms} terms`: a multi-term discount (the rate written as given).
+    Discount {
+        percent: Decimal,
+        terms: u32,
+    },
+    /// `Credit of {0} forfeited`.
+    ForfeitedCredit(Money),
+    /// `Credit of {credit} converted into {days} extra days on {plan}`.
+    CreditToDays {
+        credit: Money,
+        days: i64,
+        plan: Arc<str>,
+    },
 }
 
 impl Description {
@@ -236,6 +286,56 @@ impl Description {
     pub(crate) fn seat_change(from: u32, to: u32, unused: bool, fraction: Option<Fraction>) -> Description {
         Description(Sentence::SeatChange { from, to, unused, fraction })
     }
+
+    /// A change to `plan` (its name) from `from`, with nothing to pay now.
+    pub(crate) fn scheduled_change(plan: Arc<str>, from: Date) -> Description {
+        Description(Sentence::ScheduledChange { plan, from })
+    }
+
+    /// No credit for the unused part of `plan` (its name).
+    pub(crate) fn no_credit(plan: Arc<str>) -> Description {
+        Description(Sentence::NoCredit(plan))
+    }
+
+    /// `line`'s description, raised to meet a change's minimum charge of `floor`.
+    pub(crate) fn raised_to_minimum(line: Description, floor: Money) -> Description {
+        Description(Sentence::RaisedToMinimum { line: Box::new(line), floor })
+    }
+
+    /// A term extended by `days` paused days, to end on `new_end` instead of `end`.
+    pub(crate) fn pause_extended(days: i64, new_end: Date, end: Date) -> Description {
+        Description(Sentence::PauseExtended { days, new_end, end })
+    }
+
+    /// A credit for `days` paused days of `plan` (its name), paid `paid`, their share `fraction`.
+    pub(crate) fn pause_credit(days: i64, plan: Arc<str>, paid: Money, fraction: Fraction) -> Description {
+        Description(Sentence::PauseCredit { days, plan, paid, fraction })
+    }
+
+    /// A tax component's line: its `name` and rate `percent`, for an `exempt` member or not.
+    pub(crate) fn tax(name: String, percent: Decimal, exempt: bool) -> Description {
+        Description(Sentence::Tax { name, percent, exempt })
+    }
+
+    /// `extra` dependants beyond the `included` ones, for `terms` terms.
+    pub(crate) fn dependants(extra: u32, included: u32, terms: u32) -> Description {
+        Description(Sentence::Dependants { extra, included, terms })
+    }
+
+    /// A multi-term discount of `percent`, for buying `terms` terms (the discount's own count).
+    pub(crate) fn discount(percent: Decimal, terms: u32) -> Description {
+        Description(Sentence::Discount { percent, terms })
+    }
+
+    /// A net credit of `credit` forfeited.
+    pub(crate) fn forfeited_credit(credit: Money) -> Description {
+        Description(Sentence::ForfeitedCredit(credit))
+    }
+
+    /// A net credit of `credit` converted into `days` extra days on `plan` (its name).
+    pub(crate) fn credit_to_days(credit: Money, days: i64, plan: Arc<str>) -> Description {
+        Description(Sentence::CreditToDays { credit, days, plan })
+    }
 }
 
 impl From<String> for Description {
@@ -279,6 +379,40 @@ impl fmt::Display for Description {
             }
             Sentence::SeatChange { from, to, unused: false, fraction } => {
                 write_description(f, format_args!("Seats {from} → {to}"), 1, fraction.as_ref())
+            }
+            Sentence::ScheduledChange { plan, from } => write!(f, "Change to {plan} from {from}; nothing to pay now"),
+            Sentence::NoCredit(plan) => write!(f, "No credit for unused {plan}: the new plan is charged in full"),
+            Sentence::RaisedToMinimum { line, floor } => {
+                write!(f, "{line}, raised so the change's net meets the minimum charge of {floor}")
+            }
+            Sentence::PauseExtended { days, new_end, end } => {
+                write!(f, "Term extended by {days} paused days: ends {new_end} instead of {end}")
+            }
+            Sentence::PauseCredit { days, plan, paid, fraction } => write_description(
+                f,
+                format_args!("Credit for {days} paused days of {plan} (paid {paid})"),
+                1,
+                Some(fraction),
+            ),
+            Sentence::Tax { name, percent, exempt } => {
+                write!(f, "{name} {}%", percent.normalize())?;
+                if *exempt {
+                    f.write_str(" (exempt)")?;
+                }
+                Ok(())
+            }
+            Sentence::Dependants { extra, included, terms } => {
+                let s = if *extra == 1 { "" } else { "s" };
+                write!(f, "{extra} dependant{s} beyond the {included} included")?;
+                if *terms != 1 {
+                    write!(f, " × {terms} terms")?;
+                }
+                Ok(())
+            }
+            Sentence::Discount { percent, terms } => write!(f, "{percent}% off for {terms} terms"),
+            Sentence::ForfeitedCredit(credit) => write!(f, "Credit of {credit} forfeited"),
+            Sentence::CreditToDays { credit, days, plan } => {
+                write!(f, "Credit of {credit} converted into {days} extra days on {plan}")
             }
         }
     }
@@ -590,5 +724,47 @@ impl<'de> Deserialize<'de> for Quote {
                 .collect(),
             total: Money::new(doc.total, c),
         })
+    }
+}
+
+#[cfg(test)]
+mod written_when_read {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn each_sentence_reads_as_the_text_it_replaced() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap_or_default();
+        let usd = |a: Decimal| Money::new(a, Currency::USD);
+        let plan: Arc<str> = Arc::from("Plus");
+        let cases = [
+            (
+                Description::scheduled_change(plan.clone(), date!(2026 - 01 - 01)),
+                "Change to Plus from 2026-01-01; nothing to pay now",
+            ),
+            (Description::no_credit(plan.clone()), "No credit for unused Plus: the new plan is charged in full"),
+            (
+                Description::raised_to_minimum(Description::from("Plus dues"), usd(d("5.00"))),
+                "Plus dues, raised so the change's net meets the minimum charge of 5.00 USD",
+            ),
+            (
+                Description::pause_extended(31, date!(2026 - 04 - 09), date!(2026 - 03 - 09)),
+                "Term extended by 31 paused days: ends 2026-04-09 instead of 2026-03-09",
+            ),
+            (Description::tax("GST".into(), d("5.000"), false), "GST 5%"),
+            (Description::tax("PST".into(), d("7.50"), true), "PST 7.5% (exempt)"),
+            (Description::dependants(1, 0, 1), "1 dependant beyond the 0 included"),
+            (Description::dependants(2, 1, 3), "2 dependants beyond the 1 included × 3 terms"),
+            (Description::discount(d("10"), 3), "10% off for 3 terms"),
+            (Description::forfeited_credit(usd(d("12.50"))), "Credit of 12.50 USD forfeited"),
+            (
+                Description::credit_to_days(usd(d("12.50")), 45, plan),
+                "Credit of 12.50 USD converted into 45 extra days on Plus",
+            ),
+        ];
+        for (d, text) in cases {
+            assert_eq!(d.to_string(), text);
+            assert_eq!(d, text);
+        }
     }
 }

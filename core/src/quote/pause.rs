@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::error::QuoteError;
-use super::lines::{LineKind, Quote, QuoteKind};
-use super::pricing::{credit_room, description, line, min_money, minus, span_periods};
+use super::lines::{Description, LineKind, Quote, QuoteKind};
+use super::pricing::{credit_room, line, min_money, minus, span_periods};
 use super::Quoter;
 use crate::error::Error;
 use crate::money::Money;
@@ -96,7 +96,7 @@ impl Quoter<'_> {
         let lines = match plan.pause {
             PauseMode::Extend => {
                 let new_end = term.end.unwrap_or(end);
-                let text = format!("Term extended by {days} paused days: ends {new_end} instead of {end}");
+                let text = Description::pause_extended(days, new_end, end);
                 let extension = Term { start: add_days(end, 1)?, end: Some(new_end) };
                 vec![line(LineKind::ScheduledChange, text, Money::zero(currency), Some(extension), None)]
             }
@@ -105,11 +105,7 @@ impl Quoter<'_> {
                 let room = credit_room(&paid, pausing.credits_applied.as_ref(), currency)?;
                 let share = paused_share(plan, m.term, end, pause)?;
                 let credit = min_money(self.pricing().prorate(&paid, Some(share))?, room);
-                let text = description(
-                    format_args!("Credit for {days} paused days of {} (paid {paid})", plan.name),
-                    1,
-                    Some(&share),
-                );
+                let text = Description::pause_credit(days, self.rules.name_of(plan), paid, share);
                 let paused = Term { start: pause.from, end: Some(pause.to) };
                 vec![line(LineKind::Credit, text, minus(credit), Some(paused), Some(share))]
             }

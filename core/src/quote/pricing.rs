@@ -1,7 +1,5 @@
 //! The arithmetic every quote shares: rounding, lines, descriptions, seats, credit room, negative nets.
 
-use std::fmt;
-
 use rust_decimal::Decimal;
 
 use super::error::QuoteError;
@@ -118,16 +116,6 @@ pub(super) fn line(
     f: Option<Fraction>,
 ) -> QuoteLine {
     QuoteLine { kind, description: description.into(), amount, period, proration: f }
-}
-
-/// A line's description, written into one string: `head`, then ` × N terms` for more than one
-/// term, then `, 7 of 12 months` for a prorated (not whole) fraction
-/// ([`write_description`](super::lines::write_description)).
-pub(super) fn description(head: fmt::Arguments<'_>, terms: u32, f: Option<&Fraction>) -> String {
-    let mut text = String::with_capacity(64);
-    // Writing into a String cannot fail.
-    let _ = super::lines::write_description(&mut text, head, terms, f);
-    text
 }
 
 /// The extra seats beyond the included ones and their price for one term, checking the limits.
@@ -272,11 +260,7 @@ impl Quoter<'_> {
             lines[i].amount = if net.is_zero() { Money::zero(net.currency()) } else { net };
         }
         for t in taxed.lines {
-            let text = if exempt {
-                format!("{} {}% (exempt)", t.name, t.percent.normalize())
-            } else {
-                format!("{} {}%", t.name, t.percent.normalize())
-            };
+            let text = Description::tax(t.name, t.percent, exempt);
             let amount = if t.amount.is_zero() { Money::zero(t.amount.currency()) } else { t.amount };
             lines.push(line(LineKind::Tax, text, amount, None, None));
         }
@@ -301,13 +285,7 @@ impl Quoter<'_> {
         match self.settings.negative_net {
             NegativeNet::AccountCredit => {}
             NegativeNet::Zero => {
-                lines.push(line(
-                    LineKind::ForfeitedCredit,
-                    format!("Credit of {credit} forfeited"),
-                    credit,
-                    None,
-                    None,
-                ));
+                lines.push(line(LineKind::ForfeitedCredit, Description::forfeited_credit(credit), credit, None, None));
             }
             NegativeNet::ExtraDays => {
                 let end = term.end.ok_or(QuoteError::LifetimeTerm)?;
@@ -330,7 +308,7 @@ impl Quoter<'_> {
                 } else {
                     None
                 };
-                let text = format!("Credit of {credit} converted into {days} extra days on {}", plan.name);
+                let text = Description::credit_to_days(credit, days, self.rules.name_of(plan));
                 lines.push(line(LineKind::CreditToDays, text, credit, period, None));
             }
         }

@@ -175,13 +175,7 @@ impl Quoter<'_> {
         if let Some(d) = self.settings.multi_term_discount(terms) {
             let base = lines.sum(plan.prices.currency)?;
             let off = minus(base.checked_mul(d.percent / Decimal::ONE_HUNDRED)?.round(self.pricing().rounding));
-            lines.push(
-                LineKind::Discount,
-                || format!("{}% off for {} terms", d.percent, d.terms).into(),
-                off,
-                None,
-                None,
-            );
+            lines.push(LineKind::Discount, || Description::discount(d.percent, d.terms), off, None, None);
         }
         Ok(())
     }
