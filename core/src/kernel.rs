@@ -897,54 +897,38 @@ impl<'a> Prepared<'a> {
         row.member_since = c.member_since.cell(&self.member_since, i);
         row.term_start = c.term_start.cell(&self.term_start, i);
         row.term_end = c.term_end.cell(&self.term_end, i);
-        if !matches!(c.pending, Bools::Absent) {
-            row.pending = c.pending.cell(&self.pending, i);
+        // An optional column the roster has: typed cells through their reader, text in place.
+        macro_rules! cells {
+            ($($field:ident: $kind:ident),*) => {$(
+                if !matches!(c.$field, $kind::Absent) {
+                    row.$field = c.$field.cell(&self.$field, i);
+                }
+            )*};
         }
+        macro_rules! texts {
+            ($($field:ident: $whole:expr),*) => {$(
+                if !matches!(c.$field, Text::Absent) {
+                    row.$field = c.$field.get_in(self.whole[$whole], i);
+                }
+            )*};
+        }
+        cells!(pending: Bools);
         if !self.more {
             return;
         }
-        if !matches!(c.cancelled_on, Dates::Absent) {
-            row.cancelled_on = c.cancelled_on.cell(&self.cancelled_on, i);
-        }
-        if !matches!(c.deceased_on, Dates::Absent) {
-            row.deceased_on = c.deceased_on.cell(&self.deceased_on, i);
-        }
-        if !matches!(c.override_status, Text::Absent) {
-            row.override_status = c.override_status.get_in(self.whole[2], i);
-        }
-        if !matches!(c.override_until, Dates::Absent) {
-            row.override_until = c.override_until.cell(&self.override_until, i);
-        }
-        if !matches!(c.amount_paid, Amounts::Absent) {
-            row.amount_paid = c.amount_paid.cell(&self.amount_paid, i);
-        }
-        if !matches!(c.currency, Text::Absent) {
-            row.currency = c.currency.get_in(self.whole[3], i);
-        }
-        if !matches!(c.auto_renew, Bools::Absent) {
-            row.auto_renew = c.auto_renew.cell(&self.auto_renew, i);
-        }
-        if !matches!(c.balance_due, Amounts::Absent) {
-            row.balance_due = c.balance_due.cell(&self.balance_due, i);
-        }
-        if !matches!(c.organization, Text::Absent) {
-            row.organization = c.organization.get_in(self.whole[4], i);
-        }
-        if !matches!(c.renewal_pending, Bools::Absent) {
-            row.renewal_pending = c.renewal_pending.cell(&self.renewal_pending, i);
-        }
-        if !matches!(c.primary, Text::Absent) {
-            row.primary = c.primary.get_in(self.whole[5], i);
-        }
-        if !matches!(c.tax_exempt, Bools::Absent) {
-            row.tax_exempt = c.tax_exempt.cell(&self.tax_exempt, i);
-        }
-        if !matches!(c.pause_from, Dates::Absent) {
-            row.pause_from = c.pause_from.cell(&self.pause_from, i);
-        }
-        if !matches!(c.pause_to, Dates::Absent) {
-            row.pause_to = c.pause_to.cell(&self.pause_to, i);
-        }
+        cells!(
+            cancelled_on: Dates,
+            deceased_on: Dates,
+            override_until: Dates,
+            amount_paid: Amounts,
+            auto_renew: Bools,
+            balance_due: Amounts,
+            renewal_pending: Bools,
+            tax_exempt: Bools,
+            pause_from: Dates,
+            pause_to: Dates
+        );
+        texts!(override_status: 2, currency: 3, organization: 4, primary: 5);
     }
 }
 
