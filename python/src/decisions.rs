@@ -44,6 +44,24 @@ pub(crate) fn serde_name<T: serde::Serialize>(value: &T) -> String {
 #[derive(Clone, PartialEq)]
 pub(crate) struct Quote(pub(crate) amscore::Quote);
 
+/// Quote lines as the dicts `Quote.lines` and `Quote.tax_lines` give: `kind`, `description`,
+/// `amount` and `period`.
+fn line_dicts<'py, 'q>(
+    py: Python<'py>,
+    lines: impl IntoIterator<Item = &'q amscore::QuoteLine>,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for l in lines {
+        let d = PyDict::new(py);
+        d.set_item("kind", serde_name(&l.kind))?;
+        d.set_item("description", l.description.to_string())?;
+        d.set_item("amount", Money(l.amount))?;
+        d.set_item("period", l.period.map(Term))?;
+        list.append(d)?;
+    }
+    Ok(list)
+}
+
 #[pymethods]
 impl Quote {
     /// A quote from its JSON text (as `to_json` writes it).
@@ -92,16 +110,7 @@ impl Quote {
     /// `period` (`Term` or None).
     #[getter]
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for l in &self.0.lines {
-            let d = PyDict::new(py);
-            d.set_item("kind", serde_name(&l.kind))?;
-            d.set_item("description", l.description.to_string())?;
-            d.set_item("amount", Money(l.amount))?;
-            d.set_item("period", l.period.map(Term))?;
-            list.append(d)?;
-        }
-        Ok(list)
+        line_dicts(py, &self.0.lines)
     }
 
     /// The exact sum of the lines: positive to pay, negative to credit or refund. With tax, the
@@ -135,16 +144,7 @@ impl Quote {
     /// The tax lines only (one per tax component of the plan), as in `lines`.
     #[getter]
     fn tax_lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for l in self.0.lines.iter().filter(|l| l.kind == amscore::LineKind::Tax) {
-            let d = PyDict::new(py);
-            d.set_item("kind", serde_name(&l.kind))?;
-            d.set_item("description", l.description.to_string())?;
-            d.set_item("amount", Money(l.amount))?;
-            d.set_item("period", l.period.map(Term))?;
-            list.append(d)?;
-        }
-        Ok(list)
+        line_dicts(py, self.0.lines.iter().filter(|l| l.kind == amscore::LineKind::Tax))
     }
 
     /// The currency code.
