@@ -317,7 +317,7 @@ impl Engine {
         seats: Option<u32>,
         tax_exempt: bool,
     ) -> Result<Quote, Error> {
-        self.quoter().quote_join_exempt(plan, date, terms, seats, tax_exempt)
+        self.quote_join_with(plan, date, &crate::JoinOptions { terms, seats, tax_exempt, ..Default::default() })
     }
 
     /// The quote for a join with staff-entered dates ([`crate::JoinDates`]): the term as given,
@@ -346,8 +346,7 @@ impl Engine {
         dates: crate::JoinDates,
         tax_exempt: bool,
     ) -> Result<Quote, Error> {
-        let options = crate::JoinOptions { terms, seats, dependants: None, tax_exempt, dates };
-        self.quoter().quote_join_with(plan, date, &options)
+        self.quote_join_with(plan, date, &crate::JoinOptions { terms, seats, tax_exempt, dates, ..Default::default() })
     }
 
     /// The quote for a join with every option a join takes ([`crate::JoinOptions`]): terms,

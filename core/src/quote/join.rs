@@ -159,21 +159,10 @@ impl Quoter<'_> {
         })
     }
 
-    /// The quote for a new member joining `plan` on `date`, buying `terms` terms (and, for
+    /// The quote for a new member joining `plan` on `date`, buying `terms` terms (and, for an
+    /// organisational plan, `seats` seats; `None`: the plan's included seats).
     pub(crate) fn quote_join(&self, plan: &PlanId, date: Date, terms: u32, seats: Option<u32>) -> Result<Quote, Error> {
         self.join_quote(plan, date, terms, seats, QuoteKind::Join, None)
-    }
-
-    /// [`Quoter::quote_join`] for a member who is exempt from tax, or not.
-    pub(crate) fn quote_join_exempt(
-        &self,
-        plan: &PlanId,
-        date: Date,
-        terms: u32,
-        seats: Option<u32>,
-        tax_exempt: bool,
-    ) -> Result<Quote, Error> {
-        self.quote_join_with(plan, date, &JoinOptions { terms, seats, tax_exempt, ..JoinOptions::default() })
     }
 
     /// The tax of a join's lines: every line is a price of `plan`.
