@@ -38,6 +38,23 @@ fn batch(ids: &[&str], plans: &[&str], since: &[Option<Date>], start: &[Date], e
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A member with one term and no other facts, as the single calls take it.
+fn membership(id: &str, plan: &str, since: Date, start: Date, end: Date) -> Membership {
+    Membership {
+        member_id: id.into(),
+        plan: plan.into(),
+        member_since: since,
+        term: Term::new(start, Some(end)).unwrap_or_else(|e| panic!("{e}")),
+        pending: false,
+        cancelled_on: None,
+        status_override: None,
+        deceased_on: None,
+        tax_exempt: false,
+        pause: None,
+        renewal_pending: false,
+    }
+}
+
 fn options(threads: usize) -> RosterOptions {
     RosterOptions { date: date!(2026 - 01 - 20), terms: 1, decide: true, threads }
 }
@@ -70,19 +87,7 @@ fn every_row_is_the_single_call_s_answer_across_batches() {
         d.and_then(|d| d.keys().is_valid(row).then(|| amscore::Status::ALL[d.keys().value(row) as usize]))
     };
     let single = |plan: &str, since: Date, start: Date, end: Date| {
-        let m = Membership {
-            member_id: "M".into(),
-            plan: plan.into(),
-            member_since: since,
-            term: Term::new(start, Some(end)).unwrap_or_else(|e| panic!("{e}")),
-            pending: false,
-            cancelled_on: None,
-            status_override: None,
-            deceased_on: None,
-            tax_exempt: false,
-            pause: None,
-            renewal_pending: false,
-        };
+        let m = membership("M", plan, since, start, end);
         engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
     };
     let m1 = single("individual", date!(2020 - 01 - 15), date!(2025 - 01 - 15), date!(2026 - 01 - 14));
@@ -194,19 +199,7 @@ fn a_row_s_tax_exemption_and_pause_are_the_single_call_s() {
     let b = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"));
     let out = assess_batches(&engine, &[b], &options(1)).unwrap_or_else(|e| panic!("{e}"));
     let single = |tax_exempt: bool, pause: Option<amscore::Pause>| {
-        let m = Membership {
-            member_id: "T".into(),
-            plan: "gst".into(),
-            member_since: since,
-            term: Term::new(start, Some(end)).unwrap_or_else(|e| panic!("{e}")),
-            pending: false,
-            cancelled_on: None,
-            status_override: None,
-            deceased_on: None,
-            tax_exempt,
-            pause,
-            renewal_pending: false,
-        };
+        let m = Membership { tax_exempt, pause, ..membership("T", "gst", since, start, end) };
         engine.assess(&m, date!(2026 - 01 - 20), 1, true).unwrap_or_else(|e| panic!("{e}"))
     };
     let status = |row: usize| {
