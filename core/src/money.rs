@@ -452,6 +452,12 @@ impl Money {
     /// [`MoneyError::TooPrecise`] if the amount has finer decimals than the minor unit,
     /// [`MoneyError::Overflow`] if it does not fit in an `i64`.
     pub fn to_minor_units(&self) -> Result<i64, MoneyError> {
+        let minor_units = self.currency.minor_units();
+        // Already at the currency's scale (every rounded amount, every quote total): the mantissa
+        // is the count of minor units, with no rescale.
+        if self.amount.scale() == minor_units {
+            return i64::try_from(self.amount.mantissa()).map_err(|_| MoneyError::Overflow);
+        }
         if !self.is_in_minor_units() {
             return Err(MoneyError::TooPrecise {
                 amount: self.amount.to_string(),
@@ -460,7 +466,7 @@ impl Money {
             });
         }
         let mut scaled = self.amount;
-        scaled.rescale(self.currency.minor_units());
+        scaled.rescale(minor_units);
         i64::try_from(scaled.mantissa()).map_err(|_| MoneyError::Overflow)
     }
 
