@@ -41,6 +41,9 @@ pub struct Rulebook {
     index: FxHashMap<PlanId, usize>,
     /// The plans' names, shared by the quote lines that name them (a clone allocates nothing).
     names: Vec<std::sync::Arc<str>>,
+    /// Each plan's renew-to plan, by position in `plans` (`None`: no renew-to plan), so that a
+    /// progression's next plan is not looked up by id on every renewal.
+    renew_to: Vec<Option<usize>>,
     status_rules: Vec<StatusRule>,
     dates: DateRules,
     renewals: RenewalRules,
@@ -51,7 +54,10 @@ pub struct Rulebook {
 /// Everything that stands in the way of renewing a membership on a date, and the renewal itself
 /// when nothing does: the one answer behind [`Rulebook::renewal_term`] (which reports the first
 /// obstacle) and the online decision (which reports every one).
-#[derive(Debug, Clone)]
+///
+/// Small and plain (no `String`, nothing to drop): the obstacles are held as a compact record
+/// ([`Obstacles`]) and become [`RenewalError`]s only when one is reported.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct RenewalCheck<'a> {
     /// The path renewing takes in the member's status; `None` when the status allows none
     /// (pending, cancelled, suspended, deceased).
@@ -62,39 +68,137 @@ pub(crate) struct RenewalCheck<'a> {
     /// The current term's last day.
     pub(crate) end: Date,
     /// What stands in the way, in the order [`Rulebook::renewal_term`] reports them.
-    pub(crate) obstacles: Obstacles,
+    pub(crate) obstacles: Obstacles<'a>,
     /// The renewal, when there is no obstacle.
     pub(crate) renewal: Option<RenewalPath<'a>>,
 }
 
-/// The obstacles to a renewal, in the order found, held in place (there are at most five: the
-/// status, the term count, the window, a rejoin on a renewal-only plan, a back-date), so that
-/// checking a renewal allocates nothing.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Obstacles {
-    items: [Option<RenewalError>; 5],
+/// The obstacles to a renewal, held as a compact record: which were found (one bit each, in the
+/// order [`Rulebook::renewal_term`] reports them: the status, the term count, the window, a
+/// rejoin on a renewal-only plan, a back-date; or a lifetime term, or a plan with one expiry
+/// date, alone) and the few dates and counts they name, the plan borrowed. Each is written as
+/// its [`RenewalError`] only when it is reported ([`Obstacles::iter`]), so that checking a
+/// renewal allocates, copies and drops nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Obstacles<'a> {
+    /// The obstacles found, one bit each ([`Obstacles::STATUS`] …).
+    found: u8,
+    /// The member's plan (named by a rejoin on a renewal-only plan and by a plan with one expiry
+    /// date).
+    plan: &'a Plan,
+    /// The status that allows no renewal.
+    status: Status,
+    /// The terms asked for (the term count, a back-date).
+    terms: u32,
+    /// The most terms the next plan sells at once.
+    max: u32,
+    /// The day the renewal window opens.
+    opens_on: Date,
+    /// The plan's one expiry date.
+    expires: Date,
+    /// The back-dated term that ends too early, and the renewal date it does not reach.
+    backdate: (Date, Date, Date),
 }
 
-impl Obstacles {
-    fn push(&mut self, e: RenewalError) {
-        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(e);
+impl<'a> Obstacles<'a> {
+    const STATUS: u8 = 1;
+    const TERMS: u8 = 1 << 1;
+    const WINDOW: u8 = 1 << 2;
+    const REJOIN: u8 = 1 << 3;
+    const BACKDATE: u8 = 1 << 4;
+    const LIFETIME: u8 = 1 << 5;
+    const ONE_EXPIRY: u8 = 1 << 6;
+
+    /// None yet, on a membership of `plan`.
+    fn none(plan: &'a Plan) -> Obstacles<'a> {
+        Obstacles {
+            found: 0,
+            plan,
+            status: Status::Active,
+            terms: 0,
+            max: 0,
+            opens_on: Date::MIN,
+            expires: Date::MIN,
+            backdate: (Date::MIN, Date::MIN, Date::MIN),
         }
+    }
+
+    /// Records a status that allows no renewal.
+    fn push_status(&mut self, status: Status) {
+        self.status = status;
+        self.found |= Self::STATUS;
+    }
+
+    /// Records a term count the next plan does not sell (it sells 1 to `max`).
+    fn push_terms(&mut self, terms: u32, max: u32) {
+        (self.terms, self.max) = (terms, max);
+        self.found |= Self::TERMS;
+    }
+
+    /// Records a renewal window that opens on `opens_on`.
+    fn push_window(&mut self, opens_on: Date) {
+        self.opens_on = opens_on;
+        self.found |= Self::WINDOW;
+    }
+
+    /// Records a rejoin on the (renewal-only) member's plan.
+    fn push_rejoin(&mut self) {
+        self.found |= Self::REJOIN;
+    }
+
+    /// Records a back-dated term `start..=end` of `terms` terms that ends before `date`.
+    fn push_backdate(&mut self, start: Date, end: Date, date: Date, terms: u32) {
+        self.backdate = (start, end, date);
+        self.terms = terms;
+        self.found |= Self::BACKDATE;
+    }
+
+    /// Records a lifetime term, which is not renewed.
+    fn push_lifetime(&mut self) {
+        self.found |= Self::LIFETIME;
+    }
+
+    /// Records the member's plan's one expiry date.
+    fn push_one_expiry(&mut self, expires: Date) {
+        self.expires = expires;
+        self.found |= Self::ONE_EXPIRY;
     }
 
     /// Whether nothing stands in the way.
     pub(crate) fn is_empty(&self) -> bool {
-        self.items[0].is_none()
+        self.found == 0
     }
 
-    /// The obstacles, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &RenewalError> {
-        self.items.iter().map_while(Option::as_ref)
+    /// The obstacle of one bit as its [`RenewalError`].
+    fn error(&self, bit: u8) -> RenewalError {
+        match bit {
+            Self::STATUS => RenewalError::NotRenewable { status: self.status },
+            Self::TERMS => RenewalError::InvalidTermCount { terms: self.terms, max: self.max },
+            Self::WINDOW => RenewalError::WindowNotOpen { opens_on: self.opens_on },
+            Self::REJOIN => RenewalError::RejoinOnRenewalOnlyPlan { plan: self.plan.id.to_string() },
+            Self::BACKDATE => {
+                let (start, end, date) = self.backdate;
+                RenewalError::BackdateTooShort { start, end, date, terms: self.terms }
+            }
+            Self::ONE_EXPIRY => RenewalError::OneExpiryDate { plan: self.plan.id.to_string(), expires: self.expires },
+            _ => RenewalError::LifetimeNotRenewable,
+        }
     }
 
-    fn into_first(self) -> Option<RenewalError> {
-        let [first, ..] = self.items;
-        first
+    /// The obstacles, in order, each written as its [`RenewalError`].
+    pub(crate) fn iter(&self) -> impl Iterator<Item = RenewalError> + '_ {
+        // The bits found, lowest first (none: done at once).
+        let mut left = self.found;
+        std::iter::from_fn(move || {
+            let bit = left & left.wrapping_neg();
+            left &= !bit;
+            (bit != 0).then(|| self.error(bit))
+        })
+    }
+
+    /// The first obstacle, when there is one.
+    fn first(&self) -> Option<RenewalError> {
+        (!self.is_empty()).then(|| self.error(self.found & self.found.wrapping_neg()))
     }
 }
 
@@ -126,9 +230,9 @@ impl RenewalPath<'_> {
 }
 
 impl<'a> RenewalCheck<'a> {
-    /// The renewal, or the first obstacle.
-    pub(crate) fn first(self) -> Result<RenewalPath<'a>, RenewalError> {
-        match (self.renewal, self.obstacles.into_first()) {
+    /// The renewal, or the first obstacle (read in place: the check is not copied).
+    pub(crate) fn first(&self) -> Result<RenewalPath<'a>, RenewalError> {
+        match (self.renewal, self.obstacles.first()) {
             (Some(renewal), None) => Ok(renewal),
             (_, Some(obstacle)) => Err(obstacle),
             // Not reached: `renewal_check` leaves `renewal` empty only after recording an
@@ -152,7 +256,20 @@ impl Rulebook {
     ) -> Rulebook {
         let index = plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         let names = plans.iter().map(|p| std::sync::Arc::from(p.name.as_str())).collect();
-        Rulebook { plans, index, names, status_rules, dates, renewals, before_join, rounding }
+        let mut rules = Rulebook {
+            plans,
+            index,
+            names,
+            renew_to: Vec::new(),
+            status_rules,
+            dates,
+            renewals,
+            before_join,
+            rounding,
+        };
+        rules.renew_to =
+            rules.plans.iter().map(|p| p.renew_to.as_ref().and_then(|to| rules.plan_index(to.as_str()))).collect();
+        rules
     }
 
     /// The plans, in the policy's order.
@@ -232,7 +349,24 @@ impl Rulebook {
     /// The position of a plan of this rule book in [`Rulebook::plans`] (`None` for a plan of
     /// another rule book).
     pub fn index_of(&self, plan: &Plan) -> Option<usize> {
-        self.plans.iter().position(|p| std::ptr::eq(p, plan))
+        // The plans lie in one slice: a plan of it is found from its address, with no search.
+        let offset = (plan as *const Plan as usize).wrapping_sub(self.plans.as_ptr() as usize);
+        let i = offset / std::mem::size_of::<Plan>();
+        self.plans.get(i).filter(|p| std::ptr::eq(*p, plan)).map(|_| i)
+    }
+
+    /// A plan's renew-to plan (the plan of its renewals), when it has one.
+    ///
+    /// # Errors
+    /// [`LifecycleError::UnknownPlan`] for a renew-to plan this rule book does not have.
+    fn renew_to_of(&self, plan: &Plan) -> Result<Option<&Plan>, LifecycleError> {
+        let Some(to) = &plan.renew_to else {
+            return Ok(None);
+        };
+        match self.index_of(plan).and_then(|i| self.renew_to[i]) {
+            Some(j) => Ok(Some(&self.plans[j])),
+            None => self.plan(to).map(Some),
+        }
     }
 
     /// A plan's name, shared (for a plan of another rule book, a copy).
@@ -423,10 +557,10 @@ impl Rulebook {
     ) -> Result<RenewalCheck<'a>, Error> {
         // A pause that extends the term moves the end renewals continue from (and the window).
         let Some(end) = membership.effective_term(plan).map_err(LifecycleError::from)?.end else {
-            let mut obstacles = Obstacles::default();
+            let mut obstacles = Obstacles::none(plan);
             if self.renewals.lifetime == LifetimeRenewal::Keep {
                 // The lifetime term is kept as it is (CiviCRM): the renewal's path is the status's.
-                let kind = renewal_kind(&status).map_err(|e| obstacles.push(e)).ok();
+                let kind = renewal_kind(&status).map_err(|_| obstacles.push_status(status.status)).ok();
                 let renewal = kind.filter(|_| obstacles.is_empty()).map(|kind| RenewalPath {
                     kind,
                     status_before: status.status,
@@ -437,7 +571,7 @@ impl Rulebook {
                 });
                 return Ok(RenewalCheck { kind, next_plan: plan, end: membership.term.start, obstacles, renewal });
             }
-            obstacles.push(RenewalError::LifetimeNotRenewable);
+            obstacles.push_lifetime();
             return Ok(RenewalCheck {
                 kind: None,
                 next_plan: plan,
@@ -446,26 +580,29 @@ impl Rulebook {
                 renewal: None,
             });
         };
-        let mut obstacles = Obstacles::default();
+        let mut obstacles = Obstacles::none(plan);
         if let TermRule::FixedDate { expires } = plan.term {
-            obstacles.push(RenewalError::OneExpiryDate { plan: plan.id.to_string(), expires });
+            obstacles.push_one_expiry(expires);
             return Ok(RenewalCheck { kind: None, next_plan: plan, end, obstacles, renewal: None });
         }
-        let kind = renewal_kind(&status).map_err(|e| obstacles.push(e)).ok();
-        let next_plan = match (&plan.renew_to, kind) {
-            (Some(to), Some(RenewalKind::Extend | RenewalKind::Reinstate) | None) => self.plan(to)?,
-            _ => plan,
+        let kind = renewal_kind(&status).map_err(|_| obstacles.push_status(status.status)).ok();
+        let next_plan = match kind {
+            Some(RenewalKind::Extend | RenewalKind::Reinstate) | None => self.renew_to_of(plan)?.unwrap_or(plan),
+            Some(RenewalKind::Rejoin) => plan,
         };
-        let terms_ok = check_terms(next_plan, terms).map_err(|e| obstacles.push(e)).is_ok();
+        let terms_ok = sells_terms(next_plan, terms);
+        if !terms_ok {
+            obstacles.push_terms(terms, next_plan.max_terms);
+        }
         if let (Some(days), Some(RenewalKind::Extend) | None) = (plan.windows.renewal_opens_days, kind) {
             let opens_on = add_days(end, -i64::from(days))?;
             if date < opens_on {
-                obstacles.push(RenewalError::WindowNotOpen { opens_on });
+                obstacles.push_window(opens_on);
             }
         }
         let rejoin_closed = kind == Some(RenewalKind::Rejoin) && plan.flags.renewal_only;
         if rejoin_closed {
-            obstacles.push(RenewalError::RejoinOnRenewalOnlyPlan { plan: plan.id.to_string() });
+            obstacles.push_rejoin();
         }
         let term = match kind {
             Some(kind) if terms_ok && !rejoin_closed => Some(self.renewed_term(kind, next_plan, end, date, terms)?),
@@ -481,7 +618,7 @@ impl Rulebook {
                         && self.renewals.short_extension == ShortExtension::Extend) =>
             {
                 let new_end = t.end.unwrap_or(date);
-                obstacles.push(RenewalError::BackdateTooShort { start: t.start, end: new_end, date, terms });
+                obstacles.push_backdate(t.start, new_end, date, terms);
                 None
             }
             other => other,
@@ -524,11 +661,16 @@ impl Rulebook {
     }
 }
 
-/// Whether a plan sells `terms` terms at once.
+/// Whether a plan sells `terms` terms at once: 1 to its `max_terms`.
+fn sells_terms(plan: &Plan, terms: u32) -> bool {
+    terms != 0 && terms <= plan.max_terms
+}
+
+/// Whether a plan sells `terms` terms at once ([`RenewalError::InvalidTermCount`] if not).
 pub(crate) fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
-    if terms == 0 || terms > plan.max_terms {
-        Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
-    } else {
+    if sells_terms(plan, terms) {
         Ok(())
+    } else {
+        Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
     }
 }

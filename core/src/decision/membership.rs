@@ -76,7 +76,7 @@ impl Decider<'_> {
         let end = check.end;
         // Before the window opens, whatever else holds the renewal (a staff hold, say).
         for obstacle in check.obstacles.iter() {
-            if let (RenewalError::WindowNotOpen { opens_on }, false) = (obstacle, reinstate_only) {
+            if let (RenewalError::WindowNotOpen { opens_on }, false) = (&obstacle, reinstate_only) {
                 let message = ReasonMessage::renewal_opens(*opens_on);
                 ctx.say_until(ReasonCode::RenewalWindowNotOpen, message, Some(*opens_on));
             }
@@ -100,7 +100,7 @@ impl Decider<'_> {
         }
         let next_plan = check.next_plan;
         for obstacle in check.obstacles.iter() {
-            match obstacle {
+            match &obstacle {
                 RenewalError::InvalidTermCount { .. } => ctx.term_count_invalid(next_plan, terms),
                 RenewalError::BackdateTooShort { end: new_end, .. } => ctx.add(
                     ReasonCode::BackdateTooShort,
