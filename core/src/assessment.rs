@@ -130,6 +130,7 @@ impl<'a> Decider<'a> {
     ///
     /// # Errors
     /// The errors of the status.
+    #[inline(always)]
     pub(crate) fn assess_facts(
         &self,
         plan: &'a Plan,
