@@ -11,7 +11,7 @@ use crate::plan::Plan;
 use crate::quote::{PriceKey, Prices};
 use crate::renewal::{RenewalError, RenewalTerm};
 use crate::request::{Action, MemberFacts, SelfServiceRequest};
-use crate::rules::{RenewalPath, Rulebook};
+use crate::rules::{Refusal, RenewalPath, Rulebook};
 use crate::status::{Facts, MemberStatus, Membership, Standing};
 
 /// What amscore says of one member on one date.
@@ -49,15 +49,32 @@ impl Assessment {
     /// The first day the renewal's refusal no longer applies, when that is a date (the day the
     /// renewal window opens).
     pub fn refused_until(&self) -> Option<Date> {
-        self.renewal.as_ref().err().and_then(refused_until)
+        self.renewal.as_ref().err().and_then(refused_until_error)
     }
 }
 
 /// The first day a renewal's refusal no longer applies, when that is a date: the day the renewal
-/// window opens (the kernel's answers and [`Assessment::refused_until`]).
-pub(crate) fn refused_until(refusal: &Error) -> Option<Date> {
+/// window opens ([`Assessment::refused_until`]).
+fn refused_until_error(refusal: &Error) -> Option<Date> {
     match refusal {
-        Error::Renewal(RenewalError::WindowNotOpen { opens_on }) => Some(*opens_on),
+        Error::Renewal(e) => window_opens(e),
+        _ => None,
+    }
+}
+
+/// [`refused_until_error`] of a refusal as the rule book finds it (the kernel's answers).
+pub(crate) fn refused_until(refusal: &Refusal<'_>) -> Option<Date> {
+    match refusal.unnamed() {
+        Ok(e) => window_opens(&e),
+        Err(e) => refused_until_error(e),
+    }
+}
+
+/// The day a renewal refused by `refusal` becomes possible, when it is a date: the day the
+/// renewal window opens.
+fn window_opens(refusal: &RenewalError) -> Option<Date> {
+    match refusal {
+        RenewalError::WindowNotOpen { opens_on } => Some(*opens_on),
         _ => None,
     }
 }
@@ -69,11 +86,12 @@ pub(crate) fn refused_until(refusal: &Error) -> Option<Date> {
 pub(crate) struct Assessed<'a> {
     /// The status on the date, its label borrowed from its rule.
     pub(crate) status: Standing<'a>,
-    /// The renewal on the date, its plan borrowed, or why it is refused.
-    pub(crate) renewal: Result<RenewalPath<'a>, Error>,
+    /// The renewal on the date, its plan borrowed, or why it is refused (nothing written).
+    pub(crate) renewal: Result<RenewalPath<'a>, Refusal<'a>>,
     /// The renewal quote's total when renewing is not refused (else `None`: the refusal is the
-    /// quote's answer too), or why it cannot be priced.
-    pub(crate) quote_total: Option<Result<Money, Error>>,
+    /// quote's answer too), or why it cannot be priced (boxed: rare, and it keeps the assessment
+    /// small).
+    pub(crate) quote_total: Option<Result<Money, Box<Error>>>,
 }
 
 impl<'a> Decider<'a> {
@@ -93,9 +111,9 @@ impl<'a> Decider<'a> {
         let plan = self.rules.plan(&membership.plan)?;
         let a =
             self.assess_facts(plan, &membership.facts(), membership.tax_exempt, date, terms, &mut Prices::default())?;
-        let renewal = a.renewal.map(|r| r.to_term());
+        let renewal = a.renewal.map(|r| r.to_term()).map_err(Error::from);
         let quote_total = match (a.quote_total, &renewal) {
-            (Some(total), _) => total,
+            (Some(total), _) => total.map_err(|e| *e),
             (None, Err(refused)) => Err(refused.clone()),
             // Not reached: a renewal that is not refused is priced (`assess_facts`).
             (None, Ok(_)) => Err(RenewalError::LifetimeNotRenewable.into()),
@@ -143,10 +161,9 @@ impl<'a> Decider<'a> {
         let rules: &'a Rulebook = self.rules;
         let status = rules.standing_on(plan, facts, date)?;
         let renewal = rules.renewal_path(plan, facts, date, terms, Some(status.flags));
-        let quote_total = renewal
-            .as_ref()
-            .ok()
-            .map(|r| prices.total(&self.quoter, PriceKey::of(plan, r).exempt(tax_exempt), date, terms));
+        let quote_total = renewal.as_ref().ok().map(|r| {
+            prices.total(&self.quoter, PriceKey::of(plan, r).exempt(tax_exempt), date, terms).map_err(Box::new)
+        });
         Ok(Assessed { status, renewal, quote_total })
     }
 }

@@ -5,6 +5,7 @@
 use rustc_hash::FxHashMap;
 use time::Date;
 
+use crate::codes::ErrorCode;
 use crate::error::Error;
 use crate::lifecycle_error::LifecycleError;
 use crate::money::Rounding;
@@ -171,16 +172,22 @@ impl<'a> Obstacles<'a> {
 
     /// The obstacle of one bit as its [`RenewalError`].
     fn error(&self, bit: u8) -> RenewalError {
+        self.error_naming(bit, || self.plan.id.to_string())
+    }
+
+    /// The obstacle of one bit as its [`RenewalError`], a plan-naming one with `plan` as the id.
+    #[inline]
+    fn error_naming(&self, bit: u8, plan: impl FnOnce() -> String) -> RenewalError {
         match bit {
             Self::STATUS => RenewalError::NotRenewable { status: self.status },
             Self::TERMS => RenewalError::InvalidTermCount { terms: self.terms, max: self.max },
             Self::WINDOW => RenewalError::WindowNotOpen { opens_on: self.opens_on },
-            Self::REJOIN => RenewalError::RejoinOnRenewalOnlyPlan { plan: self.plan.id.to_string() },
+            Self::REJOIN => RenewalError::RejoinOnRenewalOnlyPlan { plan: plan() },
             Self::BACKDATE => {
                 let (start, end, date) = self.backdate;
                 RenewalError::BackdateTooShort { start, end, date, terms: self.terms }
             }
-            Self::ONE_EXPIRY => RenewalError::OneExpiryDate { plan: self.plan.id.to_string(), expires: self.expires },
+            Self::ONE_EXPIRY => RenewalError::OneExpiryDate { plan: plan(), expires: self.expires },
             _ => RenewalError::LifetimeNotRenewable,
         }
     }
@@ -199,6 +206,13 @@ impl<'a> Obstacles<'a> {
     /// The first obstacle, when there is one.
     fn first(&self) -> Option<RenewalError> {
         (!self.is_empty()).then(|| self.error(self.found & self.found.wrapping_neg()))
+    }
+
+    /// The first obstacle with no plan id written (an empty one: nothing allocated), for its
+    /// code and its dates.
+    #[inline]
+    fn first_unnamed(&self) -> RenewalError {
+        self.error_naming(self.found & self.found.wrapping_neg(), String::new)
     }
 }
 
@@ -230,17 +244,61 @@ impl RenewalPath<'_> {
 }
 
 impl<'a> RenewalCheck<'a> {
-    /// The renewal, or the first obstacle (read in place: the check is not copied).
-    pub(crate) fn first(&self) -> Result<RenewalPath<'a>, RenewalError> {
-        match (self.renewal, self.obstacles.first()) {
-            (Some(renewal), None) => Ok(renewal),
-            (_, Some(obstacle)) => Err(obstacle),
+    /// The renewal, or the first obstacle (read in place: the check is not copied, and the
+    /// obstacle is not written as its [`RenewalError`] here).
+    pub(crate) fn first(&self) -> Result<RenewalPath<'a>, Refusal<'a>> {
+        match (self.renewal, self.obstacles.is_empty()) {
+            (Some(renewal), true) => Ok(renewal),
+            (_, false) => Err(Refusal::Obstacle(self.obstacles)),
             // Not reached: `renewal_check` leaves `renewal` empty only after recording an
             // obstacle (the status, the term count, the window, a rejoin on a renewal-only plan,
             // a back-date, or a lifetime term, which is the only way to have no term end). An
             // error rather than a panic, so that no input can ever panic here.
-            (None, None) => Err(RenewalError::LifetimeNotRenewable),
+            (None, true) => Err(Refusal::Error(Box::new(RenewalError::LifetimeNotRenewable.into()))),
         }
+    }
+}
+
+/// Why a renewal is refused, as the rule book finds it: the obstacles (the first of them is the
+/// refusal), still as their compact record, so that a refusal only counted or coded (the roster
+/// kernel) writes and allocates nothing; or an error (an unknown plan, a date out of range,
+/// facts that cannot be renewed). [`Error::from`] gives it as the public API does.
+#[derive(Debug, Clone)]
+pub(crate) enum Refusal<'a> {
+    /// What stands in the way (never empty): the first obstacle is the refusal.
+    Obstacle(Obstacles<'a>),
+    /// The renewal cannot be worked out (boxed: rare, and it keeps a refusal small).
+    Error(Box<Error>),
+}
+
+impl Refusal<'_> {
+    /// The refusal's [`RenewalError`] with no plan id written (for its code and its dates;
+    /// the plan-naming variants name no plan), or the error.
+    #[inline]
+    pub(crate) fn unnamed(&self) -> Result<RenewalError, &Error> {
+        match self {
+            Refusal::Obstacle(o) => Ok(o.first_unnamed()),
+            Refusal::Error(e) => Err(&**e),
+        }
+    }
+}
+
+impl From<Refusal<'_>> for Error {
+    fn from(refusal: Refusal<'_>) -> Error {
+        match refusal {
+            Refusal::Obstacle(o) => o.first().unwrap_or(RenewalError::LifetimeNotRenewable).into(),
+            Refusal::Error(e) => *e,
+        }
+    }
+}
+
+impl ErrorCode for Refusal<'_> {
+    fn code(&self) -> u32 {
+        self.unnamed().map_or_else(ErrorCode::code, |e| e.code())
+    }
+
+    fn name(&self) -> &'static str {
+        self.unnamed().map_or_else(ErrorCode::name, |e| e.name())
     }
 }
 
@@ -520,19 +578,23 @@ impl Rulebook {
         date: Date,
         terms: u32,
         status: Option<StatusFlags>,
-    ) -> Result<RenewalPath<'a>, Error> {
+    ) -> Result<RenewalPath<'a>, Refusal<'a>> {
         let status = match status {
             Some(status) => status,
-            None => {
-                facts.check()?;
-                facts.check_plan(plan)?;
-                if plan.is_lifetime() && self.renewals.lifetime == LifetimeRenewal::Refuse {
-                    return Err(RenewalError::LifetimeNotRenewable.into());
-                }
-                self.standing_on(plan, facts, date)?.flags
-            }
+            None => self.renewable_status(plan, facts, date).map_err(|e| Refusal::Error(Box::new(e)))?,
         };
-        Ok(self.renewal_check(plan, facts, date, terms, status)?.first()?)
+        self.renewal_check(plan, facts, date, terms, status).map_err(|e| Refusal::Error(Box::new(e)))?.first()
+    }
+
+    /// The status on `date` of facts that have not been checked yet, checked for a renewal: the
+    /// facts against their plan, and a lifetime plan whose renewals the policy refuses.
+    fn renewable_status(&self, plan: &Plan, facts: &Facts, date: Date) -> Result<StatusFlags, Error> {
+        facts.check()?;
+        facts.check_plan(plan)?;
+        if plan.is_lifetime() && self.renewals.lifetime == LifetimeRenewal::Refuse {
+            return Err(RenewalError::LifetimeNotRenewable.into());
+        }
+        Ok(self.standing_on(plan, facts, date)?.flags)
     }
 
     /// Whether a membership can be renewed on `date` for `terms` terms, every reason it cannot,
