@@ -555,6 +555,7 @@ impl TermRule {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] at the ends of the calendar.
+    #[inline]
     pub fn renewal_term(
         &self,
         previous_end: Date,
@@ -603,6 +604,7 @@ impl TermRule {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] at the ends of the calendar. Returns `Ok(None)` for a lifetime rule.
+    #[inline]
     pub fn next_term(&self, previous_end: Date, terms: u32, rules: DateRules) -> Result<Option<Term>, DateError> {
         let start = add_days(previous_end, 1)?;
         match self {
