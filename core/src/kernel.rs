@@ -764,29 +764,6 @@ impl RowReasons {
     }
 }
 
-/// Every answer in one vector, in row order: the sink of [`RosterAnswers`] (and of the
-/// households' pass, which reads the primaries' answers back).
-struct Collect(std::sync::Mutex<Vec<Answer>>);
-
-impl Collect {
-    fn new(rows: usize) -> Collect {
-        Collect(std::sync::Mutex::new(vec![Answer::default(); rows]))
-    }
-
-    fn into_inner(self) -> Vec<Answer> {
-        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl AnswerSink for Collect {
-    fn put(&self, first: usize, answers: &[Answer]) {
-        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(rows) = all.get_mut(first..first + answers.len()) {
-            rows.copy_from_slice(answers);
-        }
-    }
-}
-
 /// A row's problems as its message: each problem after its column's name.
 pub fn problems_message(problems: &[RowError]) -> String {
     let mut out = String::new();
@@ -953,10 +930,14 @@ impl<'a> Decider<'a> {
         chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
     ) -> Result<RosterAnswers, RosterError> {
-        let answers = Collect::new(chunks.iter().map(|c| c.rows).sum());
-        let notes = self.assess_roster_into(chunks, options, &answers)?;
+        for c in chunks {
+            c.check()?;
+        }
+        // The answers are written straight into their slots of the one vector returned (no sink).
+        let (notes, answers) =
+            on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, None))?;
         let reasons = (0..notes.reasons.of_row.len()).map(|row| notes.reasons.of(row).to_vec()).collect();
-        Ok(RosterAnswers { answers: answers.into_inner(), messages: notes.messages, reasons })
+        Ok(RosterAnswers { answers, messages: notes.messages, reasons })
     }
 
     /// [`Decider::assess_roster`], each chunk's answers written into `sink` as they are found.
@@ -972,40 +953,49 @@ impl<'a> Decider<'a> {
         for c in chunks {
             c.check()?;
         }
-        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, sink))
+        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, Some(sink)).0)
     }
 
+    /// The answers, into `sink` (then the vector returned is empty), or, without a sink, into
+    /// the vector returned (every row's, in row order).
     fn assess_columns(
         &self,
         chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
         parallel: bool,
-        sink: &dyn AnswerSink,
-    ) -> RosterNotes {
+        sink: Option<&dyn AnswerSink>,
+    ) -> (RosterNotes, Vec<Answer>) {
         let prepared: Vec<Prepared<'_>> = chunks.iter().map(|c| Prepared::new(c, self.rules)).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let n = roster.rows();
         let shared = shared_ids(&roster, parallel);
-        // Households read their primaries' answers back: then every answer is kept here first,
-        // and handed to the sink once the households are followed.
+        // Households read their primaries' answers back: then every answer is kept here first
+        // (as without a sink), and handed to the sink once the households are followed.
         let households = chunks.iter().any(|c| c.primary.rows().is_some());
-        let kept = households.then(|| Collect::new(n));
-        let to: &dyn AnswerSink = match &kept {
-            Some(kept) => kept,
-            None => sink,
-        };
-        // The tasks: each input chunk's rows in pieces of CHUNK, with where they start.
-        let mut tasks: Vec<(usize, usize, usize)> = Vec::new();
+        let to = sink.filter(|_| !households);
+        let mut all = if to.is_none() { vec![Answer::default(); n] } else { Vec::new() };
+        // The tasks: each input chunk's rows in pieces of CHUNK, with where they start, and,
+        // when every answer is kept, the piece's slots in `all` (the pieces are in row order).
+        let mut tasks: Vec<(usize, usize, usize, &mut [Answer])> = Vec::new();
+        let mut slots: &mut [Answer] = &mut all;
         for (c, cols) in chunks.iter().enumerate() {
             for start in (0..cols.rows).step_by(CHUNK) {
-                tasks.push((c, start, CHUNK.min(cols.rows - start)));
+                let len = CHUNK.min(cols.rows - start);
+                let at = len.min(slots.len());
+                let (piece, rest) = std::mem::take(&mut slots).split_at_mut(at);
+                slots = rest;
+                tasks.push((c, start, len, piece));
             }
         }
-        let work = |(c, start, len): (usize, usize, usize)| {
-            let mut out = vec![Answer::default(); len];
-            let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
-            to.put(roster.starts[c] + start, &out);
-            extras
+        let work = |(c, start, len, slots): (usize, usize, usize, &mut [Answer])| match to {
+            // Straight into the slots.
+            None => self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, slots, options),
+            Some(sink) => {
+                let mut out = vec![Answer::default(); len];
+                let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
+                sink.put(roster.starts[c] + start, &out);
+                extras
+            }
         };
         let extras: Vec<ChunkExtras> =
             if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
@@ -1025,16 +1015,26 @@ impl<'a> Decider<'a> {
             }
         }
         if !shared.is_empty() {
-            self.assess_histories(&roster, &shared, options, to, &mut messages, &mut reasons);
+            let mut put = |row: usize, answer: Answer| match to {
+                Some(sink) => sink.put(row, &[answer]),
+                None => {
+                    if let Some(slot) = all.get_mut(row) {
+                        *slot = answer;
+                    }
+                }
+            };
+            self.assess_histories(&roster, &shared, options, &mut put, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
         }
-        if let Some(kept) = kept {
-            let mut answers = kept.into_inner();
-            self.follow_primaries(&roster, options, &mut answers, &mut messages, &mut reasons);
+        if households {
+            self.follow_primaries(&roster, options, &mut all, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
-            sink.put(0, &answers);
+            if let Some(sink) = sink {
+                sink.put(0, &all);
+                all = Vec::new();
+            }
         }
-        RosterNotes { messages, reasons }
+        (RosterNotes { messages, reasons }, all)
     }
 
     /// Households: every row of a member naming a primary (on the member's current row) is
@@ -1303,7 +1303,7 @@ impl<'a> Decider<'a> {
         p: &Chunks<'_, '_>,
         shared: &Shared,
         options: &RosterOptions,
-        sink: &dyn AnswerSink,
+        put: &mut dyn FnMut(usize, Answer),
         messages: &mut Vec<RowMessage>,
         reasons: &mut RowReasons,
     ) {
@@ -1324,7 +1324,7 @@ impl<'a> Decider<'a> {
             };
             let current = member.row();
             for row in member.terms.iter().filter_map(|t| t.row).filter(|r| *r < n) {
-                sink.put(row, &[Answer { current_term: current == Some(row), ..answer }]);
+                put(row, Answer { current_term: current == Some(row), ..answer });
                 if let Some(message) = &message {
                     messages.push(RowMessage { row, message: message.clone() });
                 }
@@ -1336,7 +1336,7 @@ impl<'a> Decider<'a> {
         for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
             let row = problems[0].row;
             if row < n {
-                sink.put(row, &[Answer { error: Some(problems[0].code), ..Answer::default() }]);
+                put(row, Answer { error: Some(problems[0].code), ..Answer::default() });
                 messages.push(RowMessage { row, message: problems_message(problems) });
             }
         }
