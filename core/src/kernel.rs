@@ -420,7 +420,7 @@ pub enum Bools<'a> {
 }
 
 impl<'a> Bools<'a> {
-    #[inline]
+    #[inline(always)]
     fn cell(&self, cells: &[Cell<'a, bool>], i: usize) -> Cell<'a, bool> {
         match self {
             Bools::Absent => Cell::Empty,
@@ -786,6 +786,8 @@ struct Prepared<'a> {
     /// A dictionary `plan` column's values looked up once: each value's plan, by its place in
     /// the rule book's plans (`None`: no such plan; empty for plain text).
     plans: Vec<Option<usize>>,
+    /// A dictionary `plan` column's values' text, read once (empty for plain text).
+    plan_texts: Vec<&'a str>,
     /// Whether the roster has an optional column besides `pending` (read row by row only then).
     more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
@@ -815,6 +817,13 @@ impl<'a> Prepared<'a> {
             }
             _ => Vec::new(),
         };
+        let plan_texts = match &c.plan {
+            Text::Dictionary { values, .. } => {
+                let whole = c.plan.whole();
+                (0..values.len()).map(|k| values.get_in(whole, k)).collect()
+            }
+            _ => Vec::new(),
+        };
         let shapes = c.shapes();
         let more = shapes
             .iter()
@@ -822,6 +831,7 @@ impl<'a> Prepared<'a> {
         Prepared {
             c,
             plans,
+            plan_texts,
             more,
             whole: [
                 c.member_id.whole(),
@@ -848,18 +858,10 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Row `i`'s plan, by its place in the rule book's plans, when the `plan` column is a
-    /// dictionary and the row's value names a plan (what the row check's
-    /// [`Rulebook::plan_by_id`] finds for it).
-    #[inline]
-    fn plan(&self, i: usize) -> Option<usize> {
-        self.c.plan.key(i).and_then(|k| self.plans.get(k).copied().flatten())
-    }
-
     /// Row `i` as the roster's row check reads it.
     fn row(&self, i: usize) -> TermRow<'a> {
         let mut row = TermRow::default();
-        self.read_row(i, &mut row);
+        let _plan = self.read_row(i, &mut row);
         row
     }
 
@@ -867,10 +869,24 @@ impl<'a> Prepared<'a> {
     /// one each): the required columns, and each optional column the roster has. An absent
     /// column is not written: `row` must be empty there (a default row, or one this reader
     /// wrote), as the column's reader would give it.
-    fn read_row(&self, i: usize, row: &mut TermRow<'a>) {
+    ///
+    /// Returns the row's plan, by its place in the rule book's plans, when the `plan` column is a
+    /// dictionary and the row's value names a plan (what the row check's
+    /// [`Rulebook::plan_by_id`] finds for it): a dictionary's values are read and looked up once.
+    fn read_row(&self, i: usize, row: &mut TermRow<'a>) -> Option<usize> {
         let c = self.c;
         row.member_id = c.member_id.get_in(self.whole[0], i);
-        row.plan = c.plan.get_in(self.whole[1], i);
+        let known = match &c.plan {
+            Text::Dictionary { .. } => {
+                let key = c.plan.key(i);
+                row.plan = key.and_then(|k| self.plan_texts.get(k).copied()).unwrap_or("");
+                key.and_then(|k| self.plans.get(k).copied().flatten())
+            }
+            plain => {
+                row.plan = plain.get_in(self.whole[1], i);
+                None
+            }
+        };
         row.member_since = c.member_since.cell(&self.member_since, i);
         row.term_start = c.term_start.cell(&self.term_start, i);
         row.term_end = c.term_end.cell(&self.term_end, i);
@@ -891,7 +907,7 @@ impl<'a> Prepared<'a> {
         }
         cells!(pending: Bools);
         if !self.more {
-            return;
+            return known;
         }
         cells!(
             cancelled_on: Dates,
@@ -906,6 +922,7 @@ impl<'a> Prepared<'a> {
             pause_to: Dates
         );
         texts!(override_status: 2, currency: 3, organization: 4, primary: 5);
+        known
     }
 }
 
@@ -1181,9 +1198,9 @@ impl<'a> Decider<'a> {
             if shared.contains(i) {
                 continue;
             }
-            p.read_row(local, &mut row);
-            let known = p.plan(local);
-            match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k))) {
+            let known = p.read_row(local, &mut row);
+            // A roster with no optional column but `pending` has every other optional cell empty.
+            match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k)), p.more) {
                 Ok(r) => {
                     let facts = r.facts();
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
