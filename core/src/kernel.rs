@@ -1200,7 +1200,10 @@ impl<'a> Decider<'a> {
             }
             let known = p.read_row(local, &mut row);
             // A roster with no optional column but `pending` has every other optional cell empty.
-            match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k)), p.more) {
+            let checked =
+                check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k)), p.more);
+            // Read in place (the checked row is not moved out of its result).
+            match &checked {
                 Ok(r) => {
                     let facts = r.facts();
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
@@ -1222,7 +1225,7 @@ impl<'a> Decider<'a> {
                 }
                 Err(problems) => {
                     answer.error = problems.first().map(|p| p.code);
-                    extras.messages.push(RowMessage { row: i, message: problems_message(&problems) });
+                    extras.messages.push(RowMessage { row: i, message: problems_message(problems) });
                 }
             }
         }
