@@ -374,6 +374,15 @@ impl<'a> Dates<'a> {
         }
     }
 
+    /// The day numbers of a column of day numbers with every row valid, whose row `i` is
+    /// [`Dates::cell`]'s `from_days` of the `i`-th (or empty past the end).
+    fn all_days(&self) -> Option<&'a [i32]> {
+        match self {
+            Dates::Days { days, valid: None } => Some(days),
+            _ => None,
+        }
+    }
+
     fn cells(&self) -> Vec<Cell<'a, Date>> {
         match self {
             Dates::Text(t) => t.cells(),
@@ -788,6 +797,9 @@ struct Prepared<'a> {
     plans: Vec<Option<usize>>,
     /// A dictionary `plan` column's values' text, read once (empty for plain text).
     plan_texts: Vec<&'a str>,
+    /// `member_since`, `term_start` and `term_end`'s day numbers, when the column is day numbers
+    /// with every row valid ([`Dates::all_days`]).
+    days: [Option<&'a [i32]>; 3],
     /// Whether the roster has an optional column besides `pending` (read row by row only then).
     more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
@@ -832,6 +844,7 @@ impl<'a> Prepared<'a> {
             c,
             plans,
             plan_texts,
+            days: [c.member_since.all_days(), c.term_start.all_days(), c.term_end.all_days()],
             more,
             whole: [
                 c.member_id.whole(),
@@ -887,9 +900,9 @@ impl<'a> Prepared<'a> {
                 None
             }
         };
-        row.member_since = c.member_since.cell(&self.member_since, i);
-        row.term_start = c.term_start.cell(&self.term_start, i);
-        row.term_end = c.term_end.cell(&self.term_end, i);
+        row.member_since = date_cell(self.days[0], &c.member_since, &self.member_since, i);
+        row.term_start = date_cell(self.days[1], &c.term_start, &self.term_start, i);
+        row.term_end = date_cell(self.days[2], &c.term_end, &self.term_end, i);
         // An optional column the roster has: typed cells through their reader, text in place.
         macro_rules! cells {
             ($($field:ident: $kind:ident),*) => {$(
@@ -923,6 +936,17 @@ impl<'a> Prepared<'a> {
         );
         texts!(override_status: 2, currency: 3, organization: 4, primary: 5);
         known
+    }
+}
+
+/// Row `i` of a date column as [`Dates::cell`] reads it: a column of day numbers with every row
+/// valid (the common `date32` column; `days`, [`Dates::all_days`]) from its slice, found once, with
+/// no match of the column's kind; any other by its reader.
+#[inline(always)]
+fn date_cell<'a>(days: Option<&'a [i32]>, column: &Dates<'a>, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
+    match days {
+        Some(days) => days.get(i).map_or(Cell::Empty, |d| from_days(i64::from(*d))),
+        None => column.cell(cells, i),
     }
 }
 
