@@ -152,10 +152,7 @@ impl<'a> Strings<'a> {
     fn range(&self, i: usize) -> Option<(usize, usize)> {
         // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
         match self {
-            Strings::Utf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
-                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
-                _ => None,
-            },
+            Strings::Utf8 { offsets, .. } => utf8_range(offsets, i),
             Strings::LargeUtf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
                 [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
                 _ => None,
@@ -178,6 +175,23 @@ impl<'a> Strings<'a> {
         };
         range.and_then(|(a, b)| data.get(a..b)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(NOT_TEXT)
     }
+}
+
+/// The `i`-th place of 32-bit `offsets` ([`Strings::range`]).
+#[inline(always)]
+fn utf8_range(offsets: &[i32], i: usize) -> Option<(usize, usize)> {
+    // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
+    match offsets.get(i..i.wrapping_add(2))? {
+        [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
+        _ => None,
+    }
+}
+
+/// The `i`-th string of a plain UTF-8 column ([`Text::plain_utf8`]: its offsets and its whole
+/// text), as [`Strings::get_in`] reads it.
+#[inline(always)]
+fn utf8_at<'a>(offsets: &[i32], whole: &'a str, i: usize) -> &'a str {
+    utf8_range(offsets, i).and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
 }
 
 /// A text column: absent, plain strings, or a dictionary (Arrow `dictionary<int32, utf8>`: a
@@ -227,6 +241,15 @@ impl<'a> Text<'a> {
         match self {
             Text::Absent => None,
             Text::Plain { values, .. } | Text::Dictionary { values, .. } => values.whole(),
+        }
+    }
+
+    /// The offsets and the whole text ([`Text::whole`]) of a column of plain 32-bit UTF-8 strings
+    /// with every row valid, whose bytes are UTF-8 throughout: row `i` is [`utf8_at`] of them.
+    fn plain_utf8(&self, whole: Option<&'a str>) -> Option<(&'a [i32], &'a str)> {
+        match (self, whole) {
+            (Text::Plain { values: Strings::Utf8 { offsets, .. }, valid: None }, Some(whole)) => Some((offsets, whole)),
+            _ => None,
         }
     }
 
@@ -800,6 +823,8 @@ struct Prepared<'a> {
     /// `member_since`, `term_start` and `term_end`'s day numbers, when the column is day numbers
     /// with every row valid ([`Dates::all_days`]).
     days: [Option<&'a [i32]>; 3],
+    /// `member_id`'s offsets and text, when plain UTF-8 with every row valid ([`Text::plain_utf8`]).
+    ids: Option<(&'a [i32], &'a str)>,
     /// Whether the roster has an optional column besides `pending` (read row by row only then).
     more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
@@ -829,11 +854,16 @@ impl<'a> Prepared<'a> {
             }
             _ => Vec::new(),
         };
+        let whole = [
+            c.member_id.whole(),
+            c.plan.whole(),
+            c.override_status.whole(),
+            c.currency.whole(),
+            c.organization.whole(),
+            c.primary.whole(),
+        ];
         let plan_texts = match &c.plan {
-            Text::Dictionary { values, .. } => {
-                let whole = c.plan.whole();
-                (0..values.len()).map(|k| values.get_in(whole, k)).collect()
-            }
+            Text::Dictionary { values, .. } => (0..values.len()).map(|k| values.get_in(whole[1], k)).collect(),
             _ => Vec::new(),
         };
         let shapes = c.shapes();
@@ -845,15 +875,9 @@ impl<'a> Prepared<'a> {
             plans,
             plan_texts,
             days: [c.member_since.all_days(), c.term_start.all_days(), c.term_end.all_days()],
+            ids: c.member_id.plain_utf8(whole[0]),
             more,
-            whole: [
-                c.member_id.whole(),
-                c.plan.whole(),
-                c.override_status.whole(),
-                c.currency.whole(),
-                c.organization.whole(),
-                c.primary.whole(),
-            ],
+            whole,
             member_since: c.member_since.cells(),
             term_start: c.term_start.cells(),
             term_end: c.term_end.cells(),
@@ -888,7 +912,10 @@ impl<'a> Prepared<'a> {
     /// [`Rulebook::plan_by_id`] finds for it): a dictionary's values are read and looked up once.
     fn read_row(&self, i: usize, row: &mut TermRow<'a>) -> Option<usize> {
         let c = self.c;
-        row.member_id = c.member_id.get_in(self.whole[0], i);
+        row.member_id = match self.ids {
+            Some((offsets, whole)) => utf8_at(offsets, whole, i),
+            None => c.member_id.get_in(self.whole[0], i),
+        };
         let known = match &c.plan {
             Text::Dictionary { .. } => {
                 let key = c.plan.key(i);
@@ -1819,7 +1846,7 @@ fn sorted_runs(roster: &Chunks<'_, '_>, parallel: bool) -> Option<Shared> {
             row => Some(roster.text(row - 1, Column::MemberId).as_bytes()),
         };
         let mut equal = Vec::new();
-        let plain = plain_ids(ids, whole);
+        let plain = ids.plain_utf8(whole).map(|(offsets, text)| (offsets, text.as_bytes()));
         for local in start..end {
             let id = id_bytes(ids, whole, plain, local);
             if let Some(previous) = before {
@@ -1845,7 +1872,7 @@ fn sorted_runs(roster: &Chunks<'_, '_>, parallel: bool) -> Option<Shared> {
 
 /// Row `local`'s member id as the row check reads it (trimmed), as bytes (`str`'s order is its
 /// bytes' order). With `plain`, the offsets and bytes of a plain UTF-8 column that is UTF-8
-/// throughout ([`plain_ids`]), an id that starts and ends with a visible ASCII character is read
+/// throughout ([`Text::plain_utf8`]), an id that starts and ends with a visible ASCII character is read
 /// from its offsets: it is whole characters of the text (a character boundary follows an ASCII
 /// byte) with nothing to trim. Any other id is read by [`Text::get_in`] and [`trim`].
 #[inline(always)]
@@ -1867,15 +1894,6 @@ fn id_bytes<'a>(
         }
     }
     trim(ids.get_in(whole, local)).as_bytes()
-}
-
-/// The offsets and bytes of an id column of plain UTF-8 strings, each row valid, whose bytes are
-/// UTF-8 throughout (`whole`): what [`id_bytes`] reads ids from directly.
-fn plain_ids<'a>(ids: &Text<'a>, whole: Option<&'a str>) -> Option<(&'a [i32], &'a [u8])> {
-    match (ids, whole) {
-        (Text::Plain { values: Strings::Utf8 { offsets, data }, valid: None }, Some(_)) => Some((offsets, data)),
-        _ => None,
-    }
 }
 
 /// `a.cmp(b)`, for ids of the same length of 8 to 16 bytes (fixed-width ids, as most rosters
