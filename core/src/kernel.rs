@@ -1300,7 +1300,8 @@ impl<'a> Decider<'a> {
     }
 
     /// [`Decider::answer`] written into `answer` in place (the chunk's answer slot: no answer
-    /// and error moved out per row); the error when the facts have no status.
+    /// and error moved out per row); the error when the facts have no status. `answer` must be
+    /// empty ([`Answer::default`], as every slot starts): only the fields found are written.
     fn answer_into(
         &self,
         plan: &'a Plan,
@@ -1310,7 +1311,7 @@ impl<'a> Decider<'a> {
         prices: &mut Prices<'a>,
         answer: &mut Answer,
     ) -> Option<Error> {
-        *answer = Answer::default();
+        debug_assert_eq!(*answer, Answer::default(), "answer_into: the answer's slot is not empty");
         // Read in place (the assessment is not moved out of its result).
         let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices);
         let a = match &assessed {
