@@ -456,11 +456,18 @@ impl<'a> Bools<'a> {
     fn cell(&self, cells: &[Cell<'a, bool>], i: usize) -> Cell<'a, bool> {
         match self {
             Bools::Absent => Cell::Empty,
-            Bools::Bits { values, rows, valid } if i < *rows && self::valid(valid.as_ref(), i) => {
-                Cell::Value(values.is_valid(i))
-            }
+            Bools::Bits { values, rows, valid } if self::valid(valid.as_ref(), i) => bit_cell(values, *rows, i),
             Bools::Bits { .. } => Cell::Empty,
             Bools::Text(t) => t.cell(cells, i),
+        }
+    }
+
+    /// The bits and row count of bit-packed values with every row valid, whose row `i` is
+    /// [`bit_cell`] of them.
+    fn all_bits(&self) -> Option<(Validity<'a>, usize)> {
+        match self {
+            Bools::Bits { values, rows, valid: None } => Some((*values, *rows)),
+            _ => None,
         }
     }
 
@@ -485,6 +492,16 @@ impl<'a> Bools<'a> {
             Bools::Bits { valid, .. } => valid.as_ref(),
             Bools::Text(t) => t.validity(),
         }
+    }
+}
+
+/// Row `i` of bit-packed values of `rows` rows (a valid row): its bit, empty past the rows.
+#[inline(always)]
+fn bit_cell<'a>(values: &Validity<'a>, rows: usize, i: usize) -> Cell<'a, bool> {
+    if i < rows {
+        Cell::Value(values.is_valid(i))
+    } else {
+        Cell::Empty
     }
 }
 
@@ -825,6 +842,8 @@ struct Prepared<'a> {
     days: [Option<&'a [i32]>; 3],
     /// `member_id`'s offsets and text, when plain UTF-8 with every row valid ([`Text::plain_utf8`]).
     ids: Option<(&'a [i32], &'a str)>,
+    /// `pending`'s bits and rows, when bit-packed with every row valid ([`Bools::all_bits`]).
+    pending_bits: Option<(Validity<'a>, usize)>,
     /// Whether the roster has an optional column besides `pending` (read row by row only then).
     more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
@@ -876,6 +895,7 @@ impl<'a> Prepared<'a> {
             plan_texts,
             days: [c.member_since.all_days(), c.term_start.all_days(), c.term_end.all_days()],
             ids: c.member_id.plain_utf8(whole[0]),
+            pending_bits: c.pending.all_bits(),
             more,
             whole,
             member_since: c.member_since.cells(),
@@ -945,7 +965,10 @@ impl<'a> Prepared<'a> {
                 }
             )*};
         }
-        cells!(pending: Bools);
+        match &self.pending_bits {
+            Some((bits, rows)) => row.pending = bit_cell(bits, *rows, i),
+            None => cells!(pending: Bools),
+        }
         if !self.more {
             return known;
         }
