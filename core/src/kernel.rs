@@ -152,10 +152,7 @@ impl<'a> Strings<'a> {
     fn range(&self, i: usize) -> Option<(usize, usize)> {
         // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
         match self {
-            Strings::Utf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
-                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
-                _ => None,
-            },
+            Strings::Utf8 { offsets, .. } => utf8_range(offsets, i),
             Strings::LargeUtf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
                 [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
                 _ => None,
@@ -178,6 +175,23 @@ impl<'a> Strings<'a> {
         };
         range.and_then(|(a, b)| data.get(a..b)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(NOT_TEXT)
     }
+}
+
+/// The `i`-th place of 32-bit `offsets` ([`Strings::range`]).
+#[inline(always)]
+fn utf8_range(offsets: &[i32], i: usize) -> Option<(usize, usize)> {
+    // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
+    match offsets.get(i..i.wrapping_add(2))? {
+        [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
+        _ => None,
+    }
+}
+
+/// The `i`-th string of a plain UTF-8 column ([`Text::plain_utf8`]: its offsets and its whole
+/// text), as [`Strings::get_in`] reads it.
+#[inline(always)]
+fn utf8_at<'a>(offsets: &[i32], whole: &'a str, i: usize) -> &'a str {
+    utf8_range(offsets, i).and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
 }
 
 /// A text column: absent, plain strings, or a dictionary (Arrow `dictionary<int32, utf8>`: a
@@ -227,6 +241,15 @@ impl<'a> Text<'a> {
         match self {
             Text::Absent => None,
             Text::Plain { values, .. } | Text::Dictionary { values, .. } => values.whole(),
+        }
+    }
+
+    /// The offsets and the whole text ([`Text::whole`]) of a column of plain 32-bit UTF-8 strings
+    /// with every row valid, whose bytes are UTF-8 throughout: row `i` is [`utf8_at`] of them.
+    fn plain_utf8(&self, whole: Option<&'a str>) -> Option<(&'a [i32], &'a str)> {
+        match (self, whole) {
+            (Text::Plain { values: Strings::Utf8 { offsets, .. }, valid: None }, Some(whole)) => Some((offsets, whole)),
+            _ => None,
         }
     }
 
@@ -374,6 +397,15 @@ impl<'a> Dates<'a> {
         }
     }
 
+    /// The day numbers of a column of day numbers with every row valid, whose row `i` is
+    /// [`Dates::cell`]'s `from_days` of the `i`-th (or empty past the end).
+    fn all_days(&self) -> Option<&'a [i32]> {
+        match self {
+            Dates::Days { days, valid: None } => Some(days),
+            _ => None,
+        }
+    }
+
     fn cells(&self) -> Vec<Cell<'a, Date>> {
         match self {
             Dates::Text(t) => t.cells(),
@@ -420,15 +452,22 @@ pub enum Bools<'a> {
 }
 
 impl<'a> Bools<'a> {
-    #[inline]
+    #[inline(always)]
     fn cell(&self, cells: &[Cell<'a, bool>], i: usize) -> Cell<'a, bool> {
         match self {
             Bools::Absent => Cell::Empty,
-            Bools::Bits { values, rows, valid } if i < *rows && self::valid(valid.as_ref(), i) => {
-                Cell::Value(values.is_valid(i))
-            }
+            Bools::Bits { values, rows, valid } if self::valid(valid.as_ref(), i) => bit_cell(values, *rows, i),
             Bools::Bits { .. } => Cell::Empty,
             Bools::Text(t) => t.cell(cells, i),
+        }
+    }
+
+    /// The bits and row count of bit-packed values with every row valid, whose row `i` is
+    /// [`bit_cell`] of them.
+    fn all_bits(&self) -> Option<(Validity<'a>, usize)> {
+        match self {
+            Bools::Bits { values, rows, valid: None } => Some((*values, *rows)),
+            _ => None,
         }
     }
 
@@ -453,6 +492,16 @@ impl<'a> Bools<'a> {
             Bools::Bits { valid, .. } => valid.as_ref(),
             Bools::Text(t) => t.validity(),
         }
+    }
+}
+
+/// Row `i` of bit-packed values of `rows` rows (a valid row): its bit, empty past the rows.
+#[inline(always)]
+fn bit_cell<'a>(values: &Validity<'a>, rows: usize, i: usize) -> Cell<'a, bool> {
+    if i < rows {
+        Cell::Value(values.is_valid(i))
+    } else {
+        Cell::Empty
     }
 }
 
@@ -764,29 +813,6 @@ impl RowReasons {
     }
 }
 
-/// Every answer in one vector, in row order: the sink of [`RosterAnswers`] (and of the
-/// households' pass, which reads the primaries' answers back).
-struct Collect(std::sync::Mutex<Vec<Answer>>);
-
-impl Collect {
-    fn new(rows: usize) -> Collect {
-        Collect(std::sync::Mutex::new(vec![Answer::default(); rows]))
-    }
-
-    fn into_inner(self) -> Vec<Answer> {
-        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl AnswerSink for Collect {
-    fn put(&self, first: usize, answers: &[Answer]) {
-        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(rows) = all.get_mut(first..first + answers.len()) {
-            rows.copy_from_slice(answers);
-        }
-    }
-}
-
 /// A row's problems as its message: each problem after its column's name.
 pub fn problems_message(problems: &[RowError]) -> String {
     let mut out = String::new();
@@ -809,6 +835,15 @@ struct Prepared<'a> {
     /// A dictionary `plan` column's values looked up once: each value's plan, by its place in
     /// the rule book's plans (`None`: no such plan; empty for plain text).
     plans: Vec<Option<usize>>,
+    /// A dictionary `plan` column's values' text, read once (empty for plain text).
+    plan_texts: Vec<&'a str>,
+    /// `member_since`, `term_start` and `term_end`'s day numbers, when the column is day numbers
+    /// with every row valid ([`Dates::all_days`]).
+    days: [Option<&'a [i32]>; 3],
+    /// `member_id`'s offsets and text, when plain UTF-8 with every row valid ([`Text::plain_utf8`]).
+    ids: Option<(&'a [i32], &'a str)>,
+    /// `pending`'s bits and rows, when bit-packed with every row valid ([`Bools::all_bits`]).
+    pending_bits: Option<(Validity<'a>, usize)>,
     /// Whether the roster has an optional column besides `pending` (read row by row only then).
     more: bool,
     /// The text columns' bytes, checked as UTF-8 once: member_id, plan, override_status,
@@ -838,6 +873,18 @@ impl<'a> Prepared<'a> {
             }
             _ => Vec::new(),
         };
+        let whole = [
+            c.member_id.whole(),
+            c.plan.whole(),
+            c.override_status.whole(),
+            c.currency.whole(),
+            c.organization.whole(),
+            c.primary.whole(),
+        ];
+        let plan_texts = match &c.plan {
+            Text::Dictionary { values, .. } => (0..values.len()).map(|k| values.get_in(whole[1], k)).collect(),
+            _ => Vec::new(),
+        };
         let shapes = c.shapes();
         let more = shapes
             .iter()
@@ -845,15 +892,12 @@ impl<'a> Prepared<'a> {
         Prepared {
             c,
             plans,
+            plan_texts,
+            days: [c.member_since.all_days(), c.term_start.all_days(), c.term_end.all_days()],
+            ids: c.member_id.plain_utf8(whole[0]),
+            pending_bits: c.pending.all_bits(),
             more,
-            whole: [
-                c.member_id.whole(),
-                c.plan.whole(),
-                c.override_status.whole(),
-                c.currency.whole(),
-                c.organization.whole(),
-                c.primary.whole(),
-            ],
+            whole,
             member_since: c.member_since.cells(),
             term_start: c.term_start.cells(),
             term_end: c.term_end.cells(),
@@ -871,18 +915,10 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Row `i`'s plan, by its place in the rule book's plans, when the `plan` column is a
-    /// dictionary and the row's value names a plan (what the row check's
-    /// [`Rulebook::plan_by_id`] finds for it).
-    #[inline]
-    fn plan(&self, i: usize) -> Option<usize> {
-        self.c.plan.key(i).and_then(|k| self.plans.get(k).copied().flatten())
-    }
-
     /// Row `i` as the roster's row check reads it.
     fn row(&self, i: usize) -> TermRow<'a> {
         let mut row = TermRow::default();
-        self.read_row(i, &mut row);
+        let _plan = self.read_row(i, &mut row);
         row
     }
 
@@ -890,13 +926,30 @@ impl<'a> Prepared<'a> {
     /// one each): the required columns, and each optional column the roster has. An absent
     /// column is not written: `row` must be empty there (a default row, or one this reader
     /// wrote), as the column's reader would give it.
-    fn read_row(&self, i: usize, row: &mut TermRow<'a>) {
+    ///
+    /// Returns the row's plan, by its place in the rule book's plans, when the `plan` column is a
+    /// dictionary and the row's value names a plan (what the row check's
+    /// [`Rulebook::plan_by_id`] finds for it): a dictionary's values are read and looked up once.
+    fn read_row(&self, i: usize, row: &mut TermRow<'a>) -> Option<usize> {
         let c = self.c;
-        row.member_id = c.member_id.get_in(self.whole[0], i);
-        row.plan = c.plan.get_in(self.whole[1], i);
-        row.member_since = c.member_since.cell(&self.member_since, i);
-        row.term_start = c.term_start.cell(&self.term_start, i);
-        row.term_end = c.term_end.cell(&self.term_end, i);
+        row.member_id = match self.ids {
+            Some((offsets, whole)) => utf8_at(offsets, whole, i),
+            None => c.member_id.get_in(self.whole[0], i),
+        };
+        let known = match &c.plan {
+            Text::Dictionary { .. } => {
+                let key = c.plan.key(i);
+                row.plan = key.and_then(|k| self.plan_texts.get(k).copied()).unwrap_or("");
+                key.and_then(|k| self.plans.get(k).copied().flatten())
+            }
+            plain => {
+                row.plan = plain.get_in(self.whole[1], i);
+                None
+            }
+        };
+        row.member_since = date_cell(self.days[0], &c.member_since, &self.member_since, i);
+        row.term_start = date_cell(self.days[1], &c.term_start, &self.term_start, i);
+        row.term_end = date_cell(self.days[2], &c.term_end, &self.term_end, i);
         // An optional column the roster has: typed cells through their reader, text in place.
         macro_rules! cells {
             ($($field:ident: $kind:ident),*) => {$(
@@ -912,9 +965,12 @@ impl<'a> Prepared<'a> {
                 }
             )*};
         }
-        cells!(pending: Bools);
+        match &self.pending_bits {
+            Some((bits, rows)) => row.pending = bit_cell(bits, *rows, i),
+            None => cells!(pending: Bools),
+        }
         if !self.more {
-            return;
+            return known;
         }
         cells!(
             cancelled_on: Dates,
@@ -929,6 +985,18 @@ impl<'a> Prepared<'a> {
             pause_to: Dates
         );
         texts!(override_status: 2, currency: 3, organization: 4, primary: 5);
+        known
+    }
+}
+
+/// Row `i` of a date column as [`Dates::cell`] reads it: a column of day numbers with every row
+/// valid (the common `date32` column; `days`, [`Dates::all_days`]) from its slice, found once, with
+/// no match of the column's kind; any other by its reader.
+#[inline(always)]
+fn date_cell<'a>(days: Option<&'a [i32]>, column: &Dates<'a>, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
+    match days {
+        Some(days) => days.get(i).map_or(Cell::Empty, |d| from_days(i64::from(*d))),
+        None => column.cell(cells, i),
     }
 }
 
@@ -953,10 +1021,14 @@ impl<'a> Decider<'a> {
         chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
     ) -> Result<RosterAnswers, RosterError> {
-        let answers = Collect::new(chunks.iter().map(|c| c.rows).sum());
-        let notes = self.assess_roster_into(chunks, options, &answers)?;
+        for c in chunks {
+            c.check()?;
+        }
+        // The answers are written straight into their slots of the one vector returned (no sink).
+        let (notes, answers) =
+            on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, None))?;
         let reasons = (0..notes.reasons.of_row.len()).map(|row| notes.reasons.of(row).to_vec()).collect();
-        Ok(RosterAnswers { answers: answers.into_inner(), messages: notes.messages, reasons })
+        Ok(RosterAnswers { answers, messages: notes.messages, reasons })
     }
 
     /// [`Decider::assess_roster`], each chunk's answers written into `sink` as they are found.
@@ -972,40 +1044,49 @@ impl<'a> Decider<'a> {
         for c in chunks {
             c.check()?;
         }
-        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, sink))
+        on_threads(options.threads, |parallel| self.assess_columns(chunks, options, parallel, Some(sink)).0)
     }
 
+    /// The answers, into `sink` (then the vector returned is empty), or, without a sink, into
+    /// the vector returned (every row's, in row order).
     fn assess_columns(
         &self,
         chunks: &[MemberColumns<'_>],
         options: &RosterOptions,
         parallel: bool,
-        sink: &dyn AnswerSink,
-    ) -> RosterNotes {
+        sink: Option<&dyn AnswerSink>,
+    ) -> (RosterNotes, Vec<Answer>) {
         let prepared: Vec<Prepared<'_>> = chunks.iter().map(|c| Prepared::new(c, self.rules)).collect();
         let roster = Chunks { prepared: &prepared, starts: starts(chunks) };
         let n = roster.rows();
         let shared = shared_ids(&roster, parallel);
-        // Households read their primaries' answers back: then every answer is kept here first,
-        // and handed to the sink once the households are followed.
+        // Households read their primaries' answers back: then every answer is kept here first
+        // (as without a sink), and handed to the sink once the households are followed.
         let households = chunks.iter().any(|c| c.primary.rows().is_some());
-        let kept = households.then(|| Collect::new(n));
-        let to: &dyn AnswerSink = match &kept {
-            Some(kept) => kept,
-            None => sink,
-        };
-        // The tasks: each input chunk's rows in pieces of CHUNK, with where they start.
-        let mut tasks: Vec<(usize, usize, usize)> = Vec::new();
+        let to = sink.filter(|_| !households);
+        let mut all = if to.is_none() { vec![Answer::default(); n] } else { Vec::new() };
+        // The tasks: each input chunk's rows in pieces of CHUNK, with where they start, and,
+        // when every answer is kept, the piece's slots in `all` (the pieces are in row order).
+        let mut tasks: Vec<(usize, usize, usize, &mut [Answer])> = Vec::new();
+        let mut slots: &mut [Answer] = &mut all;
         for (c, cols) in chunks.iter().enumerate() {
             for start in (0..cols.rows).step_by(CHUNK) {
-                tasks.push((c, start, CHUNK.min(cols.rows - start)));
+                let len = CHUNK.min(cols.rows - start);
+                let at = len.min(slots.len());
+                let (piece, rest) = std::mem::take(&mut slots).split_at_mut(at);
+                slots = rest;
+                tasks.push((c, start, len, piece));
             }
         }
-        let work = |(c, start, len): (usize, usize, usize)| {
-            let mut out = vec![Answer::default(); len];
-            let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
-            to.put(roster.starts[c] + start, &out);
-            extras
+        let work = |(c, start, len, slots): (usize, usize, usize, &mut [Answer])| match to {
+            // Straight into the slots.
+            None => self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, slots, options),
+            Some(sink) => {
+                let mut out = vec![Answer::default(); len];
+                let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
+                sink.put(roster.starts[c] + start, &out);
+                extras
+            }
         };
         let extras: Vec<ChunkExtras> =
             if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
@@ -1025,16 +1106,26 @@ impl<'a> Decider<'a> {
             }
         }
         if !shared.is_empty() {
-            self.assess_histories(&roster, &shared, options, to, &mut messages, &mut reasons);
+            let mut put = |row: usize, answer: Answer| match to {
+                Some(sink) => sink.put(row, &[answer]),
+                None => {
+                    if let Some(slot) = all.get_mut(row) {
+                        *slot = answer;
+                    }
+                }
+            };
+            self.assess_histories(&roster, &shared, options, &mut put, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
         }
-        if let Some(kept) = kept {
-            let mut answers = kept.into_inner();
-            self.follow_primaries(&roster, options, &mut answers, &mut messages, &mut reasons);
+        if households {
+            self.follow_primaries(&roster, options, &mut all, &mut messages, &mut reasons);
             messages.sort_by_key(|m| m.row);
-            sink.put(0, &answers);
+            if let Some(sink) = sink {
+                sink.put(0, &all);
+                all = Vec::new();
+            }
         }
-        RosterNotes { messages, reasons }
+        (RosterNotes { messages, reasons }, all)
     }
 
     /// Households: every row of a member naming a primary (on the member's current row) is
@@ -1181,9 +1272,12 @@ impl<'a> Decider<'a> {
             if shared.contains(i) {
                 continue;
             }
-            p.read_row(local, &mut row);
-            let known = p.plan(local);
-            match check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k))) {
+            let known = p.read_row(local, &mut row);
+            // A roster with no optional column but `pending` has every other optional cell empty.
+            let checked =
+                check_row_with(self.rules, &row, i, None, known.and_then(|k| self.rules.plans().get(k)), p.more);
+            // Read in place (the checked row is not moved out of its result).
+            match &checked {
                 Ok(r) => {
                     let facts = r.facts();
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
@@ -1205,7 +1299,7 @@ impl<'a> Decider<'a> {
                 }
                 Err(problems) => {
                     answer.error = problems.first().map(|p| p.code);
-                    extras.messages.push(RowMessage { row: i, message: problems_message(&problems) });
+                    extras.messages.push(RowMessage { row: i, message: problems_message(problems) });
                 }
             }
         }
@@ -1229,7 +1323,8 @@ impl<'a> Decider<'a> {
     }
 
     /// [`Decider::answer`] written into `answer` in place (the chunk's answer slot: no answer
-    /// and error moved out per row); the error when the facts have no status.
+    /// and error moved out per row); the error when the facts have no status. `answer` must be
+    /// empty ([`Answer::default`], as every slot starts): only the fields found are written.
     fn answer_into(
         &self,
         plan: &'a Plan,
@@ -1239,7 +1334,7 @@ impl<'a> Decider<'a> {
         prices: &mut Prices<'a>,
         answer: &mut Answer,
     ) -> Option<Error> {
-        *answer = Answer::default();
+        debug_assert_eq!(*answer, Answer::default(), "answer_into: the answer's slot is not empty");
         // Read in place (the assessment is not moved out of its result).
         let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices);
         let a = match &assessed {
@@ -1303,7 +1398,7 @@ impl<'a> Decider<'a> {
         p: &Chunks<'_, '_>,
         shared: &Shared,
         options: &RosterOptions,
-        sink: &dyn AnswerSink,
+        put: &mut dyn FnMut(usize, Answer),
         messages: &mut Vec<RowMessage>,
         reasons: &mut RowReasons,
     ) {
@@ -1324,7 +1419,7 @@ impl<'a> Decider<'a> {
             };
             let current = member.row();
             for row in member.terms.iter().filter_map(|t| t.row).filter(|r| *r < n) {
-                sink.put(row, &[Answer { current_term: current == Some(row), ..answer }]);
+                put(row, Answer { current_term: current == Some(row), ..answer });
                 if let Some(message) = &message {
                     messages.push(RowMessage { row, message: message.clone() });
                 }
@@ -1336,7 +1431,7 @@ impl<'a> Decider<'a> {
         for problems in roster.problems.chunk_by(|a, b| a.row == b.row) {
             let row = problems[0].row;
             if row < n {
-                sink.put(row, &[Answer { error: Some(problems[0].code), ..Answer::default() }]);
+                put(row, Answer { error: Some(problems[0].code), ..Answer::default() });
                 messages.push(RowMessage { row, message: problems_message(problems) });
             }
         }
@@ -1772,13 +1867,14 @@ fn sorted_runs(roster: &Chunks<'_, '_>, parallel: bool) -> Option<Shared> {
         let first = roster.starts[c];
         let mut before = match first + start {
             0 => None,
-            row => Some(roster.text(row - 1, Column::MemberId)),
+            row => Some(roster.text(row - 1, Column::MemberId).as_bytes()),
         };
         let mut equal = Vec::new();
+        let plain = ids.plain_utf8(whole).map(|(offsets, text)| (offsets, text.as_bytes()));
         for local in start..end {
-            let id = trim(ids.get_in(whole, local));
+            let id = id_bytes(ids, whole, plain, local);
             if let Some(previous) = before {
-                match id.cmp(previous) {
+                match id_order(id, previous) {
                     std::cmp::Ordering::Less => return None,
                     std::cmp::Ordering::Equal => equal.push(first + local),
                     std::cmp::Ordering::Greater => {}
@@ -1796,6 +1892,50 @@ fn sorted_runs(roster: &Chunks<'_, '_>, parallel: bool) -> Option<Shared> {
     };
     // A row equal to the one before it: both are shared.
     Some(Shared::of(roster.rows(), equal.iter().flatten().flat_map(|row| [row - 1, *row])))
+}
+
+/// Row `local`'s member id as the row check reads it (trimmed), as bytes (`str`'s order is its
+/// bytes' order). With `plain`, the offsets and bytes of a plain UTF-8 column that is UTF-8
+/// throughout ([`Text::plain_utf8`]), an id that starts and ends with a visible ASCII character is read
+/// from its offsets: it is whole characters of the text (a character boundary follows an ASCII
+/// byte) with nothing to trim. Any other id is read by [`Text::get_in`] and [`trim`].
+#[inline(always)]
+fn id_bytes<'a>(
+    ids: &Text<'a>,
+    whole: Option<&'a str>,
+    plain: Option<(&'a [i32], &'a [u8])>,
+    local: usize,
+) -> &'a [u8] {
+    let visible = |b: &u8| (0x21..0x7f).contains(b);
+    if let Some((offsets, data)) = plain {
+        if let Some([a, b]) = offsets.get(local..local.wrapping_add(2)) {
+            let bytes = usize::try_from(*a).ok().zip(usize::try_from(*b).ok()).and_then(|(a, b)| data.get(a..b));
+            if let Some(bytes @ [first, .., last]) = bytes {
+                if visible(first) && visible(last) {
+                    return bytes;
+                }
+            }
+        }
+    }
+    trim(ids.get_in(whole, local)).as_bytes()
+}
+
+/// `a.cmp(b)`, for ids of the same length of 8 to 16 bytes (fixed-width ids, as most rosters
+/// have) as one comparison of a big-endian number made of their first 8 bytes and their last 8
+/// (the bytes the two windows share are compared twice, to no effect), without a call to compare
+/// memory.
+#[inline(always)]
+fn id_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let word =
+        |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_be_bytes);
+    if a.len() == b.len() && (8..=16).contains(&a.len()) {
+        let last = a.len() - 8;
+        if let (Some(x), Some(y), Some(xl), Some(yl)) = (word(a, 0), word(b, 0), word(a, last), word(b, last)) {
+            let number = |first: u64, last: u64| (u128::from(first) << 64) | u128::from(last);
+            return number(x, xl).cmp(&number(y, yl));
+        }
+    }
+    a.cmp(b)
 }
 
 /// [`shared_ids`] for any roster, by the ids' hashes (rows whose hashes collide are shared too).
@@ -1949,12 +2089,17 @@ mod tests {
         /// the ids never go down.
         #[test]
         fn invariant_shared_rows_are_the_rows_of_repeated_ids(
-            ids in proptest::collection::vec((0u8..8, proptest::sample::select(vec!["", " ", "\t"])), 0..300),
+            ids in proptest::collection::vec(
+                (0u8..8, proptest::sample::select(vec!["", " ", "\t"]), proptest::sample::select(vec![1usize, 6, 9, 14, 20])),
+                0..300,
+            ),
             sort in proptest::bool::ANY,
             cut in 0usize..300,
             parallel in proptest::bool::ANY,
         ) {
-            let mut ids: Vec<String> = ids.iter().map(|(k, pad)| format!("{pad}M-{k}{pad}")).collect();
+            // Ids of 3 to 22 bytes: shorter than 8, of 8 to 16 (compared as numbers when of one
+            // length) and longer.
+            let mut ids: Vec<String> = ids.iter().map(|(k, pad, width)| format!("{pad}M-{k:0width$}{pad}")).collect();
             if sort {
                 ids.sort_by(|a, b| a.trim().cmp(b.trim()));
             }
@@ -1969,6 +2114,21 @@ mod tests {
                 proptest::prop_assert_eq!(&hashed, &expected);
                 proptest::prop_assert_eq!(applied, never_down);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Invariant: `id_order` is the bytes' order, whatever their lengths (two numbers for ids
+        /// of one length of 8 to 16 bytes, a comparison of memory otherwise).
+        #[test]
+        fn invariant_id_order_is_the_bytes_order(
+            a in proptest::collection::vec(proptest::sample::select(vec![0u8, 1, b'0', b'1', 0x7f, 0x80, 0xff]), 0..20),
+            b in proptest::collection::vec(proptest::sample::select(vec![0u8, 1, b'0', b'1', 0x7f, 0x80, 0xff]), 0..20),
+            same in proptest::bool::ANY,
+        ) {
+            // Often of one length (the numbers' path), and often equal but in their last bytes.
+            let b = if same { a.iter().zip(b.iter().chain(std::iter::repeat(&0))).map(|(x, y)| if y & 1 == 0 { *x } else { *y }).collect() } else { b };
+            proptest::prop_assert_eq!(id_order(&a, &b), a.cmp(&b));
         }
     }
 

@@ -257,6 +257,17 @@ pub struct TermRow<'a> {
 }
 
 impl TermRow<'_> {
+    /// Whether every optional cell but `pending` is empty, as a roster without those columns
+    /// reads them (attributes aside).
+    fn only_pending(&self) -> bool {
+        [self.cancelled_on, self.deceased_on, self.override_until, self.pause_from, self.pause_to]
+            .iter()
+            .all(|c| matches!(c, Cell::Empty))
+            && [self.auto_renew, self.renewal_pending, self.tax_exempt].iter().all(|c| matches!(c, Cell::Empty))
+            && [self.amount_paid, self.balance_due].iter().all(|c| matches!(c, Cell::Empty))
+            && [self.override_status, self.currency, self.organization, self.primary].iter().all(|t| t.is_empty())
+    }
+
     fn text(&self, column: Column) -> String {
         let text = |s: &str| s.trim().to_owned();
         match column {
@@ -359,19 +370,23 @@ pub(crate) fn check_row<'r>(
     index: usize,
     line: Option<u64>,
 ) -> Result<MemberRow<'r>, Vec<RowError>> {
-    check_row_with(rules, row, index, line, None)
+    check_row_with(rules, row, index, line, None, true)
 }
 
 /// [`check_row`], given the row's plan when the caller already has it: `plan` must be what
 /// [`Rulebook::plan_by_id`] finds for the row's trimmed `plan` text (the roster kernel looks each
-/// value of a dictionary column up once); `None` looks it up here.
+/// value of a dictionary column up once); `None` looks it up here. `optional` false says that
+/// every optional cell of the row but `pending` is empty (a roster without those columns): they
+/// are then not read, and are what reading them would give, nothing.
 pub(crate) fn check_row_with<'r>(
     rules: &'r Rulebook,
     row: &'r TermRow<'_>,
     index: usize,
     line: Option<u64>,
     plan: Option<&'r Plan>,
+    optional: bool,
 ) -> Result<MemberRow<'r>, Vec<RowError>> {
+    debug_assert!(optional || row.only_pending(), "check_row_with: an optional cell is not empty");
     let mut r = Checker { row, index, line, problems: Vec::new() };
     let member_id = r.required(Column::MemberId, row.member_id);
     let known = plan;
@@ -406,90 +421,7 @@ pub(crate) fn check_row_with<'r>(
         }
     }
     let pending = r.read(Column::Pending, row.pending, false).unwrap_or(false);
-    let cancelled_on = r.read(Column::CancelledOn, row.cancelled_on, false);
-    let deceased_on = r.read(Column::DeceasedOn, row.deceased_on, false);
-    if let Some(since) = member_since {
-        if let Err(e) = status::check_after_join(since, cancelled_on, deceased_on) {
-            let column = match e {
-                LifecycleError::DeceasedBeforeJoin { .. } => Column::DeceasedOn,
-                _ => Column::CancelledOn,
-            };
-            r.report(Some(column), &e);
-        }
-    }
-    let override_status = Cell::<Status>::Text(row.override_status)
-        .read()
-        .map_err(|_| r.report(Some(Column::OverrideStatus), &RosterError::InvalidStatus))
-        .ok()
-        .flatten();
-    let override_until = r.read(Column::OverrideUntil, row.override_until, false);
-    if override_until.is_some() && trim(row.override_status).is_empty() {
-        r.report(Some(Column::OverrideStatus), &RosterError::MissingValue);
-    }
-    let currency = match trim(row.currency) {
-        "" => plan.map(|p| p.prices.currency),
-        code => match currency_code(code) {
-            Ok(found) => {
-                if let Some(p) = plan.filter(|p| p.prices.currency != found) {
-                    let error =
-                        RosterError::CurrencyNotPlans { plan: p.id.clone(), expected: p.prices.currency, found };
-                    r.report(Some(Column::Currency), &error);
-                }
-                Some(found)
-            }
-            Err(_) => {
-                r.report(Some(Column::Currency), &RosterError::UnknownCurrency);
-                None
-            }
-        },
-    };
-    let amount_paid =
-        r.read(Column::AmountPaid, row.amount_paid, false).and_then(|value| match amount(value, currency) {
-            Ok(money) => money,
-            Err(reason) => {
-                r.report(Some(Column::AmountPaid), &RosterError::InvalidAmount { reason });
-                None
-            }
-        });
-    let auto_renew = r.read(Column::AutoRenew, row.auto_renew, false).unwrap_or(false);
-    let renewal_pending = r.read(Column::RenewalPending, row.renewal_pending, false).unwrap_or(false);
-    let tax_exempt = r.read(Column::TaxExempt, row.tax_exempt, false).unwrap_or(false);
-    let pause = match (r.read(Column::PauseFrom, row.pause_from, false), r.read(Column::PauseTo, row.pause_to, false)) {
-        (Some(from), Some(to)) => Some(Pause { from, to }),
-        (from, to) => {
-            // One end without the other: the empty one is missing (an unreadable one is
-            // reported already).
-            if from.is_some() && row.pause_to.is_empty() {
-                r.report(Some(Column::PauseTo), &RosterError::MissingValue);
-            } else if to.is_some() && row.pause_from.is_empty() {
-                r.report(Some(Column::PauseFrom), &RosterError::MissingValue);
-            }
-            None
-        }
-    };
-    if let (Some(p), Some(start)) = (pause, start) {
-        // The membership's own check of a pause against its term, on this row's term (a pause on
-        // a lifetime plan is refused when the member is assessed, as for a single call).
-        if let Err(e) = status::check_pause(p, Term { start, end }) {
-            let column = match e {
-                LifecycleError::PauseEndsBeforeStart { .. } => Column::PauseTo,
-                LifecycleError::PauseOutsideTerm { from, term_start, .. } if from >= term_start => Column::PauseTo,
-                _ => Column::PauseFrom,
-            };
-            r.report(Some(column), &e);
-        }
-    }
-    let balance_due = r.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
-    // Nothing owed (the common case) is neither negative nor above the bound.
-    if !balance_due.is_zero() {
-        if balance_due.is_sign_negative() {
-            r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason: "must not be negative".into() });
-        } else if balance_due > Decimal::from(Money::MAX_MINOR_UNITS) {
-            // The balance has no currency of its own: bounded like the policy's currency-less amounts.
-            let reason = format!("must be at most {}", Money::MAX_MINOR_UNITS);
-            r.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason });
-        }
-    }
+    let o = if optional { r.optional(plan, member_since, start, end) } else { Optional::default() };
     match (r.problems.is_empty(), member_id, plan, member_since, start) {
         (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(MemberRow {
             member_id: id,
@@ -497,23 +429,152 @@ pub(crate) fn check_row_with<'r>(
             member_since,
             row: index,
             term: Term { start, end },
-            pause,
-            amount_paid,
+            pause: o.pause,
+            amount_paid: o.amount_paid,
             facts: MemberFactsRow {
                 pending,
-                cancelled_on,
-                deceased_on,
-                status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
-                renewal_pending,
-                tax_exempt,
-                auto_renew,
-                balance_due,
+                cancelled_on: o.cancelled_on,
+                deceased_on: o.deceased_on,
+                status_override: o.status_override,
+                renewal_pending: o.renewal_pending,
+                tax_exempt: o.tax_exempt,
+                auto_renew: o.auto_renew,
+                balance_due: o.balance_due,
                 organization: trim(row.organization),
                 primary: trim(row.primary),
                 attributes: &row.attributes,
             },
         }),
         _ => Err(r.problems),
+    }
+}
+
+/// A row's optional cells but `pending`, read: each nothing when its cell is empty.
+#[derive(Default)]
+struct Optional {
+    cancelled_on: Option<Date>,
+    deceased_on: Option<Date>,
+    status_override: Option<StatusOverride>,
+    amount_paid: Option<Money>,
+    auto_renew: bool,
+    renewal_pending: bool,
+    tax_exempt: bool,
+    pause: Option<Pause>,
+    balance_due: Decimal,
+}
+
+impl Checker<'_, '_> {
+    /// Reads the row's optional cells but `pending` (after its required ones: `plan`,
+    /// `member_since`, the term's `start` and `end` as read), reporting their problems.
+    fn optional(
+        &mut self,
+        plan: Option<&Plan>,
+        member_since: Option<Date>,
+        start: Option<Date>,
+        end: Option<Date>,
+    ) -> Optional {
+        let row = self.row;
+        let cancelled_on = self.read(Column::CancelledOn, row.cancelled_on, false);
+        let deceased_on = self.read(Column::DeceasedOn, row.deceased_on, false);
+        if let Some(since) = member_since {
+            if let Err(e) = status::check_after_join(since, cancelled_on, deceased_on) {
+                let column = match e {
+                    LifecycleError::DeceasedBeforeJoin { .. } => Column::DeceasedOn,
+                    _ => Column::CancelledOn,
+                };
+                self.report(Some(column), &e);
+            }
+        }
+        let override_status = Cell::<Status>::Text(row.override_status)
+            .read()
+            .map_err(|_| self.report(Some(Column::OverrideStatus), &RosterError::InvalidStatus))
+            .ok()
+            .flatten();
+        let override_until = self.read(Column::OverrideUntil, row.override_until, false);
+        if override_until.is_some() && trim(row.override_status).is_empty() {
+            self.report(Some(Column::OverrideStatus), &RosterError::MissingValue);
+        }
+        let currency = match trim(row.currency) {
+            "" => plan.map(|p| p.prices.currency),
+            code => match currency_code(code) {
+                Ok(found) => {
+                    if let Some(p) = plan.filter(|p| p.prices.currency != found) {
+                        let error =
+                            RosterError::CurrencyNotPlans { plan: p.id.clone(), expected: p.prices.currency, found };
+                        self.report(Some(Column::Currency), &error);
+                    }
+                    Some(found)
+                }
+                Err(_) => {
+                    self.report(Some(Column::Currency), &RosterError::UnknownCurrency);
+                    None
+                }
+            },
+        };
+        let amount_paid =
+            self.read(Column::AmountPaid, row.amount_paid, false).and_then(|value| match amount(value, currency) {
+                Ok(money) => money,
+                Err(reason) => {
+                    self.report(Some(Column::AmountPaid), &RosterError::InvalidAmount { reason });
+                    None
+                }
+            });
+        let auto_renew = self.read(Column::AutoRenew, row.auto_renew, false).unwrap_or(false);
+        let renewal_pending = self.read(Column::RenewalPending, row.renewal_pending, false).unwrap_or(false);
+        let tax_exempt = self.read(Column::TaxExempt, row.tax_exempt, false).unwrap_or(false);
+        let pause = match (
+            self.read(Column::PauseFrom, row.pause_from, false),
+            self.read(Column::PauseTo, row.pause_to, false),
+        ) {
+            (Some(from), Some(to)) => Some(Pause { from, to }),
+            (from, to) => {
+                // One end without the other: the empty one is missing (an unreadable one is
+                // reported already).
+                if from.is_some() && row.pause_to.is_empty() {
+                    self.report(Some(Column::PauseTo), &RosterError::MissingValue);
+                } else if to.is_some() && row.pause_from.is_empty() {
+                    self.report(Some(Column::PauseFrom), &RosterError::MissingValue);
+                }
+                None
+            }
+        };
+        if let (Some(p), Some(start)) = (pause, start) {
+            // The membership's own check of a pause against its term, on this row's term (a pause on
+            // a lifetime plan is refused when the member is assessed, as for a single call).
+            if let Err(e) = status::check_pause(p, Term { start, end }) {
+                let column = match e {
+                    LifecycleError::PauseEndsBeforeStart { .. } => Column::PauseTo,
+                    LifecycleError::PauseOutsideTerm { from, term_start, .. } if from >= term_start => Column::PauseTo,
+                    _ => Column::PauseFrom,
+                };
+                self.report(Some(column), &e);
+            }
+        }
+        let balance_due = self.read(Column::BalanceDue, row.balance_due, false).unwrap_or(Decimal::ZERO);
+        // Nothing owed (the common case) is neither negative nor above the bound.
+        if !balance_due.is_zero() {
+            if balance_due.is_sign_negative() {
+                self.report(
+                    Some(Column::BalanceDue),
+                    &RosterError::InvalidAmount { reason: "must not be negative".into() },
+                );
+            } else if balance_due > Decimal::from(Money::MAX_MINOR_UNITS) {
+                // The balance has no currency of its own: bounded like the policy's currency-less amounts.
+                let reason = format!("must be at most {}", Money::MAX_MINOR_UNITS);
+                self.report(Some(Column::BalanceDue), &RosterError::InvalidAmount { reason });
+            }
+        }
+        Optional {
+            cancelled_on,
+            deceased_on,
+            status_override: override_status.map(|status| StatusOverride { status, until: override_until }),
+            amount_paid,
+            auto_renew,
+            renewal_pending,
+            tax_exempt,
+            pause,
+            balance_due,
+        }
     }
 }
 
