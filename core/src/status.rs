@@ -301,14 +301,19 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
-    /// [`Membership::check`].
+    /// [`Membership::check`]. In line (every status asks it first), each error built out of
+    /// line.
+    #[inline(always)]
     pub(crate) fn check(&self) -> Result<(), LifecycleError> {
         if let Some(end) = self.term.end {
             if end < self.term.start {
-                return Err(LifecycleError::TermEndsBeforeStart { start: self.term.start, end });
+                return Err(cold(|| LifecycleError::TermEndsBeforeStart { start: self.term.start, end }));
             }
             if self.member_since > end {
-                return Err(LifecycleError::JoinedAfterTermEnd { member_since: self.member_since, term_end: end });
+                return Err(cold(|| LifecycleError::JoinedAfterTermEnd {
+                    member_since: self.member_since,
+                    term_end: end,
+                }));
             }
         }
         check_after_join(self.member_since, self.cancelled_on, self.deceased_on)?;
@@ -318,13 +323,15 @@ impl Facts {
         }
     }
 
-    /// [`Membership::check_plan`].
+    /// [`Membership::check_plan`]. In line, each error built out of line.
+    #[inline]
     pub(crate) fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
-        match (self.term.end, plan.is_lifetime()) {
-            (None, false) => Err(LifecycleError::TermEndMissing { plan: plan.id.to_string() }),
-            (Some(end), true) => Err(LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end }),
-            _ if plan.is_lifetime() && self.pause.is_some() => {
-                Err(LifecycleError::PauseOnLifetimePlan { plan: plan.id.to_string() })
+        let lifetime = plan.is_lifetime();
+        match (self.term.end, lifetime) {
+            (None, false) => Err(cold(|| LifecycleError::TermEndMissing { plan: plan.id.to_string() })),
+            (Some(end), true) => Err(cold(|| LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end })),
+            _ if lifetime && self.pause.is_some() => {
+                Err(cold(|| LifecycleError::PauseOnLifetimePlan { plan: plan.id.to_string() }))
             }
             _ => Ok(()),
         }
@@ -336,6 +343,7 @@ impl Facts {
     ///
     /// # Errors
     /// A date out of range.
+    #[inline(always)]
     pub(crate) fn effective_term(&self, plan: &Plan) -> Result<Term, DateError> {
         match (self.pause, self.term.end, plan.pause) {
             (Some(p), Some(end), PauseMode::Extend) => {
@@ -371,18 +379,26 @@ pub(crate) fn check_pause(p: Pause, term: Term) -> Result<(), LifecycleError> {
 ///
 /// # Errors
 /// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`].
+#[inline]
 pub(crate) fn check_after_join(
     member_since: Date,
     cancelled_on: Option<Date>,
     deceased_on: Option<Date>,
 ) -> Result<(), LifecycleError> {
     if let Some(deceased_on) = deceased_on.filter(|d| *d < member_since) {
-        return Err(LifecycleError::DeceasedBeforeJoin { deceased_on, member_since });
+        return Err(cold(|| LifecycleError::DeceasedBeforeJoin { deceased_on, member_since }));
     }
     if let Some(cancelled_on) = cancelled_on.filter(|d| *d < member_since) {
-        return Err(LifecycleError::CancelledBeforeJoin { cancelled_on, member_since });
+        return Err(cold(|| LifecycleError::CancelledBeforeJoin { cancelled_on, member_since }));
     }
     Ok(())
+}
+
+/// Builds an error out of line: the checks every status runs first stay small in line.
+#[cold]
+#[inline(never)]
+fn cold<E>(error: impl FnOnce() -> E) -> E {
+    error()
 }
 
 /// The last day of grace after a term that ends on `term_end`: the end plus the plan's grace
