@@ -227,6 +227,13 @@ pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, D
     MonthSteps::from(date).add(months, rule)
 }
 
+/// The error of [`add_months`] out of range (built only then, out of line).
+#[cold]
+#[inline(never)]
+fn months_out_of_range(date: Date, months: i64) -> DateError {
+    out_of_range(format_args!("{date} + {months} months"))
+}
+
 /// A date placed on the calendar once, to add months to it: [`add_months`] is one step from a
 /// date; a search over the month boundaries of a span (proration) takes several from one start
 /// without converting it to the calendar each time.
@@ -255,15 +262,8 @@ impl MonthSteps {
     pub(crate) fn add(&self, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
         match self.step(months, rule) {
             Some(date) => Ok(date),
-            None => Err(self.out_of_range(months)),
+            None => Err(months_out_of_range(self.date, months)),
         }
-    }
-
-    /// The error of a step out of range (built only then).
-    #[cold]
-    #[inline(never)]
-    fn out_of_range(&self, months: i64) -> DateError {
-        out_of_range(format_args!("{} + {months} months", self.date))
     }
 
     /// [`MonthSteps::add`], `None` out of range.
@@ -426,12 +426,24 @@ impl Length {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`].
+    #[inline]
     pub fn times_after(&self, date: Date, n: u32, rule: MonthEndRule) -> Result<Date, DateError> {
-        let err = || out_of_range(format_args!("{date} + {n} × {self}"));
-        match self.months() {
-            Some(m) => add_months(date, m.checked_mul(i64::from(n)).ok_or_else(err)?, rule),
-            None => add_days(date, i64::from(self.count).checked_mul(i64::from(n)).ok_or_else(err)?),
+        let (count, in_days) = match self.months() {
+            Some(months) => (months, false),
+            None => (i64::from(self.count), true),
+        };
+        match count.checked_mul(i64::from(n)) {
+            Some(days) if in_days => add_days(date, days),
+            Some(months) => add_months(date, months, rule),
+            None => Err(self.times_out_of_range(date, n)),
         }
+    }
+
+    /// The error of [`Length::times_after`] when the count overflows (built only then).
+    #[cold]
+    #[inline(never)]
+    fn times_out_of_range(&self, date: Date, n: u32) -> DateError {
+        out_of_range(format_args!("{date} + {n} × {self}"))
     }
 }
 
