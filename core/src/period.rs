@@ -269,10 +269,13 @@ impl MonthSteps {
     /// [`MonthSteps::add`], `None` out of range.
     #[inline]
     fn step(&self, months: i64, rule: MonthEndRule) -> Option<Date> {
-        // No division while the month stays within the year.
+        // No division while the month stays within the year or the next.
         let index = self.month.checked_add(months)?;
         let (year, index) = if (0..12).contains(&index) {
             (self.year, index)
+        } else if (12..24).contains(&index) {
+            // Into the next year (a year's term, a window across New Year): no division either.
+            (self.year.checked_add(1)?, index - 12)
         } else {
             (i32::try_from(i64::from(self.year).checked_add(index.div_euclid(12))?).ok()?, index.rem_euclid(12))
         };
@@ -295,20 +298,19 @@ fn day_in_month(year: i32, month: Month, day: u8, rule: MonthEndRule) -> Option<
 /// year, with no calendar conversion. Overflow stays within the year (December has every day).
 #[inline]
 fn day_of_month(year: i32, index: usize, day: u8, rule: MonthEndRule) -> Option<Date> {
-    // The days of the year before each month, and each month's length: common and leap years.
-    const BEFORE: [[u16; 12]; 2] = [
-        [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334],
-        [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335],
+    // The days of the year before each month and before the next year: common and leap years
+    // (a month's length is the difference of two neighbours).
+    const BEFORE: [[u16; 13]; 2] = [
+        [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365],
+        [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366],
     ];
-    const LENGTH: [[u8; 12]; 2] =
-        [[31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]];
-    let leap = usize::from(time::util::is_leap_year(year));
-    let (before, length) = (*BEFORE[leap].get(index)?, *LENGTH[leap].get(index)?);
+    let before = &BEFORE[usize::from(time::util::is_leap_year(year))];
+    let (first, next) = (*before.get(index)?, *before.get(index + 1)?);
     let day = match rule {
-        MonthEndRule::Clamp => day.min(length),
-        MonthEndRule::Overflow => day.min(31),
+        MonthEndRule::Clamp => u16::from(day).min(next - first),
+        MonthEndRule::Overflow => u16::from(day.min(31)),
     };
-    Date::from_ordinal_date(year, before + u16::from(day)).ok()
+    Date::from_ordinal_date(year, first + day).ok()
 }
 
 /// Adds a number of days (negative to go back) to a date.
