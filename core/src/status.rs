@@ -408,7 +408,7 @@ fn cold<E>(error: impl FnOnce() -> E) -> E {
 /// A date out of range.
 pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
     match plan.windows.grace {
-        Some(g) => Offset::from(g).apply(term_end, rule),
+        Some(g) => g.after(term_end, rule),
         None => Ok(term_end),
     }
 }
@@ -433,7 +433,7 @@ fn reinstatement_end_after(plan: &Plan, term_end: Date, grace: Date, dates: Date
                 RenewalClose::AsStored => close,
             })
         }
-        (None, Some(r)) => Offset::from(r).apply(grace, dates.month_end),
+        (None, Some(r)) => r.after(grace, dates.month_end),
         (None, None) => Ok(grace),
     }
 }
