@@ -222,11 +222,16 @@ pub(crate) fn days_in_month(year: i32, month: Month) -> u8 {
 ///
 /// # Errors
 /// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
-// Not inlined: inlined into the status rules' date resolution, it made each status about 100
-// instructions dearer (callgrind, benches/README.md).
-#[inline(never)]
+#[inline]
 pub fn add_months(date: Date, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
     MonthSteps::from(date).add(months, rule)
+}
+
+/// The error of [`add_months`] out of range (built only then, out of line).
+#[cold]
+#[inline(never)]
+fn months_out_of_range(date: Date, months: i64) -> DateError {
+    out_of_range(format_args!("{date} + {months} months"))
 }
 
 /// A date placed on the calendar once, to add months to it: [`add_months`] is one step from a
@@ -243,6 +248,7 @@ pub(crate) struct MonthSteps {
 
 impl MonthSteps {
     /// Steps from `date`.
+    #[inline]
     pub(crate) fn from(date: Date) -> MonthSteps {
         let (year, month, day) = date.to_calendar_date();
         MonthSteps { date, year, month: i64::from(u8::from(month)) - 1, day }
@@ -252,17 +258,28 @@ impl MonthSteps {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`] if the result is outside years -9999..=9999.
+    #[inline]
     pub(crate) fn add(&self, months: i64, rule: MonthEndRule) -> Result<Date, DateError> {
-        let err = || out_of_range(format_args!("{} + {months} months", self.date));
-        // No division while the month stays within the year.
-        let index = self.month.checked_add(months).ok_or_else(err)?;
+        match self.step(months, rule) {
+            Some(date) => Ok(date),
+            None => Err(months_out_of_range(self.date, months)),
+        }
+    }
+
+    /// [`MonthSteps::add`], `None` out of range.
+    #[inline]
+    fn step(&self, months: i64, rule: MonthEndRule) -> Option<Date> {
+        // No division while the month stays within the year or the next.
+        let index = self.month.checked_add(months)?;
         let (year, index) = if (0..12).contains(&index) {
             (self.year, index)
+        } else if (12..24).contains(&index) {
+            // Into the next year (a year's term, a window across New Year): no division either.
+            (self.year.checked_add(1)?, index - 12)
         } else {
-            let year = i64::from(self.year).checked_add(index.div_euclid(12)).ok_or_else(err)?;
-            (i32::try_from(year).map_err(|_| err())?, index.rem_euclid(12))
+            (i32::try_from(i64::from(self.year).checked_add(index.div_euclid(12))?).ok()?, index.rem_euclid(12))
         };
-        day_of_month(year, usize::try_from(index).unwrap_or(0), self.day, rule).ok_or_else(err)
+        day_of_month(year, usize::try_from(index).unwrap_or(0), self.day, rule)
     }
 
     /// The calendar months from this date's month to `to`'s (negative before it).
@@ -279,21 +296,21 @@ fn day_in_month(year: i32, month: Month, day: u8, rule: MonthEndRule) -> Option<
 
 /// [`day_in_month`] of the month `index` (0 = January): the date is built from its day of the
 /// year, with no calendar conversion. Overflow stays within the year (December has every day).
+#[inline]
 fn day_of_month(year: i32, index: usize, day: u8, rule: MonthEndRule) -> Option<Date> {
-    // The days of the year before each month, and each month's length: common and leap years.
-    const BEFORE: [[u16; 12]; 2] = [
-        [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334],
-        [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335],
+    // The days of the year before each month and before the next year: common and leap years
+    // (a month's length is the difference of two neighbours).
+    const BEFORE: [[u16; 13]; 2] = [
+        [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365],
+        [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366],
     ];
-    const LENGTH: [[u8; 12]; 2] =
-        [[31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]];
-    let leap = usize::from(time::util::is_leap_year(year));
-    let (before, length) = (*BEFORE[leap].get(index)?, *LENGTH[leap].get(index)?);
+    let before = &BEFORE[usize::from(time::util::is_leap_year(year))];
+    let (first, next) = (*before.get(index)?, *before.get(index + 1)?);
     let day = match rule {
-        MonthEndRule::Clamp => day.min(length),
-        MonthEndRule::Overflow => day.min(31),
+        MonthEndRule::Clamp => u16::from(day).min(next - first),
+        MonthEndRule::Overflow => u16::from(day.min(31)),
     };
-    Date::from_ordinal_date(year, before + u16::from(day)).ok()
+    Date::from_ordinal_date(year, first + day).ok()
 }
 
 /// Adds a number of days (negative to go back) to a date.
@@ -306,26 +323,28 @@ fn day_of_month(year: i32, index: usize, day: u8, rule: MonthEndRule) -> Option<
 /// assert_eq!(amscore::add_days(date!(2024-12-31), 1)?, date!(2025-01-01));
 /// # Ok::<(), amscore::DateError>(())
 /// ```
+#[inline]
 pub fn add_days(date: Date, days: i64) -> Result<Date, DateError> {
-    let err = || out_of_range(format_args!("{date} + {days} days"));
-    // A day on or back (a term's last day, the day after an end): the calendar's own step.
-    match days {
-        1 => return date.next_day().ok_or_else(err),
-        -1 => return date.previous_day().ok_or_else(err),
-        _ => {}
-    }
     // Within the year (most offsets: a day back from an end, a window of weeks), by ordinal day:
     // no conversion to or from the calendar.
     let (year, ordinal) = date.to_ordinal_date();
-    if let Some(o) = i64::from(ordinal).checked_add(days).filter(|o| (1..=365).contains(o)) {
+    if let Some(o) = days.checked_add(i64::from(ordinal)).filter(|o| (1..=365).contains(o)) {
         if let Ok(d) = Date::from_ordinal_date(year, u16::try_from(o).unwrap_or(1)) {
             return Ok(d);
         }
     }
-    // Otherwise by Julian day number: no duration, no overflow (a date is within ±3.7 million
-    // days of any other, a Julian day an i32).
-    let julian = i64::from(date.to_julian_day()).checked_add(days).ok_or_else(err)?;
-    i32::try_from(julian).ok().and_then(|j| Date::from_julian_day(j).ok()).ok_or_else(err)
+    add_days_across_years(date, days)
+}
+
+/// [`add_days`] across the end of a year, by Julian day number: no duration, no overflow (a date
+/// is within ±3.7 million days of any other, a Julian day an i32).
+#[inline(never)]
+fn add_days_across_years(date: Date, days: i64) -> Result<Date, DateError> {
+    let julian = i64::from(date.to_julian_day()).checked_add(days);
+    match julian.and_then(|j| i32::try_from(j).ok()).and_then(|j| Date::from_julian_day(j).ok()) {
+        Some(d) => Ok(d),
+        None => Err(out_of_range(format_args!("{date} + {days} days"))),
+    }
 }
 
 /// The unit of a [`Length`].
@@ -409,12 +428,24 @@ impl Length {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`].
+    #[inline]
     pub fn times_after(&self, date: Date, n: u32, rule: MonthEndRule) -> Result<Date, DateError> {
-        let err = || out_of_range(format_args!("{date} + {n} × {self}"));
-        match self.months() {
-            Some(m) => add_months(date, m.checked_mul(i64::from(n)).ok_or_else(err)?, rule),
-            None => add_days(date, i64::from(self.count).checked_mul(i64::from(n)).ok_or_else(err)?),
+        let (count, in_days) = match self.months() {
+            Some(months) => (months, false),
+            None => (i64::from(self.count), true),
+        };
+        match count.checked_mul(i64::from(n)) {
+            Some(days) if in_days => add_days(date, days),
+            Some(months) => add_months(date, months, rule),
+            None => Err(self.times_out_of_range(date, n)),
         }
+    }
+
+    /// The error of [`Length::times_after`] when the count overflows (built only then).
+    #[cold]
+    #[inline(never)]
+    fn times_out_of_range(&self, date: Date, n: u32) -> DateError {
+        out_of_range(format_args!("{date} + {n} × {self}"))
     }
 }
 
@@ -484,6 +515,7 @@ impl Offset {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`].
+    #[inline]
     pub fn apply(&self, date: Date, rule: MonthEndRule) -> Result<Date, DateError> {
         let months = i64::from(self.years) * 12 + i64::from(self.months);
         let shifted = if months == 0 { date } else { add_months(date, months, rule)? };

@@ -301,14 +301,19 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
-    /// [`Membership::check`].
+    /// [`Membership::check`]. In line (every status asks it first), each error built out of
+    /// line.
+    #[inline(always)]
     pub(crate) fn check(&self) -> Result<(), LifecycleError> {
         if let Some(end) = self.term.end {
             if end < self.term.start {
-                return Err(LifecycleError::TermEndsBeforeStart { start: self.term.start, end });
+                return Err(cold(|| LifecycleError::TermEndsBeforeStart { start: self.term.start, end }));
             }
             if self.member_since > end {
-                return Err(LifecycleError::JoinedAfterTermEnd { member_since: self.member_since, term_end: end });
+                return Err(cold(|| LifecycleError::JoinedAfterTermEnd {
+                    member_since: self.member_since,
+                    term_end: end,
+                }));
             }
         }
         check_after_join(self.member_since, self.cancelled_on, self.deceased_on)?;
@@ -318,13 +323,15 @@ impl Facts {
         }
     }
 
-    /// [`Membership::check_plan`].
+    /// [`Membership::check_plan`]. In line, each error built out of line.
+    #[inline]
     pub(crate) fn check_plan(&self, plan: &Plan) -> Result<(), LifecycleError> {
-        match (self.term.end, plan.is_lifetime()) {
-            (None, false) => Err(LifecycleError::TermEndMissing { plan: plan.id.to_string() }),
-            (Some(end), true) => Err(LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end }),
-            _ if plan.is_lifetime() && self.pause.is_some() => {
-                Err(LifecycleError::PauseOnLifetimePlan { plan: plan.id.to_string() })
+        let lifetime = plan.is_lifetime();
+        match (self.term.end, lifetime) {
+            (None, false) => Err(cold(|| LifecycleError::TermEndMissing { plan: plan.id.to_string() })),
+            (Some(end), true) => Err(cold(|| LifecycleError::TermEndOnLifetimePlan { plan: plan.id.to_string(), end })),
+            _ if lifetime && self.pause.is_some() => {
+                Err(cold(|| LifecycleError::PauseOnLifetimePlan { plan: plan.id.to_string() }))
             }
             _ => Ok(()),
         }
@@ -336,6 +343,7 @@ impl Facts {
     ///
     /// # Errors
     /// A date out of range.
+    #[inline(always)]
     pub(crate) fn effective_term(&self, plan: &Plan) -> Result<Term, DateError> {
         match (self.pause, self.term.end, plan.pause) {
             (Some(p), Some(end), PauseMode::Extend) => {
@@ -371,18 +379,26 @@ pub(crate) fn check_pause(p: Pause, term: Term) -> Result<(), LifecycleError> {
 ///
 /// # Errors
 /// [`LifecycleError::DeceasedBeforeJoin`], [`LifecycleError::CancelledBeforeJoin`].
+#[inline]
 pub(crate) fn check_after_join(
     member_since: Date,
     cancelled_on: Option<Date>,
     deceased_on: Option<Date>,
 ) -> Result<(), LifecycleError> {
     if let Some(deceased_on) = deceased_on.filter(|d| *d < member_since) {
-        return Err(LifecycleError::DeceasedBeforeJoin { deceased_on, member_since });
+        return Err(cold(|| LifecycleError::DeceasedBeforeJoin { deceased_on, member_since }));
     }
     if let Some(cancelled_on) = cancelled_on.filter(|d| *d < member_since) {
-        return Err(LifecycleError::CancelledBeforeJoin { cancelled_on, member_since });
+        return Err(cold(|| LifecycleError::CancelledBeforeJoin { cancelled_on, member_since }));
     }
     Ok(())
+}
+
+/// Builds an error out of line: the checks every status runs first stay small in line.
+#[cold]
+#[inline(never)]
+fn cold<E>(error: impl FnOnce() -> E) -> E {
+    error()
 }
 
 /// The last day of grace after a term that ends on `term_end`: the end plus the plan's grace
@@ -392,7 +408,8 @@ pub(crate) fn check_after_join(
 /// A date out of range.
 pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
     match plan.windows.grace {
-        Some(g) => Offset::from(g).apply(term_end, rule),
+        // Length::after, in line (times_after is).
+        Some(g) => g.times_after(term_end, 1, rule),
         None => Ok(term_end),
     }
 }
@@ -417,7 +434,7 @@ fn reinstatement_end_after(plan: &Plan, term_end: Date, grace: Date, dates: Date
                 RenewalClose::AsStored => close,
             })
         }
-        (None, Some(r)) => Offset::from(r).apply(grace, dates.month_end),
+        (None, Some(r)) => r.times_after(grace, 1, dates.month_end),
         (None, None) => Ok(grace),
     }
 }
@@ -576,9 +593,10 @@ impl Standing<'_> {
     }
 }
 
-/// The dates the status rules are measured from, for one membership on one plan. The grace and
-/// reinstatement ends are worked out only when a rule asks for them (month arithmetic is the
-/// costliest step of a status; see benches/README.md).
+/// The dates the status rules are measured from, for one membership on one plan. The term's
+/// last active day, the grace end and the reinstatement end are each worked out at most once, and
+/// only when a rule asks for them (month arithmetic is the costliest step of a status; see
+/// benches/README.md).
 #[derive(Debug, Clone)]
 pub(crate) struct EventDates<'a> {
     join: Date,
@@ -587,58 +605,110 @@ pub(crate) struct EventDates<'a> {
     plan: &'a Plan,
     /// The date conventions (what the stored end means, when renewal closes).
     dates: DateRules,
+    /// The term's last active day ([`Event::TermEnd`]), once worked out.
+    last_active: Option<Date>,
     /// The last day of grace, once worked out (the `grace` and `lapsed` rows both ask).
-    grace: std::cell::Cell<Option<Date>>,
+    grace: Option<Date>,
+    /// The last day to reinstate, once worked out.
+    reinstatement: Option<Date>,
 }
 
 impl<'a> EventDates<'a> {
     /// The dates of a membership that joined on `join`, in `term` (its effective term,
     /// [`Facts::effective_term`]), under the date conventions `dates`.
     pub(crate) fn new(join: Date, term: Term, plan: &'a Plan, dates: DateRules) -> EventDates<'a> {
-        EventDates { join, term_start: term.start, term_end: term.end, plan, dates, grace: std::cell::Cell::new(None) }
+        EventDates {
+            join,
+            term_start: term.start,
+            term_end: term.end,
+            plan,
+            dates,
+            last_active: None,
+            grace: None,
+            reinstatement: None,
+        }
+    }
+
+    /// The date of a boundary, or `None` if its event never happens. A boundary on the join, the
+    /// term's start or (when it is the last active day) the stored end, without an offset, is
+    /// read as it is; any other is worked out by [`EventDates::worked_out`].
+    #[inline(always)]
+    fn resolve(&mut self, b: &Boundary) -> Result<Option<Date>, DateError> {
+        if b.offset.is_zero() {
+            match (b.event, self.dates.expiry) {
+                (Event::Join, _) => return Ok(Some(self.join)),
+                (Event::TermStart, _) => return Ok(Some(self.term_start)),
+                (Event::TermEnd, ExpiryInstant::EndOfDay) => return Ok(self.term_end),
+                _ => {}
+            }
+        }
+        self.worked_out(b)
+    }
+
+    /// [`EventDates::resolve`] for a boundary with arithmetic in it: its event's date (each
+    /// worked out once), then its offset.
+    #[inline(never)]
+    fn worked_out(&mut self, b: &Boundary) -> Result<Option<Date>, DateError> {
+        let base = match (b.event, self.term_end) {
+            (Event::Join, _) => self.join,
+            (Event::TermStart, _) => self.term_start,
+            (_, None) => return Ok(None),
+            (Event::TermEnd, Some(end)) => self.last_active(end)?,
+            (Event::GraceEnd, Some(end)) => self.grace_end(end)?,
+            (Event::ReinstatementEnd, Some(end)) => self.reinstatement_end(end)?,
+        };
+        b.offset.apply(base, self.dates.month_end).map(Some)
+    }
+
+    /// The last active day of a term whose stored end is `end`: the end, or the day before it
+    /// when the stored end is an expiry instant at midnight (grace and the windows still count
+    /// from the stored end). Worked out once.
+    fn last_active(&mut self, end: Date) -> Result<Date, DateError> {
+        match (self.last_active, self.dates.expiry) {
+            (Some(d), _) => Ok(d),
+            (None, ExpiryInstant::EndOfDay) => Ok(end),
+            (None, ExpiryInstant::StartOfDay) => {
+                let d = add_days(end, -1)?;
+                self.last_active = Some(d);
+                Ok(d)
+            }
+        }
     }
 
     /// The last day of grace after a term ending on `end`, worked out once.
-    fn grace_end(&self, end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
-        if let Some(g) = self.grace.get() {
+    fn grace_end(&mut self, end: Date) -> Result<Date, DateError> {
+        if let Some(g) = self.grace {
             return Ok(g);
         }
-        let g = grace_end(self.plan, end, rule)?;
-        self.grace.set(Some(g));
+        let g = grace_end(self.plan, end, self.dates.month_end)?;
+        self.grace = Some(g);
         Ok(g)
     }
 
-    /// The date of a boundary, or `None` if its event never happens.
-    fn resolve(&self, b: &Boundary, rule: MonthEndRule) -> Result<Option<Date>, DateError> {
-        let base = match b.event {
-            Event::Join => Some(self.join),
-            Event::TermStart => Some(self.term_start),
-            // The last active day: the stored end, or the day before it when the stored end is
-            // an expiry instant at midnight (grace and the windows still count from the stored end).
-            Event::TermEnd => match (self.term_end, self.dates.expiry) {
-                (Some(end), ExpiryInstant::StartOfDay) => Some(add_days(end, -1)?),
-                (end, _) => end,
-            },
-            Event::GraceEnd => self.term_end.map(|end| self.grace_end(end, rule)).transpose()?,
-            Event::ReinstatementEnd => self
-                .term_end
-                .map(|end| reinstatement_end_after(self.plan, end, self.grace_end(end, rule)?, self.dates))
-                .transpose()?,
-        };
-        base.map(|d| b.offset.apply(d, rule)).transpose()
+    /// The last day to reinstate after a term ending on `end`, worked out once.
+    fn reinstatement_end(&mut self, end: Date) -> Result<Date, DateError> {
+        if let Some(r) = self.reinstatement {
+            return Ok(r);
+        }
+        let grace = self.grace_end(end)?;
+        let r = reinstatement_end_after(self.plan, end, grace, self.dates)?;
+        self.reinstatement = Some(r);
+        Ok(r)
     }
 }
 
 impl StatusRule {
-    fn matches(&self, date: Date, events: &EventDates, rule: MonthEndRule) -> Result<bool, DateError> {
+    /// Whether `date` is inside the rule's window.
+    #[inline]
+    fn matches(&self, date: Date, events: &mut EventDates) -> Result<bool, DateError> {
         for b in &self.from {
-            match events.resolve(b, rule)? {
+            match events.resolve(b)? {
                 Some(d) if date >= d => {}
                 _ => return Ok(false),
             }
         }
         for b in &self.to {
-            if let Some(d) = events.resolve(b, rule)? {
+            if let Some(d) = events.resolve(b)? {
                 if date > d {
                     return Ok(false);
                 }
@@ -660,7 +730,6 @@ pub(crate) fn status_on<'r>(
     dates: DateRules,
     before_join: StatusBeforeJoin,
 ) -> Result<Standing<'r>, LifecycleError> {
-    let month_end = dates.month_end;
     m.check()?;
     m.check_plan(plan)?;
     let before_joining = date < m.member_since;
@@ -689,9 +758,9 @@ pub(crate) fn status_on<'r>(
     if m.pause.is_some_and(|p| p.contains(date)) {
         return Ok(held(Status::Suspended));
     }
-    let events = EventDates::new(m.member_since, m.effective_term(plan)?, plan, dates);
+    let mut events = EventDates::new(m.member_since, m.effective_term(plan)?, plan, dates);
     for r in rules {
-        if r.matches(date, &events, month_end)? {
+        if r.matches(date, &mut events)? {
             return Ok(Standing::of_rule(r));
         }
     }
