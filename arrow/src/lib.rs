@@ -405,10 +405,15 @@ struct Vocabulary {
     plans: ArrayRef,
     error_names: Vec<&'static str>,
     error_codes: Vec<u32>,
-    /// Each error code's place in the error table.
-    error_place: std::collections::HashMap<u32, i16>,
+    /// Each error code's place in the error table, indexed by the code (`-1`: not in the table);
+    /// a row's codes are looked up by index, not hashed.
+    error_place: Vec<i16>,
     currencies: ArrayRef,
     currency_codes: Vec<String>,
+    /// Each currency of `currency_codes` with its key in `quote_currency`'s dictionary and what
+    /// a total in its minor units is multiplied by to be in `quote_total`'s scale (compared as
+    /// currencies, not as their codes' text).
+    currency_keys: Vec<(amscore::Currency, i8, i128)>,
     routes: ArrayRef,
     /// The decimal scale of `quote_total`: the most minor units of any plan's currency.
     scale: u32,
@@ -426,17 +431,49 @@ impl Vocabulary {
             }
         }
         let strings = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+        let scale = plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2);
+        let mut currency_keys: Vec<(amscore::Currency, i8, i128)> = Vec::new();
+        for p in plans {
+            let c = p.prices.currency;
+            let key = currency_codes.iter().position(|x| x == c.code()).and_then(|i| i8::try_from(i).ok());
+            if let (Some(key), false) = (key, currency_keys.iter().any(|(k, ..)| *k == c)) {
+                currency_keys.push((c, key, 10_i128.pow(scale.saturating_sub(c.minor_units()))));
+            }
+        }
+        let index = |code: u32| usize::try_from(code).ok();
+        let size = table.iter().filter_map(|e| index(e.code)).max().map_or(0, |m| m + 1);
+        let mut error_place = vec![-1_i16; size];
+        for (i, e) in table.iter().enumerate() {
+            if let (Some(slot), Ok(i)) = (index(e.code).and_then(|c| error_place.get_mut(c)), i16::try_from(i)) {
+                *slot = i;
+            }
+        }
         Vocabulary {
             statuses: strings(Status::ALL.iter().map(|s| s.as_str()).collect()),
             kinds: strings(RenewalKind::ALL.iter().map(|k| k.as_str()).collect()),
             plans: strings(plans.iter().map(|p| p.id.as_str()).collect()),
             error_names: table.iter().map(|e| e.name).collect(),
             error_codes: table.iter().map(|e| e.code).collect(),
-            error_place: table.iter().enumerate().filter_map(|(i, e)| Some((e.code, i16::try_from(i).ok()?))).collect(),
+            error_place,
             currencies: strings(currency_codes.iter().map(String::as_str).collect()),
             currency_codes,
+            currency_keys,
             routes: strings(Route::NAMES.to_vec()),
-            scale: plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2),
+            scale,
+        }
+    }
+
+    /// An error code's place in the error table.
+    fn place(&self, code: u32) -> Option<i16> {
+        self.error_place.get(usize::try_from(code).ok()?).copied().filter(|p| *p >= 0)
+    }
+
+    /// A quote currency's key in `quote_currency`'s dictionary and its factor to `quote_total`'s
+    /// scale; a currency of no plan (it cannot reach here) by its code.
+    fn currency(&self, c: amscore::Currency) -> (Option<i8>, i128) {
+        match self.currency_keys.iter().find(|(k, ..)| *k == c) {
+            Some((_, key, pow)) => (Some(*key), *pow),
+            None => (self.currency_key(c), self.pow(c)),
         }
     }
 
@@ -634,7 +671,7 @@ impl ResultRows {
     fn write(&mut self, v: &Vocabulary, i: usize, a: &Answer) {
         let mut place = |code: Option<u32>| -> Option<i16> {
             let code = code?;
-            let place = v.error_place.get(&code).copied();
+            let place = v.place(code);
             if place.is_none() {
                 self.unknown_code = Some(code);
             }
@@ -651,8 +688,9 @@ impl ResultRows {
         self.renewal_member_since.set(i, day(a.renewal_member_since));
         self.refusal.set(i, refusal);
         self.refused_until.set(i, day(a.refused_until));
-        self.quote_total.set(i, a.quote_total.zip(a.quote_currency).map(|(t, c)| i128::from(t) * v.pow(c)));
-        self.quote_currency.set(i, a.quote_currency.and_then(|c| v.currency_key(c)));
+        let (currency, pow) = a.quote_currency.map_or((None, 1), |c| v.currency(c));
+        self.quote_total.set(i, a.quote_total.filter(|_| a.quote_currency.is_some()).map(|t| i128::from(t) * pow));
+        self.quote_currency.set(i, currency);
         self.quote_error.set(i, quote_error);
         self.error_code.set(i, a.error.and_then(|c| i16::try_from(c).ok()));
         self.error_name.set(i, error_name);
