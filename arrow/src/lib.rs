@@ -491,14 +491,19 @@ impl Vocabulary {
     /// [`Vocabulary::error_column`] makes it: the places that occur, in the table's order, are
     /// the dictionary; the keys are rewritten in place.
     fn error_places(&self, mut c: Col<i16>, rows: usize) -> Result<ArrayRef, Error> {
-        let occurs = |i: usize| c.valid.0.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0);
         let mut key_of: Vec<Option<i16>> = vec![None; self.error_codes.len()];
-        for (i, place) in c.values.iter().enumerate() {
-            if occurs(i) {
-                if let Some(k) = usize::try_from(*place).ok().and_then(|p| key_of.get_mut(p)) {
+        // The rows that have a place, a validity byte (8 rows) at a time: most bytes are empty.
+        for (b, byte) in c.valid.0.iter().enumerate().filter(|(_, byte)| **byte != 0) {
+            for bit in (0..8).filter(|bit| byte & (1 << bit) != 0) {
+                let place = c.values.get(b * 8 + bit).and_then(|p| usize::try_from(*p).ok());
+                if let Some(k) = place.and_then(|p| key_of.get_mut(p)) {
                     *k = Some(0);
                 }
             }
+        }
+        if key_of.iter().all(Option::is_none) {
+            // No row has a place: every key is 0 already (as the rewrite below would leave it).
+            return dict_col::<Int16Type>(c, rows, &(Arc::new(StringArray::from(Vec::<&str>::new())) as ArrayRef));
         }
         let mut names = Vec::new();
         for (place, key) in key_of.iter_mut().enumerate() {
@@ -994,6 +999,10 @@ fn lines_table(
 /// null where it has none (`messages` are by row).
 fn message_column(messages: &[amscore::kernel::RowMessage], rows: std::ops::Range<usize>) -> StringArray {
     let first = messages.partition_point(|m| m.row < rows.start);
+    if messages.get(first).is_none_or(|m| m.row >= rows.end) {
+        // No row here has a message.
+        return StringArray::new_null(rows.len());
+    }
     let mut next = messages[first..].iter().peekable();
     let mut column = StringBuilder::new();
     for row in rows {
