@@ -2,7 +2,6 @@
 //! table, the date, renewal and rounding conventions), and the questions every part asks of them:
 //! a plan, a join term, a status, and whether (and how) a membership renews on a date.
 
-use rustc_hash::FxHashMap;
 use time::Date;
 
 use crate::codes::ErrorCode;
@@ -36,10 +35,8 @@ use crate::term::{JoinDates, JoinTerm, Term, TermRule};
 #[derive(Debug, Clone)]
 pub struct Rulebook {
     plans: Vec<Plan>,
-    /// The plans' index by id. Hashed with rustc-hash's Fx hasher, not the standard SipHash (a
-    /// quarter of a status): the map is built once and never grows, so a caller's ids can only
-    /// miss it, never flood it, and SipHash's defence against crafted collisions buys nothing.
-    index: FxHashMap<PlanId, usize>,
+    /// The plans' index by id ([`PlanIndex`]).
+    index: PlanIndex,
     /// The plans' names, shared by the quote lines that name them (a clone allocates nothing).
     names: Vec<std::sync::Arc<str>>,
     /// Each plan's renew-to plan, by position in `plans` (`None`: no renew-to plan), so that a
@@ -312,7 +309,7 @@ impl Rulebook {
         before_join: StatusBeforeJoin,
         rounding: Rounding,
     ) -> Rulebook {
-        let index = plans.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let index = PlanIndex::new(&plans);
         let names = plans.iter().map(|p| std::sync::Arc::from(p.name.as_str())).collect();
         let mut rules = Rulebook {
             plans,
@@ -378,17 +375,16 @@ impl Rulebook {
     /// # Errors
     /// [`LifecycleError::UnknownPlan`].
     pub fn plan_by_id(&self, id: &str) -> Result<&Plan, LifecycleError> {
-        self.plan_index(id).map(|i| &self.plans[i]).ok_or_else(|| LifecycleError::UnknownPlan { plan: id.to_owned() })
+        match self.plan_index(id).and_then(|i| self.plans.get(i)) {
+            Some(plan) => Ok(plan),
+            None => Err(unknown_plan(id)),
+        }
     }
 
     /// A plan's position in [`Rulebook::plans`], by id.
+    #[inline]
     pub fn plan_index(&self, id: &str) -> Option<usize> {
-        // A few plans: compared in place, cheaper than hashing the id (from the last, as the
-        // index keeps the last of equal ids).
-        if self.plans.len() <= 8 {
-            return self.plans.iter().rposition(|p| p.id.as_str() == id);
-        }
-        self.index.get(id).copied()
+        self.index.get(&self.plans, id)
     }
 
     /// A membership's plan, with the membership checked against it (its own facts, and a term
@@ -734,5 +730,174 @@ pub(crate) fn check_terms(plan: &Plan, terms: u32) -> Result<(), RenewalError> {
         Ok(())
     } else {
         Err(RenewalError::InvalidTermCount { terms, max: plan.max_terms })
+    }
+}
+
+/// [`LifecycleError::UnknownPlan`], built out of line (the plan lookup's hot path calls nothing).
+#[cold]
+#[inline(never)]
+fn unknown_plan(id: &str) -> LifecycleError {
+    LifecycleError::UnknownPlan { plan: id.to_owned() }
+}
+
+/// An id's length and its first and last eight bytes (for 4 to 7 bytes, its first and last
+/// four; for 1 to 3, its first, middle and last byte): the whole id when it is at most 16 bytes
+/// long, which plan ids almost always are. Read in whole words, never copied byte by byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct IdKey {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl IdKey {
+    #[inline(always)]
+    fn of(id: &[u8]) -> IdKey {
+        let len = id.len();
+        let (head, tail) = match (id.first_chunk::<8>(), id.last_chunk::<8>()) {
+            (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
+            _ => match (id.first_chunk::<4>(), id.last_chunk::<4>()) {
+                (Some(h), Some(t)) => (u64::from(u32::from_le_bytes(*h)) | u64::from(u32::from_le_bytes(*t)) << 32, 0),
+                _ => {
+                    let byte = |b: Option<&u8>| u64::from(b.copied().unwrap_or(0));
+                    (byte(id.first()) | byte(id.get(len / 2)) << 8 | byte(id.last()) << 16, 0)
+                }
+            },
+        };
+        IdKey { len, head, tail }
+    }
+
+    /// Whether the key is the whole id (no second comparison needed).
+    #[inline(always)]
+    fn is_whole(&self) -> bool {
+        self.len <= 16
+    }
+
+    #[inline(always)]
+    fn slot(&self, mask: usize) -> usize {
+        let h = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize & mask
+    }
+}
+
+/// The plans' positions by id: an open-addressed table (linear probing, at most half full) of
+/// [`IdKey`]s, built once and never grown. An id of at most 16 bytes is found by comparing its
+/// key alone, with no hash of its text and no `memcmp`; a longer one is compared in full too.
+/// Equal ids keep the last plan's position (as a map built from the plans in order would).
+#[derive(Debug, Clone, Default)]
+struct PlanIndex {
+    /// `(key, position + 1)`; 0 marks an empty slot.
+    slots: Box<[(IdKey, usize)]>,
+    mask: usize,
+}
+
+impl PlanIndex {
+    fn new(plans: &[Plan]) -> PlanIndex {
+        let size = (plans.len() * 2).next_power_of_two().max(8);
+        let mut index = PlanIndex { slots: vec![(IdKey::default(), 0); size].into_boxed_slice(), mask: size - 1 };
+        for (i, p) in plans.iter().enumerate() {
+            let id = p.id.as_str().as_bytes();
+            let key = IdKey::of(id);
+            let mut s = key.slot(index.mask);
+            loop {
+                let (k, at) = &mut index.slots[s];
+                if *at == 0 || (*k == key && (key.is_whole() || plans[*at - 1].id.as_str().as_bytes() == id)) {
+                    *k = key;
+                    *at = i + 1;
+                    break;
+                }
+                s = (s + 1) & index.mask;
+            }
+        }
+        index
+    }
+
+    /// The position of the plan `id` among `plans` (the plans this index was built from).
+    #[inline(always)]
+    fn get(&self, plans: &[Plan], id: &str) -> Option<usize> {
+        let key = IdKey::of(id.as_bytes());
+        let mut s = key.slot(self.mask);
+        loop {
+            let (k, at) = self.slots.get(s)?;
+            if *at == 0 {
+                return None;
+            }
+            if *k == key && (key.is_whole() || plans.get(*at - 1).is_some_and(|p| p.id.as_str() == id)) {
+                return Some(*at - 1);
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlanIndex;
+    use crate::{Engine, Plan};
+
+    /// Plans of the amscore preset renamed to `ids`, in order.
+    fn plans_named(ids: &[&str]) -> Vec<Plan> {
+        let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        let first = engine.rules().plans()[0].clone();
+        ids.iter().map(|id| Plan { id: (*id).into(), ..first.clone() }).collect()
+    }
+
+    #[test]
+    fn the_plan_index_finds_the_last_plan_of_each_id_and_nothing_else() {
+        let long = "association-membership-";
+        let ids = [
+            "individual",
+            "",
+            "a",
+            "student-y1",
+            "student-y2",
+            "12345678",
+            "123456789",
+            "1234567812345678",
+            "association-membership-a-annual",
+            "association-membership-b-annual",
+            "student-y1",
+            "association-membership-a-annual",
+            "ünïcode",
+            "abc",
+            "abcd",
+            "abcde",
+            "ab",
+            "digital",
+        ];
+        let plans = plans_named(&ids);
+        let index = PlanIndex::new(&plans);
+        let asked = ids.iter().copied().chain([
+            "individua",
+            "individual!",
+            "Individual",
+            "student-y3",
+            "1234567",
+            "12345678123456789",
+            "association-membership-c-annual",
+            long,
+            "\0",
+            "a\0",
+            "abd",
+            "acc",
+            "bbc",
+            "abce",
+            "abdd",
+            "abcdf",
+            "abcee",
+            "b",
+            "aa",
+            "digitaL",
+            "digita",
+        ]);
+        for id in asked {
+            let expected = plans.iter().rposition(|p| p.id.as_str() == id);
+            assert_eq!(index.get(&plans, id), expected, "{id:?}");
+        }
+        // The preset's own plans, each at its place.
+        let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+        for (i, p) in engine.rules().plans().iter().enumerate() {
+            assert_eq!(engine.rules().plan_index(p.id.as_str()), Some(i));
+        }
     }
 }

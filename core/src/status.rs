@@ -721,7 +721,9 @@ impl StatusRule {
 /// Computes the status of a membership on a date: facts first (deceased, a staff override,
 /// cancelled, pending, a pause), then the first matching status rule, measured from the
 /// effective term ([`Facts::effective_term`]). Checks the facts, and the facts
-/// against the plan, first.
+/// against the plan, first. In line where a caller builds the facts from a membership, so that
+/// they are read in place rather than copied.
+#[inline]
 pub(crate) fn status_on<'r>(
     m: &Facts,
     plan: &Plan,
