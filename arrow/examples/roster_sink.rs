@@ -1,13 +1,14 @@
 //! The sink path of the roster kernel, as every binding takes it: a roster CSV (`member_id,plan,
 //! member_since,term_start,term_end,pending`, as `benches/roster.py` writes it) read into one
 //! Arrow record batch (`utf8` ids and plans, `date32` dates, a boolean `pending`), then
-//! [`amscore_arrow::assess_batches`] on one thread, `--repeat` times. For callgrind
+//! [`amscore_arrow::assess_batches`] on one thread (or `--threads N`, 0 for every core),
+//! `--repeat` times. For callgrind
 //! (`benches/README.md`, "The sink path"):
 //!
 //! ```text
 //! cargo build --release -p amscore-arrow --example roster_sink
 //! valgrind --tool=callgrind --toggle-collect='amscore_arrow::assess_batches' \
-//!     $CARGO_TARGET_DIR/release/examples/roster_sink ROSTER.csv [--as-of 2026-01-20] [--repeat 1]
+//!     $CARGO_TARGET_DIR/release/examples/roster_sink ROSTER.csv [--as-of 2026-01-20] [--repeat 1] [--threads 1]
 //! ```
 
 use std::sync::Arc;
@@ -27,10 +28,11 @@ fn day(text: &str) -> Result<i32, BoxError> {
 
 fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().ok_or("usage: roster_sink ROSTER.csv [--as-of YYYY-MM-DD] [--repeat N]")?;
+    let path = args.first().ok_or("usage: roster_sink ROSTER.csv [--as-of YYYY-MM-DD] [--repeat N] [--threads N]")?;
     let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
     let as_of = flag("--as-of").map_or("2026-01-20", String::as_str);
     let repeat: usize = flag("--repeat").map_or(Ok(1), |r| r.parse())?;
+    let threads: usize = flag("--threads").map_or(Ok(1), |t| t.parse())?;
     let text = std::fs::read_to_string(path)?;
     let (mut ids, mut plans, mut since, mut start, mut end, mut pending) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -56,7 +58,7 @@ fn main() -> Result<(), BoxError> {
     let rows = batch.num_rows();
     let engine = Engine::from_preset("amscore")?;
     let date = time::Date::parse(as_of, time::macros::format_description!("[year]-[month]-[day]"))?;
-    let options = RosterOptions { date, terms: 1, decide: false, threads: 1 };
+    let options = RosterOptions { date, terms: 1, decide: false, threads };
     let mut best = f64::INFINITY;
     for _ in 0..repeat.max(1) {
         let started = Instant::now();
@@ -65,6 +67,6 @@ fn main() -> Result<(), BoxError> {
         best = best.min(ns);
         std::hint::black_box(out);
     }
-    println!("{rows} rows, best of {repeat}: {best:.1} ns a member (one thread)");
+    println!("{rows} rows, best of {repeat}: {best:.1} ns a member ({threads} thread(s), 0 = every core)");
     Ok(())
 }

@@ -578,19 +578,41 @@ impl Bits {
         Bits(vec![0; rows.div_ceil(8)])
     }
 
-    fn set(&mut self, i: usize, on: bool) {
-        if let Some(byte) = self.0.get_mut(i / 8) {
-            let bit = 1 << (i % 8);
-            if on {
-                *byte |= bit;
-            } else {
-                *byte &= !bit;
-            }
-        }
+    /// The bitmap in pieces of `seg` rows (`seg` a multiple of 8), for [`RowsPart`].
+    fn parts(&mut self, seg: usize) -> std::slice::ChunksMut<'_, u8> {
+        self.0.chunks_mut(seg / 8)
     }
 
     fn into_bools(self, rows: usize) -> BooleanBuffer {
         BooleanBuffer::new(arrow_buffer::Buffer::from_vec(self.0), 0, rows)
+    }
+}
+
+/// Sets or clears bit `i` of a bitmap.
+fn set_bit(bits: &mut [u8], i: usize, on: bool) {
+    if let Some(byte) = bits.get_mut(i / 8) {
+        let bit = 1 << (i % 8);
+        if on {
+            *byte |= bit;
+        } else {
+            *byte &= !bit;
+        }
+    }
+}
+
+/// A piece of a result column ([`Col`]): the values and validity bits of a run of its rows that
+/// starts at a multiple of 8, written by one thread at a time.
+struct ColPart<'a, T> {
+    values: &'a mut [T],
+    valid: &'a mut [u8],
+}
+
+impl<T: Copy + Default> ColPart<'_, T> {
+    fn set(&mut self, i: usize, v: Option<T>) {
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = v.unwrap_or_default();
+            set_bit(self.valid, i, v.is_some());
+        }
     }
 }
 
@@ -605,11 +627,9 @@ impl<T: Copy + Default> Col<T> {
         Col { values: vec![T::default(); rows], valid: Bits::new(rows) }
     }
 
-    fn set(&mut self, i: usize, v: Option<T>) {
-        if let Some(slot) = self.values.get_mut(i) {
-            *slot = v.unwrap_or_default();
-            self.valid.set(i, v.is_some());
-        }
+    /// The column in pieces of `seg` rows (`seg` a multiple of 8), for [`RowsPart`].
+    fn parts(&mut self, seg: usize) -> impl Iterator<Item = ColPart<'_, T>> {
+        self.values.chunks_mut(seg).zip(self.valid.parts(seg)).map(|(values, valid)| ColPart { values, valid })
     }
 
     fn into_parts(self, rows: usize) -> (arrow_buffer::ScalarBuffer<T>, Option<NullBuffer>)
@@ -643,10 +663,35 @@ struct ResultRows {
     current_term: Bits,
     /// With `decide`.
     route: Option<Col<i8>>,
+}
+
+/// The rows a segment of [`SEGMENT`] rows of one input batch writes ([`ResultRows::parts`]):
+/// the kernel's threads write different segments at once.
+struct RowsPart<'a> {
+    status: ColPart<'a, i8>,
+    counts_as_member: &'a mut [u8],
+    renewal_kind: ColPart<'a, i8>,
+    renewal_plan: ColPart<'a, i32>,
+    renewal_start: ColPart<'a, i32>,
+    renewal_end: ColPart<'a, i32>,
+    renewal_member_since: ColPart<'a, i32>,
+    refusal: ColPart<'a, i16>,
+    refused_until: ColPart<'a, i32>,
+    quote_total: ColPart<'a, i128>,
+    quote_currency: ColPart<'a, i8>,
+    quote_error: ColPart<'a, i16>,
+    error_code: ColPart<'a, i16>,
+    error_name: ColPart<'a, i16>,
+    current_term: &'a mut [u8],
+    route: Option<ColPart<'a, i8>>,
     /// An error code the error table lacks (it cannot reach here; it would be an error, never a
     /// null).
     unknown_code: Option<u32>,
 }
+
+/// The rows of a [`RowsPart`]: a multiple of 8, so that each part has whole validity bytes, and
+/// the kernel's pieces of rows (2,048, from each input batch's first row) each write one part.
+const SEGMENT: usize = 2048;
 
 impl ResultRows {
     fn new(rows: usize, decide: bool) -> ResultRows {
@@ -668,11 +713,62 @@ impl ResultRows {
             error_name: Col::new(rows),
             current_term: Bits::new(rows),
             route: decide.then(|| Col::new(rows)),
-            unknown_code: None,
         }
     }
 
-    /// Writes row `i`'s answer.
+    /// These rows in segments of [`SEGMENT`] rows, to be written at once by several threads.
+    fn parts(&mut self) -> Vec<RowsPart<'_>> {
+        let mut status = self.status.parts(SEGMENT);
+        let mut counts_as_member = self.counts_as_member.parts(SEGMENT);
+        let mut renewal_kind = self.renewal_kind.parts(SEGMENT);
+        let mut renewal_plan = self.renewal_plan.parts(SEGMENT);
+        let mut renewal_start = self.renewal_start.parts(SEGMENT);
+        let mut renewal_end = self.renewal_end.parts(SEGMENT);
+        let mut renewal_member_since = self.renewal_member_since.parts(SEGMENT);
+        let mut refusal = self.refusal.parts(SEGMENT);
+        let mut refused_until = self.refused_until.parts(SEGMENT);
+        let mut quote_total = self.quote_total.parts(SEGMENT);
+        let mut quote_currency = self.quote_currency.parts(SEGMENT);
+        let mut quote_error = self.quote_error.parts(SEGMENT);
+        let mut error_code = self.error_code.parts(SEGMENT);
+        let mut error_name = self.error_name.parts(SEGMENT);
+        let mut current_term = self.current_term.parts(SEGMENT);
+        let mut route = self.route.as_mut().map(|r| r.parts(SEGMENT));
+        std::iter::from_fn(|| {
+            Some(RowsPart {
+                status: status.next()?,
+                counts_as_member: counts_as_member.next()?,
+                renewal_kind: renewal_kind.next()?,
+                renewal_plan: renewal_plan.next()?,
+                renewal_start: renewal_start.next()?,
+                renewal_end: renewal_end.next()?,
+                renewal_member_since: renewal_member_since.next()?,
+                refusal: refusal.next()?,
+                refused_until: refused_until.next()?,
+                quote_total: quote_total.next()?,
+                quote_currency: quote_currency.next()?,
+                quote_error: quote_error.next()?,
+                error_code: error_code.next()?,
+                error_name: error_name.next()?,
+                current_term: current_term.next()?,
+                route: match &mut route {
+                    Some(r) => Some(r.next()?),
+                    None => None,
+                },
+                unknown_code: None,
+            })
+        })
+        .collect()
+    }
+}
+
+impl RowsPart<'_> {
+    /// The part's rows.
+    fn rows(&self) -> usize {
+        self.status.values.len()
+    }
+
+    /// Writes row `i` (of the part)'s answer.
     fn write(&mut self, v: &Vocabulary, i: usize, a: &Answer) {
         let mut place = |code: Option<u32>| -> Option<i16> {
             let code = code?;
@@ -685,7 +781,7 @@ impl ResultRows {
         let (refusal, quote_error, error_name) = (place(a.refusal), place(a.quote_error), place(a.error));
         let day = |d: Option<time::Date>| d.map(days);
         self.status.set(i, a.status.and_then(|s| position(&Status::ALL, &s)));
-        self.counts_as_member.set(i, a.counts_as_member);
+        set_bit(self.counts_as_member, i, a.counts_as_member);
         self.renewal_kind.set(i, a.renewal_kind.and_then(|k| position(&RenewalKind::ALL, &k)));
         self.renewal_plan.set(i, a.renewal_plan.and_then(|p| i32::try_from(p).ok()));
         self.renewal_start.set(i, day(a.renewal_start));
@@ -699,12 +795,14 @@ impl ResultRows {
         self.quote_error.set(i, quote_error);
         self.error_code.set(i, a.error.and_then(|c| i16::try_from(c).ok()));
         self.error_name.set(i, error_name);
-        self.current_term.set(i, a.current_term);
+        set_bit(self.current_term, i, a.current_term);
         if let Some(route) = &mut self.route {
             route.set(i, a.route.and_then(|r| i8::try_from(r.severity()).ok()));
         }
     }
+}
 
+impl ResultRows {
     /// The finished result batch of these rows, `first` being the first one's row across the
     /// roster (for the messages and reasons, which are by row).
     fn finish(
@@ -714,11 +812,6 @@ impl ResultRows {
         notes: &RosterNotes,
         first: usize,
     ) -> Result<RecordBatch, Error> {
-        if let Some(c) = self.unknown_code {
-            return Err(Error::Arrow(ArrowError::InvalidArgumentError(format!(
-                "error code {c} is not in the error table"
-            ))));
-        }
         let rows = self.rows;
         let date = |c: Col<i32>| -> ArrayRef {
             let (values, nulls) = c.into_parts(rows);
@@ -789,60 +882,83 @@ fn dict_col<K: arrow_array::types::ArrowDictionaryKeyType>(
 }
 
 /// The kernel's sink that writes each answer straight into its batch's result columns
-/// ([`ResultRows`]), so that the roster's answers are never all kept at once.
-struct ResultSink<'v> {
+/// ([`ResultRows`]), so that the roster's answers are never all kept at once; each segment of
+/// [`SEGMENT`] rows is locked on its own, so the kernel's threads write at once.
+struct ResultSink<'v, 'r> {
     vocabulary: &'v Vocabulary,
     /// Where each input batch's rows start.
     starts: Vec<usize>,
-    batches: Vec<std::sync::Mutex<ResultRows>>,
+    /// Each input batch's segments.
+    parts: Vec<Vec<std::sync::Mutex<RowsPart<'r>>>>,
 }
 
-impl<'v> ResultSink<'v> {
-    fn new(vocabulary: &'v Vocabulary, rows: &[usize], decide: bool) -> ResultSink<'v> {
-        let starts = rows
+impl<'v, 'r> ResultSink<'v, 'r> {
+    fn new(vocabulary: &'v Vocabulary, batches: &'r mut [ResultRows]) -> ResultSink<'v, 'r> {
+        let starts = batches
             .iter()
-            .scan(0, |at, r| {
+            .scan(0, |at, b| {
                 let start = *at;
-                *at += r;
+                *at += b.rows;
                 Some(start)
             })
             .collect();
-        let batches = rows.iter().map(|r| std::sync::Mutex::new(ResultRows::new(*r, decide))).collect();
-        ResultSink { vocabulary, starts, batches }
+        let parts = batches.iter_mut().map(|b| b.parts().into_iter().map(std::sync::Mutex::new).collect()).collect();
+        ResultSink { vocabulary, starts, parts }
     }
 
-    /// One result batch per input batch, the messages and reasons in `notes` put in their rows.
-    fn finish(self, schema: &SchemaRef, notes: &RosterNotes) -> Result<Vec<RecordBatch>, Error> {
-        self.batches
-            .into_iter()
-            .zip(self.starts)
-            .map(|(rows, first)| {
-                let rows = rows.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-                rows.finish(self.vocabulary, schema, notes, first)
-            })
-            .collect()
+    /// Fails if an answer had an error code the error table lacks.
+    fn finish(self) -> Result<(), Error> {
+        for part in self.parts.into_iter().flatten() {
+            let part = part.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(c) = part.unknown_code {
+                return Err(Error::Arrow(ArrowError::InvalidArgumentError(format!(
+                    "error code {c} is not in the error table"
+                ))));
+            }
+        }
+        Ok(())
     }
 }
 
-impl AnswerSink for ResultSink<'_> {
+impl AnswerSink for ResultSink<'_, '_> {
     fn put(&self, first: usize, answers: &[Answer]) {
         let mut row = first;
         let mut rest = answers;
         while !rest.is_empty() {
             let Some(b) = self.starts.partition_point(|s| *s <= row).checked_sub(1) else { return };
-            let mut out = self.batches[b].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let local = row - self.starts[b];
-            let here = out.rows.saturating_sub(local).min(rest.len());
+            let Some(part) = self.parts[b].get(local / SEGMENT) else { return };
+            let mut out = part.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let at = local % SEGMENT;
+            let here = out.rows().saturating_sub(at).min(rest.len());
             if here == 0 {
                 return;
             }
             for (k, a) in rest[..here].iter().enumerate() {
-                out.write(self.vocabulary, local + k, a);
+                out.write(self.vocabulary, at + k, a);
             }
             row += here;
             rest = &rest[here..];
         }
     }
+}
+
+/// One result batch per input batch, the messages and reasons in `notes` put in their rows.
+fn finish_batches(
+    vocabulary: &Vocabulary,
+    batches: Vec<ResultRows>,
+    schema: &SchemaRef,
+    notes: &RosterNotes,
+) -> Result<Vec<RecordBatch>, Error> {
+    let mut first = 0;
+    batches
+        .into_iter()
+        .map(|rows| {
+            let start = first;
+            first += rows.rows;
+            rows.finish(vocabulary, schema, notes, start)
+        })
+        .collect()
 }
 
 /// The schema of the result columns.
@@ -891,9 +1007,11 @@ pub fn assess_batches(
         Column::require(std::iter::empty())?;
     }
     let vocabulary = Vocabulary::new(engine);
-    let sink = ResultSink::new(&vocabulary, &roster.rows, options.decide);
+    let mut results: Vec<ResultRows> = roster.rows.iter().map(|r| ResultRows::new(*r, options.decide)).collect();
+    let sink = ResultSink::new(&vocabulary, &mut results);
     let notes = engine.assess_roster_into(&chunks, options, &sink)?;
-    sink.finish(&result_schema(&vocabulary, options.decide), &notes)
+    sink.finish()?;
+    finish_batches(&vocabulary, results, &result_schema(&vocabulary, options.decide), &notes)
 }
 
 /// The input batch with the result columns appended; an input column of a result column's name
