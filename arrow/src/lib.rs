@@ -25,6 +25,7 @@ use arrow_array::{
 };
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+use rayon::prelude::*;
 
 pub use amscore::kernel::RosterOptions;
 
@@ -804,63 +805,85 @@ impl RowsPart<'_> {
 
 impl ResultRows {
     /// The finished result batch of these rows, `first` being the first one's row across the
-    /// roster (for the messages and reasons, which are by row).
+    /// roster (for the messages and reasons, which are by row); with `parallel`, its columns are
+    /// built at once on rayon's threads.
     fn finish(
         self,
         v: &Vocabulary,
         schema: &SchemaRef,
         notes: &RosterNotes,
         first: usize,
+        parallel: bool,
     ) -> Result<RecordBatch, Error> {
         let rows = self.rows;
-        let date = |c: Col<i32>| -> ArrayRef {
-            let (values, nulls) = c.into_parts(rows);
-            Arc::new(Date32Array::new(values, nulls))
+        let date = |c: Col<i32>| -> Build<'_> {
+            Box::new(move || {
+                let (values, nulls) = c.into_parts(rows);
+                Ok(Arc::new(Date32Array::new(values, nulls)))
+            })
         };
         let (status, status_nulls) = self.status.into_parts(rows);
-        let (totals, total_nulls) = self.quote_total.into_parts(rows);
-        let totals = Decimal128Array::new(totals, total_nulls)
-            .with_precision_and_scale(38, i8::try_from(v.scale).unwrap_or(2))?;
-        let (codes, code_nulls) = self.error_code.into_parts(rows);
-        let route = self.route;
-        let mut columns: Vec<ArrayRef> = vec![
-            dictionary::<Int8Type>(status, status_nulls.clone(), &v.statuses)?,
-            Arc::new(BooleanArray::new(self.counts_as_member.into_bools(rows), status_nulls)),
-            dict_col::<Int8Type>(self.renewal_kind, rows, &v.kinds)?,
-            dict_col::<Int32Type>(self.renewal_plan, rows, &v.plans)?,
+        let scale = i8::try_from(v.scale).unwrap_or(2);
+        let (totals, counts_as_member, current_term) = (self.quote_total, self.counts_as_member, self.current_term);
+        let (kind, plan, currency) = (self.renewal_kind, self.renewal_plan, self.quote_currency);
+        let (refusal, quote_error, error_name, codes) =
+            (self.refusal, self.quote_error, self.error_name, self.error_code);
+        let member_nulls = status_nulls.clone();
+        let mut builds: Vec<Build<'_>> = vec![
+            Box::new(move || dictionary::<Int8Type>(status, status_nulls, &v.statuses)),
+            Box::new(move || Ok(Arc::new(BooleanArray::new(counts_as_member.into_bools(rows), member_nulls)))),
+            Box::new(move || dict_col::<Int8Type>(kind, rows, &v.kinds)),
+            Box::new(move || dict_col::<Int32Type>(plan, rows, &v.plans)),
             date(self.renewal_start),
             date(self.renewal_end),
             date(self.renewal_member_since),
-            v.error_places(self.refusal, rows)?,
+            Box::new(move || v.error_places(refusal, rows)),
             date(self.refused_until),
-            Arc::new(totals),
-            dict_col::<Int8Type>(self.quote_currency, rows, &v.currencies)?,
-            v.error_places(self.quote_error, rows)?,
-            Arc::new(Int16Array::new(codes, code_nulls)),
-            v.error_places(self.error_name, rows)?,
-            Arc::new(message_column(&notes.messages, first..first + rows)),
-            Arc::new(BooleanArray::new(self.current_term.into_bools(rows), None)),
+            Box::new(move || {
+                let (totals, nulls) = totals.into_parts(rows);
+                Ok(Arc::new(Decimal128Array::new(totals, nulls).with_precision_and_scale(38, scale)?))
+            }),
+            Box::new(move || dict_col::<Int8Type>(currency, rows, &v.currencies)),
+            Box::new(move || v.error_places(quote_error, rows)),
+            Box::new(move || {
+                let (codes, nulls) = codes.into_parts(rows);
+                Ok(Arc::new(Int16Array::new(codes, nulls)))
+            }),
+            Box::new(move || v.error_places(error_name, rows)),
+            Box::new(move || Ok(Arc::new(message_column(&notes.messages, first..first + rows)))),
+            Box::new(move || Ok(Arc::new(BooleanArray::new(current_term.into_bools(rows), None)))),
         ];
-        if let Some(route) = route {
+        if let Some(route) = self.route {
             let (keys, nulls) = route.into_parts(rows);
-            // Each distinct list of reasons written once.
-            let lists = &notes.reasons.lists;
-            let joined: Vec<String> =
-                lists.iter().map(|r| r.iter().map(|c| c.as_str()).collect::<Vec<&str>>().join(";")).collect();
-            let mut reasons = StringBuilder::new();
-            for (k, row) in (first..first + rows).enumerate() {
-                let list = notes.reasons.of_row.get(row).and_then(|p| joined.get(*p as usize));
-                match (nulls.as_ref().is_none_or(|n| n.is_valid(k)), list) {
-                    (true, Some(r)) => reasons.append_value(r),
-                    _ => reasons.append_null(),
+            let valid = nulls.clone();
+            builds.push(Box::new(move || dictionary::<Int8Type>(keys, nulls, &v.routes)));
+            builds.push(Box::new(move || {
+                // Each distinct list of reasons written once.
+                let lists = &notes.reasons.lists;
+                let joined: Vec<String> =
+                    lists.iter().map(|r| r.iter().map(|c| c.as_str()).collect::<Vec<&str>>().join(";")).collect();
+                let mut reasons = StringBuilder::new();
+                for (k, row) in (first..first + rows).enumerate() {
+                    let list = notes.reasons.of_row.get(row).and_then(|p| joined.get(*p as usize));
+                    match (valid.as_ref().is_none_or(|n| n.is_valid(k)), list) {
+                        (true, Some(r)) => reasons.append_value(r),
+                        _ => reasons.append_null(),
+                    }
                 }
-            }
-            columns.push(dictionary::<Int8Type>(keys, nulls, &v.routes)?);
-            columns.push(Arc::new(reasons.finish()));
+                Ok(Arc::new(reasons.finish()))
+            }));
         }
+        let columns = if parallel {
+            builds.into_par_iter().map(|build| build()).collect::<Result<Vec<ArrayRef>, Error>>()?
+        } else {
+            builds.into_iter().map(|build| build()).collect::<Result<Vec<ArrayRef>, Error>>()?
+        };
         Ok(RecordBatch::try_new(schema.clone(), columns)?)
     }
 }
+
+/// One result column to build ([`ResultRows::finish`]).
+type Build<'a> = Box<dyn FnOnce() -> Result<ArrayRef, Error> + Send + 'a>;
 
 /// A dictionary column of keys and validity over `values`.
 fn dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(
@@ -943,22 +966,42 @@ impl AnswerSink for ResultSink<'_, '_> {
     }
 }
 
-/// One result batch per input batch, the messages and reasons in `notes` put in their rows.
+/// One result batch per input batch, the messages and reasons in `notes` put in their rows; on
+/// the calling thread with `threads == 1`, otherwise the batches and their columns at once on
+/// rayon's threads (0: every core; as [`RosterOptions::threads`]).
 fn finish_batches(
     vocabulary: &Vocabulary,
     batches: Vec<ResultRows>,
     schema: &SchemaRef,
     notes: &RosterNotes,
+    threads: usize,
 ) -> Result<Vec<RecordBatch>, Error> {
     let mut first = 0;
-    batches
+    let batches: Vec<(usize, ResultRows)> = batches
         .into_iter()
         .map(|rows| {
             let start = first;
             first += rows.rows;
-            rows.finish(vocabulary, schema, notes, start)
+            (start, rows)
         })
-        .collect()
+        .collect();
+    let parallel = threads != 1;
+    let finish = || -> Result<Vec<RecordBatch>, Error> {
+        if parallel {
+            batches.into_par_iter().map(|(first, rows)| rows.finish(vocabulary, schema, notes, first, true)).collect()
+        } else {
+            batches.into_iter().map(|(first, rows)| rows.finish(vocabulary, schema, notes, first, false)).collect()
+        }
+    };
+    match threads {
+        0 | 1 => finish(),
+        n => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(finish),
+            // Should the pool not start (the kernel's pool of as many threads just did): on
+            // rayon's global pool, the same columns.
+            Err(_) => finish(),
+        },
+    }
 }
 
 /// The schema of the result columns.
@@ -1011,7 +1054,7 @@ pub fn assess_batches(
     let sink = ResultSink::new(&vocabulary, &mut results);
     let notes = engine.assess_roster_into(&chunks, options, &sink)?;
     sink.finish()?;
-    finish_batches(&vocabulary, results, &result_schema(&vocabulary, options.decide), &notes)
+    finish_batches(&vocabulary, results, &result_schema(&vocabulary, options.decide), &notes, options.threads)
 }
 
 /// The input batch with the result columns appended; an input column of a result column's name
