@@ -316,7 +316,9 @@ fn invariant_the_result_columns_are_the_kernel_s_answers_row_by_row() {
     let batches: Vec<RecordBatch> =
         [0..1_237, 1_237..3_750, 3_750..5_000].into_iter().map(|r| roster_batch(&rows[r])).collect();
     let names: std::collections::HashMap<u32, &str> = amscore::error_table().iter().map(|e| (e.code, e.name)).collect();
-    for (households, decide, threads) in [(false, false, 1), (false, true, 2), (true, true, 1), (true, false, 2)] {
+    for (households, decide, threads) in
+        [(false, false, 1), (false, true, 2), (true, true, 1), (true, false, 2), (false, true, 0)]
+    {
         let options = RosterOptions { date: date!(2026 - 01 - 20), terms: 1, decide, threads };
         let input: Vec<RecordBatch> = if households {
             batches.clone()
