@@ -1342,11 +1342,12 @@ impl<'a> Decider<'a> {
             // Read in place (the checked row is not moved out of its result).
             match &checked {
                 Ok(r) => {
-                    let facts = r.facts();
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
                     let plan = known.or_else(|| self.rules.index_of(r.plan)).and_then(|i| self.rules.plans().get(i));
                     let error = match plan {
-                        Some(plan) => self.answer_into(plan, &facts, r.facts.tax_exempt, options, &mut prices, answer),
+                        Some(plan) => {
+                            self.answer_into(plan, &r.status, r.facts.tax_exempt, options, &mut prices, answer)
+                        }
                         None => {
                             *answer = Answer::default();
                             None
