@@ -840,6 +840,8 @@ struct Prepared<'a> {
     /// `member_since`, `term_start` and `term_end`'s day numbers, when the column is day numbers
     /// with every row valid ([`Dates::all_days`]).
     days: [Option<&'a [i32]>; 3],
+    /// Those day numbers' dates, worked out once per day of their span ([`DayTable`]).
+    day_table: DayTable,
     /// `member_id`'s offsets and text, when plain UTF-8 with every row valid ([`Text::plain_utf8`]).
     ids: Option<(&'a [i32], &'a str)>,
     /// `pending`'s bits and rows, when bit-packed with every row valid ([`Bools::all_bits`]).
@@ -889,11 +891,13 @@ impl<'a> Prepared<'a> {
         let more = shapes
             .iter()
             .any(|(column, rows, _)| rows.is_some() && !column.is_required() && !matches!(column, Column::Pending));
+        let days = [c.member_since.all_days(), c.term_start.all_days(), c.term_end.all_days()];
         Prepared {
             c,
             plans,
             plan_texts,
-            days: [c.member_since.all_days(), c.term_start.all_days(), c.term_end.all_days()],
+            day_table: DayTable::new(&days),
+            days,
             ids: c.member_id.plain_utf8(whole[0]),
             pending_bits: c.pending.all_bits(),
             more,
@@ -947,9 +951,10 @@ impl<'a> Prepared<'a> {
                 None
             }
         };
-        row.member_since = date_cell(self.days[0], &c.member_since, &self.member_since, i);
-        row.term_start = date_cell(self.days[1], &c.term_start, &self.term_start, i);
-        row.term_end = date_cell(self.days[2], &c.term_end, &self.term_end, i);
+        let t = &self.day_table;
+        row.member_since = date_cell(self.days[0], t, &c.member_since, &self.member_since, i);
+        row.term_start = date_cell(self.days[1], t, &c.term_start, &self.term_start, i);
+        row.term_end = date_cell(self.days[2], t, &c.term_end, &self.term_end, i);
         // An optional column the roster has: typed cells through their reader, text in place.
         macro_rules! cells {
             ($($field:ident: $kind:ident),*) => {$(
@@ -991,12 +996,70 @@ impl<'a> Prepared<'a> {
 
 /// Row `i` of a date column as [`Dates::cell`] reads it: a column of day numbers with every row
 /// valid (the common `date32` column; `days`, [`Dates::all_days`]) from its slice, found once, with
-/// no match of the column's kind; any other by its reader.
+/// no match of the column's kind, its date from `table` when there; any other by its reader.
 #[inline(always)]
-fn date_cell<'a>(days: Option<&'a [i32]>, column: &Dates<'a>, cells: &[Cell<'a, Date>], i: usize) -> Cell<'a, Date> {
+fn date_cell<'a>(
+    days: Option<&'a [i32]>,
+    table: &DayTable,
+    column: &Dates<'a>,
+    cells: &[Cell<'a, Date>],
+    i: usize,
+) -> Cell<'a, Date> {
     match days {
-        Some(days) => days.get(i).map_or(Cell::Empty, |d| from_days(i64::from(*d))),
+        Some(days) => days.get(i).map_or(Cell::Empty, |d| table.cell(*d)),
         None => column.cell(cells, i),
+    }
+}
+
+/// The dates of every day number from the least to the greatest of the roster's day-number
+/// columns ([`Prepared::days`]), worked out once (`from_julian_day` costs ~30 instructions, three
+/// a row; a table look-up ~4): built only when the span is no longer than the rows (its cost, one
+/// `next_day` a day, is then at most a few instructions a row), and clipped to the days
+/// [`from_days`] reads. A day outside it is read by [`from_days`].
+#[derive(Default)]
+struct DayTable {
+    /// The day number of `dates[0]`.
+    first: i32,
+    dates: Vec<Date>,
+}
+
+impl DayTable {
+    fn new(columns: &[Option<&[i32]>; 3]) -> DayTable {
+        let mut rows = 0usize;
+        let (mut least, mut most) = (i32::MAX, i32::MIN);
+        for days in columns.iter().flatten() {
+            rows = rows.max(days.len());
+            for &d in *days {
+                least = least.min(d);
+                most = most.max(d);
+            }
+        }
+        // Clipped to the years 1 to 9999 (`DAYS`, within i32).
+        let first = i64::from(least).max(*DAYS.start());
+        let last = i64::from(most).min(*DAYS.end());
+        let span = usize::try_from(last - first + 1).unwrap_or(0);
+        let (Ok(first), Cell::Value(date)) = (i32::try_from(first), from_days(first)) else {
+            return DayTable::default();
+        };
+        if span == 0 || span > rows {
+            return DayTable::default();
+        }
+        let mut dates = Vec::with_capacity(span);
+        let mut date = Some(date);
+        while let Some(d) = date.filter(|_| dates.len() < span) {
+            dates.push(d);
+            date = d.next_day();
+        }
+        DayTable { first, dates }
+    }
+
+    /// Day number `d` as a date cell: [`from_days`]'s.
+    #[inline(always)]
+    fn cell<'a>(&self, d: i32) -> Cell<'a, Date> {
+        match self.dates.get(d.wrapping_sub(self.first) as u32 as usize) {
+            Some(date) => Cell::Value(*date),
+            None => from_days(i64::from(d)),
+        }
     }
 }
 
@@ -1279,11 +1342,12 @@ impl<'a> Decider<'a> {
             // Read in place (the checked row is not moved out of its result).
             match &checked {
                 Ok(r) => {
-                    let facts = r.facts();
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
                     let plan = known.or_else(|| self.rules.index_of(r.plan)).and_then(|i| self.rules.plans().get(i));
                     let error = match plan {
-                        Some(plan) => self.answer_into(plan, &facts, r.facts.tax_exempt, options, &mut prices, answer),
+                        Some(plan) => {
+                            self.answer_into(plan, &r.status, r.facts.tax_exempt, options, &mut prices, answer)
+                        }
                         None => {
                             *answer = Answer::default();
                             None
@@ -2143,5 +2207,23 @@ mod tests {
             assert!(applied);
             assert_eq!(found, vec![2047, 2048, 3000, 3001]);
         }
+    }
+
+    #[test]
+    fn day_table_reads_as_from_days() {
+        // A span inside the years 1 to 9999, one crossing their start, one crossing their end.
+        let spans: [(i32, i32); 3] = [(19_000, 21_000), (-719_170, -719_150), (2_932_880, 2_932_905)];
+        for (least, most) in spans {
+            let every: Vec<i32> = (least..=most).rev().collect();
+            // Every day (a table) and only the two ends (a span longer than the rows: no table).
+            for days in [every, vec![most, least]] {
+                let table = DayTable::new(&[Some(&days), None, Some(&days[..1])]);
+                assert_eq!(table.dates.is_empty(), days.len() == 2);
+                for d in (least - 3)..=(most + 3) {
+                    assert_eq!(table.cell(d), from_days(i64::from(d)), "day {d}");
+                }
+            }
+        }
+        assert!(DayTable::new(&[None, None, None]).dates.is_empty());
     }
 }

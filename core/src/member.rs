@@ -9,7 +9,7 @@ use time::Date;
 use crate::money::{decimal_text, Money};
 use crate::plan::Plan;
 use crate::plan::PlanId;
-use crate::status::{Facts, MemberId, Membership, Pause, StatusOverride};
+use crate::status::{Facts, MemberId, Membership};
 use crate::term::Term;
 
 /// One term a member held, with what its source says about it: the row it was read from and,
@@ -71,15 +71,10 @@ pub struct MemberHistory {
     pub attributes: BTreeMap<String, String>,
 }
 
-/// The member-level facts one row gives (the winning row's are the member's), borrowed from the
-/// row: nothing is copied unless the row wins and its facts differ from the member's.
+/// The member-level facts one row gives beyond its [`Facts`] (the winning row's are the
+/// member's), borrowed from the row: nothing is copied unless the row wins and its facts differ from the member's.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct MemberFactsRow<'r> {
-    pub(crate) pending: bool,
-    pub(crate) cancelled_on: Option<Date>,
-    pub(crate) deceased_on: Option<Date>,
-    pub(crate) status_override: Option<StatusOverride>,
-    pub(crate) renewal_pending: bool,
     pub(crate) tax_exempt: bool,
     pub(crate) auto_renew: bool,
     pub(crate) balance_due: Decimal,
@@ -99,11 +94,12 @@ pub(crate) struct MemberRow<'r> {
     pub(crate) member_id: &'r str,
     /// The rule book's plan (a clone of its id shares the text).
     pub(crate) plan: &'r Plan,
-    pub(crate) member_since: Date,
     pub(crate) row: usize,
-    pub(crate) term: Term,
-    /// The pause of this row's term (term-level: checked against `term`).
-    pub(crate) pause: Option<Pause>,
+    /// The membership facts the row states, built in place (read by reference, not copied): a
+    /// member's current facts when the row wins ([`MemberHistory::add_row`]), and the roster
+    /// kernel's facts of a member with one row. Its pause is this row's term's (term-level:
+    /// checked against its term).
+    pub(crate) status: Facts,
     pub(crate) amount_paid: Option<Money>,
     pub(crate) facts: MemberFactsRow<'r>,
 }
@@ -111,7 +107,7 @@ pub(crate) struct MemberRow<'r> {
 impl MemberRow<'_> {
     /// The membership the row states, under the id `member_id`: a member's with this row alone.
     pub(crate) fn membership(&self, member_id: MemberId) -> Membership {
-        let f = self.facts();
+        let f = &self.status;
         Membership {
             member_id,
             plan: self.plan.id.clone(),
@@ -127,29 +123,13 @@ impl MemberRow<'_> {
         }
     }
 
-    /// The membership facts the row states: a member's current facts when the row wins
-    /// ([`MemberHistory::add_row`]), and the roster kernel's facts of a member with one row.
-    pub(crate) fn facts(&self) -> Facts {
-        let f = &self.facts;
-        Facts {
-            member_since: self.member_since,
-            term: self.term,
-            pending: f.pending,
-            cancelled_on: f.cancelled_on,
-            status_override: f.status_override,
-            deceased_on: f.deceased_on,
-            pause: self.pause,
-            renewal_pending: f.renewal_pending,
-        }
-    }
-
     /// The row's term as a record of the member's history.
     fn record(&self) -> TermRecord {
         TermRecord {
-            term: self.term,
+            term: self.status.term,
             row: Some(self.row),
             plan: Some(self.plan.id.clone()),
-            member_since: Some(self.member_since),
+            member_since: Some(self.status.member_since),
             amount_paid: self.amount_paid,
         }
     }
@@ -209,11 +189,11 @@ impl MemberHistory {
         }
         self.terms.push(row.record());
         let m = &mut self.membership;
-        if self.terms.len() > 1 && row.term.start < m.term.start {
+        if self.terms.len() > 1 && row.status.term.start < m.term.start {
             return;
         }
         m.plan = row.plan.id.clone();
-        m.set_facts(row.facts());
+        m.set_facts(row.status);
         let facts = &row.facts;
         m.tax_exempt = facts.tax_exempt;
         self.auto_renew = facts.auto_renew;

@@ -412,7 +412,7 @@ impl Builder {
             return;
         };
         let member = &mut self.members[m as usize];
-        let term = row.term;
+        let term = row.status.term;
         let clash = match self.kept.get(&m) {
             None => {
                 let kept = &member.terms;
@@ -503,7 +503,7 @@ impl Builder {
 fn problem(row: &MemberRow<'_>, line: Option<u64>, error: &RosterError) -> RowError {
     let mut e = RowError::new(Source::Members, row.row, error)
         .member(Some(MemberId::from(row.member_id)))
-        .field(Column::TermStart.as_str(), Some(row.term.start.to_string()));
+        .field(Column::TermStart.as_str(), Some(row.status.term.start.to_string()));
     e.line = line;
     e
 }

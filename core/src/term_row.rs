@@ -15,7 +15,7 @@ use crate::plan::Plan;
 use crate::roster_error::RosterError;
 use crate::row_error::{RowError, Source};
 use crate::rules::Rulebook;
-use crate::status::{self, MemberId, Pause, Status, StatusOverride};
+use crate::status::{self, Facts, MemberId, Pause, Status, StatusOverride};
 use crate::term::Term;
 
 /// A roster column.
@@ -426,17 +426,19 @@ pub(crate) fn check_row_with<'r>(
         (true, Some(id), Some(plan), Some(member_since), Some(start)) => Ok(MemberRow {
             member_id: id,
             plan,
-            member_since,
             row: index,
-            term: Term { start, end },
-            pause: o.pause,
-            amount_paid: o.amount_paid,
-            facts: MemberFactsRow {
+            status: Facts {
+                member_since,
+                term: Term { start, end },
                 pending,
                 cancelled_on: o.cancelled_on,
-                deceased_on: o.deceased_on,
                 status_override: o.status_override,
+                deceased_on: o.deceased_on,
+                pause: o.pause,
                 renewal_pending: o.renewal_pending,
+            },
+            amount_paid: o.amount_paid,
+            facts: MemberFactsRow {
                 tax_exempt: o.tax_exempt,
                 auto_renew: o.auto_renew,
                 balance_due: o.balance_due,
