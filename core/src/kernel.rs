@@ -150,36 +150,29 @@ impl<'a> Strings<'a> {
     /// negative).
     #[inline]
     fn range(&self, i: usize) -> Option<(usize, usize)> {
-        // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
         match self {
-            Strings::Utf8 { offsets, .. } => utf8_range(offsets, i),
-            Strings::LargeUtf8 { offsets, .. } => match offsets.get(i..i.wrapping_add(2))? {
-                [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
-                _ => None,
-            },
+            Strings::Utf8 { offsets, .. } => offset_range(offsets, i),
+            Strings::LargeUtf8 { offsets, .. } => offset_range(offsets, i),
         }
     }
 
     /// The `i`-th string; bytes that are not UTF-8 (or offsets out of bounds) read as text every
     /// grammar refuses, so that the row gets the problem.
     fn get(&self, i: usize) -> &'a str {
-        let (range, data) = match self {
-            Strings::Utf8 { offsets, data } => {
-                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
-                (at(i).zip(at(i + 1)), *data)
-            }
-            Strings::LargeUtf8 { offsets, data } => {
-                let at = |k: usize| offsets.get(k).and_then(|o| usize::try_from(*o).ok());
-                (at(i).zip(at(i + 1)), *data)
-            }
+        let data = match self {
+            Strings::Utf8 { data, .. } | Strings::LargeUtf8 { data, .. } => *data,
         };
-        range.and_then(|(a, b)| data.get(a..b)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(NOT_TEXT)
+        self.range(i).and_then(|(a, b)| data.get(a..b)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or(NOT_TEXT)
     }
 }
 
-/// The `i`-th place of 32-bit `offsets` ([`Strings::range`]).
+/// The `i`-th place of `offsets` (32- or 64-bit: [`Strings::range`]): `None` when out of
+/// bounds or negative.
 #[inline(always)]
-fn utf8_range(offsets: &[i32], i: usize) -> Option<(usize, usize)> {
+fn offset_range<O: Copy>(offsets: &[O], i: usize) -> Option<(usize, usize)>
+where
+    usize: TryFrom<O>,
+{
     // One bounds check for both offsets (`i + 2` wraps only past every slice's length).
     match offsets.get(i..i.wrapping_add(2))? {
         [a, b] => Some((usize::try_from(*a).ok()?, usize::try_from(*b).ok()?)),
@@ -191,7 +184,7 @@ fn utf8_range(offsets: &[i32], i: usize) -> Option<(usize, usize)> {
 /// text), as [`Strings::get_in`] reads it.
 #[inline(always)]
 fn utf8_at<'a>(offsets: &[i32], whole: &'a str, i: usize) -> &'a str {
-    utf8_range(offsets, i).and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
+    offset_range(offsets, i).and_then(|(a, b)| whole.get(a..b)).unwrap_or(NOT_TEXT)
 }
 
 /// A text column: absent, plain strings, or a dictionary (Arrow `dictionary<int32, utf8>`: a
@@ -1972,12 +1965,9 @@ fn id_bytes<'a>(
 ) -> &'a [u8] {
     let visible = |b: &u8| (0x21..0x7f).contains(b);
     if let Some((offsets, data)) = plain {
-        if let Some([a, b]) = offsets.get(local..local.wrapping_add(2)) {
-            let bytes = usize::try_from(*a).ok().zip(usize::try_from(*b).ok()).and_then(|(a, b)| data.get(a..b));
-            if let Some(bytes @ [first, .., last]) = bytes {
-                if visible(first) && visible(last) {
-                    return bytes;
-                }
+        if let Some(bytes @ [first, .., last]) = offset_range(offsets, local).and_then(|(a, b)| data.get(a..b)) {
+            if visible(first) && visible(last) {
+                return bytes;
             }
         }
     }
