@@ -917,14 +917,7 @@ struct ResultSink<'v, 'r> {
 
 impl<'v, 'r> ResultSink<'v, 'r> {
     fn new(vocabulary: &'v Vocabulary, batches: &'r mut [ResultRows]) -> ResultSink<'v, 'r> {
-        let starts = batches
-            .iter()
-            .scan(0, |at, b| {
-                let start = *at;
-                *at += b.rows;
-                Some(start)
-            })
-            .collect();
+        let starts = batch_starts(batches);
         let parts = batches.iter_mut().map(|b| b.parts().into_iter().map(std::sync::Mutex::new).collect()).collect();
         ResultSink { vocabulary, starts, parts }
     }
@@ -966,6 +959,18 @@ impl AnswerSink for ResultSink<'_, '_> {
     }
 }
 
+/// Where each result batch's rows start across the roster.
+fn batch_starts(batches: &[ResultRows]) -> Vec<usize> {
+    batches
+        .iter()
+        .scan(0, |at, b| {
+            let start = *at;
+            *at += b.rows;
+            Some(start)
+        })
+        .collect()
+}
+
 /// One result batch per input batch, the messages and reasons in `notes` put in their rows; on
 /// the calling thread with `threads == 1`, otherwise the batches and their columns at once on
 /// rayon's threads (0: every core; as [`RosterOptions::threads`]).
@@ -976,32 +981,17 @@ fn finish_batches(
     notes: &RosterNotes,
     threads: usize,
 ) -> Result<Vec<RecordBatch>, Error> {
-    let mut first = 0;
-    let batches: Vec<(usize, ResultRows)> = batches
-        .into_iter()
-        .map(|rows| {
-            let start = first;
-            first += rows.rows;
-            (start, rows)
-        })
-        .collect();
-    let parallel = threads != 1;
-    let finish = || -> Result<Vec<RecordBatch>, Error> {
+    let batches: Vec<(usize, ResultRows)> = batch_starts(&batches).into_iter().zip(batches).collect();
+    amscore::kernel::on_threads(threads, |parallel| -> Result<Vec<RecordBatch>, Error> {
         if parallel {
-            batches.into_par_iter().map(|(first, rows)| rows.finish(vocabulary, schema, notes, first, true)).collect()
+            batches
+                .into_par_iter()
+                .map(|(first, rows)| rows.finish(vocabulary, schema, notes, first, parallel))
+                .collect()
         } else {
-            batches.into_iter().map(|(first, rows)| rows.finish(vocabulary, schema, notes, first, false)).collect()
+            batches.into_iter().map(|(first, rows)| rows.finish(vocabulary, schema, notes, first, parallel)).collect()
         }
-    };
-    match threads {
-        0 | 1 => finish(),
-        n => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(finish),
-            // Should the pool not start (the kernel's pool of as many threads just did): on
-            // rayon's global pool, the same columns.
-            Err(_) => finish(),
-        },
-    }
+    })?
 }
 
 /// The schema of the result columns.

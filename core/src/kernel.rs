@@ -1824,11 +1824,20 @@ impl crate::quote::Quoter<'_> {
 
 /// Runs `work` on `threads` threads ([`RosterOptions::threads`]): on the calling thread for 1
 /// (`work` is told not to go parallel), on rayon's global pool for 0, on a pool of that many
-/// threads otherwise.
+/// threads otherwise. The kernel's calls run on it, and so does a binding's work around them
+/// that follows the same option (amscore-arrow's result columns).
+///
+/// ```
+/// use amscore::kernel::on_threads;
+/// // One thread: on the calling thread, told not to go parallel.
+/// assert_eq!(on_threads(1, |parallel| parallel)?, false);
+/// assert_eq!(on_threads(2, |parallel| parallel)?, true);
+/// # Ok::<(), amscore::RosterError>(())
+/// ```
 ///
 /// # Errors
 /// [`RosterError::Unreadable`] when the pool cannot start.
-fn on_threads<R: Send>(threads: usize, work: impl FnOnce(bool) -> R + Send) -> Result<R, RosterError> {
+pub fn on_threads<R: Send>(threads: usize, work: impl FnOnce(bool) -> R + Send) -> Result<R, RosterError> {
     match threads {
         1 => Ok(work(false)),
         0 => Ok(work(true)),
