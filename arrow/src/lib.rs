@@ -488,33 +488,35 @@ impl Vocabulary {
         self.currency_codes.iter().position(|x| x == c.code()).and_then(|i| i8::try_from(i).ok())
     }
 
-    /// An error-name column from each row's place in the error table ([`ResultRows`]), as
+    /// An error-name column from each row's place in the error table plus one ([`ResultRows`]), as
     /// [`Vocabulary::error_column`] makes it: the places that occur, in the table's order, are
     /// the dictionary; the keys are rewritten in place.
     fn error_places(&self, mut c: Col<i16>, rows: usize) -> Result<ArrayRef, Error> {
-        let mut key_of: Vec<Option<i16>> = vec![None; self.error_codes.len()];
-        // The rows that have a place, a validity byte (8 rows) at a time: most bytes are empty.
-        for (b, byte) in c.valid.0.iter().enumerate().filter(|(_, byte)| **byte != 0) {
-            for bit in (0..8).filter(|bit| byte & (1 << bit) != 0) {
-                let place = c.values.get(b * 8 + bit).and_then(|p| usize::try_from(*p).ok());
-                if let Some(k) = place.and_then(|p| key_of.get_mut(p)) {
-                    *k = Some(0);
-                }
-            }
-        }
-        if key_of.iter().all(Option::is_none) {
+        if c.valid.0.iter().all(|byte| *byte == 0) {
             // No row has a place: every key is 0 already (as the rewrite below would leave it).
             return dict_col::<Int16Type>(c, rows, &(Arc::new(StringArray::from(Vec::<&str>::new())) as ArrayRef));
         }
-        let mut names = Vec::new();
-        for (place, key) in key_of.iter_mut().enumerate() {
-            if key.is_some() {
-                *key = i16::try_from(names.len()).ok();
-                names.push(self.error_names[place]);
+        // A row holds its place + 1, and 0 when it has none (`RowsPart::write`): both passes below
+        // are one load and one store a row, with no branch on the row.
+        let places = self.error_codes.len();
+        let slot = |held: i16| usize::from(held.unsigned_abs()).min(places);
+        let mut seen = vec![false; places + 1];
+        for held in &c.values {
+            if let Some(s) = seen.get_mut(slot(*held)) {
+                *s = true;
             }
         }
-        for place in &mut c.values {
-            *place = usize::try_from(*place).ok().and_then(|p| key_of.get(p).copied().flatten()).unwrap_or(0);
+        // Each held value's key among the places that occur (in the table's order); 0 for none.
+        let mut key_of: Vec<i16> = vec![0; places + 1];
+        let mut names = Vec::new();
+        for place in (0..places).filter(|p| seen.get(p + 1).copied().unwrap_or(false)) {
+            if let (Some(key), Ok(k)) = (key_of.get_mut(place + 1), i16::try_from(names.len())) {
+                *key = k;
+            }
+            names.push(self.error_names[place]);
+        }
+        for held in &mut c.values {
+            *held = key_of.get(slot(*held)).copied().unwrap_or(0);
         }
         dict_col::<Int16Type>(c, rows, &(Arc::new(StringArray::from(names)) as ArrayRef))
     }
@@ -644,7 +646,7 @@ impl<T: Copy + Default> Col<T> {
 
 /// One input batch's result columns, written as the kernel answers its rows: the keys of the
 /// dictionary columns, the day numbers, the totals in the column's scale; an error column holds
-/// each row's place in the error table until the column is finished.
+/// each row's place in the error table plus one (0: none) until the column is finished.
 struct ResultRows {
     rows: usize,
     status: Col<i8>,
@@ -773,11 +775,12 @@ impl RowsPart<'_> {
     fn write(&mut self, v: &Vocabulary, i: usize, a: &Answer) {
         let mut place = |code: Option<u32>| -> Option<i16> {
             let code = code?;
-            let place = v.place(code);
-            if place.is_none() {
+            // Held as place + 1: 0 is none ([`Vocabulary::error_places`]).
+            let held = v.place(code).and_then(|p| p.checked_add(1));
+            if held.is_none() {
                 self.unknown_code = Some(code);
             }
-            place
+            held
         };
         let (refusal, quote_error, error_name) = (place(a.refusal), place(a.quote_error), place(a.error));
         let day = |d: Option<time::Date>| d.map(days);
