@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 
+import pandas as pd
 import pytest
 from hypothesis import settings
 
@@ -42,3 +44,17 @@ def synthetic_roster(n: int, seed: int = 7) -> dict[str, list]:
         cols["pending"].append(i % 101 == 0)
         cols["cancelled_on"].append(start + dt.timedelta(days=30) if i % 211 == 0 else None)
     return cols
+
+
+# What the running pandas makes of a column of text, and its missing value in one: pandas 3 (or
+# pandas 2 with ``future.infer_string``) infers its ``str`` dtype, missing as NaN; pandas 2 keeps
+# ``object`` cells, missing as None. amscore's text result columns are the running pandas' text.
+PANDAS_TEXT = pd.Series(["text"]).dtype
+
+
+def is_text_missing(value: object) -> bool:
+    """Whether a cell of a text column is the running pandas' missing text: None in an ``object``
+    column, NaN in a ``str`` one (not merely something ``pd.isna`` accepts)."""
+    if PANDAS_TEXT == object:
+        return value is None
+    return isinstance(value, float) and math.isnan(value)

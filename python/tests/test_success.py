@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import amscore
+from conftest import PANDAS_TEXT, is_text_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample"
@@ -405,7 +406,13 @@ def test_bad_rows_are_listed_never_dropped(engine: amscore.Engine) -> None:
     scores = engine2.engagement_scores(roster_frame(), events, dt.date(2025, 6, 1))
     assert scores["member_id"].tolist() == ["M-1"]
     errors = amscore.row_errors(scores)
-    assert errors[["source", "row", "member_id", "field", "code", "name"]].astype(object).values.tolist() == [
+    # Text as the running pandas makes it (a missing field: None under pandas 2, NaN in a `str`
+    # column under pandas 3), row and code as nullable integers.
+    assert errors.dtypes.to_dict() == {c: pd.Int64Dtype() if c in ("row", "code") else PANDAS_TEXT for c in amscore.ROW_ERROR_COLUMNS}
+    rows = errors[["source", "row", "member_id", "field", "code", "name"]].astype(object).values.tolist()
+    assert is_text_missing(rows[3][3])
+    rows[3][3] = None
+    assert rows == [
         ["members", 1, "M-2", "plan", 1509, "plan_not_in_policy"],
         ["members", 2, "M-3", "member_since", 1507, "impossible_date"],
         ["events", 1, "M-1", "date", 4009, "invalid_success_input"],
@@ -436,6 +443,8 @@ def test_empty_frames_give_empty_results(engine: amscore.Engine) -> None:
     events = pd.DataFrame({"member_id": [], "date": [], "kind": []})
     scores = engine.engagement_scores(members, events, dt.date(2025, 6, 1))
     assert len(scores) == 0 and len(amscore.row_errors(scores)) == 0
+    # No rows, the same column types as with rows.
+    assert amscore.row_errors(scores).dtypes.to_dict() == {c: pd.Int64Dtype() if c in ("row", "code") else PANDAS_TEXT for c in amscore.ROW_ERROR_COLUMNS}
     assert engine.retention_metrics(members, dt.date(2025, 6, 1)).loc[0, "counts_members_now"] == 0
 
 
