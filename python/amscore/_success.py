@@ -551,7 +551,8 @@ def _previous_triggers(previous: Any) -> list[dict[str, Any]]:
     ``at_risk`` result: ``trigger`` is read as ``rule``), each with ``member_id``, ``rule`` and
     ``date`` (``datetime.date``, a ``pandas.Timestamp`` at midnight, or ISO text). Other keys
     (``priority``, ``intervention``, ...) are left out; a missing one is the core's error for that
-    row."""
+    row. A missing cell (None, NaN, ``pd.NA``, ``NaT``: a frame's missing text is NaN under
+    pandas 3, and in a frame read from CSV) is a missing key, as in a dict without it."""
     if previous is None:
         return []
     if isinstance(previous, (str, bytes, dict)):
@@ -569,10 +570,10 @@ def _previous_triggers(previous: Any) -> list[dict[str, Any]]:
         if not isinstance(t, dict):
             raise TypeError(f"previous_triggers[{i}]: expected a dict, got {type(t).__name__}")
         row: dict[str, Any] = {}
-        if "member_id" in t:
+        if "member_id" in t and not _is_null(t["member_id"]):
             row["member_id"] = t["member_id"]
         rule = t["rule"] if "rule" in t else t.get("trigger")
-        if rule is not None:
+        if not _is_null(rule):
             row["rule"] = rule
         if "date" in t and not _is_null(t["date"]):
             day = t["date"]

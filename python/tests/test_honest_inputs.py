@@ -141,6 +141,23 @@ def test_at_risk_output_is_fed_back_as_previous_triggers() -> None:
         SUCCESS.at_risk(MEMBERS, EVENTS, week, previous_triggers={"member_id": "M-1"})
 
 
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA], ids=["None", "NaN", "NA"])
+@pytest.mark.parametrize("column", ["member_id", "rule"])
+def test_a_missing_cell_of_previous_triggers_is_a_missing_key(column: str, missing: object) -> None:
+    # pandas 3 makes missing text NaN (so does read_csv under pandas 2): the same as no key, never
+    # a number sent as the rule or the member.
+    row = {"member_id": "M-1", "rule": "quiet", "date": dt.date(2025, 5, 31)}
+    without = {k: v for k, v in row.items() if k != column}
+    frame = pd.DataFrame({k: pd.Series([missing if k == column else v], dtype=object) for k, v in row.items()})
+    week = dt.date(2025, 6, 7)
+    with pytest.raises(amscore.AmsError) as want:
+        SUCCESS.at_risk(MEMBERS, EVENTS, week, previous_triggers=[without])
+    with pytest.raises(amscore.AmsError) as got:
+        SUCCESS.at_risk(MEMBERS, EVENTS, week, previous_triggers=frame)
+    assert (type(got.value), got.value.code, str(got.value)) == (type(want.value), want.value.code, str(want.value))
+    assert want.value.name == "invalid_success_input" and f"`{column}`" in str(want.value)
+
+
 def results() -> dict[str, pd.DataFrame]:
     day = dt.date(2025, 5, 31)
     return {
