@@ -155,17 +155,21 @@ impl Quote {
 
     /// The quote as a long `pandas.DataFrame`, one row per line in order: `kind`, `description`,
     /// `amount` (`Decimal`, exact; the column sums to `total`), `currency`, `period_start` and
-    /// `period_end` (`datetime.date`, None for a line without a period or a lifetime end).
+    /// `period_end` (`datetime.date`, None for a line without a period or a lifetime end). Text
+    /// columns are the running pandas' text (`str` under pandas 3, `object` under pandas 2).
     ///
     /// >>> Engine("amscore").quote_join("individual", date(2025, 3, 10)).to_frame()[["kind", "amount"]].values.tolist()
     /// [['dues', Decimal('200.00')], ['join_fee', Decimal('25.00')]]
     fn to_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let lines = &self.0.lines;
         let data = PyDict::new(py);
-        data.set_item("kind", lines.iter().map(|l| serde_name(&l.kind)).collect::<Vec<_>>())?;
-        data.set_item("description", lines.iter().map(|l| l.description.to_string()).collect::<Vec<_>>())?;
+        data.set_item("kind", text_column(py, lines.iter().map(|l| serde_name(&l.kind)).collect())?)?;
+        data.set_item("description", text_column(py, lines.iter().map(|l| l.description.to_string()).collect())?)?;
         data.set_item("amount", objects(py, lines.iter().map(|l| l.amount.amount()).collect())?)?;
-        data.set_item("currency", lines.iter().map(|l| l.amount.currency().code().to_owned()).collect::<Vec<_>>())?;
+        data.set_item(
+            "currency",
+            text_column(py, lines.iter().map(|l| l.amount.currency().code().to_owned()).collect())?,
+        )?;
         data.set_item("period_start", objects(py, lines.iter().map(|l| l.period.map(|p| p.start)).collect())?)?;
         data.set_item("period_end", objects(py, lines.iter().map(|l| l.period.and_then(|p| p.end)).collect())?)?;
         py.import("pandas")?.getattr("DataFrame")?.call1((data,))
@@ -489,6 +493,8 @@ impl DecisionBatch {
     /// (categorical of the core's routes; null for an error), `queue`, `reasons` (the reason
     /// codes joined by `;`, as in `Engine.batch(decide=True)`), `next_date`, `quote_total`
     /// (`Decimal`), `quote_currency`, `error_code`, `error_name`, `error_message`, `error_path`.
+    /// Text columns are the running pandas' text whatever the rows: `str` (NaN for missing) under
+    /// pandas 3, `object` (None) under pandas 2.
     fn to_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pd = py.import("pandas")?;
         let n = self.0.results.len();
@@ -540,15 +546,15 @@ impl DecisionBatch {
         let kwargs = PyDict::new(py);
         kwargs.set_item("categories", amscore::Route::NAMES.to_vec())?;
         data.set_item("route", pd.getattr("Categorical")?.call((route,), Some(&kwargs))?)?;
-        data.set_item("queue", queue)?;
-        data.set_item("reasons", reasons)?;
+        data.set_item("queue", text_column(py, queue)?)?;
+        data.set_item("reasons", text_column(py, reasons)?)?;
         data.set_item("next_date", objects(py, next_date)?)?;
         data.set_item("quote_total", objects(py, total)?)?;
-        data.set_item("quote_currency", currency)?;
+        data.set_item("quote_currency", text_column(py, currency)?)?;
         data.set_item("error_code", pd.getattr("array")?.call1((code, "Int64"))?)?;
-        data.set_item("error_name", name)?;
-        data.set_item("error_message", message)?;
-        data.set_item("error_path", path)?;
+        data.set_item("error_name", text_column(py, name)?)?;
+        data.set_item("error_message", text_column(py, message)?)?;
+        data.set_item("error_path", text_column(py, path)?)?;
         pd.getattr("DataFrame")?.call1((data,))
     }
 
@@ -559,6 +565,13 @@ impl DecisionBatch {
             o.requests, o.self_service, o.staff, o.refused, o.errors
         )
     }
+}
+
+/// Text values (None for missing) as the running pandas makes a column of text, whatever the
+/// values (all missing, none): `amscore._success._text_column`, the one place that says so (`str`
+/// with NaN for missing under pandas 3, `object` with None under pandas 2).
+fn text_column<'py, T: for<'a> IntoPyObject<'a>>(py: Python<'py>, values: Vec<T>) -> PyResult<Bound<'py, PyAny>> {
+    py.import("amscore._success")?.getattr("_text_column")?.call1((values,))
 }
 
 /// Values as a `pandas.Series` of Python objects (no dtype inferred from them: dates stay

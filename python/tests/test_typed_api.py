@@ -237,6 +237,11 @@ def test_decision_batch_to_frame_is_one_row_per_request() -> None:
     # Text columns as the running pandas makes text (object under pandas 2, str under pandas 3).
     text = ["queue", "reasons", "quote_currency", "error_name", "error_message", "error_path"]
     assert list(frame.dtypes[text]) == [PANDAS_TEXT] * len(text)
+    # The same column types when no row has a queue or an error (pandas alone would infer object
+    # for a column of None only).
+    alone = ENGINE.decide_batch(requests()[:1]).to_frame()
+    assert alone["route"].tolist() == ["self_service"] and is_text_missing(alone.loc[0, "queue"])
+    assert list(alone.dtypes[text]) == [PANDAS_TEXT] * len(text)
     # The route categorical holds the core's routes, the values that can occur, and no others.
     routes = {ENGINE.decide(q).route for q in requests()[:3]}
     assert routes <= set(frame["route"].cat.categories) == {"self_service", "staff", "refused"}
