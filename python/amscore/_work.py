@@ -64,7 +64,18 @@ def _items(frame: Any) -> list[dict[str, Any]]:
 
 
 def _text(frame: Any, *columns: str) -> Any:
-    """Keeps the missing values of text columns as None (pandas would make them NaN)."""
+    """Text columns as the running pandas makes text whatever the rows (``str`` with NaN for
+    missing under pandas 3, ``object`` with None under pandas 2: ``amscore._success._text_column``),
+    not pandas' guess from the values (object for a column of None only, float NaN for missing)."""
+    from amscore import _success
+
+    for c in columns:
+        frame[c] = _success._text_column([None if _success._is_null(v) else v for v in frame[c].tolist()])
+    return frame
+
+
+def _decimals(frame: Any, *columns: str) -> Any:
+    """``Decimal`` columns as objects, None for missing (pandas would make them NaN)."""
     for c in columns:
         frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
     return frame
@@ -115,7 +126,7 @@ def staff_queues(engine: Any, items: Any, as_of: Any, assignments: Any = None) -
         [{**x, "share": None if x["share"] is None else Decimal(x["share"])} for x in r["resolved"]],
         columns=["queue", "closed", "within", "share", "without_service_level"],
     )
-    frame.attrs["resolved"] = _text(resolved, "queue", "share")
+    frame.attrs["resolved"] = _decimals(_text(resolved, "queue"), "share")
     return frame
 
 

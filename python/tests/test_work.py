@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import amscore
+from conftest import PANDAS_TEXT, is_text_missing
 
 STAFF = {
     "teams": {"desk": "Membership desk", "cash": "Finance office"},
@@ -45,7 +46,12 @@ def test_an_item_asked_friday_afternoon_is_due_monday_morning() -> None:
     second = q.iloc[1]
     assert (second["assignee"], second["due"]) == ("sam", dt.datetime(2026, 12, 1, 16, 0))
     assert (q.attrs["open"], q.attrs["overdue"], q.attrs["unowned"]) == (2, 1, 0)
-    assert q.attrs["by_owner"][["team", "assignee", "open", "overdue"]].values.tolist() == [["cash", "sam", 1, 0], ["desk", None, 1, 1]]
+    owners = q.attrs["by_owner"]
+    assert owners[["team", "open", "overdue"]].values.tolist() == [["cash", 1, 0], ["desk", 1, 1]]
+    assert owners.loc[0, "assignee"] == "sam" and is_text_missing(owners.loc[1, "assignee"])
+    # Text as the running pandas makes it (object under pandas 2, str under pandas 3).
+    assert list(owners.dtypes[["team", "assignee"]]) == [PANDAS_TEXT] * 2
+    assert list(q.dtypes[["team", "assignee", "service_level"]]) == [PANDAS_TEXT] * 3
     assert q.attrs["by_queue"]["queue"].tolist() == ["membership", "finance"]
     assert q.attrs["resolved"].empty
 
