@@ -40,19 +40,27 @@ def audit_export(
     """See ``Engine.audit_export``."""
     import pandas as pd
 
+    from amscore import _success
+
     report = engine.answer(
         {"op": "audit_export", "format": format, "export": _text(export), "as_of": as_of.isoformat(), "types": types or {}}
     )
+    # Text columns as the running pandas makes text whatever the rows (str under pandas 3, object
+    # with None under pandas 2); the problems' numbers as plain ints, None for missing.
+    numbers = ("row", "line", "code")
     frame = pd.DataFrame(
-        {c: [d[c] for d in report["disagreements"]] for c in DISAGREEMENT_COLUMNS}, columns=list(DISAGREEMENT_COLUMNS)
+        {c: [d[c] for d in report["disagreements"]] if c in numbers else _success._text_column([d[c] for d in report["disagreements"]])
+         for c in DISAGREEMENT_COLUMNS},
+        columns=list(DISAGREEMENT_COLUMNS),
     )
     frame = frame.astype({"row": "int64", "line": "int64"})
     frame.attrs["summary"] = pd.DataFrame(
         {"kind": [k["kind"] for k in report["summary"]], "count": [k["count"] for k in report["summary"]]}
     ).astype({"count": "int64"})
     frame.attrs["problems"] = pd.DataFrame(
-        {c: [p.get(c) for p in report["problems"]] for c in PROBLEM_COLUMNS}, columns=list(PROBLEM_COLUMNS)
-    ).astype(object)
+        {c: (_success._objects if c in numbers else _success._text_column)([p.get(c) for p in report["problems"]]) for c in PROBLEM_COLUMNS},
+        columns=list(PROBLEM_COLUMNS),
+    )
     for key in ("format", "records", "audited", "records_with_disagreements"):
         frame.attrs[key] = report[key]
     frame.attrs["as_of"] = as_of

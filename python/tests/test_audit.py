@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import amscore
+import amscore._audit
+from conftest import PANDAS_TEXT
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "audit"
 AS_OF = dt.date(2025, 6, 30)
@@ -39,6 +42,11 @@ def test_the_civicrm_example_gives_every_kind() -> None:
         [10, "Membership Type", "Platinum", "unmapped_membership_type"]]
     assert (found.attrs["records"], found.attrs["audited"], found.attrs["records_with_disagreements"]) == (11, 10, 7)
     assert found["rule"].tolist()[1] == "term_rule_end"
+    # Text as the running pandas makes it (object under pandas 2, str under pandas 3), numbers as numbers.
+    text = [c for c in amscore._audit.DISAGREEMENT_COLUMNS if c not in ("row", "line")]
+    assert list(found.dtypes[text]) == [PANDAS_TEXT] * len(text) and list(found.dtypes[["row", "line"]]) == [np.dtype(np.int64)] * 2
+    assert list(problems.dtypes[["member_id", "field", "value", "name", "message"]]) == [PANDAS_TEXT] * 5
+    assert [type(v) for v in problems.loc[0, ["row", "line", "code"]]] == [int] * 3
 
 
 def test_text_bytes_and_path_give_the_same_frame() -> None:
