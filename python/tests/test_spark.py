@@ -85,9 +85,15 @@ def spark_schema(table: pa.Table) -> StructType:
 
 
 def decoded(table: pa.Table) -> pa.Table:
-    """The table with its dictionary columns as their values."""
-    schema = pa.schema([pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else f.type) for f in table.schema])
-    return table.cast(schema)
+    """The table with its dictionary columns as their values, and its text as Spark gives text
+    back (``string``: pandas 3's text columns are ``large_string`` in Arrow, Spark has one
+    string type)."""
+
+    def spark(t: pa.DataType) -> pa.DataType:
+        t = t.value_type if pa.types.is_dictionary(t) else t
+        return pa.string() if pa.types.is_large_string(t) else t
+
+    return table.cast(pa.schema([pa.field(f.name, spark(f.type)) for f in table.schema]))
 
 
 def test_100k_roster_through_spark_map_in_pandas_equals_the_in_process_batch(spark: SparkSession, engine: amscore.Engine) -> None:
