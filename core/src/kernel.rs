@@ -1120,7 +1120,17 @@ impl<'a> Decider<'a> {
         // (as without a sink), and handed to the sink once the households are followed.
         let households = chunks.iter().any(|c| c.primary.rows().is_some());
         let to = sink.filter(|_| !households);
-        let mut all = if to.is_none() { vec![Answer::default(); n] } else { Vec::new() };
+        let mut all = match (to, parallel) {
+            (Some(_), _) => Vec::new(),
+            (None, false) => vec![Answer::default(); n],
+            // Every slot written at once on the pool's threads (a roster of 1M rows has 80 MB
+            // of answers: filled on one thread, their first touch was most of the serial time).
+            (None, true) => {
+                let mut all = Vec::new();
+                rayon::iter::repeat_n(Answer::default(), n).collect_into_vec(&mut all);
+                all
+            }
+        };
         // The tasks: each input chunk's rows in pieces of CHUNK, with where they start, and,
         // when every answer is kept, the piece's slots in `all` (the pieces are in row order).
         let mut tasks: Vec<(usize, usize, usize, &mut [Answer])> = Vec::new();
