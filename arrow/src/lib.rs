@@ -255,13 +255,33 @@ fn as_dictionary(
     };
     let any = array.as_any_dictionary();
     let values = as_strings(column, any.values(), expected)?;
-    let keys: Int32Array = if **key == DataType::Int32 {
-        array.as_dictionary::<Int32Type>().keys().clone()
-    } else {
-        let k = any.normalized_keys();
-        let valid = any.keys().nulls().cloned();
-        let keys: Vec<i32> = k.iter().map(|k| i32::try_from(*k).unwrap_or(-1)).collect();
-        Int32Array::new(keys.into(), valid)
+    // Keys of another width widened in one pass (a pandas categorical's are int8); a key beyond
+    // i32 reads as -1, which the kernel reads as null.
+    macro_rules! widened {
+        ($t:ty) => {{
+            let keys = array.as_dictionary::<$t>().keys();
+            let wide: Vec<i32> = keys.values().iter().map(|k| i32::try_from(*k).unwrap_or(-1)).collect();
+            Int32Array::new(wide.into(), keys.nulls().cloned())
+        }};
+    }
+    use arrow_array::types::{Int64Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type};
+    let keys: Int32Array = match **key {
+        DataType::Int32 => array.as_dictionary::<Int32Type>().keys().clone(),
+        DataType::Int8 => widened!(Int8Type),
+        DataType::Int16 => widened!(Int16Type),
+        DataType::Int64 => widened!(Int64Type),
+        DataType::UInt8 => widened!(UInt8Type),
+        DataType::UInt16 => widened!(UInt16Type),
+        DataType::UInt32 => widened!(UInt32Type),
+        DataType::UInt64 => widened!(UInt64Type),
+        // Not a key type Arrow allows.
+        _ => {
+            return Err(Error::UnsupportedType {
+                column: column.to_owned(),
+                data_type: array.data_type().clone(),
+                expected,
+            })
+        }
     };
     let dict = DictionaryArray::<Int32Type>::try_new(keys, values.clone())?;
     Ok(Some((Arc::new(dict), values)))

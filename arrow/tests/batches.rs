@@ -129,6 +129,66 @@ fn a_float_amount_is_refused_with_its_column() {
     }
 }
 
+/// The batch with its `plan` column as a dictionary with keys of type `K` over `values`.
+fn with_plan_dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(
+    b: &RecordBatch,
+    keys: Vec<Option<K::Native>>,
+    values: &[&str],
+) -> RecordBatch {
+    let keys: arrow_array::PrimitiveArray<K> = keys.into_iter().collect();
+    let plan = arrow_array::DictionaryArray::<K>::try_new(keys, Arc::new(StringArray::from(values.to_vec())))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut columns = b.columns().to_vec();
+    columns[1] = Arc::new(plan);
+    let fields: Vec<Field> = b
+        .schema()
+        .fields()
+        .iter()
+        .zip(&columns)
+        .map(|(f, c)| Field::new(f.name(), c.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_plan_dictionary_of_any_key_width_reads_as_its_text_and_an_empty_one_as_missing_plans() {
+    use arrow_array::types::{Int16Type, Int64Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type};
+    let engine = Engine::from_preset("amscore").unwrap_or_else(|e| panic!("{e}"));
+    let since = Some(date!(2020 - 01 - 15));
+    let b = batch(
+        &["M-1", "M-2", "M-3"],
+        &["individual", "retired", "individual"],
+        &[since; 3],
+        &[date!(2025 - 01 - 15); 3],
+        &[Some(date!(2026 - 01 - 14)); 3],
+    );
+    let plain = assess_batches(&engine, std::slice::from_ref(&b), &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let values = ["retired", "individual"];
+    let dictionaries = [
+        with_plan_dictionary::<Int8Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+        with_plan_dictionary::<Int16Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+        with_plan_dictionary::<Int64Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+        with_plan_dictionary::<UInt8Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+        with_plan_dictionary::<UInt16Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+        with_plan_dictionary::<UInt32Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+        with_plan_dictionary::<UInt64Type>(&b, vec![Some(1), Some(0), Some(1)], &values),
+    ];
+    for d in &dictionaries {
+        let out = assess_batches(&engine, std::slice::from_ref(d), &options(1)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out, plain, "plan keys of type {}", d.column(1).data_type());
+    }
+    // No values and every key null (an empty pandas categorical): each row's plan is missing,
+    // in its own row (it was a panic in the key conversion).
+    let empty = with_plan_dictionary::<Int8Type>(&b, vec![None, None, None], &[]);
+    let out = assess_batches(&engine, &[empty], &options(1)).unwrap_or_else(|e| panic!("{e}"));
+    let names = out[0].column_by_name("error_name").unwrap_or_else(|| panic!("no error_name")).as_any_dictionary();
+    let values = names.values().as_string::<i32>();
+    for row in 0..3 {
+        assert!(names.keys().is_valid(row), "row {row}");
+        assert_eq!(values.value(names.normalized_keys()[row]), "missing_value", "row {row}");
+    }
+}
+
 #[test]
 fn a_dependant_row_takes_its_primary_s_status_and_a_pending_renewal_goes_to_staff() {
     let family = r#"{"id": "family", "name": "Family", "term": {"kind": "rolling", "length": {"count": 1, "unit": "year"}},

@@ -237,6 +237,24 @@ def test_pandas_and_pyarrow_agree(engine: amscore.Engine) -> None:
         assert left == right, column
 
 
+def test_a_categorical_plan_reads_as_its_text_and_an_empty_dictionary_as_missing_plans(engine: amscore.Engine) -> None:
+    roster = frame([{}, {"plan": "platinum"}, {}])
+    as_text = engine.batch(roster, AS_OF)
+    as_categorical = engine.batch(roster.assign(plan=roster["plan"].astype("category")), AS_OF)
+    for column in amscore.RESULT_COLUMNS:
+        left = as_text[column].astype(object).where(as_text[column].notna(), None).tolist()
+        right = as_categorical[column].astype(object).where(as_categorical[column].notna(), None).tolist()
+        assert left == right, column
+    # A dictionary with no values and every key null (int8 keys, as a categorical's): each row's
+    # plan is missing, in its own row (the key conversion once panicked on it).
+    empty = pa.DictionaryArray.from_arrays(pa.array([None] * 3, pa.int8()), pa.array([], pa.string()))
+    table = pa.Table.from_pandas(roster, preserve_index=False)
+    table = table.set_column(table.schema.get_field_index("plan"), "plan", empty)
+    out = engine.batch(table, AS_OF)
+    assert out.column("error_name").to_pylist() == ["missing_value"] * 3
+    assert out.column("error_message").to_pylist() == ["plan: a value is required"] * 3
+
+
 def test_datetime64_and_iso_text_columns_are_accepted(engine: amscore.Engine) -> None:
     roster = frame([{}, {}])
     as_datetime64 = roster.assign(**{c: pd.to_datetime(roster[c]) for c in ("member_since", "term_start", "term_end")})
