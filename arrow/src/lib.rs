@@ -243,6 +243,25 @@ fn as_strings(column: &str, array: &ArrayRef, expected: &'static str) -> Result<
     }
 }
 
+/// `$body` with `$t` the Arrow type of the integer type `$data_type` (one of the eight), else
+/// `$fallback` (`$other` bound to the type).
+macro_rules! by_integer_type {
+    ($data_type:expr, $t:ident => $body:expr, $other:pat => $fallback:expr) => {
+        by_integer_type!(@each $data_type, $t, $body, $other, $fallback,
+            Int8 Int8Type, Int16 Int16Type, Int32 Int32Type, Int64 Int64Type,
+            UInt8 UInt8Type, UInt16 UInt16Type, UInt32 UInt32Type, UInt64 UInt64Type)
+    };
+    (@each $data_type:expr, $t:ident, $body:expr, $other:pat, $fallback:expr, $($variant:ident $arrow:ident),*) => {{
+        match $data_type {
+            $(DataType::$variant => {
+                type $t = arrow_array::types::$arrow;
+                $body
+            })*
+            $other => $fallback,
+        }
+    }};
+}
+
 /// A dictionary as `dictionary<int32, utf8 | large_utf8>` (its keys converted when they are of
 /// another width).
 fn as_dictionary(
@@ -255,33 +274,24 @@ fn as_dictionary(
     };
     let any = array.as_any_dictionary();
     let values = as_strings(column, any.values(), expected)?;
-    // Keys of another width widened in one pass (a pandas categorical's are int8); a key beyond
-    // i32 reads as -1, which the kernel reads as null.
-    macro_rules! widened {
-        ($t:ty) => {{
-            let keys = array.as_dictionary::<$t>().keys();
-            let wide: Vec<i32> = keys.values().iter().map(|k| i32::try_from(*k).unwrap_or(-1)).collect();
-            Int32Array::new(wide.into(), keys.nulls().cloned())
-        }};
-    }
-    use arrow_array::types::{Int64Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type};
+    // Keys of another width widened in one pass of their own type (a pandas categorical's are
+    // int8); a key beyond i32 reads as -1, which the kernel reads as null.
     let keys: Int32Array = match **key {
         DataType::Int32 => array.as_dictionary::<Int32Type>().keys().clone(),
-        DataType::Int8 => widened!(Int8Type),
-        DataType::Int16 => widened!(Int16Type),
-        DataType::Int64 => widened!(Int64Type),
-        DataType::UInt8 => widened!(UInt8Type),
-        DataType::UInt16 => widened!(UInt16Type),
-        DataType::UInt32 => widened!(UInt32Type),
-        DataType::UInt64 => widened!(UInt64Type),
-        // Not a key type Arrow allows.
-        _ => {
+        ref other => by_integer_type!(other, K => {
+            let keys = array.as_dictionary::<K>().keys();
+            // One conversion for every key type (infallible for the narrower ones).
+            #[allow(clippy::unnecessary_fallible_conversions, clippy::useless_conversion)]
+            let wide: Vec<i32> = keys.values().iter().map(|k| i32::try_from(*k).unwrap_or(-1)).collect();
+            Int32Array::new(wide.into(), keys.nulls().cloned())
+        }, _ => {
+            // Not a key type Arrow allows.
             return Err(Error::UnsupportedType {
                 column: column.to_owned(),
                 data_type: array.data_type().clone(),
                 expected,
-            })
-        }
+            });
+        }),
     };
     let dict = DictionaryArray::<Int32Type>::try_new(keys, values.clone())?;
     Ok(Some((Arc::new(dict), values)))
@@ -341,23 +351,13 @@ fn integers_as_text(array: &ArrayRef) -> Result<ArrayRef, Error> {
 
 /// An integer column's values as `i64` (an unsigned value beyond `i64` reads as null).
 fn arrow_array_cast_i64(array: &ArrayRef) -> Result<arrow_array::Int64Array, Error> {
-    use arrow_array::types::*;
-    macro_rules! widen {
-        ($t:ty) => {
-            array.as_primitive::<$t>().iter().map(|v| v.and_then(|v| i64::try_from(v).ok())).collect()
-        };
-    }
-    Ok(match array.data_type() {
-        DataType::Int8 => widen!(Int8Type),
-        DataType::Int16 => widen!(Int16Type),
-        DataType::Int32 => widen!(Int32Type),
-        DataType::Int64 => widen!(Int64Type),
-        DataType::UInt8 => widen!(UInt8Type),
-        DataType::UInt16 => widen!(UInt16Type),
-        DataType::UInt32 => widen!(UInt32Type),
-        DataType::UInt64 => widen!(UInt64Type),
-        other => return Err(ArrowError::CastError(format!("{other} is not an integer type")).into()),
-    })
+    Ok(by_integer_type!(array.data_type(), T => {
+        // One conversion for every integer type (infallible for the narrower ones).
+        #[allow(clippy::unnecessary_fallible_conversions, clippy::useless_conversion)]
+        let wide: arrow_array::Int64Array =
+            array.as_primitive::<T>().iter().map(|v| v.and_then(|v| i64::try_from(v).ok())).collect();
+        wide
+    }, other => return Err(ArrowError::CastError(format!("{other} is not an integer type")).into())))
 }
 
 impl Roster {
