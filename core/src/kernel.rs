@@ -1123,8 +1123,8 @@ impl<'a> Decider<'a> {
         let mut all = match (to, parallel) {
             (Some(_), _) => Vec::new(),
             (None, false) => vec![Answer::default(); n],
-            // Every slot written at once on the pool's threads (a roster of 1M rows has 80 MB
-            // of answers: filled on one thread, their first touch was most of the serial time).
+            // Every slot written at once on the pool's threads: a roster of 1M rows has 80 MB of
+            // answers, which one thread filled (and first touched) before the chunks started.
             (None, true) => {
                 let mut all = Vec::new();
                 rayon::iter::repeat_n(Answer::default(), n).collect_into_vec(&mut all);
