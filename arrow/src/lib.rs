@@ -452,15 +452,6 @@ impl Vocabulary {
             }
         }
         let strings = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
-        let scale = plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2);
-        let mut currency_keys: Vec<(amscore::Currency, i8, i128)> = Vec::new();
-        for p in plans {
-            let c = p.prices.currency;
-            let key = currency_codes.iter().position(|x| x == c.code()).and_then(|i| i8::try_from(i).ok());
-            if let (Some(key), false) = (key, currency_keys.iter().any(|(k, ..)| *k == c)) {
-                currency_keys.push((c, key, 10_i128.pow(scale.saturating_sub(c.minor_units()))));
-            }
-        }
         let index = |code: u32| usize::try_from(code).ok();
         let size = table.iter().filter_map(|e| index(e.code)).max().map_or(0, |m| m + 1);
         let mut error_place = vec![-1_i16; size];
@@ -469,7 +460,7 @@ impl Vocabulary {
                 *slot = i;
             }
         }
-        Vocabulary {
+        let mut v = Vocabulary {
             statuses: strings(Status::ALL.iter().map(|s| s.as_str()).collect()),
             kinds: strings(RenewalKind::ALL.iter().map(|k| k.as_str()).collect()),
             plans: strings(plans.iter().map(|p| p.id.as_str()).collect()),
@@ -478,15 +469,28 @@ impl Vocabulary {
             error_place,
             currencies: strings(currency_codes.iter().map(String::as_str).collect()),
             currency_codes,
-            currency_keys,
+            currency_keys: Vec::new(),
             routes: strings(Route::NAMES.to_vec()),
-            scale,
+            scale: plans.iter().map(|p| p.prices.currency.minor_units()).max().unwrap_or(2),
+        };
+        for c in plans.iter().map(|p| p.prices.currency) {
+            if let (Some(key), false) = (v.currency_key(c), v.currency_keys.iter().any(|(k, ..)| *k == c)) {
+                let pow = v.pow(c);
+                v.currency_keys.push((c, key, pow));
+            }
         }
+        v
     }
 
     /// An error code's place in the error table.
     fn place(&self, code: u32) -> Option<i16> {
         self.error_place.get(usize::try_from(code).ok()?).copied().filter(|p| *p >= 0)
+    }
+
+    /// What an error-place column holds for `code` ([`Vocabulary::error_places`]): its place
+    /// plus one (0 is none); `None` for a code the table lacks.
+    fn held(&self, code: u32) -> Option<i16> {
+        self.place(code).and_then(|p| p.checked_add(1))
     }
 
     /// A quote currency's key in `quote_currency`'s dictionary and its factor to `quote_total`'s
@@ -508,9 +512,9 @@ impl Vocabulary {
         self.currency_codes.iter().position(|x| x == c.code()).and_then(|i| i8::try_from(i).ok())
     }
 
-    /// An error-name column from each row's place in the error table plus one ([`ResultRows`]), as
-    /// [`Vocabulary::error_column`] makes it: the places that occur, in the table's order, are
-    /// the dictionary; the keys are rewritten in place.
+    /// An error-name column from each row's place in the error table plus one ([`ResultRows`],
+    /// [`Vocabulary::error_column`]): the places that occur, in the table's order, are the
+    /// dictionary; the keys are rewritten in place.
     fn error_places(&self, mut c: Col<i16>, rows: usize) -> Result<ArrayRef, Error> {
         if c.valid.0.iter().all(|byte| *byte == 0) {
             // No row has a place: every key is 0 already (as the rewrite below would leave it).
@@ -544,36 +548,27 @@ impl Vocabulary {
     /// An error-name column: the dictionary holds the names of the errors that occur in these
     /// rows (in the error table's order), so a categorical made from it lists only values that
     /// occur, never the whole table; every code is kept (a code the table lacks cannot reach here;
-    /// it would be an error, never a null).
-    fn error_column(&self, codes: impl Iterator<Item = Option<u32>>) -> Result<ArrayRef, Error> {
-        // Each row's place in the error table, looked up once.
-        let places = codes
-            .map(|code| {
-                code.map(|c| {
-                    self.error_codes.iter().position(|k| *k == c).ok_or_else(|| {
-                        Error::Arrow(ArrowError::InvalidArgumentError(format!(
-                            "error code {c} is not in the error table"
-                        )))
-                    })
-                })
-                .transpose()
-            })
-            .collect::<Result<Vec<Option<usize>>, Error>>()?;
-        // The table's places that occur, in the table's order, and each one's key among them.
-        let mut key_of: Vec<Option<i16>> = vec![None; self.error_codes.len()];
-        for place in places.iter().flatten() {
-            key_of[*place] = Some(0);
-        }
-        let mut names = Vec::new();
-        for (place, key) in key_of.iter_mut().enumerate() {
-            if key.is_some() {
-                *key = i16::try_from(names.len()).ok();
-                names.push(self.error_names[place]);
+    /// it would be an error, never a null). The rows held as the sink holds them, then
+    /// [`Vocabulary::error_places`].
+    fn error_column(&self, codes: impl ExactSizeIterator<Item = Option<u32>>) -> Result<ArrayRef, Error> {
+        let rows = codes.len();
+        let mut c = Col::<i16>::new(rows);
+        for (i, code) in codes.enumerate() {
+            if let Some(code) = code {
+                let held = self.held(code).ok_or_else(|| unknown_code(code))?;
+                if let Some(slot) = c.values.get_mut(i) {
+                    *slot = held;
+                }
+                set_bit(&mut c.valid.0, i, true);
             }
         }
-        let keys: Vec<Option<i16>> = places.iter().map(|p| p.and_then(|p| key_of[p])).collect();
-        dict16(keys, &(Arc::new(StringArray::from(names)) as ArrayRef))
+        self.error_places(c, rows)
     }
+}
+
+/// An error code the error table lacks (it cannot reach a result column: an error, never a null).
+fn unknown_code(code: u32) -> Error {
+    Error::Arrow(ArrowError::InvalidArgumentError(format!("error code {code} is not in the error table")))
 }
 
 fn days(d: time::Date) -> i32 {
@@ -582,10 +577,6 @@ fn days(d: time::Date) -> i32 {
 
 fn dict8(keys: Vec<Option<i8>>, values: &ArrayRef) -> Result<ArrayRef, Error> {
     Ok(Arc::new(DictionaryArray::<Int8Type>::try_new(Int8Array::from(keys), values.clone())?))
-}
-
-fn dict16(keys: Vec<Option<i16>>, values: &ArrayRef) -> Result<ArrayRef, Error> {
-    Ok(Arc::new(DictionaryArray::<Int16Type>::try_new(Int16Array::from(keys), values.clone())?))
 }
 
 fn position<T: PartialEq>(all: &[T], v: &T) -> Option<i8> {
@@ -795,8 +786,7 @@ impl RowsPart<'_> {
     fn write(&mut self, v: &Vocabulary, i: usize, a: &Answer) {
         let mut place = |code: Option<u32>| -> Option<i16> {
             let code = code?;
-            // Held as place + 1: 0 is none ([`Vocabulary::error_places`]).
-            let held = v.place(code).and_then(|p| p.checked_add(1));
+            let held = v.held(code);
             if held.is_none() {
                 self.unknown_code = Some(code);
             }
@@ -950,9 +940,7 @@ impl<'v, 'r> ResultSink<'v, 'r> {
         for part in self.parts.into_iter().flatten() {
             let part = part.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(c) = part.unknown_code {
-                return Err(Error::Arrow(ArrowError::InvalidArgumentError(format!(
-                    "error code {c} is not in the error table"
-                ))));
+                return Err(unknown_code(c));
             }
         }
         Ok(())
@@ -984,14 +972,7 @@ impl AnswerSink for ResultSink<'_, '_> {
 
 /// Where each result batch's rows start across the roster.
 fn batch_starts(batches: &[ResultRows]) -> Vec<usize> {
-    batches
-        .iter()
-        .scan(0, |at, b| {
-            let start = *at;
-            *at += b.rows;
-            Some(start)
-        })
-        .collect()
+    amscore::kernel::row_starts(batches.iter().map(|b| b.rows))
 }
 
 /// One result batch per input batch, the messages and reasons in `notes` put in their rows; on
@@ -1302,7 +1283,6 @@ pub fn quote_joins(
         Field::new("error_name", dict(DataType::Int16), true),
         Field::new("error_message", DataType::Utf8, true),
     ]));
-    let pow = |mu: u32| 10_i128.pow(v.scale.saturating_sub(mu));
     let mut start = 0;
     let mut batches_out = Vec::new();
     for (rows, ..) in &joins.batches {
@@ -1313,17 +1293,11 @@ pub fn quote_joins(
             Arc::new(
                 answers
                     .iter()
-                    .map(|a| a.total.zip(a.currency).map(|(t, c)| i128::from(t) * pow(c.minor_units())))
+                    .map(|a| a.total.zip(a.currency).map(|(t, c)| i128::from(t) * v.currency(c).1))
                     .collect::<Decimal128Array>()
                     .with_precision_and_scale(38, scale)?,
             ),
-            dict8(
-                answers
-                    .iter()
-                    .map(|a| a.currency.and_then(|c| position(&v.currency_codes, &c.code().to_owned())))
-                    .collect(),
-                &v.currencies,
-            )?,
+            dict8(answers.iter().map(|a| a.currency.and_then(|c| v.currency(c).0)).collect(), &v.currencies)?,
             Arc::new(answers.iter().map(|a| a.term_start.map(days)).collect::<Date32Array>()),
             Arc::new(answers.iter().map(|a| a.term_end.map(days)).collect::<Date32Array>()),
             Arc::new(answers.iter().map(|a| a.error.and_then(|c| i16::try_from(c).ok())).collect::<Int16Array>()),

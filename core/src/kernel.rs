@@ -1861,11 +1861,20 @@ pub fn on_threads<R: Send>(threads: usize, work: impl FnOnce(bool) -> R + Send) 
 
 /// Where each chunk's rows start in the whole roster.
 fn starts(chunks: &[MemberColumns<'_>]) -> Vec<usize> {
-    chunks
-        .iter()
-        .scan(0, |at, c| {
+    row_starts(chunks.iter().map(|c| c.rows))
+}
+
+/// Where each of consecutive runs of `rows` rows starts, the rows counted across them (the
+/// chunks of a roster, a binding's batches): 0, then each run's rows added.
+///
+/// ```
+/// assert_eq!(amscore::kernel::row_starts([3, 0, 5, 2]), vec![0, 3, 3, 8]);
+/// ```
+pub fn row_starts(rows: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    rows.into_iter()
+        .scan(0, |at, rows| {
             let start = *at;
-            *at += c.rows;
+            *at += rows;
             Some(start)
         })
         .collect()
