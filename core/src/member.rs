@@ -72,7 +72,8 @@ pub struct MemberHistory {
 }
 
 /// The member-level facts one row gives beyond its [`Facts`] (the winning row's are the
-/// member's), borrowed from the row: nothing is copied unless the row wins and its facts differ from the member's.
+/// member's), borrowed from the row: nothing is copied unless the row wins and its facts differ
+/// from the member's.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct MemberFactsRow<'r> {
     pub(crate) tax_exempt: bool,

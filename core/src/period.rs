@@ -411,6 +411,7 @@ impl Length {
     ///
     /// # Errors
     /// [`DateError::OutOfRange`].
+    #[inline]
     pub fn after(&self, date: Date, rule: MonthEndRule) -> Result<Date, DateError> {
         self.times_after(date, 1, rule)
     }

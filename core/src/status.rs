@@ -408,8 +408,7 @@ fn cold<E>(error: impl FnOnce() -> E) -> E {
 /// A date out of range.
 pub(crate) fn grace_end(plan: &Plan, term_end: Date, rule: MonthEndRule) -> Result<Date, DateError> {
     match plan.windows.grace {
-        // Length::after, in line (times_after is).
-        Some(g) => g.times_after(term_end, 1, rule),
+        Some(g) => g.after(term_end, rule),
         None => Ok(term_end),
     }
 }
@@ -434,7 +433,7 @@ fn reinstatement_end_after(plan: &Plan, term_end: Date, grace: Date, dates: Date
                 RenewalClose::AsStored => close,
             })
         }
-        (None, Some(r)) => r.times_after(grace, 1, dates.month_end),
+        (None, Some(r)) => r.after(grace, dates.month_end),
         (None, None) => Ok(grace),
     }
 }
