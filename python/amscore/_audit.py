@@ -48,17 +48,18 @@ def audit_export(
     # Text columns as the running pandas makes text whatever the rows (str under pandas 3, object
     # with None under pandas 2); the problems' numbers as plain ints, None for missing.
     numbers = ("row", "line", "code")
+    disagreements = {c: [d[c] for d in report["disagreements"]] for c in DISAGREEMENT_COLUMNS}
     frame = pd.DataFrame(
-        {c: [d[c] for d in report["disagreements"]] if c in numbers else _success._text_column([d[c] for d in report["disagreements"]])
-         for c in DISAGREEMENT_COLUMNS},
+        {c: v if c in numbers else _success._text_column(v) for c, v in disagreements.items()},
         columns=list(DISAGREEMENT_COLUMNS),
     )
     frame = frame.astype({"row": "int64", "line": "int64"})
     frame.attrs["summary"] = pd.DataFrame(
         {"kind": [k["kind"] for k in report["summary"]], "count": [k["count"] for k in report["summary"]]}
     ).astype({"count": "int64"})
+    problems = {c: [p.get(c) for p in report["problems"]] for c in PROBLEM_COLUMNS}
     frame.attrs["problems"] = pd.DataFrame(
-        {c: (_success._objects if c in numbers else _success._text_column)([p.get(c) for p in report["problems"]]) for c in PROBLEM_COLUMNS},
+        {c: _success._objects(v) if c in numbers else _success._text_column(v) for c, v in problems.items()},
         columns=list(PROBLEM_COLUMNS),
     )
     for key in ("format", "records", "audited", "records_with_disagreements"):
