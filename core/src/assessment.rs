@@ -11,7 +11,7 @@ use crate::plan::Plan;
 use crate::quote::{PriceKey, Prices};
 use crate::renewal::{RenewalError, RenewalTerm};
 use crate::request::{Action, MemberFacts, SelfServiceRequest};
-use crate::rules::{Refusal, RenewalPath, Rulebook};
+use crate::rules::{Refusal, RenewalPath, Renewals, Rulebook};
 use crate::status::{Facts, MemberStatus, Membership, Standing};
 
 /// What amscore says of one member on one date.
@@ -94,6 +94,25 @@ pub(crate) struct Assessed<'a> {
     pub(crate) quote_total: Option<Result<Money, Box<Error>>>,
 }
 
+/// What one thread of the roster kernel keeps from one member's assessment to the next: the
+/// renewals already checked and the renewal totals already priced ([`Decider::assess_facts`]).
+/// A single call's is empty ([`Memo::default`]: nothing kept, nothing allocated).
+#[derive(Debug, Default)]
+pub(crate) struct Memo<'a> {
+    /// The renewals already checked.
+    pub(crate) renewals: Renewals<'a>,
+    /// The renewal totals already priced.
+    pub(crate) prices: Prices<'a>,
+}
+
+impl Memo<'_> {
+    /// A memo for one thread of the roster kernel, assessing on `date` for renewals of `terms`
+    /// terms.
+    pub(crate) fn for_roster(date: Date, terms: u32) -> Self {
+        Memo { renewals: Renewals::new(date, terms), prices: Prices::default() }
+    }
+}
+
 impl<'a> Decider<'a> {
     /// Assesses a membership on `date` for a renewal of `terms` terms; with `decide`, also the
     /// online decision on renewing that day (a renewal request at the start of the day, with the
@@ -109,9 +128,9 @@ impl<'a> Decider<'a> {
         decide: bool,
     ) -> Result<Assessment, Error> {
         let plan = self.rules.plan(&membership.plan)?;
-        let a =
-            self.assess_facts(plan, &membership.facts(), membership.tax_exempt, date, terms, &mut Prices::default())?;
-        let renewal = a.renewal.map(|r| r.to_term()).map_err(Error::from);
+        let facts = membership.facts();
+        let a = self.assess_facts(plan, &facts, membership.tax_exempt, date, terms, &mut Memo::default())?;
+        let renewal = a.renewal.map(|r| r.to_term(facts.member_since)).map_err(Error::from);
         let quote_total = match (a.quote_total, &renewal) {
             (Some(total), _) => total.map_err(|e| *e),
             (None, Err(refused)) => Err(refused.clone()),
@@ -143,8 +162,8 @@ impl<'a> Decider<'a> {
 
     /// The status, the renewal and the renewal quote's total of facts on `plan` (already looked
     /// up) on `date`: the one computation behind [`Decider::assess`] and the roster kernel. The
-    /// renewal's total comes from `prices` when a renewal priced the same way has been (the
-    /// kernel keeps one per chunk of rows; a single call, an empty one).
+    /// renewal and its total come from `memo` when a renewal checked (priced) the same way has
+    /// been (the kernel keeps one per thread; a single call, an empty one).
     ///
     /// # Errors
     /// The errors of the status.
@@ -156,13 +175,13 @@ impl<'a> Decider<'a> {
         tax_exempt: bool,
         date: Date,
         terms: u32,
-        prices: &mut Prices<'a>,
+        memo: &mut Memo<'a>,
     ) -> Result<Assessed<'a>, Error> {
         let rules: &'a Rulebook = self.rules;
         let status = rules.standing_on(plan, facts, date)?;
-        let renewal = rules.renewal_path(plan, facts, date, terms, Some(status.flags));
+        let renewal = rules.renewal_path(plan, facts, date, terms, Some(status.flags), &mut memo.renewals);
         let quote_total = renewal.as_ref().ok().map(|r| {
-            prices.total(&self.quoter, PriceKey::of(plan, r).exempt(tax_exempt), date, terms).map_err(Box::new)
+            memo.prices.total(&self.quoter, PriceKey::of(plan, r).exempt(tax_exempt), date, terms).map_err(Box::new)
         });
         Ok(Assessed { status, renewal, quote_total })
     }

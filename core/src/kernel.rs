@@ -28,7 +28,7 @@ use rustc_hash::{FxHashSet, FxHasher};
 use std::hash::Hasher;
 use time::Date;
 
-use crate::assessment::refused_until;
+use crate::assessment::{refused_until, Memo};
 use crate::cell::{trim, Cell, Grammar};
 use crate::codes::ErrorCode;
 use crate::decision::{Decider, ReasonCode, Route};
@@ -36,7 +36,6 @@ use crate::error::Error;
 use crate::household::{resolve_households, HouseholdError, HouseholdMember};
 use crate::money::Currency;
 use crate::plan::Plan;
-use crate::quote::Prices;
 use crate::request::{Action, MemberFacts, SelfServiceRequest};
 use crate::roster::Roster;
 use crate::roster_error::RosterError;
@@ -1144,18 +1143,24 @@ impl<'a> Decider<'a> {
                 tasks.push((c, start, len, piece));
             }
         }
-        let work = |(c, start, len, slots): (usize, usize, usize, &mut [Answer])| match to {
+        // Each thread keeps one memo for the chunks it answers ([`Memo`]).
+        let work = |memo: &mut Memo<'a>, (c, start, len, slots): (usize, usize, usize, &mut [Answer])| match to {
             // Straight into the slots.
-            None => self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, slots, options),
+            None => self.assess_chunk(&prepared[c], (roster.starts[c], start), &shared, slots, options, memo),
             Some(sink) => {
                 let mut out = vec![Answer::default(); len];
-                let extras = self.assess_chunk(&prepared[c], roster.starts[c], &shared, start, &mut out, options);
+                let extras =
+                    self.assess_chunk(&prepared[c], (roster.starts[c], start), &shared, &mut out, options, memo);
                 sink.put(roster.starts[c] + start, &out);
                 extras
             }
         };
-        let extras: Vec<ChunkExtras> =
-            if parallel { tasks.into_par_iter().map(work).collect() } else { tasks.into_iter().map(work).collect() };
+        let extras: Vec<ChunkExtras> = if parallel {
+            tasks.into_par_iter().map_init(|| Memo::for_roster(options.date, options.terms), work).collect()
+        } else {
+            let mut memo = Memo::for_roster(options.date, options.terms);
+            tasks.into_iter().map(|task| work(&mut memo, task)).collect()
+        };
         let mut messages = Vec::new();
         let mut reasons = RowReasons::new(if options.decide { n } else { 0 });
         for e in extras {
@@ -1314,23 +1319,23 @@ impl<'a> Decider<'a> {
         }
     }
 
-    /// Answers the rows `start..` of members with one row; leaves the others (members with
-    /// several rows) for [`Decider::assess_histories`].
+    /// Answers the rows `start..` of `p` (whose first row is `first_row` across the roster) of
+    /// members with one row; leaves the others (members with several rows) for
+    /// [`Decider::assess_histories`].
     fn assess_chunk(
         &self,
         p: &Prepared<'_>,
-        first_row: usize,
+        (first_row, start): (usize, usize),
         shared: &Shared,
-        start: usize,
         out: &mut [Answer],
         options: &RosterOptions,
+        memo: &mut Memo<'a>,
     ) -> ChunkExtras {
         let mut extras = ChunkExtras {
             messages: Vec::new(),
             first: first_row + start,
             reasons: RowReasons::new(if options.decide { out.len() } else { 0 }),
         };
-        let mut prices = Prices::default();
         let mut row = TermRow::default();
         for (k, answer) in out.iter_mut().enumerate() {
             let local = start + k;
@@ -1348,9 +1353,7 @@ impl<'a> Decider<'a> {
                     // The rule book's plan, borrowed for as long as the rule book (not the row).
                     let plan = known.or_else(|| self.rules.index_of(r.plan)).and_then(|i| self.rules.plans().get(i));
                     let error = match plan {
-                        Some(plan) => {
-                            self.answer_into(plan, &r.status, r.facts.tax_exempt, options, &mut prices, answer)
-                        }
+                        Some(plan) => self.answer_into(plan, &r.status, r.facts.tax_exempt, options, memo, answer),
                         None => {
                             *answer = Answer::default();
                             None
@@ -1382,10 +1385,10 @@ impl<'a> Decider<'a> {
         facts: &Facts,
         tax_exempt: bool,
         options: &RosterOptions,
-        prices: &mut Prices<'a>,
+        memo: &mut Memo<'a>,
     ) -> (Answer, Option<Error>) {
         let mut answer = Answer::default();
-        let error = self.answer_into(plan, facts, tax_exempt, options, prices, &mut answer);
+        let error = self.answer_into(plan, facts, tax_exempt, options, memo, &mut answer);
         (answer, error)
     }
 
@@ -1398,12 +1401,12 @@ impl<'a> Decider<'a> {
         facts: &Facts,
         tax_exempt: bool,
         options: &RosterOptions,
-        prices: &mut Prices<'a>,
+        memo: &mut Memo<'a>,
         answer: &mut Answer,
     ) -> Option<Error> {
         debug_assert_eq!(*answer, Answer::default(), "answer_into: the answer's slot is not empty");
         // Read in place (the assessment is not moved out of its result).
-        let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, prices);
+        let assessed = self.assess_facts(plan, facts, tax_exempt, options.date, options.terms, memo);
         let a = match &assessed {
             Ok(a) => a,
             Err(_) => {
@@ -1420,7 +1423,7 @@ impl<'a> Decider<'a> {
                 answer.renewal_plan = self.rules.index_of(r.plan).and_then(|i| u32::try_from(i).ok());
                 answer.renewal_start = Some(r.term.start);
                 answer.renewal_end = r.term.end;
-                answer.renewal_member_since = Some(r.member_since);
+                answer.renewal_member_since = Some(r.member_since(facts.member_since));
             }
             Err(refused) => {
                 answer.refusal = Some(refused.code());
@@ -1471,11 +1474,11 @@ impl<'a> Decider<'a> {
     ) {
         let n = p.rows();
         let roster = Roster::from_indexed_rows(self.rules, shared.rows().map(|i| (i, p.row(i))));
-        let mut prices = Prices::default();
+        let mut memo = Memo::for_roster(options.date, options.terms);
         for member in &roster.members {
             let m = &member.membership;
             let (mut answer, message) = match self.rules.plan(&m.plan) {
-                Ok(plan) => self.answer(plan, &m.facts(), m.tax_exempt, options, &mut prices),
+                Ok(plan) => self.answer(plan, &m.facts(), m.tax_exempt, options, &mut memo),
                 Err(e) => (Answer { error: Some(e.code()), ..Answer::default() }, Some(e.into())),
             };
             let message = message.map(|e: Error| e.to_string());

@@ -223,19 +223,30 @@ pub(crate) struct RenewalPath<'a> {
     pub(crate) plan: &'a Plan,
     pub(crate) term: Term,
     pub(crate) terms: u32,
-    pub(crate) member_since: Date,
+    /// The member-since the renewal sets (a rejoin that resets it: the renewal date); `None`
+    /// when it keeps the member's ([`RenewalPath::member_since`]). The path holds nothing of
+    /// the member's own member-since, so that it is one answer for every member with the same
+    /// plan, term and status ([`Renewals`]).
+    pub(crate) new_member_since: Option<Date>,
 }
 
 impl RenewalPath<'_> {
-    /// The renewal as the public API gives it.
-    pub(crate) fn to_term(self) -> RenewalTerm {
+    /// The member-since after the renewal of a member whose member-since is `kept`.
+    #[inline]
+    pub(crate) fn member_since(&self, kept: Date) -> Date {
+        self.new_member_since.unwrap_or(kept)
+    }
+
+    /// The renewal as the public API gives it, for a member whose member-since is
+    /// `member_since`.
+    pub(crate) fn to_term(self, member_since: Date) -> RenewalTerm {
         RenewalTerm {
             kind: self.kind,
             status_before: self.status_before,
             plan: self.plan.id.clone(),
             term: self.term,
             terms: self.terms,
-            member_since: self.member_since,
+            member_since: self.member_since(member_since),
         }
     }
 }
@@ -277,6 +288,95 @@ impl Refusal<'_> {
             Refusal::Obstacle(o) => Ok(o.first_unnamed()),
             Refusal::Error(e) => Err(&**e),
         }
+    }
+}
+
+/// What a renewal check reads ([`Rulebook::term_renewal`]) but the date and the term count
+/// (one [`Renewals`] is for one of each), as the key of [`Renewals`]: the plan (the rule book's,
+/// by address), the term, the end renewals continue from, and the status and what it allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RenewalKey {
+    plan: usize,
+    term: Term,
+    end: Option<Date>,
+    status: StatusFlags,
+}
+
+impl RenewalKey {
+    #[inline]
+    fn of(plan: &Plan, term: Term, end: Option<Date>, status: StatusFlags) -> RenewalKey {
+        RenewalKey { plan: std::ptr::from_ref(plan) as usize, term, end, status }
+    }
+
+    /// The key's slot in a table of `mask + 1` slots (a power of two).
+    #[inline]
+    fn slot(&self, mask: usize) -> usize {
+        // A date as its year and day of the year (what `Date` holds: no calendar arithmetic).
+        let day = |d: Option<Date>| d.map_or(0, |d| u64::from(d.year().unsigned_abs()) << 9 | u64::from(d.ordinal()));
+        let h = (day(Some(self.term.start)) << 32 | day(self.term.end))
+            ^ day(self.end).rotate_left(17)
+            ^ (self.plan as u64).rotate_left(40)
+            ^ (self.status.status as u64) << 56;
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask
+    }
+}
+
+/// Renewals already checked on one date for one term count, by [`RenewalKey`]: the roster
+/// kernel's members on the same plan, with the same term and status, renew the same way (a
+/// roster of a million members has some thousands of such keys), and each thread checks each
+/// once. A table of slots (one cache line each), each keeping the last key that fell on it; a
+/// renewal that cannot be worked out (an error) is not kept. An empty one
+/// ([`Renewals::default`], a single call's) keeps nothing and allocates nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Renewals<'a> {
+    /// The date and the term count of the renewals kept.
+    on: Option<(Date, u32)>,
+    slots: Vec<Option<(RenewalKey, Result<RenewalPath<'a>, Obstacles<'a>>)>>,
+}
+
+impl<'a> Renewals<'a> {
+    /// The slots of a kernel's table (a power of two): 1 MB.
+    const SLOTS: usize = 16384;
+
+    /// A table for the roster kernel's renewals on `date` for `terms` terms.
+    pub(crate) fn new(date: Date, terms: u32) -> Renewals<'a> {
+        Renewals { on: Some((date, terms)), slots: vec![None; Self::SLOTS] }
+    }
+
+    /// [`Renewals::new`] with `slots` slots (a power of two): a test's small table, whose keys
+    /// share slots.
+    #[cfg(test)]
+    fn with_slots(date: Date, terms: u32, slots: usize) -> Renewals<'a> {
+        Renewals { on: Some((date, terms)), slots: vec![None; slots] }
+    }
+
+    /// The renewal of `key` on `date` for `terms` terms: the one kept, or `check`'s (kept unless
+    /// an error).
+    #[inline]
+    fn path(
+        &mut self,
+        key: RenewalKey,
+        date: Date,
+        terms: u32,
+        check: impl FnOnce() -> Result<RenewalPath<'a>, Refusal<'a>>,
+    ) -> Result<RenewalPath<'a>, Refusal<'a>> {
+        if self.on != Some((date, terms)) {
+            return check();
+        }
+        let i = key.slot(self.slots.len().wrapping_sub(1));
+        let Some(slot) = self.slots.get_mut(i) else { return check() };
+        if let Some((k, known)) = slot {
+            if *k == key {
+                return known.map_err(Refusal::Obstacle);
+            }
+        }
+        let path = check();
+        match &path {
+            Ok(p) => *slot = Some((key, Ok(*p))),
+            Err(Refusal::Obstacle(o)) => *slot = Some((key, Err(*o))),
+            Err(Refusal::Error(_)) => {}
+        }
+        path
     }
 }
 
@@ -561,12 +661,15 @@ impl Rulebook {
     /// [`RenewalError`] for the first obstacle, and the errors of [`Rulebook::status_on`].
     pub fn renewal_term(&self, membership: &Membership, date: Date, terms: u32) -> Result<RenewalTerm, Error> {
         let plan = self.plan(&membership.plan)?;
-        Ok(self.renewal_path(plan, &membership.facts(), date, terms, None)?.to_term())
+        let path = self.renewal_path(plan, &membership.facts(), date, terms, None, &mut Renewals::default())?;
+        Ok(path.to_term(membership.member_since))
     }
 
     /// [`Rulebook::renewal_term`] for facts on a plan already looked up, the plan borrowed; with
     /// the status on `date` when the caller already knows it (worked out by
-    /// [`Rulebook::standing_on`], which checked the facts), so that it is not worked out again.
+    /// [`Rulebook::standing_on`], which checked the facts), so that it is not worked out again;
+    /// taken from `renewals` when a member with the same plan, term and status has been
+    /// answered there (the roster kernel keeps one per thread; a single call, an empty one).
     pub(crate) fn renewal_path<'a>(
         &'a self,
         plan: &'a Plan,
@@ -574,12 +677,18 @@ impl Rulebook {
         date: Date,
         terms: u32,
         status: Option<StatusFlags>,
+        renewals: &mut Renewals<'a>,
     ) -> Result<RenewalPath<'a>, Refusal<'a>> {
+        let refusal = |e: Error| Refusal::Error(Box::new(e));
         let status = match status {
             Some(status) => status,
-            None => self.renewable_status(plan, facts, date).map_err(|e| Refusal::Error(Box::new(e)))?,
+            None => self.renewable_status(plan, facts, date).map_err(refusal)?,
         };
-        self.renewal_check(plan, facts, date, terms, status).map_err(|e| Refusal::Error(Box::new(e)))?.first()
+        let end = facts.effective_term(plan).map_err(|e| refusal(LifecycleError::from(e).into()))?.end;
+        let key = RenewalKey::of(plan, facts.term, end, status);
+        renewals.path(key, date, terms, || {
+            self.term_renewal(plan, facts.term, end, date, terms, status).map_err(refusal)?.first()
+        })
     }
 
     /// The status on `date` of facts that have not been checked yet, checked for a renewal: the
@@ -614,7 +723,29 @@ impl Rulebook {
         status: StatusFlags,
     ) -> Result<RenewalCheck<'a>, Error> {
         // A pause that extends the term moves the end renewals continue from (and the window).
-        let Some(end) = membership.effective_term(plan).map_err(LifecycleError::from)?.end else {
+        let end = membership.effective_term(plan).map_err(LifecycleError::from)?.end;
+        self.term_renewal(plan, membership.term, end, date, terms, status)
+    }
+
+    /// [`Rulebook::renewal_check`] of a membership's term `term` on `plan`, whose end renewals
+    /// continue from is `end` (its effective term's: a pause can move it; `None` for a lifetime
+    /// term), for a member whose status on `date` is `status`. Nothing else of the member is
+    /// read: the check is one answer for every member with the same plan, term and status (the
+    /// renewal's member-since is [`RenewalPath::new_member_since`], set only when the renewal
+    /// sets it).
+    ///
+    /// # Errors
+    /// An unknown renew-to plan, a date out of range.
+    fn term_renewal<'a>(
+        &'a self,
+        plan: &'a Plan,
+        term: Term,
+        end: Option<Date>,
+        date: Date,
+        terms: u32,
+        status: StatusFlags,
+    ) -> Result<RenewalCheck<'a>, Error> {
+        let Some(end) = end else {
             let mut obstacles = Obstacles::none(plan);
             if self.renewals.lifetime == LifetimeRenewal::Keep {
                 // The lifetime term is kept as it is (CiviCRM): the renewal's path is the status's.
@@ -623,20 +754,14 @@ impl Rulebook {
                     kind,
                     status_before: status.status,
                     plan,
-                    term: membership.term,
+                    term,
                     terms,
-                    member_since: membership.member_since,
+                    new_member_since: None,
                 });
-                return Ok(RenewalCheck { kind, next_plan: plan, end: membership.term.start, obstacles, renewal });
+                return Ok(RenewalCheck { kind, next_plan: plan, end: term.start, obstacles, renewal });
             }
             obstacles.push_lifetime();
-            return Ok(RenewalCheck {
-                kind: None,
-                next_plan: plan,
-                end: membership.term.start,
-                obstacles,
-                renewal: None,
-            });
+            return Ok(RenewalCheck { kind: None, next_plan: plan, end: term.start, obstacles, renewal: None });
         };
         let mut obstacles = Obstacles::none(plan);
         if let TermRule::FixedDate { expires } = plan.term {
@@ -683,11 +808,11 @@ impl Rulebook {
         };
         let renewal = match (kind, term) {
             (Some(kind), Some(term)) if obstacles.is_empty() => {
-                let member_since = match (kind, self.dates.rejoin_since) {
-                    (RenewalKind::Rejoin, RejoinSince::Reset) => date,
-                    _ => membership.member_since,
+                let new_member_since = match (kind, self.dates.rejoin_since) {
+                    (RenewalKind::Rejoin, RejoinSince::Reset) => Some(date),
+                    _ => None,
                 };
-                Some(RenewalPath { kind, status_before: status.status, plan: next_plan, term, terms, member_since })
+                Some(RenewalPath { kind, status_before: status.status, plan: next_plan, term, terms, new_member_since })
             }
             _ => None,
         };
@@ -832,8 +957,96 @@ impl PlanIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::PlanIndex;
-    use crate::{Engine, Plan};
+    use time::Date;
+
+    use super::{PlanIndex, Renewals};
+    use crate::error::Error;
+    use crate::status::{Facts, Pause, Status, StatusOverride};
+    use crate::term::Term;
+    use crate::{Engine, Plan, RenewalTerm, PRESETS};
+
+    /// Invariant: a renewal taken from the kernel's memo ([`Renewals`]) is the renewal worked out
+    /// without it, for every preset's plans, for members that share a plan, term and status but
+    /// not their member-since (a rejoin that resets it, one that keeps it), with pauses,
+    /// overrides and pending applications, on dates before, in and after the terms; with a table
+    /// of four slots (keys evict each other) and a kernel's, and asked on another date than the
+    /// memo's (not kept).
+    #[test]
+    fn invariant_a_remembered_renewal_is_the_renewal_worked_out_again() {
+        for (preset, _) in PRESETS {
+            let engine = Engine::from_preset(preset).unwrap_or_else(|e| panic!("{preset}: {e}"));
+            remembered_renewals_of(preset, engine.rules());
+        }
+    }
+
+    /// [`invariant_a_remembered_renewal_is_the_renewal_worked_out_again`] for one preset.
+    fn remembered_renewals_of<'a>(preset: &str, rules: &'a super::Rulebook) {
+        let day = |d: Date, n: i64| d.checked_add(time::Duration::days(n)).unwrap_or(d);
+        let first = time::macros::date!(2024 - 01 - 31);
+        {
+            for date in [time::macros::date!(2025 - 02 - 28), time::macros::date!(2026 - 01 - 20)] {
+                for terms in [1, 2] {
+                    let mut small = Renewals::with_slots(date, terms, 4);
+                    let mut kernel = Renewals::new(date, terms);
+                    let mut other = Renewals::new(day(date, 1), terms);
+                    let mut compared = 0;
+                    for plan in rules.plans() {
+                        for start in (0..900).step_by(37).map(|n| day(first, n)) {
+                            let Ok(join) = plan.term.first_term(start, 1, rules.dates) else { continue };
+                            for (since, term, pending, pause, status_override) in [
+                                (start, join.term, false, None, None),
+                                (day(start, -800), join.term, false, None, None),
+                                (day(start, -3), join.term, true, None, None),
+                                (start, Term { start, end: None }, false, None, None),
+                                (
+                                    start,
+                                    join.term,
+                                    false,
+                                    Some(Pause { from: day(start, 30), to: day(start, 90) }),
+                                    None,
+                                ),
+                                (
+                                    start,
+                                    join.term,
+                                    false,
+                                    None,
+                                    Some(StatusOverride { status: Status::Active, until: Some(day(date, 10)) }),
+                                ),
+                            ] {
+                                let facts = Facts {
+                                    member_since: since,
+                                    term,
+                                    pending,
+                                    cancelled_on: None,
+                                    status_override,
+                                    deceased_on: None,
+                                    pause,
+                                    renewal_pending: false,
+                                };
+                                let Ok(status) = rules.standing_on(plan, &facts, date) else { continue };
+                                let answer = |renewals: &mut Renewals<'a>| -> Result<RenewalTerm, Error> {
+                                    rules
+                                        .renewal_path(plan, &facts, date, terms, Some(status.flags), renewals)
+                                        .map(|p| p.to_term(facts.member_since))
+                                        .map_err(Error::from)
+                                };
+                                let expected = answer(&mut Renewals::default());
+                                // Twice each: the second from the table.
+                                for memo in [&mut small, &mut kernel, &mut other] {
+                                    assert_eq!(answer(memo), expected, "{preset} {} {facts:?} on {date}", plan.id);
+                                    assert_eq!(answer(memo), expected, "{preset} {} {facts:?} on {date}", plan.id);
+                                }
+                                compared += 1;
+                            }
+                        }
+                    }
+                    assert!(compared > 100, "{preset}: {compared} members compared");
+                    assert!(kernel.slots.iter().flatten().count() > 10, "{preset}: the table kept nothing");
+                    assert_eq!(other.slots.iter().flatten().count(), 0, "{preset}: kept a renewal of another date");
+                }
+            }
+        }
+    }
 
     /// Plans of the amscore preset renamed to `ids`, in order.
     fn plans_named(ids: &[&str]) -> Vec<Plan> {

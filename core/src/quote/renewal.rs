@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::money::Money;
 use crate::plan::Plan;
 use crate::renewal::ReinstatementStart;
-use crate::rules::RenewalPath;
+use crate::rules::{RenewalPath, Renewals};
 use crate::status::{Membership, RenewalKind, Status, StatusFlags};
 use crate::tax::TaxBasis;
 use crate::term::Term;
@@ -44,7 +44,7 @@ impl Quoter<'_> {
     ) -> Result<Quote, Error> {
         let plan = self.plan(&membership.plan)?;
         let facts = membership.facts();
-        let r = self.rules.renewal_path(plan, &facts, date, terms, status)?;
+        let r = self.rules.renewal_path(plan, &facts, date, terms, status, &mut Renewals::default())?;
         let mut lines = Vec::new();
         let exempt = membership.tax_exempt;
         if r.kind == RenewalKind::Rejoin {
@@ -74,8 +74,14 @@ impl Quoter<'_> {
             plan: r.plan.id.clone(),
             effective: r.term.start.max(date),
             term: Some(r.term),
-            member_since: r.member_since,
-            status_after: self.status_after(r.plan, facts.status_override, r.term, r.member_since, date),
+            member_since: r.member_since(facts.member_since),
+            status_after: self.status_after(
+                r.plan,
+                facts.status_override,
+                r.term,
+                r.member_since(facts.member_since),
+                date,
+            ),
             lines,
             total,
         })
