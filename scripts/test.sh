@@ -170,7 +170,7 @@ pandas3=(env PYTHONPATH="$PWD/target/pandas3-site" ../.venv/bin/python)
 (cd python && "${pandas3[@]}" -c 'import pandas, sys; sys.exit(f"pandas {pandas.__version__}, not 3" if not pandas.__version__.startswith("3.") else 0)')
 (cd python && "${pandas3[@]}" -m pytest -q -p no:cacheprovider tests/test_success.py tests/test_success_typed.py \
     tests/test_bad_inputs.py tests/test_typed_api.py tests/test_honest_inputs.py tests/test_batch.py \
-    tests/test_join_batch.py tests/test_work.py tests/test_reminders.py tests/test_audit.py)
+    tests/test_join_batch.py tests/test_work.py tests/test_reminders.py tests/test_audit.py tests/test_text_columns.py)
 
 # 3 s each: every committed seed replayed (a regression check) plus a few thousand new inputs;
 # the long campaigns are scripts/fuzz.sh's (fuzz/README.md).

@@ -40,7 +40,7 @@ def audit_export(
     """See ``Engine.audit_export``."""
     import pandas as pd
 
-    from amscore import _success
+    from amscore import _core, _success
 
     report = engine.answer(
         {"op": "audit_export", "format": format, "export": _text(export), "as_of": as_of.isoformat(), "types": types or {}}
@@ -50,7 +50,7 @@ def audit_export(
     numbers = ("row", "line", "code")
     disagreements = {c: [d[c] for d in report["disagreements"]] for c in DISAGREEMENT_COLUMNS}
     frame = pd.DataFrame(
-        {c: v if c in numbers else _success._text_column(v) for c, v in disagreements.items()},
+        {c: v if c in numbers else _core._text_column(v) for c, v in disagreements.items()},
         columns=list(DISAGREEMENT_COLUMNS),
     )
     frame = frame.astype({"row": "int64", "line": "int64"})
@@ -59,7 +59,7 @@ def audit_export(
     ).astype({"count": "int64"})
     problems = {c: [p.get(c) for p in report["problems"]] for c in PROBLEM_COLUMNS}
     frame.attrs["problems"] = pd.DataFrame(
-        {c: _success._objects(v) if c in numbers else _success._text_column(v) for c, v in problems.items()},
+        {c: _success._objects(v) if c in numbers else _core._text_column(v) for c, v in problems.items()},
         columns=list(PROBLEM_COLUMNS),
     )
     for key in ("format", "records", "audited", "records_with_disagreements"):

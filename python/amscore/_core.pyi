@@ -61,6 +61,10 @@ METRIC_DEFINITIONS: list[tuple[str, str]]
 
 def error_table() -> list[tuple[int, str, str]]: ...
 def presets() -> list[str]: ...
+# Private to the package: text values (None for missing) as the running pandas makes a column of
+# text whatever the values (its `str` dtype, NaN for missing, under pandas 3 or pandas 2 with
+# `future.infer_string`; else a numpy `object` array with None).
+def _text_column(values: list[str | None]) -> Any: ...
 
 class AmsError(Exception):
     code: int

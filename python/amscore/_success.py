@@ -455,7 +455,7 @@ def _error_records(errors: dict[str, list[Any]] | None = None) -> list[dict[str,
 def row_errors(frame: Any) -> Any:
     """The bad input rows of a success result frame (its ``attrs["errors"]`` records) as a
     ``pandas.DataFrame`` with the columns ``ROW_ERROR_COLUMNS``: ``row`` and ``code`` as nullable
-    integers, the others as the running pandas' text (``_text_column``: ``str`` with NaN for a
+    integers, the others as the running pandas' text (``_core._text_column``: ``str`` with NaN for a
     missing ``field`` or ``value`` under pandas 3, ``object`` with None under pandas 2).
 
     >>> import pandas as pd
@@ -470,20 +470,9 @@ def row_errors(frame: Any) -> Any:
     records = list(frame.attrs.get("errors", []) if hasattr(frame, "attrs") else frame)
     columns = {c: [r.get(c) for r in records] for c in ROW_ERROR_COLUMNS}
     return pd.DataFrame(
-        {c: pd.array(v, dtype="Int64") if c in ("row", "code") else _text_column(v) for c, v in columns.items()},
+        {c: pd.array(v, dtype="Int64") if c in ("row", "code") else _core._text_column(v) for c, v in columns.items()},
         columns=list(ROW_ERROR_COLUMNS),
     )
-
-
-def _text_column(values: list[str | None]) -> Any:
-    """Text values (None for missing) as the running pandas makes a column of text: its ``str``
-    dtype (NaN for missing) under pandas 3 (or pandas 2 with ``future.infer_string``), else
-    ``object`` cells with None. Whatever the values, so that an empty column, or one whose values
-    are all missing, has the same dtype as any other."""
-    import pandas as pd
-
-    text = pd.Series(["text"]).dtype  # what pandas infers for text: the user's pandas, its options
-    return _objects(values) if text == object else pd.array(values, dtype=text)
 
 
 def _dec(v: Any) -> Any:

@@ -65,12 +65,12 @@ def _items(frame: Any) -> list[dict[str, Any]]:
 
 def _text(frame: Any, *columns: str) -> Any:
     """Text columns as the running pandas makes text whatever the rows (``str`` with NaN for
-    missing under pandas 3, ``object`` with None under pandas 2: ``amscore._success._text_column``),
+    missing under pandas 3, ``object`` with None under pandas 2: ``amscore._core._text_column``),
     not pandas' guess from the values (object for a column of None only, float NaN for missing)."""
-    from amscore import _success
+    from amscore import _core, _success
 
     for c in columns:
-        frame[c] = _success._text_column([None if _success._is_null(v) else v for v in frame[c].tolist()])
+        frame[c] = _core._text_column([None if _success._is_null(v) else v for v in frame[c].tolist()])
     return frame
 
 

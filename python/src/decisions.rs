@@ -568,10 +568,40 @@ impl DecisionBatch {
 }
 
 /// Text values (None for missing) as the running pandas makes a column of text, whatever the
-/// values (all missing, none): `amscore._success._text_column`, the one place that says so (`str`
-/// with NaN for missing under pandas 3, `object` with None under pandas 2).
+/// values (all missing, none), for the Rust `to_frame`s here.
 fn text_column<'py, T: for<'a> IntoPyObject<'a>>(py: Python<'py>, values: Vec<T>) -> PyResult<Bound<'py, PyAny>> {
-    py.import("amscore._success")?.getattr("_text_column")?.call1((values,))
+    text_column_of(PyList::new(py, values)?.as_any())
+}
+
+/// `_core._text_column`: a list of text values (None for missing) as the running pandas makes a
+/// column of text, the one place that says so (the `to_frame`s here and the package's Python
+/// frames call it). Private to the package.
+#[pyfunction]
+#[pyo3(name = "_text_column")]
+pub(crate) fn py_text_column<'py>(values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    text_column_of(values)
+}
+
+/// The text dtype the running pandas infers (`pd.Series(["text"]).dtype`: the user's pandas and
+/// its options): `str` under pandas 3 (or pandas 2 with `future.infer_string`) gives
+/// `pd.array(values, dtype=str)`, NaN for missing; otherwise the values are `object` cells, None
+/// for missing (a numpy object array: no dtype inferred from the values). The choice holds
+/// whatever the values are, so an empty column, or one whose values are all missing, has the same
+/// dtype as any other. Calling pandas and numpy only: the conversion to the frame asked for.
+fn text_column_of<'py>(values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = values.py();
+    let pd = py.import("pandas")?;
+    let text = pd.getattr("Series")?.call1((vec!["text"],))?.getattr("dtype")?;
+    if text.eq(py.get_type::<PyAny>())? {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("dtype", py.get_type::<PyAny>())?;
+        kwargs.set_item("count", values.len()?)?;
+        py.import("numpy")?.getattr("fromiter")?.call((values,), Some(&kwargs))
+    } else {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("dtype", text)?;
+        pd.getattr("array")?.call((values,), Some(&kwargs))
+    }
 }
 
 /// Values as a `pandas.Series` of Python objects (no dtype inferred from them: dates stay

@@ -40,6 +40,9 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("METRIC_DEFINITIONS", amscore::success::METRIC_DEFINITIONS.to_vec())?;
     m.add_function(wrap_pyfunction!(errors::error_table, m)?)?;
     m.add_function(wrap_pyfunction!(types::presets, m)?)?;
+    // The package's text columns (its Python frames and the `to_frame`s) are made in one place;
+    // private to the package, so set as an attribute, not added to `__all__`.
+    m.setattr("_text_column", wrap_pyfunction!(decisions::py_text_column, m)?)?;
     m.add_class::<types::Money>()?;
     m.add_class::<types::Term>()?;
     m.add_class::<types::Membership>()?;
