@@ -306,6 +306,51 @@ fn read_text<T: Grammar + Copy>(text: &str) -> Cell<'_, T> {
     }
 }
 
+/// A column of typed values ([`Dates`], [`Bools`], [`Amounts`]) as the three are given alike:
+/// absent, the type's Arrow values (how many, and which rows hold one: `None`, every row), or
+/// text read by the type's grammar.
+enum Given<'c, 'a> {
+    Absent,
+    Values(usize, Option<&'c Validity<'a>>),
+    Text(&'c Text<'a>),
+}
+
+/// What [`Dates`], [`Bools`] and [`Amounts`] read alike, written once: each says only how it is
+/// [`Given`].
+trait Typed<'a> {
+    /// The type the column's values are.
+    type Value: Grammar + Copy;
+
+    /// How the column is given.
+    fn given(&self) -> Given<'_, 'a>;
+
+    /// Each dictionary value read once with the type's grammar (empty unless dictionary text).
+    fn cells(&self) -> Vec<Cell<'a, Self::Value>> {
+        match self.given() {
+            Given::Text(t) => t.cells(),
+            Given::Absent | Given::Values(..) => Vec::new(),
+        }
+    }
+
+    /// How many rows the column has (`None` when absent).
+    fn rows(&self) -> Option<usize> {
+        match self.given() {
+            Given::Absent => None,
+            Given::Values(rows, _) => Some(rows),
+            Given::Text(t) => t.rows(),
+        }
+    }
+
+    /// Which rows hold a value (`None`: every row, or absent).
+    fn validity(&self) -> Option<&Validity<'a>> {
+        match self.given() {
+            Given::Absent => None,
+            Given::Values(_, valid) => valid,
+            Given::Text(t) => t.validity(),
+        }
+    }
+}
+
 /// A date column: day numbers (Arrow `date32`), ticks since 1970-01-01 (`date64`: milliseconds;
 /// a timestamp: its unit), or text read by the core's one date grammar (`YYYY-MM-DD`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -397,28 +442,17 @@ impl<'a> Dates<'a> {
             _ => None,
         }
     }
+}
 
-    fn cells(&self) -> Vec<Cell<'a, Date>> {
-        match self {
-            Dates::Text(t) => t.cells(),
-            _ => Vec::new(),
-        }
-    }
+impl<'a> Typed<'a> for Dates<'a> {
+    type Value = Date;
 
-    fn rows(&self) -> Option<usize> {
+    fn given(&self) -> Given<'_, 'a> {
         match self {
-            Dates::Absent => None,
-            Dates::Days { days, .. } => Some(days.len()),
-            Dates::Ticks { ticks, .. } => Some(ticks.len()),
-            Dates::Text(t) => t.rows(),
-        }
-    }
-
-    fn validity(&self) -> Option<&Validity<'a>> {
-        match self {
-            Dates::Absent => None,
-            Dates::Days { valid, .. } | Dates::Ticks { valid, .. } => valid.as_ref(),
-            Dates::Text(t) => t.validity(),
+            Dates::Absent => Given::Absent,
+            Dates::Days { days, valid } => Given::Values(days.len(), valid.as_ref()),
+            Dates::Ticks { ticks, valid, .. } => Given::Values(ticks.len(), valid.as_ref()),
+            Dates::Text(t) => Given::Text(t),
         }
     }
 }
@@ -462,27 +496,18 @@ impl<'a> Bools<'a> {
             _ => None,
         }
     }
+}
 
-    fn cells(&self) -> Vec<Cell<'a, bool>> {
-        match self {
-            Bools::Text(t) => t.cells(),
-            _ => Vec::new(),
-        }
-    }
+impl<'a> Typed<'a> for Bools<'a> {
+    type Value = bool;
 
-    fn rows(&self) -> Option<usize> {
+    fn given(&self) -> Given<'_, 'a> {
         match self {
-            Bools::Absent => None,
-            Bools::Bits { values, rows, .. } => Some(if values.rows() >= *rows { *rows } else { values.rows() }),
-            Bools::Text(t) => t.rows(),
-        }
-    }
-
-    fn validity(&self) -> Option<&Validity<'a>> {
-        match self {
-            Bools::Absent => None,
-            Bools::Bits { valid, .. } => valid.as_ref(),
-            Bools::Text(t) => t.validity(),
+            Bools::Absent => Given::Absent,
+            Bools::Bits { values, rows, valid } => {
+                Given::Values(if values.rows() >= *rows { *rows } else { values.rows() }, valid.as_ref())
+            }
+            Bools::Text(t) => Given::Text(t),
         }
     }
 }
@@ -532,27 +557,16 @@ impl<'a> Amounts<'a> {
             Amounts::Text(t) => t.cell(cells, i),
         }
     }
+}
 
-    fn cells(&self) -> Vec<Cell<'a, rust_decimal::Decimal>> {
-        match self {
-            Amounts::Text(t) => t.cells(),
-            _ => Vec::new(),
-        }
-    }
+impl<'a> Typed<'a> for Amounts<'a> {
+    type Value = rust_decimal::Decimal;
 
-    fn rows(&self) -> Option<usize> {
+    fn given(&self) -> Given<'_, 'a> {
         match self {
-            Amounts::Absent => None,
-            Amounts::Decimal128 { values, .. } => Some(values.len()),
-            Amounts::Text(t) => t.rows(),
-        }
-    }
-
-    fn validity(&self) -> Option<&Validity<'a>> {
-        match self {
-            Amounts::Absent => None,
-            Amounts::Decimal128 { valid, .. } => valid.as_ref(),
-            Amounts::Text(t) => t.validity(),
+            Amounts::Absent => Given::Absent,
+            Amounts::Decimal128 { values, valid, .. } => Given::Values(values.len(), valid.as_ref()),
+            Amounts::Text(t) => Given::Text(t),
         }
     }
 }

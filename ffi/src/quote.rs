@@ -154,11 +154,9 @@ pub unsafe extern "C" fn ams_engine_quote_join_total(
     seats: u32,
     total_out: *mut ams_money,
 ) -> ams_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let outs = || out_ptr(total_out, "total_out").map(drop);
-        let q = unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, std::ptr::null()), false, outs) }?;
-        write_amounts(&q, ("total_out", total_out), None)
+    // SAFETY: the caller's contract.
+    guard(|| unsafe {
+        join_quote(engine, plan, plan_len, date, (terms, seats, std::ptr::null()), false, Outs::Total(total_out))
     })
 }
 
@@ -188,26 +186,68 @@ pub unsafe extern "C" fn ams_engine_quote_join_taxed(
     net_out: *mut ams_money,
     tax_out: *mut ams_money,
 ) -> ams_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let outs = || taxed_outs(gross_out, net_out, tax_out);
-        let q =
-            unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, std::ptr::null()), tax_exempt, outs) }?;
-        write_amounts(&q, ("gross_out", gross_out), Some((net_out, tax_out)))
-    })
+    let outs = Outs::Taxed { gross_out, net_out, tax_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, std::ptr::null()), tax_exempt, outs) })
 }
 
-/// The three out-pointers of a taxed total, checked in order.
-fn taxed_outs(gross_out: *mut ams_money, net_out: *mut ams_money, tax_out: *mut ams_money) -> Result<(), Failure> {
-    out_ptr(gross_out, "gross_out")?;
-    out_ptr(net_out, "net_out")?;
-    out_ptr(tax_out, "tax_out")?;
-    Ok(())
+/// Where a typed quote call writes its amounts: the total alone (the gross, what is due), or
+/// the gross, the net and the tax.
+#[derive(Clone, Copy)]
+enum Outs {
+    /// `total_out`.
+    Total(*mut ams_money),
+    /// `gross_out`, `net_out` and `tax_out`.
+    Taxed { gross_out: *mut ams_money, net_out: *mut ams_money, tax_out: *mut ams_money },
 }
 
-/// The join quote the typed calls read: `terms`, `seats` (0: the plan's included seats) and the
-/// staff-entered `dates` (NULL: none); `outs` checks the out-pointers after the engine and the
-/// plan, before the dates and the date.
+impl Outs {
+    /// Checks the out-pointers, in order.
+    fn check(self) -> Result<(), Failure> {
+        match self {
+            Outs::Total(total_out) => out_ptr(total_out, "total_out").map(drop),
+            Outs::Taxed { gross_out, net_out, tax_out } => {
+                out_ptr(gross_out, "gross_out")?;
+                out_ptr(net_out, "net_out")?;
+                out_ptr(tax_out, "tax_out")?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes a quote's gross and, for [`Outs::Taxed`], its net and tax, working every amount
+    /// out before writing any.
+    fn write(self, q: &amscore::Quote) -> Result<(), Failure> {
+        let (gross_out, parts) = match self {
+            Outs::Total(total_out) => (out_ptr(total_out, "total_out")?, None),
+            Outs::Taxed { gross_out, net_out, tax_out } => {
+                (out_ptr(gross_out, "gross_out")?, Some((out_ptr(net_out, "net_out")?, out_ptr(tax_out, "tax_out")?)))
+            }
+        };
+        let gross = ams_money::from_money(&q.gross())?;
+        let parts = match parts {
+            Some((net_out, tax_out)) => {
+                let net = ams_money::from_money(&q.net().map_err(amscore::Error::from)?)?;
+                let tax = ams_money::from_money(&q.tax().map_err(amscore::Error::from)?)?;
+                Some((net_out, net, tax_out, tax))
+            }
+            None => None,
+        };
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { gross_out.write(gross) };
+        if let Some((net_out, net, tax_out, tax)) = parts {
+            // SAFETY: checked non-NULL; the caller's contract.
+            unsafe { net_out.write(net) };
+            // SAFETY: checked non-NULL; the caller's contract.
+            unsafe { tax_out.write(tax) };
+        }
+        Ok(())
+    }
+}
+
+/// The join quote the typed calls read, written into `outs`: `terms`, `seats` (0: the plan's
+/// included seats) and the staff-entered `dates` (NULL: none); the out-pointers are checked
+/// after the engine and the plan, before the dates and the date.
 ///
 /// # Safety
 /// As `ams_engine_quote_join_dated_total`.
@@ -218,13 +258,13 @@ unsafe fn join_quote(
     date: ams_date,
     (terms, seats, dates): (u32, u32, *const ams_join_dates),
     tax_exempt: bool,
-    outs: impl FnOnce() -> Result<(), Failure>,
-) -> Result<amscore::Quote, Failure> {
+    outs: Outs,
+) -> Result<(), Failure> {
     // SAFETY: the caller's contract.
     let engine = unsafe { deref(engine, "engine") }?;
     // SAFETY: the caller's contract.
     let plan = unsafe { str_arg(plan, plan_len, AMS_MAX_ID_LEN, "plan") }?;
-    outs()?;
+    outs.check()?;
     // SAFETY: the caller's contract (NULL is no dates).
     let dates = match unsafe { dates.as_ref() } {
         Some(d) => d.to_dates()?,
@@ -234,36 +274,7 @@ unsafe fn join_quote(
     let id = plan_id(plan);
     let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_join_with(&id, d, &options)?));
     recycle(id);
-    q
-}
-
-/// Writes a quote's gross into `gross_out` and, when asked, its net and tax, checking every
-/// pointer before writing any.
-fn write_amounts(
-    q: &amscore::Quote,
-    (name, gross_out): (&str, *mut ams_money),
-    parts: Option<(*mut ams_money, *mut ams_money)>,
-) -> Result<(), Failure> {
-    let gross_out = out_ptr(gross_out, name)?;
-    let gross = ams_money::from_money(&q.gross())?;
-    let parts = match parts {
-        Some((net_out, tax_out)) => {
-            let (net_out, tax_out) = (out_ptr(net_out, "net_out")?, out_ptr(tax_out, "tax_out")?);
-            let net = ams_money::from_money(&q.net().map_err(amscore::Error::from)?)?;
-            let tax = ams_money::from_money(&q.tax().map_err(amscore::Error::from)?)?;
-            Some((net_out, net, tax_out, tax))
-        }
-        None => None,
-    };
-    // SAFETY: checked non-NULL; the caller's contract.
-    unsafe { gross_out.write(gross) };
-    if let Some((net_out, net, tax_out, tax)) = parts {
-        // SAFETY: checked non-NULL; the caller's contract.
-        unsafe { net_out.write(net) };
-        // SAFETY: checked non-NULL; the caller's contract.
-        unsafe { tax_out.write(tax) };
-    }
-    Ok(())
+    outs.write(&q?)
 }
 
 /// [`ams_engine_quote_join_total`] with staff-entered dates (`dates` may be NULL: no dates): the
@@ -287,12 +298,8 @@ pub unsafe extern "C" fn ams_engine_quote_join_dated_total(
     dates: *const ams_join_dates,
     total_out: *mut ams_money,
 ) -> ams_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let outs = || out_ptr(total_out, "total_out").map(drop);
-        let q = unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, dates), false, outs) }?;
-        write_amounts(&q, ("total_out", total_out), None)
-    })
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { join_quote(engine, plan, plan_len, date, (terms, seats, dates), false, Outs::Total(total_out)) })
 }
 
 /// The total of the quote for renewing a membership on `date` for `terms` terms (a renewal, a
@@ -318,12 +325,8 @@ pub unsafe extern "C" fn ams_engine_quote_renewal_total(
     seats: u32,
     total_out: *mut ams_money,
 ) -> ams_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let outs = || out_ptr(total_out, "total_out").map(drop);
-        let q = unsafe { renewal_quote(engine, membership, date, terms, seats, outs) }?;
-        write_amounts(&q, ("total_out", total_out), None)
-    })
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { renewal_quote(engine, membership, date, terms, seats, Outs::Total(total_out)) })
 }
 
 /// `ams_engine_quote_renewal_total` with the quote's gross (`gross_out`, the amount due), net
@@ -347,16 +350,13 @@ pub unsafe extern "C" fn ams_engine_quote_renewal_taxed(
     net_out: *mut ams_money,
     tax_out: *mut ams_money,
 ) -> ams_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let outs = || taxed_outs(gross_out, net_out, tax_out);
-        let q = unsafe { renewal_quote(engine, membership, date, terms, seats, outs) }?;
-        write_amounts(&q, ("gross_out", gross_out), Some((net_out, tax_out)))
-    })
+    let outs = Outs::Taxed { gross_out, net_out, tax_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { renewal_quote(engine, membership, date, terms, seats, outs) })
 }
 
-/// The renewal quote the typed calls read; `outs` checks the out-pointers after the engine and
-/// the membership, before reading the membership.
+/// The renewal quote the typed calls read, written into `outs`; the out-pointers are checked
+/// after the engine and the membership, before reading the membership.
 ///
 /// # Safety
 /// As `ams_engine_quote_renewal_total`.
@@ -366,18 +366,18 @@ unsafe fn renewal_quote(
     date: ams_date,
     terms: u32,
     seats: u32,
-    outs: impl FnOnce() -> Result<(), Failure>,
-) -> Result<amscore::Quote, Failure> {
+    outs: Outs,
+) -> Result<(), Failure> {
     // SAFETY: the caller's contract.
     let engine = unsafe { deref(engine, "engine") }?;
     // SAFETY: the caller's contract.
     let membership = unsafe { deref(membership, "membership") }?;
-    outs()?;
+    outs.check()?;
     // SAFETY: the caller's contract.
     let m = unsafe { membership.read() }?;
     let q = date.to_date("date").and_then(|d| Ok(engine.engine.quote_renewal(&m, d, terms, seats_arg(seats))?));
     recycle(m.plan);
-    q
+    outs.write(&q?)
 }
 
 #[cfg(test)]

@@ -1,28 +1,14 @@
 //! The quote and decision value objects: `Quote` (with `.lines` and `.total`), `Decision`
 //! (with `.route` and `.reasons`) and the coverage `Report` of a batch of requests.
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyType};
+use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 use time::Date;
 
-use crate::convert::from_value;
 use crate::errors::raise;
+use crate::json::{json_methods, plain};
 use crate::types::{Money, Term};
-
-fn json_error(what: &str, e: &serde_json::Error) -> PyErr {
-    raise(&amscore::gateway::RequestError::Syntax { path: String::new(), message: format!("{what}: {e}") }, Some(""))
-}
-
-fn text<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| PyTypeError::new_err(e.to_string()))
-}
-
-fn plain<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    from_value(py, &v)
-}
 
 /// The snake_case name serde gives an enum value.
 pub(crate) fn serde_name<T: serde::Serialize>(value: &T) -> String {
@@ -64,12 +50,6 @@ fn line_dicts<'py, 'q>(
 
 #[pymethods]
 impl Quote {
-    /// A quote from its JSON text (as `to_json` writes it).
-    #[classmethod]
-    fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Quote> {
-        serde_json::from_str(text).map(Quote).map_err(|e| json_error("quote", &e))
-    }
-
     /// What the quote is for (`join`, `renewal`, `reinstatement`, `rejoin`, `upgrade`, ...).
     #[getter]
     fn kind(&self) -> String {
@@ -175,16 +155,6 @@ impl Quote {
         py.import("pandas")?.getattr("DataFrame")?.call1((data,))
     }
 
-    /// The quote as a JSON-shaped dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        plain(py, &self.0)
-    }
-
-    /// The quote as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        text(&self.0)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "Quote(kind='{}', plan='{}', total=Money('{}', '{}'))",
@@ -194,11 +164,9 @@ impl Quote {
             self.0.total.currency().code()
         )
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(Quote, noun: "quote", read: "quote");
 
 /// The self-service decision for one request: a route (`self_service`, `staff`, `refused`),
 /// the reasons with their codes, and the quote when the website can complete it.
@@ -212,12 +180,6 @@ pub(crate) struct Decision(pub(crate) amscore::Decision);
 
 #[pymethods]
 impl Decision {
-    /// A decision from its JSON text (as `to_json` writes it).
-    #[classmethod]
-    fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Decision> {
-        serde_json::from_str(text).map(Decision).map_err(|e| json_error("decision", &e))
-    }
-
     /// `self_service`, `staff` or `refused`.
     #[getter]
     fn route(&self) -> &'static str {
@@ -270,25 +232,13 @@ impl Decision {
         self.0.quote.clone().map(Quote)
     }
 
-    /// The decision as a JSON-shaped dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        plain(py, &self.0)
-    }
-
-    /// The decision as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        text(&self.0)
-    }
-
     fn __repr__(&self) -> String {
         let codes: Vec<&str> = self.0.reasons.iter().map(|r| r.code.as_str()).collect();
         format!("Decision(route='{}', reasons={codes:?})", self.route())
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(Decision, noun: "decision", read: "decision");
 
 /// The coverage report over a batch of requests: the share handled online, by request kind,
 /// and the reasons that cost the most staff work.
@@ -302,12 +252,6 @@ pub(crate) struct Report(pub(crate) amscore::CoverageReport);
 
 #[pymethods]
 impl Report {
-    /// A report from its JSON text (as `to_json` writes it).
-    #[classmethod]
-    fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Report> {
-        serde_json::from_str(text).map(Report).map_err(|e| json_error("report", &e))
-    }
-
     /// Requests in the batch.
     #[getter]
     fn requests(&self) -> usize {
@@ -355,16 +299,6 @@ impl Report {
         report_html(&self.0)
     }
 
-    /// The report as a JSON-shaped dict (overall, by_kind, by_queue, reasons, standing).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        plain(py, &self.0)
-    }
-
-    /// The report as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        text(&self.0)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "Report(requests={}, self_service={}, staff={}, refused={}, errors={})",
@@ -375,11 +309,9 @@ impl Report {
             self.0.overall.errors
         )
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(Report, noun: "report", dict_note: "(overall, by_kind, by_queue, reasons, standing)", read: "report");
 
 /// A minimal HTML escape for text inside a table cell.
 fn escape(text: &str) -> String {
@@ -621,12 +553,6 @@ pub(crate) struct WhatIf(pub(crate) amscore::WhatIf);
 
 #[pymethods]
 impl WhatIf {
-    /// A what-if from its JSON text (as `to_json` writes it).
-    #[classmethod]
-    fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<WhatIf> {
-        serde_json::from_str(text).map(WhatIf).map_err(|e| json_error("what_if", &e))
-    }
-
     /// The route counts under this engine's policy (a dict: `requests`, `self_service`, ...,
     /// shares as decimal text).
     #[getter]
@@ -670,24 +596,12 @@ impl WhatIf {
         amscore::format_what_if(&self.0)
     }
 
-    /// The what-if as a JSON-shaped dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        plain(py, &self.0)
-    }
-
-    /// The what-if as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        text(&self.0)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "WhatIf(changed={}, self_service={}->{}, requests={})",
             self.0.changed, self.0.before.self_service, self.0.after.self_service, self.0.before.requests
         )
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(WhatIf, noun: "what-if", read: "what_if");

@@ -10,6 +10,7 @@ mod convert;
 mod decisions;
 mod engine;
 mod errors;
+mod json;
 mod reminders;
 mod success;
 mod types;

@@ -10,15 +10,7 @@ use time::Date;
 
 use crate::convert::{extract_amount, extract_date, extract_opt_date, from_value, to_value, Amount, Doc};
 use crate::errors::raise;
-
-fn json_text<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| PyTypeError::new_err(e.to_string()))
-}
-
-fn to_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    from_value(py, &v)
-}
+use crate::json::json_methods;
 
 /// Reads membership facts the way the gateway reads a request's `membership`, so that errors
 /// carry the gateway's codes and a path relative to the membership.
@@ -138,7 +130,7 @@ impl Term {
 
     /// The term as JSON text (`{"start": "2025-01-15", "end": "2026-01-14"}`).
     fn to_json(&self) -> PyResult<String> {
-        json_text(&self.0)
+        crate::json::text(serde_json::to_string(&self.0))
     }
 
     fn __repr__(&self) -> String {
@@ -275,16 +267,6 @@ impl Membership {
         self.0.renewal_pending
     }
 
-    /// The facts as a JSON-shaped dict (dates as ISO text), as the gateway reads them.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_dict(py, &self.0)
-    }
-
-    /// The facts as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        json_text(&self.0)
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "Membership(member_id='{}', plan='{}', member_since={}, term={})",
@@ -294,11 +276,9 @@ impl Membership {
             Term(self.0.term).__repr__()
         )
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(Membership, noun: "facts", dict_note: "(dates as ISO text), as the gateway reads them");
 
 /// A pause given as a `(from, to)` pair of `datetime.date`, else a `TypeError`.
 fn extract_pause(obj: &Bound<'_, PyAny>) -> PyResult<amscore::Pause> {
@@ -393,24 +373,12 @@ impl Plan {
         self.0.renew_to.as_ref().map(|p| p.to_string())
     }
 
-    /// The plan as a JSON-shaped dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_dict(py, &self.0)
-    }
-
-    /// The plan as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        json_text(&self.0)
-    }
-
     fn __repr__(&self) -> String {
         format!("Plan(id='{}', name='{}')", self.0.id, self.0.name)
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(Plan, noun: "plan");
 
 /// A validated policy document: the whole rule set of an association.
 ///
@@ -541,21 +509,9 @@ impl Policy {
             .ok_or_else(|| raise(&amscore::LifecycleError::UnknownPlan { plan: id.to_owned() }, None))
     }
 
-    /// The policy as a JSON-shaped dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_dict(py, &self.0)
-    }
-
-    /// The policy as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        self.0.to_json().map_err(|e| PyTypeError::new_err(e.to_string()))
-    }
-
     fn __repr__(&self) -> String {
         format!("Policy(name={:?}, plans={})", self.0.name.as_deref().unwrap_or(""), self.0.plans.len())
     }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
-    }
 }
+
+json_methods!(Policy, noun: "policy", write: amscore::Policy::to_json);

@@ -517,24 +517,16 @@ fn step_due(
     Ok(Some(Candidate { sequence: si, step: k, anchor: inst.anchor, due_on, priority }))
 }
 
+/// The held-back message: the message that was due (as [`due_message`] writes it), with the
+/// rule that held it back.
 fn held_message(d: &Derived<'_>, policy: &RemindersPolicy, h: Held) -> HeldMessage {
     let Held { member: i, candidate: c, rule, detail } = h;
-    let seq = &policy.sequences[c.sequence];
-    let step = &seq.steps[c.step];
-    HeldMessage {
-        member_id: d.roster.members[i].id().clone(),
-        sequence: seq.id.clone(),
-        step: step.id.clone(),
-        channel: step.channel.clone(),
-        template: step.template.clone(),
-        priority: c.priority,
-        anchor: c.anchor,
-        due_on: c.due_on,
-        rule,
-        detail,
-    }
+    let DueMessage { member_id, sequence, step, channel, template, priority, anchor, due_on } =
+        due_message(d, i, policy, &c);
+    HeldMessage { member_id, sequence, step, channel, template, priority, anchor, due_on, rule, detail }
 }
 
+/// The message due to member `i` (its place in the roster) for the candidate `c`.
 fn due_message(d: &Derived<'_>, i: usize, policy: &RemindersPolicy, c: &Candidate) -> DueMessage {
     let seq = &policy.sequences[c.sequence];
     let step = &seq.steps[c.step];
