@@ -579,10 +579,6 @@ fn dict8(keys: Vec<Option<i8>>, values: &ArrayRef) -> Result<ArrayRef, Error> {
     Ok(Arc::new(DictionaryArray::<Int8Type>::try_new(Int8Array::from(keys), values.clone())?))
 }
 
-fn position<T: PartialEq>(all: &[T], v: &T) -> Option<i8> {
-    all.iter().position(|x| x == v).and_then(|i| i8::try_from(i).ok())
-}
-
 /// A validity or flag bitmap of `rows` bits, all unset, set bit by bit in any order.
 struct Bits(Vec<u8>);
 
@@ -621,11 +617,16 @@ struct ColPart<'a, T> {
     valid: &'a mut [u8],
 }
 
-impl<T: Copy + Default> ColPart<'_, T> {
+impl<T: Copy + Default + PartialEq> ColPart<'_, T> {
+    /// Writes row `i`'s value, the row not written with a value before (its value and validity
+    /// bit are the zeroes the column starts with, [`RowsPart::write`]): a missing value is
+    /// nothing to write.
+    #[inline]
     fn set(&mut self, i: usize, v: Option<T>) {
-        if let Some(slot) = self.values.get_mut(i) {
-            *slot = v.unwrap_or_default();
-            set_bit(self.valid, i, v.is_some());
+        debug_assert!(self.values.get(i).is_none_or(|s| *s == T::default()), "a result row written twice");
+        if let (Some(v), Some(slot)) = (v, self.values.get_mut(i)) {
+            *slot = v;
+            set_bit(self.valid, i, true);
         }
     }
 }
@@ -782,7 +783,10 @@ impl RowsPart<'_> {
         self.status.values.len()
     }
 
-    /// Writes row `i` (of the part)'s answer.
+    /// Writes row `i` (of the part)'s answer, over nothing: the columns start zeroed (every
+    /// value missing, every flag false), and a row is written once with its answer (a member
+    /// with several rows is answered after the empty answers its rows were given in their
+    /// chunks, [`AnswerSink`]), so that only what the answer has is written.
     fn write(&mut self, v: &Vocabulary, i: usize, a: &Answer) {
         let mut place = |code: Option<u32>| -> Option<i16> {
             let code = code?;
@@ -794,9 +798,11 @@ impl RowsPart<'_> {
         };
         let (refusal, quote_error, error_name) = (place(a.refusal), place(a.quote_error), place(a.error));
         let day = |d: Option<time::Date>| d.map(days);
-        self.status.set(i, a.status.and_then(|s| position(&Status::ALL, &s)));
-        set_bit(self.counts_as_member, i, a.counts_as_member);
-        self.renewal_kind.set(i, a.renewal_kind.and_then(|k| position(&RenewalKind::ALL, &k)));
+        self.status.set(i, a.status.and_then(|s| i8::try_from(s.index()).ok()));
+        if a.counts_as_member {
+            set_bit(self.counts_as_member, i, true);
+        }
+        self.renewal_kind.set(i, a.renewal_kind.and_then(|k| i8::try_from(k.index()).ok()));
         self.renewal_plan.set(i, a.renewal_plan.and_then(|p| i32::try_from(p).ok()));
         self.renewal_start.set(i, day(a.renewal_start));
         self.renewal_end.set(i, day(a.renewal_end));
@@ -809,7 +815,9 @@ impl RowsPart<'_> {
         self.quote_error.set(i, quote_error);
         self.error_code.set(i, a.error.and_then(|c| i16::try_from(c).ok()));
         self.error_name.set(i, error_name);
-        set_bit(self.current_term, i, a.current_term);
+        if a.current_term {
+            set_bit(self.current_term, i, true);
+        }
         if let Some(route) = &mut self.route {
             route.set(i, a.route.and_then(|r| i8::try_from(r.severity()).ok()));
         }

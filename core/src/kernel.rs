@@ -753,9 +753,10 @@ pub struct RosterAnswers {
 /// its result columns and the whole roster's [`Answer`]s never exist at once.
 pub trait AnswerSink: Sync {
     /// Rows `first..first + answers.len()` (0-based, counted across the chunks) are answered
-    /// `answers`. Called from any of the kernel's threads, for rows in any order; a row may be
-    /// answered again later (the rows of a member with several rows, a household's dependants),
-    /// and its last answer is the one that stands. Every row is answered at least once.
+    /// `answers`. Called from any of the kernel's threads, for rows in any order. Every row is
+    /// answered once with its answer; a row of a member with several rows is answered twice,
+    /// with an empty answer ([`Answer::default`], in its chunk) before its own, and never
+    /// again after it (a sink may write only what an answer has, over nothing).
     fn put(&self, first: usize, answers: &[Answer]);
 }
 

@@ -71,6 +71,17 @@ impl Status {
         Status::Deceased,
     ];
 
+    /// The status's place in [`Status::ALL`] (its declaration order), with no search.
+    ///
+    /// ```
+    /// assert_eq!(amscore::Status::Grace.index(), 3);
+    /// assert!(amscore::Status::ALL.iter().enumerate().all(|(i, s)| s.index() == i));
+    /// ```
+    #[inline]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The status's snake_case name (`"grace"`).
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -125,6 +136,17 @@ impl RenewalKind {
     /// assert_eq!(amscore::RenewalKind::ALL.map(|k| k.as_str()), ["extend", "reinstate", "rejoin"]);
     /// ```
     pub const ALL: [RenewalKind; 3] = [RenewalKind::Extend, RenewalKind::Reinstate, RenewalKind::Rejoin];
+
+    /// The kind's place in [`RenewalKind::ALL`] (its declaration order), with no search.
+    ///
+    /// ```
+    /// assert_eq!(amscore::RenewalKind::Rejoin.index(), 2);
+    /// assert!(amscore::RenewalKind::ALL.iter().enumerate().all(|(i, k)| k.index() == i));
+    /// ```
+    #[inline]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 
     /// The kind's snake_case name (`"reinstate"`), as it is serialised.
     pub fn as_str(&self) -> &'static str {
