@@ -42,7 +42,8 @@ use crate::roster_error::RosterError;
 use crate::row_error::RowError;
 use crate::rules::Rulebook;
 use crate::status::{Facts, Membership, RenewalKind, Status};
-use crate::term_row::{check_row, check_row_with, Column, TermRow};
+use crate::term::Term;
+use crate::term_row::{check_row, check_row_with, term_problem, Column, TermRow};
 
 /// The Julian day number of 1970-01-01: a day number `d` of a column is the date whose Julian
 /// day is `d + EPOCH_JULIAN_DAY` (Arrow's `date32`).
@@ -926,6 +927,57 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// Row `i`'s plan (by its place in the rule book's plans) and facts, read straight from the
+    /// columns, when the row is a plain one that the row check passes: the roster has no
+    /// optional column but `pending`; the row's id is not empty; its plan is a dictionary value
+    /// naming a plan with term ends; its dates are day numbers (every row's) of the years 1 to
+    /// 9999; its `pending`
+    /// is a bit (or the column is absent); and its term passes [`term_problem`]. What
+    /// [`check_row_with`] gives such a row, without its cells; `None` for any other row, which
+    /// is read and checked cell by cell.
+    #[inline]
+    fn plain_facts(&self, i: usize, rules: &Rulebook) -> Option<(usize, Facts)> {
+        let c = self.c;
+        if self.more {
+            return None;
+        }
+        let plan = match &c.plan {
+            Text::Dictionary { .. } => c.plan.key(i).and_then(|k| self.plans.get(k).copied().flatten())?,
+            _ => return None,
+        };
+        if rules.plans().get(plan)?.is_lifetime() {
+            return None;
+        }
+        let (offsets, whole) = self.ids?;
+        if trim(utf8_at(offsets, whole, i)).is_empty() {
+            return None;
+        }
+        let day = |column: usize| self.days[column].and_then(|days| days.get(i)).and_then(|d| self.day_table.date(*d));
+        let (member_since, start, end) = (day(0)?, day(1)?, day(2)?);
+        let pending = match (&self.pending_bits, &c.pending) {
+            (Some((bits, rows)), _) => match bit_cell(bits, *rows, i) {
+                Cell::Value(pending) => pending,
+                _ => return None,
+            },
+            (None, Bools::Absent) => false,
+            (None, _) => return None,
+        };
+        if term_problem(Some(member_since), start, end).is_some() {
+            return None;
+        }
+        let facts = Facts {
+            member_since,
+            term: Term { start, end: Some(end) },
+            pending,
+            cancelled_on: None,
+            status_override: None,
+            deceased_on: None,
+            pause: None,
+            renewal_pending: false,
+        };
+        Some((plan, facts))
+    }
+
     /// Row `i` as the roster's row check reads it.
     fn row(&self, i: usize) -> TermRow<'a> {
         let mut row = TermRow::default();
@@ -1058,6 +1110,15 @@ impl DayTable {
             date = d.next_day();
         }
         DayTable { first, dates }
+    }
+
+    /// Day number `d`'s date ([`DayTable::cell`]'s value), `None` out of the years 1 to 9999.
+    #[inline(always)]
+    fn date(&self, d: i32) -> Option<Date> {
+        match self.cell(d) {
+            Cell::Value(date) => Some(date),
+            _ => None,
+        }
     }
 
     /// Day number `d` as a date cell: [`from_days`]'s.
@@ -1357,6 +1418,16 @@ impl<'a> Decider<'a> {
             let i = first_row + local;
             if shared.contains(i) {
                 continue;
+            }
+            // A plain row the row check passes: its facts straight from the columns.
+            if let Some((plan, facts)) = p.plain_facts(local, self.rules).filter(|_| !options.decide) {
+                if let Some(plan) = self.rules.plans().get(plan) {
+                    if let Some(e) = self.answer_into(plan, &facts, false, options, memo, answer) {
+                        extras.messages.push(RowMessage { row: i, message: e.to_string() });
+                    }
+                    answer.current_term = true;
+                    continue;
+                }
             }
             let known = p.read_row(local, &mut row);
             // A roster with no optional column but `pending` has every other optional cell empty.

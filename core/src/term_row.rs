@@ -410,15 +410,8 @@ pub(crate) fn check_row_with<'r>(
         // Without the plan, an empty end could be a lifetime term: only a written one is checked.
         _ => r.read(Column::TermEnd, row.term_end, plan.is_some()),
     };
-    if let (Some(start), Some(end)) = (start, end) {
-        if end < start {
-            r.report(Some(Column::TermEnd), &RosterError::TermEndsBeforeStart { start, end });
-        } else if let Some(since) = member_since.filter(|s| *s > end) {
-            r.report(
-                Some(Column::MemberSince),
-                &RosterError::JoinedAfterTermEnd { member_since: since, term_end: end },
-            );
-        }
+    if let Some((column, problem)) = start.zip(end).and_then(|(start, end)| term_problem(member_since, start, end)) {
+        r.report(Some(column), &problem);
     }
     let pending = r.read(Column::Pending, row.pending, false).unwrap_or(false);
     let o = if optional { r.optional(plan, member_since, start, end) } else { Optional::default() };
@@ -448,6 +441,20 @@ pub(crate) fn check_row_with<'r>(
             },
         }),
         _ => Err(r.problems),
+    }
+}
+
+/// The check of a row's term, once its dates are read ([`check_row`]'s): the end is not before
+/// the start, and the member joined by the end (when the member-since is read). The first
+/// problem, with its column.
+#[inline]
+pub(crate) fn term_problem(member_since: Option<Date>, start: Date, end: Date) -> Option<(Column, RosterError)> {
+    if end < start {
+        Some((Column::TermEnd, RosterError::TermEndsBeforeStart { start, end }))
+    } else {
+        member_since
+            .filter(|s| *s > end)
+            .map(|since| (Column::MemberSince, RosterError::JoinedAfterTermEnd { member_since: since, term_end: end }))
     }
 }
 

@@ -263,6 +263,23 @@ impl Table {
         }
     }
 
+    /// The required columns and `pending` alone, the plans as a dictionary and every date and
+    /// flag given with no validity bitmap: the roster whose rows the kernel reads straight from
+    /// its columns (every date must be given: [`plain`]).
+    fn plain_columns(&self) -> MemberColumns<'_> {
+        let values = Strings::Utf8 { offsets: &self.plan_values.offsets, data: &self.plan_values.data };
+        MemberColumns {
+            rows: self.rows,
+            member_id: self.ids.text(),
+            plan: Text::Dictionary { keys: &self.plan_keys, valid: None, values },
+            member_since: Dates::Days { days: &self.since.days, valid: None },
+            term_start: Dates::Days { days: &self.start.days, valid: None },
+            term_end: Dates::Days { days: &self.end.days, valid: None },
+            pending: Bools::Bits { values: Validity::new(&self.pending, 0), rows: self.rows, valid: None },
+            ..MemberColumns::default()
+        }
+    }
+
     /// [`Table::columns`] with the plans as a dictionary (looked up once per value by the kernel).
     fn columns_with_dictionary_plans(&self) -> MemberColumns<'_> {
         let values = Strings::Utf8 { offsets: &self.plan_values.offsets, data: &self.plan_values.data };
@@ -406,6 +423,61 @@ proptest! {
         let (a, b) = (Table::of(&sorted[..cut]), Table::of(&sorted[cut..]));
         let chunked = engine.assess_roster(&[a.columns(), b.columns()], &RosterOptions { threads: 0, ..options }).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(&chunked, &out);
+    }
+}
+
+/// The rows as a roster of the required columns and `pending` alone, every date and flag given
+/// ([`Table::plain_columns`]); some rows made into the row check's cases: a term that ends
+/// before it starts (every fifth member), a member who joined after the term ended (every
+/// seventh); a lifetime plan's rows have an end (another of its cases), an unknown plan is kept.
+fn plain(rows: &[Row]) -> Vec<Row> {
+    rows.iter()
+        .map(|r| {
+            let start = r.start.unwrap_or(0);
+            let length = if r.member % 5 == 0 { -3 } else { r.length.unwrap_or(364) };
+            let since = if r.member % 7 == 1 { start + length + 5 } else { r.since.unwrap_or(start) };
+            Row {
+                since: Some(since),
+                start: Some(start),
+                length: Some(length),
+                pending: Some(r.pending.unwrap_or(false)),
+                cancelled: None,
+                deceased: None,
+                hold: String::new(),
+                until: None,
+                renewal_pending: false,
+                tax_exempt: false,
+                pause: None,
+                ..r.clone()
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Invariant: a plain roster (the required columns and `pending`, the plans a dictionary,
+    /// every date given: rows the kernel reads straight from its columns rather than cell by
+    /// cell) is answered as the single calls answer each row, the row check's problems
+    /// included, on any number of threads.
+    #[test]
+    fn invariant_the_kernel_reads_plain_rows_as_the_row_check_does(
+        rows in proptest::collection::vec(row(), 0..40),
+        date in 0i64..2600,
+        threads in 0usize..3,
+    ) {
+        let engine = engine();
+        let rows = plain(&rows);
+        let options = RosterOptions { date: day(date), terms: 1, decide: false, threads };
+        let table = Table::of(&rows);
+        let out = engine.assess_roster(&[table.plain_columns()], &options).unwrap_or_else(|e| panic!("{e}"));
+        let (answers, expected_messages, _) = expected(&engine, &rows, &options);
+        prop_assert_eq!(&out.answers, &answers);
+        prop_assert_eq!(messages(&out), expected_messages);
+        // The same rows read cell by cell (a plan column of text).
+        let cells = MemberColumns { plan: table.plans.text(), ..table.plain_columns() };
+        prop_assert_eq!(&engine.assess_roster(&[cells], &options).unwrap_or_else(|e| panic!("{e}")), &out);
     }
 }
 
