@@ -474,7 +474,8 @@ impl DecisionBatch {
             }
         }
         let data = PyDict::new(py);
-        data.set_item("row", (0..n).collect::<Vec<usize>>())?;
+        // int64 whatever the rows (a list pandas reads alone is float64 when empty).
+        data.set_item("row", pd.getattr("array")?.call1(((0..n).collect::<Vec<usize>>(), "int64"))?)?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("categories", amscore::Route::NAMES.to_vec())?;
         data.set_item("route", pd.getattr("Categorical")?.call((route,), Some(&kwargs))?)?;

@@ -58,6 +58,9 @@ def test_an_empty_or_all_missing_decision_batch_column_has_the_text_dtype(infer_
     assert len(empty) == 0
     for frame in (full, missing, empty):
         assert list(frame.dtypes[BATCH_TEXT]) == [text] * len(BATCH_TEXT)
+        # The row numbers too: int64 in an empty frame as in any other.
+        assert frame["row"].dtype == "int64"
+    assert full["row"].tolist() == [0, 1, 2]
     assert (text == object) == (infer_string is None and not PANDAS_3)
 
 
