@@ -69,19 +69,14 @@ impl Quoter<'_> {
         self.tax_renewal(key, exempt, &mut lines)?;
         let total = lines.sum(r.plan.prices.currency)?;
         let kind = if r.kind == RenewalKind::Reinstate { QuoteKind::Reinstatement } else { QuoteKind::Renewal };
+        let member_since = r.member_since(facts.member_since);
         Ok(Quote {
             kind,
             plan: r.plan.id.clone(),
             effective: r.term.start.max(date),
             term: Some(r.term),
-            member_since: r.member_since(facts.member_since),
-            status_after: self.status_after(
-                r.plan,
-                facts.status_override,
-                r.term,
-                r.member_since(facts.member_since),
-                date,
-            ),
+            member_since,
+            status_after: self.status_after(r.plan, facts.status_override, r.term, member_since, date),
             lines,
             total,
         })
